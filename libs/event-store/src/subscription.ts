@@ -1,0 +1,71 @@
+import { RecordedEvent } from '@kairos/core';
+import { SubscribeAllOptions, Subscription } from './event-store';
+
+export interface PollingSource {
+  read(after: number | null, limit: number): Promise<RecordedEvent[]>;
+  /** Registers a callback fired when new events may be readable; returns how to unregister it. */
+  onWake(wake: () => void): () => Promise<void>;
+  /** Upper bound on the wait between reads when no wake-up arrives (a missed notification). */
+  idlePollMs?: number;
+}
+
+/**
+ * A catch-up subscription over any log that can be read by position: read batches until empty,
+ * then sleep until woken (or a fallback poll), forever. Batches are handed over one at a time, so
+ * the consumer's pace is the subscription's pace and nothing is skipped or reordered.
+ */
+export const pollingSubscription = (options: SubscribeAllOptions & PollingSource): Subscription => {
+  let stopped = false;
+  let wakeUp: (() => void) | null = null;
+  let woken = false;
+  const wake = () => {
+    woken = true;
+    wakeUp?.();
+  };
+  const unregister = options.onWake(wake);
+  const limit = options.batchSize ?? 500;
+  const idle = options.idlePollMs ?? 1000;
+
+  const loop = async () => {
+    let after = options.after;
+    let failures = 0;
+    while (!stopped) {
+      try {
+        woken = false;
+        const events = await options.read(after, limit);
+        if (stopped) break;
+        if (events.length > 0) {
+          await options.onEvents(events);
+          after = events[events.length - 1].position;
+          failures = 0;
+          if (events.length === limit) continue;
+        }
+        failures = 0;
+        if (woken) continue;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, idle);
+          wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wakeUp = null;
+      } catch (error) {
+        options.onError?.(error);
+        failures++;
+        // Back off on a failing store or consumer, then retry the same batch: at-least-once.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * 2 ** Math.min(failures, 6))));
+      }
+    }
+  };
+  const running = loop();
+
+  return {
+    async stop() {
+      stopped = true;
+      wakeUp?.();
+      await running;
+      await unregister();
+    },
+  };
+};

@@ -1,0 +1,3 @@
+export * from './sql-client';
+export * from './pg-client';
+export * from './pglite-client';

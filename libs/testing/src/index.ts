@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { NewEvent, newId } from '@kairos/core';
+
+/**
+ * Which real servers this test run reaches. The global setup decides once and records it in the
+ * environment; suites for an engine that is not reachable are skipped with the reason printed,
+ * and under KAIROS_REQUIRE the global setup fails instead, so CI cannot pass on a skipped suite.
+ */
+export const testServers = {
+  postgresUrl: () => process.env.KAIROS_TEST_POSTGRES_URL,
+  kafkaBrokers: () => process.env.KAIROS_TEST_KAFKA_BROKERS,
+  eventStoreDbUrl: () => process.env.KAIROS_EVENTSTOREDB_URL,
+  mongoUrl: () => process.env.KAIROS_MONGODB_URL,
+};
+
+/** `describe` when the server is there, otherwise a skipped `describe` that says why. */
+export const describeWith = (server: string, available: string | undefined, name: string, body: () => void) => {
+  if (available) return describe(name, body);
+  // eslint-disable-next-line no-console
+  console.warn(`SKIPPED ${name}: no ${server} reachable (see README, "Which engines ran here")`);
+  return describe.skip(name, body);
+};
+
+export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
+
+export const anEvent = (type = 'thing.happened', data: unknown = { n: 1 }, tenant = 't1'): NewEvent => ({
+  id: newId(),
+  type,
+  schemaVersion: 1,
+  data,
+  metadata: { tenant, actor: { type: 'BUSINESS' }, occurredAt: new Date().toISOString(), correlationId: newId() },
+});
+
+export const eventually = async (check: () => Promise<void> | void, timeoutMs = 10_000, everyMs = 25): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  }
+};

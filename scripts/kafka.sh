@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# A single-node Apache Kafka broker (KRaft) run from its Maven Central jars, for tests and local use.
+#   scripts/kafka.sh start   resolve jars (cached), format a fresh log dir, start, wait until it accepts clients
+#   scripts/kafka.sh stop    stop the broker started from this checkout
+#   scripts/kafka.sh status  print the bootstrap address if running
+# The bootstrap address is written to .kafka/brokers; KAIROS_KAFKA_BROKERS can be set from it.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+tool="$root/tools/kafka"
+state="$root/.kafka"
+lib="${KAIROS_KAFKA_CACHE:-$HOME/.cache/kairos/kafka-3.9.1}"
+mkdir -p "$state"
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+running() { [ -f "$state/pid" ] && kill -0 "$(cat "$state/pid")" 2>/dev/null; }
+
+resolve_jars() {
+  if [ -f "$lib/.complete" ]; then return; fi
+  mkdir -p "$lib"
+  echo "kafka: resolving Apache Kafka 3.9.1 jars from Maven Central into $lib" >&2
+  mvn -B -q -f "$tool/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
+    -DoutputDirectory="$lib" -DincludeScope=runtime >&2
+  touch "$lib/.complete"
+}
+
+start() {
+  if running; then cat "$state/brokers"; return; fi
+  resolve_jars
+  local port ctl
+  port=${KAFKA_PORT:-$(free_port)}
+  ctl=$(free_port)
+  while [ "$ctl" = "$port" ]; do ctl=$(free_port); done
+  rm -rf "$state/data"
+  sed -e "s#@PORT@#$port#g" -e "s#@CTL@#$ctl#g" -e "s#@DATA@#$state/data#g" "$tool/server.properties.in" >"$state/server.properties"
+  local java=(java -Xms256m -Xmx512m "-Dlog4j.configuration=file:$tool/log4j.properties" -cp "$lib/*")
+  local id
+  id=$("${java[@]}" kafka.tools.StorageTool random-uuid | tail -1)
+  "${java[@]}" kafka.tools.StorageTool format -t "$id" -c "$state/server.properties" >"$state/format.log" 2>&1
+  nohup "${java[@]}" kafka.Kafka "$state/server.properties" >"$state/kafka.log" 2>&1 &
+  echo $! >"$state/pid"
+  echo "127.0.0.1:$port" >"$state/brokers"
+  for _ in $(seq 1 120); do
+    if grep -q "Kafka Server started\|\[KafkaRaftServer nodeId=1\] Kafka Server started" "$state/kafka.log" 2>/dev/null; then
+      cat "$state/brokers"; return
+    fi
+    if ! running; then echo "kafka: broker exited; see $state/kafka.log" >&2; tail -20 "$state/kafka.log" >&2; exit 1; fi
+    sleep 0.5
+  done
+  echo "kafka: broker did not start within 60 s; see $state/kafka.log" >&2
+  exit 1
+}
+
+stop() {
+  if running; then
+    local pid; pid=$(cat "$state/pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$state/pid" "$state/brokers"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) running && cat "$state/brokers" || { echo "kafka: not running" >&2; exit 1; } ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

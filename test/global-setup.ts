@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import { Client } from 'pg';
+
+/**
+ * Finds the real servers the integration suites run against: the local PostgreSQL, and a Kafka
+ * broker started from its Maven Central jars by scripts/kafka.sh. KAIROS_REQUIRE lists servers
+ * that must be reachable (CI sets postgres,kafka): missing one fails the run instead of skipping.
+ */
+export default async function globalSetup(): Promise<void> {
+  const required = new Set((process.env.KAIROS_REQUIRE ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  const problems: string[] = [];
+
+  const pgUrl = process.env.KAIROS_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const pg = new Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await pg.connect();
+    await pg.query('select 1');
+    process.env.KAIROS_TEST_POSTGRES_URL = pgUrl;
+  } catch (error) {
+    problems.push(`postgres: ${pgUrl} unreachable: ${(error as Error).message}`);
+  } finally {
+    await pg.end().catch(() => undefined);
+  }
+
+  if (process.env.KAIROS_KAFKA_BROKERS) {
+    process.env.KAIROS_TEST_KAFKA_BROKERS = process.env.KAIROS_KAFKA_BROKERS;
+  } else if (process.env.KAIROS_SKIP_KAFKA !== '1') {
+    try {
+      const out = execFileSync('bash', ['scripts/kafka.sh', 'start'], { cwd: `${__dirname}/..`, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      process.env.KAIROS_TEST_KAFKA_BROKERS = out.trim().split('\n').pop();
+    } catch (error) {
+      problems.push(`kafka: scripts/kafka.sh start failed: ${(error as Error).message}`);
+    }
+  }
+
+  for (const problem of problems) {
+    const server = problem.split(':')[0];
+    if (required.has(server)) throw new Error(`required server missing (KAIROS_REQUIRE=${[...required].join(',')}): ${problem}`);
+    // eslint-disable-next-line no-console
+    console.warn(`integration: ${problem}; its suites are skipped`);
+  }
+  for (const server of required) {
+    if (!['postgres', 'kafka', 'eventstoredb', 'mongodb'].includes(server)) throw new Error(`KAIROS_REQUIRE names unknown server ${server}`);
+  }
+  if (required.has('eventstoredb') && !process.env.KAIROS_EVENTSTOREDB_URL) throw new Error('KAIROS_REQUIRE has eventstoredb but KAIROS_EVENTSTOREDB_URL is unset');
+  if (required.has('mongodb') && !process.env.KAIROS_MONGODB_URL) throw new Error('KAIROS_REQUIRE has mongodb but KAIROS_MONGODB_URL is unset');
+}
