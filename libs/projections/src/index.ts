@@ -1,0 +1,4 @@
+export * from './projection';
+export * from './checkpointed-runner';
+export * from './projection-runner';
+export * from './publishing-runner';

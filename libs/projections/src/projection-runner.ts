@@ -1,0 +1,63 @@
+import { EventStore } from '@kairos/event-store';
+import { ReadStore } from '@kairos/read-store';
+import { CheckpointedRunner, RunnerHooks } from './checkpointed-runner';
+import { Projection } from './projection';
+
+/** Applies each batch to the read models and moves the checkpoint in the same step. */
+export const projectionRunner = (projection: Projection, eventStore: EventStore, readStore: ReadStore, hooks?: RunnerHooks) =>
+  new CheckpointedRunner(
+    projection.name,
+    eventStore,
+    readStore,
+    (events, expected) => {
+      const byPosition = new Map(events.map((e) => [e.position, e]));
+      return readStore.applyBatch({
+        projection: projection.name,
+        expected,
+        positions: events.map((e) => e.position),
+        apply: (position, writer) => projection.apply(byPosition.get(position)!, writer),
+      });
+    },
+    hooks,
+  );
+
+/** Replays the whole log into fresh collections, then swaps them in (see ReadStore.rebuild). */
+export const rebuildProjection = async (
+  projection: Projection,
+  eventStore: EventStore,
+  readStore: ReadStore,
+  onProgress: (position: number, events: number) => void = () => undefined,
+  batchSize = 2000,
+): Promise<number> => {
+  let count = 0;
+  await readStore.rebuild(projection.name, projection.collections, async (staging) => {
+    let after: number | null = null;
+    for (;;) {
+      const events = await eventStore.readAll({ after, limit: batchSize });
+      if (events.length === 0) break;
+      const byPosition = new Map(events.map((e) => [e.position, e]));
+      const applied = await staging.applyBatch({
+        projection: projection.name,
+        expected: after,
+        positions: events.map((e) => e.position),
+        apply: (position, writer) => projection.apply(byPosition.get(position)!, writer),
+      });
+      if (!applied) throw new Error(`rebuild of ${projection.name}: staging checkpoint moved; is another rebuild running?`);
+      after = events[events.length - 1].position;
+      count += events.length;
+      onProgress(after, count);
+    }
+  });
+  return count;
+};
+
+/** Waits until the projection has applied `position` (read-your-writes); false on timeout. */
+export const waitForCheckpoint = async (readStore: ReadStore, projection: string, position: number, timeoutMs: number): Promise<boolean> => {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+    const checkpoint = await readStore.checkpoint(projection);
+    if (checkpoint !== null && checkpoint >= position) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(1, deadline - Date.now()))));
+  }
+};

@@ -1,0 +1,78 @@
+import { Admin, Kafka, Producer, logLevel } from 'kafkajs';
+import { PublishedMessage, TOPICS } from '../cloud-events';
+import { Publisher } from '../publisher';
+
+export interface KafkaPublisherOptions {
+  brokers: string[];
+  clientId?: string;
+  partitions?: number;
+  /** Bounded so a dead broker fails the batch (and the runner backs off) instead of hanging. */
+  retries?: number;
+}
+
+/**
+ * Produces with an idempotent producer (acks=all, one request in flight) so a retried batch is
+ * neither duplicated by the broker nor reordered within a key. Delivery stays at-least-once:
+ * a crash after the send and before the runner's checkpoint resends; consumers dedupe by ce_id.
+ */
+export class KafkaPublisher implements Publisher {
+  readonly engine = 'kafka';
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private connected?: Promise<void>;
+
+  constructor(private readonly options: KafkaPublisherOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId ?? 'kairos',
+      brokers: options.brokers,
+      logLevel: logLevel.ERROR,
+      retry: { retries: options.retries ?? 5 },
+    });
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.admin = this.kafka.admin();
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= (async () => {
+      await this.admin.connect();
+      const existing = new Set(await this.admin.listTopics());
+      const missing = TOPICS.filter((t) => !existing.has(t));
+      if (missing.length > 0) {
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3, replicationFactor: 1 })),
+        });
+      }
+      await this.producer.connect();
+    })().catch((error: unknown) => {
+      this.connected = undefined;
+      throw error;
+    });
+    return this.connected;
+  }
+
+  async publish(messages: PublishedMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.connect();
+    const byTopic = new Map<string, PublishedMessage[]>();
+    for (const message of messages) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, batch]) => ({
+        topic,
+        messages: batch.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      })),
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.connect();
+    await this.admin.describeCluster();
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,140 @@
+import { uniqueName } from '@kairos/testing';
+import { CheckpointedBatch, Doc, InvalidCursor, ReadStore } from './read-store';
+
+/**
+ * The behaviour every read-store adapter must have. Each adapter's spec calls this with a factory
+ * for a store on a real engine; one store per file, collections named per test.
+ */
+export const readStoreContract = (open: () => Promise<{ store: ReadStore; dispose(): Promise<void> }>) => {
+  let store: ReadStore;
+  let dispose: () => Promise<void>;
+  beforeAll(async () => ({ store, dispose } = await open()));
+  afterAll(async () => dispose?.());
+
+  const collection = async () => {
+    const name = uniqueName('c');
+    await store.ensureCollections([name]);
+    return name;
+  };
+  const batch = (projection: string, expected: number | null, positions: number[], apply: CheckpointedBatch['apply']) =>
+    store.applyBatch({ projection, expected, positions, apply });
+
+  it('applies a batch and its checkpoint together', async () => {
+    const c = await collection();
+    const p = uniqueName('p');
+    expect(await store.checkpoint(p)).toBeNull();
+    const ok = await batch(p, null, [3, 7], async (position, w) => {
+      await w.put(c, 't1', { id: `d${position}`, position, createdAt: `2026-01-0${position}` });
+    });
+    expect(ok).toBe(true);
+    expect(await store.checkpoint(p)).toBe(7);
+    expect(await store.get(c, 't1', 'd3')).toEqual({ id: 'd3', position: 3, createdAt: '2026-01-03' });
+  });
+
+  it('refuses a batch that does not continue from the stored checkpoint, applying nothing', async () => {
+    const c = await collection();
+    const p = uniqueName('p');
+    await batch(p, null, [1], async (_, w) => w.put(c, 't1', { id: 'a' }));
+    const stale = await batch(p, null, [2], async (_, w) => w.put(c, 't1', { id: 'b' }));
+    expect(stale).toBe(false);
+    expect(await store.get(c, 't1', 'b')).toBeNull();
+    expect(await store.checkpoint(p)).toBe(1);
+  });
+
+  it('lets a projection read what it wrote earlier in the same batch, and delete', async () => {
+    const c = await collection();
+    const p = uniqueName('p');
+    await batch(p, null, [1, 2, 3], async (position, w) => {
+      const current = await w.get<Doc & { count: number }>(c, 't1', 'counter');
+      await w.put(c, 't1', { id: 'counter', count: (current?.count ?? 0) + position });
+      if (position === 3) await w.delete(c, 't1', 'gone');
+      if (position === 1) await w.put(c, 't1', { id: 'gone' });
+    });
+    expect(await store.get(c, 't1', 'counter')).toEqual({ id: 'counter', count: 6 });
+    expect(await store.get(c, 't1', 'gone')).toBeNull();
+  });
+
+  it('keeps tenants apart', async () => {
+    const c = await collection();
+    const p = uniqueName('p');
+    await batch(p, null, [1], async (_, w) => {
+      await w.put(c, 't1', { id: 'same', owner: 't1', createdAt: 'x' });
+      await w.put(c, 't2', { id: 'same', owner: 't2', createdAt: 'x' });
+    });
+    expect(await store.get(c, 't1', 'same')).toMatchObject({ owner: 't1' });
+    expect(await store.get(c, 't2', 'same')).toMatchObject({ owner: 't2' });
+    expect((await store.find(c, 't2', { limit: 10 })).items).toEqual([{ id: 'same', owner: 't2', createdAt: 'x' }]);
+    expect((await store.find(c, 't3', { limit: 10 })).items).toEqual([]);
+  });
+
+  it('filters by equality, null and array membership, pages with a cursor in both directions', async () => {
+    const c = await collection();
+    const p = uniqueName('p');
+    const docs = Array.from({ length: 7 }, (_, i) => ({
+      id: `id-${i}`,
+      createdAt: `2026-01-01T00:00:0${i % 3}Z`,
+      type: i % 2 ? 'CLASS' : 'APPOINTMENT',
+      hidden: i === 4,
+      deletedAt: i === 6 ? '2026-02-01T00:00:00Z' : null,
+      resourceIds: [`r${i % 3}`, 'all'],
+    }));
+    await batch(p, null, [1], async (_, w) => {
+      for (const doc of docs) await w.put(c, 't1', doc);
+    });
+    const ids = async (where: Record<string, never> | Parameters<ReadStore['find']>[2]['where'], descending = false, limit = 3) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { items: Doc[]; nextCursor: string | null } = await store.find(c, 't1', { where, descending, limit, cursor });
+        seen.push(...page.items.map((d) => d.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    const byCreated = [...docs].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
+    expect(await ids({})).toEqual(byCreated.map((d) => d.id));
+    expect(await ids({}, true)).toEqual(byCreated.map((d) => d.id).reverse());
+    expect(await ids({ type: 'CLASS' })).toEqual(byCreated.filter((d) => d.type === 'CLASS').map((d) => d.id));
+    expect(await ids({ deletedAt: null, hidden: false })).toEqual(byCreated.filter((d) => !d.deletedAt && !d.hidden).map((d) => d.id));
+    expect(await ids({ resourceIds: { contains: 'r1' } })).toEqual(byCreated.filter((d) => d.resourceIds[0] === 'r1').map((d) => d.id));
+    const exact = await store.find(c, 't1', { limit: 7 });
+    expect(exact.items).toHaveLength(7);
+    expect(exact.nextCursor).toBeNull();
+  });
+
+  it('rejects a cursor it did not issue', async () => {
+    const c = await collection();
+    await expect(store.find(c, 't1', { limit: 5, cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidCursor);
+  });
+
+  it('inserts only when absent and replaces only on the expected value', async () => {
+    const c = await collection();
+    expect(await store.insertIfAbsent(c, 't1', { id: 'k', state: 'running' })).toBe(true);
+    expect(await store.insertIfAbsent(c, 't1', { id: 'k', state: 'other' })).toBe(false);
+    expect(await store.insertIfAbsent(c, 't2', { id: 'k', state: 'running' })).toBe(true);
+    expect(await store.replaceIf(c, 't1', { id: 'k', state: 'done' }, 'state', 'other')).toBe(false);
+    expect(await store.replaceIf(c, 't1', { id: 'k', state: 'done' }, 'state', 'running')).toBe(true);
+    expect(await store.get(c, 't1', 'k')).toEqual({ id: 'k', state: 'done' });
+  });
+
+  it('rebuilds into fresh collections and swaps them in with their checkpoint', async () => {
+    const c = await collection();
+    const p = uniqueName('p');
+    await batch(p, null, [5], async (_, w) => w.put(c, 't1', { id: 'old', createdAt: 'a' }));
+    await store.rebuild(p, [c], async (staging) => {
+      expect(await staging.checkpoint(p)).toBeNull();
+      expect(await staging.get(c, 't1', 'old')).toBeNull();
+      await staging.applyBatch({ projection: p, expected: null, positions: [9], apply: async (_, w) => w.put(c, 't1', { id: 'new', createdAt: 'b' }) });
+      // The live collections still answer while the rebuild runs.
+      expect(await store.get(c, 't1', 'old')).not.toBeNull();
+    });
+    expect(await store.get(c, 't1', 'old')).toBeNull();
+    expect(await store.get(c, 't1', 'new')).toEqual({ id: 'new', createdAt: 'b' });
+    expect(await store.checkpoint(p)).toBe(9);
+    // A second rebuild works on the swapped-in collections too.
+    await store.rebuild(p, [c], async (staging) => {
+      await staging.applyBatch({ projection: p, expected: null, positions: [10], apply: async (_, w) => w.put(c, 't1', { id: 'newer', createdAt: 'c' }) });
+    });
+    expect((await store.find(c, 't1', { limit: 5 })).items.map((d) => d.id)).toEqual(['newer']);
+  });
+};

@@ -1,0 +1,2 @@
+export * from './read-store';
+export { SqlReadStore } from './sql/sql-read-store';

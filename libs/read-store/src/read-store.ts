@@ -1,0 +1,83 @@
+/** A read-model document: JSON, identified by `id` within its tenant. */
+export type Doc = { id: string } & Record<string, unknown>;
+
+/** Equality on a top-level field, or membership when the field holds an array. */
+export type FieldFilter = string | number | boolean | null | { contains: string | number };
+
+export interface FindQuery {
+  where?: Record<string, FieldFilter>;
+  /** A string field (ISO instants sort correctly); ties break on id. Defaults to `createdAt`. */
+  orderBy?: string;
+  descending?: boolean;
+  limit: number;
+  /** Opaque, from a previous page's `nextCursor`. */
+  cursor?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** The writes a projection makes for one event; applied with the checkpoint or not at all. */
+export interface ReadModelWriter {
+  get<T extends Doc>(collection: string, tenant: string, id: string): Promise<T | null>;
+  put(collection: string, tenant: string, doc: Doc): Promise<void>;
+  delete(collection: string, tenant: string, id: string): Promise<void>;
+}
+
+export interface CheckpointedBatch {
+  projection: string;
+  /** The checkpoint this batch continues from; if the stored one differs, nothing is applied. */
+  expected: number | null;
+  /** Positions of the events, in order; `apply` is called once per event with its position. */
+  positions: number[];
+  apply(position: number, writer: ReadModelWriter): Promise<void>;
+}
+
+export interface ReadStore {
+  readonly engine: string;
+  /** Creates what the collections need; safe to call from every process at start-up. */
+  ensureCollections(collections: string[]): Promise<void>;
+  /**
+   * Applies a batch of events and moves the projection's checkpoint to the last one, atomically
+   * (SQL: one transaction; MongoDB: per-document position guards, then the checkpoint, so a replay
+   * after a crash changes nothing twice). Returns false, having applied nothing, when the stored
+   * checkpoint is not `expected`: another runner or a rebuild moved it.
+   */
+  applyBatch(batch: CheckpointedBatch): Promise<boolean>;
+  checkpoint(projection: string): Promise<number | null>;
+  get<T extends Doc>(collection: string, tenant: string, id: string): Promise<T | null>;
+  find<T extends Doc>(collection: string, tenant: string, query: FindQuery): Promise<Page<T>>;
+  /** Inserts unless a document with that id exists; true when this call inserted it. */
+  insertIfAbsent(collection: string, tenant: string, doc: Doc): Promise<boolean>;
+  /** Replaces a document only if its `field` still has `expected`; true when it did. */
+  replaceIf(collection: string, tenant: string, doc: Doc, field: string, expected: unknown): Promise<boolean>;
+  /**
+   * A rebuild: `build` fills fresh collections through a store that writes to them (its own
+   * checkpoint starting empty); then they replace the live ones and their checkpoint becomes the
+   * projection's, in one step.
+   */
+  rebuild(projection: string, collections: string[], build: (staging: ReadStore) => Promise<void>): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const encodeCursor = (value: unknown, id: string): string => Buffer.from(JSON.stringify([value, id])).toString('base64url');
+
+export const decodeCursor = (cursor: string): [unknown, string] => {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(decoded) && decoded.length === 2 && typeof decoded[1] === 'string') return decoded as [unknown, string];
+  } catch {
+    // fall through: a cursor the caller made up or mangled
+  }
+  throw new InvalidCursor();
+};
+
+export class InvalidCursor extends Error {
+  constructor() {
+    super('cursor is not one this service issued');
+    this.name = 'InvalidCursor';
+  }
+}

@@ -1,0 +1,204 @@
+import { SqlClient, SqlExecutor, ident } from '@kairos/sql';
+import {
+  CheckpointedBatch,
+  Doc,
+  FieldFilter,
+  FindQuery,
+  Page,
+  ReadModelWriter,
+  ReadStore,
+  decodeCursor,
+  encodeCursor,
+} from '../read-store';
+
+const LIVE = 'rm';
+const STAGING = 'rb';
+/** Serialises DDL from several processes starting at once. */
+const DDL_LOCK_KEY = 7_150_311_100;
+
+/** A JSON containment document: `{field: value}` for equality, `{field: [value]}` for array membership. */
+const containment = (where: Record<string, FieldFilter> = {}) =>
+  Object.fromEntries(
+    Object.entries(where).map(([field, filter]) => [
+      field,
+      filter !== null && typeof filter === 'object' ? [filter.contains] : filter,
+    ]),
+  );
+
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const safeField = (field: string) => {
+  if (!FIELD.test(field)) throw new Error(`not a document field: ${field}`);
+  return field;
+};
+
+/**
+ * One adapter for PostgreSQL and PGlite: a table per collection holding JSON documents keyed by
+ * tenant and id, a GIN index for filters, and checkpoints in the same database so a batch and its
+ * checkpoint commit together.
+ */
+export class SqlReadStore implements ReadStore {
+  readonly engine: string;
+
+  constructor(
+    private readonly client: SqlClient,
+    private readonly prefix: string = LIVE,
+  ) {
+    this.engine = client.dialect;
+  }
+
+  private table(collection: string) {
+    return ident(`${this.prefix}_${collection}`);
+  }
+
+  private get checkpoints() {
+    return ident(`${this.prefix}_checkpoints`);
+  }
+
+  async ensureCollections(collections: string[]): Promise<void> {
+    await this.client.transaction(async (tx) => {
+      if (this.client.concurrent) await tx.query('select pg_advisory_xact_lock($1)', [DDL_LOCK_KEY]);
+      await tx.query(`create table if not exists ${this.checkpoints} (projection text primary key, position bigint)`);
+      for (const collection of collections) await createCollection(tx, `${this.prefix}_${collection}`);
+    });
+  }
+
+  async applyBatch(batch: CheckpointedBatch): Promise<boolean> {
+    if (batch.positions.length === 0) return true;
+    return this.client.transaction(async (tx) => {
+      await tx.query(`insert into ${this.checkpoints} (projection, position) values ($1, null) on conflict do nothing`, [batch.projection]);
+      const [row] = await tx.query<{ position: string | null }>(
+        `select position from ${this.checkpoints} where projection = $1 for update`,
+        [batch.projection],
+      );
+      const stored = row.position === null ? null : Number(row.position);
+      if (stored !== batch.expected) return false;
+      for (const position of batch.positions) await batch.apply(position, this.writer(tx, position));
+      await tx.query(`update ${this.checkpoints} set position = $2 where projection = $1`, [
+        batch.projection,
+        batch.positions[batch.positions.length - 1],
+      ]);
+      return true;
+    });
+  }
+
+  private writer(tx: SqlExecutor, position: number): ReadModelWriter {
+    return {
+      get: <T extends Doc>(collection: string, tenant: string, id: string) => getDoc<T>(tx, this.table(collection), tenant, id),
+      put: async (collection, tenant, doc) => {
+        await tx.query(
+          `insert into ${this.table(collection)} (tenant, id, doc, position) values ($1, $2, $3, $4)
+           on conflict (tenant, id) do update set doc = excluded.doc, position = excluded.position`,
+          [tenant, doc.id, JSON.stringify(doc), position],
+        );
+      },
+      delete: async (collection, tenant, id) => {
+        await tx.query(`delete from ${this.table(collection)} where tenant = $1 and id = $2`, [tenant, id]);
+      },
+    };
+  }
+
+  async checkpoint(projection: string): Promise<number | null> {
+    const rows = await this.client.query<{ position: string | null }>(
+      `select position from ${this.checkpoints} where projection = $1`,
+      [projection],
+    );
+    return rows[0]?.position == null ? null : Number(rows[0].position);
+  }
+
+  get<T extends Doc>(collection: string, tenant: string, id: string): Promise<T | null> {
+    return getDoc<T>(this.client, this.table(collection), tenant, id);
+  }
+
+  async find<T extends Doc>(collection: string, tenant: string, query: FindQuery): Promise<Page<T>> {
+    const orderBy = safeField(query.orderBy ?? 'createdAt');
+    const key = `(doc->>'${orderBy}') collate "C"`;
+    const params: unknown[] = [tenant, JSON.stringify(containment(query.where))];
+    let after = '';
+    if (query.cursor) {
+      const [value, id] = decodeCursor(query.cursor);
+      params.push(value, id);
+      after = `and (${key}, id collate "C") ${query.descending ? '<' : '>'} ($3::text collate "C", $4::text collate "C")`;
+    }
+    params.push(query.limit + 1);
+    const direction = query.descending ? 'desc' : 'asc';
+    const rows = await this.client.query<{ doc: T }>(
+      `select doc from ${this.table(collection)}
+        where tenant = $1 and doc @> $2::jsonb ${after}
+        order by ${key} ${direction}, id collate "C" ${direction}
+        limit $${params.length}`,
+      params,
+    );
+    const items = rows.slice(0, query.limit).map((r) => r.doc);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last[orderBy] ?? null, last.id) : null,
+    };
+  }
+
+  async insertIfAbsent(collection: string, tenant: string, doc: Doc): Promise<boolean> {
+    const rows = await this.client.query(
+      `insert into ${this.table(collection)} (tenant, id, doc) values ($1, $2, $3) on conflict do nothing returning id`,
+      [tenant, doc.id, JSON.stringify(doc)],
+    );
+    return rows.length === 1;
+  }
+
+  async replaceIf(collection: string, tenant: string, doc: Doc, field: string, expected: unknown): Promise<boolean> {
+    const rows = await this.client.query(
+      `update ${this.table(collection)} set doc = $3 where tenant = $1 and id = $2 and doc->'${safeField(field)}' = $4::jsonb returning id`,
+      [tenant, doc.id, JSON.stringify(doc), JSON.stringify(expected ?? null)],
+    );
+    return rows.length === 1;
+  }
+
+  async rebuild(projection: string, collections: string[], build: (staging: ReadStore) => Promise<void>): Promise<void> {
+    const staging = new SqlReadStore(this.client, STAGING);
+    await this.client.transaction(async (tx) => {
+      for (const collection of collections) await tx.query(`drop table if exists ${ident(`${STAGING}_${collection}`)}`);
+      await tx.query(`create table if not exists ${ident(`${STAGING}_checkpoints`)} (projection text primary key, position bigint)`);
+      await tx.query(`delete from ${ident(`${STAGING}_checkpoints`)} where projection = $1`, [projection]);
+    });
+    await staging.ensureCollections(collections);
+    await build(staging);
+    await this.client.transaction(async (tx) => {
+      if (this.client.concurrent) await tx.query('select pg_advisory_xact_lock($1)', [DDL_LOCK_KEY]);
+      for (const collection of collections) {
+        const live = `${LIVE}_${collection}`;
+        const fresh = `${STAGING}_${collection}`;
+        await tx.query(`drop table if exists ${ident(live)}`);
+        await tx.query(`alter table ${ident(fresh)} rename to ${ident(live)}`);
+        await tx.query(`alter index ${ident(`${fresh}_doc`)} rename to ${ident(`${live}_doc`)}`);
+        await tx.query(`alter table ${ident(live)} rename constraint ${ident(`${fresh}_pkey`)} to ${ident(`${live}_pkey`)}`);
+      }
+      await tx.query(
+        `insert into ${ident(`${LIVE}_checkpoints`)} (projection, position)
+         select projection, position from ${ident(`${STAGING}_checkpoints`)} where projection = $1
+         on conflict (projection) do update set position = excluded.position`,
+        [projection],
+      );
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.client.query('select 1');
+  }
+
+  async close(): Promise<void> {
+    // The client is shared with the event store and closed by its owner.
+  }
+}
+
+const getDoc = async <T extends Doc>(tx: SqlExecutor, table: string, tenant: string, id: string): Promise<T | null> => {
+  const rows = await tx.query<{ doc: T }>(`select doc from ${table} where tenant = $1 and id = $2`, [tenant, id]);
+  return rows[0]?.doc ?? null;
+};
+
+const createCollection = async (tx: SqlExecutor, table: string) => {
+  await tx.query(
+    `create table if not exists ${ident(table)} (
+       tenant text not null, id text not null, doc jsonb not null, position bigint,
+       constraint ${ident(`${table}_pkey`)} primary key (tenant, id))`,
+  );
+  await tx.query(`create index if not exists ${ident(`${table}_doc`)} on ${ident(table)} using gin (doc jsonb_path_ops)`);
+};
