@@ -1,0 +1,3 @@
+export * from './resource/resource';
+export * from './location/location';
+export * from './streams';

@@ -1,0 +1,94 @@
+import {
+  AggregateMeta,
+  DecisionContext,
+  Decider,
+  DomainError,
+  DomainEvent,
+  alreadyExists,
+  assertNever,
+  changedFields,
+  checkRevision,
+  hasChanges,
+  invalidTransition,
+} from '@kairos/core';
+
+export interface Address {
+  formatted: string | null;
+  street: string | null;
+  city: string | null;
+  postalCode: string | null;
+  country: string | null;
+}
+
+export interface LocationFields {
+  name: string;
+  type: 'BUSINESS' | 'CUSTOM';
+  timeZone: string;
+  address: Address | null;
+  isDefault: boolean;
+}
+
+export type LocationPatch = Partial<LocationFields>;
+
+export interface LocationView extends AggregateMeta, LocationFields {
+  archived: boolean;
+}
+
+export type LocationEvent =
+  | DomainEvent<'location.created', LocationView>
+  | DomainEvent<'location.updated', { id: string; changes: LocationPatch; previous: LocationPatch; updatedAt: string }>
+  | DomainEvent<'location.archived', { id: string; archivedAt: string }>;
+
+export type LocationCommand =
+  | { type: 'CreateLocation'; id: string; fields: LocationFields }
+  | { type: 'UpdateLocation'; patch: LocationPatch; expectedRevision?: number }
+  | { type: 'ArchiveLocation'; expectedRevision?: number };
+
+export type LocationState = { status: 'none' } | { status: 'active' | 'archived'; view: LocationView };
+
+const fieldsOf = ({ id: _i, revision: _r, createdAt: _c, updatedAt: _u, archived: _a, ...fields }: LocationView): LocationFields => fields;
+
+export const locationDecider: Decider<LocationCommand, LocationState, LocationEvent> = {
+  initialState: () => ({ status: 'none' }),
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'location.created':
+        return { status: 'active', view: event.data };
+      case 'location.updated':
+        if (state.status === 'none') return state;
+        return { ...state, view: { ...state.view, ...event.data.changes, revision: state.view.revision + 1, updatedAt: event.data.updatedAt } };
+      case 'location.archived':
+        if (state.status === 'none') return state;
+        return {
+          status: 'archived',
+          view: { ...state.view, archived: true, isDefault: false, revision: state.view.revision + 1, updatedAt: event.data.archivedAt },
+        };
+      default:
+        return assertNever(event);
+    }
+  },
+
+  decide(command, state, { now }: DecisionContext) {
+    const at = now.toISOString();
+    switch (command.type) {
+      case 'CreateLocation':
+        if (state.status !== 'none') throw alreadyExists('location', command.id);
+        return [{ type: 'location.created', data: { id: command.id, revision: 1, createdAt: at, updatedAt: at, archived: false, ...command.fields } }];
+      case 'UpdateLocation': {
+        if (state.status === 'none') throw new DomainError('not-found', 'location does not exist');
+        if (state.status === 'archived') throw invalidTransition('location', 'archived', 'update');
+        checkRevision(command.expectedRevision, state.view.revision);
+        const diff = changedFields<LocationPatch>(fieldsOf(state.view), command.patch);
+        return hasChanges(diff) ? [{ type: 'location.updated', data: { id: state.view.id, ...diff, updatedAt: at } }] : [];
+      }
+      case 'ArchiveLocation':
+        if (state.status === 'none') throw new DomainError('not-found', 'location does not exist');
+        checkRevision(command.expectedRevision, state.view.revision);
+        if (state.status === 'archived') return [];
+        return [{ type: 'location.archived', data: { id: state.view.id, archivedAt: at } }];
+      default:
+        return assertNever(command);
+    }
+  },
+};

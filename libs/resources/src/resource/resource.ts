@@ -1,0 +1,110 @@
+import {
+  AggregateMeta,
+  DecisionContext,
+  Decider,
+  DomainError,
+  DomainEvent,
+  alreadyExists,
+  assertNever,
+  changedFields,
+  checkRevision,
+  hasChanges,
+  invalidTransition,
+} from '@kairos/core';
+
+export type ResourceType = 'STAFF' | 'ROOM' | 'EQUIPMENT';
+
+export interface ResourceFields {
+  type: ResourceType;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  tags: string[];
+  /** Links the business schedule FREE: the resource works the business's opening hours. */
+  usesBusinessHours: boolean;
+}
+
+export type ResourcePatch = Partial<Omit<ResourceFields, 'type'>>;
+
+export interface ResourceView extends AggregateMeta, ResourceFields {
+  scheduleId: string;
+  deletedAt: string | null;
+}
+
+export type ResourceEvent =
+  | DomainEvent<'resource.created', ResourceView>
+  | DomainEvent<'resource.updated', { id: string; changes: ResourcePatch; previous: ResourcePatch; updatedAt: string }>
+  | DomainEvent<'resource.deleted', { id: string; deletedAt: string }>;
+
+export type ResourceCommand =
+  | { type: 'CreateResource'; id: string; scheduleId: string; fields: ResourceFields }
+  | { type: 'UpdateResource'; patch: ResourcePatch; expectedRevision?: number }
+  | { type: 'DeleteResource'; expectedRevision?: number };
+
+export interface ResourceContext extends DecisionContext {
+  /** Whether a booking or a BUSY session holds the resource after `now`. */
+  hasFutureCommitments?: boolean;
+}
+
+export type ResourceState = { status: 'none' } | { status: 'active' | 'deleted'; view: ResourceView };
+
+const requireActive = (state: ResourceState, action: string): ResourceView => {
+  if (state.status === 'none') throw new DomainError('not-found', 'resource does not exist');
+  if (state.status === 'deleted') throw invalidTransition('resource', 'deleted', action);
+  return state.view;
+};
+
+const fieldsOf = ({ id: _i, revision: _r, createdAt: _c, updatedAt: _u, deletedAt: _d, scheduleId: _s, ...fields }: ResourceView): ResourceFields =>
+  fields;
+
+export const resourceDecider: Decider<ResourceCommand, ResourceState, ResourceEvent, ResourceContext> = {
+  initialState: () => ({ status: 'none' }),
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'resource.created':
+        return { status: 'active', view: event.data };
+      case 'resource.updated':
+        if (state.status === 'none') return state;
+        return { ...state, view: { ...state.view, ...event.data.changes, revision: state.view.revision + 1, updatedAt: event.data.updatedAt } };
+      case 'resource.deleted':
+        if (state.status === 'none') return state;
+        return {
+          status: 'deleted',
+          view: { ...state.view, deletedAt: event.data.deletedAt, revision: state.view.revision + 1, updatedAt: event.data.deletedAt },
+        };
+      default:
+        return assertNever(event);
+    }
+  },
+
+  decide(command, state, { now, hasFutureCommitments }) {
+    const at = now.toISOString();
+    switch (command.type) {
+      case 'CreateResource':
+        if (state.status !== 'none') throw alreadyExists('resource', command.id);
+        return [
+          {
+            type: 'resource.created',
+            data: { id: command.id, revision: 1, createdAt: at, updatedAt: at, deletedAt: null, scheduleId: command.scheduleId, ...command.fields },
+          },
+        ];
+      case 'UpdateResource': {
+        const view = requireActive(state, 'update');
+        checkRevision(command.expectedRevision, view.revision);
+        const diff = changedFields<ResourcePatch>(fieldsOf(view), command.patch);
+        return hasChanges(diff) ? [{ type: 'resource.updated', data: { id: view.id, ...diff, updatedAt: at } }] : [];
+      }
+      case 'DeleteResource': {
+        const view = requireActive(state, 'delete');
+        checkRevision(command.expectedRevision, view.revision);
+        if (hasFutureCommitments) {
+          throw new DomainError('has-future-bookings', 'a booking or a BUSY session holds this resource in the future');
+        }
+        return [{ type: 'resource.deleted', data: { id: view.id, deletedAt: at } }];
+      }
+      default:
+        return assertNever(command);
+    }
+  },
+};

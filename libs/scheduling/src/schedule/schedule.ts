@@ -1,0 +1,98 @@
+import {
+  AggregateMeta,
+  DecisionContext,
+  Decider,
+  DomainError,
+  DomainEvent,
+  KAIROS_NAMESPACE,
+  alreadyExists,
+  assertNever,
+  changedFields,
+  hasChanges,
+  invalidTransition,
+  uuidV5,
+} from '@kairos/core';
+
+export type ScheduleOwnerType = 'SERVICE' | 'RESOURCE' | 'BUSINESS';
+export type ScheduleTag = 'INDIVIDUAL' | 'GROUP' | 'COURSE';
+export type Transparency = 'FREE' | 'BUSY';
+
+export interface LinkedSchedule {
+  scheduleId: string;
+  transparency: Transparency;
+}
+
+export interface ScheduleFields {
+  ownerType: ScheduleOwnerType;
+  ownerId: string;
+  timeZone: string;
+  tags: ScheduleTag[];
+  capacity: number;
+  linkedSchedules: LinkedSchedule[];
+}
+
+export type SchedulePatch = Partial<Pick<ScheduleFields, 'timeZone' | 'capacity' | 'linkedSchedules' | 'tags'>>;
+
+export interface ScheduleView extends AggregateMeta, ScheduleFields {
+  status: 'ACTIVE' | 'CANCELED';
+}
+
+export type ScheduleEvent =
+  | DomainEvent<'schedule.created', ScheduleView>
+  | DomainEvent<'schedule.updated', { id: string; changes: SchedulePatch; previous: SchedulePatch; updatedAt: string }>
+  | DomainEvent<'schedule.canceled', { id: string; canceledAt: string; previousStatus: 'ACTIVE' }>;
+
+export type ScheduleCommand =
+  | { type: 'CreateSchedule'; id: string; fields: ScheduleFields }
+  | { type: 'UpdateSchedule'; patch: SchedulePatch }
+  | { type: 'CancelSchedule' };
+
+export type ScheduleState = { status: 'none' } | { status: 'ACTIVE' | 'CANCELED'; view: ScheduleView };
+
+/** Each owner has exactly one schedule, so its id is derived from the owner's and needs no lookup. */
+export const scheduleIdOf = (ownerId: string) => uuidV5(KAIROS_NAMESPACE, `schedule:${ownerId}`);
+export const businessScheduleIdOf = (tenant: string) => uuidV5(KAIROS_NAMESPACE, `business-schedule:${tenant}`);
+export const scheduleStream = (tenant: string, id: string) => `schedule:${tenant}:${id}`;
+
+export const scheduleDecider: Decider<ScheduleCommand, ScheduleState, ScheduleEvent> = {
+  initialState: () => ({ status: 'none' }),
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'schedule.created':
+        return { status: 'ACTIVE', view: event.data };
+      case 'schedule.updated':
+        if (state.status === 'none') return state;
+        return { ...state, view: { ...state.view, ...event.data.changes, revision: state.view.revision + 1, updatedAt: event.data.updatedAt } };
+      case 'schedule.canceled':
+        if (state.status === 'none') return state;
+        return { status: 'CANCELED', view: { ...state.view, status: 'CANCELED', revision: state.view.revision + 1, updatedAt: event.data.canceledAt } };
+      default:
+        return assertNever(event);
+    }
+  },
+
+  decide(command, state, { now }: DecisionContext) {
+    const at = now.toISOString();
+    switch (command.type) {
+      case 'CreateSchedule':
+        if (state.status !== 'none') throw alreadyExists('schedule', command.id);
+        return [{ type: 'schedule.created', data: { id: command.id, revision: 1, createdAt: at, updatedAt: at, status: 'ACTIVE', ...command.fields } }];
+      case 'UpdateSchedule': {
+        if (state.status === 'none') throw new DomainError('not-found', 'schedule does not exist');
+        if (state.status === 'CANCELED') throw invalidTransition('schedule', 'CANCELED', 'update');
+        if (command.patch.linkedSchedules?.some((l) => l.scheduleId === state.view.id)) {
+          throw new DomainError('validation', 'a schedule cannot link itself', [{ field: 'linkedSchedules', reason: 'links itself' }]);
+        }
+        const diff = changedFields<SchedulePatch>(state.view, command.patch);
+        return hasChanges(diff) ? [{ type: 'schedule.updated', data: { id: state.view.id, ...diff, updatedAt: at } }] : [];
+      }
+      case 'CancelSchedule':
+        if (state.status === 'none') throw new DomainError('not-found', 'schedule does not exist');
+        if (state.status === 'CANCELED') return [];
+        return [{ type: 'schedule.canceled', data: { id: state.view.id, canceledAt: at, previousStatus: 'ACTIVE' } }];
+      default:
+        return assertNever(command);
+    }
+  },
+};

@@ -1,0 +1,192 @@
+import {
+  AggregateMeta,
+  DecisionContext,
+  Decider,
+  DomainError,
+  DomainEvent,
+  FieldError,
+  alreadyExists,
+  assertNever,
+  changedFields,
+  checkRevision,
+  hasChanges,
+  invalidTransition,
+} from '@kairos/core';
+
+export interface WaitlistPolicy {
+  capacity: number;
+  reservationMinutes: number;
+}
+
+/** Minutes are measured back from a session's start; `null` means no limit. */
+export interface BookingPolicyFields {
+  name: string;
+  earliestBookingMinutes: number | null;
+  latestBookingMinutes: number | null;
+  latestCancelMinutes: number | null;
+  latestRescheduleMinutes: number | null;
+  bookAfterStart: boolean;
+  waitlist: WaitlistPolicy | null;
+  maxParticipantsPerBooking: number;
+  autoAssignResources: boolean;
+}
+
+/** The policy in force where a service names none and the tenant set no default (api.md defaults). */
+export const DEFAULT_BOOKING_POLICY: BookingPolicyFields = {
+  name: 'Default',
+  earliestBookingMinutes: 10080,
+  latestBookingMinutes: 1440,
+  latestCancelMinutes: 1440,
+  latestRescheduleMinutes: 1440,
+  bookAfterStart: false,
+  waitlist: { capacity: 10, reservationMinutes: 10 },
+  maxParticipantsPerBooking: 1,
+  autoAssignResources: false,
+};
+
+export type BookingPolicyPatch = Partial<BookingPolicyFields>;
+
+export interface BookingPolicyView extends AggregateMeta, BookingPolicyFields {
+  deletedAt: string | null;
+}
+
+export type BookingPolicyEvent =
+  | DomainEvent<'booking-policy.created', BookingPolicyView>
+  | DomainEvent<'booking-policy.updated', { id: string; changes: BookingPolicyPatch; previous: BookingPolicyPatch; updatedAt: string }>
+  | DomainEvent<'booking-policy.deleted', { id: string; deletedAt: string }>;
+
+export type BookingPolicyCommand =
+  | { type: 'CreateBookingPolicy'; id: string; fields: BookingPolicyFields }
+  | { type: 'UpdateBookingPolicy'; patch: BookingPolicyPatch; expectedRevision?: number }
+  | { type: 'DeleteBookingPolicy'; expectedRevision?: number; isDefault: boolean };
+
+export type BookingPolicyState = { status: 'none' } | { status: 'active' | 'deleted'; view: BookingPolicyView };
+
+export const validateBookingPolicy = (p: BookingPolicyFields): FieldError[] => {
+  const errors: FieldError[] = [];
+  // The reference forbids both: a booking cannot be both "at least N minutes ahead" and "after the start".
+  if (p.bookAfterStart && p.latestBookingMinutes !== null) {
+    errors.push({ field: 'bookAfterStart', reason: 'needs latestBookingMinutes: null' });
+  }
+  if (p.earliestBookingMinutes !== null && p.latestBookingMinutes !== null && p.latestBookingMinutes > p.earliestBookingMinutes) {
+    errors.push({ field: 'latestBookingMinutes', reason: 'greater than earliestBookingMinutes: no time would be bookable' });
+  }
+  return errors;
+};
+
+const fieldsOf = ({ id: _i, revision: _r, createdAt: _c, updatedAt: _u, deletedAt: _d, ...fields }: BookingPolicyView): BookingPolicyFields =>
+  fields;
+
+const ensureValid = (fields: BookingPolicyFields) => {
+  const errors = validateBookingPolicy(fields);
+  if (errors.length > 0) throw new DomainError('validation', 'the booking policy is not valid', errors);
+};
+
+export const bookingPolicyDecider: Decider<BookingPolicyCommand, BookingPolicyState, BookingPolicyEvent> = {
+  initialState: () => ({ status: 'none' }),
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'booking-policy.created':
+        return { status: 'active', view: event.data };
+      case 'booking-policy.updated':
+        if (state.status === 'none') return state;
+        return { ...state, view: { ...state.view, ...event.data.changes, revision: state.view.revision + 1, updatedAt: event.data.updatedAt } };
+      case 'booking-policy.deleted':
+        if (state.status === 'none') return state;
+        return {
+          status: 'deleted',
+          view: { ...state.view, deletedAt: event.data.deletedAt, revision: state.view.revision + 1, updatedAt: event.data.deletedAt },
+        };
+      default:
+        return assertNever(event);
+    }
+  },
+
+  decide(command, state, { now }: DecisionContext) {
+    const at = now.toISOString();
+    switch (command.type) {
+      case 'CreateBookingPolicy':
+        if (state.status !== 'none') throw alreadyExists('booking policy', command.id);
+        ensureValid(command.fields);
+        return [{ type: 'booking-policy.created', data: { id: command.id, revision: 1, createdAt: at, updatedAt: at, deletedAt: null, ...command.fields } }];
+      case 'UpdateBookingPolicy': {
+        const view = requireActive(state, 'update');
+        checkRevision(command.expectedRevision, view.revision);
+        const current = fieldsOf(view);
+        ensureValid({ ...current, ...command.patch });
+        const diff = changedFields<BookingPolicyPatch>(current, command.patch);
+        return hasChanges(diff) ? [{ type: 'booking-policy.updated', data: { id: view.id, ...diff, updatedAt: at } }] : [];
+      }
+      case 'DeleteBookingPolicy': {
+        const view = requireActive(state, 'delete');
+        checkRevision(command.expectedRevision, view.revision);
+        if (command.isDefault) throw invalidTransition('booking policy', 'the default', 'delete; set another default first');
+        return [{ type: 'booking-policy.deleted', data: { id: view.id, deletedAt: at } }];
+      }
+      default:
+        return assertNever(command);
+    }
+  },
+};
+
+const requireActive = (state: BookingPolicyState, action: string): BookingPolicyView => {
+  if (state.status === 'none') throw new DomainError('not-found', 'booking policy does not exist');
+  if (state.status === 'deleted') throw invalidTransition('booking policy', 'deleted', action);
+  return state.view;
+};
+
+/**
+ * Which policy is the tenant's default. Kept in its own stream so "set default" and "delete the
+ * default" decide on the same fresh fact.
+ */
+export type DefaultPolicyEvent = DomainEvent<'booking-policy.default-set', { policyId: string; previousPolicyId: string | null; at: string }>;
+
+export interface DefaultPolicyState {
+  policyId: string | null;
+}
+
+export const defaultPolicyDecider: Decider<{ type: 'SetDefaultPolicy'; policyId: string }, DefaultPolicyState, DefaultPolicyEvent> = {
+  initialState: () => ({ policyId: null }),
+  evolve: (_state, event) => ({ policyId: event.data.policyId }),
+  decide(command, state, { now }) {
+    if (state.policyId === command.policyId) return [];
+    return [{ type: 'booking-policy.default-set', data: { policyId: command.policyId, previousPolicyId: state.policyId, at: now.toISOString() } }];
+  },
+};
+
+const stricterMin = (values: (number | null)[]): number | null => {
+  const limits = values.filter((v): v is number => v !== null);
+  return limits.length > 0 ? Math.min(...limits) : null;
+};
+const stricterMax = (values: (number | null)[]): number | null => {
+  const limits = values.filter((v): v is number => v !== null);
+  return limits.length > 0 ? Math.max(...limits) : null;
+};
+
+/**
+ * The strictest combination of several policies, for a booking that several services' rules apply to:
+ * the shortest booking horizon, the longest notice for booking, cancelling and rescheduling, the
+ * smallest party and waitlist, and a permission only where every policy grants it.
+ */
+export const strictestOf = (policies: BookingPolicyFields[]): BookingPolicyFields => {
+  if (policies.length === 0) return DEFAULT_BOOKING_POLICY;
+  const waitlists = policies.map((p) => p.waitlist);
+  const latestBookingMinutes = stricterMax(policies.map((p) => p.latestBookingMinutes));
+  return {
+    name: `Strictest of ${policies.map((p) => p.name).join(', ')}`,
+    earliestBookingMinutes: stricterMin(policies.map((p) => p.earliestBookingMinutes)),
+    latestBookingMinutes,
+    latestCancelMinutes: stricterMax(policies.map((p) => p.latestCancelMinutes)),
+    latestRescheduleMinutes: stricterMax(policies.map((p) => p.latestRescheduleMinutes)),
+    bookAfterStart: latestBookingMinutes === null && policies.every((p) => p.bookAfterStart),
+    waitlist: waitlists.some((w) => w === null)
+      ? null
+      : {
+          capacity: Math.min(...waitlists.map((w) => w!.capacity)),
+          reservationMinutes: Math.min(...waitlists.map((w) => w!.reservationMinutes)),
+        },
+    maxParticipantsPerBooking: Math.min(...policies.map((p) => p.maxParticipantsPerBooking)),
+    autoAssignResources: policies.every((p) => p.autoAssignResources),
+  };
+};

@@ -1,0 +1,3 @@
+export * from './service/service';
+export * from './booking-policy/booking-policy';
+export * from './streams';

@@ -1,0 +1,187 @@
+import {
+  AggregateMeta,
+  DecisionContext,
+  Decider,
+  DomainError,
+  DomainEvent,
+  FieldError,
+  alreadyExists,
+  assertNever,
+  changedFields,
+  checkRevision,
+  hasChanges,
+  invalidTransition,
+} from '@kairos/core';
+
+export type ServiceType = 'APPOINTMENT' | 'CLASS' | 'COURSE';
+export type RateType = 'FIXED' | 'VARIED' | 'CUSTOM' | 'NO_FEE';
+export type LocationType = 'BUSINESS' | 'CUSTOM' | 'CUSTOMER';
+
+export interface Money {
+  amount: string;
+  currency: string;
+}
+
+export interface ResourceGroup {
+  resourceIds: string[];
+  requiredCount: number;
+  /** Whether the customer picks the resource; otherwise one is assigned. */
+  selectable: boolean;
+}
+
+export interface ServiceFields {
+  name: string;
+  type: ServiceType;
+  category: string | null;
+  hidden: boolean;
+  defaultCapacity: number;
+  sessionDurations: number[];
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  slotSplitIntervalMinutes: number | null;
+  resourceGroups: ResourceGroup[];
+  locations: { id: string | null; type: LocationType }[];
+  onlineBooking: { enabled: boolean; requireManualApproval: boolean; allowMultipleRequests: boolean };
+  payment: { rateType: RateType; price: Money | null; deposit: Money | null; planIds: string[] };
+  bookingPolicyId: string | null;
+}
+
+export type ServicePatch = Partial<Omit<ServiceFields, 'type'>>;
+
+export interface ServiceView extends AggregateMeta, ServiceFields {
+  scheduleId: string;
+  timeZone: string;
+  deletedAt: string | null;
+}
+
+export type ServiceEvent =
+  | DomainEvent<'service.created', ServiceView>
+  | DomainEvent<'service.updated', { id: string; changes: ServicePatch; previous: ServicePatch; updatedAt: string }>
+  | DomainEvent<'service.deleted', { id: string; deletedAt: string }>;
+
+export type ServiceCommand =
+  | { type: 'CreateService'; id: string; scheduleId: string; timeZone: string; fields: ServiceFields }
+  | { type: 'UpdateService'; patch: ServicePatch; expectedRevision?: number }
+  | { type: 'DeleteService'; expectedRevision?: number };
+
+export interface ServiceContext extends DecisionContext {
+  /** Whether CONFIRMED or PENDING bookings of this service start after `now`. */
+  hasFutureBookings?: boolean;
+}
+
+export type ServiceState = { status: 'none' } | { status: 'active' | 'deleted'; view: ServiceView };
+
+/** Rules on the whole set of fields, after a create or a patch is applied. */
+export const validateService = (f: ServiceFields): FieldError[] => {
+  const errors: FieldError[] = [];
+  if (f.type === 'APPOINTMENT' && f.sessionDurations.length === 0) {
+    errors.push({ field: 'sessionDurations', reason: 'an appointment needs at least one duration' });
+  }
+  if (new Set(f.sessionDurations).size !== f.sessionDurations.length) {
+    errors.push({ field: 'sessionDurations', reason: 'durations must be distinct' });
+  }
+  f.resourceGroups.forEach((group, i) => {
+    if (group.requiredCount > group.resourceIds.length) {
+      errors.push({ field: `resourceGroups[${i}].requiredCount`, reason: 'more than the resources in the group' });
+    }
+    if (new Set(group.resourceIds).size !== group.resourceIds.length) {
+      errors.push({ field: `resourceGroups[${i}].resourceIds`, reason: 'a resource appears twice' });
+    }
+  });
+  const { rateType, price, deposit } = f.payment;
+  if (rateType === 'FIXED' && !price) errors.push({ field: 'payment.price', reason: 'a FIXED rate needs a price' });
+  if (rateType === 'NO_FEE' && (price || deposit)) errors.push({ field: 'payment', reason: 'NO_FEE takes no price or deposit' });
+  if (price && deposit) {
+    if (price.currency !== deposit.currency) errors.push({ field: 'payment.deposit.currency', reason: 'differs from the price currency' });
+    else if (Number(deposit.amount) > Number(price.amount)) errors.push({ field: 'payment.deposit.amount', reason: 'exceeds the price' });
+  }
+  f.locations.forEach((location, i) => {
+    if (location.type !== 'CUSTOMER' && !location.id) errors.push({ field: `locations[${i}].id`, reason: `a ${location.type} location needs an id` });
+  });
+  return errors;
+};
+
+const ensureValid = (fields: ServiceFields) => {
+  const errors = validateService(fields);
+  if (errors.length > 0) throw new DomainError('validation', 'the service is not valid', errors);
+};
+
+const fieldsOf = (view: ServiceView): ServiceFields => {
+  const { id: _id, revision: _r, createdAt: _c, updatedAt: _u, scheduleId: _s, timeZone: _t, deletedAt: _d, ...fields } = view;
+  return fields;
+};
+
+export const serviceDecider: Decider<ServiceCommand, ServiceState, ServiceEvent, ServiceContext> = {
+  initialState: () => ({ status: 'none' }),
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'service.created':
+        return { status: 'active', view: event.data };
+      case 'service.updated':
+        if (state.status === 'none') return state;
+        return {
+          ...state,
+          view: { ...state.view, ...event.data.changes, revision: state.view.revision + 1, updatedAt: event.data.updatedAt },
+        };
+      case 'service.deleted':
+        if (state.status === 'none') return state;
+        return {
+          status: 'deleted',
+          view: { ...state.view, deletedAt: event.data.deletedAt, revision: state.view.revision + 1, updatedAt: event.data.deletedAt },
+        };
+      default:
+        return assertNever(event);
+    }
+  },
+
+  decide(command, state, { now, hasFutureBookings }) {
+    const at = now.toISOString();
+    switch (command.type) {
+      case 'CreateService': {
+        if (state.status !== 'none') throw alreadyExists('service', command.id);
+        ensureValid(command.fields);
+        return [
+          {
+            type: 'service.created',
+            data: {
+              id: command.id,
+              revision: 1,
+              createdAt: at,
+              updatedAt: at,
+              scheduleId: command.scheduleId,
+              timeZone: command.timeZone,
+              deletedAt: null,
+              ...command.fields,
+            },
+          },
+        ];
+      }
+      case 'UpdateService': {
+        const view = requireActive(state, 'update');
+        checkRevision(command.expectedRevision, view.revision);
+        const current = fieldsOf(view);
+        ensureValid({ ...current, ...command.patch });
+        const diff = changedFields<ServicePatch>(current, command.patch);
+        if (!hasChanges(diff)) return [];
+        return [{ type: 'service.updated', data: { id: view.id, ...diff, updatedAt: at } }];
+      }
+      case 'DeleteService': {
+        const view = requireActive(state, 'delete');
+        checkRevision(command.expectedRevision, view.revision);
+        if (hasFutureBookings) {
+          throw new DomainError('has-future-bookings', 'the service has future CONFIRMED or PENDING bookings; cancel them first');
+        }
+        return [{ type: 'service.deleted', data: { id: view.id, deletedAt: at } }];
+      }
+      default:
+        return assertNever(command);
+    }
+  },
+};
+
+const requireActive = (state: ServiceState, action: string): ServiceView => {
+  if (state.status === 'none') throw new DomainError('not-found', 'service does not exist');
+  if (state.status === 'deleted') throw invalidTransition('service', 'deleted', action);
+  return state.view;
+};
