@@ -2,3 +2,4 @@ export * from './projection';
 export * from './checkpointed-runner';
 export * from './projection-runner';
 export * from './publishing-runner';
+export * from './lifecycle';

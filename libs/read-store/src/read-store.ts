@@ -6,7 +6,7 @@ export type FieldFilter = string | number | boolean | null | { contains: string 
 
 export interface FindQuery {
   where?: Record<string, FieldFilter>;
-  /** A string field (ISO instants sort correctly); ties break on id. Defaults to `createdAt`. */
+  /** A string field present on every document (ISO instants sort correctly); ties break on id. Defaults to `createdAt`. */
   orderBy?: string;
   descending?: boolean;
   limit: number;

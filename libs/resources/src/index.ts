@@ -1,3 +1,4 @@
 export * from './resource/resource';
 export * from './location/location';
 export * from './streams';
+export * from './resources.projection';

@@ -1,1 +1,2 @@
 export * from './schedule/schedule';
+export * from './scheduling.projection';

@@ -177,6 +177,12 @@ export class SqlReadStore implements ReadStore {
          on conflict (projection) do update set position = excluded.position`,
         [projection],
       );
+      // A rebuild over an empty log leaves no staging checkpoint: the fresh, empty models start from scratch too.
+      await tx.query(
+        `delete from ${ident(`${LIVE}_checkpoints`)} where projection = $1
+           and not exists (select 1 from ${ident(`${STAGING}_checkpoints`)} where projection = $1)`,
+        [projection],
+      );
     });
   }
 

@@ -29,6 +29,17 @@ describe('booking policy decider', () => {
     expect(second[0].data.previousPolicyId).toBe('a');
     expect(given(defaultPolicyDecider, [...first, ...second]).when({ type: 'SetDefaultPolicy', policyId: 'b' }, { now })()).toEqual([]);
   });
+
+  it('marks the policy itself when it becomes the default, and never a deleted one', () => {
+    const created = bookingPolicyDecider.decide({ type: 'CreateBookingPolicy', id: 'p', fields: DEFAULT_BOOKING_POLICY }, { status: 'none' }, { now });
+    const marked = given(bookingPolicyDecider, created).when({ type: 'MakeDefault', previousDefaultId: 'old' }, { now })();
+    expect(marked).toEqual([{ type: 'booking-policy.default-set', data: { id: 'p', previousDefaultId: 'old', at: now.toISOString() } }]);
+    expect(given(bookingPolicyDecider, [...created, ...marked]).state()).toMatchObject({ view: { revision: 2 } });
+    const deleted = given(bookingPolicyDecider, created).when({ type: 'DeleteBookingPolicy', isDefault: false }, { now })();
+    expect(given(bookingPolicyDecider, [...created, ...deleted]).when({ type: 'MakeDefault', previousDefaultId: null }, { now })).toThrow(
+      expect.objectContaining({ code: 'invalid-transition' }),
+    );
+  });
 });
 
 describe('strictestOf', () => {

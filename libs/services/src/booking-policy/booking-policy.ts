@@ -53,12 +53,14 @@ export interface BookingPolicyView extends AggregateMeta, BookingPolicyFields {
 export type BookingPolicyEvent =
   | DomainEvent<'booking-policy.created', BookingPolicyView>
   | DomainEvent<'booking-policy.updated', { id: string; changes: BookingPolicyPatch; previous: BookingPolicyPatch; updatedAt: string }>
-  | DomainEvent<'booking-policy.deleted', { id: string; deletedAt: string }>;
+  | DomainEvent<'booking-policy.deleted', { id: string; deletedAt: string }>
+  | DomainEvent<'booking-policy.default-set', { id: string; previousDefaultId: string | null; at: string }>;
 
 export type BookingPolicyCommand =
   | { type: 'CreateBookingPolicy'; id: string; fields: BookingPolicyFields }
   | { type: 'UpdateBookingPolicy'; patch: BookingPolicyPatch; expectedRevision?: number }
-  | { type: 'DeleteBookingPolicy'; expectedRevision?: number; isDefault: boolean };
+  | { type: 'DeleteBookingPolicy'; expectedRevision?: number; isDefault: boolean }
+  | { type: 'MakeDefault'; previousDefaultId: string | null };
 
 export type BookingPolicyState = { status: 'none' } | { status: 'active' | 'deleted'; view: BookingPolicyView };
 
@@ -98,6 +100,9 @@ export const bookingPolicyDecider: Decider<BookingPolicyCommand, BookingPolicySt
           status: 'deleted',
           view: { ...state.view, deletedAt: event.data.deletedAt, revision: state.view.revision + 1, updatedAt: event.data.deletedAt },
         };
+      case 'booking-policy.default-set':
+        if (state.status === 'none') return state;
+        return { ...state, view: { ...state.view, revision: state.view.revision + 1, updatedAt: event.data.at } };
       default:
         return assertNever(event);
     }
@@ -124,6 +129,11 @@ export const bookingPolicyDecider: Decider<BookingPolicyCommand, BookingPolicySt
         if (command.isDefault) throw invalidTransition('booking policy', 'the default', 'delete; set another default first');
         return [{ type: 'booking-policy.deleted', data: { id: view.id, deletedAt: at } }];
       }
+      case 'MakeDefault': {
+        // Written to the policy's own stream too, so a concurrent delete of it conflicts instead of deleting the default.
+        const view = requireActive(state, 'become the default');
+        return [{ type: 'booking-policy.default-set', data: { id: view.id, previousDefaultId: command.previousDefaultId, at } }];
+      }
       default:
         return assertNever(command);
     }
@@ -137,10 +147,10 @@ const requireActive = (state: BookingPolicyState, action: string): BookingPolicy
 };
 
 /**
- * Which policy is the tenant's default. Kept in its own stream so "set default" and "delete the
- * default" decide on the same fresh fact.
+ * Which policy is the tenant's default, in a stream of its own so that "set default" and "delete
+ * the default" decide on the same fresh fact. Internal: callers see `booking-policy.default-set`.
  */
-export type DefaultPolicyEvent = DomainEvent<'booking-policy.default-set', { policyId: string; previousPolicyId: string | null; at: string }>;
+export type DefaultPolicyEvent = DomainEvent<'booking-policy-default.changed', { policyId: string; previousPolicyId: string | null; at: string }>;
 
 export interface DefaultPolicyState {
   policyId: string | null;
@@ -151,7 +161,7 @@ export const defaultPolicyDecider: Decider<{ type: 'SetDefaultPolicy'; policyId:
   evolve: (_state, event) => ({ policyId: event.data.policyId }),
   decide(command, state, { now }) {
     if (state.policyId === command.policyId) return [];
-    return [{ type: 'booking-policy.default-set', data: { policyId: command.policyId, previousPolicyId: state.policyId, at: now.toISOString() } }];
+    return [{ type: 'booking-policy-default.changed', data: { policyId: command.policyId, previousPolicyId: state.policyId, at: now.toISOString() } }];
   },
 };
 

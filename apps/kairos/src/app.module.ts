@@ -1,0 +1,62 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { BookingPoliciesModule } from './booking-policies/booking-policies.module';
+import { KairosConfig } from './config/config';
+import { ContextGuard } from './http/context.guard';
+import { PositionInterceptor } from './http/positioned';
+import { ProblemFilter } from './http/problem';
+import { EventSourcing } from './infrastructure/event-sourcing';
+import { FutureCommitments, References } from './infrastructure/references';
+import { Runtime } from './infrastructure/runtime';
+import { Stores } from './infrastructure/stores';
+import { CLOCK, CONFIG, Clock, EVENT_STORE, PUBLISHER, READ_STORE } from './infrastructure/tokens';
+import { LocationsModule } from './locations/locations.module';
+import { Metrics } from './ops/metrics';
+import { OpsController } from './ops/ops.controller';
+import { QUERY_HANDLERS } from './queries/read-models';
+import { ResourcesModule } from './resources/resources.module';
+import { SchedulesModule } from './schedules/schedules.module';
+import { ServicesModule } from './services/services.module';
+
+/** What every capability module may inject: the stores, the write path, reference checks. */
+@Module({})
+export class CoreModule {
+  static forRoot(config: KairosConfig, stores: Stores, clock: Clock): DynamicModule {
+    return {
+      module: CoreModule,
+      global: true,
+      imports: [CqrsModule.forRoot()],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: EVENT_STORE, useValue: stores.eventStore },
+        { provide: READ_STORE, useValue: stores.readStore },
+        { provide: PUBLISHER, useValue: stores.publisher },
+        { provide: CLOCK, useValue: clock },
+        EventSourcing,
+        References,
+        FutureCommitments,
+        Metrics,
+        ...QUERY_HANDLERS,
+      ],
+      exports: [CONFIG, EVENT_STORE, READ_STORE, PUBLISHER, CLOCK, EventSourcing, References, FutureCommitments, Metrics],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: KairosConfig, stores: Stores, clock: Clock = () => new Date()): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(config, stores, clock), ServicesModule, BookingPoliciesModule, ResourcesModule, LocationsModule, SchedulesModule],
+      controllers: [OpsController],
+      providers: [
+        Runtime,
+        { provide: APP_GUARD, useClass: ContextGuard },
+        { provide: APP_INTERCEPTOR, useClass: PositionInterceptor },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+}

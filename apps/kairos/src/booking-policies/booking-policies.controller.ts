@@ -1,0 +1,57 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BOOKING_POLICIES } from '@kairos/services';
+import { ListQueryDto, ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
+import { Ctx, RequestContext } from '../http/request-context';
+import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
+import { CreateBookingPolicy, DeleteBookingPolicy, GetStrictestPolicy, SetDefaultBookingPolicy, UpdateBookingPolicy } from './booking-policies.commands';
+import { CreateBookingPolicyDto, StrictestPolicyDto, UpdateBookingPolicyDto } from './booking-policies.dto';
+
+const POLICY_MODEL: ReadModelRef = { projection: 'services', collection: BOOKING_POLICIES, noun: 'booking policy' };
+
+@ApiTags('booking-policies')
+@Controller('v1/booking-policies')
+export class BookingPoliciesController {
+  constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
+
+  @Post()
+  create(@Ctx() ctx: RequestContext, @Body() dto: CreateBookingPolicyDto) {
+    return this.commands.execute(new CreateBookingPolicy(ctx, dto));
+  }
+
+  @Post('strictest')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The strictest combination of several policies (a query; changes nothing)' })
+  strictest(@Ctx() ctx: RequestContext, @Body() dto: StrictestPolicyDto) {
+    return this.queries.execute(new GetStrictestPolicy(ctx, dto.policyIds));
+  }
+
+  @Get(':id')
+  get(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
+    return this.queries.execute(new GetDocument(ctx, POLICY_MODEL, id, minPositionOf(query, min)));
+  }
+
+  @Get()
+  list(@Ctx() ctx: RequestContext, @Query() query: ListQueryDto, @Headers('kairos-min-position') min?: string) {
+    return this.queries.execute(new ListDocuments(ctx, POLICY_MODEL, {}, query, minPositionOf(query, min)));
+  }
+
+  @Patch(':id')
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: UpdateBookingPolicyDto, @Headers('if-match') ifMatch?: string) {
+    return this.commands.execute(new UpdateBookingPolicy(ctx, id, dto, expectedRevision(ifMatch, dto.revision)));
+  }
+
+  @Post(':id/set-default')
+  @HttpCode(200)
+  setDefault(@Ctx() ctx: RequestContext, @Param('id') id: string) {
+    return this.commands.execute(new SetDefaultBookingPolicy(ctx, id));
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Soft-delete; the default policy cannot be deleted (422)' })
+  delete(@Ctx() ctx: RequestContext, @Param('id') id: string, @Headers('if-match') ifMatch?: string) {
+    return this.commands.execute(new DeleteBookingPolicy(ctx, id, expectedRevision(ifMatch, undefined)));
+  }
+}

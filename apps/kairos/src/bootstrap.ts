@@ -1,0 +1,53 @@
+import { INestApplication, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module';
+import { KairosConfig } from './config/config';
+import { idempotencyMiddleware } from './http/idempotency';
+import { sendProblem, toProblem } from './http/problem';
+import { validationPipe } from './http/validation';
+import { Stores } from './infrastructure/stores';
+import { Clock } from './infrastructure/tokens';
+import { Metrics } from './ops/metrics';
+
+export interface AppOptions {
+  logger?: LoggerService | false;
+  clock?: Clock;
+}
+
+/** Builds the whole app on already opened stores; used by main and by end-to-end tests alike. */
+export const createApp = async (config: KairosConfig, stores: Stores, options: AppOptions = {}): Promise<INestApplication> => {
+  const clock = options.clock ?? (() => new Date());
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, stores, clock), {
+    logger: options.logger ?? false,
+    bodyParser: false,
+  });
+  app.disable('x-powered-by');
+  const express = await import('express');
+  app.use(express.json({ limit: '1mb' }));
+  // Malformed JSON fails in the body parser, before Nest: answer it as the contract says.
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => (error ? sendProblem(res, toProblem(error)) : next()));
+
+  const metrics = app.get(Metrics);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const end = metrics.httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: (req.route as { path?: string } | undefined)?.path ?? 'unmatched', status: String(res.statusCode) }));
+    next();
+  });
+  app.use(idempotencyMiddleware(stores.readStore, config, clock));
+  app.useGlobalPipes(validationPipe());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Kairos')
+      .setDescription('Scheduling and booking API. Contract: errors are RFC 9457 problem+json; writes answer Kairos-Position; queries take minPosition.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+};

@@ -1,0 +1,37 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded engines, ./data and port 3000', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ eventStore: 'pglite', readStore: 'pglite', publisher: 'inprocess', port: 3000, auth: 'dev' });
+    expect(config.dataDir).toMatch(/\/data$/);
+    expect(config.roles).toEqual(['api', 'projector', 'publisher']);
+  });
+
+  it('reports every problem at once, naming the variables', () => {
+    expect(() => loadConfig({ KAIROS_EVENT_STORE: 'postgres', KAIROS_READ_STORE: 'mysql', KAIROS_PUBLISHER: 'kafka', PORT: 'x' })).toThrow(
+      new ConfigError([
+        'KAIROS_READ_STORE=mysql is not one of pglite | postgres | mongodb',
+        'KAIROS_POSTGRES_URL is required by the chosen engines',
+        'KAIROS_KAFKA_BROKERS is required by the chosen engines',
+        'PORT=x is not a port number',
+      ]),
+    );
+  });
+
+  it('takes the production engines from the environment', () => {
+    const config = loadConfig({
+      KAIROS_EVENT_STORE: 'postgres',
+      KAIROS_READ_STORE: 'postgres',
+      KAIROS_PUBLISHER: 'kafka',
+      KAIROS_POSTGRES_URL: 'postgres://x@h/db',
+      KAIROS_KAFKA_BROKERS: 'a:9092, b:9092',
+      KAIROS_ROLES: 'projector',
+    });
+    expect(config).toMatchObject({ postgresUrl: 'postgres://x@h/db', kafkaBrokers: ['a:9092', 'b:9092'], roles: ['projector'] });
+  });
+
+  it('refuses PGlite for only one of the stores', () => {
+    expect(() => loadConfig({ KAIROS_READ_STORE: 'postgres', KAIROS_POSTGRES_URL: 'postgres://x@h/db' })).toThrow(/go together/);
+  });
+});

@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+
+export type EventStoreEngine = 'pglite' | 'postgres' | 'eventstoredb';
+export type ReadStoreEngine = 'pglite' | 'postgres' | 'mongodb';
+export type PublisherEngine = 'inprocess' | 'kafka';
+export type Role = 'api' | 'projector' | 'publisher';
+
+export interface KairosConfig {
+  eventStore: EventStoreEngine;
+  readStore: ReadStoreEngine;
+  publisher: PublisherEngine;
+  postgresUrl?: string;
+  eventStoreDbUrl?: string;
+  mongoUrl?: string;
+  kafkaBrokers?: string[];
+  dataDir: string;
+  port: number;
+  roles: Role[];
+  /** `dev` trusts the Kairos-Tenant header; `jwt` requires a Bearer token signed with jwtSecret (HS256). */
+  auth: 'dev' | 'jwt';
+  jwtSecret?: string;
+  /** Schema for PostgreSQL tables; lets several deployments or test runs share one database. */
+  postgresSchema?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const oneOf = <T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T, problems: string[]): T => {
+  const value = (env[name] ?? fallback).trim() as T;
+  if (!allowed.includes(value)) problems.push(`${name}=${value} is not one of ${allowed.join(' | ')}`);
+  return value;
+};
+
+/** Reads and checks the environment once at start-up; every problem is reported at once. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig => {
+  const problems: string[] = [];
+  const eventStore = oneOf(env, 'KAIROS_EVENT_STORE', ['pglite', 'postgres', 'eventstoredb'] as const, 'pglite', problems);
+  const readStore = oneOf(env, 'KAIROS_READ_STORE', ['pglite', 'postgres', 'mongodb'] as const, 'pglite', problems);
+  const publisher = oneOf(env, 'KAIROS_PUBLISHER', ['inprocess', 'kafka'] as const, 'inprocess', problems);
+  const auth = oneOf(env, 'KAIROS_AUTH', ['dev', 'jwt'] as const, 'dev', problems);
+
+  const require = (name: string, when: boolean) => {
+    const value = env[name]?.trim();
+    if (when && !value) problems.push(`${name} is required by the chosen engines`);
+    return value || undefined;
+  };
+  const postgresUrl = require('KAIROS_POSTGRES_URL', eventStore === 'postgres' || readStore === 'postgres');
+  const eventStoreDbUrl = require('KAIROS_EVENTSTOREDB_URL', eventStore === 'eventstoredb');
+  const mongoUrl = require('KAIROS_MONGODB_URL', readStore === 'mongodb');
+  const brokers = require('KAIROS_KAFKA_BROKERS', publisher === 'kafka');
+  const jwtSecret = require('KAIROS_JWT_SECRET', auth === 'jwt');
+
+  if ((eventStore === 'pglite') !== (readStore === 'pglite') && (eventStore === 'pglite' || readStore === 'pglite')) {
+    // One process owns a PGlite folder; splitting stores across engines would leave checkpoints apart from the log.
+    problems.push('KAIROS_EVENT_STORE=pglite and KAIROS_READ_STORE=pglite go together (one embedded database)');
+  }
+
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT=${env.PORT} is not a port number`);
+
+  const roles = (env.KAIROS_ROLES ?? 'api,projector,publisher').split(',').map((r) => r.trim()).filter(Boolean) as Role[];
+  for (const role of roles) if (!['api', 'projector', 'publisher'].includes(role)) problems.push(`KAIROS_ROLES has unknown role ${role}`);
+  if (roles.length === 0) problems.push('KAIROS_ROLES names no role');
+
+  const postgresSchema = env.KAIROS_POSTGRES_SCHEMA?.trim() || undefined;
+  if (postgresSchema && !/^[a-z_][a-z0-9_]*$/.test(postgresSchema)) problems.push(`KAIROS_POSTGRES_SCHEMA=${postgresSchema} must be a lower-case identifier`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    eventStore,
+    readStore,
+    publisher,
+    postgresUrl,
+    eventStoreDbUrl,
+    mongoUrl,
+    kafkaBrokers: brokers?.split(',').map((b) => b.trim()),
+    dataDir: resolve(env.KAIROS_DATA_DIR ?? './data'),
+    port,
+    roles,
+    auth,
+    jwtSecret,
+    postgresSchema,
+  };
+};

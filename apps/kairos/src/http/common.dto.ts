@@ -1,0 +1,62 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { DomainError } from '@kairos/core';
+
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+/** `minPosition`: wait (≤ 5 s) until the read model has applied this global position. */
+export class ReadQueryDto {
+  @ApiPropertyOptional({ description: 'Wait until the read model reached this position (from a write\'s Kairos-Position).' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  minPosition?: number;
+}
+
+export class ListQueryDto extends ReadQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ description: 'From the previous page\'s nextCursor.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  cursor?: string;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  includeDeleted: boolean = false;
+}
+
+export const booleanQuery = toBoolean;
+
+/** `If-Match` carries the revision a write expects (api.md §1); a body `revision` may too. */
+export const expectedRevision = (ifMatch: string | undefined, bodyRevision: number | undefined): number | undefined => {
+  if (ifMatch !== undefined) {
+    const revision = Number(ifMatch.replace(/^W\//, '').replace(/"/g, ''));
+    if (!Number.isInteger(revision) || revision < 1) {
+      throw new DomainError('validation', 'If-Match must be a revision number', [{ field: 'If-Match', reason: 'not a revision number' }]);
+    }
+    return revision;
+  }
+  return bodyRevision;
+};
+
+/** `minPosition` may come as a query parameter or as the `Kairos-Min-Position` header. */
+export const minPositionOf = (query: ReadQueryDto, header: string | undefined): number | undefined => {
+  if (query.minPosition !== undefined || header === undefined) return query.minPosition;
+  const position = Number(header);
+  if (!Number.isInteger(position) || position < 0) {
+    throw new DomainError('validation', 'Kairos-Min-Position must be a position', [{ field: 'Kairos-Min-Position', reason: 'not a non-negative integer' }]);
+  }
+  return position;
+};

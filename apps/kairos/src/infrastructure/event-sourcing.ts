@@ -1,0 +1,76 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Decider, DomainEvent, NewEvent, newId } from '@kairos/core';
+import { AppendResult, EventStore, ExpectedRevision, WrongExpectedRevision } from '@kairos/event-store';
+import { RequestContext } from '../http/request-context';
+import { CLOCK, Clock, EVENT_STORE } from './tokens';
+
+export interface Loaded<State> {
+  state: State;
+  /** What to expect when appending: the stream's last revision, or that it does not exist yet. */
+  expected: ExpectedRevision;
+}
+
+export interface PendingAppend {
+  streamId: string;
+  expected: ExpectedRevision;
+  events: DomainEvent[];
+}
+
+const SCHEMA_VERSION = 1;
+const CONFLICT_RETRIES = 3;
+
+/** The write path every command handler shares: load by folding the stream, decide, append atomically. */
+@Injectable()
+export class EventSourcing {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) readonly now: Clock,
+  ) {}
+
+  async load<State, Event extends DomainEvent>(
+    streamId: string,
+    decider: Pick<Decider<unknown, State, Event, never>, 'initialState' | 'evolve'>,
+  ): Promise<Loaded<State>> {
+    const events = await this.store.readStream(streamId);
+    const state = events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState());
+    return { state, expected: events.length === 0 ? 'noStream' : events[events.length - 1].streamRevision };
+  }
+
+  async exists(streamId: string): Promise<boolean> {
+    return (await this.store.readStream(streamId)).length > 0;
+  }
+
+  /** Appends every stream's events or none; streams with no new events are left out. `null` when nothing changed. */
+  async append(ctx: RequestContext, pending: PendingAppend[], occurredAt: Date): Promise<AppendResult | null> {
+    const requests = pending
+      .filter((p) => p.events.length > 0)
+      .map((p) => ({
+        streamId: p.streamId,
+        expectedRevision: p.expected,
+        events: p.events.map((e): NewEvent => ({
+          id: newId(),
+          type: e.type,
+          schemaVersion: SCHEMA_VERSION,
+          data: e.data,
+          metadata: { tenant: ctx.tenant, actor: ctx.actor, correlationId: ctx.correlationId, occurredAt: occurredAt.toISOString() },
+        })),
+      }));
+    if (requests.length === 0) return null;
+    return this.store.append(requests);
+  }
+
+  /**
+   * Runs a whole load-decide-append again when another writer got in between: the rules are
+   * judged anew on fresh state, so a retry can still fail for the right reason (a stale client
+   * revision, a conflict the domain forbids), never by overwriting someone else.
+   */
+  async retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevision) || tries >= CONFLICT_RETRIES) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { EventStore, SqlEventStore } from '@kairos/event-store';
+import { InProcessPublisher, KafkaPublisher, Publisher } from '@kairos/publisher';
+import { ReadStore, SqlReadStore } from '@kairos/read-store';
+import { PgClient, PgliteClient, SqlClient } from '@kairos/sql';
+import { KairosConfig } from '../config/config';
+
+export interface Stores {
+  eventStore: EventStore;
+  readStore: ReadStore;
+  publisher: Publisher;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the engines the configuration names. The adapters for EventStoreDB and MongoDB are loaded
+ * only when chosen, so the embedded default does not pay for their clients at start-up.
+ */
+export const openStores = async (config: KairosConfig): Promise<Stores> => {
+  const closers: (() => Promise<void>)[] = [];
+  let sql: SqlClient | undefined;
+  if (config.eventStore === 'pglite') {
+    const dir = join(config.dataDir, 'pglite');
+    mkdirSync(dir, { recursive: true });
+    const pglite = await PgliteClient.open(dir);
+    sql = pglite;
+    closers.push(() => pglite.close());
+  } else if (config.eventStore === 'postgres' || config.readStore === 'postgres') {
+    const pg = new PgClient({ url: config.postgresUrl!, schema: config.postgresSchema, poolSize: 20 });
+    sql = pg;
+    closers.push(() => pg.close());
+  }
+
+  let eventStore: EventStore;
+  if (config.eventStore === 'eventstoredb') {
+    const { EventStoreDbEventStore } = await import('@kairos/event-store/eventstoredb/eventstoredb-event-store');
+    eventStore = new EventStoreDbEventStore(config.eventStoreDbUrl!);
+  } else {
+    const sqlEventStore = new SqlEventStore(sql!);
+    await sqlEventStore.init();
+    eventStore = sqlEventStore;
+  }
+  closers.unshift(() => eventStore.close());
+
+  let readStore: ReadStore;
+  if (config.readStore === 'mongodb') {
+    const { openMongoReadStore } = await import('@kairos/read-store/mongodb/mongo-read-store');
+    const mongo = await openMongoReadStore(config.mongoUrl!);
+    readStore = mongo.store;
+    closers.unshift(() => mongo.close());
+  } else {
+    readStore = new SqlReadStore(sql!);
+  }
+
+  const publisher: Publisher =
+    config.publisher === 'kafka' ? new KafkaPublisher({ brokers: config.kafkaBrokers! }) : new InProcessPublisher();
+  closers.unshift(() => publisher.close());
+
+  return {
+    eventStore,
+    readStore,
+    publisher,
+    async close() {
+      for (const close of closers) await close().catch(() => undefined);
+    },
+  };
+};

@@ -1,0 +1,54 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { FieldFilter } from '@kairos/read-store';
+import { LOCATIONS } from '@kairos/resources';
+import { ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
+import { Ctx, RequestContext } from '../http/request-context';
+import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
+import { ArchiveLocation, CreateLocation, UpdateLocation } from './locations.commands';
+import { CreateLocationDto, ListLocationsDto, UpdateLocationDto } from './locations.dto';
+
+const LOCATION_MODEL: ReadModelRef = { projection: 'resources', collection: LOCATIONS, noun: 'location' };
+
+@ApiTags('locations')
+@Controller('v1/locations')
+export class LocationsController {
+  constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
+
+  @Post()
+  create(@Ctx() ctx: RequestContext, @Body() dto: CreateLocationDto) {
+    return this.commands.execute(new CreateLocation(ctx, dto));
+  }
+
+  @Get(':id')
+  get(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
+    return this.queries.execute(new GetDocument(ctx, LOCATION_MODEL, id, minPositionOf(query, min)));
+  }
+
+  @Get()
+  list(@Ctx() ctx: RequestContext, @Query() query: ListLocationsDto, @Headers('kairos-min-position') min?: string) {
+    const where: Record<string, FieldFilter> = {};
+    if (query.archived !== undefined) where.archived = query.archived;
+    // Locations are archived, never deleted: includeDeleted has nothing to hide.
+    return this.queries.execute(new ListDocuments(ctx, LOCATION_MODEL, where, { ...query, includeDeleted: true }, minPositionOf(query, min)));
+  }
+
+  @Patch(':id')
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: UpdateLocationDto, @Headers('if-match') ifMatch?: string) {
+    return this.commands.execute(new UpdateLocation(ctx, id, dto, expectedRevision(ifMatch, dto.revision)));
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  archive(@Ctx() ctx: RequestContext, @Param('id') id: string, @Headers('if-match') ifMatch?: string) {
+    return this.commands.execute(new ArchiveLocation(ctx, id, expectedRevision(ifMatch, undefined)));
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Same as archive: locations stay for the bookings that name them' })
+  delete(@Ctx() ctx: RequestContext, @Param('id') id: string, @Headers('if-match') ifMatch?: string) {
+    return this.commands.execute(new ArchiveLocation(ctx, id, expectedRevision(ifMatch, undefined)));
+  }
+}

@@ -1,0 +1,35 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
+import { ListQueryDto, booleanQuery } from '../http/common.dto';
+import { IsTimeZone, Nullable, Optional } from '../http/validators';
+
+export class AddressDto {
+  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(1, 500) formatted?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(1, 200) street?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(1, 100) city?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(1, 20) postalCode?: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'ISO 3166-1 alpha-2' }) @Nullable() @IsString() @Length(2, 2) country?: string | null;
+}
+
+export class LocationChangesDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 }) @Optional() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional({ enum: ['BUSINESS', 'CUSTOM'] }) @Optional() @IsIn(['BUSINESS', 'CUSTOM']) type?: 'BUSINESS' | 'CUSTOM';
+  @ApiPropertyOptional({ example: 'Europe/Lisbon' }) @Optional() @IsTimeZone() timeZone?: string;
+  @ApiPropertyOptional({ type: AddressDto, nullable: true }) @Nullable() @ValidateNested() @Type(() => AddressDto) address?: AddressDto | null;
+  @ApiPropertyOptional({ default: false }) @Optional() @IsBoolean() isDefault?: boolean;
+}
+
+export class CreateLocationDto extends LocationChangesDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() id?: string;
+  @ApiProperty() @IsString() @Length(1, 200) declare name: string;
+  @ApiProperty({ example: 'Europe/Lisbon' }) @IsTimeZone() declare timeZone: string;
+}
+
+export class UpdateLocationDto extends LocationChangesDto {
+  @ApiPropertyOptional() @Optional() @IsInt() @Min(1) revision?: number;
+}
+
+export class ListLocationsDto extends ListQueryDto {
+  @ApiPropertyOptional() @Optional() @Transform(booleanQuery) @IsBoolean() archived?: boolean;
+}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics; one registry per app instance so tests can run several. */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpDuration = new Histogram({
+    name: 'kairos_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly runnerPosition = new Gauge({ name: 'kairos_runner_position', help: 'Last global position applied', labelNames: ['runner'], registers: [this.registry] });
+  readonly runnerLag = new Histogram({
+    name: 'kairos_runner_lag_seconds',
+    help: 'Time from an event being recorded to a runner applying it',
+    labelNames: ['runner'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
+    registers: [this.registry],
+  });
+  readonly runnerErrors = new Counter({ name: 'kairos_runner_errors_total', help: 'Failed batches (retried)', labelNames: ['runner'], registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'kairos_' });
+  }
+}

@@ -1,0 +1,45 @@
+import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsString } from 'class-validator';
+import { FieldFilter } from '@kairos/read-store';
+import { SCHEDULES, businessScheduleIdOf } from '@kairos/scheduling';
+import { ListQueryDto, ReadQueryDto, minPositionOf } from '../http/common.dto';
+import { Ctx, RequestContext } from '../http/request-context';
+import { Optional } from '../http/validators';
+import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
+
+const SCHEDULE_MODEL: ReadModelRef = { projection: 'scheduling', collection: SCHEDULES, noun: 'schedule' };
+
+export class ListSchedulesDto extends ListQueryDto {
+  @ApiPropertyOptional() @Optional() @IsString() ownerId?: string;
+  @ApiPropertyOptional({ enum: ['SERVICE', 'RESOURCE', 'BUSINESS'] }) @Optional() @IsIn(['SERVICE', 'RESOURCE', 'BUSINESS']) ownerType?: string;
+  @ApiPropertyOptional({ enum: ['INDIVIDUAL', 'GROUP', 'COURSE'] }) @Optional() @IsIn(['INDIVIDUAL', 'GROUP', 'COURSE']) tag?: string;
+}
+
+/** Read side of schedules; services and resources create theirs. */
+@ApiTags('schedules')
+@Controller('v1/schedules')
+export class SchedulesController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get('business')
+  business(@Ctx() ctx: RequestContext, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
+    return this.queries.execute(new GetDocument(ctx, SCHEDULE_MODEL, businessScheduleIdOf(ctx.tenant), minPositionOf(query, min)));
+  }
+
+  @Get(':id')
+  get(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
+    return this.queries.execute(new GetDocument(ctx, SCHEDULE_MODEL, id, minPositionOf(query, min)));
+  }
+
+  @Get()
+  list(@Ctx() ctx: RequestContext, @Query() query: ListSchedulesDto, @Headers('kairos-min-position') min?: string) {
+    const where: Record<string, FieldFilter> = {};
+    if (query.ownerId) where.ownerId = query.ownerId;
+    if (query.ownerType) where.ownerType = query.ownerType;
+    if (query.tag) where.tags = { contains: query.tag };
+    // Schedules are canceled, never deleted.
+    return this.queries.execute(new ListDocuments(ctx, SCHEDULE_MODEL, where, { ...query, includeDeleted: true }, minPositionOf(query, min)));
+  }
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { FieldFilter } from '@kairos/read-store';
+import { SERVICES } from '@kairos/services';
+import { ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
+import { Ctx, RequestContext } from '../http/request-context';
+import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
+import { CreateServiceDto, ListServicesDto, UpdateServiceDto } from './services.dto';
+import { CreateService, DeleteService, UpdateService } from './services.commands';
+
+const SERVICE_MODEL: ReadModelRef = { projection: 'services', collection: SERVICES, noun: 'service' };
+
+@ApiTags('services')
+@ApiHeader({ name: 'Kairos-Tenant', required: false, description: 'Tenant, in dev auth mode' })
+@Controller('v1/services')
+export class ServicesController {
+  constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a service (and its schedule)' })
+  create(@Ctx() ctx: RequestContext, @Body() dto: CreateServiceDto) {
+    return this.commands.execute(new CreateService(ctx, dto));
+  }
+
+  @Get(':id')
+  get(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
+    return this.queries.execute(new GetDocument(ctx, SERVICE_MODEL, id, minPositionOf(query, min)));
+  }
+
+  @Get()
+  list(@Ctx() ctx: RequestContext, @Query() query: ListServicesDto, @Headers('kairos-min-position') min?: string) {
+    const where: Record<string, FieldFilter> = {};
+    if (query.type) where.type = query.type;
+    if (query.hidden !== undefined) where.hidden = query.hidden;
+    if (query.category) where.category = query.category;
+    if (query.resourceId) where._resourceIds = { contains: query.resourceId };
+    return this.queries.execute(new ListDocuments(ctx, SERVICE_MODEL, where, query, minPositionOf(query, min)));
+  }
+
+  @Patch(':id')
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: UpdateServiceDto, @Headers('if-match') ifMatch?: string) {
+    return this.commands.execute(new UpdateService(ctx, id, dto, expectedRevision(ifMatch, dto.revision)));
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Soft-delete; 409 has-future-bookings while future bookings exist' })
+  delete(@Ctx() ctx: RequestContext, @Param('id') id: string, @Headers('if-match') ifMatch?: string) {
+    return this.commands.execute(new DeleteService(ctx, id, expectedRevision(ifMatch, undefined)));
+  }
+}

@@ -1,0 +1,79 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { SqlEventStore } from '@kairos/event-store';
+import { InProcessPublisher, KafkaPublisher, PublishedMessage, Publisher } from '@kairos/publisher';
+import { SqlReadStore } from '@kairos/read-store';
+import { PgClient, PgliteClient, SqlClient } from '@kairos/sql';
+import { uniqueName } from '@kairos/testing';
+import { createApp } from '../apps/kairos/src/bootstrap';
+import { KairosConfig, loadConfig } from '../apps/kairos/src/config/config';
+import { Stores } from '../apps/kairos/src/infrastructure/stores';
+
+export interface TestApp {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  tenant: string;
+  stores: Stores;
+  /** Messages the in-process publisher delivered (empty with Kafka). */
+  published: PublishedMessage[];
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  engine: 'pglite' | 'postgres';
+  postgresUrl?: string;
+  /** Share the schema of another instance: several app instances on one database. */
+  schema?: string;
+  kafkaBrokers?: string[];
+  roles?: string;
+  clock?: () => Date;
+}
+
+/** The real app on real engines: in-memory PGlite, or a fresh schema on the local PostgreSQL. */
+export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
+  let sql: SqlClient;
+  let schema: string | undefined;
+  if (options.engine === 'pglite') {
+    sql = await PgliteClient.open();
+  } else {
+    schema = options.schema ?? uniqueName('e2e');
+    sql = new PgClient({ url: options.postgresUrl!, schema });
+  }
+  const eventStore = new SqlEventStore(sql);
+  await eventStore.init();
+  const inProcess = new InProcessPublisher();
+  const published: PublishedMessage[] = [];
+  inProcess.subscribe((m) => void published.push(m));
+  const publisher: Publisher = options.kafkaBrokers ? new KafkaPublisher({ brokers: options.kafkaBrokers }) : inProcess;
+  const stores: Stores = {
+    eventStore,
+    readStore: new SqlReadStore(sql),
+    publisher,
+    close: async () => {
+      await publisher.close();
+      if (schema && !options.schema) await sql.query(`drop schema ${schema} cascade`).catch(() => undefined);
+      await sql.close();
+    },
+  };
+  const config: KairosConfig = {
+    ...loadConfig({}),
+    eventStore: options.engine,
+    readStore: options.engine,
+    publisher: options.kafkaBrokers ? 'kafka' : 'inprocess',
+    roles: (options.roles ?? 'api,projector,publisher').split(',') as KairosConfig['roles'],
+  };
+  const app = await createApp(config, stores, { clock: options.clock });
+  await app.init();
+  const tenant = uniqueName('tenant');
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    tenant,
+    stores,
+    published,
+    async close() {
+      await app.close();
+      await stores.close();
+    },
+  };
+};
