@@ -12,7 +12,6 @@ export class WaitlistPolicyDto {
 
 /** Minutes before a session's start; null means no limit. */
 export class BookingPolicyChangesDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 }) @Optional() @IsString() @Length(1, 200) name?: string;
 
   @ApiPropertyOptional({ nullable: true, default: 10080 }) @Nullable() @IsInt() @Min(0) @Max(MINUTES_MAX) earliestBookingMinutes?: number | null;
   @ApiPropertyOptional({ nullable: true, default: 1440 }) @Nullable() @IsInt() @Min(0) @Max(MINUTES_MAX) latestBookingMinutes?: number | null;
@@ -32,11 +31,12 @@ export class BookingPolicyChangesDto {
 
 export class CreateBookingPolicyDto extends BookingPolicyChangesDto {
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() id?: string;
-  @ApiProperty({ minLength: 1, maxLength: 200 }) @IsString() @Length(1, 200) declare name: string;
+  @ApiProperty({ minLength: 1, maxLength: 200 }) @IsString() @Length(1, 200) name!: string;
   @ApiPropertyOptional({ default: false, description: 'Make it the tenant\'s default policy.' }) @Optional() @IsBoolean() isDefault?: boolean;
 }
 
 export class UpdateBookingPolicyDto extends BookingPolicyChangesDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 }) @Optional() @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional() @Optional() @IsInt() @Min(1) revision?: number;
 }
 

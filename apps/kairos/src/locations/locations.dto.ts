@@ -13,20 +13,20 @@ export class AddressDto {
 }
 
 export class LocationChangesDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 }) @Optional() @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional({ enum: ['BUSINESS', 'CUSTOM'] }) @Optional() @IsIn(['BUSINESS', 'CUSTOM']) type?: 'BUSINESS' | 'CUSTOM';
-  @ApiPropertyOptional({ example: 'Europe/Lisbon' }) @Optional() @IsTimeZone() timeZone?: string;
   @ApiPropertyOptional({ type: AddressDto, nullable: true }) @Nullable() @ValidateNested() @Type(() => AddressDto) address?: AddressDto | null;
   @ApiPropertyOptional({ default: false }) @Optional() @IsBoolean() isDefault?: boolean;
 }
 
 export class CreateLocationDto extends LocationChangesDto {
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() id?: string;
-  @ApiProperty() @IsString() @Length(1, 200) declare name: string;
-  @ApiProperty({ example: 'Europe/Lisbon' }) @IsTimeZone() declare timeZone: string;
+  @ApiProperty() @IsString() @Length(1, 200) name!: string;
+  @ApiProperty({ example: 'Europe/Lisbon' }) @IsTimeZone() timeZone!: string;
 }
 
 export class UpdateLocationDto extends LocationChangesDto {
+  @ApiPropertyOptional({ example: 'Europe/Lisbon' }) @Optional() @IsTimeZone() timeZone?: string;
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 }) @Optional() @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional() @Optional() @IsInt() @Min(1) revision?: number;
 }
 

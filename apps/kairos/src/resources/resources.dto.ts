@@ -5,7 +5,6 @@ import { ListQueryDto } from '../http/common.dto';
 import { Nullable, Optional } from '../http/validators';
 
 export class ResourceChangesDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 }) @Optional() @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional({ nullable: true }) @Nullable() @IsEmail() email?: string | null;
   @ApiPropertyOptional({ nullable: true, example: '+351912345678', description: 'E.164' })
   @Nullable()
@@ -27,10 +26,11 @@ export class ResourceChangesDto {
 export class CreateResourceDto extends ResourceChangesDto {
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() id?: string;
   @ApiProperty({ enum: ['STAFF', 'ROOM', 'EQUIPMENT'] }) @IsIn(['STAFF', 'ROOM', 'EQUIPMENT']) type!: ResourceType;
-  @ApiProperty({ minLength: 1, maxLength: 200 }) @IsString() @Length(1, 200) declare name: string;
+  @ApiProperty({ minLength: 1, maxLength: 200 }) @IsString() @Length(1, 200) name!: string;
 }
 
 export class UpdateResourceDto extends ResourceChangesDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 }) @Optional() @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional() @Optional() @IsInt() @Min(1) revision?: number;
 }
 

@@ -80,11 +80,6 @@ export class PaymentDto {
 
 /** Fields a service can change after creation (not `type`). */
 export class ServiceChangesDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @Optional()
-  @IsString()
-  @Length(1, 200)
-  name?: string;
 
   @ApiPropertyOptional({ nullable: true, maxLength: 100 })
   @Nullable()
@@ -177,7 +172,7 @@ export class CreateServiceDto extends ServiceChangesDto {
   @ApiProperty({ minLength: 1, maxLength: 200 })
   @IsString()
   @Length(1, 200)
-  declare name: string;
+  name!: string;
 
   @ApiProperty({ enum: ['APPOINTMENT', 'CLASS', 'COURSE'], description: 'Immutable.' })
   @IsIn(['APPOINTMENT', 'CLASS', 'COURSE'])
@@ -190,6 +185,11 @@ export class CreateServiceDto extends ServiceChangesDto {
 }
 
 export class UpdateServiceDto extends ServiceChangesDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @Optional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
   @ApiPropertyOptional({ description: 'Expected revision, if not sent as If-Match.' })
   @Optional()
   @IsInt()
