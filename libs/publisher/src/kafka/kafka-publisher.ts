@@ -26,7 +26,8 @@ export class KafkaPublisher implements Publisher {
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'kairos',
       brokers: options.brokers,
-      logLevel: logLevel.ERROR,
+      // Retriable broker errors would be logged as errors; failed batches surface through the runner instead.
+      logLevel: logLevel.NOTHING,
       retry: { retries: options.retries ?? 5 },
     });
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
