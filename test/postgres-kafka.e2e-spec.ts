@@ -54,6 +54,24 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'single-site production se
       expect(mine[2].value).toMatchObject({ changes: { name: 'Ana S.' }, previous: { name: 'Ana Silva' } });
       const schedule = received.find((m) => m.key === created.body.scheduleId);
       expect(schedule?.topic).toBe('kairos.scheduling.v1');
+
+      const session = await t.http
+        .post(`/v1/schedules/${created.body.scheduleId}/sessions`)
+        .set('Kairos-Tenant', t.tenant)
+        .send({ type: 'EVENT', localStart: '2026-05-04T10:00', localEnd: '2026-05-04T11:00', recurrence: 'FREQ=WEEKLY;COUNT=3' })
+        .expect(201);
+      const list = await t.http
+        .get(`/v1/sessions?scheduleId=${created.body.scheduleId}&from=2026-05-01T00:00:00Z&to=2026-06-01T00:00:00Z&minPosition=${session.headers['kairos-position']}`)
+        .set('Kairos-Tenant', t.tenant)
+        .expect(200);
+      await t.http.post(`/v1/sessions/${list.body.items[1].id}/cancel`).set('Kairos-Tenant', t.tenant).expect(200);
+      await eventually(() => expect(received.filter((m) => m.key === session.body.id)).toHaveLength(2), 30_000);
+      const [sessionCreated, instanceCanceled] = received.filter((m) => m.key === session.body.id);
+      expect(sessionCreated).toMatchObject({ topic: 'kairos.scheduling.v1', headers: { ce_type: 'kairos.session.created.v1', ce_subject: session.body.id } });
+      expect(instanceCanceled).toMatchObject({
+        headers: { ce_type: 'kairos.session.canceled.v1', kairos_revision: '2' },
+        value: { id: session.body.id, instanceId: list.body.items[1].id, canceledBookingIds: [] },
+      });
     } finally {
       await t.close();
     }

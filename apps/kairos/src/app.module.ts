@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AvailabilityModule } from './availability/availability.module';
 import { BookingPoliciesModule } from './booking-policies/booking-policies.module';
 import { KairosConfig } from './config/config';
 import { ContextGuard } from './http/context.guard';
@@ -18,6 +19,7 @@ import { QUERY_HANDLERS } from './queries/read-models';
 import { ResourcesModule } from './resources/resources.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { ServicesModule } from './services/services.module';
+import { SessionsModule } from './sessions/sessions.module';
 
 /** What every capability module may inject: the stores, the write path, reference checks. */
 @Module({})
@@ -49,7 +51,7 @@ export class AppModule {
   static forRoot(config: KairosConfig, stores: Stores, clock: Clock = () => new Date()): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, stores, clock), ServicesModule, BookingPoliciesModule, ResourcesModule, LocationsModule, SchedulesModule],
+      imports: [CoreModule.forRoot(config, stores, clock), ServicesModule, BookingPoliciesModule, ResourcesModule, LocationsModule, SchedulesModule, SessionsModule, AvailabilityModule],
       controllers: [OpsController],
       providers: [
         Runtime,

@@ -1,5 +1,5 @@
 import { RecordedEvent } from '@kairos/core';
-import { Doc, ReadModelWriter } from '@kairos/read-store';
+import { Doc, Identified, ReadModelWriter } from '@kairos/read-store';
 
 type Derive = (doc: Doc) => Record<string, unknown>;
 
@@ -48,5 +48,5 @@ export const applyLifecycle = async (
 };
 
 /** Strips query-only fields before a document leaves the service. */
-export const publicView = <T extends Doc>(doc: T): T =>
+export const publicView = <T extends Identified>(doc: T): T =>
   Object.fromEntries(Object.entries(doc).filter(([key]) => !key.startsWith('_'))) as T;

@@ -54,6 +54,18 @@ export const readStoreContract = (open: () => Promise<{ store: ReadStore; dispos
     expect(await store.get(c, 't1', 'gone')).toBeNull();
   });
 
+  it('gets several documents by id in one call, skipping missing ones and other tenants', async () => {
+    const c = await collection();
+    const p = uniqueName('p');
+    await batch(p, null, [1], async (_, w) => {
+      for (const id of ['a', 'b', 'c']) await w.put(c, 't1', { id, n: id });
+      await w.put(c, 't2', { id: 'd', n: 'd' });
+    });
+    const found = await store.getMany(c, 't1', ['c', 'a', 'zz', 'd']);
+    expect(found.map((d) => d.id).sort()).toEqual(['a', 'c']);
+    expect(await store.getMany(c, 't1', [])).toEqual([]);
+  });
+
   it('keeps tenants apart', async () => {
     const c = await collection();
     const p = uniqueName('p');
@@ -100,6 +112,22 @@ export const readStoreContract = (open: () => Promise<{ store: ReadStore; dispos
     const exact = await store.find(c, 't1', { limit: 7 });
     expect(exact.items).toHaveLength(7);
     expect(exact.nextCursor).toBeNull();
+  });
+
+  it('filters a string field by a set of values and by a range', async () => {
+    const c = await collection();
+    const p = uniqueName('p');
+    const starts = ['2026-03-28T23:00:00.000Z', '2026-03-29T00:30:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-30T00:00:00.000Z'];
+    await batch(p, null, [1], async (_, w) => {
+      for (const [i, start] of starts.entries()) await w.put(c, 't1', { id: `s${i}`, createdAt: start, start, scheduleId: `sch${i % 2}`, tags: [start] });
+    });
+    const ids = async (where: Parameters<ReadStore['find']>[2]['where']) => (await store.find(c, 't1', { where, limit: 10 })).items.map((d) => d.id);
+    expect(await ids({ start: { gte: '2026-03-29T00:30:00.000Z', lt: '2026-03-30T00:00:00.000Z' } })).toEqual(['s1', 's2']);
+    expect(await ids({ start: { lt: '2026-03-29T00:00:00.000Z' } })).toEqual(['s0']);
+    expect(await ids({ scheduleId: { in: ['sch1', 'nope'] } })).toEqual(['s1', 's3']);
+    expect(await ids({ scheduleId: { in: ['sch0'] }, start: { gte: '2026-03-29T00:00:00.000Z' } })).toEqual(['s2']);
+    // Ranges and sets apply to string fields only, never to arrays holding strings.
+    expect(await ids({ tags: { in: [starts[0]] } })).toEqual([]);
   });
 
   it('rejects a cursor it did not issue', async () => {

@@ -1,8 +1,24 @@
 /** A read-model document: JSON, identified by `id` within its tenant. */
 export type Doc = { id: string } & Record<string, unknown>;
 
-/** Equality on a top-level field, or membership when the field holds an array. */
-export type FieldFilter = string | number | boolean | null | { contains: string | number };
+/** What a typed read needs of a document type: an id (interfaces need no index signature). */
+export interface Identified {
+  id: string;
+}
+
+/**
+ * On a top-level field: equality; `contains` for an array field holding the value; `in` for a
+ * string field equal to one of the values; `gte`/`lt` for a string field in a range (ISO instants
+ * compare correctly as strings).
+ */
+export type FieldFilter =
+  | string
+  | number
+  | boolean
+  | null
+  | { contains: string | number }
+  | { in: string[] }
+  | { gte?: string; lt?: string };
 
 export interface FindQuery {
   where?: Record<string, FieldFilter>;
@@ -21,7 +37,7 @@ export interface Page<T> {
 
 /** The writes a projection makes for one event; applied with the checkpoint or not at all. */
 export interface ReadModelWriter {
-  get<T extends Doc>(collection: string, tenant: string, id: string): Promise<T | null>;
+  get<T extends Identified = Doc>(collection: string, tenant: string, id: string): Promise<T | null>;
   put(collection: string, tenant: string, doc: Doc): Promise<void>;
   delete(collection: string, tenant: string, id: string): Promise<void>;
 }
@@ -47,8 +63,10 @@ export interface ReadStore {
    */
   applyBatch(batch: CheckpointedBatch): Promise<boolean>;
   checkpoint(projection: string): Promise<number | null>;
-  get<T extends Doc>(collection: string, tenant: string, id: string): Promise<T | null>;
-  find<T extends Doc>(collection: string, tenant: string, query: FindQuery): Promise<Page<T>>;
+  get<T extends Identified = Doc>(collection: string, tenant: string, id: string): Promise<T | null>;
+  /** The documents that exist among `ids`, in no particular order: one round trip instead of many. */
+  getMany<T extends Identified = Doc>(collection: string, tenant: string, ids: string[]): Promise<T[]>;
+  find<T extends Identified = Doc>(collection: string, tenant: string, query: FindQuery): Promise<Page<T>>;
   /** Inserts unless a document with that id exists; true when this call inserted it. */
   insertIfAbsent(collection: string, tenant: string, doc: Doc): Promise<boolean>;
   /** Replaces a document only if its `field` still has `expected`; true when it did. */

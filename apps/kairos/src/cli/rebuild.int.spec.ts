@@ -122,8 +122,8 @@ const rebuildSuite = (open: () => Promise<{ client: SqlClient; dispose(): Promis
   it('rebuilds every projection for `all`, in the runtime order', async () => {
     const { out, done } = recordingOutput();
     const results = await rebuild(['all'], { eventStore, readStore }, out);
-    expect(results.map((r) => [r.projection, r.events])).toEqual([['services', 3], ['resources', 3], ['scheduling', 3]]);
-    expect(done).toHaveLength(3);
+    expect(results.map((r) => [r.projection, r.events])).toEqual([['services', 3], ['resources', 3], ['scheduling', 3], ['availability', 3]]);
+    expect(done).toHaveLength(4);
     expect((await services()).map((s) => [s.name, s.revision])).toEqual([['Cut & style', 2], ['Colour', 1]]);
   });
 
@@ -132,7 +132,7 @@ const rebuildSuite = (open: () => Promise<{ client: SqlClient; dispose(): Promis
     const { out, progress, done } = recordingOutput();
     const attempt = rebuild(['services', 'nope'], { eventStore, readStore }, out);
     await expect(attempt).rejects.toBeInstanceOf(UnknownProjection);
-    await expect(attempt).rejects.toThrow(/unknown projection nope; valid names: services, resources, scheduling, all/);
+    await expect(attempt).rejects.toThrow(/unknown projection nope; valid names: services, resources, scheduling, availability, all/);
     expect(progress).toEqual([]);
     expect(done).toEqual([]);
     expect(await readStore.checkpoint(servicesProjection.name)).toBe(checkpoint);

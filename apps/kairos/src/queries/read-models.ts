@@ -36,7 +36,7 @@ export class ListDocuments {
   ) {}
 }
 
-const waitUntilProjected = async (readStore: ReadStore, projection: string, minPosition?: number): Promise<number | null> => {
+export const waitUntilProjected = async (readStore: ReadStore, projection: string, minPosition?: number): Promise<number | null> => {
   if (minPosition !== undefined && !(await waitForCheckpoint(readStore, projection, minPosition, READ_YOUR_WRITES_TIMEOUT_MS))) {
     throw new DomainError('projection-lag', `the read model has not reached position ${minPosition} yet; retry shortly`);
   }

@@ -34,7 +34,7 @@ const ensureBusinessSchedule = async (es: EventSourcing, tenant: string, now: Da
   const business = await es.load(scheduleStream(tenant, id), scheduleDecider);
   if (business.state.status !== 'none') return [];
   const events = scheduleDecider.decide(
-    { type: 'CreateSchedule', id, fields: { ownerType: 'BUSINESS', ownerId: tenant, timeZone: 'UTC', tags: [], capacity: 1, linkedSchedules: [] } },
+    { type: 'CreateSchedule', id, fields: { ownerType: 'BUSINESS', ownerId: tenant, timeZone: 'UTC', tags: [], capacity: 1, linkedSchedules: [], workingHours: [], locationId: null } },
     business.state,
     { now },
   );
@@ -72,6 +72,8 @@ export class CreateResourceHandler implements ICommandHandler<CreateResource> {
             tags: [],
             capacity: 1,
             linkedSchedules: fields.usesBusinessHours ? businessLink(ctx.tenant) : [],
+            workingHours: [],
+            locationId: null,
           },
         },
         schedule.state,

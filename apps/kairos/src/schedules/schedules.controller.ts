@@ -1,13 +1,15 @@
-import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString } from 'class-validator';
 import { FieldFilter } from '@kairos/read-store';
 import { SCHEDULES, businessScheduleIdOf } from '@kairos/scheduling';
-import { ListQueryDto, ReadQueryDto, minPositionOf } from '../http/common.dto';
+import { ListQueryDto, ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
 import { Ctx, RequestContext } from '../http/request-context';
 import { Optional } from '../http/validators';
 import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
+import { CancelSchedule, UpdateSchedule } from './schedules.commands';
+import { UpdateScheduleDto } from './schedules.dto';
 
 const SCHEDULE_MODEL: ReadModelRef = { projection: 'scheduling', collection: SCHEDULES, noun: 'schedule' };
 
@@ -17,11 +19,11 @@ export class ListSchedulesDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: ['INDIVIDUAL', 'GROUP', 'COURSE'] }) @Optional() @IsIn(['INDIVIDUAL', 'GROUP', 'COURSE']) tag?: string;
 }
 
-/** Read side of schedules; services and resources create theirs. */
+/** Services and resources create their schedules; here they are read, given hours and links, and canceled. */
 @ApiTags('schedules')
 @Controller('v1/schedules')
 export class SchedulesController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
 
   @Get('business')
   business(@Ctx() ctx: RequestContext, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
@@ -41,5 +43,16 @@ export class SchedulesController {
     if (query.tag) where.tags = { contains: query.tag };
     // Schedules are canceled, never deleted.
     return this.queries.execute(new ListDocuments(ctx, SCHEDULE_MODEL, where, { ...query, includeDeleted: true }, minPositionOf(query, min)));
+  }
+
+  @Patch(':id')
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: UpdateScheduleDto, @Headers('if-match') ifMatch?: string) {
+    return this.commands.execute(new UpdateSchedule(ctx, id, dto, expectedRevision(ifMatch, dto.revision)));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  cancel(@Ctx() ctx: RequestContext, @Param('id') id: string) {
+    return this.commands.execute(new CancelSchedule(ctx, id));
   }
 }

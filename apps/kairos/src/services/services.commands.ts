@@ -103,6 +103,8 @@ export class CreateServiceHandler implements ICommandHandler<CreateService, Posi
             tags: [TAGS[fields.type]],
             capacity: fields.defaultCapacity,
             linkedSchedules: linkedResourceSchedules(fields.resourceGroups),
+            workingHours: [],
+            locationId: fields.locations.find((l) => l.id)?.id ?? null,
           },
         },
         schedule.state,

@@ -2,6 +2,7 @@ import { Collection, Db, Document, Filter, FindOptions, MongoClient, MongoServer
 import {
   CheckpointedBatch,
   Doc,
+  Identified,
   FieldFilter,
   FindQuery,
   Page,
@@ -67,7 +68,11 @@ const docPath = (field: string) => {
  * sit under an operator so a caller's value is never read as one.
  */
 const fieldFilter = (filter: FieldFilter): Document => {
-  if (filter !== null && typeof filter === 'object') return { $elemMatch: { $eq: filter.contains } };
+  if (filter !== null && typeof filter === 'object') {
+    if ('contains' in filter) return { $elemMatch: { $eq: filter.contains } };
+    if ('in' in filter) return { $in: filter.in, $type: 'string' };
+    return { $type: 'string', ...(filter.gte !== undefined ? { $gte: filter.gte } : {}), ...(filter.lt !== undefined ? { $lt: filter.lt } : {}) };
+  }
   if (filter === null) return { $type: 'null', $not: { $type: 'array' } };
   return { $eq: filter, $not: { $type: 'array' } };
 };
@@ -151,7 +156,7 @@ export class MongoReadStore implements ReadStore {
 
   private writer(pending: Pending): ReadModelWriter {
     return {
-      get: async <T extends Doc>(collection: string, tenant: string, id: string): Promise<T | null> => {
+      get: async <T extends Identified = Doc>(collection: string, tenant: string, id: string): Promise<T | null> => {
         const held = pending.get(pendingKey(collection, tenant, id));
         // A copy, so that changing what get returned does not change what will be written.
         if (held) return held.doc === null ? null : (asJson(held.doc) as T);
@@ -191,16 +196,24 @@ export class MongoReadStore implements ReadStore {
     return stored?.position ?? null;
   }
 
-  get<T extends Doc>(collection: string, tenant: string, id: string): Promise<T | null> {
+  get<T extends Identified = Doc>(collection: string, tenant: string, id: string): Promise<T | null> {
     return this.findDoc<T>(collection, tenant, id);
   }
 
-  private async findDoc<T extends Doc>(collection: string, tenant: string, id: string, options: FindOptions = {}): Promise<T | null> {
+  async getMany<T extends Identified = Doc>(collection: string, tenant: string, ids: string[]): Promise<T[]> {
+    if (ids.length === 0) return [];
+    const stored = await this.collection(collection)
+      .find<{ doc: T }>({ _id: { $in: ids.map((id) => key(tenant, id)) } }, { projection: { _id: 0, doc: 1 } })
+      .toArray();
+    return stored.map((s) => s.doc);
+  }
+
+  private async findDoc<T extends Identified = Doc>(collection: string, tenant: string, id: string, options: FindOptions = {}): Promise<T | null> {
     const stored = await this.collection(collection).findOne<{ doc: T }>({ _id: key(tenant, id) }, { ...options, projection: { _id: 0, doc: 1 } });
     return stored?.doc ?? null;
   }
 
-  async find<T extends Doc>(collection: string, tenant: string, query: FindQuery): Promise<Page<T>> {
+  async find<T extends Identified = Doc>(collection: string, tenant: string, query: FindQuery): Promise<Page<T>> {
     const orderBy = query.orderBy ?? 'createdAt';
     const sortPath = docPath(orderBy);
     const filter: Filter<Stored> = { '_id.tenant': tenant };
@@ -219,7 +232,7 @@ export class MongoReadStore implements ReadStore {
     const last = items[items.length - 1];
     return {
       items,
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last[orderBy] ?? null, last.id) : null,
+      nextCursor: rows.length > query.limit && last ? encodeCursor((last as unknown as Doc)[orderBy] ?? null, last.id) : null,
     };
   }
 

@@ -2,6 +2,7 @@ import { SqlClient, SqlExecutor, ident } from '@kairos/sql';
 import {
   CheckpointedBatch,
   Doc,
+  Identified,
   FieldFilter,
   FindQuery,
   Page,
@@ -16,14 +17,29 @@ const STAGING = 'rb';
 /** Serialises DDL from several processes starting at once. */
 const DDL_LOCK_KEY = 7_150_311_100;
 
-/** A JSON containment document: `{field: value}` for equality, `{field: [value]}` for array membership. */
-const containment = (where: Record<string, FieldFilter> = {}) =>
+/** A JSON containment document for equality (`{field: value}`) and array membership (`{field: [value]}`). */
+const containment = (where: Record<string, FieldFilter>) =>
   Object.fromEntries(
-    Object.entries(where).map(([field, filter]) => [
-      field,
-      filter !== null && typeof filter === 'object' ? [filter.contains] : filter,
-    ]),
+    Object.entries(where).flatMap(([field, filter]): [string, unknown][] => {
+      if (filter === null || typeof filter !== 'object') return [[field, filter]];
+      return 'contains' in filter ? [[field, [filter.contains]]] : [];
+    }),
   );
+
+/** `in` and ranges, which containment cannot say, as SQL conditions with their parameters. */
+const conditions = (where: Record<string, FieldFilter>, params: unknown[]): string[] =>
+  Object.entries(where).flatMap(([field, filter]) => {
+    if (filter === null || typeof filter !== 'object' || 'contains' in filter) return [];
+    const value = `(doc->>'${safeField(field)}') collate "C"`;
+    if ('in' in filter) {
+      params.push(filter.in);
+      return [`jsonb_typeof(doc->'${field}') = 'string' and ${value} = any($${params.length}::text[])`];
+    }
+    const range: string[] = [`jsonb_typeof(doc->'${field}') = 'string'`];
+    if (filter.gte !== undefined) range.push(`${value} >= ($${params.push(filter.gte)}::text collate "C")`);
+    if (filter.lt !== undefined) range.push(`${value} < ($${params.push(filter.lt)}::text collate "C")`);
+    return [range.join(' and ')];
+  });
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const safeField = (field: string) => {
@@ -83,7 +99,7 @@ export class SqlReadStore implements ReadStore {
 
   private writer(tx: SqlExecutor, position: number): ReadModelWriter {
     return {
-      get: <T extends Doc>(collection: string, tenant: string, id: string) => getDoc<T>(tx, this.table(collection), tenant, id),
+      get: <T extends Identified = Doc>(collection: string, tenant: string, id: string) => getDoc<T>(tx, this.table(collection), tenant, id),
       put: async (collection, tenant, doc) => {
         await tx.query(
           `insert into ${this.table(collection)} (tenant, id, doc, position) values ($1, $2, $3, $4)
@@ -105,25 +121,33 @@ export class SqlReadStore implements ReadStore {
     return rows[0]?.position == null ? null : Number(rows[0].position);
   }
 
-  get<T extends Doc>(collection: string, tenant: string, id: string): Promise<T | null> {
+  get<T extends Identified = Doc>(collection: string, tenant: string, id: string): Promise<T | null> {
     return getDoc<T>(this.client, this.table(collection), tenant, id);
   }
 
-  async find<T extends Doc>(collection: string, tenant: string, query: FindQuery): Promise<Page<T>> {
+  async getMany<T extends Identified = Doc>(collection: string, tenant: string, ids: string[]): Promise<T[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.client.query<{ doc: T }>(`select doc from ${this.table(collection)} where tenant = $1 and id = any($2::text[])`, [tenant, ids]);
+    return rows.map((r) => r.doc);
+  }
+
+  async find<T extends Identified = Doc>(collection: string, tenant: string, query: FindQuery): Promise<Page<T>> {
     const orderBy = safeField(query.orderBy ?? 'createdAt');
     const key = `(doc->>'${orderBy}') collate "C"`;
-    const params: unknown[] = [tenant, JSON.stringify(containment(query.where))];
+    const where = query.where ?? {};
+    const params: unknown[] = [tenant, JSON.stringify(containment(where))];
+    const filters = conditions(where, params).map((c) => `and ${c}`).join(' ');
     let after = '';
     if (query.cursor) {
       const [value, id] = decodeCursor(query.cursor);
       params.push(value, id);
-      after = `and (${key}, id collate "C") ${query.descending ? '<' : '>'} ($3::text collate "C", $4::text collate "C")`;
+      after = `and (${key}, id collate "C") ${query.descending ? '<' : '>'} ($${params.length - 1}::text collate "C", $${params.length}::text collate "C")`;
     }
     params.push(query.limit + 1);
     const direction = query.descending ? 'desc' : 'asc';
     const rows = await this.client.query<{ doc: T }>(
       `select doc from ${this.table(collection)}
-        where tenant = $1 and doc @> $2::jsonb ${after}
+        where tenant = $1 and doc @> $2::jsonb ${filters} ${after}
         order by ${key} ${direction}, id collate "C" ${direction}
         limit $${params.length}`,
       params,
@@ -132,7 +156,7 @@ export class SqlReadStore implements ReadStore {
     const last = items[items.length - 1];
     return {
       items,
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last[orderBy] ?? null, last.id) : null,
+      nextCursor: rows.length > query.limit && last ? encodeCursor((last as unknown as Doc)[orderBy] ?? null, last.id) : null,
     };
   }
 
@@ -195,7 +219,7 @@ export class SqlReadStore implements ReadStore {
   }
 }
 
-const getDoc = async <T extends Doc>(tx: SqlExecutor, table: string, tenant: string, id: string): Promise<T | null> => {
+const getDoc = async <T extends Identified = Doc>(tx: SqlExecutor, table: string, tenant: string, id: string): Promise<T | null> => {
   const rows = await tx.query<{ doc: T }>(`select doc from ${table} where tenant = $1 and id = $2`, [tenant, id]);
   return rows[0]?.doc ?? null;
 };

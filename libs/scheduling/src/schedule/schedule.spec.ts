@@ -8,7 +8,7 @@ describe('schedule decider', () => {
     {
       type: 'CreateSchedule',
       id: 'sch',
-      fields: { ownerType: 'SERVICE', ownerId: 's1', timeZone: 'Europe/London', tags: ['INDIVIDUAL'], capacity: 1, linkedSchedules: [] },
+      fields: { ownerType: 'SERVICE', ownerId: 's1', timeZone: 'Europe/London', tags: ['INDIVIDUAL'], capacity: 1, linkedSchedules: [], workingHours: [], locationId: null },
     },
     { status: 'none' },
     { now },

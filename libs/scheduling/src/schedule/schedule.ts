@@ -8,10 +8,12 @@ import {
   alreadyExists,
   assertNever,
   changedFields,
+  checkRevision,
   hasChanges,
   invalidTransition,
   uuidV5,
 } from '@kairos/core';
+import { WorkingHoursRule, validateWorkingHours } from '../time';
 
 export type ScheduleOwnerType = 'SERVICE' | 'RESOURCE' | 'BUSINESS';
 export type ScheduleTag = 'INDIVIDUAL' | 'GROUP' | 'COURSE';
@@ -29,9 +31,12 @@ export interface ScheduleFields {
   tags: ScheduleTag[];
   capacity: number;
   linkedSchedules: LinkedSchedule[];
+  /** Recurring weekly hours in `timeZone`'s wall clock. */
+  workingHours: WorkingHoursRule[];
+  locationId: string | null;
 }
 
-export type SchedulePatch = Partial<Pick<ScheduleFields, 'timeZone' | 'capacity' | 'linkedSchedules' | 'tags'>>;
+export type SchedulePatch = Partial<Pick<ScheduleFields, 'timeZone' | 'capacity' | 'linkedSchedules' | 'tags' | 'workingHours' | 'locationId'>>;
 
 export interface ScheduleView extends AggregateMeta, ScheduleFields {
   status: 'ACTIVE' | 'CANCELED';
@@ -44,7 +49,7 @@ export type ScheduleEvent =
 
 export type ScheduleCommand =
   | { type: 'CreateSchedule'; id: string; fields: ScheduleFields }
-  | { type: 'UpdateSchedule'; patch: SchedulePatch }
+  | { type: 'UpdateSchedule'; patch: SchedulePatch; expectedRevision?: number }
   | { type: 'CancelSchedule' };
 
 export type ScheduleState = { status: 'none' } | { status: 'ACTIVE' | 'CANCELED'; view: ScheduleView };
@@ -81,9 +86,12 @@ export const scheduleDecider: Decider<ScheduleCommand, ScheduleState, ScheduleEv
       case 'UpdateSchedule': {
         if (state.status === 'none') throw new DomainError('not-found', 'schedule does not exist');
         if (state.status === 'CANCELED') throw invalidTransition('schedule', 'CANCELED', 'update');
+        checkRevision(command.expectedRevision, state.view.revision);
         if (command.patch.linkedSchedules?.some((l) => l.scheduleId === state.view.id)) {
           throw new DomainError('validation', 'a schedule cannot link itself', [{ field: 'linkedSchedules', reason: 'links itself' }]);
         }
+        const hoursErrors = command.patch.workingHours ? validateWorkingHours(command.patch.workingHours) : [];
+        if (hoursErrors.length > 0) throw new DomainError('validation', 'the working hours are not valid', hoursErrors);
         const diff = changedFields<SchedulePatch>(state.view, command.patch);
         return hasChanges(diff) ? [{ type: 'schedule.updated', data: { id: state.view.id, ...diff, updatedAt: at } }] : [];
       }

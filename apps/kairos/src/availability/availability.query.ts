@@ -1,0 +1,136 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { AvailabilityData, ScheduleInfo, Slot, availability, calendarWindow, readWindows, windowCalendars } from '@kairos/availability';
+import { DomainError } from '@kairos/core';
+import { ReadStore, decodeCursor, encodeCursor } from '@kairos/read-store';
+import { RESOURCES } from '@kairos/resources';
+import { SCHEDULES, ScheduleView, sessionInstances } from '@kairos/scheduling';
+import { BOOKING_POLICIES, BookingPolicyFields, DEFAULT_BOOKING_POLICY, SERVICES, ServiceView } from '@kairos/services';
+import { Positioned } from '../http/positioned';
+import { RequestContext } from '../http/request-context';
+import { READ_STORE } from '../infrastructure/tokens';
+import { waitUntilProjected } from '../queries/read-models';
+import { seriesInWindow } from '../sessions/sessions.queries';
+import { AvailabilityQueryDto } from './availability.dto';
+
+export class QueryAvailability {
+  constructor(readonly ctx: RequestContext, readonly dto: AvailabilityQueryDto, readonly now: Date) {}
+}
+
+const scheduleInfo = (s: ScheduleView): ScheduleInfo => ({
+  id: s.id,
+  timeZone: s.timeZone,
+  workingHours: s.workingHours ?? [],
+  linkedSchedules: s.linkedSchedules,
+  status: s.status,
+  capacity: s.capacity,
+});
+
+/** Reads what the engine needs from the read models, then asks the pure engine. */
+@QueryHandler(QueryAvailability)
+export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability> {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+
+  async execute({ ctx, dto, now }: QueryAvailability) {
+    const from = Date.parse(dto.from);
+    const to = Date.parse(dto.to);
+    if (to <= from) throw new DomainError('validation', 'to must be after from', [{ field: 'to', reason: 'not after from' }]);
+    let position: number | null = null;
+    for (const projection of ['services', 'resources', 'scheduling', 'availability']) {
+      const reached = await waitUntilProjected(this.readStore, projection, dto.minPosition);
+      position = position === null || (reached !== null && reached < position) ? reached : position;
+    }
+    const tenant = ctx.tenant;
+    const service = await this.readStore.get<ServiceView>(SERVICES, tenant, dto.serviceId);
+    if (!service || service.deletedAt) throw new DomainError('not-found', `service ${dto.serviceId} does not exist`, [{ field: 'serviceId', reason: 'no such service' }]);
+
+    const schedules = new Map<string, ScheduleInfo>();
+    const loadSchedule = async (id: string) => {
+      if (schedules.has(id)) return schedules.get(id);
+      const doc = await this.readStore.get<ScheduleView>(SCHEDULES, tenant, id);
+      if (doc) schedules.set(id, scheduleInfo(doc));
+      return doc ? schedules.get(id) : undefined;
+    };
+    const serviceSchedule = await loadSchedule(service.scheduleId);
+    const resourceSchedules = new Map<string, string>();
+    for (const resourceId of new Set(service.resourceGroups.flatMap((g) => g.resourceIds))) {
+      const resource = await this.readStore.get<{ id: string; scheduleId: string; deletedAt: string | null }>(RESOURCES, tenant, resourceId);
+      if (!resource || resource.deletedAt) continue;
+      if (await loadSchedule(resource.scheduleId)) resourceSchedules.set(resourceId, resource.scheduleId);
+    }
+    for (const schedule of [...schedules.values()]) for (const link of schedule.linkedSchedules) await loadSchedule(link.scheduleId);
+
+    const window = calendarWindow({ from, to });
+    const windows = await readWindows(this.readStore, tenant, [...schedules.keys()], window);
+    const serviceSessions =
+      service.type === 'APPOINTMENT'
+        ? []
+        : (
+            await seriesInWindow(
+              this.readStore,
+              tenant,
+              { scheduleId: service.scheduleId },
+              service.type === 'COURSE' ? new Date(0) : new Date(window.from),
+              service.type === 'COURSE' ? new Date(8.64e15) : new Date(window.to),
+            )
+          ).flatMap((doc) => sessionInstances(doc, service.type === 'COURSE' ? { from: new Date(0), to: new Date(8.64e15) } : { from: new Date(window.from), to: new Date(window.to) }));
+
+    const data: AvailabilityData = {
+      service: {
+        id: service.id,
+        type: service.type,
+        scheduleId: service.scheduleId,
+        defaultCapacity: service.defaultCapacity,
+        sessionDurations: service.sessionDurations,
+        bufferBeforeMinutes: service.bufferBeforeMinutes,
+        bufferAfterMinutes: service.bufferAfterMinutes,
+        slotSplitIntervalMinutes: service.slotSplitIntervalMinutes,
+        resourceGroups: service.resourceGroups,
+        onlineBookingEnabled: service.onlineBooking.enabled,
+        locationId: service.locations.find((l) => l.id)?.id ?? null,
+      },
+      policy: await this.policyOf(tenant, service.bookingPolicyId),
+      schedules,
+      resourceSchedules,
+      ownCalendar: windowCalendars(schedules, windows, window),
+      serviceSessions,
+      booked: new Map(),
+      waitlists: new Map(),
+    };
+    const slots = availability(data, {
+      now: now.getTime(),
+      from,
+      to,
+      timeZone: dto.timeZone ?? serviceSchedule?.timeZone ?? 'UTC',
+      partySize: dto.partySize ?? 1,
+      durationMinutes: dto.durationMinutes,
+      resourceIds: dto.resourceIds,
+      locationId: dto.locationId,
+      includeUnbookable: dto.includeUnbookable ?? false,
+      slotsPerDay: dto.slotsPerDay,
+    });
+    return new Positioned(page(slots, dto.limit ?? 50, dto.cursor), position);
+  }
+
+  private async policyOf(tenant: string, policyId: string | null): Promise<BookingPolicyFields> {
+    if (policyId) {
+      const policy = await this.readStore.get<BookingPolicyFields & { id: string }>(BOOKING_POLICIES, tenant, policyId);
+      if (policy) return policy;
+    }
+    const defaults = await this.readStore.find<BookingPolicyFields & { id: string }>(BOOKING_POLICIES, tenant, { where: { isDefault: true, deletedAt: null }, limit: 1 });
+    return defaults.items[0] ?? DEFAULT_BOOKING_POLICY;
+  }
+}
+
+const keyOf = (slot: Slot) => `${slot.end}|${slot.sessionId ?? ''}`;
+
+const page = (slots: Slot[], limit: number, cursor?: string) => {
+  let rest = slots;
+  if (cursor) {
+    const [start, key] = decodeCursor(cursor) as [string, string];
+    rest = slots.filter((s) => s.start > start || (s.start === start && keyOf(s) > key));
+  }
+  const items = rest.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rest.length > limit && last ? encodeCursor(last.start, keyOf(last)) : null };
+};

@@ -1,0 +1,119 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { DomainError, fold } from '@kairos/core';
+import { ReadStore } from '@kairos/read-store';
+import { SESSIONS, ScheduleState, ScheduleView, SchedulePatch, scheduleDecider, scheduleStream, sessionDecider, sessionStream } from '@kairos/scheduling';
+import { Positioned } from '../http/positioned';
+import { RequestContext } from '../http/request-context';
+import { EventSourcing, PendingAppend } from '../infrastructure/event-sourcing';
+import { READ_STORE } from '../infrastructure/tokens';
+import { UpdateScheduleDto } from './schedules.dto';
+
+export class UpdateSchedule {
+  constructor(readonly ctx: RequestContext, readonly id: string, readonly dto: UpdateScheduleDto, readonly expectedRevision?: number) {}
+}
+export class CancelSchedule {
+  constructor(readonly ctx: RequestContext, readonly id: string) {}
+}
+
+const viewOf = (state: ScheduleState): ScheduleView => {
+  if (state.status === 'none') throw new DomainError('not-found', 'schedule does not exist');
+  return state.view;
+};
+
+const toPatch = (dto: UpdateScheduleDto): SchedulePatch => {
+  const patch: SchedulePatch = {};
+  if (dto.timeZone !== undefined) patch.timeZone = dto.timeZone;
+  if (dto.capacity !== undefined) patch.capacity = dto.capacity;
+  if (dto.locationId !== undefined) patch.locationId = dto.locationId;
+  if (dto.linkedSchedules) patch.linkedSchedules = dto.linkedSchedules.map((l) => ({ scheduleId: l.scheduleId, transparency: l.transparency ?? 'BUSY' }));
+  if (dto.workingHours) {
+    patch.workingHours = dto.workingHours.map((w) => ({
+      daysOfWeek: w.daysOfWeek,
+      startTime: w.startTime,
+      endTime: w.endTime,
+      everyWeeks: w.everyWeeks ?? 1,
+      validFrom: w.validFrom ?? null,
+      validUntil: w.validUntil ?? null,
+    }));
+  }
+  return patch;
+};
+
+@CommandHandler(UpdateSchedule)
+export class UpdateScheduleHandler implements ICommandHandler<UpdateSchedule> {
+  constructor(private readonly es: EventSourcing) {}
+
+  async execute({ ctx, id, dto, expectedRevision }: UpdateSchedule): Promise<Positioned<ScheduleView>> {
+    const patch = toPatch(dto);
+    return this.es.retrying(async () => {
+      const now = this.es.now();
+      const schedule = await this.es.load(scheduleStream(ctx.tenant, id), scheduleDecider);
+      const events = scheduleDecider.decide({ type: 'UpdateSchedule', patch, expectedRevision }, schedule.state, { now });
+      if (patch.linkedSchedules) await this.refuseCycles(ctx.tenant, id, patch.linkedSchedules.map((l) => l.scheduleId));
+      const result = await this.es.append(ctx, [{ streamId: scheduleStream(ctx.tenant, id), expected: schedule.expected, events }], now);
+      return new Positioned(viewOf(fold(scheduleDecider, events, schedule.state)), result?.position ?? null);
+    });
+  }
+
+  /** Links form a graph that availability walks; a cycle would make "whose hours, whose busy time" endless. */
+  private async refuseCycles(tenant: string, id: string, linked: string[]) {
+    const seen = new Set<string>();
+    const pending = linked.map((scheduleId, index) => ({ scheduleId, index }));
+    while (pending.length > 0) {
+      const { scheduleId, index } = pending.pop()!;
+      if (scheduleId === id) {
+        throw new DomainError('validation', 'the links would form a cycle', [{ field: `linkedSchedules[${index}].scheduleId`, reason: 'links back to this schedule' }]);
+      }
+      if (seen.has(scheduleId)) continue;
+      seen.add(scheduleId);
+      const { state } = await this.es.load(scheduleStream(tenant, scheduleId), scheduleDecider);
+      if (state.status === 'none') {
+        throw new DomainError('not-found', `schedule ${scheduleId} does not exist`, [{ field: `linkedSchedules[${index}].scheduleId`, reason: 'no such schedule' }]);
+      }
+      for (const next of state.view.linkedSchedules) pending.push({ scheduleId: next.scheduleId, index });
+    }
+  }
+}
+
+@CommandHandler(CancelSchedule)
+export class CancelScheduleHandler implements ICommandHandler<CancelSchedule> {
+  constructor(private readonly es: EventSourcing, @Inject(READ_STORE) private readonly readStore: ReadStore) {}
+
+  /**
+   * Cancels the schedule and, in the same append, every session series on it from now on: past
+   * sessions stay as history. Series are found through the read model, so one created in the last
+   * moments before may escape; cancel it on its own if so.
+   */
+  async execute({ ctx, id }: CancelSchedule): Promise<Positioned<ScheduleView>> {
+    return this.es.retrying(async () => {
+      const now = this.es.now();
+      const schedule = await this.es.load(scheduleStream(ctx.tenant, id), scheduleDecider);
+      const events = scheduleDecider.decide({ type: 'CancelSchedule' }, schedule.state, { now });
+      const pending: PendingAppend[] = [{ streamId: scheduleStream(ctx.tenant, id), expected: schedule.expected, events }];
+      if (events.length > 0) {
+        for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+          const page: { items: { id: string }[]; nextCursor: string | null } = await this.readStore.find(SESSIONS, ctx.tenant, {
+            where: { scheduleId: id, status: 'ACTIVE' },
+            limit: 500,
+            cursor,
+          });
+          for (const { id: seriesId } of page.items) {
+            const series = await this.es.load(sessionStream(ctx.tenant, seriesId), sessionDecider);
+            if (series.state.status !== 'ACTIVE') continue;
+            pending.push({
+              streamId: sessionStream(ctx.tenant, seriesId),
+              expected: series.expected,
+              events: sessionDecider.decide({ type: 'CancelSeries', from: now.toISOString() }, series.state, { now }),
+            });
+          }
+          cursor = page.nextCursor;
+        }
+      }
+      const result = await this.es.append(ctx, pending, now);
+      return new Positioned(viewOf(fold(scheduleDecider, events, schedule.state)), result?.position ?? null);
+    });
+  }
+}
+
+export const SCHEDULE_HANDLERS = [UpdateScheduleHandler, CancelScheduleHandler];

@@ -1,0 +1,56 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '@kairos/core';
+import { ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
+import { Ctx, RequestContext } from '../http/request-context';
+import { CancelSession, CreateSession, UpdateSession } from './sessions.commands';
+import { CancelSessionDto, CreateSessionDto, ListSessionsDto, UpdateSessionDto } from './sessions.dto';
+import { GetSession, ListSessions } from './sessions.queries';
+
+@ApiTags('sessions')
+@Controller('v1')
+export class SessionsController {
+  constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
+
+  @Post('schedules/:scheduleId/sessions')
+  @ApiOperation({ summary: 'Create a single or recurring session on a schedule' })
+  create(@Ctx() ctx: RequestContext, @Param('scheduleId') scheduleId: string, @Body() dto: CreateSessionDto) {
+    return this.commands.execute(new CreateSession(ctx, scheduleId, dto));
+  }
+
+  @Get('sessions')
+  @ApiOperation({ summary: 'Instances in a time range, expanded, by start' })
+  list(@Ctx() ctx: RequestContext, @Query() query: ListSessionsDto, @Headers('kairos-min-position') min?: string) {
+    const from = new Date(query.from);
+    const to = new Date(query.to);
+    if (to <= from) throw new DomainError('validation', 'to must be after from', [{ field: 'to', reason: 'not after from' }]);
+    if (!query.scheduleId?.length && !query.affectsScheduleId) {
+      throw new DomainError('validation', 'give scheduleId or affectsScheduleId', [{ field: 'scheduleId', reason: 'required without affectsScheduleId' }]);
+    }
+    return this.queries.execute(
+      new ListSessions(
+        ctx,
+        { scheduleIds: query.scheduleId, affectsScheduleId: query.affectsScheduleId, from, to, type: query.type, limit: query.limit, cursor: query.cursor },
+        minPositionOf(query, min),
+      ),
+    );
+  }
+
+  @Get('sessions/:id')
+  get(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
+    return this.queries.execute(new GetSession(ctx, id, minPositionOf(query, min)));
+  }
+
+  @Patch('sessions/:id')
+  @ApiOperation({ summary: 'Instance id: that instance (scope FOLLOWING: it and the rest); series id: instances not yet started' })
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: UpdateSessionDto, @Headers('if-match') ifMatch?: string) {
+    return this.commands.execute(new UpdateSession(ctx, id, dto, expectedRevision(ifMatch, dto.revision)));
+  }
+
+  @Post('sessions/:id/cancel')
+  @HttpCode(200)
+  cancel(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: CancelSessionDto) {
+    return this.commands.execute(new CancelSession(ctx, id, dto));
+  }
+}

@@ -1,0 +1,112 @@
+import { BookingPolicyFields } from '@kairos/services';
+import { SessionInstance, resolvedAffected } from '@kairos/scheduling';
+import { Calendar, ScheduleInfo, Window, effectiveCalendar, ownCalendar } from './calendar';
+import { ServiceInfo, SessionOffer, Slot, SlotQuery, appointmentSlots, overlapsBusy, sessionSlots } from './slots';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * Everything a query needs, gathered by the caller (from read models, or test data). Own calendars
+ * come from a source so that precomputed windows and raw sessions feed the same engine.
+ */
+export interface AvailabilityData {
+  service: ServiceInfo;
+  policy: BookingPolicyFields;
+  /** The service's schedule, each resource's, and every schedule those link. */
+  schedules: Map<string, ScheduleInfo>;
+  /** Resource id → its schedule id, for the resources of the service's groups. */
+  resourceSchedules: Map<string, string>;
+  /** A schedule's own calendar (hours and holds, before links) over the window. */
+  ownCalendar(scheduleId: string): Calendar | undefined;
+  /** CLASS: the service schedule's instances in the window; COURSE: all of them. */
+  serviceSessions: SessionInstance[];
+  /** Seats taken per session id (CLASS) or schedule id (COURSE). */
+  booked: Map<string, number>;
+  waitlists: Map<string, number>;
+}
+
+/** How far beyond the query's window calendars must reach: a slot may end after `to`, and a buffer may reach back before `from`. */
+export const calendarWindow = (query: Pick<SlotQuery, 'from' | 'to'>): Window => ({ from: query.from - 2 * DAY, to: query.to + 2 * DAY });
+
+/** Own calendars computed from raw sessions: what the precomputed windows must always equal. */
+export const rawCalendars = (schedules: Map<string, ScheduleInfo>, instances: SessionInstance[], window: Window) => {
+  const cache = new Map<string, Calendar>();
+  return (scheduleId: string): Calendar | undefined => {
+    const schedule = schedules.get(scheduleId);
+    if (!schedule) return undefined;
+    let calendar = cache.get(scheduleId);
+    if (!calendar) {
+      calendar = ownCalendar(schedule, instances, window);
+      cache.set(scheduleId, calendar);
+    }
+    return calendar;
+  };
+};
+
+const effective = (data: AvailabilityData, scheduleId: string): Calendar | undefined => {
+  const schedule = data.schedules.get(scheduleId);
+  return schedule ? effectiveCalendar(schedule, (id) => data.ownCalendar(id)) : undefined;
+};
+
+/** The slots of a service in [from, to): the heart of the product, pure and synchronous. */
+export const availability = (data: AvailabilityData, query: SlotQuery): Slot[] => {
+  const { service } = data;
+  const serviceSchedule = data.schedules.get(service.scheduleId);
+  const serviceTimeZone = serviceSchedule?.timeZone ?? 'UTC';
+  if (serviceSchedule?.status === 'CANCELED') return [];
+  if (service.type === 'APPOINTMENT') {
+    const resources = new Map<string, Calendar>();
+    for (const [resourceId, scheduleId] of data.resourceSchedules) {
+      const calendar = effective(data, scheduleId);
+      if (calendar) resources.set(resourceId, calendar);
+    }
+    return appointmentSlots(
+      { service, policy: data.policy, resources, serviceCalendar: effective(data, service.scheduleId) ?? { working: [], busy: [] }, serviceTimeZone },
+      query,
+    );
+  }
+  const scheduleCapacity = serviceSchedule?.capacity ?? service.defaultCapacity;
+  const active = data.serviceSessions.filter((i) => i.type === 'EVENT' && i.status === 'ACTIVE');
+  const resourceBusy = (i: SessionInstance) =>
+    resolvedAffected(i).some((a) => {
+      if (a.transparency !== 'BUSY') return false;
+      const calendar = effective(data, a.scheduleId);
+      const start = Date.parse(i.start) - i.bufferBeforeMinutes * 60_000;
+      const end = Date.parse(i.end) + i.bufferAfterMinutes * 60_000;
+      return calendar ? overlapsBusy(calendar.busy, start, end, i.id) : false;
+    });
+  let offers: SessionOffer[];
+  if (service.type === 'CLASS') {
+    offers = active.map((i) => ({
+      sessionId: i.id,
+      scheduleId: i.scheduleId,
+      start: Date.parse(i.start),
+      end: Date.parse(i.end),
+      capacity: i.capacity ?? scheduleCapacity,
+      booked: data.booked.get(i.id) ?? 0,
+      waitlistWaiting: data.waitlists.get(i.id) ?? 0,
+      locationId: i.locationId,
+      resourceIds: i.resourceIds,
+      resourceBusy: resourceBusy(i),
+    }));
+  } else {
+    if (active.length === 0) return [];
+    const start = Math.min(...active.map((i) => Date.parse(i.start)));
+    const end = Math.max(...active.map((i) => Date.parse(i.end)));
+    offers = [
+      {
+        sessionId: null,
+        scheduleId: service.scheduleId,
+        start,
+        end,
+        capacity: scheduleCapacity,
+        booked: data.booked.get(service.scheduleId) ?? 0,
+        waitlistWaiting: data.waitlists.get(service.scheduleId) ?? 0,
+        locationId: service.locationId,
+        resourceIds: [...new Set(active.flatMap((i) => i.resourceIds))],
+        resourceBusy: false,
+      },
+    ];
+  }
+  return sessionSlots({ service, policy: data.policy, offers, serviceTimeZone }, query);
+};

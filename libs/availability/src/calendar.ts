@@ -1,0 +1,97 @@
+import { LinkedSchedule, SessionInstance, Span, WorkingHoursRule, mergeSpans, intersectSpans, resolvedAffected, toSpans, workingIntervals } from '@kairos/scheduling';
+
+/** What availability needs of a schedule. */
+export interface ScheduleInfo {
+  id: string;
+  timeZone: string;
+  workingHours: WorkingHoursRule[];
+  linkedSchedules: LinkedSchedule[];
+  status: 'ACTIVE' | 'CANCELED';
+  capacity: number;
+}
+
+/** Time a session holds, widened by its own buffers; `source` is the instance id, so a class can ignore itself. */
+export interface BusyBlock {
+  start: number;
+  end: number;
+  source: string;
+}
+
+/** A schedule's time in one window: when it works (merged spans) and what holds it (sorted by start). */
+export interface Calendar {
+  working: Span[];
+  busy: BusyBlock[];
+}
+
+export interface Window {
+  from: number;
+  to: number;
+}
+
+const byStart = (a: BusyBlock, b: BusyBlock) => a.start - b.start || a.end - b.end || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0);
+
+/** Whether an instance holds the schedule: an EVENT on it, or one that names it BUSY among its affected schedules. */
+export const holds = (instance: SessionInstance, scheduleId: string): boolean =>
+  instance.type === 'EVENT' &&
+  instance.status === 'ACTIVE' &&
+  (instance.scheduleId === scheduleId || resolvedAffected(instance).some((a) => a.scheduleId === scheduleId && a.transparency === 'BUSY'));
+
+export const busyBlockOf = (instance: SessionInstance): BusyBlock => ({
+  start: Date.parse(instance.start) - instance.bufferBeforeMinutes * 60_000,
+  end: Date.parse(instance.end) + instance.bufferAfterMinutes * 60_000,
+  source: instance.id,
+});
+
+/** Blocks kept ready in the read model for one schedule: single sessions' holds and working time. */
+export interface StoredBlocks {
+  working: BusyBlock[];
+  busy: BusyBlock[];
+}
+
+/**
+ * A schedule's own calendar, before links: its weekly hours plus its WORKING_HOURS and
+ * AVAILABILITY sessions, and the EVENT sessions that hold it. `instances` may include sessions
+ * that do not touch this schedule; they are ignored. `stored` adds blocks the availability
+ * windows already hold for sessions not among `instances`.
+ */
+export const ownCalendar = (schedule: ScheduleInfo, instances: SessionInstance[], window: Window, stored: StoredBlocks = { working: [], busy: [] }): Calendar => {
+  if (schedule.status === 'CANCELED') return { working: [], busy: [] };
+  const hours = toSpans(workingIntervals(schedule.workingHours, schedule.timeZone, { from: new Date(window.from), to: new Date(window.to) }));
+  const extra: Span[] = [...instances.filter((i) => works(i, schedule.id)).map(workingBlockOf), ...stored.working]
+    .map((b): Span => [Math.max(window.from, b.start), Math.min(window.to, b.end)])
+    .filter(([s, e]) => s < e);
+  const busy = [...instances.filter((i) => holds(i, schedule.id)).map(busyBlockOf), ...stored.busy]
+    .filter((b) => b.start < window.to && b.end > window.from)
+    .sort(byStart);
+  return { working: mergeSpans([...hours, ...extra]), busy };
+};
+
+/** Whether an instance adds working time to the schedule: a WORKING_HOURS or AVAILABILITY session on it. */
+export const works = (instance: SessionInstance, scheduleId: string): boolean =>
+  instance.scheduleId === scheduleId && instance.status === 'ACTIVE' && (instance.type === 'WORKING_HOURS' || instance.type === 'AVAILABILITY');
+
+export const workingBlockOf = (instance: SessionInstance): BusyBlock => ({ start: Date.parse(instance.start), end: Date.parse(instance.end), source: instance.id });
+
+/**
+ * A schedule's calendar with its links applied (api.md): a FREE link lends its working hours (and
+ * intersects them with the schedule's own, when it has any); a BUSY link lends its busy time.
+ * Links are followed one level: linking is how a resource takes the business hours, not a chain.
+ */
+export const effectiveCalendar = (schedule: ScheduleInfo, own: (scheduleId: string) => Calendar | undefined): Calendar => {
+  const mine = own(schedule.id) ?? { working: [], busy: [] };
+  if (schedule.status === 'CANCELED') return { working: [], busy: [] };
+  let working = mine.working;
+  let borrowed = mine.working.length === 0;
+  const busy = [...mine.busy];
+  for (const link of schedule.linkedSchedules) {
+    const linked = own(link.scheduleId);
+    if (!linked) continue;
+    if (link.transparency === 'FREE') {
+      working = borrowed ? linked.working : intersectSpans(working, linked.working);
+      borrowed = false;
+    } else {
+      busy.push(...linked.busy);
+    }
+  }
+  return { working, busy: busy.sort(byStart) };
+};

@@ -1,0 +1,4 @@
+export * from './calendar';
+export * from './slots';
+export * from './availability';
+export * from './windows';

@@ -1,0 +1,275 @@
+import { BookingPolicyFields } from '@kairos/services';
+import { Span, intersectSpans, mergeSpans, subtractSpans, toLocal } from '@kairos/scheduling';
+import { BusyBlock, Calendar } from './calendar';
+
+const MINUTE = 60_000;
+
+export interface PolicyViolations {
+  tooEarly: boolean;
+  tooLate: boolean;
+  onlineBookingDisabled: boolean;
+}
+
+export interface Slot {
+  start: string;
+  end: string;
+  localStart: string;
+  localEnd: string;
+  timeZone: string;
+  serviceId: string;
+  scheduleId: string;
+  sessionId: string | null;
+  /** Per resource group, the resources free for the whole slot (for "any staff", pick one of them). */
+  resources: { groupIndex: number; resourceIds: string[] }[];
+  locationId: string | null;
+  totalSpots: number;
+  openSpots: number;
+  waitingList: { totalSpots: number; openSpots: number } | null;
+  bookable: boolean;
+  policyViolations: PolicyViolations;
+  locked: boolean;
+}
+
+export interface ServiceInfo {
+  id: string;
+  type: 'APPOINTMENT' | 'CLASS' | 'COURSE';
+  scheduleId: string;
+  defaultCapacity: number;
+  sessionDurations: number[];
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  slotSplitIntervalMinutes: number | null;
+  resourceGroups: { resourceIds: string[]; requiredCount: number }[];
+  onlineBookingEnabled: boolean;
+  locationId: string | null;
+}
+
+export interface SlotQuery {
+  now: number;
+  from: number;
+  to: number;
+  /** Zone of the local times in the answer. */
+  timeZone: string;
+  partySize: number;
+  durationMinutes?: number;
+  /** Only these resources may serve (a customer's pick). */
+  resourceIds?: string[];
+  locationId?: string;
+  includeUnbookable: boolean;
+  slotsPerDay?: number;
+}
+
+/** A class session or a course, with how many seats its bookings already take. */
+export interface SessionOffer {
+  sessionId: string | null;
+  scheduleId: string;
+  start: number;
+  end: number;
+  capacity: number;
+  booked: number;
+  waitlistWaiting: number;
+  locationId: string | null;
+  resourceIds: string[];
+  /** Whether a resource it needs is held elsewhere at that time. */
+  resourceBusy: boolean;
+}
+
+export const violationsOf = (policy: BookingPolicyFields, service: Pick<ServiceInfo, 'onlineBookingEnabled'>, start: number, end: number, now: number): PolicyViolations => {
+  const started = start < now;
+  const lateLimit = policy.latestBookingMinutes === null ? now : now + policy.latestBookingMinutes * MINUTE;
+  return {
+    tooEarly: policy.earliestBookingMinutes !== null && start > now + policy.earliestBookingMinutes * MINUTE,
+    tooLate: started ? !(policy.bookAfterStart && end > now) : start < lateLimit,
+    onlineBookingDisabled: !service.onlineBookingEnabled,
+  };
+};
+
+const anyViolation = (v: PolicyViolations) => v.tooEarly || v.tooLate || v.onlineBookingDisabled;
+
+/** Index of the span containing [s, e), or -1; spans sorted and merged. */
+const covering = (spans: Span[], s: number, e: number): boolean => {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [a, b] = spans[mid];
+    if (b <= s) lo = mid + 1;
+    else if (a > s) hi = mid - 1;
+    else return e <= b;
+  }
+  return false;
+};
+
+export const overlapsBusy = (busy: BusyBlock[], s: number, e: number, except?: string): boolean => {
+  for (const b of busy) {
+    if (b.start >= e) break;
+    if (b.end > s && b.source !== except) return true;
+  }
+  return false;
+};
+
+/**
+ * When a resource can start a new appointment of this service: its working time minus every block
+ * that holds it, where a block [b0, b1) (already widened by its own buffers) keeps the new slot's
+ * buffered span [s − before, e + after) away: so s may not fall in [b0 − after − d, b1 + before).
+ * Working hours bound the slot itself, not its buffers (api.md invariant 1 is about overlaps).
+ */
+export const freeTime = (calendar: Calendar, bufferBeforeMs: number, bufferAfterMs: number, serviceHours: Span[] | null): Span[] => {
+  const blocked = mergeSpans(calendar.busy.map((b): Span => [b.start - bufferAfterMs, b.end + bufferBeforeMs]));
+  const free = subtractSpans(calendar.working, blocked);
+  return serviceHours ? intersectSpans(free, serviceHours) : free;
+};
+
+export interface AppointmentInput {
+  service: ServiceInfo;
+  policy: BookingPolicyFields;
+  /** Effective calendars of the resources, by resource id. */
+  resources: Map<string, Calendar>;
+  /** The service schedule's effective calendar: its hours restrict every slot when it has any; with no resource groups it is the only calendar. */
+  serviceCalendar: Calendar;
+  serviceTimeZone: string;
+}
+
+/**
+ * Appointment slots: start times on each resource's grid (every split interval, or every duration,
+ * from the start of each of its working spans), kept where every resource group has enough free
+ * resources for the whole slot. One slot per start and duration, listing the free resources.
+ */
+export const appointmentSlots = (input: AppointmentInput, query: SlotQuery): Slot[] => {
+  const { service, policy } = input;
+  const durations = query.durationMinutes ? [query.durationMinutes] : service.sessionDurations;
+  const before = service.bufferBeforeMinutes * MINUTE;
+  const after = service.bufferAfterMinutes * MINUTE;
+  const serviceHours = service.resourceGroups.length > 0 && input.serviceCalendar.working.length > 0 ? input.serviceCalendar.working : null;
+  const allowed = query.resourceIds ? new Set(query.resourceIds) : null;
+  const groups = service.resourceGroups.length > 0
+    ? service.resourceGroups.map((g) => ({ ...g, resourceIds: g.resourceIds.filter((id) => input.resources.has(id) && (!allowed || allowed.has(id) || !groupPickedFrom(g.resourceIds, allowed))) }))
+    : [{ resourceIds: [service.scheduleId], requiredCount: 1 }];
+  const calendars = new Map<string, { working: Span[]; free: Span[] }>();
+  const calendarOf = (id: string) => {
+    let c = calendars.get(id);
+    if (!c) {
+      const source = service.resourceGroups.length > 0 ? input.resources.get(id)! : input.serviceCalendar;
+      c = { working: source.working, free: freeTime(source, before, after, serviceHours) };
+      calendars.set(id, c);
+    }
+    return c;
+  };
+
+  const slots: Slot[] = [];
+  for (const duration of durations) {
+    const d = duration * MINUTE;
+    const step = (service.slotSplitIntervalMinutes ?? duration) * MINUTE;
+    const starts = new Set<number>();
+    for (const id of groups[0].resourceIds) {
+      const { working, free } = calendarOf(id);
+      for (const [ws, we] of working) {
+        // Skip whole steps before the window instead of walking them.
+        const first = ws + Math.max(0, Math.ceil((query.from - ws) / step)) * step;
+        for (let s = first; s + d <= we && s < query.to; s += step) if (covering(free, s, s + d)) starts.add(s);
+      }
+    }
+    for (const s of [...starts].sort((a, b) => a - b)) {
+      const e = s + d;
+      const resources: Slot['resources'] = [];
+      let complete = true;
+      for (const [groupIndex, group] of groups.entries()) {
+        const free = group.resourceIds.filter((id) => covering(calendarOf(id).free, s, e));
+        if (free.length < group.requiredCount) {
+          complete = false;
+          break;
+        }
+        if (service.resourceGroups.length > 0) resources.push({ groupIndex, resourceIds: free });
+      }
+      if (!complete) continue;
+      const policyViolations = violationsOf(policy, service, s, e, query.now);
+      const bookable = query.partySize <= policy.maxParticipantsPerBooking && !anyViolation(policyViolations);
+      slots.push(slotOf(service, query, input.serviceTimeZone, { start: s, end: e, sessionId: null, resources, locationId: service.locationId, totalSpots: 1, openSpots: 1, waitingList: null, bookable, policyViolations }));
+    }
+  }
+  return finish(slots, query);
+};
+
+/** A customer who picked resources of a group narrows that group; groups they picked nothing from stay whole. */
+const groupPickedFrom = (groupIds: string[], allowed: Set<string>) => groupIds.some((id) => allowed.has(id));
+
+export interface SessionSlotsInput {
+  service: ServiceInfo;
+  policy: BookingPolicyFields;
+  offers: SessionOffer[];
+  serviceTimeZone: string;
+}
+
+/** Class sessions (one slot each) and courses (one slot for the whole schedule). */
+export const sessionSlots = (input: SessionSlotsInput, query: SlotQuery): Slot[] => {
+  const { service, policy } = input;
+  const slots: Slot[] = [];
+  for (const offer of input.offers) {
+    if (offer.end <= query.from || offer.start >= query.to) continue;
+    if (query.locationId && offer.locationId !== query.locationId) continue;
+    if (query.resourceIds && !offer.resourceIds.some((id) => query.resourceIds!.includes(id))) continue;
+    const openSpots = Math.max(0, offer.capacity - offer.booked);
+    const waitlistCapacity = policy.waitlist?.capacity ?? 0;
+    const policyViolations = violationsOf(policy, service, offer.start, offer.end, query.now);
+    const bookable =
+      openSpots >= query.partySize && query.partySize <= policy.maxParticipantsPerBooking && !offer.resourceBusy && !anyViolation(policyViolations);
+    slots.push(
+      slotOf(service, query, input.serviceTimeZone, {
+        start: offer.start,
+        end: offer.end,
+        sessionId: offer.sessionId,
+        resources: offer.resourceIds.length > 0 ? [{ groupIndex: 0, resourceIds: offer.resourceIds }] : [],
+        locationId: offer.locationId,
+        totalSpots: offer.capacity,
+        openSpots,
+        waitingList: policy.waitlist ? { totalSpots: waitlistCapacity, openSpots: Math.max(0, waitlistCapacity - offer.waitlistWaiting) } : null,
+        bookable,
+        policyViolations,
+      }),
+    );
+  }
+  return finish(slots, query);
+};
+
+type SlotCore = Pick<Slot, 'sessionId' | 'resources' | 'locationId' | 'totalSpots' | 'openSpots' | 'waitingList' | 'bookable' | 'policyViolations'> & {
+  start: number;
+  end: number;
+};
+
+const slotOf = (service: ServiceInfo, query: SlotQuery, serviceTimeZone: string, core: SlotCore): Slot => {
+  const zone = query.timeZone || serviceTimeZone;
+  return {
+    start: new Date(core.start).toISOString(),
+    end: new Date(core.end).toISOString(),
+    localStart: toLocal(new Date(core.start), zone),
+    localEnd: toLocal(new Date(core.end), zone),
+    timeZone: zone,
+    serviceId: service.id,
+    scheduleId: service.scheduleId,
+    sessionId: core.sessionId,
+    resources: core.resources,
+    locationId: core.locationId,
+    totalSpots: core.totalSpots,
+    openSpots: core.openSpots,
+    waitingList: core.waitingList,
+    bookable: core.bookable,
+    policyViolations: core.policyViolations,
+    locked: false,
+  };
+};
+
+/** Drops unbookable slots unless asked, sorts by start, caps slots per local day. */
+const finish = (slots: Slot[], query: SlotQuery): Slot[] => {
+  const kept = (query.includeUnbookable ? slots : slots.filter((s) => s.bookable)).sort(
+    (a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.end < b.end ? -1 : a.end > b.end ? 1 : (a.sessionId ?? '') < (b.sessionId ?? '') ? -1 : 1),
+  );
+  if (!query.slotsPerDay) return kept;
+  const perDay = new Map<string, number>();
+  return kept.filter((slot) => {
+    const day = slot.localStart.slice(0, 10);
+    const n = perDay.get(day) ?? 0;
+    perDay.set(day, n + 1);
+    return n < query.slotsPerDay!;
+  });
+};
+

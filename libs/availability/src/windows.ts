@@ -1,0 +1,183 @@
+import { RecordedEvent } from '@kairos/core';
+import { Projection } from '@kairos/projections';
+import { ReadModelWriter, ReadStore } from '@kairos/read-store';
+import { SessionEvent, SessionInstance, SessionState, SessionView, schedulesTouchedBy, sessionDecider, sessionInstances } from '@kairos/scheduling';
+import { BusyBlock, Calendar, ScheduleInfo, StoredBlocks, Window, busyBlockOf, holds, ownCalendar, workingBlockOf, works } from './calendar';
+
+/**
+ * Availability windows: per schedule and UTC month, the blocks of every single (non-recurring)
+ * session that holds the schedule or adds working time to it, kept up to date event by event;
+ * per schedule, the recurring series that touch it, expanded when asked (they are few, and a
+ * series has no end to precompute to). Together with the schedule's weekly hours they give the
+ * same calendar as expanding every raw session, for any range, with no horizon to run out.
+ */
+export const AVAILABILITY_MONTHS = 'availability_months';
+export const AVAILABILITY_SERIES = 'availability_series';
+/** The projection's own copy of each session, so it folds events without reading another projection. */
+export const AVAILABILITY_SESSIONS = 'availability_sessions';
+
+interface MonthDoc {
+  id: string;
+  scheduleId: string;
+  month: string;
+  working: BusyBlock[];
+  busy: BusyBlock[];
+}
+
+interface SeriesDoc {
+  id: string;
+  series: SessionView[];
+}
+
+const ALL_TIME = { from: new Date(-8.64e15), to: new Date(8.64e15) };
+
+const monthKey = (ms: number) => new Date(ms).toISOString().slice(0, 7);
+
+/** The UTC months a block overlaps. */
+export const monthsOf = (start: number, end: number): string[] => {
+  const months: string[] = [];
+  const d = new Date(Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), 1));
+  while (d.getTime() < end) {
+    months.push(monthKey(d.getTime()));
+    d.setUTCMonth(d.getUTCMonth() + 1);
+  }
+  return months.length > 0 ? months : [monthKey(start)];
+};
+
+const monthDocId = (scheduleId: string, month: string) => `${scheduleId}|${month}`;
+
+type Kind = 'working' | 'busy';
+
+/** Where a single session's instance lands: each schedule it touches, and whether as working time or a hold. */
+const placements = (instance: SessionInstance | undefined, touched: string[]): { scheduleId: string; kind: Kind; block: BusyBlock }[] => {
+  if (!instance) return [];
+  return touched.flatMap((scheduleId) => [
+    ...(holds(instance, scheduleId) ? [{ scheduleId, kind: 'busy' as const, block: busyBlockOf(instance) }] : []),
+    ...(works(instance, scheduleId) ? [{ scheduleId, kind: 'working' as const, block: workingBlockOf(instance) }] : []),
+  ]);
+};
+
+const byStart = (a: BusyBlock, b: BusyBlock) => a.start - b.start || a.end - b.end || (a.source < b.source ? -1 : 1);
+
+const updateMonths = async (writer: ReadModelWriter, tenant: string, source: string, before: ReturnType<typeof placements>, after: ReturnType<typeof placements>) => {
+  const docs = new Map<string, MonthDoc>();
+  const load = async (scheduleId: string, month: string) => {
+    const id = monthDocId(scheduleId, month);
+    let doc = docs.get(id);
+    if (!doc) {
+      doc = (await writer.get<MonthDoc>(AVAILABILITY_MONTHS, tenant, id)) ?? { id, scheduleId, month, working: [], busy: [] };
+      docs.set(id, doc);
+    }
+    return doc;
+  };
+  for (const { scheduleId, kind, block } of before) {
+    for (const month of monthsOf(block.start, block.end)) {
+      const doc = await load(scheduleId, month);
+      doc[kind] = doc[kind].filter((b) => b.source !== source);
+    }
+  }
+  for (const { scheduleId, kind, block } of after) {
+    for (const month of monthsOf(block.start, block.end)) {
+      const doc = await load(scheduleId, month);
+      doc[kind] = [...doc[kind].filter((b) => b.source !== source), block].sort(byStart);
+    }
+  }
+  for (const doc of docs.values()) {
+    if (doc.working.length === 0 && doc.busy.length === 0) await writer.delete(AVAILABILITY_MONTHS, tenant, doc.id);
+    else await writer.put(AVAILABILITY_MONTHS, tenant, { ...doc });
+  }
+};
+
+const updateSeries = async (writer: ReadModelWriter, tenant: string, before: SessionView | null, after: SessionView) => {
+  const old = new Set(before ? schedulesTouchedBy(before) : []);
+  const now = new Set(schedulesTouchedBy(after));
+  for (const scheduleId of new Set([...old, ...now])) {
+    const doc = (await writer.get<SeriesDoc>(AVAILABILITY_SERIES, tenant, scheduleId)) ?? { id: scheduleId, series: [] };
+    const others = doc.series.filter((s) => s.id !== after.id);
+    const series = now.has(scheduleId) ? [...others, after] : others;
+    if (series.length === 0) await writer.delete(AVAILABILITY_SERIES, tenant, scheduleId);
+    else await writer.put(AVAILABILITY_SERIES, tenant, { id: scheduleId, series });
+  }
+};
+
+export const availabilityWindowsProjection: Projection = {
+  name: 'availability',
+  collections: [AVAILABILITY_MONTHS, AVAILABILITY_SERIES, AVAILABILITY_SESSIONS],
+  async apply(event: RecordedEvent, writer: ReadModelWriter) {
+    if (!event.type.startsWith('session.')) return;
+    const tenant = event.metadata.tenant;
+    const id = (event.data as { id: string }).id;
+    const before = event.type === 'session.created' ? null : await writer.get<SessionView>(AVAILABILITY_SESSIONS, tenant, id);
+    const state: SessionState = before ? { status: before.status, view: before } : { status: 'none' };
+    const next = sessionDecider.evolve(state, { type: event.type, data: event.data } as SessionEvent);
+    if (next.status === 'none') return;
+    const after = next.view;
+    await writer.put(AVAILABILITY_SESSIONS, tenant, { ...after });
+    if (after.recurrence !== null) {
+      await updateSeries(writer, tenant, before, after);
+      return;
+    }
+    const instanceOf = (view: SessionView) => sessionInstances(view, ALL_TIME)[0];
+    await updateMonths(
+      writer,
+      tenant,
+      id,
+      before ? placements(instanceOf(before), schedulesTouchedBy(before)) : [],
+      placements(instanceOf(after), schedulesTouchedBy(after)),
+    );
+  },
+};
+
+/** What the windows hold for some schedules over a window: month blocks and recurring series. */
+export interface WindowsSnapshot {
+  months: Map<string, StoredBlocks>;
+  series: Map<string, SessionView[]>;
+}
+
+export const readWindows = async (readStore: ReadStore, tenant: string, scheduleIds: string[], window: Window): Promise<WindowsSnapshot> => {
+  const months = monthsOf(window.from, window.to);
+  const [monthDocs, seriesDocs] = await Promise.all([
+    readStore.getMany<MonthDoc>(AVAILABILITY_MONTHS, tenant, scheduleIds.flatMap((s) => months.map((m) => monthDocId(s, m)))),
+    readStore.getMany<SeriesDoc>(AVAILABILITY_SERIES, tenant, scheduleIds),
+  ]);
+  const stored = new Map<string, StoredBlocks>();
+  for (const doc of monthDocs) {
+    const blocks = stored.get(doc.scheduleId) ?? { working: [], busy: [] };
+    blocks.working.push(...doc.working);
+    blocks.busy.push(...doc.busy);
+    stored.set(doc.scheduleId, blocks);
+  }
+  // A block spanning a month boundary sits in both months; keep it once.
+  for (const blocks of stored.values()) {
+    blocks.working = dedupe(blocks.working);
+    blocks.busy = dedupe(blocks.busy);
+  }
+  return { months: stored, series: new Map(seriesDocs.map((d) => [d.id, d.series])) };
+};
+
+const dedupe = (blocks: BusyBlock[]) => {
+  const seen = new Set<string>();
+  return blocks.filter((b) => {
+    const key = `${b.source}|${b.start}|${b.end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
+
+/** Own calendars from the windows: the recurring series expanded, the single sessions' blocks as stored. */
+export const windowCalendars = (schedules: Map<string, ScheduleInfo>, snapshot: WindowsSnapshot, window: Window) => {
+  const cache = new Map<string, Calendar>();
+  const range = { from: new Date(window.from), to: new Date(window.to) };
+  return (scheduleId: string): Calendar | undefined => {
+    const schedule = schedules.get(scheduleId);
+    if (!schedule) return undefined;
+    let calendar = cache.get(scheduleId);
+    if (!calendar) {
+      const instances = (snapshot.series.get(scheduleId) ?? []).flatMap((view) => sessionInstances(view, range));
+      calendar = ownCalendar(schedule, instances, window, snapshot.months.get(scheduleId));
+      cache.set(scheduleId, calendar);
+    }
+    return calendar;
+  };
+};

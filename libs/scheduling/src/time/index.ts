@@ -1,0 +1,4 @@
+export * from './intervals';
+export * from './local-time';
+export * from './recurrence';
+export * from './working-hours';
