@@ -1,7 +1,7 @@
 // Unit tests are pure; integration tests reach real PGlite, PostgreSQL and Kafka.
 const swc = ['@swc/jest', JSON.parse(require('fs').readFileSync(`${__dirname}/.swcrc`, 'utf8'))];
 const moduleNameMapper = {
-  '^@kairos/(core|sql|projections|availability|services|resources|scheduling|testing)$': '<rootDir>/libs/$1/src',
+  '^@kairos/(core|sql|projections|availability|bookings|services|resources|scheduling|testing)$': '<rootDir>/libs/$1/src',
   '^@kairos/(event-store|read-store|publisher)$': '<rootDir>/libs/$1/src',
   '^@kairos/(event-store|read-store|publisher)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };

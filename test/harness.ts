@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { Consumer, Kafka, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { SqlEventStore } from '@kairos/event-store';
 import { InProcessPublisher, KafkaPublisher, PublishedMessage, Publisher } from '@kairos/publisher';
@@ -76,4 +77,34 @@ export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
       await stores.close();
     },
   };
+};
+
+export interface ConsumedMessage {
+  topic: string;
+  key: string;
+  headers: Record<string, string>;
+  value: Record<string, unknown>;
+}
+
+/** A consumer of the service's topics from the beginning, creating them first on a fresh broker. */
+export const consumeTopics = async (brokers: string[], topics: string[], onMessage: (message: ConsumedMessage) => void): Promise<Consumer> => {
+  const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const existing = new Set(await admin.listTopics());
+  await admin.createTopics({ waitForLeaders: true, topics: topics.filter((t) => !existing.has(t)).map((topic) => ({ topic, numPartitions: 3 })) });
+  await admin.disconnect();
+  const consumer = kafka.consumer({ groupId: uniqueName('consumer') });
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ topic, message }) =>
+      onMessage({
+        topic,
+        key: message.key?.toString() ?? '',
+        headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+        value: JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>,
+      }),
+  });
+  return consumer;
 };

@@ -1,41 +1,16 @@
-import { Consumer, Kafka, logLevel } from 'kafkajs';
+import { Consumer } from 'kafkajs';
 import { TOPICS } from '@kairos/publisher';
 import { describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
-import { TestApp, startApp } from './harness';
-
-interface Received {
-  topic: string;
-  key: string;
-  headers: Record<string, string>;
-  value: Record<string, unknown>;
-}
+import { ConsumedMessage, TestApp, consumeTopics, startApp } from './harness';
 
 describeWith('PostgreSQL', testServers.postgresUrl(), 'single-site production setup: PostgreSQL + Kafka', () => {
   const kafkaBrokers = testServers.kafkaBrokers()?.split(',');
   let consumer: Consumer;
-  const received: Received[] = [];
+  const received: ConsumedMessage[] = [];
 
   beforeAll(async () => {
     if (!kafkaBrokers) throw new Error('this suite needs the Kafka broker the global setup starts (unset KAIROS_SKIP_KAFKA)');
-    const kafka = new Kafka({ brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    const existing = new Set(await admin.listTopics());
-    await admin.createTopics({ waitForLeaders: true, topics: TOPICS.filter((t) => !existing.has(t)).map((topic) => ({ topic, numPartitions: 3 })) });
-    await admin.disconnect();
-    consumer = kafka.consumer({ groupId: uniqueName('e2e') });
-    await consumer.connect();
-    await consumer.subscribe({ topics: TOPICS, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ topic, message }) => {
-        received.push({
-          topic,
-          key: message.key?.toString() ?? '',
-          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
-          value: JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>,
-        });
-      },
-    });
+    consumer = await consumeTopics(kafkaBrokers, TOPICS, (message) => void received.push(message));
   });
   afterAll(async () => consumer?.disconnect());
 

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AvailabilityModule } from './availability/availability.module';
 import { BookingPoliciesModule } from './booking-policies/booking-policies.module';
+import { BookingsModule } from './bookings/bookings.module';
 import { KairosConfig } from './config/config';
 import { ContextGuard } from './http/context.guard';
 import { PositionInterceptor } from './http/positioned';
@@ -51,7 +52,7 @@ export class AppModule {
   static forRoot(config: KairosConfig, stores: Stores, clock: Clock = () => new Date()): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, stores, clock), ServicesModule, BookingPoliciesModule, ResourcesModule, LocationsModule, SchedulesModule, SessionsModule, AvailabilityModule],
+      imports: [CoreModule.forRoot(config, stores, clock), ServicesModule, BookingPoliciesModule, ResourcesModule, LocationsModule, SchedulesModule, SessionsModule, AvailabilityModule, BookingsModule],
       controllers: [OpsController],
       providers: [
         Runtime,

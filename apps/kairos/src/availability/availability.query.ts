@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AvailabilityData, ScheduleInfo, Slot, availability, calendarWindow, readWindows, windowCalendars } from '@kairos/availability';
+import { SEATS } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
 import { ReadStore, decodeCursor, encodeCursor } from '@kairos/read-store';
 import { RESOURCES } from '@kairos/resources';
@@ -36,7 +37,7 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
     const to = Date.parse(dto.to);
     if (to <= from) throw new DomainError('validation', 'to must be after from', [{ field: 'to', reason: 'not after from' }]);
     let position: number | null = null;
-    for (const projection of ['services', 'resources', 'scheduling', 'availability']) {
+    for (const projection of ['services', 'resources', 'scheduling', 'availability', 'bookings']) {
       const reached = await waitUntilProjected(this.readStore, projection, dto.minPosition);
       position = position === null || (reached !== null && reached < position) ? reached : position;
     }
@@ -94,7 +95,7 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
       resourceSchedules,
       ownCalendar: windowCalendars(schedules, windows, window),
       serviceSessions,
-      booked: new Map(),
+      booked: await this.seatsTaken(tenant, service.type === 'COURSE' ? [service.scheduleId] : serviceSessions.map((i) => i.id)),
       waitlists: new Map(),
     };
     const slots = availability(data, {
@@ -110,6 +111,11 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
       slotsPerDay: dto.slotsPerDay,
     });
     return new Positioned(page(slots, dto.limit ?? 50, dto.cursor), position);
+  }
+
+  private async seatsTaken(tenant: string, offerIds: string[]): Promise<Map<string, number>> {
+    const docs = await this.readStore.getMany<{ id: string; total: number }>(SEATS, tenant, offerIds);
+    return new Map(docs.map((d) => [d.id, d.total]));
   }
 
   private async policyOf(tenant: string, policyId: string | null): Promise<BookingPolicyFields> {

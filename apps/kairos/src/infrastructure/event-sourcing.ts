@@ -17,7 +17,12 @@ export interface PendingAppend {
 }
 
 const SCHEMA_VERSION = 1;
-const CONFLICT_RETRIES = 3;
+/**
+ * Contended streams (a busy staff member's day, a popular class) can make a writer lose several
+ * races in a row while its slot is still free; it keeps trying, with jitter, until the rules say
+ * no or it wins.
+ */
+const CONFLICT_RETRIES = 30;
 
 /** The write path every command handler shares: load by folding the stream, decide, append atomically. */
 @Injectable()
@@ -70,6 +75,7 @@ export class EventSourcing {
         return await attempt();
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision) || tries >= CONFLICT_RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * tries)));
       }
     }
   }

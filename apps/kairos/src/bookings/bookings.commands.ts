@@ -1,0 +1,279 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { AvailabilityData, ScheduleInfo, availability, calendarWindow, readWindows, windowCalendars } from '@kairos/availability';
+import {
+  BookedSlot,
+  BookingCommand,
+  BookingContext,
+  BookingFields,
+  BookingState,
+  BookingView,
+  allowedActions,
+  bookingDecider,
+  bookingStream,
+} from '@kairos/bookings';
+import { DomainError, KAIROS_NAMESPACE, fold, newId, uuidV5 } from '@kairos/core';
+import { ReadStore } from '@kairos/read-store';
+import { RESOURCES } from '@kairos/resources';
+import { SCHEDULES, ScheduleView, SessionInstance, scheduleDecider, scheduleStream, sessionInstances } from '@kairos/scheduling';
+import {
+  BookingPolicyFields,
+  DEFAULT_BOOKING_POLICY,
+  ServiceView,
+  bookingPolicyDecider,
+  bookingPolicyStream,
+  defaultPolicyDecider,
+  defaultPolicyStream,
+  serviceDecider,
+  serviceStream,
+} from '@kairos/services';
+import { Positioned } from '../http/positioned';
+import { RequestContext } from '../http/request-context';
+import { EventSourcing } from '../infrastructure/event-sourcing';
+import { READ_STORE } from '../infrastructure/tokens';
+import { resolveSession } from '../sessions/sessions.commands';
+import { seriesInWindow } from '../sessions/sessions.queries';
+import { CreateBookingDto } from './bookings.dto';
+import { HoldTarget, Holds, appointmentSessionIdOf } from './holds';
+
+export class CreateBooking {
+  constructor(readonly ctx: RequestContext, readonly dto: CreateBookingDto) {}
+}
+
+/** A booking as callers see it: the aggregate plus what its holder may still do. */
+export const answerOf = (view: BookingView, now: Date, actor: RequestContext['actor']['type']) => ({ ...view, allowedActions: allowedActions(view, now, actor) });
+
+export const viewOf = (state: BookingState): BookingView => {
+  if (state.status === 'none') throw new DomainError('not-found', 'booking does not exist');
+  return state.view;
+};
+
+export const targetOf = (v: Pick<BookingView, 'id' | 'serviceType' | 'slot' | 'sessionId' | 'scheduleId' | 'appointmentSessionId' | 'partySize'>, serviceScheduleId: string, capacity: number): HoldTarget => ({
+  bookingId: v.id,
+  serviceType: v.serviceType,
+  serviceScheduleId,
+  slot: v.slot,
+  sessionId: v.sessionId,
+  scheduleId: v.scheduleId,
+  appointmentSessionId: v.appointmentSessionId,
+  partySize: v.partySize,
+  capacity,
+});
+
+/**
+ * Reads, fresh from the event store, what a booking decision depends on: the service, its policy
+ * (snapshotted into the booking), and the session or schedule booked.
+ */
+export class BookingFacts {
+  constructor(private readonly es: EventSourcing, private readonly readStore: ReadStore) {}
+
+  async service(tenant: string, id: string): Promise<ServiceView> {
+    const { state } = await this.es.load(serviceStream(tenant, id), serviceDecider);
+    if (state.status !== 'active') throw new DomainError('not-found', `service ${id} does not exist`, [{ field: 'serviceId', reason: 'no such service' }]);
+    return state.view;
+  }
+
+  async policy(tenant: string, policyId: string | null): Promise<BookingPolicyFields> {
+    const defaults = policyId ? null : await this.es.load(defaultPolicyStream(tenant), defaultPolicyDecider);
+    const id = policyId ?? defaults?.state.policyId;
+    if (!id) return DEFAULT_BOOKING_POLICY;
+    const { state } = await this.es.load(bookingPolicyStream(tenant, id), bookingPolicyDecider);
+    if (state.status !== 'active') return DEFAULT_BOOKING_POLICY;
+    const { id: _i, revision: _r, createdAt: _c, updatedAt: _u, deletedAt: _d, ...fields } = state.view;
+    return fields;
+  }
+
+  async schedule(tenant: string, id: string): Promise<ScheduleView> {
+    const { state } = await this.es.load(scheduleStream(tenant, id), scheduleDecider);
+    if (state.status === 'none') throw new DomainError('not-found', `schedule ${id} does not exist`, [{ field: 'scheduleId', reason: 'no such schedule' }]);
+    return state.view;
+  }
+
+  /** A class session instance of the service, as it stands in the event store. */
+  async classSession(tenant: string, service: ServiceView, sessionId: string): Promise<SessionInstance> {
+    const resolved = await resolveSession(this.es, this.readStore, tenant, sessionId).catch(() => {
+      throw new DomainError('not-found', `session ${sessionId} does not exist`, [{ field: 'sessionId', reason: 'no such session' }]);
+    });
+    const view = resolved.series.state.status === 'none' ? null : resolved.series.state.view;
+    const at = resolved.instance ? Date.parse(resolved.instance.originalStart) : view ? Date.parse(sessionInstances(view, { from: new Date(0), to: new Date(8.64e15) })[0]?.originalStart ?? '0') : 0;
+    const instance = view
+      ? sessionInstances(view, { from: new Date(at - 400 * 86_400_000), to: new Date(at + 400 * 86_400_000) }).find((i) => i.id === sessionId)
+      : undefined;
+    if (!instance || instance.scheduleId !== service.scheduleId || instance.type !== 'EVENT') {
+      throw new DomainError('not-found', `session ${sessionId} is not a session of this class`, [{ field: 'sessionId', reason: 'not a session of the service' }]);
+    }
+    if (instance.status !== 'ACTIVE') throw new DomainError('invalid-transition', 'the session is canceled');
+    return instance;
+  }
+}
+
+const MINUTE = 60_000;
+
+@CommandHandler(CreateBooking)
+export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
+  private readonly facts: BookingFacts;
+
+  constructor(private readonly es: EventSourcing, private readonly holds: Holds, @Inject(READ_STORE) private readonly readStore: ReadStore) {
+    this.facts = new BookingFacts(es, readStore);
+  }
+
+  async execute({ ctx, dto }: CreateBooking) {
+    const id = dto.id ?? newId();
+    const given = [dto.slot && 'slot', dto.sessionId && 'sessionId', dto.scheduleId && 'scheduleId'].filter(Boolean);
+    if (given.length !== 1) {
+      throw new DomainError('validation', 'give exactly one of slot, sessionId, scheduleId', [{ field: given[1] ?? 'slot', reason: 'exactly one of slot, sessionId, scheduleId' }]);
+    }
+    if (!dto.contactId && !dto.contact) throw new DomainError('validation', 'give contactId or contact', [{ field: 'contactId', reason: 'required without contact' }]);
+    if (dto.ignorePolicy && ctx.actor.type !== 'BUSINESS') throw new DomainError('forbidden', 'only the business may override the policy');
+
+    return this.es.retrying(async () => {
+      const now = this.es.now();
+      const service = await this.facts.service(ctx.tenant, dto.serviceId);
+      const policy = await this.facts.policy(ctx.tenant, service.bookingPolicyId);
+      const schedule = await this.facts.schedule(ctx.tenant, service.scheduleId);
+      const partySize = dto.partySize ?? 1;
+      let slot: BookedSlot;
+      let capacity = 1;
+      let sessionId: string | null = null;
+      let scheduleId: string | null = null;
+      if (service.type === 'APPOINTMENT') {
+        if (!dto.slot) throw new DomainError('validation', 'an appointment is booked by slot', [{ field: 'slot', reason: 'required for an APPOINTMENT' }]);
+        slot = await this.appointmentSlot(ctx, service, policy, dto.slot, id, now);
+      } else if (service.type === 'CLASS') {
+        if (!dto.sessionId) throw new DomainError('validation', 'a class is booked by session', [{ field: 'sessionId', reason: 'required for a CLASS' }]);
+        const session = await this.facts.classSession(ctx.tenant, service, dto.sessionId);
+        sessionId = session.id;
+        capacity = session.capacity ?? schedule.capacity;
+        slot = { start: session.start, end: session.end, timeZone: session.timeZone, resourceIds: session.resourceIds, locationId: session.locationId, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
+      } else {
+        if (dto.scheduleId !== service.scheduleId) throw new DomainError('validation', 'a course is booked by its schedule', [{ field: 'scheduleId', reason: 'the service\'s schedule' }]);
+        scheduleId = service.scheduleId;
+        capacity = schedule.capacity;
+        slot = await this.courseSpan(ctx, service, schedule);
+      }
+      const fields: BookingFields = {
+        serviceId: service.id,
+        serviceType: service.type,
+        slot,
+        sessionId,
+        scheduleId,
+        appointmentSessionId: service.type === 'APPOINTMENT' ? appointmentSessionIdOf(id, 1) : null,
+        contactId: dto.contactId ?? uuidV5(KAIROS_NAMESPACE, `contact:${ctx.tenant}:${(dto.contact?.email ?? dto.contact?.phone ?? dto.contact?.name ?? id).toLowerCase()}`),
+        contactDetails: dto.contact ? { name: dto.contact.name ?? null, email: dto.contact.email ?? null, phone: dto.contact.phone ?? null } : null,
+        partySize,
+        selectedPaymentOption: dto.selectedPaymentOption ?? 'OFFLINE',
+        price: service.payment.price,
+        planOrderId: null,
+        couponCode: null,
+        policySnapshot: policy,
+      };
+      const context: BookingContext = {
+        now,
+        actor: ctx.actor.type,
+        ignorePolicy: dto.ignorePolicy,
+        onlineBookingEnabled: service.onlineBooking.enabled,
+        requireManualApproval: service.onlineBooking.requireManualApproval,
+        allowMultipleRequests: service.onlineBooking.allowMultipleRequests,
+      };
+      const booking = await this.es.load(bookingStream(ctx.tenant, id), bookingDecider);
+      const command: BookingCommand = { type: 'CreateBooking', id, fields, draft: dto.draft ?? false };
+      const events = bookingDecider.decide(command, booking.state, context);
+      const created = viewOf(fold(bookingDecider, events, booking.state));
+      const holds = created.holdsSlot ? await this.holds.take(ctx, targetOf(created, service.scheduleId, capacity), now) : [];
+      const result = await this.es.append(ctx, [{ streamId: bookingStream(ctx.tenant, id), expected: booking.expected, events }, ...holds], now);
+      return new Positioned(answerOf(created, now, ctx.actor.type), result!.position, `/v1/bookings/${id}`);
+    });
+  }
+
+  /**
+   * The engine answers whether the slot is open (working hours, sessions, buffers) from the read
+   * models, and which resources are free; the claims appended with the booking then make sure no
+   * concurrent booking took them in the meantime.
+   */
+  private async appointmentSlot(ctx: RequestContext, service: ServiceView, policy: BookingPolicyFields, asked: NonNullable<CreateBookingDto['slot']>, bookingId: string, now: Date): Promise<BookedSlot> {
+    const start = Date.parse(asked.start);
+    const end = Date.parse(asked.end);
+    const duration = (end - start) / MINUTE;
+    if (!service.sessionDurations.includes(duration)) {
+      throw new DomainError('validation', `the service lasts ${service.sessionDurations.join(' or ')} minutes`, [{ field: 'slot.end', reason: 'not a duration of the service' }]);
+    }
+    const schedules = new Map<string, ScheduleInfo>();
+    const load = async (id: string) => {
+      if (schedules.has(id)) return;
+      const doc = await this.readStore.get<ScheduleView>(SCHEDULES, ctx.tenant, id);
+      if (doc) schedules.set(id, { id, timeZone: doc.timeZone, workingHours: doc.workingHours ?? [], linkedSchedules: doc.linkedSchedules, status: doc.status, capacity: doc.capacity });
+    };
+    await load(service.scheduleId);
+    const resourceSchedules = new Map<string, string>();
+    for (const resourceId of new Set(service.resourceGroups.flatMap((g) => g.resourceIds))) {
+      const resource = await this.readStore.get<{ id: string; scheduleId: string; deletedAt: string | null }>(RESOURCES, ctx.tenant, resourceId);
+      if (!resource || resource.deletedAt) continue;
+      await load(resource.scheduleId);
+      if (schedules.has(resource.scheduleId)) resourceSchedules.set(resourceId, resource.scheduleId);
+    }
+    for (const schedule of [...schedules.values()]) for (const link of schedule.linkedSchedules) await load(link.scheduleId);
+    const window = calendarWindow({ from: start, to: start + 1 });
+    const windows = await readWindows(this.readStore, ctx.tenant, [...schedules.keys()], window);
+    const data: AvailabilityData = {
+      service: {
+        id: service.id,
+        type: service.type,
+        scheduleId: service.scheduleId,
+        defaultCapacity: service.defaultCapacity,
+        sessionDurations: service.sessionDurations,
+        bufferBeforeMinutes: service.bufferBeforeMinutes,
+        bufferAfterMinutes: service.bufferAfterMinutes,
+        slotSplitIntervalMinutes: service.slotSplitIntervalMinutes,
+        resourceGroups: service.resourceGroups,
+        onlineBookingEnabled: service.onlineBooking.enabled,
+        locationId: null,
+      },
+      policy,
+      schedules,
+      resourceSchedules,
+      ownCalendar: windowCalendars(schedules, windows, window),
+      serviceSessions: [],
+      booked: new Map(),
+      waitlists: new Map(),
+    };
+    const [open] = availability(data, {
+      now: now.getTime(),
+      from: start,
+      to: start + 1,
+      timeZone: 'UTC',
+      partySize: 1,
+      durationMinutes: duration,
+      resourceIds: asked.resourceIds,
+      includeUnbookable: true,
+    }).filter((s) => Date.parse(s.start) === start);
+    if (!open) throw new DomainError('slot-taken', 'the slot is not open', [{ field: 'slot', reason: 'not available' }]);
+    const resourceIds = open.resources.flatMap(({ groupIndex, resourceIds: free }) => {
+      const group = service.resourceGroups[groupIndex];
+      const chosen = free.filter((id) => asked.resourceIds?.includes(id));
+      const rest = free.filter((id) => !chosen.includes(id)).sort((a, b) => fairness(bookingId, a) - fairness(bookingId, b));
+      return [...chosen, ...rest].slice(0, group.requiredCount);
+    });
+    return {
+      start: new Date(start).toISOString(),
+      end: new Date(end).toISOString(),
+      timeZone: schedules.get(service.scheduleId)?.timeZone ?? 'UTC',
+      resourceIds,
+      locationId: asked.locationId ?? service.locations.find((l) => l.id)?.id ?? null,
+      bufferBeforeMinutes: service.bufferBeforeMinutes,
+      bufferAfterMinutes: service.bufferAfterMinutes,
+    };
+  }
+
+  private async courseSpan(ctx: RequestContext, service: ServiceView, schedule: ScheduleView): Promise<BookedSlot> {
+    const instances = (await seriesInWindow(this.readStore, ctx.tenant, { scheduleId: service.scheduleId }, new Date(0), new Date(8.64e15)))
+      .flatMap((doc) => sessionInstances(doc, { from: new Date(0), to: new Date(8.64e15) }))
+      .filter((i) => i.status === 'ACTIVE' && i.type === 'EVENT');
+    if (instances.length === 0) throw new DomainError('invalid-transition', 'the course has no sessions');
+    const start = Math.min(...instances.map((i) => Date.parse(i.start)));
+    const end = Math.max(...instances.map((i) => Date.parse(i.end)));
+    return { start: new Date(start).toISOString(), end: new Date(end).toISOString(), timeZone: schedule.timeZone, resourceIds: [], locationId: schedule.locationId, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
+  }
+}
+
+/** "Any staff": spreads bookings over the free resources by a stable hash of the booking, so ties rotate instead of piling on the first. */
+const fairness = (bookingId: string, resourceId: string) => parseInt(uuidV5(KAIROS_NAMESPACE, `${bookingId}:${resourceId}`).slice(0, 8), 16);

@@ -1,0 +1,86 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ListQueryDto } from '../http/common.dto';
+import { Nullable, Optional } from '../http/validators';
+
+export class SlotDto {
+  @ApiProperty({ example: '2026-03-30T09:00:00Z' }) @IsISO8601({ strict: true }) start!: string;
+  @ApiProperty({ example: '2026-03-30T09:30:00Z' }) @IsISO8601({ strict: true }) end!: string;
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Chosen resources; others are assigned fairly.' })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  resourceIds?: string[];
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) @Nullable() @IsUUID() locationId?: string | null;
+}
+
+export class ContactDto {
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional() @Optional() @IsEmail() email?: string;
+  @ApiPropertyOptional({ description: 'E.164' }) @Optional() @Matches(/^\+[1-9]\d{6,14}$/, { message: 'phone must be in E.164 form' }) phone?: string;
+}
+
+export class CreateBookingDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() id?: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() serviceId!: string;
+  @ApiPropertyOptional({ type: SlotDto, description: 'APPOINTMENT' }) @Optional() @ValidateNested() @Type(() => SlotDto) slot?: SlotDto;
+  @ApiPropertyOptional({ description: 'CLASS: the session instance' }) @Optional() @IsUUID() sessionId?: string;
+  @ApiPropertyOptional({ description: 'COURSE: the course schedule' }) @Optional() @IsUUID() scheduleId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() contactId?: string;
+  @ApiPropertyOptional({ type: ContactDto }) @Optional() @ValidateNested() @Type(() => ContactDto) contact?: ContactDto;
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 1000 }) @Optional() @IsInt() @Min(1) @Max(1000) partySize?: number;
+  @ApiPropertyOptional({ enum: ['OFFLINE', 'ONLINE', 'MEMBERSHIP', 'MEMBERSHIP_OFFLINE'], default: 'OFFLINE' })
+  @Optional()
+  @IsIn(['OFFLINE', 'ONLINE', 'MEMBERSHIP', 'MEMBERSHIP_OFFLINE'])
+  selectedPaymentOption?: 'OFFLINE' | 'ONLINE' | 'MEMBERSHIP' | 'MEMBERSHIP_OFFLINE';
+  @ApiPropertyOptional({ description: 'A checkout awaiting payment: holds nothing.' }) @Optional() @IsBoolean() draft?: boolean;
+  @ApiPropertyOptional({ description: 'BUSINESS only: skip policy windows (never the invariants).' }) @Optional() @IsBoolean() ignorePolicy?: boolean;
+}
+
+export class RevisionDto {
+  @ApiPropertyOptional() @Optional() @IsInt() @Min(1) revision?: number;
+}
+
+export class CancelBookingDto extends RevisionDto {
+  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(0, 1000) reason?: string | null;
+  @ApiPropertyOptional() @Optional() @IsBoolean() ignorePolicy?: boolean;
+  @ApiPropertyOptional() @Optional() @IsBoolean() restoreCredit?: boolean;
+}
+
+export class DeclineBookingDto extends RevisionDto {
+  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(0, 1000) reason?: string | null;
+}
+
+export class RescheduleBookingDto extends RevisionDto {
+  @ApiPropertyOptional({ type: SlotDto }) @Optional() @ValidateNested() @Type(() => SlotDto) slot?: SlotDto;
+  @ApiPropertyOptional() @Optional() @IsUUID() sessionId?: string;
+  @ApiPropertyOptional() @Optional() @IsBoolean() ignorePolicy?: boolean;
+}
+
+export class ParticipantsDto extends RevisionDto {
+  @ApiProperty({ minimum: 1, maximum: 1000 }) @IsInt() @Min(1) @Max(1000) partySize!: number;
+}
+
+export class AttendanceDto {
+  @ApiProperty({ enum: ['NOT_SET', 'ATTENDED', 'NOT_ATTENDED'] }) @IsIn(['NOT_SET', 'ATTENDED', 'NOT_ATTENDED']) status!: 'NOT_SET' | 'ATTENDED' | 'NOT_ATTENDED';
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) attendeeCount!: number;
+}
+
+export class PaymentDto {
+  @ApiProperty({ enum: ['NOT_PAID', 'PAID', 'PARTIALLY_PAID', 'REFUNDED', 'EXEMPT'] })
+  @IsIn(['NOT_PAID', 'PAID', 'PARTIALLY_PAID', 'REFUNDED', 'EXEMPT'])
+  paymentStatus!: 'NOT_PAID' | 'PAID' | 'PARTIALLY_PAID' | 'REFUNDED' | 'EXEMPT';
+  @ApiPropertyOptional({ nullable: true, example: '10.00' }) @Nullable() @Matches(/^\d{1,12}(\.\d{1,4})?$/) amountPaid?: string | null;
+}
+
+export class ListBookingsDto extends ListQueryDto {
+  @ApiPropertyOptional() @Optional() @IsString() contactId?: string;
+  @ApiPropertyOptional() @Optional() @IsString() serviceId?: string;
+  @ApiPropertyOptional() @Optional() @IsString() resourceId?: string;
+  @ApiPropertyOptional() @Optional() @IsIn(['CREATED', 'PENDING', 'CONFIRMED', 'DECLINED', 'CANCELED', 'WAITING_LIST']) status?: string;
+  @ApiPropertyOptional() @Optional() @IsISO8601({ strict: true }) from?: string;
+  @ApiPropertyOptional() @Optional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ enum: ['start', '-start'], default: 'start' }) @Optional() @IsIn(['start', '-start']) sort?: 'start' | '-start';
+}

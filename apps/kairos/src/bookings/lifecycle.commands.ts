@@ -1,0 +1,145 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { BookingCommand, BookingContext, BookingView, bookingDecider, bookingStream } from '@kairos/bookings';
+import { DomainError, fold } from '@kairos/core';
+import { ReadStore } from '@kairos/read-store';
+import { Positioned } from '../http/positioned';
+import { RequestContext } from '../http/request-context';
+import { EventSourcing, PendingAppend } from '../infrastructure/event-sourcing';
+import { READ_STORE } from '../infrastructure/tokens';
+import { BookingFacts, answerOf, targetOf, viewOf } from './bookings.commands';
+import { AttendanceDto, CancelBookingDto, DeclineBookingDto, ParticipantsDto, PaymentDto, RescheduleBookingDto } from './bookings.dto';
+import { Holds, appointmentSessionIdOf } from './holds';
+
+export type LifecycleAction =
+  | { kind: 'confirm'; revision?: number }
+  | { kind: 'decline'; dto: DeclineBookingDto }
+  | { kind: 'cancel'; dto: CancelBookingDto }
+  | { kind: 'reschedule'; dto: RescheduleBookingDto }
+  | { kind: 'participants'; dto: ParticipantsDto }
+  | { kind: 'attendance'; dto: AttendanceDto }
+  | { kind: 'payment'; dto: PaymentDto };
+
+export class ChangeBooking {
+  constructor(readonly ctx: RequestContext, readonly id: string, readonly action: LifecycleAction, readonly ifMatch?: number) {}
+}
+
+/**
+ * Every change after creation: decide on the booking, then take or give back what it holds in the
+ * same atomic append, so a booking and its resources or seats never disagree.
+ */
+@CommandHandler(ChangeBooking)
+export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
+  private readonly facts: BookingFacts;
+
+  constructor(private readonly es: EventSourcing, private readonly holds: Holds, @Inject(READ_STORE) readStore: ReadStore) {
+    this.facts = new BookingFacts(es, readStore);
+  }
+
+  async execute({ ctx, id, action, ifMatch }: ChangeBooking) {
+    return this.es.retrying(async () => {
+      const now = this.es.now();
+      const booking = await this.es.load(bookingStream(ctx.tenant, id), bookingDecider);
+      const before = viewOf(booking.state);
+      const service = await this.facts.service(ctx.tenant, before.serviceId).catch(() => null);
+      const scheduleId = service?.scheduleId ?? before.scheduleId ?? '';
+      const ignorePolicy = 'dto' in action && 'ignorePolicy' in action.dto ? Boolean(action.dto.ignorePolicy) : false;
+      if (ignorePolicy && ctx.actor.type !== 'BUSINESS') throw new DomainError('forbidden', 'only the business may override the policy');
+      const context: BookingContext = {
+        now,
+        actor: ctx.actor.type,
+        ignorePolicy,
+        onlineBookingEnabled: service?.onlineBooking.enabled,
+        allowMultipleRequests: service?.onlineBooking.allowMultipleRequests,
+      };
+      const expectedRevision = ifMatch ?? ('dto' in action && 'revision' in action.dto ? action.dto.revision : action.kind === 'confirm' ? action.revision : undefined);
+      const capacity = await this.capacityOf(ctx, before, scheduleId);
+      let command: BookingCommand;
+      switch (action.kind) {
+        case 'confirm':
+          command = { type: 'ConfirmBooking', expectedRevision };
+          break;
+        case 'decline':
+          command = { type: 'DeclineBooking', reason: action.dto.reason ?? null, expectedRevision };
+          break;
+        case 'cancel':
+          command = { type: 'CancelBooking', reason: action.dto.reason ?? null, restoreCredit: action.dto.restoreCredit ?? false, expectedRevision };
+          break;
+        case 'reschedule':
+          command = await this.reschedule(ctx, before, action.dto, expectedRevision);
+          break;
+        case 'participants':
+          command = { type: 'UpdateParticipants', partySize: action.dto.partySize, capacityLeft: capacity, expectedRevision };
+          break;
+        case 'attendance':
+          command = { type: 'MarkAttendance', status: action.dto.status, attendeeCount: action.dto.attendeeCount };
+          break;
+        case 'payment':
+          command = { type: 'UpdatePayment', paymentStatus: action.dto.paymentStatus, amountPaid: action.dto.amountPaid ?? null };
+          break;
+      }
+      const events = bookingDecider.decide(command, booking.state, context);
+      const after = viewOf(fold(bookingDecider, events, booking.state));
+      const pending: PendingAppend[] = [{ streamId: bookingStream(ctx.tenant, id), expected: booking.expected, events }];
+      if (events.length > 0) pending.push(...(await this.holdChanges(ctx, before, after, scheduleId, capacity, now)));
+      const result = await this.es.append(ctx, pending, now);
+      return new Positioned(answerOf(after, now, ctx.actor.type), result?.position ?? null);
+    });
+  }
+
+  private async capacityOf(ctx: RequestContext, booking: BookingView, serviceScheduleId: string): Promise<number> {
+    if (booking.serviceType === 'APPOINTMENT') return 1;
+    if (booking.serviceType === 'COURSE') return (await this.facts.schedule(ctx.tenant, booking.scheduleId!)).capacity;
+    const service = await this.facts.service(ctx.tenant, booking.serviceId);
+    const session = await this.facts.classSession(ctx.tenant, service, booking.sessionId!).catch(() => null);
+    return session?.capacity ?? (await this.facts.schedule(ctx.tenant, serviceScheduleId)).capacity;
+  }
+
+  private async reschedule(ctx: RequestContext, before: BookingView, dto: RescheduleBookingDto, expectedRevision: number | undefined): Promise<BookingCommand> {
+    if (before.serviceType === 'CLASS') {
+      if (!dto.sessionId) throw new DomainError('validation', 'a class booking moves to another session', [{ field: 'sessionId', reason: 'required for a CLASS' }]);
+      const service = await this.facts.service(ctx.tenant, before.serviceId);
+      const session = await this.facts.classSession(ctx.tenant, service, dto.sessionId);
+      return {
+        type: 'RescheduleBooking',
+        slot: { ...before.slot, start: session.start, end: session.end, resourceIds: session.resourceIds, locationId: session.locationId },
+        sessionId: session.id,
+        appointmentSessionId: null,
+        expectedRevision,
+      };
+    }
+    if (!dto.slot) throw new DomainError('validation', 'an appointment moves to another slot', [{ field: 'slot', reason: 'required for an APPOINTMENT' }]);
+    const start = Date.parse(dto.slot.start);
+    const end = Date.parse(dto.slot.end);
+    if (end - start !== Date.parse(before.slot.end) - Date.parse(before.slot.start)) {
+      throw new DomainError('validation', 'a reschedule keeps the duration', [{ field: 'slot.end', reason: 'duration differs' }]);
+    }
+    return {
+      type: 'RescheduleBooking',
+      slot: { ...before.slot, start: new Date(start).toISOString(), end: new Date(end).toISOString(), resourceIds: dto.slot.resourceIds ?? before.slot.resourceIds },
+      sessionId: null,
+      appointmentSessionId: appointmentSessionIdOf(before.id, before.revision + 1),
+      expectedRevision,
+    };
+  }
+
+  /** Gives back what the booking held before and takes what it holds after; unchanged holds cancel out. */
+  private async holdChanges(ctx: RequestContext, before: BookingView, after: BookingView, scheduleId: string, capacity: number, now: Date): Promise<PendingAppend[]> {
+    const moved = before.slot.start !== after.slot.start || before.sessionId !== after.sessionId || before.appointmentSessionId !== after.appointmentSessionId;
+    const resized = before.partySize !== after.partySize;
+    if (before.holdsSlot === after.holdsSlot && !moved && !resized) return [];
+    const released = before.holdsSlot && (moved || !after.holdsSlot) ? await this.holds.release(ctx, targetOf(before, scheduleId, capacity), now) : [];
+    const taken = after.holdsSlot && (moved || resized || !before.holdsSlot) ? await this.holds.take(ctx, targetOf(after, scheduleId, capacity), now) : [];
+    return mergeAppends(released, taken);
+  }
+}
+
+/** A release and a take on the same stream (a reschedule within one day) become one append of both events. */
+const mergeAppends = (first: PendingAppend[], second: PendingAppend[]): PendingAppend[] => {
+  const byStream = new Map<string, PendingAppend>();
+  for (const p of [...first, ...second]) {
+    const existing = byStream.get(p.streamId);
+    byStream.set(p.streamId, existing ? { ...existing, events: [...existing.events, ...p.events] } : p);
+  }
+  return [...byStream.values()];
+};

@@ -1,0 +1,39 @@
+import { RecordedEvent } from '@kairos/core';
+import { Projection } from '@kairos/projections';
+import { ReadModelWriter } from '@kairos/read-store';
+import { BookingEvent, BookingState, BookingView, bookingDecider } from './booking/booking';
+
+export const BOOKINGS = 'bookings';
+/** Seats taken per class session or course, for availability's open spots. */
+export const SEATS = 'seats';
+
+export interface BookingDoc extends BookingView {
+  _resourceIds: string[];
+  _start: string;
+}
+
+/** Bookings by id, filterable by contact, service, resource, status and start. */
+export const bookingsProjection: Projection = {
+  name: 'bookings',
+  collections: [BOOKINGS, SEATS],
+  async apply(event: RecordedEvent, writer: ReadModelWriter) {
+    if (event.type.startsWith('seats.')) {
+      const { offerId, holderId, partySize } = event.data as { offerId: string; holderId: string; partySize?: number };
+      const doc = (await writer.get<{ id: string; taken: Record<string, number> }>(SEATS, event.metadata.tenant, offerId)) ?? { id: offerId, taken: {} };
+      const taken = { ...doc.taken };
+      if (event.type === 'seats.taken') taken[holderId] = partySize!;
+      else delete taken[holderId];
+      await writer.put(SEATS, event.metadata.tenant, { id: offerId, taken, total: Object.values(taken).reduce((a, b) => a + b, 0) });
+      return;
+    }
+    if (!event.type.startsWith('booking.')) return;
+    const tenant = event.metadata.tenant;
+    const id = (event.data as { id: string }).id;
+    const current = event.type === 'booking.created' ? null : await writer.get<BookingDoc>(BOOKINGS, tenant, id);
+    const state: BookingState = current ? { status: 'exists', view: current } : { status: 'none' };
+    const next = bookingDecider.evolve(state, { type: event.type, data: event.data } as BookingEvent);
+    if (next.status === 'none') return;
+    const { _resourceIds: _r, _start: _s, ...view } = next.view as BookingDoc;
+    await writer.put(BOOKINGS, tenant, { ...view, _resourceIds: view.slot.resourceIds, _start: view.slot.start });
+  },
+};

@@ -1,0 +1,74 @@
+import { Decider, DomainError, DomainEvent, assertNever } from '@kairos/core';
+
+/**
+ * One resource's holds for one UTC day, in a stream of their own: the write-time guard of api.md
+ * invariant 1. Two bookings of the same resource in overlapping time both append here with the
+ * revision they read, so one of them must lose; a booking needing staff and a room appends to both
+ * streams in one atomic append, so it takes all or none.
+ */
+export interface Claim {
+  holderId: string;
+  /** Buffered span, epoch ms: [start − bufferBefore, end + bufferAfter). */
+  start: number;
+  end: number;
+}
+
+export type ClaimEvent =
+  | DomainEvent<'resource-claim.claimed', { resourceId: string; day: string; holderId: string; start: string; end: string }>
+  | DomainEvent<'resource-claim.released', { resourceId: string; day: string; holderId: string }>;
+
+export type ClaimCommand =
+  | { type: 'Claim'; resourceId: string; day: string; claim: Claim }
+  | { type: 'Release'; resourceId: string; day: string; holderId: string };
+
+export interface ClaimsState {
+  claims: Claim[];
+}
+
+export const claimsDecider: Decider<ClaimCommand, ClaimsState, ClaimEvent> = {
+  initialState: () => ({ claims: [] }),
+  evolve(state, event) {
+    switch (event.type) {
+      case 'resource-claim.claimed':
+        return { claims: [...state.claims, { holderId: event.data.holderId, start: Date.parse(event.data.start), end: Date.parse(event.data.end) }] };
+      case 'resource-claim.released':
+        return { claims: state.claims.filter((c) => c.holderId !== event.data.holderId) };
+      default:
+        return assertNever(event);
+    }
+  },
+  decide(command, state) {
+    switch (command.type) {
+      case 'Claim': {
+        const { claim } = command;
+        const clash = state.claims.find((c) => c.holderId !== claim.holderId && c.start < claim.end && claim.start < c.end);
+        if (clash) {
+          throw new DomainError('slot-taken', `resource ${command.resourceId} is taken at that time`, [{ field: 'slot', reason: 'taken' }]);
+        }
+        if (state.claims.some((c) => c.holderId === claim.holderId && c.start === claim.start && c.end === claim.end)) return [];
+        return [
+          {
+            type: 'resource-claim.claimed',
+            data: { resourceId: command.resourceId, day: command.day, holderId: claim.holderId, start: new Date(claim.start).toISOString(), end: new Date(claim.end).toISOString() },
+          },
+        ];
+      }
+      case 'Release':
+        if (!state.claims.some((c) => c.holderId === command.holderId)) return [];
+        return [{ type: 'resource-claim.released', data: { resourceId: command.resourceId, day: command.day, holderId: command.holderId } }];
+      default:
+        return assertNever(command);
+    }
+  },
+};
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** The UTC days a buffered span touches: a claim lives in each, so any overlapping claim meets it in one. */
+export const claimDays = (start: number, end: number): string[] => {
+  const days: string[] = [];
+  for (let d = Math.floor(start / DAY) * DAY; d < end; d += DAY) days.push(new Date(d).toISOString().slice(0, 10));
+  return days;
+};
+
+export const claimStream = (tenant: string, resourceId: string, day: string) => `resource-claim:${tenant}:${resourceId}.${day}`;

@@ -1,0 +1,4 @@
+export * from './booking/booking';
+export * from './claims/resource-claims';
+export * from './seats/seats';
+export * from './bookings.projection';

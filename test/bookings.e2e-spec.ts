@@ -1,0 +1,143 @@
+import { TestApp, startApp } from './harness';
+
+const NOW = new Date('2026-03-28T00:00:00Z');
+
+describe('bookings over HTTP (embedded default)', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startApp({ engine: 'pglite', clock: () => NOW })));
+  afterAll(async () => t?.close());
+
+  const as = (method: 'post' | 'patch' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', t.tenant).send(body);
+  const customer = (method: 'post' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', t.tenant).set('Kairos-Actor', 'CUSTOMER').send(body);
+  const weekdays = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
+
+  const appointmentService = async (staffCount = 1, extra: object = {}) => {
+    const staff = [];
+    for (let i = 0; i < staffCount; i++) {
+      const s = (await as('post', '/v1/resources', { type: 'STAFF', name: `S${i}` }).expect(201)).body;
+      await as('patch', `/v1/schedules/${s.scheduleId}`, { timeZone: 'Europe/London', workingHours: [weekdays] }).expect(200);
+      staff.push(s);
+    }
+    const service = (
+      await as('post', '/v1/services', {
+        name: 'Cut',
+        type: 'APPOINTMENT',
+        sessionDurations: [60],
+        bufferAfterMinutes: 15,
+        timeZone: 'Europe/London',
+        resourceGroups: [{ resourceIds: staff.map((s) => s.id), requiredCount: 1, selectable: true }],
+        ...extra,
+      }).expect(201)
+    ).body;
+    return { staff, service };
+  };
+  const slot = (start: string, end: string, resourceIds?: string[]) => ({ start, end, ...(resourceIds ? { resourceIds } : {}) });
+
+  it('books an appointment, refuses a second booking of the same staff, frees it on cancel', async () => {
+    const { staff, service } = await appointmentService();
+    const first = await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-30T09:00:00Z', '2026-03-30T10:00:00Z'), contact: { name: 'Ann', email: 'ann@example.com' } }).expect(201);
+    expect(first.body).toMatchObject({
+      status: 'CONFIRMED',
+      revision: 1,
+      slot: { start: '2026-03-30T09:00:00.000Z', resourceIds: [staff[0].id], bufferAfterMinutes: 15 },
+      policySnapshot: { latestCancelMinutes: 1440 },
+      allowedActions: { cancel: true, reschedule: true },
+    });
+    // 10:00 would overlap the first booking's 15-minute buffer.
+    const clash = await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-30T10:00:00Z', '2026-03-30T11:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a11' }).expect(409);
+    expect(clash.body.type).toBe('urn:kairos:problem:slot-taken');
+    const slots = await as('post', '/v1/availability/query', { serviceId: service.id, from: '2026-03-30T00:00:00Z', to: '2026-03-31T00:00:00Z', minPosition: Number(first.headers['kairos-position']), limit: 50 }).expect(200);
+    expect(slots.body.items.map((s: { start: string }) => s.start)).not.toContain('2026-03-30T09:00:00.000Z');
+    expect(slots.body.items.map((s: { start: string }) => s.start)).not.toContain('2026-03-30T10:00:00.000Z');
+
+    const canceled = await as('post', `/v1/bookings/${first.body.id}/cancel`, { reason: 'sick' }).expect(200);
+    expect(canceled.body).toMatchObject({ status: 'CANCELED', cancellation: { reason: 'sick', actor: 'BUSINESS', withinPolicy: true } });
+    await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-30T09:30:00Z', '2026-03-30T10:30:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a11' }).expect(409); // off the grid
+    await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-30T10:00:00Z', '2026-03-30T11:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a11' }).expect(201);
+  });
+
+  it('assigns "any staff" to a free one, and refuses when all are taken', async () => {
+    const { staff, service } = await appointmentService(2);
+    const booked = [];
+    for (let i = 0; i < 2; i++) {
+      booked.push((await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-31T13:00:00Z', '2026-03-31T14:00:00Z'), contactId: `0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a1${i}` }).expect(201)).body);
+    }
+    expect(booked.map((b) => b.slot.resourceIds[0]).sort()).toEqual(staff.map((s) => s.id).sort());
+    await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-31T13:00:00Z', '2026-03-31T14:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a19' }).expect(409);
+  });
+
+  it('enforces the policy from the snapshot: windows for customers, overrides for the business only', async () => {
+    const { service } = await appointmentService();
+    // Monday 13:00Z is 61 hours ahead of the pinned clock: inside the default windows.
+    const soon = (await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-30T13:00:00Z', '2026-03-30T14:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a11' }).expect(201)).body;
+    const strict = (await as('post', '/v1/booking-policies', { name: 'Strict', latestBookingMinutes: 4000, latestCancelMinutes: 4000 }).expect(201)).body;
+    await as('patch', `/v1/services/${service.id}`, { bookingPolicyId: strict.id }).expect(200);
+    const tooLate = await customer('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-30T09:00:00Z', '2026-03-30T10:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a12' }).expect(422);
+    expect(tooLate.body.errors).toEqual([{ field: 'slot', reason: 'too-late' }]);
+    await customer('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-30T09:00:00Z', '2026-03-30T10:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a12', ignorePolicy: true }).expect(403);
+    const late = (await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-30T09:00:00Z', '2026-03-30T10:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a12', ignorePolicy: true }).expect(201)).body;
+    expect(late.policySnapshot.latestCancelMinutes).toBe(4000);
+    const window = await customer('post', `/v1/bookings/${late.id}/cancel`, {}).expect(422);
+    expect(window.body.errors).toEqual([{ field: 'slot', reason: 'cancel-window' }]);
+    const forced = await as('post', `/v1/bookings/${late.id}/cancel`, { ignorePolicy: true }).expect(200);
+    expect(forced.body.cancellation).toEqual({ reason: null, actor: 'BUSINESS', withinPolicy: false });
+    // The earlier booking keeps the policy it was made under.
+    expect((await customer('post', `/v1/bookings/${soon.id}/cancel`, {}).expect(200)).body.cancellation.withinPolicy).toBe(true);
+    const tooEarly = await customer('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-04-20T09:00:00Z', '2026-04-20T10:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a11' }).expect(422);
+    expect(tooEarly.body.errors).toEqual([{ field: 'slot', reason: 'too-early' }]);
+  });
+
+  it('requires approval for customers when the service says so; PENDING holds the slot; the business confirms or declines', async () => {
+    const { service } = await appointmentService(1, { onlineBooking: { enabled: true, requireManualApproval: true, allowMultipleRequests: false } });
+    const request = (await customer('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-31T09:00:00Z', '2026-03-31T10:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a11' }).expect(201)).body;
+    expect(request).toMatchObject({ status: 'PENDING', holdsSlot: true });
+    await customer('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-31T09:00:00Z', '2026-03-31T10:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a12' }).expect(409);
+    await customer('post', `/v1/bookings/${request.id}/confirm`).expect(403);
+    const confirmed = await as('post', `/v1/bookings/${request.id}/confirm`, { revision: 1 }).expect(200);
+    expect(confirmed.body).toMatchObject({ status: 'CONFIRMED', revision: 2 });
+    const invalid = await as('post', `/v1/bookings/${request.id}/decline`).expect(422);
+    expect(invalid.body.type).toBe('urn:kairos:problem:invalid-transition');
+  });
+
+  it('reschedules an appointment: the old slot frees, the new one is held; a taken one keeps the old', async () => {
+    const { service } = await appointmentService();
+    const a = (await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-04-01T09:00:00Z', '2026-04-01T10:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a11' }).expect(201)).body;
+    const b = (await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-04-01T13:00:00Z', '2026-04-01T14:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a12' }).expect(201)).body;
+    const moved = await as('post', `/v1/bookings/${a.id}/reschedule`, { slot: slot('2026-04-01T11:00:00Z', '2026-04-01T12:00:00Z') }).expect(200);
+    expect(moved.body).toMatchObject({ slot: { start: '2026-04-01T11:00:00.000Z' }, revision: 2 });
+    await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-04-01T09:00:00Z', '2026-04-01T10:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a13' }).expect(201);
+    await as('post', `/v1/bookings/${a.id}/reschedule`, { slot: slot('2026-04-01T13:00:00Z', '2026-04-01T14:00:00Z') }).expect(409);
+    const still = await as('get', `/v1/bookings/${a.id}?minPosition=${moved.headers['kairos-position']}`).expect(200);
+    expect(still.body.slot.start).toBe('2026-04-01T11:00:00.000Z');
+    expect(b.status).toBe('CONFIRMED');
+  });
+
+  it('fills a class to capacity and no further; cancel frees a seat; availability shows open spots', async () => {
+    const yoga = (await as('post', '/v1/services', { name: 'Yoga', type: 'CLASS', defaultCapacity: 3, timeZone: 'Europe/London' }).expect(201)).body;
+    const session = await as('post', `/v1/schedules/${yoga.scheduleId}/sessions`, { type: 'EVENT', localStart: '2026-03-31T18:00', localEnd: '2026-03-31T19:00' }).expect(201);
+    const join = (partySize: number, n: number) => as('post', '/v1/bookings', { serviceId: yoga.id, sessionId: session.body.id, partySize, contactId: `0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a${10 + n}` });
+    const first = (await join(1, 1).expect(201)).body;
+    await join(2, 2).expect(422);
+    await join(1, 3).expect(201);
+    const full = await join(1, 4).expect(201);
+    const over = await join(1, 5).expect(422);
+    expect(over.body.type).toBe('urn:kairos:problem:capacity-exceeded');
+    const slots = await as('post', '/v1/availability/query', { serviceId: yoga.id, from: '2026-03-31T00:00:00Z', to: '2026-04-01T00:00:00Z', includeUnbookable: true, minPosition: Number(full.headers['kairos-position']) }).expect(200);
+    expect(slots.body.items[0]).toMatchObject({ totalSpots: 3, openSpots: 0, bookable: false });
+    await as('post', `/v1/bookings/${first.id}/cancel`).expect(200);
+    await join(1, 6).expect(201);
+  });
+
+  it('lists bookings by contact, service and resource, and marks attendance and payment', async () => {
+    const { staff, service } = await appointmentService();
+    const b = await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-30T14:00:00Z', '2026-03-30T15:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0aff' }).expect(201);
+    const position = b.headers['kairos-position'];
+    for (const q of [`contactId=0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0aff`, `serviceId=${service.id}`, `resourceId=${staff[0].id}`]) {
+      const list = await as('get', `/v1/bookings?${q}&minPosition=${position}`).expect(200);
+      expect(list.body.items.map((x: { id: string }) => x.id)).toEqual([b.body.id]);
+    }
+    await as('post', `/v1/bookings/${b.body.id}/attendance`, { status: 'ATTENDED', attendeeCount: 1 }).expect(422);
+    const paid = await as('post', `/v1/bookings/${b.body.id}/payment`, { paymentStatus: 'PAID', amountPaid: '25.00' }).expect(200);
+    expect(paid.body).toMatchObject({ paymentStatus: 'PAID', amountPaid: '25.00' });
+  });
+});
