@@ -139,5 +139,14 @@ describe('bookings over HTTP (embedded default)', () => {
     await as('post', `/v1/bookings/${b.body.id}/attendance`, { status: 'ATTENDED', attendeeCount: 1 }).expect(422);
     const paid = await as('post', `/v1/bookings/${b.body.id}/payment`, { paymentStatus: 'PAID', amountPaid: '25.00' }).expect(200);
     expect(paid.body).toMatchObject({ paymentStatus: 'PAID', amountPaid: '25.00' });
+
+    // A future booking holds the service and the staff member against deletion.
+    const held = await t.http.delete(`/v1/resources/${staff[0].id}`).set('Kairos-Tenant', t.tenant).expect(409);
+    expect(held.body.type).toBe('urn:kairos:problem:has-future-bookings');
+    await t.http.delete(`/v1/services/${service.id}`).set('Kairos-Tenant', t.tenant).expect(409);
+    const canceled = await as('post', `/v1/bookings/${b.body.id}/cancel`).expect(200);
+    await as('get', `/v1/bookings/${b.body.id}?minPosition=${canceled.headers['kairos-position']}`).expect(200);
+    await t.http.delete(`/v1/services/${service.id}`).set('Kairos-Tenant', t.tenant).expect(200);
+    await t.http.delete(`/v1/resources/${staff[0].id}`).set('Kairos-Tenant', t.tenant).expect(200);
   });
 });

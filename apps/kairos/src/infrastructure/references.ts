@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { BOOKINGS } from '@kairos/bookings';
 import { DomainError, FieldError } from '@kairos/core';
 import { EventStore } from '@kairos/event-store';
-import { EVENT_STORE } from './tokens';
+import { FieldFilter, ReadStore } from '@kairos/read-store';
+import { SESSIONS, scheduleIdOf } from '@kairos/scheduling';
+import { EVENT_STORE, READ_STORE } from './tokens';
 
 export interface Reference {
   field: string;
@@ -36,16 +39,31 @@ export class References {
 
 /**
  * Whether bookings or BUSY sessions hold a service or resource in the future: the guard on deleting
- * them. Bookings and sessions are not recorded yet, so nothing can hold one; the answer becomes
- * live when they are, without touching the deciders or handlers that ask.
+ * them (api.md: 409 has-future-bookings). Read from the read models, so a booking made in the last
+ * moments may be missed; the booking itself still cannot double-book.
  */
 @Injectable()
 export class FutureCommitments {
-  async ofService(_tenant: string, _serviceId: string, _now: Date): Promise<boolean> {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+
+  private async anyBooking(tenant: string, where: Record<string, FieldFilter>, now: Date): Promise<boolean> {
+    for (const status of ['CONFIRMED', 'PENDING']) {
+      const page = await this.readStore.find(BOOKINGS, tenant, { where: { ...where, status, _start: { gte: now.toISOString() } }, limit: 1 });
+      if (page.items.length > 0) return true;
+    }
     return false;
   }
 
-  async ofResource(_tenant: string, _resourceId: string, _now: Date): Promise<boolean> {
-    return false;
+  ofService(tenant: string, serviceId: string, now: Date): Promise<boolean> {
+    return this.anyBooking(tenant, { serviceId }, now);
+  }
+
+  async ofResource(tenant: string, resourceId: string, now: Date): Promise<boolean> {
+    if (await this.anyBooking(tenant, { _resourceIds: { contains: resourceId } }, now)) return true;
+    const sessions = await this.readStore.find(SESSIONS, tenant, {
+      where: { _affects: { contains: scheduleIdOf(resourceId) }, type: 'EVENT', status: 'ACTIVE', _lastEnd: { gte: now.toISOString() } },
+      limit: 1,
+    });
+    return sessions.items.length > 0;
   }
 }
