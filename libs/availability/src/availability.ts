@@ -25,8 +25,13 @@ export interface AvailabilityData {
   waitlists: Map<string, number>;
 }
 
-/** How far beyond the query's window calendars must reach: a slot may end after `to`, and a buffer may reach back before `from`. */
-export const calendarWindow = (query: Pick<SlotQuery, 'from' | 'to'>): Window => ({ from: query.from - 2 * DAY, to: query.to + 2 * DAY });
+/**
+ * How far beyond the query's window calendars must reach: a slot may end after `to`, a buffer may
+ * reach back before `from`, and a slot grid is anchored where its working span began, which for
+ * shifts merged across days can be several days back (spans longer than the margin are anchored
+ * at its edge).
+ */
+export const calendarWindow = (query: Pick<SlotQuery, 'from' | 'to'>): Window => ({ from: query.from - 7 * DAY, to: query.to + 2 * DAY });
 
 /** Own calendars computed from raw sessions: what the precomputed windows must always equal. */
 export const rawCalendars = (schedules: Map<string, ScheduleInfo>, instances: SessionInstance[], window: Window) => {
@@ -61,7 +66,14 @@ export const availability = (data: AvailabilityData, query: SlotQuery): Slot[] =
       if (calendar) resources.set(resourceId, calendar);
     }
     return appointmentSlots(
-      { service, policy: data.policy, resources, serviceCalendar: effective(data, service.scheduleId) ?? { working: [], busy: [] }, serviceTimeZone },
+      {
+        service,
+        policy: data.policy,
+        resources,
+        serviceCalendar: effective(data, service.scheduleId) ?? { working: [], busy: [] },
+        serviceHasHours: (serviceSchedule?.workingHours.length ?? 0) > 0,
+        serviceTimeZone,
+      },
       query,
     );
   }

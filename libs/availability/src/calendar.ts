@@ -73,25 +73,28 @@ export const works = (instance: SessionInstance, scheduleId: string): boolean =>
 export const workingBlockOf = (instance: SessionInstance): BusyBlock => ({ start: Date.parse(instance.start), end: Date.parse(instance.end), source: instance.id });
 
 /**
- * A schedule's calendar with its links applied (api.md): a FREE link lends its working hours (and
- * intersects them with the schedule's own, when it has any); a BUSY link lends its busy time.
- * Links are followed one level: linking is how a resource takes the business hours, not a chain.
+ * A schedule's calendar with its links applied (api.md): FREE links lend their working hours, BUSY
+ * links lend their busy time. A schedule with weekly hours of its own works only where those and
+ * the lent hours meet; one without works the lent hours (plus any working sessions of its own).
+ * Whether it has hours is read from its rules, never from the window, so the answer does not
+ * depend on the range asked. Links are followed one level: linking is how a resource takes the
+ * business hours, not a chain.
  */
 export const effectiveCalendar = (schedule: ScheduleInfo, own: (scheduleId: string) => Calendar | undefined): Calendar => {
   const mine = own(schedule.id) ?? { working: [], busy: [] };
   if (schedule.status === 'CANCELED') return { working: [], busy: [] };
-  let working = mine.working;
-  let borrowed = mine.working.length === 0;
+  const lent: Span[][] = [];
   const busy = [...mine.busy];
   for (const link of schedule.linkedSchedules) {
     const linked = own(link.scheduleId);
     if (!linked) continue;
-    if (link.transparency === 'FREE') {
-      working = borrowed ? linked.working : intersectSpans(working, linked.working);
-      borrowed = false;
-    } else {
-      busy.push(...linked.busy);
-    }
+    if (link.transparency === 'FREE') lent.push(linked.working);
+    else busy.push(...linked.busy);
+  }
+  let working = mine.working;
+  if (lent.length > 0) {
+    const hours = lent.reduce((a, b) => intersectSpans(a, b));
+    working = schedule.workingHours.length > 0 ? intersectSpans(mine.working, hours) : mergeSpans([...hours, ...mine.working]);
   }
   return { working, busy: busy.sort(byStart) };
 };

@@ -127,6 +127,8 @@ export interface AppointmentInput {
   resources: Map<string, Calendar>;
   /** The service schedule's effective calendar: its hours restrict every slot when it has any; with no resource groups it is the only calendar. */
   serviceCalendar: Calendar;
+  /** Whether the service schedule has weekly hours of its own (then they bound every slot). */
+  serviceHasHours: boolean;
   serviceTimeZone: string;
 }
 
@@ -140,7 +142,7 @@ export const appointmentSlots = (input: AppointmentInput, query: SlotQuery): Slo
   const durations = query.durationMinutes ? [query.durationMinutes] : service.sessionDurations;
   const before = service.bufferBeforeMinutes * MINUTE;
   const after = service.bufferAfterMinutes * MINUTE;
-  const serviceHours = service.resourceGroups.length > 0 && input.serviceCalendar.working.length > 0 ? input.serviceCalendar.working : null;
+  const serviceHours = service.resourceGroups.length > 0 && input.serviceHasHours ? input.serviceCalendar.working : null;
   const allowed = query.resourceIds ? new Set(query.resourceIds) : null;
   const groups = service.resourceGroups.length > 0
     ? service.resourceGroups.map((g) => ({ ...g, resourceIds: g.resourceIds.filter((id) => input.resources.has(id) && (!allowed || allowed.has(id) || !groupPickedFrom(g.resourceIds, allowed))) }))

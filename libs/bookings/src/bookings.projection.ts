@@ -2,10 +2,13 @@ import { RecordedEvent } from '@kairos/core';
 import { Projection } from '@kairos/projections';
 import { ReadModelWriter } from '@kairos/read-store';
 import { BookingEvent, BookingState, BookingView, bookingDecider } from './booking/booking';
+import { SlotHoldEvent, SlotHoldView, slotHoldDecider } from './slot-hold/slot-hold';
 
 export const BOOKINGS = 'bookings';
 /** Seats taken per class session or course, for availability's open spots. */
 export const SEATS = 'seats';
+/** Active holds by id with their expiry, for the timer that expires them. */
+export const SLOT_HOLDS = 'slot_holds';
 
 export interface BookingDoc extends BookingView {
   _resourceIds: string[];
@@ -15,7 +18,7 @@ export interface BookingDoc extends BookingView {
 /** Bookings by id, filterable by contact, service, resource, status and start. */
 export const bookingsProjection: Projection = {
   name: 'bookings',
-  collections: [BOOKINGS, SEATS],
+  collections: [BOOKINGS, SEATS, SLOT_HOLDS],
   async apply(event: RecordedEvent, writer: ReadModelWriter) {
     if (event.type.startsWith('seats.')) {
       const { offerId, holderId, partySize } = event.data as { offerId: string; holderId: string; partySize?: number };
@@ -24,6 +27,14 @@ export const bookingsProjection: Projection = {
       if (event.type === 'seats.taken') taken[holderId] = partySize!;
       else delete taken[holderId];
       await writer.put(SEATS, event.metadata.tenant, { id: offerId, taken, total: Object.values(taken).reduce((a, b) => a + b, 0) });
+      return;
+    }
+    if (event.type.startsWith('slot-hold.')) {
+      const tenant = event.metadata.tenant;
+      const id = (event.data as { id: string }).id;
+      const current = event.type === 'slot-hold.placed' ? null : await writer.get<SlotHoldView>(SLOT_HOLDS, tenant, id);
+      const next = slotHoldDecider.evolve(current ? { status: 'exists', view: current } : { status: 'none' }, { type: event.type, data: event.data } as SlotHoldEvent);
+      if (next.status === 'exists') await writer.put(SLOT_HOLDS, tenant, { ...next.view });
       return;
     }
     if (!event.type.startsWith('booking.')) return;

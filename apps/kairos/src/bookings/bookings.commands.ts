@@ -89,108 +89,12 @@ export class BookingFacts {
     return state.view;
   }
 
-  /** A class session instance of the service, as it stands in the event store. */
-  async classSession(tenant: string, service: ServiceView, sessionId: string): Promise<SessionInstance> {
-    const resolved = await resolveSession(this.es, this.readStore, tenant, sessionId).catch(() => {
-      throw new DomainError('not-found', `session ${sessionId} does not exist`, [{ field: 'sessionId', reason: 'no such session' }]);
-    });
-    const view = resolved.series.state.status === 'none' ? null : resolved.series.state.view;
-    const at = resolved.instance ? Date.parse(resolved.instance.originalStart) : view ? Date.parse(sessionInstances(view, { from: new Date(0), to: new Date(8.64e15) })[0]?.originalStart ?? '0') : 0;
-    const instance = view
-      ? sessionInstances(view, { from: new Date(at - 400 * 86_400_000), to: new Date(at + 400 * 86_400_000) }).find((i) => i.id === sessionId)
-      : undefined;
-    if (!instance || instance.scheduleId !== service.scheduleId || instance.type !== 'EVENT') {
-      throw new DomainError('not-found', `session ${sessionId} is not a session of this class`, [{ field: 'sessionId', reason: 'not a session of the service' }]);
-    }
-    if (instance.status !== 'ACTIVE') throw new DomainError('invalid-transition', 'the session is canceled');
-    return instance;
-  }
-}
-
-const MINUTE = 60_000;
-
-@CommandHandler(CreateBooking)
-export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
-  private readonly facts: BookingFacts;
-
-  constructor(private readonly es: EventSourcing, private readonly holds: Holds, @Inject(READ_STORE) private readonly readStore: ReadStore) {
-    this.facts = new BookingFacts(es, readStore);
-  }
-
-  async execute({ ctx, dto }: CreateBooking) {
-    const id = dto.id ?? newId();
-    const given = [dto.slot && 'slot', dto.sessionId && 'sessionId', dto.scheduleId && 'scheduleId'].filter(Boolean);
-    if (given.length !== 1) {
-      throw new DomainError('validation', 'give exactly one of slot, sessionId, scheduleId', [{ field: given[1] ?? 'slot', reason: 'exactly one of slot, sessionId, scheduleId' }]);
-    }
-    if (!dto.contactId && !dto.contact) throw new DomainError('validation', 'give contactId or contact', [{ field: 'contactId', reason: 'required without contact' }]);
-    if (dto.ignorePolicy && ctx.actor.type !== 'BUSINESS') throw new DomainError('forbidden', 'only the business may override the policy');
-
-    return this.es.retrying(async () => {
-      const now = this.es.now();
-      const service = await this.facts.service(ctx.tenant, dto.serviceId);
-      const policy = await this.facts.policy(ctx.tenant, service.bookingPolicyId);
-      const schedule = await this.facts.schedule(ctx.tenant, service.scheduleId);
-      const partySize = dto.partySize ?? 1;
-      let slot: BookedSlot;
-      let capacity = 1;
-      let sessionId: string | null = null;
-      let scheduleId: string | null = null;
-      if (service.type === 'APPOINTMENT') {
-        if (!dto.slot) throw new DomainError('validation', 'an appointment is booked by slot', [{ field: 'slot', reason: 'required for an APPOINTMENT' }]);
-        slot = await this.appointmentSlot(ctx, service, policy, dto.slot, id, now);
-      } else if (service.type === 'CLASS') {
-        if (!dto.sessionId) throw new DomainError('validation', 'a class is booked by session', [{ field: 'sessionId', reason: 'required for a CLASS' }]);
-        const session = await this.facts.classSession(ctx.tenant, service, dto.sessionId);
-        sessionId = session.id;
-        capacity = session.capacity ?? schedule.capacity;
-        slot = { start: session.start, end: session.end, timeZone: session.timeZone, resourceIds: session.resourceIds, locationId: session.locationId, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
-      } else {
-        if (dto.scheduleId !== service.scheduleId) throw new DomainError('validation', 'a course is booked by its schedule', [{ field: 'scheduleId', reason: 'the service\'s schedule' }]);
-        scheduleId = service.scheduleId;
-        capacity = schedule.capacity;
-        slot = await this.courseSpan(ctx, service, schedule);
-      }
-      const fields: BookingFields = {
-        serviceId: service.id,
-        serviceType: service.type,
-        slot,
-        sessionId,
-        scheduleId,
-        appointmentSessionId: service.type === 'APPOINTMENT' ? appointmentSessionIdOf(id, 1) : null,
-        contactId: dto.contactId ?? uuidV5(KAIROS_NAMESPACE, `contact:${ctx.tenant}:${(dto.contact?.email ?? dto.contact?.phone ?? dto.contact?.name ?? id).toLowerCase()}`),
-        contactDetails: dto.contact ? { name: dto.contact.name ?? null, email: dto.contact.email ?? null, phone: dto.contact.phone ?? null } : null,
-        partySize,
-        selectedPaymentOption: dto.selectedPaymentOption ?? 'OFFLINE',
-        price: service.payment.price,
-        planOrderId: null,
-        couponCode: null,
-        policySnapshot: policy,
-      };
-      const context: BookingContext = {
-        now,
-        actor: ctx.actor.type,
-        ignorePolicy: dto.ignorePolicy,
-        onlineBookingEnabled: service.onlineBooking.enabled,
-        requireManualApproval: service.onlineBooking.requireManualApproval,
-        allowMultipleRequests: service.onlineBooking.allowMultipleRequests,
-      };
-      const booking = await this.es.load(bookingStream(ctx.tenant, id), bookingDecider);
-      const command: BookingCommand = { type: 'CreateBooking', id, fields, draft: dto.draft ?? false };
-      const events = bookingDecider.decide(command, booking.state, context);
-      const created = viewOf(fold(bookingDecider, events, booking.state));
-      const holds = created.holdsSlot ? await this.holds.take(ctx, targetOf(created, service.scheduleId, capacity), now) : [];
-      const result = await this.es.append(ctx, [{ streamId: bookingStream(ctx.tenant, id), expected: booking.expected, events }, ...holds], now);
-      return new Positioned(answerOf(created, now, ctx.actor.type), result!.position, `/v1/bookings/${id}`);
-    });
-  }
-
   /**
    * The engine answers whether the slot is open (working hours, sessions, buffers) from the read
    * models, and which resources are free; the claims appended with the booking then make sure no
    * concurrent booking took them in the meantime.
    */
-  private async appointmentSlot(ctx: RequestContext, service: ServiceView, policy: BookingPolicyFields, asked: NonNullable<CreateBookingDto['slot']>, bookingId: string, now: Date): Promise<BookedSlot> {
+  async appointmentSlot(ctx: RequestContext, service: ServiceView, policy: BookingPolicyFields, asked: NonNullable<CreateBookingDto['slot']>, bookingId: string, now: Date): Promise<BookedSlot> {
     const start = Date.parse(asked.start);
     const end = Date.parse(asked.end);
     const duration = (end - start) / MINUTE;
@@ -264,7 +168,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
     };
   }
 
-  private async courseSpan(ctx: RequestContext, service: ServiceView, schedule: ScheduleView): Promise<BookedSlot> {
+  async courseSpan(ctx: RequestContext, service: ServiceView, schedule: ScheduleView): Promise<BookedSlot> {
     const instances = (await seriesInWindow(this.readStore, ctx.tenant, { scheduleId: service.scheduleId }, new Date(0), new Date(8.64e15)))
       .flatMap((doc) => sessionInstances(doc, { from: new Date(0), to: new Date(8.64e15) }))
       .filter((i) => i.status === 'ACTIVE' && i.type === 'EVENT');
@@ -272,6 +176,102 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
     const start = Math.min(...instances.map((i) => Date.parse(i.start)));
     const end = Math.max(...instances.map((i) => Date.parse(i.end)));
     return { start: new Date(start).toISOString(), end: new Date(end).toISOString(), timeZone: schedule.timeZone, resourceIds: [], locationId: schedule.locationId, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
+  }
+
+  /** A class session instance of the service, as it stands in the event store. */
+  async classSession(tenant: string, service: ServiceView, sessionId: string): Promise<SessionInstance> {
+    const resolved = await resolveSession(this.es, this.readStore, tenant, sessionId).catch(() => {
+      throw new DomainError('not-found', `session ${sessionId} does not exist`, [{ field: 'sessionId', reason: 'no such session' }]);
+    });
+    const view = resolved.series.state.status === 'none' ? null : resolved.series.state.view;
+    const at = resolved.instance ? Date.parse(resolved.instance.originalStart) : view ? Date.parse(sessionInstances(view, { from: new Date(0), to: new Date(8.64e15) })[0]?.originalStart ?? '0') : 0;
+    const instance = view
+      ? sessionInstances(view, { from: new Date(at - 400 * 86_400_000), to: new Date(at + 400 * 86_400_000) }).find((i) => i.id === sessionId)
+      : undefined;
+    if (!instance || instance.scheduleId !== service.scheduleId || instance.type !== 'EVENT') {
+      throw new DomainError('not-found', `session ${sessionId} is not a session of this class`, [{ field: 'sessionId', reason: 'not a session of the service' }]);
+    }
+    if (instance.status !== 'ACTIVE') throw new DomainError('invalid-transition', 'the session is canceled');
+    return instance;
+  }
+}
+
+const MINUTE = 60_000;
+
+@CommandHandler(CreateBooking)
+export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
+  private readonly facts: BookingFacts;
+
+  constructor(private readonly es: EventSourcing, private readonly holds: Holds, @Inject(READ_STORE) private readonly readStore: ReadStore) {
+    this.facts = new BookingFacts(es, readStore);
+  }
+
+  async execute({ ctx, dto }: CreateBooking) {
+    const id = dto.id ?? newId();
+    const given = [dto.slot && 'slot', dto.sessionId && 'sessionId', dto.scheduleId && 'scheduleId'].filter(Boolean);
+    if (given.length !== 1) {
+      throw new DomainError('validation', 'give exactly one of slot, sessionId, scheduleId', [{ field: given[1] ?? 'slot', reason: 'exactly one of slot, sessionId, scheduleId' }]);
+    }
+    if (!dto.contactId && !dto.contact) throw new DomainError('validation', 'give contactId or contact', [{ field: 'contactId', reason: 'required without contact' }]);
+    if (dto.ignorePolicy && ctx.actor.type !== 'BUSINESS') throw new DomainError('forbidden', 'only the business may override the policy');
+
+    return this.es.retrying(async () => {
+      const now = this.es.now();
+      const service = await this.facts.service(ctx.tenant, dto.serviceId);
+      const policy = await this.facts.policy(ctx.tenant, service.bookingPolicyId);
+      const schedule = await this.facts.schedule(ctx.tenant, service.scheduleId);
+      const partySize = dto.partySize ?? 1;
+      let slot: BookedSlot;
+      let capacity = 1;
+      let sessionId: string | null = null;
+      let scheduleId: string | null = null;
+      if (service.type === 'APPOINTMENT') {
+        if (!dto.slot) throw new DomainError('validation', 'an appointment is booked by slot', [{ field: 'slot', reason: 'required for an APPOINTMENT' }]);
+        slot = await this.facts.appointmentSlot(ctx, service, policy, dto.slot, id, now);
+      } else if (service.type === 'CLASS') {
+        if (!dto.sessionId) throw new DomainError('validation', 'a class is booked by session', [{ field: 'sessionId', reason: 'required for a CLASS' }]);
+        const session = await this.facts.classSession(ctx.tenant, service, dto.sessionId);
+        sessionId = session.id;
+        capacity = session.capacity ?? schedule.capacity;
+        slot = { start: session.start, end: session.end, timeZone: session.timeZone, resourceIds: session.resourceIds, locationId: session.locationId, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
+      } else {
+        if (dto.scheduleId !== service.scheduleId) throw new DomainError('validation', 'a course is booked by its schedule', [{ field: 'scheduleId', reason: 'the service\'s schedule' }]);
+        scheduleId = service.scheduleId;
+        capacity = schedule.capacity;
+        slot = await this.facts.courseSpan(ctx, service, schedule);
+      }
+      const fields: BookingFields = {
+        serviceId: service.id,
+        serviceType: service.type,
+        slot,
+        sessionId,
+        scheduleId,
+        appointmentSessionId: service.type === 'APPOINTMENT' ? appointmentSessionIdOf(id, 1) : null,
+        contactId: dto.contactId ?? uuidV5(KAIROS_NAMESPACE, `contact:${ctx.tenant}:${(dto.contact?.email ?? dto.contact?.phone ?? dto.contact?.name ?? id).toLowerCase()}`),
+        contactDetails: dto.contact ? { name: dto.contact.name ?? null, email: dto.contact.email ?? null, phone: dto.contact.phone ?? null } : null,
+        partySize,
+        selectedPaymentOption: dto.selectedPaymentOption ?? 'OFFLINE',
+        price: service.payment.price,
+        planOrderId: null,
+        couponCode: null,
+        policySnapshot: policy,
+      };
+      const context: BookingContext = {
+        now,
+        actor: ctx.actor.type,
+        ignorePolicy: dto.ignorePolicy,
+        onlineBookingEnabled: service.onlineBooking.enabled,
+        requireManualApproval: service.onlineBooking.requireManualApproval,
+        allowMultipleRequests: service.onlineBooking.allowMultipleRequests,
+      };
+      const booking = await this.es.load(bookingStream(ctx.tenant, id), bookingDecider);
+      const command: BookingCommand = { type: 'CreateBooking', id, fields, draft: dto.draft ?? false };
+      const events = bookingDecider.decide(command, booking.state, context);
+      const created = viewOf(fold(bookingDecider, events, booking.state));
+      const holds = created.holdsSlot ? await this.holds.take(ctx, targetOf(created, service.scheduleId, capacity), now) : [];
+      const result = await this.es.append(ctx, [{ streamId: bookingStream(ctx.tenant, id), expected: booking.expected, events }, ...holds], now);
+      return new Positioned(answerOf(created, now, ctx.actor.type), result!.position, `/v1/bookings/${id}`);
+    });
   }
 }
 

@@ -1,0 +1,89 @@
+import { AggregateMeta, DecisionContext, Decider, DomainError, DomainEvent, alreadyExists, assertNever } from '@kairos/core';
+import { BookedSlot } from '../booking/booking';
+
+/**
+ * A checkout's hold on a slot: it takes the slot's resources or seats like a booking does, for a
+ * few minutes, and gives them back when booked, released or expired. Expiry is an event appended
+ * by a timer that reads due holds from the read model, so it survives restarts.
+ */
+export interface SlotHoldView extends AggregateMeta {
+  serviceId: string;
+  serviceType: 'APPOINTMENT' | 'CLASS' | 'COURSE';
+  slot: BookedSlot;
+  sessionId: string | null;
+  scheduleId: string | null;
+  appointmentSessionId: string | null;
+  partySize: number;
+  contactId: string;
+  expiresAt: string;
+  status: 'ACTIVE' | 'RELEASED' | 'EXPIRED' | 'BOOKED';
+  bookingId: string | null;
+}
+
+export type SlotHoldEvent =
+  | DomainEvent<'slot-hold.placed', SlotHoldView>
+  | DomainEvent<'slot-hold.released', { id: string; at: string }>
+  | DomainEvent<'slot-hold.expired', { id: string; at: string }>
+  | DomainEvent<'slot-hold.booked', { id: string; bookingId: string; at: string }>;
+
+export type SlotHoldCommand =
+  | { type: 'PlaceHold'; hold: Omit<SlotHoldView, 'revision' | 'createdAt' | 'updatedAt' | 'status' | 'bookingId' | 'expiresAt'>; minutes: number }
+  | { type: 'ReleaseHold' }
+  | { type: 'ExpireHold' }
+  | { type: 'BookHold'; bookingId: string; contactId: string };
+
+export type SlotHoldState = { status: 'none' } | { status: 'exists'; view: SlotHoldView };
+
+const hold = (state: SlotHoldState): SlotHoldView => {
+  if (state.status === 'none') throw new DomainError('not-found', 'slot hold does not exist', [{ field: 'holdId', reason: 'no such hold' }]);
+  return state.view;
+};
+
+export const slotHoldDecider: Decider<SlotHoldCommand, SlotHoldState, SlotHoldEvent> = {
+  initialState: () => ({ status: 'none' }),
+  evolve(state, event) {
+    if (event.type === 'slot-hold.placed') return { status: 'exists', view: event.data };
+    if (state.status === 'none') return state;
+    const v = { ...state.view, revision: state.view.revision + 1, updatedAt: event.data.at };
+    switch (event.type) {
+      case 'slot-hold.released':
+        return { status: 'exists', view: { ...v, status: 'RELEASED' } };
+      case 'slot-hold.expired':
+        return { status: 'exists', view: { ...v, status: 'EXPIRED' } };
+      case 'slot-hold.booked':
+        return { status: 'exists', view: { ...v, status: 'BOOKED', bookingId: event.data.bookingId } };
+      default:
+        return assertNever(event);
+    }
+  },
+  decide(command, state, { now }: DecisionContext) {
+    const at = now.toISOString();
+    switch (command.type) {
+      case 'PlaceHold': {
+        if (state.status !== 'none') throw alreadyExists('slot hold', command.hold.id);
+        const expiresAt = new Date(now.getTime() + command.minutes * 60_000).toISOString();
+        return [{ type: 'slot-hold.placed', data: { ...command.hold, revision: 1, createdAt: at, updatedAt: at, expiresAt, status: 'ACTIVE', bookingId: null } }];
+      }
+      case 'ReleaseHold': {
+        const v = hold(state);
+        return v.status === 'ACTIVE' ? [{ type: 'slot-hold.released', data: { id: v.id, at } }] : [];
+      }
+      case 'ExpireHold': {
+        const v = hold(state);
+        return v.status === 'ACTIVE' && Date.parse(v.expiresAt) <= now.getTime() ? [{ type: 'slot-hold.expired', data: { id: v.id, at } }] : [];
+      }
+      case 'BookHold': {
+        const v = hold(state);
+        if (v.status !== 'ACTIVE' || Date.parse(v.expiresAt) <= now.getTime()) {
+          throw new DomainError('invalid-transition', 'the slot hold has expired or was released', [{ field: 'holdId', reason: 'not active' }]);
+        }
+        if (v.contactId !== command.contactId) throw new DomainError('forbidden', 'the slot hold belongs to another contact');
+        return [{ type: 'slot-hold.booked', data: { id: v.id, bookingId: command.bookingId, at } }];
+      }
+      default:
+        return assertNever(command);
+    }
+  },
+};
+
+export const slotHoldStream = (tenant: string, id: string) => `slot-hold:${tenant}:${id}`;
