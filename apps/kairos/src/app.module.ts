@@ -14,6 +14,7 @@ import { Runtime } from './infrastructure/runtime';
 import { Stores } from './infrastructure/stores';
 import { CLOCK, CONFIG, Clock, EVENT_STORE, PUBLISHER, READ_STORE } from './infrastructure/tokens';
 import { LocationsModule } from './locations/locations.module';
+import { AsyncApiController } from './ops/asyncapi.controller';
 import { Metrics } from './ops/metrics';
 import { OpsController } from './ops/ops.controller';
 import { QUERY_HANDLERS } from './queries/read-models';
@@ -53,7 +54,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(config, stores, clock), ServicesModule, BookingPoliciesModule, ResourcesModule, LocationsModule, SchedulesModule, SessionsModule, AvailabilityModule, BookingsModule],
-      controllers: [OpsController],
+      controllers: [OpsController, AsyncApiController],
       providers: [
         Runtime,
         { provide: APP_GUARD, useClass: ContextGuard },

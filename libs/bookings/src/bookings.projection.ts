@@ -7,8 +7,13 @@ import { SlotHoldEvent, SlotHoldView, slotHoldDecider } from './slot-hold/slot-h
 export const BOOKINGS = 'bookings';
 /** Seats taken per class session or course, for availability's open spots. */
 export const SEATS = 'seats';
-/** Active holds by id with their expiry, for the timer that expires them. */
 export const SLOT_HOLDS = 'slot_holds';
+/**
+ * Durable timers: one document per active hold, under a system tenant so one query finds every
+ * tenant's due holds. Removed when the hold ends, whoever ends it.
+ */
+export const HOLD_TIMERS = 'hold_timers';
+export const SYSTEM_TENANT = '_system';
 
 export interface BookingDoc extends BookingView {
   _resourceIds: string[];
@@ -18,7 +23,7 @@ export interface BookingDoc extends BookingView {
 /** Bookings by id, filterable by contact, service, resource, status and start. */
 export const bookingsProjection: Projection = {
   name: 'bookings',
-  collections: [BOOKINGS, SEATS, SLOT_HOLDS],
+  collections: [BOOKINGS, SEATS, SLOT_HOLDS, HOLD_TIMERS],
   async apply(event: RecordedEvent, writer: ReadModelWriter) {
     if (event.type.startsWith('seats.')) {
       const { offerId, holderId, partySize } = event.data as { offerId: string; holderId: string; partySize?: number };
@@ -34,7 +39,11 @@ export const bookingsProjection: Projection = {
       const id = (event.data as { id: string }).id;
       const current = event.type === 'slot-hold.placed' ? null : await writer.get<SlotHoldView>(SLOT_HOLDS, tenant, id);
       const next = slotHoldDecider.evolve(current ? { status: 'exists', view: current } : { status: 'none' }, { type: event.type, data: event.data } as SlotHoldEvent);
-      if (next.status === 'exists') await writer.put(SLOT_HOLDS, tenant, { ...next.view });
+      if (next.status !== 'exists') return;
+      await writer.put(SLOT_HOLDS, tenant, { ...next.view });
+      const timer = `${tenant}|${id}`;
+      if (next.view.status === 'ACTIVE') await writer.put(HOLD_TIMERS, SYSTEM_TENANT, { id: timer, tenant, holdId: id, dueAt: next.view.expiresAt });
+      else await writer.delete(HOLD_TIMERS, SYSTEM_TENANT, timer);
       return;
     }
     if (!event.type.startsWith('booking.')) return;

@@ -11,6 +11,8 @@ import {
   allowedActions,
   bookingDecider,
   bookingStream,
+  slotHoldDecider,
+  slotHoldStream,
 } from '@kairos/bookings';
 import { DomainError, KAIROS_NAMESPACE, fold, newId, uuidV5 } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
@@ -225,7 +227,15 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
       let capacity = 1;
       let sessionId: string | null = null;
       let scheduleId: string | null = null;
-      if (service.type === 'APPOINTMENT') {
+      const held = dto.holdId ? await this.es.load(slotHoldStream(ctx.tenant, dto.holdId), slotHoldDecider) : null;
+      const hold = held?.state.status === 'exists' ? held.state.view : null;
+      if (held && (!hold || hold.serviceId !== service.id || hold.slot.start !== new Date(dto.slot?.start ?? hold.slot.start).toISOString() || (dto.sessionId ?? hold.sessionId) !== hold.sessionId)) {
+        throw new DomainError('validation', 'the hold is for another service or slot', [{ field: 'holdId', reason: 'does not match the booking' }]);
+      }
+      if (hold && service.type === 'APPOINTMENT') {
+        // The hold already checked the slot and took its resources; the booking takes them over.
+        slot = hold.slot;
+      } else if (service.type === 'APPOINTMENT') {
         if (!dto.slot) throw new DomainError('validation', 'an appointment is booked by slot', [{ field: 'slot', reason: 'required for an APPOINTMENT' }]);
         slot = await this.facts.appointmentSlot(ctx, service, policy, dto.slot, id, now);
       } else if (service.type === 'CLASS') {
@@ -268,8 +278,11 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
       const command: BookingCommand = { type: 'CreateBooking', id, fields, draft: dto.draft ?? false };
       const events = bookingDecider.decide(command, booking.state, context);
       const created = viewOf(fold(bookingDecider, events, booking.state));
-      const holds = created.holdsSlot ? await this.holds.take(ctx, targetOf(created, service.scheduleId, capacity), now) : [];
-      const result = await this.es.append(ctx, [{ streamId: bookingStream(ctx.tenant, id), expected: booking.expected, events }, ...holds], now);
+      const holdEnds = hold && held
+        ? [{ streamId: slotHoldStream(ctx.tenant, hold.id), expected: held.expected, events: slotHoldDecider.decide({ type: 'BookHold', bookingId: id, contactId: fields.contactId ?? '' }, held.state, { now }) }]
+        : [];
+      const guards = await this.holds.change(ctx, hold ? targetOf(hold, service.scheduleId, capacity) : null, created.holdsSlot ? targetOf(created, service.scheduleId, capacity) : null, now);
+      const result = await this.es.append(ctx, [{ streamId: bookingStream(ctx.tenant, id), expected: booking.expected, events }, ...holdEnds, ...guards], now);
       return new Positioned(answerOf(created, now, ctx.actor.type), result!.position, `/v1/bookings/${id}`);
     });
   }

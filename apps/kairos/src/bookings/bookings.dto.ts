@@ -36,6 +36,7 @@ export class CreateBookingDto {
   @IsIn(['OFFLINE', 'ONLINE', 'MEMBERSHIP', 'MEMBERSHIP_OFFLINE'])
   selectedPaymentOption?: 'OFFLINE' | 'ONLINE' | 'MEMBERSHIP' | 'MEMBERSHIP_OFFLINE';
   @ApiPropertyOptional({ description: 'A checkout awaiting payment: holds nothing.' }) @Optional() @IsBoolean() draft?: boolean;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Book the slot this hold keeps (same contact).' }) @Optional() @IsUUID() holdId?: string;
   @ApiPropertyOptional({ description: 'BUSINESS only: skip policy windows (never the invariants).' }) @Optional() @IsBoolean() ignorePolicy?: boolean;
 }
 

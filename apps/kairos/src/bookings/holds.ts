@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainEvent } from '@kairos/core';
+import { DomainEvent, fold } from '@kairos/core';
 import { BookingView, claimDays, claimStream, claimsDecider, seatsDecider, seatsStream } from '@kairos/bookings';
 import { SessionFields, scheduleIdOf, sessionDecider, sessionStream } from '@kairos/scheduling';
 import { KAIROS_NAMESPACE, uuidV5 } from '@kairos/core';
@@ -26,37 +26,86 @@ export const appointmentSessionIdOf = (bookingId: string, revision: number) => u
 
 const offerOf = (t: HoldTarget) => (t.serviceType === 'CLASS' ? t.sessionId! : t.scheduleId!);
 
+const spanOf = (t: HoldTarget) => ({
+  start: Date.parse(t.slot.start) - t.slot.bufferBeforeMinutes * MINUTE,
+  end: Date.parse(t.slot.end) + t.slot.bufferAfterMinutes * MINUTE,
+});
+
 /**
- * Turns "take" and "give back" into appends on the guard streams, decided against their current
+ * Turns "give back" and "take" into appends on the guard streams, decided against their current
  * state: a clash throws slot-taken or capacity-exceeded, and the expected revisions make a
- * concurrent taker lose at append time.
+ * concurrent taker lose at append time. Giving back and taking in one change (a reschedule, a hold
+ * becoming a booking) decides the take on the state after the give-back, in the same append.
  */
 @Injectable()
 export class Holds {
   constructor(private readonly es: EventSourcing) {}
 
-  async take(ctx: RequestContext, target: HoldTarget, now: Date): Promise<PendingAppend[]> {
-    if (target.serviceType !== 'APPOINTMENT') {
-      const stream = seatsStream(ctx.tenant, offerOf(target));
-      const seats = await this.es.load(stream, seatsDecider);
-      const events = seatsDecider.decide(
-        { type: 'Take', offerId: offerOf(target), holderId: target.bookingId, partySize: target.partySize, capacity: target.capacity },
-        seats.state,
-        { now },
-      );
-      return [{ streamId: stream, expected: seats.expected, events }];
-    }
-    const start = Date.parse(target.slot.start) - target.slot.bufferBeforeMinutes * MINUTE;
-    const end = Date.parse(target.slot.end) + target.slot.bufferAfterMinutes * MINUTE;
+  take(ctx: RequestContext, target: HoldTarget, now: Date): Promise<PendingAppend[]> {
+    return this.change(ctx, null, target, now);
+  }
+
+  release(ctx: RequestContext, target: HoldTarget, now: Date): Promise<PendingAppend[]> {
+    return this.change(ctx, target, null, now);
+  }
+
+  async change(ctx: RequestContext, release: HoldTarget | null, take: HoldTarget | null, now: Date): Promise<PendingAppend[]> {
     const pending: PendingAppend[] = [];
-    for (const resourceId of [...target.slot.resourceIds].sort()) {
-      for (const day of claimDays(start, end)) {
-        const stream = claimStream(ctx.tenant, resourceId, day);
-        const claims = await this.es.load(stream, claimsDecider);
-        const events = claimsDecider.decide({ type: 'Claim', resourceId, day, claim: { holderId: target.bookingId, start, end } }, claims.state, { now });
-        pending.push({ streamId: stream, expected: claims.expected, events });
+    const seatsOf = (t: HoldTarget) => seatsStream(ctx.tenant, offerOf(t));
+    const claimStreams = (t: HoldTarget) => {
+      const { start, end } = spanOf(t);
+      return t.slot.resourceIds.flatMap((resourceId) => claimDays(start, end).map((day) => ({ resourceId, day, stream: claimStream(ctx.tenant, resourceId, day) })));
+    };
+    const streams = new Set<string>();
+    for (const t of [release, take]) {
+      if (!t) continue;
+      if (t.serviceType === 'APPOINTMENT') for (const c of claimStreams(t)) streams.add(c.stream);
+      else streams.add(seatsOf(t));
+    }
+    for (const stream of [...streams].sort()) {
+      if (stream.startsWith('seats:')) {
+        const loaded = await this.es.load(stream, seatsDecider);
+        let state = loaded.state;
+        const events: DomainEvent[] = [];
+        if (release && release.serviceType !== 'APPOINTMENT' && seatsOf(release) === stream) {
+          const given = seatsDecider.decide({ type: 'Release', offerId: offerOf(release), holderId: release.bookingId }, state, { now });
+          state = fold(seatsDecider, given, state);
+          events.push(...given);
+        }
+        if (take && take.serviceType !== 'APPOINTMENT' && seatsOf(take) === stream) {
+          events.push(...seatsDecider.decide({ type: 'Take', offerId: offerOf(take), holderId: take.bookingId, partySize: take.partySize, capacity: take.capacity }, state, { now }));
+        }
+        pending.push({ streamId: stream, expected: loaded.expected, events });
+        continue;
+      }
+      const loaded = await this.es.load(stream, claimsDecider);
+      let state = loaded.state;
+      const events: DomainEvent[] = [];
+      const mine = (t: HoldTarget | null) => (t && t.serviceType === 'APPOINTMENT' ? claimStreams(t).find((c) => c.stream === stream) : undefined);
+      const given = mine(release);
+      if (given && release) {
+        const released = claimsDecider.decide({ type: 'Release', resourceId: given.resourceId, day: given.day, holderId: release.bookingId }, state, { now });
+        state = fold(claimsDecider, released, state);
+        events.push(...released);
+      }
+      const wanted = mine(take);
+      if (wanted && take) {
+        events.push(...claimsDecider.decide({ type: 'Claim', resourceId: wanted.resourceId, day: wanted.day, claim: { holderId: take.bookingId, ...spanOf(take) } }, state, { now }));
+      }
+      pending.push({ streamId: stream, expected: loaded.expected, events });
+    }
+    if (release?.appointmentSessionId) {
+      const session = await this.es.load(sessionStream(ctx.tenant, release.appointmentSessionId), sessionDecider);
+      if (session.state.status === 'ACTIVE') {
+        pending.push({ streamId: sessionStream(ctx.tenant, release.appointmentSessionId), expected: session.expected, events: sessionDecider.decide({ type: 'CancelSeries', from: null }, session.state, { now }) });
       }
     }
+    if (take?.serviceType === 'APPOINTMENT' && take.appointmentSessionId) pending.push(await this.appointmentSession(ctx, take, now));
+    return pending;
+  }
+
+  /** The EVENT session that puts an appointment on its resources' calendars, so availability sees it. */
+  private async appointmentSession(ctx: RequestContext, target: HoldTarget, now: Date): Promise<PendingAppend> {
     const sessionId = target.appointmentSessionId!;
     const session = await this.es.load(sessionStream(ctx.tenant, sessionId), sessionDecider);
     const fields: SessionFields = {
@@ -75,36 +124,6 @@ export class Holds {
       bufferAfterMinutes: target.slot.bufferAfterMinutes,
       locationId: target.slot.locationId,
     };
-    pending.push({
-      streamId: sessionStream(ctx.tenant, sessionId),
-      expected: session.expected,
-      events: sessionDecider.decide({ type: 'CreateSession', id: sessionId, fields }, session.state, { now }),
-    });
-    return pending;
-  }
-
-  async release(ctx: RequestContext, target: HoldTarget, now: Date): Promise<PendingAppend[]> {
-    if (target.serviceType !== 'APPOINTMENT') {
-      const stream = seatsStream(ctx.tenant, offerOf(target));
-      const seats = await this.es.load(stream, seatsDecider);
-      return [{ streamId: stream, expected: seats.expected, events: seatsDecider.decide({ type: 'Release', offerId: offerOf(target), holderId: target.bookingId }, seats.state, { now }) }];
-    }
-    const start = Date.parse(target.slot.start) - target.slot.bufferBeforeMinutes * MINUTE;
-    const end = Date.parse(target.slot.end) + target.slot.bufferAfterMinutes * MINUTE;
-    const pending: PendingAppend[] = [];
-    for (const resourceId of target.slot.resourceIds) {
-      for (const day of claimDays(start, end)) {
-        const stream = claimStream(ctx.tenant, resourceId, day);
-        const claims = await this.es.load(stream, claimsDecider);
-        pending.push({ streamId: stream, expected: claims.expected, events: claimsDecider.decide({ type: 'Release', resourceId, day, holderId: target.bookingId }, claims.state, { now }) });
-      }
-    }
-    if (!target.appointmentSessionId) return pending;
-    const sessionId = target.appointmentSessionId;
-    const session = await this.es.load(sessionStream(ctx.tenant, sessionId), sessionDecider);
-    if (session.state.status === 'ACTIVE') {
-      pending.push({ streamId: sessionStream(ctx.tenant, sessionId), expected: session.expected, events: sessionDecider.decide({ type: 'CancelSeries', from: null }, session.state, { now }) as DomainEvent[] });
-    }
-    return pending;
+    return { streamId: sessionStream(ctx.tenant, sessionId), expected: session.expected, events: sessionDecider.decide({ type: 'CreateSession', id: sessionId, fields }, session.state, { now }) };
   }
 }

@@ -128,18 +128,8 @@ export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
     const moved = before.slot.start !== after.slot.start || before.sessionId !== after.sessionId || before.appointmentSessionId !== after.appointmentSessionId;
     const resized = before.partySize !== after.partySize;
     if (before.holdsSlot === after.holdsSlot && !moved && !resized) return [];
-    const released = before.holdsSlot && (moved || !after.holdsSlot) ? await this.holds.release(ctx, targetOf(before, scheduleId, capacity), now) : [];
-    const taken = after.holdsSlot && (moved || resized || !before.holdsSlot) ? await this.holds.take(ctx, targetOf(after, scheduleId, capacity), now) : [];
-    return mergeAppends(released, taken);
+    const release = before.holdsSlot && (moved || !after.holdsSlot) ? targetOf(before, scheduleId, capacity) : null;
+    const take = after.holdsSlot && (moved || resized || !before.holdsSlot) ? targetOf(after, scheduleId, capacity) : null;
+    return this.holds.change(ctx, release, take, now);
   }
 }
-
-/** A release and a take on the same stream (a reschedule within one day) become one append of both events. */
-const mergeAppends = (first: PendingAppend[], second: PendingAppend[]): PendingAppend[] => {
-  const byStream = new Map<string, PendingAppend>();
-  for (const p of [...first, ...second]) {
-    const existing = byStream.get(p.streamId);
-    byStream.set(p.streamId, existing ? { ...existing, events: [...existing.events, ...p.events] } : p);
-  }
-  return [...byStream.values()];
-};

@@ -1,0 +1,17 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { asyncApiDocument } from '@kairos/publisher/asyncapi/asyncapi';
+import { Open } from '../http/context.guard';
+
+/** The AsyncAPI 3.0 description of every event published to Kafka: the contract for consumers, no tenant needed. */
+@ApiExcludeController()
+@Open()
+@Controller()
+export class AsyncApiController {
+  private readonly document = asyncApiDocument();
+
+  @Get('asyncapi')
+  asyncapi() {
+    return this.document;
+  }
+}
