@@ -13,6 +13,8 @@ import {
   bookingStream,
   slotHoldDecider,
   slotHoldStream,
+  waitlistDecider,
+  waitlistStream,
 } from '@kairos/bookings';
 import { DomainError, KAIROS_NAMESPACE, fold, newId, uuidV5 } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
@@ -39,7 +41,8 @@ import { CreateBookingDto } from './bookings.dto';
 import { HoldTarget, Holds, appointmentSessionIdOf } from './holds';
 
 export class CreateBooking {
-  constructor(readonly ctx: RequestContext, readonly dto: CreateBookingDto) {}
+  /** `waitlistEntryId`: accepting a waitlist offer, whose locked seats this booking takes. */
+  constructor(readonly ctx: RequestContext, readonly dto: CreateBookingDto, readonly waitlistEntryId?: string) {}
 }
 
 /** A booking as callers see it: the aggregate plus what its holder may still do. */
@@ -180,6 +183,17 @@ export class BookingFacts {
     return { start: new Date(start).toISOString(), end: new Date(end).toISOString(), timeZone: schedule.timeZone, resourceIds: [], locationId: schedule.locationId, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
   }
 
+  /** A class session by id alone: its service is the owner of the session's schedule. */
+  async classContext(tenant: string, sessionId: string): Promise<{ service: ServiceView; session: SessionInstance; capacity: number }> {
+    const resolved = await resolveSession(this.es, this.readStore, tenant, sessionId);
+    if (resolved.series.state.status === 'none') throw new DomainError('not-found', `session ${sessionId} does not exist`);
+    const schedule = await this.schedule(tenant, resolved.series.state.view.scheduleId);
+    if (schedule.ownerType !== 'SERVICE') throw new DomainError('not-found', `session ${sessionId} is not a class session`, [{ field: 'sessionId', reason: 'not a class session' }]);
+    const service = await this.service(tenant, schedule.ownerId);
+    const session = await this.classSession(tenant, service, sessionId);
+    return { service, session, capacity: session.capacity ?? schedule.capacity };
+  }
+
   /** A class session instance of the service, as it stands in the event store. */
   async classSession(tenant: string, service: ServiceView, sessionId: string): Promise<SessionInstance> {
     const resolved = await resolveSession(this.es, this.readStore, tenant, sessionId).catch(() => {
@@ -208,7 +222,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
     this.facts = new BookingFacts(es, readStore);
   }
 
-  async execute({ ctx, dto }: CreateBooking) {
+  async execute({ ctx, dto, waitlistEntryId }: CreateBooking) {
     const id = dto.id ?? newId();
     const given = [dto.slot && 'slot', dto.sessionId && 'sessionId', dto.scheduleId && 'scheduleId'].filter(Boolean);
     if (given.length !== 1) {
@@ -281,8 +295,16 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
       const holdEnds = hold && held
         ? [{ streamId: slotHoldStream(ctx.tenant, hold.id), expected: held.expected, events: slotHoldDecider.decide({ type: 'BookHold', bookingId: id, contactId: fields.contactId ?? '' }, held.state, { now }) }]
         : [];
-      const guards = await this.holds.change(ctx, hold ? targetOf(hold, service.scheduleId, capacity) : null, created.holdsSlot ? targetOf(created, service.scheduleId, capacity) : null, now);
-      const result = await this.es.append(ctx, [{ streamId: bookingStream(ctx.tenant, id), expected: booking.expected, events }, ...holdEnds, ...guards], now);
+      const accepting = waitlistEntryId && fields.contactId ? { entryId: waitlistEntryId, contactId: fields.contactId } : undefined;
+      const take = created.holdsSlot ? { ...targetOf(created, service.scheduleId, capacity), acceptingEntry: accepting } : null;
+      const offerEnds = [];
+      if (accepting && sessionId) {
+        const waitlist = await this.es.load(waitlistStream(ctx.tenant, sessionId), waitlistDecider);
+        offerEnds.push({ streamId: waitlistStream(ctx.tenant, sessionId), expected: waitlist.expected, events: waitlistDecider.decide({ type: 'Accept', ...accepting, bookingId: id }, waitlist.state, { now }) });
+      }
+      // After the offer is judged, so a lapsed offer answers offer-expired rather than a locked seat.
+      const guards = await this.holds.change(ctx, hold ? targetOf(hold, service.scheduleId, capacity) : null, take, now);
+      const result = await this.es.append(ctx, [{ streamId: bookingStream(ctx.tenant, id), expected: booking.expected, events }, ...holdEnds, ...offerEnds, ...guards], now);
       return new Positioned(answerOf(created, now, ctx.actor.type), result!.position, `/v1/bookings/${id}`);
     });
   }

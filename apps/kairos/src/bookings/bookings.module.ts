@@ -5,9 +5,10 @@ import { BOOKING_QUERY_HANDLERS } from './bookings.queries';
 import { Holds } from './holds';
 import { ChangeBookingHandler } from './lifecycle.commands';
 import { EndSlotHoldHandler, HoldExpiryTimer, HoldSlotHandler, SlotHoldsController } from './slot-holds';
+import { AcceptWaitlistOfferHandler, EndWaitlistEntryHandler, JoinWaitlistHandler, WaitlistController, Waitlists } from './waitlists';
 
 @Module({
-  controllers: [BookingsController, SlotHoldsController],
-  providers: [Holds, CreateBookingHandler, ChangeBookingHandler, HoldSlotHandler, EndSlotHoldHandler, HoldExpiryTimer, ...BOOKING_QUERY_HANDLERS],
+  controllers: [BookingsController, SlotHoldsController, WaitlistController],
+  providers: [Holds, CreateBookingHandler, ChangeBookingHandler, HoldSlotHandler, EndSlotHoldHandler, HoldExpiryTimer, Waitlists, JoinWaitlistHandler, EndWaitlistEntryHandler, AcceptWaitlistOfferHandler, ...BOOKING_QUERY_HANDLERS],
 })
 export class BookingsModule {}

@@ -19,6 +19,8 @@ export interface HoldTarget {
   appointmentSessionId: string | null;
   partySize: number;
   capacity: number;
+  /** Accepting a waitlist offer: the seats locked for this entry and contact are this booking's to take. */
+  acceptingEntry?: { entryId: string; contactId: string };
 }
 
 /** The EVENT session an appointment booking puts on the calendar; a new one per reschedule. */
@@ -73,7 +75,13 @@ export class Holds {
           events.push(...given);
         }
         if (take && take.serviceType !== 'APPOINTMENT' && seatsOf(take) === stream) {
-          events.push(...seatsDecider.decide({ type: 'Take', offerId: offerOf(take), holderId: take.bookingId, partySize: take.partySize, capacity: take.capacity }, state, { now }));
+          events.push(
+            ...seatsDecider.decide(
+              { type: 'Take', offerId: offerOf(take), holderId: take.bookingId, partySize: take.partySize, capacity: take.capacity, ...take.acceptingEntry },
+              state,
+              { now },
+            ),
+          );
         }
         pending.push({ streamId: stream, expected: loaded.expected, events });
         continue;

@@ -10,6 +10,7 @@ import { READ_STORE } from '../infrastructure/tokens';
 import { BookingFacts, answerOf, targetOf, viewOf } from './bookings.commands';
 import { AttendanceDto, CancelBookingDto, DeclineBookingDto, ParticipantsDto, PaymentDto, RescheduleBookingDto } from './bookings.dto';
 import { Holds, appointmentSessionIdOf } from './holds';
+import { Waitlists } from './waitlists';
 
 export type LifecycleAction =
   | { kind: 'confirm'; revision?: number }
@@ -32,7 +33,12 @@ export class ChangeBooking {
 export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
   private readonly facts: BookingFacts;
 
-  constructor(private readonly es: EventSourcing, private readonly holds: Holds, @Inject(READ_STORE) readStore: ReadStore) {
+  constructor(
+    private readonly es: EventSourcing,
+    private readonly holds: Holds,
+    private readonly waitlists: Waitlists,
+    @Inject(READ_STORE) readStore: ReadStore,
+  ) {
     this.facts = new BookingFacts(es, readStore);
   }
 
@@ -82,7 +88,9 @@ export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
       const after = viewOf(fold(bookingDecider, events, booking.state));
       const pending: PendingAppend[] = [{ streamId: bookingStream(ctx.tenant, id), expected: booking.expected, events }];
       if (events.length > 0) pending.push(...(await this.holdChanges(ctx, before, after, scheduleId, capacity, now)));
-      const result = await this.es.append(ctx, pending, now);
+      const freedSeats = before.serviceType === 'CLASS' && before.holdsSlot && (!after.holdsSlot || after.sessionId !== before.sessionId || after.partySize < before.partySize);
+      const offered = freedSeats && before.sessionId ? await this.waitlists.offerFreed(ctx, before.sessionId, pending, now) : pending;
+      const result = await this.es.append(ctx, offered, now);
       return new Positioned(answerOf(after, now, ctx.actor.type), result?.position ?? null);
     });
   }

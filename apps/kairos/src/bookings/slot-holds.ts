@@ -17,6 +17,7 @@ import { GetDocument } from '../queries/read-models';
 import { BookingFacts, targetOf } from './bookings.commands';
 import { SlotDto } from './bookings.dto';
 import { Holds, appointmentSessionIdOf } from './holds';
+import { EndWaitlistEntry } from './waitlists';
 
 export class HoldSlotDto {
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() id?: string;
@@ -146,7 +147,8 @@ export class SlotHoldsController {
 }
 
 /**
- * The durable timer: every second it asks the read model for holds past their expiry and ends them
+ * The durable timer: every second it asks the read model for holds and waitlist offers past their
+ * expiry and ends them
  * with an event. The hold and its expiry live in the event store, so a restart loses nothing; it
  * only picks them up on its next look. Runs with the projector role, in one process or several
  * (ending a hold twice is a no-op).
@@ -181,17 +183,17 @@ export class HoldExpiryTimer implements OnApplicationBootstrap, OnApplicationShu
   /** Ends every due hold of every tenant. */
   async sweep(): Promise<number> {
     const now = this.es.now().toISOString();
-    const due = await this.readStore.find<{ id: string; tenant: string; holdId: string }>(HOLD_TIMERS, SYSTEM_TENANT, {
+    const due = await this.readStore.find<{ id: string; kind: 'hold' | 'offer'; tenant: string; holdId?: string; entryId?: string }>(HOLD_TIMERS, SYSTEM_TENANT, {
       where: { dueAt: { lt: now } },
       orderBy: 'dueAt',
       limit: 200,
     });
     for (const timer of due.items) {
-      const ctx: RequestContext = { tenant: timer.tenant, actor: { type: 'SYSTEM' }, correlationId: uuidV5(KAIROS_NAMESPACE, `expire:${timer.holdId}`) };
+      const ctx: RequestContext = { tenant: timer.tenant, actor: { type: 'SYSTEM' }, correlationId: uuidV5(KAIROS_NAMESPACE, `expire:${timer.id}`) };
       try {
-        await this.commands.execute(new EndSlotHold(ctx, timer.holdId, 'expire'));
+        await this.commands.execute(timer.kind === 'offer' ? new EndWaitlistEntry(ctx, timer.entryId!, 'expire') : new EndSlotHold(ctx, timer.holdId!, 'expire'));
       } catch (error) {
-        this.logger.warn({ message: 'could not expire a slot hold', holdId: timer.holdId, error: (error as Error).message });
+        this.logger.warn({ message: 'could not end an expired hold or offer', timer: timer.id, error: (error as Error).message });
       }
     }
     return due.items.length;

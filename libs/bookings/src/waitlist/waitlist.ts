@@ -1,0 +1,124 @@
+import { DecisionContext, Decider, DomainError, DomainEvent, assertNever } from '@kairos/core';
+
+/**
+ * A class session's waitlist (api.md §Waitlist): first come, first offered. An offer locks the
+ * freed seats for the offered contact (in the session's seats stream) for the policy's reservation
+ * window; they accept (a booking), or the offer lapses and the next that fits is offered.
+ */
+export type EntryStatus = 'WAITING' | 'OFFERED' | 'ENROLLED' | 'EXPIRED' | 'LEFT';
+
+export interface WaitlistEntry {
+  entryId: string;
+  sessionId: string;
+  contactId: string;
+  partySize: number;
+  position: number;
+  status: EntryStatus;
+  offerExpiresAt: string | null;
+  bookingId: string | null;
+  joinedAt: string;
+}
+
+type EntryRef = { sessionId: string; entryId: string; contactId: string; at: string };
+
+export type WaitlistEvent =
+  | DomainEvent<'waitlist.joined', WaitlistEntry>
+  | DomainEvent<'waitlist.offered', EntryRef & { offerExpiresAt: string; partySize: number }>
+  | DomainEvent<'waitlist.accepted', EntryRef & { bookingId: string; offerExpiresAt: string | null }>
+  | DomainEvent<'waitlist.offer-expired', EntryRef & { offerExpiresAt: string | null }>
+  | DomainEvent<'waitlist.left', EntryRef & { offerExpiresAt: string | null }>;
+
+export type WaitlistCommand =
+  | { type: 'Join'; sessionId: string; entryId: string; contactId: string; partySize: number; waitlistCapacity: number; openSpots: number }
+  | { type: 'OfferFreed'; freeSeats: number; reservationMinutes: number }
+  | { type: 'Accept'; entryId: string; contactId: string; bookingId: string }
+  | { type: 'Expire'; entryId: string }
+  | { type: 'Leave'; entryId: string };
+
+export interface WaitlistState {
+  entries: WaitlistEntry[];
+}
+
+const unavailable = (detail: string) => new DomainError('waitlist-unavailable', detail, [{ field: 'sessionId', reason: detail }]);
+
+const entry = (state: WaitlistState, entryId: string) => {
+  const found = state.entries.find((e) => e.entryId === entryId);
+  if (!found) throw new DomainError('not-found', `waitlist entry ${entryId} does not exist`);
+  return found;
+};
+
+const ref = (e: WaitlistEntry, at: string): EntryRef => ({ sessionId: e.sessionId, entryId: e.entryId, contactId: e.contactId, at });
+
+export const waitingCount = (state: WaitlistState) => state.entries.filter((e) => e.status === 'WAITING' || e.status === 'OFFERED').length;
+
+export const waitlistDecider: Decider<WaitlistCommand, WaitlistState, WaitlistEvent> = {
+  initialState: () => ({ entries: [] }),
+  evolve(state, event) {
+    if (event.type === 'waitlist.joined') return { entries: [...state.entries, event.data] };
+    const update = (patch: Partial<WaitlistEntry>) => ({ entries: state.entries.map((e) => (e.entryId === event.data.entryId ? { ...e, ...patch } : e)) });
+    switch (event.type) {
+      case 'waitlist.offered':
+        return update({ status: 'OFFERED', offerExpiresAt: event.data.offerExpiresAt });
+      case 'waitlist.accepted':
+        return update({ status: 'ENROLLED', bookingId: event.data.bookingId });
+      case 'waitlist.offer-expired':
+        return update({ status: 'EXPIRED' });
+      case 'waitlist.left':
+        return update({ status: 'LEFT' });
+      default:
+        return assertNever(event);
+    }
+  },
+  decide(command, state, { now }: DecisionContext) {
+    const at = now.toISOString();
+    switch (command.type) {
+      case 'Join': {
+        if (command.waitlistCapacity <= 0) throw unavailable('the waitlist is off for this session');
+        if (command.openSpots >= command.partySize) throw unavailable('there are open spots: book instead');
+        if (waitingCount(state) >= command.waitlistCapacity) throw unavailable('the waitlist is full');
+        if (state.entries.some((e) => e.contactId === command.contactId && (e.status === 'WAITING' || e.status === 'OFFERED'))) {
+          throw unavailable('the contact is already on the waitlist');
+        }
+        const position = waitingCount(state) + 1;
+        return [
+          {
+            type: 'waitlist.joined',
+            data: { entryId: command.entryId, sessionId: command.sessionId, contactId: command.contactId, partySize: command.partySize, position, status: 'WAITING', offerExpiresAt: null, bookingId: null, joinedAt: at },
+          },
+        ];
+      }
+      case 'OfferFreed': {
+        let free = command.freeSeats;
+        const offers: WaitlistEvent[] = [];
+        for (const e of state.entries) {
+          if (e.status !== 'WAITING' || e.partySize > free) continue;
+          const offerExpiresAt = new Date(now.getTime() + command.reservationMinutes * 60_000).toISOString();
+          offers.push({ type: 'waitlist.offered', data: { ...ref(e, at), offerExpiresAt, partySize: e.partySize } });
+          free -= e.partySize;
+        }
+        return offers;
+      }
+      case 'Accept': {
+        const e = entry(state, command.entryId);
+        if (e.contactId !== command.contactId) throw new DomainError('forbidden', 'the offer is for another contact');
+        if (e.status !== 'OFFERED') throw new DomainError('invalid-transition', `waitlist entry is ${e.status}; cannot accept`);
+        if (Date.parse(e.offerExpiresAt!) <= now.getTime()) throw new DomainError('offer-expired', 'the offer lapsed', [{ field: 'entryId', reason: 'offer expired' }]);
+        return [{ type: 'waitlist.accepted', data: { ...ref(e, at), bookingId: command.bookingId, offerExpiresAt: e.offerExpiresAt } }];
+      }
+      case 'Expire': {
+        const e = entry(state, command.entryId);
+        if (e.status !== 'OFFERED' || Date.parse(e.offerExpiresAt!) > now.getTime()) return [];
+        return [{ type: 'waitlist.offer-expired', data: { ...ref(e, at), offerExpiresAt: e.offerExpiresAt } }];
+      }
+      case 'Leave': {
+        const e = entry(state, command.entryId);
+        if (e.status !== 'WAITING' && e.status !== 'OFFERED') return [];
+        return [{ type: 'waitlist.left', data: { ...ref(e, at), offerExpiresAt: e.offerExpiresAt } }];
+      }
+      default:
+        return assertNever(command);
+    }
+  },
+};
+
+export const waitlistStream = (tenant: string, sessionId: string) => `waitlist:${tenant}:${sessionId}`;
