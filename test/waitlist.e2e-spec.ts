@@ -33,6 +33,11 @@ describe('waitlist (embedded default)', () => {
 
     const locked = await as('post', '/v1/bookings', { serviceId: cls.id, sessionId: session.id, contactId: contact(20) }).expect(409);
     expect(locked.body.type).toBe('urn:kairos:problem:slot-locked');
+    const window = { serviceId: cls.id, from: '2026-03-31T00:00:00Z', to: '2026-04-01T00:00:00Z', includeUnbookable: true };
+    const forOthers = await as('post', '/v1/availability/query', window).expect(200);
+    expect(forOthers.body.items[0]).toMatchObject({ openSpots: 0, locked: true, bookable: false, waitingList: { totalSpots: 10, openSpots: 8 } });
+    const forOffered = await as('post', '/v1/availability/query', { ...window, contactId: contact(10) }).expect(200);
+    expect(forOffered.body.items[0]).toMatchObject({ openSpots: 1, bookable: true });
     const enrolled = await as('post', `/v1/waitlist/${early.body.entryId}/accept`).expect(201);
     expect(enrolled.body).toMatchObject({ status: 'CONFIRMED', sessionId: session.id, contactId: contact(10) });
     const after = await as('get', `/v1/sessions/${session.id}/waitlist?minPosition=${enrolled.headers['kairos-position']}`).expect(200);

@@ -22,6 +22,9 @@ export interface AvailabilityData {
   serviceSessions: SessionInstance[];
   /** Seats taken per session id (CLASS) or schedule id (COURSE). */
   booked: Map<string, number>;
+  /** Seats under waitlist offers, per session id: to whom, how many, until when (epoch ms). */
+  offers: Map<string, { contactId: string; partySize: number; until: number }[]>;
+  /** Contacts waiting or offered, per session id. */
   waitlists: Map<string, number>;
 }
 
@@ -96,6 +99,7 @@ export const availability = (data: AvailabilityData, query: SlotQuery): Slot[] =
       end: Date.parse(i.end),
       capacity: i.capacity ?? scheduleCapacity,
       booked: data.booked.get(i.id) ?? 0,
+      lockedForOthers: (data.offers.get(i.id) ?? []).filter((o) => o.until > query.now && o.contactId !== query.contactId).reduce((sum, o) => sum + o.partySize, 0),
       waitlistWaiting: data.waitlists.get(i.id) ?? 0,
       locationId: i.locationId,
       resourceIds: i.resourceIds,
@@ -113,6 +117,7 @@ export const availability = (data: AvailabilityData, query: SlotQuery): Slot[] =
         end,
         capacity: scheduleCapacity,
         booked: data.booked.get(service.scheduleId) ?? 0,
+        lockedForOthers: 0,
         waitlistWaiting: data.waitlists.get(service.scheduleId) ?? 0,
         locationId: service.locationId,
         resourceIds: [...new Set(active.flatMap((i) => i.resourceIds))],

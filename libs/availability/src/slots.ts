@@ -57,6 +57,8 @@ export interface SlotQuery {
   locationId?: string;
   includeUnbookable: boolean;
   slotsPerDay?: number;
+  /** The caller, who sees seats offered to them from the waitlist as open. */
+  contactId?: string;
 }
 
 /** A class session or a course, with how many seats its bookings already take. */
@@ -67,6 +69,8 @@ export interface SessionOffer {
   end: number;
   capacity: number;
   booked: number;
+  /** Seats under waitlist offers to other contacts: not open to this caller. */
+  lockedForOthers: number;
   waitlistWaiting: number;
   locationId: string | null;
   resourceIds: string[];
@@ -210,7 +214,7 @@ export const sessionSlots = (input: SessionSlotsInput, query: SlotQuery): Slot[]
     if (offer.end <= query.from || offer.start >= query.to) continue;
     if (query.locationId && offer.locationId !== query.locationId) continue;
     if (query.resourceIds && !offer.resourceIds.some((id) => query.resourceIds!.includes(id))) continue;
-    const openSpots = Math.max(0, offer.capacity - offer.booked);
+    const openSpots = Math.max(0, offer.capacity - offer.booked - offer.lockedForOthers);
     const waitlistCapacity = policy.waitlist?.capacity ?? 0;
     const policyViolations = violationsOf(policy, service, offer.start, offer.end, query.now);
     const bookable =
@@ -227,6 +231,7 @@ export const sessionSlots = (input: SessionSlotsInput, query: SlotQuery): Slot[]
         waitingList: policy.waitlist ? { totalSpots: waitlistCapacity, openSpots: Math.max(0, waitlistCapacity - offer.waitlistWaiting) } : null,
         bookable,
         policyViolations,
+        locked: offer.lockedForOthers > 0,
       }),
     );
   }
@@ -234,6 +239,7 @@ export const sessionSlots = (input: SessionSlotsInput, query: SlotQuery): Slot[]
 };
 
 type SlotCore = Pick<Slot, 'sessionId' | 'resources' | 'locationId' | 'totalSpots' | 'openSpots' | 'waitingList' | 'bookable' | 'policyViolations'> & {
+  locked?: boolean;
   start: number;
   end: number;
 };
@@ -256,7 +262,7 @@ const slotOf = (service: ServiceInfo, query: SlotQuery, serviceTimeZone: string,
     waitingList: core.waitingList,
     bookable: core.bookable,
     policyViolations: core.policyViolations,
-    locked: false,
+    locked: core.locked ?? false,
   };
 };
 

@@ -148,6 +148,7 @@ export const dataOf = (world: World, query: SlotQuery): AvailabilityData => {
     ownCalendar: rawCalendars(schedules, instances, calendarWindow(query)),
     serviceSessions: instances.filter((i) => i.scheduleId === world.service.scheduleId),
     booked: new Map(Object.entries(world.booked ?? {})),
+    offers: new Map(),
     waitlists: new Map(Object.entries(world.waitlists ?? {})),
   };
 };

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AvailabilityData, ScheduleInfo, Slot, availability, calendarWindow, readWindows, windowCalendars } from '@kairos/availability';
-import { SEATS } from '@kairos/bookings';
+import { SEATS, WAITLISTS } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
 import { ReadStore, decodeCursor, encodeCursor } from '@kairos/read-store';
 import { RESOURCES } from '@kairos/resources';
@@ -95,8 +95,7 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
       resourceSchedules,
       ownCalendar: windowCalendars(schedules, windows, window),
       serviceSessions,
-      booked: await this.seatsTaken(tenant, service.type === 'COURSE' ? [service.scheduleId] : serviceSessions.map((i) => i.id)),
-      waitlists: new Map(),
+      ...(await this.seats(tenant, service.type === 'COURSE' ? [service.scheduleId] : serviceSessions.map((i) => i.id))),
     };
     const slots = availability(data, {
       now: now.getTime(),
@@ -109,13 +108,22 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
       locationId: dto.locationId,
       includeUnbookable: dto.includeUnbookable ?? false,
       slotsPerDay: dto.slotsPerDay,
+      contactId: dto.contactId,
     });
     return new Positioned(page(slots, dto.limit ?? 50, dto.cursor), position);
   }
 
-  private async seatsTaken(tenant: string, offerIds: string[]): Promise<Map<string, number>> {
-    const docs = await this.readStore.getMany<{ id: string; total: number }>(SEATS, tenant, offerIds);
-    return new Map(docs.map((d) => [d.id, d.total]));
+  /** Seats taken and offered per class session or course, and how many wait for them. */
+  private async seats(tenant: string, offerIds: string[]): Promise<Pick<AvailabilityData, 'booked' | 'offers' | 'waitlists'>> {
+    const [seats, waitlists] = await Promise.all([
+      this.readStore.getMany<{ id: string; total: number; locks?: Record<string, { contactId: string; partySize: number; until: number }> }>(SEATS, tenant, offerIds),
+      this.readStore.getMany<{ id: string; waiting: number }>(WAITLISTS, tenant, offerIds),
+    ]);
+    return {
+      booked: new Map(seats.map((d) => [d.id, d.total])),
+      offers: new Map(seats.map((d) => [d.id, Object.values(d.locks ?? {})])),
+      waitlists: new Map(waitlists.map((d) => [d.id, d.waiting])),
+    };
   }
 
   private async policyOf(tenant: string, policyId: string | null): Promise<BookingPolicyFields> {

@@ -143,6 +143,7 @@ export class BookingFacts {
       ownCalendar: windowCalendars(schedules, windows, window),
       serviceSessions: [],
       booked: new Map(),
+      offers: new Map(),
       waitlists: new Map(),
     };
     const [open] = availability(data, {

@@ -73,4 +73,33 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'SQL event store: readers 
     // A rolled-back append leaves a gap, never a hole a reader waits on forever.
     await eventually(async () => expect((await store.readAll({ after: head, limit: 10 })).map((e) => e.id)).toEqual([second.id]));
   });
+
+  it('lets go of the append lock when an append fails while holding it', async () => {
+    const other = new Client({ connectionString: testServers.postgresUrl(), options: `-c search_path=${schema}` });
+    await other.connect();
+    try {
+      const streamId = uniqueName('s');
+      await slow.query('begin');
+      await appendInTransaction(
+        { query: async (text, params) => (await slow.query(text, params as unknown[])).rows },
+        [{ streamId, expectedRevision: 'noStream', events: [anEvent()] }],
+        true,
+      );
+      // Outside a transaction, as the store appends: nothing rolls back and unlocks for it afterwards.
+      await other.query('set statement_timeout = 300');
+      const [{ pid }] = (await other.query<{ pid: number }>('select pg_backend_pid() as pid')).rows;
+      const stuck = appendInTransaction(
+        { query: async (text, params) => (await other.query(text, params as unknown[])).rows },
+        [{ streamId, expectedRevision: 'any', events: [anEvent()] }],
+        true,
+      );
+      // It waits, holding the lock, on the open transaction's row for the same revision, until the timeout cancels it.
+      await expect(stuck).rejects.toMatchObject({ code: '57014' });
+      expect((await other.query(`select 1 from pg_locks where locktype = 'advisory' and pid = $1`, [pid])).rows).toEqual([]);
+      await expect(store.append([{ streamId: uniqueName('s'), expectedRevision: 'noStream', events: [anEvent()] }])).resolves.toBeDefined();
+    } finally {
+      await slow.query('rollback');
+      await other.end();
+    }
+  });
 });

@@ -1,11 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { NewEvent, RecordedEvent } from '@kairos/core';
+import { RecordedEvent } from '@kairos/core';
 import { SqlClient, SqlExecutor, isUniqueViolation } from '@kairos/sql';
 import {
   AppendRequest,
   AppendResult,
   EventStore,
-  ExpectedRevision,
   ReadAllOptions,
   SubscribeAllOptions,
   Subscription,
@@ -16,6 +15,9 @@ import { pollingSubscription } from '../subscription';
 const NOTIFY_CHANNEL = 'kairos_events';
 /** Any fixed 64-bit key; it only has to be the same in every process. */
 const APPEND_LOCK_KEY = 7_150_311_019;
+/** Our own SQLSTATE (class KR is unused by PostgreSQL), so a failed expectation is told apart from any other error. */
+const WRONG_EXPECTED_REVISION = 'KR001';
+const MAX_ATTEMPTS = 20;
 
 interface EventRow {
   position: string;
@@ -70,10 +72,16 @@ create table if not exists kairos_events (
  * - Readers see only events of transactions older than the oldest one still running
  *   (`pg_snapshot_xmin`). Any in-flight append therefore holds positions above everything visible.
  * Commits still overlap (group commit), unlike a lock held until commit.
+ *
+ * An append is one call of `kairos_append` (below), one statement and so one round trip: the lock
+ * is held for the insert alone, never across a round trip to the client.
  */
 export class SqlEventStore implements EventStore {
   readonly engine: string;
   private readonly appended = new EventEmitter();
+  /** The notification on its way to other processes, if any; `notifyAgain` asks for one more after it. */
+  private notifying?: Promise<void>;
+  private notifyAgain = false;
   private schemaReady?: Promise<void>;
 
   constructor(private readonly client: SqlClient) {
@@ -85,6 +93,7 @@ export class SqlEventStore implements EventStore {
     this.schemaReady ??= this.client.transaction(async (tx) => {
       if (this.client.concurrent) await tx.query('select pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY + 1]);
       await tx.query(EVENT_STORE_SCHEMA);
+      await tx.query(APPEND_FUNCTION);
     });
     return this.schemaReady;
   }
@@ -93,35 +102,45 @@ export class SqlEventStore implements EventStore {
     await this.init();
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.client.transaction((tx) => appendInTransaction(tx, requests, this.client.concurrent));
+        // Outside a transaction: the single statement is its own, and the commit costs no extra round trip.
+        const result = await appendInTransaction(this.client, requests, this.client.concurrent);
         this.appended.emit('appended');
+        this.notifyOtherProcesses();
         return result;
       } catch (error) {
-        if (isUniqueViolation(error, 'kairos_events_event_id')) {
-          // A concurrent retry of the same events won; answer as an idempotent retry would.
-          const found = await this.client.transaction((tx) => findAppended(tx, requests));
-          if (found) return found;
-        }
+        const lostRace = isUniqueViolation(error, 'kairos_events_stream_revision') || isUniqueViolation(error, 'kairos_events_event_id');
+        // Another append committed past our checks. Trying again re-checks everything: a concurrent retry of the
+        // same events is answered as a retry, a moved stream fails its expectation, and an 'any' or 'streamExists'
+        // writer takes the next revision.
+        if (lostRace && attempt < MAX_ATTEMPTS) continue;
         if (!isUniqueViolation(error, 'kairos_events_stream_revision')) throw error;
-        const conflicted = await this.firstConflict(requests);
-        // Lost a race that an 'any' or 'streamExists' writer does not care about: take the next revision.
-        if (!conflicted && attempt < 20) continue;
-        const stream = conflicted ?? requests[0];
-        throw new WrongExpectedRevision(stream.streamId, stream.expectedRevision, await this.revisionOf(stream.streamId));
+        const [stream] = requests;
+        throw new WrongExpectedRevision(stream.streamId, stream.expectedRevision, await currentRevision(this.client, stream.streamId));
       }
     }
   }
 
-  private async firstConflict(requests: AppendRequest[]): Promise<AppendRequest | undefined> {
-    for (const request of requests) {
-      const actual = await this.revisionOf(request.streamId);
-      if (!revisionMatches(request.expectedRevision, actual)) return request;
+  /**
+   * Not part of the append's transaction: a NOTIFY there takes a database-wide lock that is held
+   * through the commit's flush, and so serialized the commits of all appenders. Sent after the commit
+   * instead, one at a time; every append is still followed by a notification sent after its commit.
+   * Should this process die in between, subscribers find the events at their next poll.
+   */
+  private notifyOtherProcesses(): void {
+    // PGlite has no other processes; its subscribers hear the emitter.
+    if (!this.client.concurrent) return;
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
     }
-    return undefined;
-  }
-
-  private async revisionOf(streamId: string): Promise<number | 'noStream'> {
-    return currentRevision(this.client, streamId);
+    this.notifying = (async () => {
+      do {
+        this.notifyAgain = false;
+        // A lost notification only delays subscribers until their poll; the append itself succeeded.
+        await this.client.query(`select pg_notify('${NOTIFY_CHANNEL}', '')`).catch(() => undefined);
+      } while (this.notifyAgain);
+      this.notifying = undefined;
+    })();
   }
 
   async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
@@ -172,25 +191,13 @@ export class SqlEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.notifying;
     this.appended.removeAllListeners();
   }
 }
 
-const revisionMatches = (expected: ExpectedRevision, actual: number | 'noStream'): boolean => {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'noStream':
-      return actual === 'noStream';
-    case 'streamExists':
-      return actual !== 'noStream';
-    default:
-      return actual === expected;
-  }
-};
-
-const currentRevision = async (tx: SqlExecutor, streamId: string): Promise<number | 'noStream'> => {
-  const [row] = await tx.query<{ revision: string | null }>(
+const currentRevision = async (db: SqlExecutor, streamId: string): Promise<number | 'noStream'> => {
+  const [row] = await db.query<{ revision: string | number | null }>(
     'select max(stream_revision) as revision from kairos_events where stream_id = $1',
     [streamId],
   );
@@ -198,76 +205,135 @@ const currentRevision = async (tx: SqlExecutor, streamId: string): Promise<numbe
 };
 
 /**
+ * The whole append in one statement. Nothing in it writes before the lock, so the transaction gets
+ * its id at the insert, under the lock (`pg_current_xact_id()` in the column default).
+ *
  * An append whose events are all stored already, each in the stream it names, is a retry:
- * EventStoreDB answers it with the original result, and so do we.
+ * EventStoreDB answers it with the original result, and so do we. Some of them stored, or stored
+ * elsewhere, is a conflict.
+ *
+ * The lock is a session lock, which a failed statement would leave held on a pooled connection
+ * that no one then unlocks; hence the handler. It also catches query_canceled, which `others` leaves out.
  */
-const findAppended = async (tx: SqlExecutor, requests: AppendRequest[]): Promise<AppendResult | null> => {
-  const ids = requests.flatMap((r) => r.events.map((e) => e.id));
-  if (ids.length === 0) return null;
-  const rows = await tx.query<{ event_id: string; stream_id: string; stream_revision: string; position: string }>(
-    'select event_id, stream_id, stream_revision, position from kairos_events where event_id = any($1::uuid[])',
-    [ids],
-  );
-  if (rows.length === 0) return null;
-  const byId = new Map(rows.map((r) => [r.event_id, r]));
-  const complete = requests.every((r) => r.events.every((e) => byId.get(e.id)?.stream_id === r.streamId));
-  if (!complete) {
-    const partial = requests.find((r) => r.events.some((e) => byId.get(e.id)?.stream_id !== r.streamId)) ?? requests[0];
-    throw new WrongExpectedRevision(partial.streamId, partial.expectedRevision, await currentRevision(tx, partial.streamId));
-  }
-  return {
-    nextRevisions: requests.map((r) => Math.max(...r.events.map((e) => Number(byId.get(e.id)!.stream_revision)))),
-    position: Math.max(...rows.map((r) => Number(r.position))),
-  };
+const APPEND_FUNCTION = `
+create or replace function kairos_append(
+  p_streams text[], p_expected text[], p_events jsonb, p_lock boolean,
+  out next_revisions bigint[], out last_position bigint
+) language plpgsql as $$
+declare
+  retried boolean := exists (
+    select from kairos_events where event_id = any(array(select (e->>'id')::uuid from jsonb_array_elements(p_events) j(e))));
+  heads bigint[];
+  conflict bigint;
+  actual bigint;
+begin
+  if retried then
+    select array_agg(coalesce(x.last, x.head, -1) order by x.n), max(x.pos), min(x.n) filter (where x.missing)
+      into next_revisions, last_position, conflict
+      from (select s.n, max(k.stream_revision) as last, max(k.position) as pos,
+                   bool_or(j.e is not null and k.event_id is null) as missing,
+                   (select max(h.stream_revision) from kairos_events h where h.stream_id = s.sid) as head
+              from unnest(p_streams) with ordinality s(sid, n)
+              left join jsonb_array_elements(p_events) j(e) on j.e->>'streamId' = s.sid
+              left join kairos_events k on k.event_id = (j.e->>'id')::uuid and k.stream_id = s.sid
+             group by s.n, s.sid) x;
+  else
+    select array_agg(x.head order by x.n), min(x.n) filter (where not x.expected)
+      into heads, conflict
+      from (select s.n, h.head,
+                   case s.ex
+                     when 'any' then true
+                     when 'noStream' then h.head is null
+                     when 'streamExists' then h.head is not null
+                     else h.head is not null and h.head = s.ex::bigint
+                   end as expected
+              from unnest(p_streams, p_expected) with ordinality s(sid, ex, n)
+              cross join lateral (select max(stream_revision) as head from kairos_events where stream_id = s.sid) h) x;
+  end if;
+
+  if conflict is not null then
+    select max(stream_revision) into actual from kairos_events where stream_id = p_streams[conflict];
+    raise exception using
+      errcode = '${WRONG_EXPECTED_REVISION}',
+      message = format('stream %s: expected revision %s, actual %s', p_streams[conflict], p_expected[conflict], coalesce(actual::text, 'noStream')),
+      detail = json_build_object('streamId', p_streams[conflict], 'actual', actual)::text;
+  end if;
+  if retried then
+    return;
+  end if;
+
+  begin
+    if p_lock then
+      perform pg_advisory_lock(${APPEND_LOCK_KEY});
+    end if;
+    with inserted as (
+      insert into kairos_events (stream_id, stream_revision, event_id, type, schema_version, data, metadata)
+      select s.sid, coalesce(s.head, -1) + row_number() over (partition by s.sid order by j.n),
+             (j.e->>'id')::uuid, j.e->>'type', (j.e->>'schemaVersion')::int, j.e->'data', j.e->'metadata'
+        from jsonb_array_elements(p_events) with ordinality j(e, n)
+        join unnest(p_streams, heads) s(sid, head) on s.sid = j.e->>'streamId'
+       order by j.n
+      returning stream_id, stream_revision, position
+    )
+    select array_agg(coalesce(i.last, s.head, -1) order by s.n), max(i.pos)
+      into next_revisions, last_position
+      from unnest(p_streams, heads) with ordinality s(sid, head, n)
+      left join (select stream_id, max(stream_revision) as last, max(position) as pos from inserted group by stream_id) i
+        on i.stream_id = s.sid;
+  exception when others or query_canceled then
+    if p_lock then
+      perform pg_advisory_unlock(${APPEND_LOCK_KEY});
+    end if;
+    raise;
+  end;
+  if p_lock then
+    perform pg_advisory_unlock(${APPEND_LOCK_KEY});
+  end if;
+end
+$$`;
+
+const asWrongExpectedRevision = (error: unknown, requests: AppendRequest[]): WrongExpectedRevision | undefined => {
+  const { code, detail } = (error ?? {}) as { code?: string; detail?: string };
+  if (code !== WRONG_EXPECTED_REVISION || !detail) return undefined;
+  const { streamId, actual } = JSON.parse(detail) as { streamId: string; actual: number | null };
+  const request = requests.find((r) => r.streamId === streamId);
+  return request && new WrongExpectedRevision(streamId, request.expectedRevision, actual ?? 'noStream');
 };
 
 /**
- * The append itself, on a transaction the caller owns. Exported so a test can hold a transaction
- * open mid-append and prove readers wait for it.
+ * The append itself, on an executor the caller picks: a client, where the statement is its own
+ * transaction, or a transaction the caller owns and may hold open after the append (a test does,
+ * to prove readers wait for it).
  */
 export const appendInTransaction = async (
-  tx: SqlExecutor,
+  db: SqlExecutor,
   requests: AppendRequest[],
   lockAcrossConnections: boolean,
 ): Promise<AppendResult> => {
-  const retried = await findAppended(tx, requests);
-  if (retried) return retried;
-
   const streamIds = new Set<string>();
-  const rows: { streamId: string; revision: number; event: NewEvent }[] = [];
-  const nextRevisions: number[] = [];
+  const eventIds = new Set<string>();
   for (const request of requests) {
     if (streamIds.has(request.streamId)) throw new Error(`stream ${request.streamId} appears twice in one append`);
     streamIds.add(request.streamId);
-    const actual = await currentRevision(tx, request.streamId);
-    if (!revisionMatches(request.expectedRevision, actual)) {
-      throw new WrongExpectedRevision(request.streamId, request.expectedRevision, actual);
+    for (const { id } of request.events) {
+      // It could never be stored, and would only look like a race lost to a retry of itself.
+      if (eventIds.has(id)) throw new Error(`event ${id} appears twice in one append`);
+      eventIds.add(id);
     }
-    let revision = actual === 'noStream' ? -1 : actual;
-    for (const event of request.events) rows.push({ streamId: request.streamId, revision: ++revision, event });
-    nextRevisions.push(revision);
   }
-  if (rows.length === 0) throw new Error('an append needs at least one event');
+  if (eventIds.size === 0) throw new Error('an append needs at least one event');
 
-  // Everything above only read, so this transaction has no id yet; it gets one at the insert, under the lock.
-  if (lockAcrossConnections) await tx.query('select pg_advisory_lock($1)', [APPEND_LOCK_KEY]);
-  const inserted = await tx.query<{ position: string }>(
-    `insert into kairos_events (stream_id, stream_revision, event_id, type, schema_version, data, metadata)
-     select s, r, i, t, v, d, m from unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])
-       with ordinality as e(s, r, i, t, v, d, m, n)
-     order by n
-     returning position`,
-    [
-      rows.map((r) => r.streamId),
-      rows.map((r) => r.revision),
-      rows.map((r) => r.event.id),
-      rows.map((r) => r.event.type),
-      rows.map((r) => r.event.schemaVersion),
-      rows.map((r) => JSON.stringify(r.event.data)),
-      rows.map((r) => JSON.stringify(r.event.metadata)),
-    ],
+  // One JSON document rather than an array per column: cheaper to build here and to parse there.
+  const events = requests.flatMap(({ streamId, events }) =>
+    events.map(({ id, type, schemaVersion, data, metadata }) => ({ streamId, id, type, schemaVersion, data, metadata })),
   );
-  if (lockAcrossConnections) await tx.query('select pg_advisory_unlock($1)', [APPEND_LOCK_KEY]);
-  await tx.query(`select pg_notify('${NOTIFY_CHANNEL}', '')`);
-  return { nextRevisions, position: Math.max(...inserted.map((r) => Number(r.position))) };
+  try {
+    const [row] = await db.query<{ next_revisions: (string | number)[]; last_position: string | number }>(
+      'select next_revisions, last_position from kairos_append($1::text[], $2::text[], $3::jsonb, $4)',
+      [requests.map((r) => r.streamId), requests.map((r) => String(r.expectedRevision)), JSON.stringify(events), lockAcrossConnections],
+    );
+    return { nextRevisions: row.next_revisions.map(Number), position: Number(row.last_position) };
+  } catch (error) {
+    throw asWrongExpectedRevision(error, requests) ?? error;
+  }
 };
