@@ -1,7 +1,7 @@
 import { Consumer } from 'kafkajs';
 import { TOPICS } from '@kairos/publisher';
 import { describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
-import { ConsumedMessage, TestApp, consumeTopics, startApp } from './harness';
+import { ConsumedMessage, consumeTopics, startApp } from './harness';
 
 describeWith('PostgreSQL', testServers.postgresUrl(), 'single-site production setup: PostgreSQL + Kafka', () => {
   const kafkaBrokers = testServers.kafkaBrokers()?.split(',');

@@ -1,16 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { AvailabilityData, ScheduleInfo, Slot, availability, calendarWindow, readWindows, windowCalendars } from '@kairos/availability';
+import { AvailabilityData, Slot, availability, calendarWindow, readWindows, windowCalendars } from '@kairos/availability';
 import { SEATS, WAITLISTS } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
 import { ReadStore, decodeCursor, encodeCursor } from '@kairos/read-store';
-import { RESOURCES } from '@kairos/resources';
-import { SCHEDULES, ScheduleView, sessionInstances } from '@kairos/scheduling';
+import { sessionInstances } from '@kairos/scheduling';
 import { BOOKING_POLICIES, BookingPolicyFields, DEFAULT_BOOKING_POLICY, SERVICES, ServiceView } from '@kairos/services';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { READ_STORE } from '../infrastructure/tokens';
 import { waitUntilProjected } from '../queries/read-models';
+import { gatherSchedules, serviceInfoOf } from './availability-inputs';
 import { seriesInWindow } from '../sessions/sessions.queries';
 import { AvailabilityQueryDto } from './availability.dto';
 
@@ -18,14 +18,6 @@ export class QueryAvailability {
   constructor(readonly ctx: RequestContext, readonly dto: AvailabilityQueryDto, readonly now: Date) {}
 }
 
-const scheduleInfo = (s: ScheduleView): ScheduleInfo => ({
-  id: s.id,
-  timeZone: s.timeZone,
-  workingHours: s.workingHours ?? [],
-  linkedSchedules: s.linkedSchedules,
-  status: s.status,
-  capacity: s.capacity,
-});
 
 /** Reads what the engine needs from the read models, then asks the pure engine. */
 @QueryHandler(QueryAvailability)
@@ -45,21 +37,8 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
     const service = await this.readStore.get<ServiceView>(SERVICES, tenant, dto.serviceId);
     if (!service || service.deletedAt) throw new DomainError('not-found', `service ${dto.serviceId} does not exist`, [{ field: 'serviceId', reason: 'no such service' }]);
 
-    const schedules = new Map<string, ScheduleInfo>();
-    const loadSchedule = async (id: string) => {
-      if (schedules.has(id)) return schedules.get(id);
-      const doc = await this.readStore.get<ScheduleView>(SCHEDULES, tenant, id);
-      if (doc) schedules.set(id, scheduleInfo(doc));
-      return doc ? schedules.get(id) : undefined;
-    };
-    const serviceSchedule = await loadSchedule(service.scheduleId);
-    const resourceSchedules = new Map<string, string>();
-    for (const resourceId of new Set(service.resourceGroups.flatMap((g) => g.resourceIds))) {
-      const resource = await this.readStore.get<{ id: string; scheduleId: string; deletedAt: string | null }>(RESOURCES, tenant, resourceId);
-      if (!resource || resource.deletedAt) continue;
-      if (await loadSchedule(resource.scheduleId)) resourceSchedules.set(resourceId, resource.scheduleId);
-    }
-    for (const schedule of [...schedules.values()]) for (const link of schedule.linkedSchedules) await loadSchedule(link.scheduleId);
+    const { schedules, resourceSchedules } = await gatherSchedules(this.readStore, tenant, service);
+    const serviceSchedule = schedules.get(service.scheduleId);
 
     const window = calendarWindow({ from, to });
     const windows = await readWindows(this.readStore, tenant, [...schedules.keys()], window);
@@ -77,19 +56,7 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
           ).flatMap((doc) => sessionInstances(doc, service.type === 'COURSE' ? { from: new Date(0), to: new Date(8.64e15) } : { from: new Date(window.from), to: new Date(window.to) }));
 
     const data: AvailabilityData = {
-      service: {
-        id: service.id,
-        type: service.type,
-        scheduleId: service.scheduleId,
-        defaultCapacity: service.defaultCapacity,
-        sessionDurations: service.sessionDurations,
-        bufferBeforeMinutes: service.bufferBeforeMinutes,
-        bufferAfterMinutes: service.bufferAfterMinutes,
-        slotSplitIntervalMinutes: service.slotSplitIntervalMinutes,
-        resourceGroups: service.resourceGroups,
-        onlineBookingEnabled: service.onlineBooking.enabled,
-        locationId: service.locations.find((l) => l.id)?.id ?? null,
-      },
+      service: serviceInfoOf(service),
       policy: await this.policyOf(tenant, service.bookingPolicyId),
       schedules,
       resourceSchedules,

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { AvailabilityData, ScheduleInfo, availability, calendarWindow, readWindows, windowCalendars } from '@kairos/availability';
+import { AvailabilityData, availability, calendarWindow, readWindows, windowCalendars } from '@kairos/availability';
 import {
   BookedSlot,
   BookingCommand,
@@ -18,8 +18,7 @@ import {
 } from '@kairos/bookings';
 import { DomainError, KAIROS_NAMESPACE, fold, newId, uuidV5 } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
-import { RESOURCES } from '@kairos/resources';
-import { SCHEDULES, ScheduleView, SessionInstance, scheduleDecider, scheduleStream, sessionInstances } from '@kairos/scheduling';
+import { ScheduleView, SessionInstance, scheduleDecider, scheduleStream, sessionInstances } from '@kairos/scheduling';
 import {
   BookingPolicyFields,
   DEFAULT_BOOKING_POLICY,
@@ -35,6 +34,7 @@ import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { READ_STORE } from '../infrastructure/tokens';
+import { gatherSchedules, serviceInfoOf } from '../availability/availability-inputs';
 import { resolveSession } from '../sessions/sessions.commands';
 import { seriesInWindow } from '../sessions/sessions.queries';
 import { CreateBookingDto } from './bookings.dto';
@@ -106,37 +106,11 @@ export class BookingFacts {
     if (!service.sessionDurations.includes(duration)) {
       throw new DomainError('validation', `the service lasts ${service.sessionDurations.join(' or ')} minutes`, [{ field: 'slot.end', reason: 'not a duration of the service' }]);
     }
-    const schedules = new Map<string, ScheduleInfo>();
-    const load = async (id: string) => {
-      if (schedules.has(id)) return;
-      const doc = await this.readStore.get<ScheduleView>(SCHEDULES, ctx.tenant, id);
-      if (doc) schedules.set(id, { id, timeZone: doc.timeZone, workingHours: doc.workingHours ?? [], linkedSchedules: doc.linkedSchedules, status: doc.status, capacity: doc.capacity });
-    };
-    await load(service.scheduleId);
-    const resourceSchedules = new Map<string, string>();
-    for (const resourceId of new Set(service.resourceGroups.flatMap((g) => g.resourceIds))) {
-      const resource = await this.readStore.get<{ id: string; scheduleId: string; deletedAt: string | null }>(RESOURCES, ctx.tenant, resourceId);
-      if (!resource || resource.deletedAt) continue;
-      await load(resource.scheduleId);
-      if (schedules.has(resource.scheduleId)) resourceSchedules.set(resourceId, resource.scheduleId);
-    }
-    for (const schedule of [...schedules.values()]) for (const link of schedule.linkedSchedules) await load(link.scheduleId);
+    const { schedules, resourceSchedules } = await gatherSchedules(this.readStore, ctx.tenant, service);
     const window = calendarWindow({ from: start, to: start + 1 });
     const windows = await readWindows(this.readStore, ctx.tenant, [...schedules.keys()], window);
     const data: AvailabilityData = {
-      service: {
-        id: service.id,
-        type: service.type,
-        scheduleId: service.scheduleId,
-        defaultCapacity: service.defaultCapacity,
-        sessionDurations: service.sessionDurations,
-        bufferBeforeMinutes: service.bufferBeforeMinutes,
-        bufferAfterMinutes: service.bufferAfterMinutes,
-        slotSplitIntervalMinutes: service.slotSplitIntervalMinutes,
-        resourceGroups: service.resourceGroups,
-        onlineBookingEnabled: service.onlineBooking.enabled,
-        locationId: null,
-      },
+      service: serviceInfoOf(service),
       policy,
       schedules,
       resourceSchedules,
@@ -219,7 +193,7 @@ const MINUTE = 60_000;
 export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
   private readonly facts: BookingFacts;
 
-  constructor(private readonly es: EventSourcing, private readonly holds: Holds, @Inject(READ_STORE) private readonly readStore: ReadStore) {
+  constructor(private readonly es: EventSourcing, private readonly holds: Holds, @Inject(READ_STORE) readStore: ReadStore) {
     this.facts = new BookingFacts(es, readStore);
   }
 
