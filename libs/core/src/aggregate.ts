@@ -18,3 +18,23 @@ export const alreadyExists = (what: string, id: string) =>
 
 export const invalidTransition = (what: string, from: string, action: string) =>
   new DomainError('invalid-transition', `${what} is ${from}; cannot ${action}`);
+
+/** The view a command acts on: 404 when the aggregate never existed, 422 when it is no longer `live`. */
+export const requireLive = <Status extends string, View>(
+  state: { status: 'none' } | { status: Status; view: View },
+  live: Status,
+  noun: string,
+  action: string,
+): View => {
+  if (state.status === 'none') throw new DomainError('not-found', `${noun} does not exist`);
+  if (state.status !== live) throw invalidTransition(noun, state.status, action);
+  return (state as { view: View }).view;
+};
+
+/** A view after one more event: revision + 1, stamped with the event's time, with its changes. */
+export const advance = <View extends { revision: number; updatedAt: string }>(view: View, at: string, changes: Partial<NoInfer<View>> = {}): View => ({
+  ...view,
+  ...changes,
+  revision: view.revision + 1,
+  updatedAt: at,
+});

@@ -10,6 +10,7 @@ import {
   checkRevision,
   hasChanges,
   invalidTransition,
+  advance,
 } from '@kairos/core';
 
 export interface Address {
@@ -57,12 +58,12 @@ export const locationDecider: Decider<LocationCommand, LocationState, LocationEv
         return { status: 'active', view: event.data };
       case 'location.updated':
         if (state.status === 'none') return state;
-        return { ...state, view: { ...state.view, ...event.data.changes, revision: state.view.revision + 1, updatedAt: event.data.updatedAt } };
+        return { ...state, view: advance(state.view, event.data.updatedAt, event.data.changes) };
       case 'location.archived':
         if (state.status === 'none') return state;
         return {
           status: 'archived',
-          view: { ...state.view, archived: true, isDefault: false, revision: state.view.revision + 1, updatedAt: event.data.archivedAt },
+          view: advance(state.view, event.data.archivedAt, { archived: true, isDefault: false }),
         };
       default:
         return assertNever(event);

@@ -9,7 +9,8 @@ import {
   changedFields,
   checkRevision,
   hasChanges,
-  invalidTransition,
+  advance,
+  requireLive,
 } from '@kairos/core';
 
 export type ResourceType = 'STAFF' | 'ROOM' | 'EQUIPMENT';
@@ -48,11 +49,6 @@ export interface ResourceContext extends DecisionContext {
 
 export type ResourceState = { status: 'none' } | { status: 'active' | 'deleted'; view: ResourceView };
 
-const requireActive = (state: ResourceState, action: string): ResourceView => {
-  if (state.status === 'none') throw new DomainError('not-found', 'resource does not exist');
-  if (state.status === 'deleted') throw invalidTransition('resource', 'deleted', action);
-  return state.view;
-};
 
 const fieldsOf = ({ id: _i, revision: _r, createdAt: _c, updatedAt: _u, deletedAt: _d, scheduleId: _s, ...fields }: ResourceView): ResourceFields =>
   fields;
@@ -66,12 +62,12 @@ export const resourceDecider: Decider<ResourceCommand, ResourceState, ResourceEv
         return { status: 'active', view: event.data };
       case 'resource.updated':
         if (state.status === 'none') return state;
-        return { ...state, view: { ...state.view, ...event.data.changes, revision: state.view.revision + 1, updatedAt: event.data.updatedAt } };
+        return { ...state, view: advance(state.view, event.data.updatedAt, event.data.changes) };
       case 'resource.deleted':
         if (state.status === 'none') return state;
         return {
           status: 'deleted',
-          view: { ...state.view, deletedAt: event.data.deletedAt, revision: state.view.revision + 1, updatedAt: event.data.deletedAt },
+          view: advance(state.view, event.data.deletedAt, { deletedAt: event.data.deletedAt }),
         };
       default:
         return assertNever(event);
@@ -90,13 +86,13 @@ export const resourceDecider: Decider<ResourceCommand, ResourceState, ResourceEv
           },
         ];
       case 'UpdateResource': {
-        const view = requireActive(state, 'update');
+        const view = requireLive(state, 'active', 'resource', 'update');
         checkRevision(command.expectedRevision, view.revision);
         const diff = changedFields<ResourcePatch>(fieldsOf(view), command.patch);
         return hasChanges(diff) ? [{ type: 'resource.updated', data: { id: view.id, ...diff, updatedAt: at } }] : [];
       }
       case 'DeleteResource': {
-        const view = requireActive(state, 'delete');
+        const view = requireLive(state, 'active', 'resource', 'delete');
         checkRevision(command.expectedRevision, view.revision);
         if (hasFutureCommitments) {
           throw new DomainError('has-future-bookings', 'a booking or a BUSY session holds this resource in the future');

@@ -12,6 +12,7 @@ import {
   hasChanges,
   invalidTransition,
   uuidV5,
+  advance,
 } from '@kairos/core';
 import { WorkingHoursRule, validateWorkingHours } from '../time';
 
@@ -68,10 +69,10 @@ export const scheduleDecider: Decider<ScheduleCommand, ScheduleState, ScheduleEv
         return { status: 'ACTIVE', view: event.data };
       case 'schedule.updated':
         if (state.status === 'none') return state;
-        return { ...state, view: { ...state.view, ...event.data.changes, revision: state.view.revision + 1, updatedAt: event.data.updatedAt } };
+        return { ...state, view: advance(state.view, event.data.updatedAt, event.data.changes) };
       case 'schedule.canceled':
         if (state.status === 'none') return state;
-        return { status: 'CANCELED', view: { ...state.view, status: 'CANCELED', revision: state.view.revision + 1, updatedAt: event.data.canceledAt } };
+        return { status: 'CANCELED', view: advance(state.view, event.data.canceledAt, { status: 'CANCELED' }) };
       default:
         return assertNever(event);
     }

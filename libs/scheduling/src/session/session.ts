@@ -11,6 +11,7 @@ import {
   checkRevision,
   hasChanges,
   invalidTransition,
+  requireLive,
 } from '@kairos/core';
 import { LinkedSchedule } from '../schedule/schedule';
 
@@ -108,11 +109,6 @@ export type SessionCommand =
 
 export type SessionState = { status: 'none' } | { status: 'ACTIVE' | 'CANCELED'; view: SessionView };
 
-const requireActive = (state: SessionState, action: string): SessionView => {
-  if (state.status === 'none') throw new DomainError('not-found', 'session does not exist');
-  if (state.status === 'CANCELED') throw invalidTransition('session', 'CANCELED', action);
-  return state.view;
-};
 
 const ensure = (errors: FieldError[]) => {
   if (errors.length > 0) throw new DomainError('validation', 'the session is not valid', errors);
@@ -175,7 +171,7 @@ export const sessionDecider: Decider<SessionCommand, SessionState, SessionEvent,
         ];
       }
       case 'UpdateSeries': {
-        const view = requireActive(state, 'update');
+        const view = requireLive(state, 'ACTIVE', 'session', 'update');
         checkRevision(command.expectedRevision, view.revision);
         ensure(detailErrors(command.changes));
         const current = { ...detailsOf(view), ...view.versions.reduce((acc, v) => ({ ...acc, ...v.changes }), {}) };
@@ -184,7 +180,7 @@ export const sessionDecider: Decider<SessionCommand, SessionState, SessionEvent,
         return [{ type: 'session.updated', data: { id: view.id, instanceId: null, originalStart: null, ...diff, updatedAt: at } }];
       }
       case 'UpdateInstance': {
-        const view = requireActive(state, 'update');
+        const view = requireLive(state, 'ACTIVE', 'session', 'update');
         checkRevision(command.expectedRevision, view.revision);
         const existing = view.overrides[command.originalStart];
         if (existing?.status === 'CANCELED') throw invalidTransition('session instance', 'CANCELED', 'update');
@@ -206,7 +202,7 @@ export const sessionDecider: Decider<SessionCommand, SessionState, SessionEvent,
         ];
       }
       case 'CancelInstance': {
-        const view = requireActive(state, 'cancel');
+        const view = requireLive(state, 'ACTIVE', 'session', 'cancel');
         if (view.overrides[command.originalStart]?.status === 'CANCELED') return [];
         if (!context.isOccurrence?.(command.originalStart)) throw new DomainError('not-found', 'no such instance of the series');
         return [
@@ -225,7 +221,7 @@ export const sessionDecider: Decider<SessionCommand, SessionState, SessionEvent,
         ];
       }
       case 'CancelSeries': {
-        const view = requireActive(state, 'cancel');
+        const view = requireLive(state, 'ACTIVE', 'session', 'cancel');
         const from = view.recurrence === null ? null : command.from;
         return [
           {

@@ -11,6 +11,8 @@ import {
   checkRevision,
   hasChanges,
   invalidTransition,
+  advance,
+  requireLive,
 } from '@kairos/core';
 
 export interface WaitlistPolicy {
@@ -93,16 +95,16 @@ export const bookingPolicyDecider: Decider<BookingPolicyCommand, BookingPolicySt
         return { status: 'active', view: event.data };
       case 'booking-policy.updated':
         if (state.status === 'none') return state;
-        return { ...state, view: { ...state.view, ...event.data.changes, revision: state.view.revision + 1, updatedAt: event.data.updatedAt } };
+        return { ...state, view: advance(state.view, event.data.updatedAt, event.data.changes) };
       case 'booking-policy.deleted':
         if (state.status === 'none') return state;
         return {
           status: 'deleted',
-          view: { ...state.view, deletedAt: event.data.deletedAt, revision: state.view.revision + 1, updatedAt: event.data.deletedAt },
+          view: advance(state.view, event.data.deletedAt, { deletedAt: event.data.deletedAt }),
         };
       case 'booking-policy.default-set':
         if (state.status === 'none') return state;
-        return { ...state, view: { ...state.view, revision: state.view.revision + 1, updatedAt: event.data.at } };
+        return { ...state, view: advance(state.view, event.data.at) };
       default:
         return assertNever(event);
     }
@@ -116,7 +118,7 @@ export const bookingPolicyDecider: Decider<BookingPolicyCommand, BookingPolicySt
         ensureValid(command.fields);
         return [{ type: 'booking-policy.created', data: { id: command.id, revision: 1, createdAt: at, updatedAt: at, deletedAt: null, ...command.fields } }];
       case 'UpdateBookingPolicy': {
-        const view = requireActive(state, 'update');
+        const view = requireLive(state, 'active', 'booking policy', 'update');
         checkRevision(command.expectedRevision, view.revision);
         const current = fieldsOf(view);
         ensureValid({ ...current, ...command.patch });
@@ -124,14 +126,14 @@ export const bookingPolicyDecider: Decider<BookingPolicyCommand, BookingPolicySt
         return hasChanges(diff) ? [{ type: 'booking-policy.updated', data: { id: view.id, ...diff, updatedAt: at } }] : [];
       }
       case 'DeleteBookingPolicy': {
-        const view = requireActive(state, 'delete');
+        const view = requireLive(state, 'active', 'booking policy', 'delete');
         checkRevision(command.expectedRevision, view.revision);
         if (command.isDefault) throw invalidTransition('booking policy', 'the default', 'delete; set another default first');
         return [{ type: 'booking-policy.deleted', data: { id: view.id, deletedAt: at } }];
       }
       case 'MakeDefault': {
         // Written to the policy's own stream too, so a concurrent delete of it conflicts instead of deleting the default.
-        const view = requireActive(state, 'become the default');
+        const view = requireLive(state, 'active', 'booking policy', 'become the default');
         return [{ type: 'booking-policy.default-set', data: { id: view.id, previousDefaultId: command.previousDefaultId, at } }];
       }
       default:
@@ -140,11 +142,6 @@ export const bookingPolicyDecider: Decider<BookingPolicyCommand, BookingPolicySt
   },
 };
 
-const requireActive = (state: BookingPolicyState, action: string): BookingPolicyView => {
-  if (state.status === 'none') throw new DomainError('not-found', 'booking policy does not exist');
-  if (state.status === 'deleted') throw invalidTransition('booking policy', 'deleted', action);
-  return state.view;
-};
 
 /**
  * Which policy is the tenant's default, in a stream of its own so that "set default" and "delete

@@ -10,7 +10,8 @@ import {
   changedFields,
   checkRevision,
   hasChanges,
-  invalidTransition,
+  advance,
+  requireLive,
 } from '@kairos/core';
 
 export type ServiceType = 'APPOINTMENT' | 'CLASS' | 'COURSE';
@@ -122,13 +123,13 @@ export const serviceDecider: Decider<ServiceCommand, ServiceState, ServiceEvent,
         if (state.status === 'none') return state;
         return {
           ...state,
-          view: { ...state.view, ...event.data.changes, revision: state.view.revision + 1, updatedAt: event.data.updatedAt },
+          view: advance(state.view, event.data.updatedAt, event.data.changes),
         };
       case 'service.deleted':
         if (state.status === 'none') return state;
         return {
           status: 'deleted',
-          view: { ...state.view, deletedAt: event.data.deletedAt, revision: state.view.revision + 1, updatedAt: event.data.deletedAt },
+          view: advance(state.view, event.data.deletedAt, { deletedAt: event.data.deletedAt }),
         };
       default:
         return assertNever(event);
@@ -158,7 +159,7 @@ export const serviceDecider: Decider<ServiceCommand, ServiceState, ServiceEvent,
         ];
       }
       case 'UpdateService': {
-        const view = requireActive(state, 'update');
+        const view = requireLive(state, 'active', 'service', 'update');
         checkRevision(command.expectedRevision, view.revision);
         const current = fieldsOf(view);
         ensureValid({ ...current, ...command.patch });
@@ -167,7 +168,7 @@ export const serviceDecider: Decider<ServiceCommand, ServiceState, ServiceEvent,
         return [{ type: 'service.updated', data: { id: view.id, ...diff, updatedAt: at } }];
       }
       case 'DeleteService': {
-        const view = requireActive(state, 'delete');
+        const view = requireLive(state, 'active', 'service', 'delete');
         checkRevision(command.expectedRevision, view.revision);
         if (hasFutureBookings) {
           throw new DomainError('has-future-bookings', 'the service has future CONFIRMED or PENDING bookings; cancel them first');
@@ -180,8 +181,3 @@ export const serviceDecider: Decider<ServiceCommand, ServiceState, ServiceEvent,
   },
 };
 
-const requireActive = (state: ServiceState, action: string): ServiceView => {
-  if (state.status === 'none') throw new DomainError('not-found', 'service does not exist');
-  if (state.status === 'deleted') throw invalidTransition('service', 'deleted', action);
-  return state.view;
-};
