@@ -10,6 +10,7 @@ import {
   checkRevision,
   invalidTransition,
 } from '@kairos/core';
+import { violationsOf } from '@kairos/availability';
 import { BookingPolicyFields } from '@kairos/services';
 
 export type BookingStatus = 'CREATED' | 'PENDING' | 'CONFIRMED' | 'DECLINED' | 'CANCELED' | 'WAITING_LIST';
@@ -103,18 +104,16 @@ const MINUTE = 60_000;
 
 const violation = (reason: string, detail: string) => new DomainError('policy-violation', detail, [{ field: 'slot', reason }]);
 
-/** Early and late booking limits and online booking, judged for a CUSTOMER unless the BUSINESS overrides. */
+/**
+ * Early and late booking limits and online booking, judged for a CUSTOMER unless the BUSINESS
+ * overrides: the same rules availability flags on slots, so a bookable slot is a bookable slot.
+ */
 export const checkBookingWindow = (policy: BookingPolicyFields, start: number, end: number, context: BookingContext) => {
   if (context.actor === 'BUSINESS' && context.ignorePolicy) return;
-  const now = context.now.getTime();
-  if (context.actor === 'CUSTOMER' && context.onlineBookingEnabled === false) throw violation('online-disabled', 'online booking is disabled for this service');
-  if (policy.earliestBookingMinutes !== null && start > now + policy.earliestBookingMinutes * MINUTE) {
-    throw violation('too-early', `bookings open ${policy.earliestBookingMinutes} minutes before the start`);
-  }
-  const started = start < now;
-  if (started ? !(policy.bookAfterStart && end > now) : policy.latestBookingMinutes !== null && start < now + policy.latestBookingMinutes * MINUTE) {
-    throw violation('too-late', 'too late to book this slot');
-  }
+  const v = violationsOf(policy, { onlineBookingEnabled: context.onlineBookingEnabled !== false }, start, end, context.now.getTime());
+  if (context.actor === 'CUSTOMER' && v.onlineBookingDisabled) throw violation('online-disabled', 'online booking is disabled for this service');
+  if (v.tooEarly) throw violation('too-early', `bookings open ${policy.earliestBookingMinutes} minutes before the start`);
+  if (v.tooLate) throw violation('too-late', 'too late to book this slot');
 };
 
 const withinWindow = (minutes: number | null, start: string, now: Date) => minutes === null || Date.parse(start) - now.getTime() >= minutes * MINUTE;
