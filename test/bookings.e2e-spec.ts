@@ -109,6 +109,12 @@ describe('bookings over HTTP (embedded default)', () => {
     await as('post', `/v1/bookings/${a.id}/reschedule`, { slot: slot('2026-04-01T13:00:00Z', '2026-04-01T14:00:00Z') }).expect(409);
     const still = await as('get', `/v1/bookings/${a.id}?minPosition=${moved.headers['kairos-position']}`).expect(200);
     expect(still.body.slot.start).toBe('2026-04-01T11:00:00.000Z');
+    // Outside working hours (17:00 London is 16:00Z): refused like a new booking would be.
+    await as('post', `/v1/bookings/${a.id}/reschedule`, { slot: slot('2026-04-01T16:00:00Z', '2026-04-01T17:00:00Z') }).expect(409);
+    // Right before its own old time: its own session and buffer do not count against it.
+    const c = (await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-04-02T10:00:00Z', '2026-04-02T11:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a14' }).expect(201)).body;
+    const earlier = await as('post', `/v1/bookings/${c.id}/reschedule`, { slot: slot('2026-04-02T09:00:00Z', '2026-04-02T10:00:00Z') }).expect(200);
+    expect(earlier.body.slot).toMatchObject({ start: '2026-04-02T09:00:00.000Z', bufferAfterMinutes: 15 });
     expect(b.status).toBe('CONFIRMED');
   });
 

@@ -59,6 +59,8 @@ export interface SlotQuery {
   slotsPerDay?: number;
   /** The caller, who sees seats offered to them from the waitlist as open. */
   contactId?: string;
+  /** Sessions whose hold on resources does not count: a booking being moved does not block itself. */
+  ignoring?: string[];
 }
 
 /** A class session or a course, with how many seats its bookings already take. */
@@ -156,7 +158,8 @@ export const appointmentSlots = (input: AppointmentInput, query: SlotQuery): Slo
     let c = calendars.get(id);
     if (!c) {
       const source = service.resourceGroups.length > 0 ? input.resources.get(id)! : input.serviceCalendar;
-      c = { working: source.working, free: freeTime(source, before, after, serviceHours) };
+      const own = query.ignoring ? { ...source, busy: source.busy.filter((b) => !query.ignoring!.includes(b.source)) } : source;
+      c = { working: source.working, free: freeTime(own, before, after, serviceHours) };
       calendars.set(id, c);
     }
     return c;

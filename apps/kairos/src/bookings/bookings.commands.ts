@@ -99,7 +99,15 @@ export class BookingFacts {
    * models, and which resources are free; the claims appended with the booking then make sure no
    * concurrent booking took them in the meantime.
    */
-  async appointmentSlot(ctx: RequestContext, service: ServiceView, policy: BookingPolicyFields, asked: NonNullable<CreateBookingDto['slot']>, bookingId: string, now: Date): Promise<BookedSlot> {
+  async appointmentSlot(
+    ctx: RequestContext,
+    service: ServiceView,
+    policy: BookingPolicyFields,
+    asked: NonNullable<CreateBookingDto['slot']>,
+    bookingId: string,
+    now: Date,
+    ignoring?: string[],
+  ): Promise<BookedSlot> {
     const start = Date.parse(asked.start);
     const end = Date.parse(asked.end);
     const duration = (end - start) / MINUTE;
@@ -129,6 +137,7 @@ export class BookingFacts {
       durationMinutes: duration,
       resourceIds: asked.resourceIds,
       includeUnbookable: true,
+      ignoring,
     }).filter((s) => Date.parse(s.start) === start);
     if (!open) throw new DomainError('slot-taken', 'the slot is not open', [{ field: 'slot', reason: 'not available' }]);
     const resourceIds = open.resources.flatMap(({ groupIndex, resourceIds: free }) => {

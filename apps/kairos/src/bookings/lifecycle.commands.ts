@@ -117,14 +117,24 @@ export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
       };
     }
     if (!dto.slot) throw new DomainError('validation', 'an appointment moves to another slot', [{ field: 'slot', reason: 'required for an APPOINTMENT' }]);
-    const start = Date.parse(dto.slot.start);
-    const end = Date.parse(dto.slot.end);
-    if (end - start !== Date.parse(before.slot.end) - Date.parse(before.slot.start)) {
+    if (Date.parse(dto.slot.end) - Date.parse(dto.slot.start) !== Date.parse(before.slot.end) - Date.parse(before.slot.start)) {
       throw new DomainError('validation', 'a reschedule keeps the duration', [{ field: 'slot.end', reason: 'duration differs' }]);
     }
+    // The same check as a new booking, with the booking's own session not counting against it;
+    // its current resources are kept where they are free.
+    const service = await this.facts.service(ctx.tenant, before.serviceId);
+    const slot = await this.facts.appointmentSlot(
+      ctx,
+      service,
+      before.policySnapshot,
+      { ...dto.slot, resourceIds: dto.slot.resourceIds ?? before.slot.resourceIds },
+      before.id,
+      this.es.now(),
+      before.appointmentSessionId ? [before.appointmentSessionId] : [],
+    );
     return {
       type: 'RescheduleBooking',
-      slot: { ...before.slot, start: new Date(start).toISOString(), end: new Date(end).toISOString(), resourceIds: dto.slot.resourceIds ?? before.slot.resourceIds },
+      slot: { ...slot, bufferBeforeMinutes: before.slot.bufferBeforeMinutes, bufferAfterMinutes: before.slot.bufferAfterMinutes },
       sessionId: null,
       appointmentSessionId: appointmentSessionIdOf(before.id, before.revision + 1),
       expectedRevision,
