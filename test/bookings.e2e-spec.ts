@@ -64,6 +64,10 @@ describe('bookings over HTTP (embedded default)', () => {
     }
     expect(booked.map((b) => b.slot.resourceIds[0]).sort()).toEqual(staff.map((s) => s.id).sort());
     await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-31T13:00:00Z', '2026-03-31T14:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a19' }).expect(409);
+    // The least booked that day goes first: after two bookings of staff 0, any-staff picks staff 1.
+    await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-31T09:00:00Z', '2026-03-31T10:00:00Z', [staff[0].id]), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a20' }).expect(201);
+    const any = await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-31T15:00:00Z', '2026-03-31T16:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a21' }).expect(201);
+    expect(any.body.slot.resourceIds).toEqual([staff[1].id]);
   });
 
   it('enforces the policy from the snapshot: windows for customers, overrides for the business only', async () => {

@@ -11,6 +11,9 @@ import {
   allowedActions,
   bookingDecider,
   bookingStream,
+  claimDays,
+  claimStream,
+  claimsDecider,
   slotHoldDecider,
   slotHoldStream,
   waitlistDecider,
@@ -140,10 +143,15 @@ export class BookingFacts {
       ignoring,
     }).filter((s) => Date.parse(s.start) === start);
     if (!open) throw new DomainError('slot-taken', 'the slot is not open', [{ field: 'slot', reason: 'not available' }]);
+    const day = claimDays(start, start + 1)[0];
+    const load = new Map<string, number>();
+    for (const id of new Set(open.resources.flatMap((r) => r.resourceIds))) {
+      load.set(id, (await this.es.load(claimStream(ctx.tenant, id, day), claimsDecider)).state.claims.length);
+    }
     const resourceIds = open.resources.flatMap(({ groupIndex, resourceIds: free }) => {
       const group = service.resourceGroups[groupIndex];
       const chosen = free.filter((id) => asked.resourceIds?.includes(id));
-      const rest = free.filter((id) => !chosen.includes(id)).sort((a, b) => fairness(bookingId, a) - fairness(bookingId, b));
+      const rest = free.filter((id) => !chosen.includes(id)).sort((a, b) => load.get(a)! - load.get(b)! || tieBreak(bookingId, a) - tieBreak(bookingId, b));
       return [...chosen, ...rest].slice(0, group.requiredCount);
     });
     return {
@@ -294,5 +302,8 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
   }
 }
 
-/** "Any staff": spreads bookings over the free resources by a stable hash of the booking, so ties rotate instead of piling on the first. */
-const fairness = (bookingId: string, resourceId: string) => parseInt(uuidV5(KAIROS_NAMESPACE, `${bookingId}:${resourceId}`).slice(0, 8), 16);
+/**
+ * "Any staff": the free resource with the fewest holds that day goes first; among equals, a stable
+ * hash of the booking picks, so ties rotate instead of piling on the first.
+ */
+const tieBreak = (bookingId: string, resourceId: string) => parseInt(uuidV5(KAIROS_NAMESPACE, `${bookingId}:${resourceId}`).slice(0, 8), 16);
