@@ -84,17 +84,19 @@ export const effectiveCalendar = (schedule: ScheduleInfo, own: (scheduleId: stri
   const mine = own(schedule.id) ?? { working: [], busy: [] };
   if (schedule.status === 'CANCELED') return { working: [], busy: [] };
   const lent: Span[][] = [];
-  const busy = [...mine.busy];
+  const borrowed: BusyBlock[] = [];
   for (const link of schedule.linkedSchedules) {
     const linked = own(link.scheduleId);
     if (!linked) continue;
     if (link.transparency === 'FREE') lent.push(linked.working);
-    else busy.push(...linked.busy);
+    else borrowed.push(...linked.busy);
   }
+  // Own blocks are sorted already; only blocks lent by BUSY links need merging in.
+  const busy = borrowed.length > 0 ? [...mine.busy, ...borrowed].sort(byStart) : mine.busy;
   let working = mine.working;
   if (lent.length > 0) {
     const hours = lent.reduce((a, b) => intersectSpans(a, b));
     working = schedule.workingHours.length > 0 ? intersectSpans(mine.working, hours) : mergeSpans([...hours, ...mine.working]);
   }
-  return { working, busy: busy.sort(byStart) };
+  return { working, busy };
 };

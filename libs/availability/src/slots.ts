@@ -178,12 +178,13 @@ export const appointmentSlots = (input: AppointmentInput, query: SlotQuery): Slo
         for (let s = first; s + d <= we && s < query.to; s += step) starts.add(s);
       }
     }
+    const members = groups.map((group) => group.resourceIds.map((id) => ({ id, free: calendarOf(id).free })));
     for (const s of [...starts].sort((a, b) => a - b)) {
       const e = s + d;
       const resources: Slot['resources'] = [];
       let complete = true;
       for (const [groupIndex, group] of groups.entries()) {
-        const free = group.resourceIds.filter((id) => covering(calendarOf(id).free, s, e));
+        const free = members[groupIndex].filter((m) => covering(m.free, s, e)).map((m) => m.id);
         if (free.length < group.requiredCount) {
           complete = false;
           break;

@@ -140,29 +140,19 @@ export const readWindows = async (readStore: ReadStore, tenant: string, schedule
     readStore.getMany<MonthDoc>(AVAILABILITY_MONTHS, tenant, scheduleIds.flatMap((s) => months.map((m) => monthDocId(s, m)))),
     readStore.getMany<SeriesDoc>(AVAILABILITY_SERIES, tenant, scheduleIds),
   ]);
+  // A block spanning a month boundary sits in every month it touches: keep it from the first month
+  // read, and skip it in later ones (it starts before their month began).
   const stored = new Map<string, StoredBlocks>();
-  for (const doc of monthDocs) {
+  const firstMonth = months[0];
+  for (const doc of [...monthDocs].sort((x, y) => (x.month < y.month ? -1 : x.month > y.month ? 1 : 0))) {
     const blocks = stored.get(doc.scheduleId) ?? { working: [], busy: [] };
-    blocks.working.push(...doc.working);
-    blocks.busy.push(...doc.busy);
+    const monthStart = Date.parse(`${doc.month}-01T00:00:00Z`);
+    const fresh = (b: BusyBlock) => doc.month === firstMonth || b.start >= monthStart;
+    for (const b of doc.working) if (fresh(b)) blocks.working.push(b);
+    for (const b of doc.busy) if (fresh(b)) blocks.busy.push(b);
     stored.set(doc.scheduleId, blocks);
   }
-  // A block spanning a month boundary sits in both months; keep it once.
-  for (const blocks of stored.values()) {
-    blocks.working = dedupe(blocks.working);
-    blocks.busy = dedupe(blocks.busy);
-  }
   return { months: stored, series: new Map(seriesDocs.map((d) => [d.id, d.series])) };
-};
-
-const dedupe = (blocks: BusyBlock[]) => {
-  const seen = new Set<string>();
-  return blocks.filter((b) => {
-    const key = `${b.source}|${b.start}|${b.end}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 };
 
 /** Own calendars from the windows: the recurring series expanded, the single sessions' blocks as stored. */

@@ -28,8 +28,9 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
     const from = Date.parse(dto.from);
     const to = Date.parse(dto.to);
     if (to <= from) throw new DomainError('validation', 'to must be after from', [{ field: 'to', reason: 'not after from' }]);
+    // Without a position to wait for, one checkpoint is enough to say what the answer reflects.
     let position: number | null = null;
-    for (const projection of ['services', 'resources', 'scheduling', 'availability', 'bookings']) {
+    for (const projection of dto.minPosition === undefined ? ['availability'] : ['services', 'resources', 'scheduling', 'availability', 'bookings']) {
       const reached = await waitUntilProjected(this.readStore, projection, dto.minPosition);
       position = position === null || (reached !== null && reached < position) ? reached : position;
     }
