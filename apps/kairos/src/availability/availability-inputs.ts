@@ -1,7 +1,7 @@
 import { ScheduleInfo, ServiceInfo } from '@kairos/availability';
 import { ReadStore } from '@kairos/read-store';
 import { RESOURCES } from '@kairos/resources';
-import { SCHEDULES, ScheduleView } from '@kairos/scheduling';
+import { SCHEDULES, ScheduleView, businessScheduleIdOf } from '@kairos/scheduling';
 import { ServiceView } from '@kairos/services';
 
 export const serviceInfoOf = (service: ServiceView): ServiceInfo => ({
@@ -29,7 +29,7 @@ const scheduleInfoOf = (s: ScheduleView): ScheduleInfo => ({
 
 /**
  * The schedules a service's availability depends on: its own, its live resources', and every
- * schedule those link; three batched reads whatever the number of resources.
+ * schedule those link; two or three batched reads whatever the number of resources.
  */
 export const gatherSchedules = async (readStore: ReadStore, tenant: string, service: ServiceView) => {
   const resourceIds = [...new Set(service.resourceGroups.flatMap((g) => g.resourceIds))];
@@ -38,8 +38,10 @@ export const gatherSchedules = async (readStore: ReadStore, tenant: string, serv
   const load = async (ids: string[]) => {
     for (const doc of await readStore.getMany<ScheduleView>(SCHEDULES, tenant, ids.filter((id) => !schedules.has(id)))) schedules.set(doc.id, scheduleInfoOf(doc));
   };
-  await load([service.scheduleId, ...resources.map((r) => r.scheduleId)]);
-  await load([...new Set([...schedules.values()].flatMap((s) => s.linkedSchedules.map((l) => l.scheduleId)))]);
+  // The business schedule is the usual link, so it comes in the first read; other links need a second.
+  await load([service.scheduleId, businessScheduleIdOf(tenant), ...resources.map((r) => r.scheduleId)]);
+  const linked = [...new Set([...schedules.values()].flatMap((s) => s.linkedSchedules.map((l) => l.scheduleId)))].filter((id) => !schedules.has(id));
+  if (linked.length > 0) await load(linked);
   const resourceSchedules = new Map(resources.filter((r) => schedules.has(r.scheduleId)).map((r) => [r.id, r.scheduleId]));
   return { schedules, resourceSchedules };
 };
