@@ -11,6 +11,9 @@ export interface PgClientOptions {
 const run = async <Row>(conn: Pool | PoolClient | Client, text: string, params?: unknown[]) =>
   (await conn.query(text, params as unknown[])).rows as Row[];
 
+/** An error the server answered with (it has a SQLSTATE): the connection is fine and can be reused. */
+const isServerAnswer = (error: unknown) => /^[0-9A-Z]{5}$/.test(String((error as { code?: unknown })?.code ?? ''));
+
 export class PgClient implements SqlClient {
   readonly dialect = 'postgres' as const;
   readonly concurrent = true;
@@ -40,7 +43,18 @@ export class PgClient implements SqlClient {
 
   async query<Row>(text: string, params?: unknown[]): Promise<Row[]> {
     await this.ready();
-    return run<Row>(this.pool, text, params);
+    // Not `pool.query`: it closes the connection on any error, and conflicts (an expected revision
+    // lost, a unique key taken) are everyday answers here, not broken connections.
+    const conn = await this.pool.connect();
+    let broken = false;
+    try {
+      return await run<Row>(conn, text, params);
+    } catch (error) {
+      broken = !isServerAnswer(error);
+      throw error;
+    } finally {
+      conn.release(broken);
+    }
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {

@@ -151,7 +151,8 @@ export class BookingFacts {
     const resourceIds = open.resources.flatMap(({ groupIndex, resourceIds: free }) => {
       const group = service.resourceGroups[groupIndex];
       const chosen = free.filter((id) => asked.resourceIds?.includes(id));
-      const rest = free.filter((id) => !chosen.includes(id)).sort((a, b) => load.get(a)! - load.get(b)! || tieBreak(bookingId, a) - tieBreak(bookingId, b));
+      const ties = new Map(free.map((id) => [id, tieBreak(bookingId, id)]));
+      const rest = free.filter((id) => !chosen.includes(id)).sort((a, b) => load.get(a)! - load.get(b)! || ties.get(a)! - ties.get(b)!);
       return [...chosen, ...rest].slice(0, group.requiredCount);
     });
     return {
