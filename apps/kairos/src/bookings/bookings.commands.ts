@@ -207,6 +207,17 @@ export class BookingFacts {
 
 const MINUTE = 60_000;
 
+/** A class seat is booked for the session's own times; the session itself holds its instructor and room. */
+export const classSlotOf = (session: SessionInstance): BookedSlot => ({
+  start: session.start,
+  end: session.end,
+  timeZone: session.timeZone,
+  resourceIds: session.resourceIds,
+  locationId: session.locationId,
+  bufferBeforeMinutes: 0,
+  bufferAfterMinutes: 0,
+});
+
 @CommandHandler(CreateBooking)
 export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
   private readonly facts: BookingFacts;
@@ -250,7 +261,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
         const session = await this.facts.classSession(ctx.tenant, service, dto.sessionId);
         sessionId = session.id;
         capacity = session.capacity ?? schedule.capacity;
-        slot = { start: session.start, end: session.end, timeZone: session.timeZone, resourceIds: session.resourceIds, locationId: session.locationId, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
+        slot = classSlotOf(session);
       } else {
         if (dto.scheduleId !== service.scheduleId) throw new DomainError('validation', 'a course is booked by its schedule', [{ field: 'scheduleId', reason: 'the service\'s schedule' }]);
         scheduleId = service.scheduleId;

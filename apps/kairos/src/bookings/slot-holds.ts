@@ -14,7 +14,7 @@ import { Optional } from '../http/validators';
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { CONFIG, READ_STORE } from '../infrastructure/tokens';
 import { GetDocument } from '../queries/read-models';
-import { BookingFacts, targetOf } from './bookings.commands';
+import { BookingFacts, classSlotOf, targetOf } from './bookings.commands';
 import { SlotDto } from './bookings.dto';
 import { Holds, appointmentSessionIdOf } from './holds';
 import { EndWaitlistEntry } from './waitlists';
@@ -63,7 +63,7 @@ export class HoldSlotHandler implements ICommandHandler<HoldSlot> {
         const session = await this.facts.classSession(ctx.tenant, service, dto.sessionId);
         sessionId = session.id;
         capacity = session.capacity ?? schedule.capacity;
-        slot = { start: session.start, end: session.end, timeZone: session.timeZone, resourceIds: session.resourceIds, locationId: session.locationId, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
+        slot = classSlotOf(session);
       } else {
         throw new DomainError('validation', 'an appointment is held by slot, a class by session', [{ field: dto.slot ? 'slot' : 'sessionId', reason: `not for a ${service.type}` }]);
       }
