@@ -138,6 +138,25 @@ describe('bookings over HTTP (embedded default)', () => {
     await join(1, 6).expect(201);
   });
 
+  it('books a course whole: one slot from its first session to its last, capacity counted once', async () => {
+    const course = (await as('post', '/v1/services', { name: 'Pottery course', type: 'COURSE', defaultCapacity: 1, timeZone: 'Europe/London' }).expect(201)).body;
+    const series = await as('post', `/v1/schedules/${course.scheduleId}/sessions`, {
+      type: 'EVENT',
+      localStart: '2026-03-31T18:00',
+      localEnd: '2026-03-31T20:00',
+      recurrence: 'FREQ=WEEKLY;COUNT=3',
+    }).expect(201);
+    const query = { serviceId: course.id, from: '2026-03-01T00:00:00Z', to: '2026-05-01T00:00:00Z', includeUnbookable: true, minPosition: Number(series.headers['kairos-position']) };
+    const slots = (await as('post', '/v1/availability/query', query).expect(200)).body.items;
+    expect(slots).toEqual([expect.objectContaining({ start: '2026-03-31T17:00:00.000Z', end: '2026-04-14T19:00:00.000Z', totalSpots: 1, openSpots: 1, sessionId: null })]);
+    const booked = await as('post', '/v1/bookings', { serviceId: course.id, scheduleId: course.scheduleId, contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a31' }).expect(201);
+    expect(booked.body).toMatchObject({ status: 'CONFIRMED', scheduleId: course.scheduleId, slot: { start: '2026-03-31T17:00:00.000Z', end: '2026-04-14T19:00:00.000Z' } });
+    await as('post', '/v1/bookings', { serviceId: course.id, scheduleId: course.scheduleId, contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a32' }).expect(422);
+    const after = (await as('post', '/v1/availability/query', { ...query, minPosition: Number(booked.headers['kairos-position']) }).expect(200)).body.items;
+    expect(after[0]).toMatchObject({ openSpots: 0, bookable: false });
+    await as('post', `/v1/bookings/${booked.body.id}/reschedule`, { slot: { start: '2026-04-01T09:00:00Z', end: '2026-04-01T10:00:00Z' } }).expect(422);
+  });
+
   it('lists bookings by contact, service and resource, and marks attendance and payment', async () => {
     const { staff, service } = await appointmentService();
     const b = await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-30T14:00:00Z', '2026-03-30T15:00:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0aff' }).expect(201);

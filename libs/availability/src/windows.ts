@@ -1,7 +1,7 @@
 import { RecordedEvent } from '@kairos/core';
 import { Projection } from '@kairos/projections';
 import { ReadModelWriter, ReadStore } from '@kairos/read-store';
-import { SessionEvent, SessionInstance, SessionState, SessionView, schedulesTouchedBy, sessionDecider, sessionInstances } from '@kairos/scheduling';
+import { ALL_TIME, SessionEvent, SessionInstance, SessionState, SessionView, schedulesTouchedBy, sessionDecider, sessionInstances } from '@kairos/scheduling';
 import { BusyBlock, Calendar, ScheduleInfo, StoredBlocks, Window, busyBlockOf, holds, ownCalendar, workingBlockOf, works } from './calendar';
 
 /**
@@ -29,7 +29,6 @@ interface SeriesDoc {
   series: SessionView[];
 }
 
-const ALL_TIME = { from: new Date(-8.64e15), to: new Date(8.64e15) };
 
 const monthKey = (ms: number) => new Date(ms).toISOString().slice(0, 7);
 

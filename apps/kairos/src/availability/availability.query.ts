@@ -4,7 +4,7 @@ import { AvailabilityData, Slot, availability, calendarWindow, readWindows, wind
 import { SEATS, WAITLISTS } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
 import { ReadStore, decodeCursor, encodeCursor } from '@kairos/read-store';
-import { sessionInstances } from '@kairos/scheduling';
+import { ALL_TIME, sessionInstances } from '@kairos/scheduling';
 import { BOOKING_POLICIES, BookingPolicyFields, DEFAULT_BOOKING_POLICY, SERVICES, ServiceView } from '@kairos/services';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
@@ -43,18 +43,12 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
 
     const window = calendarWindow({ from, to });
     const windows = await readWindows(this.readStore, tenant, [...schedules.keys()], window);
+    // A course is booked whole, so all of its sessions count; a class only those in the window.
+    const range = service.type === 'COURSE' ? ALL_TIME : { from: new Date(window.from), to: new Date(window.to) };
     const serviceSessions =
       service.type === 'APPOINTMENT'
         ? []
-        : (
-            await seriesInWindow(
-              this.readStore,
-              tenant,
-              { scheduleId: service.scheduleId },
-              service.type === 'COURSE' ? new Date(0) : new Date(window.from),
-              service.type === 'COURSE' ? new Date(8.64e15) : new Date(window.to),
-            )
-          ).flatMap((doc) => sessionInstances(doc, service.type === 'COURSE' ? { from: new Date(0), to: new Date(8.64e15) } : { from: new Date(window.from), to: new Date(window.to) }));
+        : (await seriesInWindow(this.readStore, tenant, { scheduleId: service.scheduleId }, range.from, range.to)).flatMap((doc) => sessionInstances(doc, range));
 
     const data: AvailabilityData = {
       service: serviceInfoOf(service),

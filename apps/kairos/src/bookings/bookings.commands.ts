@@ -21,7 +21,7 @@ import {
 } from '@kairos/bookings';
 import { DomainError, KAIROS_NAMESPACE, fold, newId, uuidV5 } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
-import { ScheduleView, SessionInstance, scheduleDecider, scheduleStream, sessionInstances } from '@kairos/scheduling';
+import { ALL_TIME, ScheduleView, SessionInstance, scheduleDecider, scheduleStream, sessionInstances } from '@kairos/scheduling';
 import {
   BookingPolicyFields,
   DEFAULT_BOOKING_POLICY,
@@ -167,8 +167,8 @@ export class BookingFacts {
   }
 
   async courseSpan(ctx: RequestContext, service: ServiceView, schedule: ScheduleView): Promise<BookedSlot> {
-    const instances = (await seriesInWindow(this.readStore, ctx.tenant, { scheduleId: service.scheduleId }, new Date(0), new Date(8.64e15)))
-      .flatMap((doc) => sessionInstances(doc, { from: new Date(0), to: new Date(8.64e15) }))
+    const instances = (await seriesInWindow(this.readStore, ctx.tenant, { scheduleId: service.scheduleId }, ALL_TIME.from, ALL_TIME.to))
+      .flatMap((doc) => sessionInstances(doc, ALL_TIME))
       .filter((i) => i.status === 'ACTIVE' && i.type === 'EVENT');
     if (instances.length === 0) throw new DomainError('invalid-transition', 'the course has no sessions');
     const start = Math.min(...instances.map((i) => Date.parse(i.start)));
@@ -193,7 +193,7 @@ export class BookingFacts {
       throw new DomainError('not-found', `session ${sessionId} does not exist`, [{ field: 'sessionId', reason: 'no such session' }]);
     });
     const view = resolved.series.state.status === 'none' ? null : resolved.series.state.view;
-    const at = resolved.instance ? Date.parse(resolved.instance.originalStart) : view ? Date.parse(sessionInstances(view, { from: new Date(0), to: new Date(8.64e15) })[0]?.originalStart ?? '0') : 0;
+    const at = resolved.instance ? Date.parse(resolved.instance.originalStart) : view ? Date.parse(sessionInstances(view, ALL_TIME)[0]?.originalStart ?? '0') : 0;
     const instance = view
       ? sessionInstances(view, { from: new Date(at - 400 * 86_400_000), to: new Date(at + 400 * 86_400_000) }).find((i) => i.id === sessionId)
       : undefined;

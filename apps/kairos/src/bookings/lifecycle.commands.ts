@@ -104,6 +104,7 @@ export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
   }
 
   private async reschedule(ctx: RequestContext, before: BookingView, dto: RescheduleBookingDto, expectedRevision: number | undefined): Promise<BookingCommand> {
+    if (before.serviceType === 'COURSE') throw new DomainError('invalid-transition', 'a course is booked whole; cancel and book another instead');
     if (before.serviceType === 'CLASS') {
       if (!dto.sessionId) throw new DomainError('validation', 'a class booking moves to another session', [{ field: 'sessionId', reason: 'required for a CLASS' }]);
       const service = await this.facts.service(ctx.tenant, before.serviceId);

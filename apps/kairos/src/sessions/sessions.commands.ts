@@ -3,6 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, FieldError, KAIROS_NAMESPACE, fold, newId, uuidV5 } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
 import {
+  ALL_TIME,
   InstanceOverride,
   SESSION_INSTANCES,
   SessionDetails,
@@ -215,7 +216,7 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
     const rule = parseRecurrence(view.recurrence!);
     const remaining = rule.count === undefined ? undefined : expandSeries(
       { localStart: view.localStart, localEnd: view.localEnd, timeZone: view.timeZone, rule, exdates: [] },
-      { from: new Date(originalStart), to: new Date(8.64e15) },
+      { from: new Date(originalStart), to: ALL_TIME.to },
     ).length;
     const continuedBy = uuidV5(KAIROS_NAMESPACE, `${view.id}:from:${originalStart}`);
     const { localStart: newLocalStart, localEnd: newLocalEnd, status: _status, ...changed } = override;

@@ -24,6 +24,12 @@ export interface Window {
   to: Date;
 }
 
+/**
+ * All of time, for finite series (courses, single sessions) expanded whole. Four-digit years, so
+ * the bounds still compare correctly as ISO strings in the read models.
+ */
+export const ALL_TIME: Window = { from: new Date('0000-01-01T00:00:00.000Z'), to: new Date('9999-12-31T23:59:59.999Z') };
+
 /** A session blocks the schedules of its resources unless it names others (api.md: "default: its resources, BUSY"). */
 export const resolvedAffected = (details: Pick<SessionDetails, 'affectedSchedules' | 'resourceIds'>): AffectedSchedule[] =>
   details.affectedSchedules ?? details.resourceIds.map((id) => ({ scheduleId: scheduleIdOf(id), transparency: 'BUSY' as const }));
