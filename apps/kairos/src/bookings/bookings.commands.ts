@@ -11,9 +11,6 @@ import {
   allowedActions,
   bookingDecider,
   bookingStream,
-  claimDays,
-  claimStream,
-  claimsDecider,
   slotHoldDecider,
   slotHoldStream,
   waitlistDecider,
@@ -143,10 +140,13 @@ export class BookingFacts {
       ignoring,
     }).filter((s) => Date.parse(s.start) === start);
     if (!open) throw new DomainError('slot-taken', 'the slot is not open', [{ field: 'slot', reason: 'not available' }]);
-    const day = claimDays(start, start + 1)[0];
+    // How booked each free resource is that day, from the windows already read: fairness needs no
+    // fresher answer than the read model, and no extra reads per candidate.
+    const dayStart = Math.floor(start / 86_400_000) * 86_400_000;
     const load = new Map<string, number>();
     for (const id of new Set(open.resources.flatMap((r) => r.resourceIds))) {
-      load.set(id, (await this.es.load(claimStream(ctx.tenant, id, day), claimsDecider)).state.claims.length);
+      const busy = windows.months.get(resourceSchedules.get(id) ?? '')?.busy ?? [];
+      load.set(id, busy.filter((b) => b.start < dayStart + 86_400_000 && b.end > dayStart).length);
     }
     const resourceIds = open.resources.flatMap(({ groupIndex, resourceIds: free }) => {
       const group = service.resourceGroups[groupIndex];
@@ -315,7 +315,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
 }
 
 /**
- * "Any staff": the free resource with the fewest holds that day goes first; among equals, a stable
- * hash of the booking picks, so ties rotate instead of piling on the first.
+ * "Any staff": the free resource with the fewest sessions that day goes first; among equals, a
+ * stable hash of the booking picks, so ties rotate instead of piling on the first.
  */
 const tieBreak = (bookingId: string, resourceId: string) => parseInt(uuidV5(KAIROS_NAMESPACE, `${bookingId}:${resourceId}`).slice(0, 8), 16);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainEvent, fold } from '@kairos/core';
-import { BookingView, claimDays, claimStream, claimsDecider, seatsDecider, seatsStream } from '@kairos/bookings';
+import { BookingView, claimBuckets, claimStream, claimsDecider, seatsDecider, seatsStream } from '@kairos/bookings';
 import { SessionFields, scheduleIdOf, sessionDecider, sessionStream } from '@kairos/scheduling';
 import { KAIROS_NAMESPACE, uuidV5 } from '@kairos/core';
 import { RequestContext } from '../http/request-context';
@@ -56,7 +56,7 @@ export class Holds {
     const seatsOf = (t: HoldTarget) => seatsStream(ctx.tenant, offerOf(t));
     const claimStreams = (t: HoldTarget) => {
       const { start, end } = spanOf(t);
-      return t.slot.resourceIds.flatMap((resourceId) => claimDays(start, end).map((day) => ({ resourceId, day, stream: claimStream(ctx.tenant, resourceId, day) })));
+      return t.slot.resourceIds.flatMap((resourceId) => claimBuckets(start, end).map((bucket) => ({ resourceId, bucket, stream: claimStream(ctx.tenant, resourceId, bucket) })));
     };
     const streams = new Set<string>();
     for (const t of [release, take]) {
@@ -92,13 +92,13 @@ export class Holds {
       const mine = (t: HoldTarget | null) => (t && t.serviceType === 'APPOINTMENT' ? claimStreams(t).find((c) => c.stream === stream) : undefined);
       const given = mine(release);
       if (given && release) {
-        const released = claimsDecider.decide({ type: 'Release', resourceId: given.resourceId, day: given.day, holderId: release.bookingId }, state, { now });
+        const released = claimsDecider.decide({ type: 'Release', resourceId: given.resourceId, bucket: given.bucket, holderId: release.bookingId }, state, { now });
         state = fold(claimsDecider, released, state);
         events.push(...released);
       }
       const wanted = mine(take);
       if (wanted && take) {
-        events.push(...claimsDecider.decide({ type: 'Claim', resourceId: wanted.resourceId, day: wanted.day, claim: { holderId: take.bookingId, ...spanOf(take) } }, state, { now }));
+        events.push(...claimsDecider.decide({ type: 'Claim', resourceId: wanted.resourceId, bucket: wanted.bucket, claim: { holderId: take.bookingId, ...spanOf(take) } }, state, { now }));
       }
       pending.push({ streamId: stream, expected: loaded.expected, events });
     }

@@ -1,7 +1,7 @@
 import { Decider, DomainError, DomainEvent, assertNever } from '@kairos/core';
 
 /**
- * One resource's holds for one UTC day, in a stream of their own: the write-time guard of api.md
+ * One resource's holds for one UTC hour, in a stream of their own: the write-time guard of api.md
  * invariant 1. Two bookings of the same resource in overlapping time both append here with the
  * revision they read, so one of them must lose; a booking needing staff and a room appends to both
  * streams in one atomic append, so it takes all or none.
@@ -14,12 +14,12 @@ export interface Claim {
 }
 
 export type ClaimEvent =
-  | DomainEvent<'resource-claim.claimed', { resourceId: string; day: string; holderId: string; start: string; end: string }>
-  | DomainEvent<'resource-claim.released', { resourceId: string; day: string; holderId: string }>;
+  | DomainEvent<'resource-claim.claimed', { resourceId: string; bucket: string; holderId: string; start: string; end: string }>
+  | DomainEvent<'resource-claim.released', { resourceId: string; bucket: string; holderId: string }>;
 
 export type ClaimCommand =
-  | { type: 'Claim'; resourceId: string; day: string; claim: Claim }
-  | { type: 'Release'; resourceId: string; day: string; holderId: string };
+  | { type: 'Claim'; resourceId: string; bucket: string; claim: Claim }
+  | { type: 'Release'; resourceId: string; bucket: string; holderId: string };
 
 export interface ClaimsState {
   claims: Claim[];
@@ -49,26 +49,30 @@ export const claimsDecider: Decider<ClaimCommand, ClaimsState, ClaimEvent> = {
         return [
           {
             type: 'resource-claim.claimed',
-            data: { resourceId: command.resourceId, day: command.day, holderId: claim.holderId, start: new Date(claim.start).toISOString(), end: new Date(claim.end).toISOString() },
+            data: { resourceId: command.resourceId, bucket: command.bucket, holderId: claim.holderId, start: new Date(claim.start).toISOString(), end: new Date(claim.end).toISOString() },
           },
         ];
       }
       case 'Release':
         if (!state.claims.some((c) => c.holderId === command.holderId)) return [];
-        return [{ type: 'resource-claim.released', data: { resourceId: command.resourceId, day: command.day, holderId: command.holderId } }];
+        return [{ type: 'resource-claim.released', data: { resourceId: command.resourceId, bucket: command.bucket, holderId: command.holderId } }];
       default:
         return assertNever(command);
     }
   },
 };
 
-const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 60 * 60 * 1000;
 
-/** The UTC days a buffered span touches: a claim lives in each, so any overlapping claim meets it in one. */
-export const claimDays = (start: number, end: number): string[] => {
-  const days: string[] = [];
-  for (let d = Math.floor(start / DAY) * DAY; d < end; d += DAY) days.push(new Date(d).toISOString().slice(0, 10));
-  return days;
+/**
+ * The UTC hours a buffered span touches: a claim lives in each, so any two overlapping claims meet
+ * in at least one. Hours rather than days keep writers of different hours of a busy day from
+ * contending on one stream.
+ */
+export const claimBuckets = (start: number, end: number): string[] => {
+  const buckets: string[] = [];
+  for (let h = Math.floor(start / HOUR) * HOUR; h < end; h += HOUR) buckets.push(new Date(h).toISOString().slice(0, 13));
+  return buckets;
 };
 
-export const claimStream = (tenant: string, resourceId: string, day: string) => `resource-claim:${tenant}:${resourceId}.${day}`;
+export const claimStream = (tenant: string, resourceId: string, bucket: string) => `resource-claim:${tenant}:${resourceId}.${bucket}`;

@@ -388,8 +388,8 @@ const produced: DomainEvent[] = [
 const internal: DomainEvent[] = [
   ...drive(defaultPolicyDecider, { now: NOW }, [{ type: 'SetDefaultPolicy', policyId: 'policy-1' }]),
   ...drive(claimsDecider, { now: NOW }, [
-    { type: 'Claim', resourceId: 'staff-1', day: '2026-03-02', claim: { holderId: 'bk-1', start: Date.parse('2026-03-02T09:00:00Z'), end: Date.parse('2026-03-02T09:40:00Z') } },
-    { type: 'Release', resourceId: 'staff-1', day: '2026-03-02', holderId: 'bk-1' },
+    { type: 'Claim', resourceId: 'staff-1', bucket: '2026-03-02T09', claim: { holderId: 'bk-1', start: Date.parse('2026-03-02T09:00:00Z'), end: Date.parse('2026-03-02T09:40:00Z') } },
+    { type: 'Release', resourceId: 'staff-1', bucket: '2026-03-02T09', holderId: 'bk-1' },
   ]),
   ...drive(seatsDecider, { now: NOW }, [
     { type: 'Take', offerId: 'ses-yoga', holderId: 'bk-2', partySize: 2, capacity: 8 },
