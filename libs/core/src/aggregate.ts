@@ -19,6 +19,12 @@ export const alreadyExists = (what: string, id: string) =>
 export const invalidTransition = (what: string, from: string, action: string) =>
   new DomainError('invalid-transition', `${what} is ${from}; cannot ${action}`);
 
+/** The view of an aggregate that must exist: 404 when it never did. */
+export const existing = <View>(state: { status: 'none' } | { status: string; view: View }, noun: string): View => {
+  if (state.status === 'none') throw new DomainError('not-found', `${noun} does not exist`);
+  return (state as { view: View }).view;
+};
+
 /** The view a command acts on: 404 when the aggregate never existed, 422 when it is no longer `live`. */
 export const requireLive = <Status extends string, View>(
   state: { status: 'none' } | { status: Status; view: View },
@@ -26,9 +32,9 @@ export const requireLive = <Status extends string, View>(
   noun: string,
   action: string,
 ): View => {
-  if (state.status === 'none') throw new DomainError('not-found', `${noun} does not exist`);
+  const view = existing(state, noun);
   if (state.status !== live) throw invalidTransition(noun, state.status, action);
-  return (state as { view: View }).view;
+  return view;
 };
 
 /** A view after one more event: revision + 1, stamped with the event's time, with its changes. */

@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler, IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DomainError, fold, newId } from '@kairos/core';
+import { DomainError, existing, fold, newId } from '@kairos/core';
 import {
   BookingPolicyFields,
   BookingPolicyPatch,
@@ -12,6 +12,7 @@ import {
   defaultPolicyStream,
   strictestOf,
 } from '@kairos/services';
+import { plainData } from '../http/common.dto';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing } from '../infrastructure/event-sourcing';
@@ -35,19 +36,14 @@ export class GetStrictestPolicy {
 
 export type PolicyAnswer = BookingPolicyView & { isDefault: boolean };
 
-const viewOf = (state: BookingPolicyState): BookingPolicyView => {
-  if (state.status === 'none') throw new DomainError('not-found', 'booking policy does not exist');
-  return state.view;
-};
-
-const plain = <T>(dto: object): T => JSON.parse(JSON.stringify(dto)) as T;
+const viewOf = (state: BookingPolicyState): BookingPolicyView => existing(state, 'booking policy');
 
 @CommandHandler(CreateBookingPolicy)
 export class CreateBookingPolicyHandler implements ICommandHandler<CreateBookingPolicy> {
   constructor(private readonly es: EventSourcing) {}
 
   async execute({ ctx, dto }: CreateBookingPolicy): Promise<Positioned<PolicyAnswer>> {
-    const { id: givenId, isDefault, ...given } = plain<CreateBookingPolicyDto>(dto);
+    const { id: givenId, isDefault, ...given } = plainData<CreateBookingPolicyDto>(dto);
     const id = givenId ?? newId();
     const fields: BookingPolicyFields = { ...DEFAULT_BOOKING_POLICY, ...given };
     return this.es.retrying(async () => {
@@ -77,7 +73,7 @@ export class UpdateBookingPolicyHandler implements ICommandHandler<UpdateBooking
   constructor(private readonly es: EventSourcing) {}
 
   async execute({ ctx, id, dto, expectedRevision }: UpdateBookingPolicy): Promise<Positioned<PolicyAnswer>> {
-    const { revision: _revision, ...patch } = plain<UpdateBookingPolicyDto>(dto);
+    const { revision: _revision, ...patch } = plainData<UpdateBookingPolicyDto>(dto);
     return this.es.retrying(async () => {
       const now = this.es.now();
       const policy = await this.es.load(bookingPolicyStream(ctx.tenant, id), bookingPolicyDecider);

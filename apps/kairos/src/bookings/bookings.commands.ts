@@ -16,7 +16,7 @@ import {
   waitlistDecider,
   waitlistStream,
 } from '@kairos/bookings';
-import { DomainError, KAIROS_NAMESPACE, fold, newId, uuidV5 } from '@kairos/core';
+import { DomainError, KAIROS_NAMESPACE, existing, fold, newId, uuidV5 } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
 import { ALL_TIME, ScheduleView, SessionInstance, scheduleDecider, scheduleStream, sessionInstances } from '@kairos/scheduling';
 import {
@@ -48,10 +48,7 @@ export class CreateBooking {
 /** A booking as callers see it: the aggregate plus what its holder may still do. */
 export const answerOf = (view: BookingView, now: Date, actor: RequestContext['actor']['type']) => ({ ...view, allowedActions: allowedActions(view, now, actor) });
 
-export const viewOf = (state: BookingState): BookingView => {
-  if (state.status === 'none') throw new DomainError('not-found', 'booking does not exist');
-  return state.view;
-};
+export const viewOf = (state: BookingState): BookingView => existing(state, 'booking');
 
 export const targetOf = (v: Pick<BookingView, 'id' | 'serviceType' | 'slot' | 'sessionId' | 'scheduleId' | 'appointmentSessionId' | 'partySize'>, serviceScheduleId: string, capacity: number): HoldTarget => ({
   bookingId: v.id,

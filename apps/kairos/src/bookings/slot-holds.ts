@@ -4,7 +4,7 @@ import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs
 import { Type } from 'class-transformer';
 import { IsInt, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 import { HOLD_TIMERS, SLOT_HOLDS, SYSTEM_TENANT, SlotHoldView, slotHoldDecider, slotHoldStream } from '@kairos/bookings';
-import { DomainError, KAIROS_NAMESPACE, fold, newId, uuidV5 } from '@kairos/core';
+import { DomainError, KAIROS_NAMESPACE, existing, fold, newId, uuidV5 } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
 import { ReadQueryDto, minPositionOf } from '../http/common.dto';
@@ -95,10 +95,7 @@ export class HoldSlotHandler implements ICommandHandler<HoldSlot> {
   }
 }
 
-const viewOf = (state: ReturnType<typeof slotHoldDecider.initialState>): SlotHoldView => {
-  if (state.status === 'none') throw new DomainError('not-found', 'slot hold does not exist');
-  return state.view;
-};
+const viewOf = (state: ReturnType<typeof slotHoldDecider.initialState>): SlotHoldView => existing(state, 'slot hold');
 
 /** Releasing (by the caller) and expiring (by the timer) both give the slot back with the hold's end. */
 @CommandHandler(EndSlotHold)

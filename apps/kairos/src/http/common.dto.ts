@@ -60,3 +60,6 @@ export const minPositionOf = (query: ReadQueryDto, header: string | undefined): 
   }
   return position;
 };
+
+/** Validated DTOs are class instances; what goes into an event is their plain data. */
+export const plainData = <T>(dto: object): T => JSON.parse(JSON.stringify(dto)) as T;

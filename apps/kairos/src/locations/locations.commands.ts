@@ -1,6 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { fold, newId } from '@kairos/core';
+import { existing, fold, newId } from '@kairos/core';
 import { Address, LocationCommand, LocationPatch, LocationState, LocationView, locationDecider, locationStream } from '@kairos/resources';
+import { plainData } from '../http/common.dto';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing } from '../infrastructure/event-sourcing';
@@ -16,10 +17,7 @@ export class ArchiveLocation {
   constructor(readonly ctx: RequestContext, readonly id: string, readonly expectedRevision?: number) {}
 }
 
-const viewOf = (state: LocationState): LocationView => {
-  if (state.status === 'none') throw new Error('a decided location has state');
-  return state.view;
-};
+const viewOf = (state: LocationState): LocationView => existing(state, 'location');
 
 const addressOf = (dto: CreateLocationDto['address']): Address | null =>
   dto
@@ -61,7 +59,7 @@ export class UpdateLocationHandler implements ICommandHandler<UpdateLocation> {
   constructor(private readonly es: EventSourcing) {}
 
   execute({ ctx, id, dto, expectedRevision }: UpdateLocation) {
-    const { revision: _revision, address, ...rest } = JSON.parse(JSON.stringify(dto)) as UpdateLocationDto;
+    const { revision: _revision, address, ...rest } = plainData<UpdateLocationDto>(dto);
     const patch: LocationPatch = { ...rest, ...(address !== undefined ? { address: addressOf(address) } : {}) };
     return decideOn(this.es, ctx, id, { type: 'UpdateLocation', patch, expectedRevision });
   }

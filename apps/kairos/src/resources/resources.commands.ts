@@ -1,7 +1,8 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { fold, newId } from '@kairos/core';
+import { existing, fold, newId } from '@kairos/core';
 import { ResourceFields, ResourcePatch, ResourceState, ResourceView, resourceDecider, resourceStream } from '@kairos/resources';
 import { LinkedSchedule, businessScheduleIdOf, scheduleDecider, scheduleIdOf, scheduleStream } from '@kairos/scheduling';
+import { plainData } from '../http/common.dto';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing, PendingAppend } from '../infrastructure/event-sourcing';
@@ -18,10 +19,7 @@ export class DeleteResource {
   constructor(readonly ctx: RequestContext, readonly id: string, readonly expectedRevision?: number) {}
 }
 
-const viewOf = (state: ResourceState): ResourceView => {
-  if (state.status === 'none') throw new Error('a decided resource has state');
-  return state.view;
-};
+const viewOf = (state: ResourceState): ResourceView => existing(state, 'resource');
 
 const businessLink = (tenant: string): LinkedSchedule[] => [{ scheduleId: businessScheduleIdOf(tenant), transparency: 'FREE' }];
 
@@ -98,7 +96,7 @@ export class UpdateResourceHandler implements ICommandHandler<UpdateResource> {
   constructor(private readonly es: EventSourcing) {}
 
   async execute({ ctx, id, dto, expectedRevision }: UpdateResource): Promise<Positioned<ResourceView>> {
-    const { revision: _revision, ...patch } = JSON.parse(JSON.stringify(dto)) as UpdateResourceDto;
+    const { revision: _revision, ...patch } = plainData<UpdateResourceDto>(dto);
     return this.es.retrying(async () => {
       const now = this.es.now();
       const resource = await this.es.load(resourceStream(ctx.tenant, id), resourceDecider);

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, fold } from '@kairos/core';
+import { DomainError, existing, fold } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
 import { SESSIONS, ScheduleState, ScheduleView, SchedulePatch, scheduleDecider, scheduleStream, sessionDecider, sessionStream } from '@kairos/scheduling';
 import { Positioned } from '../http/positioned';
@@ -16,10 +16,7 @@ export class CancelSchedule {
   constructor(readonly ctx: RequestContext, readonly id: string) {}
 }
 
-const viewOf = (state: ScheduleState): ScheduleView => {
-  if (state.status === 'none') throw new DomainError('not-found', 'schedule does not exist');
-  return state.view;
-};
+const viewOf = (state: ScheduleState): ScheduleView => existing(state, 'schedule');
 
 const toPatch = (dto: UpdateScheduleDto): SchedulePatch => {
   const patch: SchedulePatch = {};

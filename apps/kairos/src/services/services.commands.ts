@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { fold, newId } from '@kairos/core';
+import { existing, fold, newId } from '@kairos/core';
 import { resourceStream, locationStream } from '@kairos/resources';
 import { ScheduleTag, scheduleDecider, scheduleIdOf, scheduleStream } from '@kairos/scheduling';
 import {
@@ -13,6 +13,7 @@ import {
   serviceDecider,
   serviceStream,
 } from '@kairos/services';
+import { plainData } from '../http/common.dto';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing } from '../infrastructure/event-sourcing';
@@ -66,16 +67,12 @@ const toFields = (dto: CreateServiceDto): ServiceFields => ({
   bookingPolicyId: dto.bookingPolicyId ?? null,
 });
 
-/** Class instances from the DTO become plain data before they enter an event. */
 const toPatch = (dto: UpdateServiceDto): ServicePatch => {
-  const { revision: _revision, ...changes } = dto;
-  return JSON.parse(JSON.stringify(changes)) as ServicePatch;
+  const { revision: _revision, ...changes } = plainData<ServicePatch & { revision?: number }>(dto);
+  return changes;
 };
 
-const viewOf = (state: ServiceState): ServiceView => {
-  if (state.status === 'none') throw new Error('a decided service has state');
-  return state.view;
-};
+const viewOf = (state: ServiceState): ServiceView => existing(state, 'service');
 
 @CommandHandler(CreateService)
 export class CreateServiceHandler implements ICommandHandler<CreateService, Positioned<ServiceView>> {

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, FieldError, KAIROS_NAMESPACE, fold, newId, uuidV5 } from '@kairos/core';
+import { DomainError, FieldError, KAIROS_NAMESPACE, existing, fold, newId, uuidV5 } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
 import {
   ALL_TIME,
@@ -94,10 +94,7 @@ const details = (dto: SessionDetailsDto): Partial<SessionDetails> => {
   return out;
 };
 
-const viewOf = (state: SessionState): SessionView => {
-  if (state.status === 'none') throw new DomainError('not-found', 'session does not exist');
-  return state.view;
-};
+const viewOf = (state: SessionState): SessionView => existing(state, 'session');
 
 /** An id is a series (its own stream) or an instance (indexed by the projection up to a horizon). */
 export const resolveSession = async (es: EventSourcing, readStore: ReadStore, tenant: string, id: string) => {
