@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AvailabilityData, availability, calendarWindow, readWindows, windowCalendars } from '@kairos/availability';
 import {
@@ -66,8 +66,9 @@ export const targetOf = (v: Pick<BookingView, 'id' | 'serviceType' | 'slot' | 's
  * Reads, fresh from the event store, what a booking decision depends on: the service, its policy
  * (snapshotted into the booking), and the session or schedule booked.
  */
+@Injectable()
 export class BookingFacts {
-  constructor(private readonly es: EventSourcing, private readonly readStore: ReadStore) {}
+  constructor(private readonly es: EventSourcing, @Inject(READ_STORE) private readonly readStore: ReadStore) {}
 
   async service(tenant: string, id: string): Promise<ServiceView> {
     const { state } = await this.es.load(serviceStream(tenant, id), serviceDecider);
@@ -217,11 +218,7 @@ export const classSlotOf = (session: SessionInstance): BookedSlot => ({
 
 @CommandHandler(CreateBooking)
 export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
-  private readonly facts: BookingFacts;
-
-  constructor(private readonly es: EventSourcing, private readonly holds: Holds, @Inject(READ_STORE) readStore: ReadStore) {
-    this.facts = new BookingFacts(es, readStore);
-  }
+  constructor(private readonly es: EventSourcing, private readonly holds: Holds, private readonly facts: BookingFacts) {}
 
   async execute({ ctx, dto, waitlistEntryId }: CreateBooking) {
     const id = dto.id ?? newId();

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CreateBookingHandler } from './bookings.commands';
+import { BookingFacts, CreateBookingHandler } from './bookings.commands';
 import { BookingsController } from './bookings.controller';
 import { BOOKING_QUERY_HANDLERS } from './bookings.queries';
 import { Holds } from './holds';
@@ -9,6 +9,6 @@ import { AcceptWaitlistOfferHandler, EndWaitlistEntryHandler, JoinWaitlistHandle
 
 @Module({
   controllers: [BookingsController, SlotHoldsController, WaitlistController],
-  providers: [Holds, CreateBookingHandler, ChangeBookingHandler, HoldSlotHandler, EndSlotHoldHandler, HoldExpiryTimer, Waitlists, JoinWaitlistHandler, EndWaitlistEntryHandler, AcceptWaitlistOfferHandler, ...BOOKING_QUERY_HANDLERS],
+  providers: [BookingFacts, Holds, CreateBookingHandler, ChangeBookingHandler, HoldSlotHandler, EndSlotHoldHandler, HoldExpiryTimer, Waitlists, JoinWaitlistHandler, EndWaitlistEntryHandler, AcceptWaitlistOfferHandler, ...BOOKING_QUERY_HANDLERS],
 })
 export class BookingsModule {}

@@ -1,12 +1,9 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { BookingCommand, BookingContext, BookingView, bookingDecider, bookingStream } from '@kairos/bookings';
 import { DomainError, fold } from '@kairos/core';
-import { ReadStore } from '@kairos/read-store';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing, PendingAppend } from '../infrastructure/event-sourcing';
-import { READ_STORE } from '../infrastructure/tokens';
 import { BookingFacts, answerOf, targetOf, viewOf } from './bookings.commands';
 import { AttendanceDto, CancelBookingDto, DeclineBookingDto, ParticipantsDto, PaymentDto, RescheduleBookingDto } from './bookings.dto';
 import { Holds, appointmentSessionIdOf } from './holds';
@@ -31,16 +28,12 @@ export class ChangeBooking {
  */
 @CommandHandler(ChangeBooking)
 export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
-  private readonly facts: BookingFacts;
-
   constructor(
     private readonly es: EventSourcing,
     private readonly holds: Holds,
     private readonly waitlists: Waitlists,
-    @Inject(READ_STORE) readStore: ReadStore,
-  ) {
-    this.facts = new BookingFacts(es, readStore);
-  }
+    private readonly facts: BookingFacts,
+  ) {}
 
   async execute({ ctx, id, action, ifMatch }: ChangeBooking) {
     return this.es.retrying(async () => {

@@ -38,11 +38,7 @@ export class EndSlotHold {
 
 @CommandHandler(HoldSlot)
 export class HoldSlotHandler implements ICommandHandler<HoldSlot> {
-  private readonly facts: BookingFacts;
-
-  constructor(private readonly es: EventSourcing, private readonly holds: Holds, @Inject(READ_STORE) readStore: ReadStore) {
-    this.facts = new BookingFacts(es, readStore);
-  }
+  constructor(private readonly es: EventSourcing, private readonly holds: Holds, private readonly facts: BookingFacts) {}
 
   async execute({ ctx, dto }: HoldSlot) {
     const id = dto.id ?? newId();
@@ -100,11 +96,7 @@ const viewOf = (state: ReturnType<typeof slotHoldDecider.initialState>): SlotHol
 /** Releasing (by the caller) and expiring (by the timer) both give the slot back with the hold's end. */
 @CommandHandler(EndSlotHold)
 export class EndSlotHoldHandler implements ICommandHandler<EndSlotHold> {
-  private readonly facts: BookingFacts;
-
-  constructor(private readonly es: EventSourcing, private readonly holds: Holds, @Inject(READ_STORE) readStore: ReadStore) {
-    this.facts = new BookingFacts(es, readStore);
-  }
+  constructor(private readonly es: EventSourcing, private readonly holds: Holds, private readonly facts: BookingFacts) {}
 
   async execute({ ctx, id, how }: EndSlotHold) {
     return this.es.retrying(async () => {

@@ -42,11 +42,7 @@ const withAppend = (pending: PendingAppend[], append: PendingAppend) => [...pend
  */
 @Injectable()
 export class Waitlists {
-  private readonly facts: BookingFacts;
-
-  constructor(private readonly es: EventSourcing, @Inject(READ_STORE) readStore: ReadStore) {
-    this.facts = new BookingFacts(es, readStore);
-  }
+  constructor(private readonly es: EventSourcing, private readonly facts: BookingFacts) {}
 
   async offerFreed(ctx: RequestContext, sessionId: string, pending: PendingAppend[], now: Date): Promise<PendingAppend[]> {
     const { service, capacity } = await this.facts.classContext(ctx.tenant, sessionId);
@@ -92,11 +88,7 @@ export class AcceptWaitlistOffer {
 
 @CommandHandler(JoinWaitlist)
 export class JoinWaitlistHandler implements ICommandHandler<JoinWaitlist> {
-  private readonly facts: BookingFacts;
-
-  constructor(private readonly es: EventSourcing, @Inject(READ_STORE) readStore: ReadStore) {
-    this.facts = new BookingFacts(es, readStore);
-  }
+  constructor(private readonly es: EventSourcing, private readonly facts: BookingFacts) {}
 
   async execute({ ctx, sessionId, dto }: JoinWaitlist) {
     const entryId = newId();
@@ -151,11 +143,7 @@ export class EndWaitlistEntryHandler implements ICommandHandler<EndWaitlistEntry
 /** Accepting an offer is booking the locked seats: the booking path with the entry, which takes them and ends the offer. */
 @CommandHandler(AcceptWaitlistOffer)
 export class AcceptWaitlistOfferHandler implements ICommandHandler<AcceptWaitlistOffer> {
-  private readonly facts: BookingFacts;
-
-  constructor(private readonly commands: CommandBus, es: EventSourcing, @Inject(READ_STORE) private readonly readStore: ReadStore) {
-    this.facts = new BookingFacts(es, readStore);
-  }
+  constructor(private readonly commands: CommandBus, private readonly facts: BookingFacts, @Inject(READ_STORE) private readonly readStore: ReadStore) {}
 
   async execute({ ctx, entryId }: AcceptWaitlistOffer) {
     const entry = await entryOf(this.readStore, ctx.tenant, entryId);
