@@ -115,7 +115,8 @@ describe('availability windows', () => {
         }
         // London, not UTC: the window is cut anywhere, across the clock change of 29 March.
         const window = { from: BASE + fromDay * 86_400_000 + 7 * 3_600_000, to: BASE + (fromDay + days) * 86_400_000 };
-        const range = { from: new Date(window.from), to: new Date(window.to) };
+        // Widened by the largest buffers drawn: an instance just outside the window holds it through them.
+        const range = { from: new Date(window.from - 15 * 60_000), to: new Date(window.to + 30 * 60_000) };
         const instances = [...views.values()].flatMap((v) => sessionInstances(v, range));
         const fromWindows = windowCalendars(schedules, await readWindows(reader, TENANT, [...schedules.keys()], window), window);
         for (const scheduleId of schedules.keys()) {

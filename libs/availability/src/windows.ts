@@ -157,13 +157,17 @@ export const readWindows = async (readStore: ReadStore, tenant: string, schedule
 /** Own calendars from the windows: the recurring series expanded, the single sessions' blocks as stored. */
 export const windowCalendars = (schedules: Map<string, ScheduleInfo>, snapshot: WindowsSnapshot, window: Window) => {
   const cache = new Map<string, Calendar>();
-  const range = { from: new Date(window.from), to: new Date(window.to) };
+  // An instance just outside the window still holds it through its buffers, as a stored single block does.
+  const rangeOf = (view: SessionView) => ({
+    from: new Date(window.from - view.bufferAfterMinutes * 60_000),
+    to: new Date(window.to + view.bufferBeforeMinutes * 60_000),
+  });
   return (scheduleId: string): Calendar | undefined => {
     const schedule = schedules.get(scheduleId);
     if (!schedule) return undefined;
     let calendar = cache.get(scheduleId);
     if (!calendar) {
-      const instances = (snapshot.series.get(scheduleId) ?? []).flatMap((view) => sessionInstances(view, range));
+      const instances = (snapshot.series.get(scheduleId) ?? []).flatMap((view) => sessionInstances(view, rangeOf(view)));
       calendar = ownCalendar(schedule, instances, window, snapshot.months.get(scheduleId));
       cache.set(scheduleId, calendar);
     }
