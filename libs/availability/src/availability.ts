@@ -1,6 +1,6 @@
 import { BookingPolicyFields } from '@kairos/services';
 import { SessionInstance, resolvedAffected } from '@kairos/scheduling';
-import { Calendar, ScheduleInfo, Window, effectiveCalendar, ownCalendar } from './calendar';
+import { Calendar, ScheduleInfo, Window, effectiveCalendar, effectiveWorking, ownCalendar } from './calendar';
 import { ServiceInfo, SessionOffer, Slot, SlotQuery, appointmentSlots, overlapsBusy, sessionSlots } from './slots';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -56,6 +56,11 @@ const effective = (data: AvailabilityData, scheduleId: string): Calendar | undef
   return schedule ? effectiveCalendar(schedule, (id) => data.ownCalendar(id)) : undefined;
 };
 
+const workingOnly = (data: AvailabilityData, scheduleId: string): Calendar | undefined => {
+  const schedule = data.schedules.get(scheduleId);
+  return schedule ? { working: effectiveWorking(schedule, (id) => data.ownCalendar(id)), busy: [] } : undefined;
+};
+
 /** The slots of a service in [from, to): the heart of the product, pure and synchronous. */
 export const availability = (data: AvailabilityData, query: SlotQuery): Slot[] => {
   const { service } = data;
@@ -73,7 +78,8 @@ export const availability = (data: AvailabilityData, query: SlotQuery): Slot[] =
         service,
         policy: data.policy,
         resources,
-        serviceCalendar: effective(data, service.scheduleId) ?? { working: [], busy: [] },
+        // With resource groups only the service's hours count; its linked staff's bookings are theirs.
+        serviceCalendar: (service.resourceGroups.length > 0 ? workingOnly(data, service.scheduleId) : effective(data, service.scheduleId)) ?? { working: [], busy: [] },
         serviceHasHours: (serviceSchedule?.workingHours.length ?? 0) > 0,
         serviceTimeZone,
       },

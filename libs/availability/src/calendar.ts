@@ -60,9 +60,9 @@ export const ownCalendar = (schedule: ScheduleInfo, instances: SessionInstance[]
   const extra: Span[] = [...instances.filter((i) => works(i, schedule.id)).map(workingBlockOf), ...stored.working]
     .map((b): Span => [Math.max(window.from, b.start), Math.min(window.to, b.end)])
     .filter(([s, e]) => s < e);
-  const busy = [...instances.filter((i) => holds(i, schedule.id)).map(busyBlockOf), ...stored.busy]
-    .filter((b) => b.start < window.to && b.end > window.from)
-    .sort(byStart);
+  const busy = [...instances.filter((i) => holds(i, schedule.id)).map(busyBlockOf), ...stored.busy].filter((b) => b.start < window.to && b.end > window.from);
+  // Stored blocks arrive in order; sorting only when series instances were added saves most of the cost.
+  if (!busy.every((b, i) => i === 0 || byStart(busy[i - 1], b) <= 0)) busy.sort(byStart);
   return { working: mergeSpans([...hours, ...extra]), busy };
 };
 
@@ -80,23 +80,42 @@ export const workingBlockOf = (instance: SessionInstance): BusyBlock => ({ start
  * depend on the range asked. Links are followed one level: linking is how a resource takes the
  * business hours, not a chain.
  */
-export const effectiveCalendar = (schedule: ScheduleInfo, own: (scheduleId: string) => Calendar | undefined): Calendar => {
-  const mine = own(schedule.id) ?? { working: [], busy: [] };
-  if (schedule.status === 'CANCELED') return { working: [], busy: [] };
-  const lent: Span[][] = [];
-  const borrowed: BusyBlock[] = [];
-  for (const link of schedule.linkedSchedules) {
-    const linked = own(link.scheduleId);
-    if (!linked) continue;
-    if (link.transparency === 'FREE') lent.push(linked.working);
-    else borrowed.push(...linked.busy);
-  }
-  // Own blocks are sorted already; only blocks lent by BUSY links need merging in.
-  const busy = borrowed.length > 0 ? [...mine.busy, ...borrowed].sort(byStart) : mine.busy;
-  let working = mine.working;
-  if (lent.length > 0) {
-    const hours = lent.reduce((a, b) => intersectSpans(a, b));
-    working = schedule.workingHours.length > 0 ? intersectSpans(mine.working, hours) : mergeSpans([...hours, ...mine.working]);
-  }
-  return { working, busy };
+export const effectiveCalendar = (schedule: ScheduleInfo, own: (scheduleId: string) => Calendar | undefined): Calendar => ({
+  working: effectiveWorking(schedule, own),
+  busy: effectiveBusy(schedule, own),
+});
+
+/** When a schedule works, its FREE links applied (see effectiveCalendar). */
+export const effectiveWorking = (schedule: ScheduleInfo, own: (scheduleId: string) => Calendar | undefined): Span[] => {
+  if (schedule.status === 'CANCELED') return [];
+  const mine = own(schedule.id)?.working ?? [];
+  const lent = linked(schedule, own, 'FREE').map((c) => c.working);
+  if (lent.length === 0) return mine;
+  const hours = lent.reduce((a, b) => intersectSpans(a, b));
+  return schedule.workingHours.length > 0 ? intersectSpans(mine, hours) : mergeSpans([...hours, ...mine]);
+};
+
+/** What holds a schedule, its BUSY links applied (see effectiveCalendar); sorted by start. */
+export const effectiveBusy = (schedule: ScheduleInfo, own: (scheduleId: string) => Calendar | undefined): BusyBlock[] => {
+  if (schedule.status === 'CANCELED') return [];
+  // Every list is sorted already: merge them rather than sort their concatenation.
+  return linked(schedule, own, 'BUSY').map((c) => c.busy).reduce(mergeByStart, own(schedule.id)?.busy ?? []);
+};
+
+const linked = (schedule: ScheduleInfo, own: (scheduleId: string) => Calendar | undefined, transparency: LinkedSchedule['transparency']): Calendar[] =>
+  schedule.linkedSchedules.flatMap((link) => {
+    const calendar = link.transparency === transparency ? own(link.scheduleId) : undefined;
+    return calendar ? [calendar] : [];
+  });
+
+const mergeByStart = (a: BusyBlock[], b: BusyBlock[]): BusyBlock[] => {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: BusyBlock[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(byStart(a[i], b[j]) <= 0 ? a[i++] : b[j++]);
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
 };

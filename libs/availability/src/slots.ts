@@ -1,5 +1,5 @@
 import { BookingPolicyFields } from '@kairos/services';
-import { Span, intersectSpans, mergeSpans, subtractSpans, toLocal } from '@kairos/scheduling';
+import { Span, formatInstant, intersectSpans, mergeSpans, subtractSpans, toLocal } from '@kairos/scheduling';
 import { BusyBlock, Calendar } from './calendar';
 
 const MINUTE = 60_000;
@@ -92,16 +92,16 @@ export const violationsOf = (policy: BookingPolicyFields, service: Pick<ServiceI
 
 const anyViolation = (v: PolicyViolations) => v.tooEarly || v.tooLate || v.onlineBookingDisabled;
 
-/** Index of the span containing [s, e), or -1; spans sorted and merged. */
+/** Whether one of the spans (sorted, merged) holds all of [s, e). */
 const covering = (spans: Span[], s: number, e: number): boolean => {
   let lo = 0;
   let hi = spans.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const [a, b] = spans[mid];
-    if (b <= s) lo = mid + 1;
-    else if (a > s) hi = mid - 1;
-    else return e <= b;
+    const span = spans[mid];
+    if (span[1] <= s) lo = mid + 1;
+    else if (span[0] > s) hi = mid - 1;
+    else return e <= span[1];
   }
   return false;
 };
@@ -120,9 +120,18 @@ export const overlapsBusy = (busy: BusyBlock[], s: number, e: number, except?: s
  * buffered span [s − before, e + after) away: so s may not fall in [b0 − after − d, b1 + before).
  * Working hours bound the slot itself, not its buffers (api.md invariant 1 is about overlaps).
  */
-export const freeTime = (calendar: Calendar, bufferBeforeMs: number, bufferAfterMs: number, serviceHours: Span[] | null): Span[] => {
-  const blocked = mergeSpans(calendar.busy.map((b): Span => [b.start - bufferAfterMs, b.end + bufferBeforeMs]));
-  const free = subtractSpans(calendar.working, blocked);
+const freeTime = (calendar: Calendar, bufferBeforeMs: number, bufferAfterMs: number, serviceHours: Span[] | null, reach: Span): Span[] => {
+  // Free time is only asked inside `reach`; what lies beyond it cannot change the answer there.
+  const [from, to] = reach;
+  const blocked: Span[] = [];
+  for (const b of calendar.busy) {
+    if (b.start - bufferAfterMs >= to) break;
+    if (b.end + bufferBeforeMs > from) blocked.push([b.start - bufferAfterMs, b.end + bufferBeforeMs]);
+  }
+  const free = subtractSpans(
+    calendar.working.filter(([ws, we]) => we > from && ws < to),
+    mergeSpans(blocked),
+  );
   return serviceHours ? intersectSpans(free, serviceHours) : free;
 };
 
@@ -154,41 +163,56 @@ export const appointmentSlots = (input: AppointmentInput, query: SlotQuery): Slo
     ? service.resourceGroups.map((g) => ({ ...g, resourceIds: g.resourceIds.filter((id) => input.resources.has(id) && (!allowed || allowed.has(id) || !groupPickedFrom(g.resourceIds, allowed))) }))
     : [{ resourceIds: [service.scheduleId], requiredCount: 1 }];
   const calendars = new Map<string, { working: Span[]; free: Span[] }>();
+  const reach: Span = [query.from, query.to + Math.max(...durations) * MINUTE];
   const calendarOf = (id: string) => {
     let c = calendars.get(id);
     if (!c) {
       const source = service.resourceGroups.length > 0 ? input.resources.get(id)! : input.serviceCalendar;
       const own = query.ignoring ? { ...source, busy: source.busy.filter((b) => !query.ignoring!.includes(b.source)) } : source;
-      c = { working: source.working, free: freeTime(own, before, after, serviceHours) };
+      c = { working: source.working, free: freeTime(own, before, after, serviceHours, reach) };
       calendars.set(id, c);
     }
     return c;
   };
 
   const slots: Slot[] = [];
+  const needed = groups.filter((g) => g.requiredCount > 0);
   for (const duration of durations) {
     const d = duration * MINUTE;
     const step = (service.slotSplitIntervalMinutes ?? duration) * MINUTE;
-    const starts = new Set<number>();
+    const members = groups.map((group) => group.resourceIds.map((id) => ({ id, free: calendarOf(id).free })));
+    // Only grid points where every group has some member free for the whole slot can be slots, and
+    // on a busy calendar they are few: walk the grid there instead of everywhere, then check each exactly.
+    const candidates = needed.reduce<Span[] | null>((acc, group) => {
+      const startable = startableSpans(group.resourceIds.map((id) => calendarOf(id).free), d);
+      return acc === null ? startable : intersectSpans(acc, startable);
+    }, null) ?? [[query.from, query.to]];
+    const starts: number[] = [];
     for (const id of groups[0].resourceIds) {
-      const { working } = calendarOf(id);
-      for (const [ws, we] of working) {
-        // Skip whole steps before the window instead of walking them.
-        const first = ws + Math.max(0, Math.ceil((query.from - ws) / step)) * step;
-        for (let s = first; s + d <= we && s < query.to; s += step) starts.add(s);
+      let c = 0;
+      for (const [ws, we] of calendarOf(id).working) {
+        if (we <= query.from) continue;
+        if (ws >= query.to) break;
+        while (c < candidates.length && candidates[c][1] <= ws) c++;
+        for (let k = c; k < candidates.length && candidates[k][0] < we; k++) {
+          const [cs, ce] = candidates[k];
+          const lowest = Math.max(cs, ws, query.from);
+          for (let s = ws + Math.ceil((lowest - ws) / step) * step; s < ce && s + d <= we && s < query.to; s += step) starts.push(s);
+        }
       }
     }
-    const members = groups.map((group) => group.resourceIds.map((id) => ({ id, free: calendarOf(id).free })));
-    for (const s of [...starts].sort((a, b) => a - b)) {
+    // Typed arrays sort numbers natively, without a comparator call per comparison.
+    const sorted = new Float64Array(starts).sort();
+    for (let i = 0; i < sorted.length; i++) {
+      const s = sorted[i];
+      if (i > 0 && sorted[i - 1] === s) continue;
       const e = s + d;
       const resources: Slot['resources'] = [];
       let complete = true;
-      for (const [groupIndex, group] of groups.entries()) {
-        const free = members[groupIndex].filter((m) => covering(m.free, s, e)).map((m) => m.id);
-        if (free.length < group.requiredCount) {
-          complete = false;
-          break;
-        }
+      for (let groupIndex = 0; groupIndex < groups.length && complete; groupIndex++) {
+        const free: string[] = [];
+        for (const m of members[groupIndex]) if (covering(m.free, s, e)) free.push(m.id);
+        complete = free.length >= groups[groupIndex].requiredCount;
         if (service.resourceGroups.length > 0) resources.push({ groupIndex, resourceIds: free });
       }
       if (!complete) continue;
@@ -199,6 +223,10 @@ export const appointmentSlots = (input: AppointmentInput, query: SlotQuery): Slo
   }
   return finish(slots, query);
 };
+
+/** Where a slot of length `d` may start with at least one of these free lists covering all of it: [fs, fe − d] of each long-enough span, merged. */
+const startableSpans = (frees: Span[][], d: number): Span[] =>
+  mergeSpans(frees.flatMap((free) => free.filter(([fs, fe]) => fe - fs >= d).map(([fs, fe]): Span => [fs, fe - d + 1])));
 
 /** A customer who picked resources of a group narrows that group; groups they picked nothing from stay whole. */
 const groupPickedFrom = (groupIds: string[], allowed: Set<string>) => groupIds.some((id) => allowed.has(id));
@@ -251,8 +279,8 @@ type SlotCore = Pick<Slot, 'sessionId' | 'resources' | 'locationId' | 'totalSpot
 const slotOf = (service: ServiceInfo, query: SlotQuery, serviceTimeZone: string, core: SlotCore): Slot => {
   const zone = query.timeZone || serviceTimeZone;
   return {
-    start: new Date(core.start).toISOString(),
-    end: new Date(core.end).toISOString(),
+    start: formatInstant(core.start),
+    end: formatInstant(core.end),
     localStart: toLocal(new Date(core.start), zone),
     localEnd: toLocal(new Date(core.end), zone),
     timeZone: zone,
@@ -270,11 +298,14 @@ const slotOf = (service: ServiceInfo, query: SlotQuery, serviceTimeZone: string,
   };
 };
 
+const slotOrder = (a: Slot, b: Slot): number =>
+  a.start < b.start ? -1 : a.start > b.start ? 1 : a.end < b.end ? -1 : a.end > b.end ? 1 : (a.sessionId ?? '') < (b.sessionId ?? '') ? -1 : 1;
+
 /** Drops unbookable slots unless asked, sorts by start, caps slots per local day. */
 const finish = (slots: Slot[], query: SlotQuery): Slot[] => {
-  const kept = (query.includeUnbookable ? slots : slots.filter((s) => s.bookable)).sort(
-    (a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.end < b.end ? -1 : a.end > b.end ? 1 : (a.sessionId ?? '') < (b.sessionId ?? '') ? -1 : 1),
-  );
+  const kept = query.includeUnbookable ? slots : slots.filter((s) => s.bookable);
+  // Slots of one duration are made in order already; only a mix of durations needs the sort.
+  if (!kept.every((slot, i) => i === 0 || slotOrder(kept[i - 1], slot) <= 0)) kept.sort(slotOrder);
   if (!query.slotsPerDay) return kept;
   const perDay = new Map<string, number>();
   return kept.filter((slot) => {

@@ -58,9 +58,16 @@ export const mondayOf = (days: number): number => days - isoWeekday(days);
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
+// Slots come in runs on the same day: the last day's text is kept to spare the civil-date arithmetic.
+let lastDay = NaN;
+let lastDayText = '';
+
 export const formatDay = (days: number): string => {
+  if (days === lastDay) return lastDayText;
   const { year, month, day } = civilFromDays(days);
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+  lastDayText = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+  lastDay = days;
+  return lastDayText;
 };
 
 /** 'YYYY-MM-DDTHH:mm:ss' (milliseconds are dropped). */
@@ -72,6 +79,9 @@ export const formatNaive = (naive: number): string => {
   const s = Math.floor((rest % MINUTE_MS) / 1000);
   return `${formatDay(days)}T${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}`;
 };
+
+/** What Date#toISOString writes for an instant in years 0–9999, for hot paths where it is the bulk of the cost. */
+export const formatInstant = (ms: number): string => `${formatNaive(ms)}.${pad(((ms % 1000) + 1000) % 1000, 3)}Z`;
 
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

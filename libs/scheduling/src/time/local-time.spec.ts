@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { DateTime, IANAZone } from 'luxon';
 import { DomainError } from '@kairos/core';
-import { isValidZone, offsetMinutes, toInstant, toLocal } from './local-time';
+import { formatInstant, isValidZone, offsetMinutes, toInstant, toLocal } from './local-time';
 
 const ZONES = [
   'Europe/London',
@@ -160,5 +160,23 @@ describe('toInstant / toLocal', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('formatInstant', () => {
+  it('writes what Date#toISOString writes, for any instant in years 0–9999', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: new Date('0000-01-01T00:00:00Z').getTime(), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }), (ms) => {
+        expect(formatInstant(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('keeps days apart when called back and forth across midnight', () => {
+    const midnight = Date.parse('2026-03-29T00:00:00Z');
+    expect([midnight - 1, midnight, midnight - 60_000, midnight + 1].map(formatInstant)).toEqual([
+      '2026-03-28T23:59:59.999Z', '2026-03-29T00:00:00.000Z', '2026-03-28T23:59:00.000Z', '2026-03-29T00:00:00.001Z',
+    ]);
   });
 });

@@ -24,7 +24,7 @@
  */
 import { IANAZone } from 'luxon';
 import { DomainError } from '@kairos/core';
-import { DAY_MS, daysFromCivil, formatNaive, parseNaive } from './calendar';
+import { DAY_MS, daysFromCivil, formatInstant, formatNaive, parseNaive } from './calendar';
 
 interface YearOffsets {
   /** starts[0] is the year's first instant; starts[i] the instant offsets[i] takes effect. */
@@ -190,3 +190,4 @@ export const offsetMinutes = (instant: Date, zone: string, zoneField = 'timeZone
   requireZone(zone, zoneField).offset(instant.getTime()) / 60_000;
 
 export type { ZoneOffsets };
+export { formatInstant };
