@@ -25,6 +25,9 @@ export const createApp = async (config: KairosConfig, stores: Stores, options: A
     bodyParser: false,
   });
   app.disable('x-powered-by');
+  // Answers are read models and slots of the moment, fetched mostly by POST: hashing every body for an
+  // ETag (170 KB for a month of slots) would cost more than the conditional GETs it could save.
+  app.set('etag', false);
   const express = await import('express');
   app.use(express.json({ limit: '1mb' }));
   // Malformed JSON fails in the body parser, before Nest: answer it as the contract says.

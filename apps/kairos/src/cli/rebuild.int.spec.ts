@@ -5,7 +5,7 @@ import { SqlReadStore } from '@kairos/read-store';
 import { SERVICES, ServiceEvent, ServiceView, serviceStream, servicesProjection } from '@kairos/services';
 import { PgClient, PgliteClient, SqlClient } from '@kairos/sql';
 import { describeWith, testServers, uniqueName } from '@kairos/testing';
-import { PROJECTIONS } from '../infrastructure/runtime';
+import { PROJECTIONS } from '../infrastructure/projections';
 import { UnknownProjection, rebuild } from './rebuild';
 
 const TENANT = 't1';

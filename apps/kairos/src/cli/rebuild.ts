@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Projection, rebuildProjection } from '@kairos/projections';
 import { ConfigError, loadConfig } from '../config/config';
-import { PROJECTIONS } from '../infrastructure/runtime';
+import { PROJECTIONS } from '../infrastructure/projections';
 import { Stores, openStores } from '../infrastructure/stores';
 
 /*

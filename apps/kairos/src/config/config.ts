@@ -21,6 +21,8 @@ export interface KairosConfig {
   jwtSecret?: string;
   /** Schema for PostgreSQL tables; lets several deployments or test runs share one database. */
   postgresSchema?: string;
+  /** Read-model documents kept in memory by a process that runs the projector (0: none). */
+  readCacheEntries: number;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +72,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
   const postgresSchema = env.KAIROS_POSTGRES_SCHEMA?.trim() || undefined;
   if (postgresSchema && !/^[a-z_][a-z0-9_]*$/.test(postgresSchema)) problems.push(`KAIROS_POSTGRES_SCHEMA=${postgresSchema} must be a lower-case identifier`);
 
+  const readCacheEntries = Number(env.KAIROS_READ_CACHE_ENTRIES ?? 20_000);
+  if (!Number.isInteger(readCacheEntries) || readCacheEntries < 0) problems.push(`KAIROS_READ_CACHE_ENTRIES=${env.KAIROS_READ_CACHE_ENTRIES} is not a whole number`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     eventStore,
@@ -85,5 +90,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
     auth,
     jwtSecret,
     postgresSchema,
+    readCacheEntries,
   };
 };

@@ -1,20 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import { availabilityWindowsProjection } from '@kairos/availability';
-import { bookingsProjection } from '@kairos/bookings';
 import { EventStore } from '@kairos/event-store';
-import { CheckpointedRunner, Projection, projectionRunner, publishingRunner } from '@kairos/projections';
+import { CheckpointedRunner, projectionRunner, publishingRunner } from '@kairos/projections';
 import { InProcessPublisher, PublishedMessage, Publisher } from '@kairos/publisher';
 import { ReadStore } from '@kairos/read-store';
-import { resourcesProjection } from '@kairos/resources';
-import { schedulingProjection } from '@kairos/scheduling';
-import { servicesProjection } from '@kairos/services';
 import { KairosConfig } from '../config/config';
 import { IDEMPOTENCY } from '../http/idempotency';
 import { Metrics } from '../ops/metrics';
+import { PROJECTIONS } from './projections';
 import { CONFIG, EVENT_STORE, PUBLISHER, READ_STORE } from './tokens';
 
-export const PROJECTIONS: Projection[] = [servicesProjection, resourcesProjection, schedulingProjection, availabilityWindowsProjection, bookingsProjection];
 
 /** A published event as in-process listeners receive it through the Nest EventBus. */
 export class KairosEventPublished {

@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventStore, SqlEventStore } from '@kairos/event-store';
 import { InProcessPublisher, KafkaPublisher, Publisher } from '@kairos/publisher';
-import { ReadStore, SqlReadStore } from '@kairos/read-store';
+import { CachingReadStore, ReadStore, SqlReadStore } from '@kairos/read-store';
 import { PgClient, PgliteClient, SqlClient } from '@kairos/sql';
 import { KairosConfig } from '../config/config';
+import { collectionOwners } from './projections';
 
 export interface Stores {
   eventStore: EventStore;
@@ -51,6 +52,11 @@ export const openStores = async (config: KairosConfig): Promise<Stores> => {
     closers.unshift(() => mongo.close());
   } else {
     readStore = new SqlReadStore(sql!);
+  }
+
+  // Only a process whose runners write the read models sees every change, which is what keeps the cache exact.
+  if (config.roles.includes('projector') && config.readCacheEntries > 0) {
+    readStore = new CachingReadStore(readStore, { owners: collectionOwners(), maxEntries: config.readCacheEntries });
   }
 
   const publisher: Publisher =

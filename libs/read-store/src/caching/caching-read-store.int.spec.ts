@@ -1,0 +1,122 @@
+import { PgliteClient } from '@kairos/sql';
+import { uniqueName } from '@kairos/testing';
+import { readStoreContract } from '../contract';
+import { Doc, Identified, ReadStore } from '../read-store';
+import { SqlReadStore } from '../sql/sql-read-store';
+import { CachingReadStore } from './caching-read-store';
+
+describe('caching read store in front of PGlite', () => {
+  readStoreContract(async () => {
+    const client = await PgliteClient.open();
+    return { store: new CachingReadStore(new SqlReadStore(client), { owners: new Map(), maxEntries: 1000 }), dispose: () => client.close() };
+  });
+});
+
+describe('caching read store', () => {
+  let client: PgliteClient;
+  beforeAll(async () => (client = await PgliteClient.open()));
+  afterAll(async () => client?.close());
+
+  /** A cached store and, on the same database, the plain store another process would write through. */
+  const setUp = async (maxEntries = 1000) => {
+    const collection = uniqueName('c');
+    const projection = uniqueName('p');
+    const direct = new SqlReadStore(client);
+    await direct.ensureCollections([collection]);
+    const cached = new CachingReadStore(direct, { owners: new Map([[collection, projection]]), maxEntries });
+    const write = (store: ReadStore, expected: number | null, position: number, docs: Doc[]) =>
+      store.applyBatch({ projection, expected, positions: [position], apply: async (_, w) => { for (const doc of docs) await w.put(collection, 't1', doc); } });
+    expect(await write(cached, null, 1, [{ id: 'a', v: 1 }, { id: 'b', v: 1 }])).toBe(true);
+    return { collection, projection, direct, cached, write };
+  };
+
+  it('hands out the same document until a batch through it changes it', async () => {
+    const { collection, cached, write } = await setUp();
+    const first = await cached.get(collection, 't1', 'a');
+    expect(await cached.get(collection, 't1', 'a')).toBe(first);
+    expect(await cached.getMany(collection, 't1', ['a', 'b'])).toContain(first);
+    await write(cached, 1, 2, [{ id: 'a', v: 2 }]);
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 2 });
+    expect(await cached.checkpoint(uniqueName('unknown'))).toBeNull();
+  });
+
+  it('remembers absent documents and forgets them once a batch creates them', async () => {
+    const { collection, cached, write } = await setUp();
+    expect(await cached.getMany(collection, 't1', ['a', 'z'])).toHaveLength(1);
+    expect(await cached.get(collection, 't1', 'z')).toBeNull();
+    await write(cached, 1, 2, [{ id: 'z', v: 1 }]);
+    expect(await cached.get(collection, 't1', 'z')).toEqual({ id: 'z', v: 1 });
+  });
+
+  it('drops the pages of a collection and tenant that a batch changed', async () => {
+    const { collection, cached, write } = await setUp();
+    const query = { where: { v: 1 }, orderBy: 'id', limit: 10 };
+    const page = await cached.find(collection, 't1', query);
+    expect(await cached.find(collection, 't1', query)).toBe(page);
+    await write(cached, 1, 2, [{ id: 'c', v: 1 }]);
+    expect((await cached.find(collection, 't1', query)).items.map((d) => d.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('answers the position its documents reflect while another writer moves on, and lets go once its own batch is refused', async () => {
+    const { collection, projection, direct, cached, write } = await setUp();
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 1 });
+    expect(await write(direct, 1, 2, [{ id: 'a', v: 2 }])).toBe(true);
+    // Consistent, if behind: position 1 and the document as it was at 1.
+    expect(await cached.checkpoint(projection)).toBe(1);
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 1 });
+    // Its own runner tries event 2 as well and is refused: from then on it reads the store again.
+    expect(await write(cached, 1, 2, [{ id: 'a', v: 2 }])).toBe(false);
+    expect(await cached.checkpoint(projection)).toBe(2);
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 2 });
+  });
+
+  it('does not keep a read that was answered from before a commit', async () => {
+    const { collection, projection, direct, write } = await setUp();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The store answers, then the answer is slow to arrive: a batch commits in between.
+    const slow: ReadStore = Object.assign(Object.create(direct) as ReadStore, {
+      get: async <T extends Identified>(c: string, t: string, id: string) => {
+        const doc = await direct.get<T>(c, t, id);
+        await held;
+        return doc;
+      },
+    });
+    const cached = new CachingReadStore(slow, { owners: new Map([[collection, projection]]), maxEntries: 1000 });
+    expect(await cached.checkpoint(projection)).toBe(1);
+    const racing = cached.get(collection, 't1', 'a');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await write(cached, 1, 2, [{ id: 'a', v: 2 }])).toBe(true);
+    release();
+    expect(await racing).toEqual({ id: 'a', v: 1 });
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 2 });
+  });
+
+  it('freezes what it hands out, so a caller cannot change what the next one reads', async () => {
+    const { collection, cached } = await setUp();
+    const doc = (await cached.get<Doc & { v: number }>(collection, 't1', 'a'))!;
+    expect(() => {
+      doc.v = 9;
+    }).toThrow(TypeError);
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 1 });
+  });
+
+  it('keeps at most maxEntries, dropping the least recently used', async () => {
+    const { collection, cached } = await setUp(1);
+    const a = await cached.get(collection, 't1', 'a');
+    await cached.get(collection, 't1', 'b');
+    const again = await cached.get(collection, 't1', 'a');
+    expect(again).toEqual(a);
+    expect(again).not.toBe(a);
+  });
+
+  it('stops serving a projection collection from memory once something writes it directly', async () => {
+    const { collection, cached } = await setUp();
+    const first = await cached.get(collection, 't1', 'a');
+    expect(await cached.insertIfAbsent(collection, 't1', { id: 'x' })).toBe(true);
+    const second = await cached.get(collection, 't1', 'a');
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+    expect(await cached.get(collection, 't1', 'a')).not.toBe(second);
+  });
+});

@@ -1,0 +1,206 @@
+import { CheckpointedBatch, Doc, FindQuery, Identified, Page, ReadModelWriter, ReadStore } from '../read-store';
+
+export interface CachingOptions {
+  /** Which projection writes each collection: a collection is served from memory only while its projection's position here is known. */
+  owners: ReadonlyMap<string, string>;
+  /** Documents and pages kept at most; the least recently used go first. */
+  maxEntries: number;
+}
+
+/**
+ * Keeps read-model documents in memory, in front of another read store, for a process whose
+ * projection runners write through it. It is exact because it sees every change: a batch applied
+ * here drops the documents it touched once it has committed, and a batch refused here (a runner in
+ * another process or a rebuild moved the checkpoint) drops everything, as does a rebuild. Until then
+ * it answers `checkpoint` with the position its documents reflect, never a later one, so a query
+ * that waits for a position gets documents at least that new. Reads that raced a commit are not
+ * kept. Documents are frozen: a caller that changes one it was given fails loudly instead of
+ * changing what the next caller reads.
+ *
+ * Writes that bypass projections (`insertIfAbsent`, `replaceIf`) are meant for collections no
+ * projection owns; those, and every collection whose projection has no known position yet, pass
+ * straight through.
+ */
+export class CachingReadStore implements ReadStore {
+  readonly engine: string;
+  private readonly owners: Map<string, string>;
+  private readonly entries = new Map<string, unknown>();
+  /** Keys of the pages cached per collection and tenant, dropped with any change there. */
+  private readonly pageKeys = new Map<string, Set<string>>();
+  private readonly positions = new Map<string, number | null>();
+  /** Moves on every change, so a read that began before one is not kept after it. */
+  private generation = 0;
+
+  constructor(
+    private readonly inner: ReadStore,
+    private readonly options: CachingOptions,
+  ) {
+    this.engine = inner.engine;
+    this.owners = new Map(options.owners);
+  }
+
+  ensureCollections(collections: string[]): Promise<void> {
+    return this.inner.ensureCollections(collections);
+  }
+
+  async applyBatch(batch: CheckpointedBatch): Promise<boolean> {
+    const touched: [collection: string, tenant: string, id: string][] = [];
+    const track = (writer: ReadModelWriter): ReadModelWriter => ({
+      get: (collection, tenant, id) => writer.get(collection, tenant, id),
+      put: (collection, tenant, doc) => (touched.push([collection, tenant, doc.id]), writer.put(collection, tenant, doc)),
+      delete: (collection, tenant, id) => (touched.push([collection, tenant, id]), writer.delete(collection, tenant, id)),
+    });
+    // Reads and checkpoints taken while a batch may commit are not kept: they could be from either side of it.
+    this.generation++;
+    try {
+      const applied = await this.inner.applyBatch({ ...batch, apply: (position, writer) => batch.apply(position, track(writer)) });
+      if (!applied) {
+        this.forgetAll();
+        return false;
+      }
+      this.generation++;
+      for (const [collection, tenant, id] of touched) {
+        if (!this.owners.has(collection)) this.owners.set(collection, batch.projection);
+        this.entries.delete(docKey(collection, tenant, id));
+        this.dropPages(collection, tenant);
+      }
+      // Accepted means the stored checkpoint was where this runner left it: nobody else wrote in between.
+      if (batch.positions.length > 0) this.positions.set(batch.projection, batch.positions[batch.positions.length - 1]);
+      return true;
+    } catch (error) {
+      // Whether it committed is unknown: nothing kept can be trusted.
+      this.forgetAll();
+      throw error;
+    }
+  }
+
+  async checkpoint(projection: string): Promise<number | null> {
+    if (this.positions.has(projection)) return this.positions.get(projection)!;
+    const generation = this.generation;
+    const position = await this.inner.checkpoint(projection);
+    if (generation === this.generation) this.positions.set(projection, position);
+    return position;
+  }
+
+  async get<T extends Identified = Doc>(collection: string, tenant: string, id: string): Promise<T | null> {
+    if (!this.serves(collection)) return this.inner.get<T>(collection, tenant, id);
+    const key = docKey(collection, tenant, id);
+    if (this.entries.has(key)) return this.touch(key) as T | null;
+    const generation = this.generation;
+    const doc = await this.inner.get<T>(collection, tenant, id);
+    return this.keep(key, doc, generation);
+  }
+
+  async getMany<T extends Identified = Doc>(collection: string, tenant: string, ids: string[]): Promise<T[]> {
+    if (!this.serves(collection)) return this.inner.getMany<T>(collection, tenant, ids);
+    const found: T[] = [];
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      const key = docKey(collection, tenant, id);
+      if (!this.entries.has(key)) missing.push(id);
+      else {
+        const doc = this.touch(key) as T | null;
+        if (doc) found.push(doc);
+      }
+    }
+    if (missing.length === 0) return found;
+    const generation = this.generation;
+    const fetched = new Map((await this.inner.getMany<T>(collection, tenant, missing)).map((doc) => [doc.id, doc]));
+    for (const id of missing) {
+      const doc = this.keep(docKey(collection, tenant, id), fetched.get(id) ?? null, generation);
+      if (doc) found.push(doc);
+    }
+    return found;
+  }
+
+  async find<T extends Identified = Doc>(collection: string, tenant: string, query: FindQuery): Promise<Page<T>> {
+    if (!this.serves(collection)) return this.inner.find<T>(collection, tenant, query);
+    const key = `${docKey(collection, tenant, '')}${JSON.stringify(query)}`;
+    if (this.entries.has(key)) return this.touch(key) as Page<T>;
+    const generation = this.generation;
+    const page = this.keep(key, await this.inner.find<T>(collection, tenant, query), generation);
+    if (generation === this.generation) {
+      const pages = this.pageKeys.get(docKey(collection, tenant, '')) ?? new Set();
+      pages.add(key);
+      this.pageKeys.set(docKey(collection, tenant, ''), pages);
+    }
+    return page;
+  }
+
+  insertIfAbsent(collection: string, tenant: string, doc: Doc): Promise<boolean> {
+    return this.bypassing(collection, () => this.inner.insertIfAbsent(collection, tenant, doc));
+  }
+
+  replaceIf(collection: string, tenant: string, doc: Doc, field: string, expected: unknown): Promise<boolean> {
+    return this.bypassing(collection, () => this.inner.replaceIf(collection, tenant, doc, field, expected));
+  }
+
+  async rebuild(projection: string, collections: string[], build: (staging: ReadStore) => Promise<void>): Promise<void> {
+    try {
+      await this.inner.rebuild(projection, collections, build);
+    } finally {
+      this.forgetAll();
+    }
+  }
+
+  ping(): Promise<void> {
+    return this.inner.ping();
+  }
+
+  close(): Promise<void> {
+    this.forgetAll();
+    return this.inner.close();
+  }
+
+  private serves(collection: string): boolean {
+    const owner = this.owners.get(collection);
+    return owner !== undefined && this.positions.has(owner) && this.options.maxEntries > 0;
+  }
+
+  /** A projection's collection written directly would go stale here: such a collection is never served from memory again. */
+  private async bypassing<R>(collection: string, write: () => Promise<R>): Promise<R> {
+    if (this.owners.has(collection)) {
+      this.owners.delete(collection);
+      this.forgetAll();
+    }
+    return write();
+  }
+
+  private touch(key: string): unknown {
+    const value = this.entries.get(key);
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    return value;
+  }
+
+  private keep<V>(key: string, value: V, generation: number): V {
+    if (generation !== this.generation) return value;
+    const frozen = deepFreeze(value);
+    this.entries.set(key, frozen);
+    if (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    return frozen;
+  }
+
+  private dropPages(collection: string, tenant: string) {
+    const group = docKey(collection, tenant, '');
+    for (const key of this.pageKeys.get(group) ?? []) this.entries.delete(key);
+    this.pageKeys.delete(group);
+  }
+
+  private forgetAll() {
+    this.generation++;
+    this.entries.clear();
+    this.pageKeys.clear();
+    this.positions.clear();
+  }
+}
+
+const docKey = (collection: string, tenant: string, id: string) => `${collection}\u0000${tenant}\u0000${id}`;
+
+const deepFreeze = <V>(value: V): V => {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+};
