@@ -54,15 +54,22 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'bookings under concurrenc
   const as = (t: TestApp, method: 'post' | 'patch' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', a.tenant).send(body);
 
   it('400 concurrent bookings over 40 contested slots (some needing staff + room): one winner per resource and time', async () => {
+    // Read your writes: the availability query below waits for the last of these.
+    let written = 0;
+    const positionOf = (res: { headers: Record<string, string> }) => (written = Math.max(written, Number(res.headers['kairos-position'])));
     const resource = async (type: string, name: string) => {
-      const r = (await as(a, 'post', '/v1/resources', { type, name }).expect(201)).body;
-      await as(a, 'patch', `/v1/schedules/${r.scheduleId}`, { timeZone: 'Europe/London', workingHours: [weekdays] }).expect(200);
-      return r;
+      const created = await as(a, 'post', '/v1/resources', { type, name }).expect(201);
+      positionOf(created);
+      positionOf(await as(a, 'patch', `/v1/schedules/${created.body.scheduleId}`, { timeZone: 'Europe/London', workingHours: [weekdays] }).expect(200));
+      return created.body;
     };
     const [s1, s2, s3, s4] = [await resource('STAFF', 's1'), await resource('STAFF', 's2'), await resource('STAFF', 's3'), await resource('STAFF', 's4')];
     const room = await resource('ROOM', 'room');
-    const service = async (groups: { resourceIds: string[]; requiredCount: number; selectable: boolean }[]) =>
-      (await as(a, 'post', '/v1/services', { name: 'Svc', type: 'APPOINTMENT', sessionDurations: [60], timeZone: 'Europe/London', resourceGroups: groups }).expect(201)).body;
+    const service = async (groups: { resourceIds: string[]; requiredCount: number; selectable: boolean }[]) => {
+      const created = await as(a, 'post', '/v1/services', { name: 'Svc', type: 'APPOINTMENT', sessionDurations: [60], timeZone: 'Europe/London', resourceGroups: groups }).expect(201);
+      positionOf(created);
+      return created.body;
+    };
     const services = [
       await service([{ resourceIds: [s1.id], requiredCount: 1, selectable: true }]),
       await service([{ resourceIds: [s2.id], requiredCount: 1, selectable: true }, { resourceIds: [room.id], requiredCount: 1, selectable: false }]),
@@ -71,8 +78,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'bookings under concurrenc
     ];
     // Ten hourly starts on Monday and Tuesday (London is UTC+1 after 29 March).
     const starts = [...[8, 9, 10, 11, 12, 13, 14, 15].map((h) => `2026-03-30T${String(h).padStart(2, '0')}:00:00Z`), '2026-03-31T08:00:00Z', '2026-03-31T09:00:00Z'];
-    const last = await as(a, 'get', '/v1/services?limit=1').expect(200);
-    await as(a, 'post', '/v1/availability/query', { serviceId: services[3].id, from: starts[0], to: starts[9], minPosition: Number(last.headers['kairos-position'] ?? 0) }).expect(200);
+    await as(a, 'post', '/v1/availability/query', { serviceId: services[3].id, from: starts[0], to: starts[9], minPosition: written }).expect(200);
 
     const requests = services.flatMap((svc) =>
       starts.flatMap((start) =>

@@ -8,7 +8,7 @@ import { PgClient, PgliteClient, SqlClient } from '@kairos/sql';
 import { uniqueName } from '@kairos/testing';
 import { createApp } from '../apps/kairos/src/bootstrap';
 import { KairosConfig, loadConfig } from '../apps/kairos/src/config/config';
-import { Stores } from '../apps/kairos/src/infrastructure/stores';
+import { Stores, withReadCache } from '../apps/kairos/src/infrastructure/stores';
 
 export interface TestApp {
   app: INestApplication;
@@ -46,22 +46,22 @@ export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
   const published: PublishedMessage[] = [];
   inProcess.subscribe((m) => void published.push(m));
   const publisher: Publisher = options.kafkaBrokers ? new KafkaPublisher({ brokers: options.kafkaBrokers }) : inProcess;
-  const stores: Stores = {
-    eventStore,
-    readStore: new SqlReadStore(sql),
-    publisher,
-    close: async () => {
-      await publisher.close();
-      if (schema && !options.schema) await sql.query(`drop schema ${schema} cascade`).catch(() => undefined);
-      await sql.close();
-    },
-  };
   const config: KairosConfig = {
     ...loadConfig({}),
     eventStore: options.engine,
     readStore: options.engine,
     publisher: options.kafkaBrokers ? 'kafka' : 'inprocess',
     roles: (options.roles ?? 'api,projector,publisher').split(',') as KairosConfig['roles'],
+  };
+  const stores: Stores = {
+    eventStore,
+    readStore: withReadCache(new SqlReadStore(sql), config),
+    publisher,
+    close: async () => {
+      await publisher.close();
+      if (schema && !options.schema) await sql.query(`drop schema ${schema} cascade`).catch(() => undefined);
+      await sql.close();
+    },
   };
   const app = await createApp(config, stores, { clock: options.clock });
   await app.init();

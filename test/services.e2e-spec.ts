@@ -35,6 +35,20 @@ describe('services over HTTP (embedded default)', () => {
     expect(schedule.body).toMatchObject({ ownerType: 'SERVICE', ownerId: id, timeZone: 'Europe/Lisbon', tags: ['INDIVIDUAL'], status: 'ACTIVE' });
   });
 
+  it('reads its own writes while other writes land, each read and list as new as the write it names', async () => {
+    const id = (await post('/v1/services', haircut({ name: 'Cut 0' })).expect(201)).body.id as string;
+    await get(`/v1/services/${id}`).expect(200);
+    const noise = Promise.all(Array.from({ length: 30 }, (_, i) => post('/v1/services', haircut({ name: `Noise ${i}` })).expect(201)));
+    for (let i = 1; i <= 15; i++) {
+      const updated = await t.http.patch(`/v1/services/${id}`).set('Kairos-Tenant', t.tenant).send({ name: `Cut ${i}` }).expect(200);
+      const position = Number(updated.headers['kairos-position']);
+      expect((await get(`/v1/services/${id}?minPosition=${position}`).expect(200)).body).toMatchObject({ name: `Cut ${i}`, revision: i + 1 });
+      const listed = await get(`/v1/services?limit=100&minPosition=${position}`).expect(200);
+      expect(listed.body.items.find((s: { id: string }) => s.id === id)).toMatchObject({ name: `Cut ${i}` });
+    }
+    await noise;
+  });
+
   it('answers invalid input with 400 problem+json naming each field', async () => {
     const res = await post('/v1/services', haircut({ type: 'MASSAGE', bufferAfterMinutes: 721, extra: 1, payment: { rateType: 'FIXED', price: { amount: 'x', currency: 'EUR' } } })).expect(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);

@@ -14,6 +14,12 @@ export interface Stores {
   close(): Promise<void>;
 }
 
+/** Only a process whose runners write the read models sees every change, which is what keeps the cache exact. */
+export const withReadCache = (readStore: ReadStore, config: Pick<KairosConfig, 'roles' | 'readCacheEntries'>): ReadStore =>
+  config.roles.includes('projector') && config.readCacheEntries > 0
+    ? new CachingReadStore(readStore, { owners: collectionOwners(), maxEntries: config.readCacheEntries })
+    : readStore;
+
 /**
  * Opens the engines the configuration names. The adapters for EventStoreDB and MongoDB are loaded
  * only when chosen, so the embedded default does not pay for their clients at start-up.
@@ -54,10 +60,7 @@ export const openStores = async (config: KairosConfig): Promise<Stores> => {
     readStore = new SqlReadStore(sql!);
   }
 
-  // Only a process whose runners write the read models sees every change, which is what keeps the cache exact.
-  if (config.roles.includes('projector') && config.readCacheEntries > 0) {
-    readStore = new CachingReadStore(readStore, { owners: collectionOwners(), maxEntries: config.readCacheEntries });
-  }
+  readStore = withReadCache(readStore, config);
 
   const publisher: Publisher =
     config.publisher === 'kafka' ? new KafkaPublisher({ brokers: config.kafkaBrokers! }) : new InProcessPublisher();
