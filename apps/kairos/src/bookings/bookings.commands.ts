@@ -231,15 +231,18 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
 
     return this.es.retrying(async () => {
       const now = this.es.now();
-      const service = await this.facts.service(ctx.tenant, dto.serviceId);
-      const policy = await this.facts.policy(ctx.tenant, service.bookingPolicyId);
-      const schedule = await this.facts.schedule(ctx.tenant, service.scheduleId);
+      // Loads asked for together share one read of the event store (SqlEventStore.readStream).
+      const [service, booking, held] = await Promise.all([
+        this.facts.service(ctx.tenant, dto.serviceId),
+        this.es.load(bookingStream(ctx.tenant, id), bookingDecider),
+        dto.holdId ? this.es.load(slotHoldStream(ctx.tenant, dto.holdId), slotHoldDecider) : null,
+      ]);
+      const [policy, schedule] = await Promise.all([this.facts.policy(ctx.tenant, service.bookingPolicyId), this.facts.schedule(ctx.tenant, service.scheduleId)]);
       const partySize = dto.partySize ?? 1;
       let slot: BookedSlot;
       let capacity = 1;
       let sessionId: string | null = null;
       let scheduleId: string | null = null;
-      const held = dto.holdId ? await this.es.load(slotHoldStream(ctx.tenant, dto.holdId), slotHoldDecider) : null;
       const hold = held?.state.status === 'exists' ? held.state.view : null;
       if (held && (!hold || hold.serviceId !== service.id || hold.slot.start !== new Date(dto.slot?.start ?? hold.slot.start).toISOString() || (dto.sessionId ?? hold.sessionId) !== hold.sessionId)) {
         throw new DomainError('validation', 'the hold is for another service or slot', [{ field: 'holdId', reason: 'does not match the booking' }]);
@@ -286,7 +289,6 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
         requireManualApproval: service.onlineBooking.requireManualApproval,
         allowMultipleRequests: service.onlineBooking.allowMultipleRequests,
       };
-      const booking = await this.es.load(bookingStream(ctx.tenant, id), bookingDecider);
       const command: BookingCommand = { type: 'CreateBooking', id, fields, draft: dto.draft ?? false };
       const events = bookingDecider.decide(command, booking.state, context);
       const created = viewOf(fold(bookingDecider, events, booking.state));

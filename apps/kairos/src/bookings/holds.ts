@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DomainEvent, fold } from '@kairos/core';
 import { BookingView, claimBuckets, claimStream, claimsDecider, seatsDecider, seatsStream } from '@kairos/bookings';
-import { SessionFields, scheduleIdOf, sessionDecider, sessionStream } from '@kairos/scheduling';
+import { SessionFields, SessionState, scheduleIdOf, sessionDecider, sessionStream } from '@kairos/scheduling';
 import { KAIROS_NAMESPACE, uuidV5 } from '@kairos/core';
 import { RequestContext } from '../http/request-context';
-import { EventSourcing, PendingAppend } from '../infrastructure/event-sourcing';
+import { EventSourcing, Loaded, PendingAppend } from '../infrastructure/event-sourcing';
 
 const MINUTE = 60_000;
 
@@ -64,29 +64,40 @@ export class Holds {
       if (t.serviceType === 'APPOINTMENT') for (const c of claimStreams(t)) streams.add(c.stream);
       else streams.add(seatsOf(t));
     }
-    for (const stream of [...streams].sort()) {
-      if (stream.startsWith('seats:')) {
-        const loaded = await this.es.load(stream, seatsDecider);
-        let state = loaded.state;
-        const events: DomainEvent[] = [];
-        if (release && release.serviceType !== 'APPOINTMENT' && seatsOf(release) === stream) {
-          const given = seatsDecider.decide({ type: 'Release', offerId: offerOf(release), holderId: release.bookingId }, state, { now });
-          state = fold(seatsDecider, given, state);
-          events.push(...given);
-        }
-        if (take && take.serviceType !== 'APPOINTMENT' && seatsOf(take) === stream) {
-          events.push(
-            ...seatsDecider.decide(
-              { type: 'Take', offerId: offerOf(take), holderId: take.bookingId, partySize: take.partySize, capacity: take.capacity, ...take.acceptingEntry },
-              state,
-              { now },
-            ),
-          );
-        }
-        pending.push({ streamId: stream, expected: loaded.expected, events });
-        continue;
+    const sorted = [...streams].sort();
+    const seatStreams = sorted.filter((stream) => stream.startsWith('seats:'));
+    const claimStreamIds = sorted.filter((stream) => !stream.startsWith('seats:'));
+    const releasedSessionStream = release?.appointmentSessionId ? sessionStream(ctx.tenant, release.appointmentSessionId) : null;
+    const takenSessionStream = take?.serviceType === 'APPOINTMENT' && take.appointmentSessionId ? sessionStream(ctx.tenant, take.appointmentSessionId) : null;
+    // Asked for together, the streams are read with one statement (SqlEventStore.readStream).
+    const [seatStates, claimStates, releasedSession, takenSession] = await Promise.all([
+      Promise.all(seatStreams.map((stream) => this.es.load(stream, seatsDecider))),
+      Promise.all(claimStreamIds.map((stream) => this.es.load(stream, claimsDecider))),
+      releasedSessionStream ? this.es.load(releasedSessionStream, sessionDecider) : null,
+      takenSessionStream ? this.es.load(takenSessionStream, sessionDecider) : null,
+    ]);
+    for (const [index, stream] of seatStreams.entries()) {
+      const loaded = seatStates[index];
+      let state = loaded.state;
+      const events: DomainEvent[] = [];
+      if (release && release.serviceType !== 'APPOINTMENT' && seatsOf(release) === stream) {
+        const given = seatsDecider.decide({ type: 'Release', offerId: offerOf(release), holderId: release.bookingId }, state, { now });
+        state = fold(seatsDecider, given, state);
+        events.push(...given);
       }
-      const loaded = await this.es.load(stream, claimsDecider);
+      if (take && take.serviceType !== 'APPOINTMENT' && seatsOf(take) === stream) {
+        events.push(
+          ...seatsDecider.decide(
+            { type: 'Take', offerId: offerOf(take), holderId: take.bookingId, partySize: take.partySize, capacity: take.capacity, ...take.acceptingEntry },
+            state,
+            { now },
+          ),
+        );
+      }
+      pending.push({ streamId: stream, expected: loaded.expected, events });
+    }
+    for (const [index, stream] of claimStreamIds.entries()) {
+      const loaded = claimStates[index];
       let state = loaded.state;
       const events: DomainEvent[] = [];
       const mine = (t: HoldTarget | null) => (t && t.serviceType === 'APPOINTMENT' ? claimStreams(t).find((c) => c.stream === stream) : undefined);
@@ -102,36 +113,32 @@ export class Holds {
       }
       pending.push({ streamId: stream, expected: loaded.expected, events });
     }
-    if (release?.appointmentSessionId) {
-      const session = await this.es.load(sessionStream(ctx.tenant, release.appointmentSessionId), sessionDecider);
-      if (session.state.status === 'ACTIVE') {
-        pending.push({ streamId: sessionStream(ctx.tenant, release.appointmentSessionId), expected: session.expected, events: sessionDecider.decide({ type: 'CancelSeries', from: null }, session.state, { now }) });
-      }
+    if (releasedSessionStream && releasedSession?.state.status === 'ACTIVE') {
+      pending.push({ streamId: releasedSessionStream, expected: releasedSession.expected, events: sessionDecider.decide({ type: 'CancelSeries', from: null }, releasedSession.state, { now }) });
     }
-    if (take?.serviceType === 'APPOINTMENT' && take.appointmentSessionId) pending.push(await this.appointmentSession(ctx, take, now));
+    if (takenSessionStream && takenSession && take) pending.push(appointmentSession(take, takenSessionStream, takenSession, now));
     return pending;
   }
-
-  /** The EVENT session that puts an appointment on its resources' calendars, so availability sees it. */
-  private async appointmentSession(ctx: RequestContext, target: HoldTarget, now: Date): Promise<PendingAppend> {
-    const sessionId = target.appointmentSessionId!;
-    const session = await this.es.load(sessionStream(ctx.tenant, sessionId), sessionDecider);
-    const fields: SessionFields = {
-      scheduleId: target.serviceScheduleId,
-      type: 'EVENT',
-      timeZone: 'UTC',
-      localStart: target.slot.start.slice(0, 19),
-      localEnd: target.slot.end.slice(0, 19),
-      recurrence: null,
-      exdates: [],
-      title: null,
-      capacity: 1,
-      resourceIds: target.slot.resourceIds,
-      affectedSchedules: target.slot.resourceIds.map((id) => ({ scheduleId: scheduleIdOf(id), transparency: 'BUSY' as const })),
-      bufferBeforeMinutes: target.slot.bufferBeforeMinutes,
-      bufferAfterMinutes: target.slot.bufferAfterMinutes,
-      locationId: target.slot.locationId,
-    };
-    return { streamId: sessionStream(ctx.tenant, sessionId), expected: session.expected, events: sessionDecider.decide({ type: 'CreateSession', id: sessionId, fields }, session.state, { now }) };
-  }
 }
+
+/** The EVENT session that puts an appointment on its resources' calendars, so availability sees it. */
+const appointmentSession = (target: HoldTarget, streamId: string, session: Loaded<SessionState>, now: Date): PendingAppend => {
+  const sessionId = target.appointmentSessionId!;
+  const fields: SessionFields = {
+    scheduleId: target.serviceScheduleId,
+    type: 'EVENT',
+    timeZone: 'UTC',
+    localStart: target.slot.start.slice(0, 19),
+    localEnd: target.slot.end.slice(0, 19),
+    recurrence: null,
+    exdates: [],
+    title: null,
+    capacity: 1,
+    resourceIds: target.slot.resourceIds,
+    affectedSchedules: target.slot.resourceIds.map((id) => ({ scheduleId: scheduleIdOf(id), transparency: 'BUSY' as const })),
+    bufferBeforeMinutes: target.slot.bufferBeforeMinutes,
+    bufferAfterMinutes: target.slot.bufferAfterMinutes,
+    locationId: target.slot.locationId,
+  };
+  return { streamId, expected: session.expected, events: sessionDecider.decide({ type: 'CreateSession', id: sessionId, fields }, session.state, { now }) };
+};

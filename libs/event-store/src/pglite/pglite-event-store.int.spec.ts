@@ -1,4 +1,5 @@
 import { PgliteClient } from '@kairos/sql';
+import { anEvent, uniqueName } from '@kairos/testing';
 import { eventStoreContract } from '../contract';
 import { pgliteEventStore } from './pglite-event-store';
 
@@ -6,5 +7,39 @@ describe('event store on PGlite', () => {
   eventStoreContract(async () => {
     const client = await PgliteClient.open();
     return { store: pgliteEventStore(client), dispose: () => client.close() };
+  });
+});
+
+describe('SQL event store on PGlite: reading streams', () => {
+  it('reads streams asked for in the same turn with one statement, each answer as if read alone', async () => {
+    const client = await PgliteClient.open();
+    try {
+      const statements: string[] = [];
+      const counting = Object.assign(Object.create(client) as PgliteClient, {
+        query: (text: string, params?: unknown[]) => (statements.push(text), client.query(text, params)),
+      });
+      const store = pgliteEventStore(counting);
+      await store.init();
+      const streams = [uniqueName('s'), uniqueName('s'), uniqueName('s')];
+      for (const [i, stream] of streams.entries()) {
+        await store.append([{ streamId: stream, expectedRevision: 'noStream', events: Array.from({ length: i + 1 }, () => anEvent(`e${i}`)) }]);
+      }
+      statements.length = 0;
+      const [a, b, c, missing, bFrom1] = await Promise.all([
+        store.readStream(streams[0]),
+        store.readStream(streams[1]),
+        store.readStream(streams[2]),
+        store.readStream(uniqueName('none')),
+        store.readStream(streams[1], { fromRevision: 1 }),
+      ]);
+      expect(statements).toHaveLength(1);
+      expect([a, b, c].map((events) => events.map((e) => e.streamRevision))).toEqual([[0], [0, 1], [0, 1, 2]]);
+      expect(c.every((e) => e.streamId === streams[2] && e.type === 'e2')).toBe(true);
+      expect(missing).toEqual([]);
+      expect(bFrom1.map((e) => e.streamRevision)).toEqual([1]);
+      expect(await store.readStream(streams[0])).toEqual(a);
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -83,6 +83,7 @@ export class SqlEventStore implements EventStore {
   private notifying?: Promise<void>;
   private notifyAgain = false;
   private schemaReady?: Promise<void>;
+  private pendingReads: { streamId: string; fromRevision: number; resolve(events: RecordedEvent[]): void; reject(error: unknown): void }[] = [];
 
   constructor(private readonly client: SqlClient) {
     this.engine = client.dialect;
@@ -143,13 +144,37 @@ export class SqlEventStore implements EventStore {
     })();
   }
 
-  async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
-    await this.init();
-    const rows = await this.client.query<EventRow>(
-      `select ${COLUMNS} from kairos_events where stream_id = $1 and stream_revision >= $2 order by stream_revision`,
-      [streamId, options.fromRevision ?? 0],
-    );
-    return rows.map(toRecorded);
+  /**
+   * Streams asked for in the same turn of the event loop (one command loading several, or many
+   * requests at once) are read with one statement: under load a round trip costs far more than
+   * the rows. A batch is one snapshot, so its streams are at least as consistent as separate reads.
+   */
+  readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
+    return new Promise((resolve, reject) => {
+      if (this.pendingReads.length === 0) setImmediate(() => void this.readPending());
+      this.pendingReads.push({ streamId, fromRevision: options.fromRevision ?? 0, resolve, reject });
+    });
+  }
+
+  private async readPending() {
+    const reads = this.pendingReads;
+    this.pendingReads = [];
+    try {
+      await this.init();
+      const rows = await this.client.query<EventRow>(
+        `select ${COLUMNS} from kairos_events where stream_id = any($1::text[]) order by stream_id, stream_revision`,
+        [[...new Set(reads.map((r) => r.streamId))]],
+      );
+      const byStream = new Map<string, RecordedEvent[]>();
+      for (const row of rows) {
+        const events = byStream.get(row.stream_id) ?? [];
+        events.push(toRecorded(row));
+        byStream.set(row.stream_id, events);
+      }
+      for (const read of reads) read.resolve((byStream.get(read.streamId) ?? []).filter((e) => e.streamRevision >= read.fromRevision));
+    } catch (error) {
+      for (const read of reads) read.reject(error);
+    }
   }
 
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
