@@ -88,7 +88,9 @@ export class SqlReadStore implements ReadStore {
       );
       const stored = row.position === null ? null : Number(row.position);
       if (stored !== batch.expected) return false;
-      for (const position of batch.positions) await batch.apply(position, this.writer(tx, position));
+      const changes = new Changes();
+      for (const position of batch.positions) await batch.apply(position, this.writer(tx, changes, position));
+      await changes.flush(tx, (collection) => this.table(collection));
       await tx.query(`update ${this.checkpoints} set position = $2 where projection = $1`, [
         batch.projection,
         batch.positions[batch.positions.length - 1],
@@ -97,19 +99,16 @@ export class SqlReadStore implements ReadStore {
     });
   }
 
-  private writer(tx: SqlExecutor, position: number): ReadModelWriter {
+  /** Reads see the batch's own changes; the changes reach the tables at the end, a statement or two per collection. */
+  private writer(tx: SqlExecutor, changes: Changes, position: number): ReadModelWriter {
     return {
-      get: <T extends Identified = Doc>(collection: string, tenant: string, id: string) => getDoc<T>(tx, this.table(collection), tenant, id),
-      put: async (collection, tenant, doc) => {
-        await tx.query(
-          `insert into ${this.table(collection)} (tenant, id, doc, position) values ($1, $2, $3, $4)
-           on conflict (tenant, id) do update set doc = excluded.doc, position = excluded.position`,
-          [tenant, doc.id, JSON.stringify(doc), position],
-        );
+      get: async <T extends Identified = Doc>(collection: string, tenant: string, id: string) => {
+        const change = changes.get(collection, tenant, id);
+        if (change) return change.json === null ? null : (JSON.parse(change.json) as T);
+        return getDoc<T>(tx, this.table(collection), tenant, id);
       },
-      delete: async (collection, tenant, id) => {
-        await tx.query(`delete from ${this.table(collection)} where tenant = $1 and id = $2`, [tenant, id]);
-      },
+      put: async (collection, tenant, doc) => changes.set(collection, tenant, doc.id, JSON.stringify(doc), position),
+      delete: async (collection, tenant, id) => changes.set(collection, tenant, id, null, position),
     };
   }
 
@@ -216,6 +215,46 @@ export class SqlReadStore implements ReadStore {
 
   async close(): Promise<void> {
     // The client is shared with the event store and closed by its owner.
+  }
+}
+
+/**
+ * A batch's writes, last one per document wins: a batch of hundreds of events writes each
+ * collection with one upsert and one delete instead of a round trip per event.
+ */
+class Changes {
+  private readonly byCollection = new Map<string, Map<string, { tenant: string; id: string; json: string | null; position: number }>>();
+
+  get(collection: string, tenant: string, id: string) {
+    return this.byCollection.get(collection)?.get(`${tenant}\u0000${id}`);
+  }
+
+  set(collection: string, tenant: string, id: string, json: string | null, position: number) {
+    const docs = this.byCollection.get(collection) ?? new Map();
+    docs.set(`${tenant}\u0000${id}`, { tenant, id, json, position });
+    this.byCollection.set(collection, docs);
+  }
+
+  async flush(tx: SqlExecutor, table: (collection: string) => string) {
+    for (const [collection, docs] of this.byCollection) {
+      const all = [...docs.values()];
+      const puts = all.filter((d) => d.json !== null);
+      const deletes = all.filter((d) => d.json === null);
+      if (puts.length > 0) {
+        await tx.query(
+          `insert into ${table(collection)} (tenant, id, doc, position)
+           select * from unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[])
+           on conflict (tenant, id) do update set doc = excluded.doc, position = excluded.position`,
+          [puts.map((d) => d.tenant), puts.map((d) => d.id), puts.map((d) => d.json), puts.map((d) => d.position)],
+        );
+      }
+      if (deletes.length > 0) {
+        await tx.query(`delete from ${table(collection)} t using unnest($1::text[], $2::text[]) as d(tenant, id) where t.tenant = d.tenant and t.id = d.id`, [
+          deletes.map((d) => d.tenant),
+          deletes.map((d) => d.id),
+        ]);
+      }
+    }
   }
 }
 
