@@ -8,6 +8,12 @@ describe('loadConfig', () => {
     expect(config.roles).toEqual(['api', 'projector', 'publisher']);
   });
 
+  it('keeps 5000 read-model documents in memory unless told otherwise; 0 turns the cache off', () => {
+    expect(loadConfig({}).readCacheEntries).toBe(5000);
+    expect(loadConfig({ KAIROS_READ_CACHE_ENTRIES: '0' }).readCacheEntries).toBe(0);
+    expect(() => loadConfig({ KAIROS_READ_CACHE_ENTRIES: '-1' })).toThrow(/KAIROS_READ_CACHE_ENTRIES=-1 is not a whole number/);
+  });
+
   it('reports every problem at once, naming the variables', () => {
     expect(() => loadConfig({ KAIROS_EVENT_STORE: 'postgres', KAIROS_READ_STORE: 'mysql', KAIROS_PUBLISHER: 'kafka', PORT: 'x' })).toThrow(
       new ConfigError([

@@ -72,7 +72,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
   const postgresSchema = env.KAIROS_POSTGRES_SCHEMA?.trim() || undefined;
   if (postgresSchema && !/^[a-z_][a-z0-9_]*$/.test(postgresSchema)) problems.push(`KAIROS_POSTGRES_SCHEMA=${postgresSchema} must be a lower-case identifier`);
 
-  const readCacheEntries = Number(env.KAIROS_READ_CACHE_ENTRIES ?? 20_000);
+  const readCacheEntries = Number(env.KAIROS_READ_CACHE_ENTRIES ?? 5_000);
   if (!Number.isInteger(readCacheEntries) || readCacheEntries < 0) problems.push(`KAIROS_READ_CACHE_ENTRIES=${env.KAIROS_READ_CACHE_ENTRIES} is not a whole number`);
 
   if (problems.length > 0) throw new ConfigError(problems);
