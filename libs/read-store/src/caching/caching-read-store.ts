@@ -115,14 +115,15 @@ export class CachingReadStore implements ReadStore {
 
   async find<T extends Identified = Doc>(collection: string, tenant: string, query: FindQuery): Promise<Page<T>> {
     if (!this.serves(collection)) return this.inner.find<T>(collection, tenant, query);
-    const key = `${docKey(collection, tenant, '')}${JSON.stringify(query)}`;
+    const group = docKey(collection, tenant, '');
+    const key = `${group}${PAGE}${JSON.stringify(query)}`;
     if (this.entries.has(key)) return this.touch(key) as Page<T>;
     const generation = this.generation;
     const page = this.keep(key, await this.inner.find<T>(collection, tenant, query), generation);
     if (generation === this.generation) {
-      const pages = this.pageKeys.get(docKey(collection, tenant, '')) ?? new Set();
+      const pages = this.pageKeys.get(group) ?? new Set();
       pages.add(key);
-      this.pageKeys.set(docKey(collection, tenant, ''), pages);
+      this.pageKeys.set(group, pages);
     }
     return page;
   }
@@ -177,7 +178,12 @@ export class CachingReadStore implements ReadStore {
     if (generation !== this.generation) return value;
     const frozen = deepFreeze(value);
     this.entries.set(key, frozen);
-    if (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    if (this.entries.size > this.options.maxEntries) {
+      const oldest = this.entries.keys().next().value!;
+      this.entries.delete(oldest);
+      const page = oldest.indexOf(PAGE);
+      if (page >= 0) this.pageKeys.get(oldest.slice(0, page))?.delete(oldest);
+    }
     return frozen;
   }
 
@@ -196,6 +202,8 @@ export class CachingReadStore implements ReadStore {
 }
 
 const docKey = (collection: string, tenant: string, id: string) => `${collection}\u0000${tenant}\u0000${id}`;
+/** Sets a page's key apart from documents' keys of its collection and tenant. */
+const PAGE = '\u0001';
 
 const deepFreeze = <V>(value: V): V => {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
