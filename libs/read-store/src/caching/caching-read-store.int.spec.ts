@@ -92,6 +92,39 @@ describe('caching read store', () => {
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 2 });
   });
 
+  it('lets a batch read its projection\'s kept documents without the store, and its own changes from the batch', async () => {
+    const { collection, projection, direct } = await setUp();
+    const storeReads: string[] = [];
+    // The same store, noting the reads a batch makes of it.
+    const noting: ReadStore = Object.assign(Object.create(direct) as ReadStore, {
+      applyBatch: (batch: Parameters<ReadStore['applyBatch']>[0]) =>
+        direct.applyBatch({
+          ...batch,
+          apply: (position, writer) => batch.apply(position, { ...writer, get: (c, t, id) => (storeReads.push(id), writer.get(c, t, id)) }),
+        }),
+    });
+    const cached = new CachingReadStore(noting, { owners: new Map([[collection, projection]]), maxEntries: 1000 });
+    expect(await cached.checkpoint(projection)).toBe(1);
+    await cached.getMany(collection, 't1', ['a', 'b']);
+    const seen: unknown[] = [];
+    const applied = await cached.applyBatch({
+      projection,
+      expected: 1,
+      positions: [2],
+      apply: async (_, w) => {
+        const a = (await w.get<Doc & { v: number }>(collection, 't1', 'a'))!;
+        a.v += 10;
+        await w.put(collection, 't1', a);
+        seen.push(await w.get(collection, 't1', 'a'), await w.get(collection, 't1', 'b'), await w.get(collection, 't1', 'never'));
+      },
+    });
+    expect(applied).toBe(true);
+    expect(seen).toEqual([{ id: 'a', v: 11 }, { id: 'b', v: 1 }, null]);
+    // 'a' after the batch changed it, and 'never', which was never kept, came from the store.
+    expect(storeReads).toEqual(['a', 'never']);
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 11 });
+  });
+
   it('freezes what it hands out, so a caller cannot change what the next one reads', async () => {
     const { collection, cached } = await setUp();
     const doc = (await cached.get<Doc & { v: number }>(collection, 't1', 'a'))!;

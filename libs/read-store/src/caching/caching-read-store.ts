@@ -44,11 +44,23 @@ export class CachingReadStore implements ReadStore {
   }
 
   async applyBatch(batch: CheckpointedBatch): Promise<boolean> {
-    const touched: [collection: string, tenant: string, id: string][] = [];
+    const touched = new Map<string, [collection: string, tenant: string, id: string]>();
+    // What is kept of this projection's documents is their state at `expected`, where the batch
+    // starts (were it not, another writer would have moved the checkpoint and the batch would be
+    // refused before reading anything): the batch reads them here instead of a round trip each,
+    // except those it changed itself, which only the store's batch knows.
+    const startsHere = this.positions.has(batch.projection) && this.positions.get(batch.projection) === batch.expected;
     const track = (writer: ReadModelWriter): ReadModelWriter => ({
-      get: (collection, tenant, id) => writer.get(collection, tenant, id),
-      put: (collection, tenant, doc) => (touched.push([collection, tenant, doc.id]), writer.put(collection, tenant, doc)),
-      delete: (collection, tenant, id) => (touched.push([collection, tenant, id]), writer.delete(collection, tenant, id)),
+      get: async <T extends Identified = Doc>(collection: string, tenant: string, id: string) => {
+        const key = docKey(collection, tenant, id);
+        if (startsHere && this.owners.get(collection) === batch.projection && !touched.has(key) && this.entries.has(key)) {
+          const kept = this.entries.get(key) as T | null;
+          return kept === null ? null : structuredClone(kept);
+        }
+        return writer.get<T>(collection, tenant, id);
+      },
+      put: (collection, tenant, doc) => (touched.set(docKey(collection, tenant, doc.id), [collection, tenant, doc.id]), writer.put(collection, tenant, doc)),
+      delete: (collection, tenant, id) => (touched.set(docKey(collection, tenant, id), [collection, tenant, id]), writer.delete(collection, tenant, id)),
     });
     // Reads and checkpoints taken while a batch may commit are not kept: they could be from either side of it.
     this.generation++;
@@ -59,7 +71,7 @@ export class CachingReadStore implements ReadStore {
         return false;
       }
       this.generation++;
-      for (const [collection, tenant, id] of touched) {
+      for (const [collection, tenant, id] of touched.values()) {
         if (!this.owners.has(collection)) this.owners.set(collection, batch.projection);
         this.entries.delete(docKey(collection, tenant, id));
         this.dropPages(collection, tenant);
