@@ -14,6 +14,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ KAIROS_READ_CACHE_ENTRIES: '-1' })).toThrow(/KAIROS_READ_CACHE_ENTRIES=-1 is not a whole number/);
   });
 
+  it('lets 16 requests run at once unless told otherwise; 0 lifts the limit', () => {
+    expect(loadConfig({}).maxConcurrentRequests).toBe(16);
+    expect(loadConfig({ KAIROS_MAX_CONCURRENT_REQUESTS: '0' }).maxConcurrentRequests).toBe(0);
+    expect(() => loadConfig({ KAIROS_MAX_CONCURRENT_REQUESTS: 'many' })).toThrow(/KAIROS_MAX_CONCURRENT_REQUESTS=many is not a whole number/);
+  });
+
   it('reports every problem at once, naming the variables', () => {
     expect(() => loadConfig({ KAIROS_EVENT_STORE: 'postgres', KAIROS_READ_STORE: 'mysql', KAIROS_PUBLISHER: 'kafka', PORT: 'x' })).toThrow(
       new ConfigError([

@@ -23,6 +23,8 @@ export interface KairosConfig {
   postgresSchema?: string;
   /** Read-model documents kept in memory by a process that runs the projector (0: none). */
   readCacheEntries: number;
+  /** Requests under `/v1` running at once; the rest wait their turn (0: no limit). */
+  maxConcurrentRequests: number;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +77,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
   const readCacheEntries = Number(env.KAIROS_READ_CACHE_ENTRIES ?? 5_000);
   if (!Number.isInteger(readCacheEntries) || readCacheEntries < 0) problems.push(`KAIROS_READ_CACHE_ENTRIES=${env.KAIROS_READ_CACHE_ENTRIES} is not a whole number`);
 
+  const maxConcurrentRequests = Number(env.KAIROS_MAX_CONCURRENT_REQUESTS ?? 16);
+  if (!Number.isInteger(maxConcurrentRequests) || maxConcurrentRequests < 0) {
+    problems.push(`KAIROS_MAX_CONCURRENT_REQUESTS=${env.KAIROS_MAX_CONCURRENT_REQUESTS} is not a whole number`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     eventStore,
@@ -91,5 +98,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
     jwtSecret,
     postgresSchema,
     readCacheEntries,
+    maxConcurrentRequests,
   };
 };
