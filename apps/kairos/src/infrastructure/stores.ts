@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { HOLD_TIMERS } from '@kairos/bookings';
 import { EventStore, SqlEventStore } from '@kairos/event-store';
 import { InProcessPublisher, KafkaPublisher, Publisher } from '@kairos/publisher';
 import { CachingReadStore, ReadStore, SqlReadStore } from '@kairos/read-store';
@@ -14,10 +15,14 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-/** Only a process whose runners write the read models sees every change, which is what keeps the cache exact. */
+/**
+ * Only a process whose runners write the read models sees every change, which is what keeps the
+ * cache exact. Hold timers pass through: the expiry sweep asks for those due before a new instant
+ * every second.
+ */
 export const withReadCache = (readStore: ReadStore, config: Pick<KairosConfig, 'roles' | 'readCacheEntries'>): ReadStore =>
   config.roles.includes('projector') && config.readCacheEntries > 0
-    ? new CachingReadStore(readStore, { owners: collectionOwners(), maxEntries: config.readCacheEntries })
+    ? new CachingReadStore(readStore, { owners: collectionOwners(), maxEntries: config.readCacheEntries, passThrough: new Set([HOLD_TIMERS]) })
     : readStore;
 
 /**

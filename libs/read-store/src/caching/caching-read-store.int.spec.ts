@@ -143,6 +143,15 @@ describe('caching read store', () => {
     expect(again).not.toBe(a);
   });
 
+  it('always reads a pass-through collection from the store', async () => {
+    const { collection, projection, direct } = await setUp();
+    const cached = new CachingReadStore(direct, { owners: new Map([[collection, projection]]), maxEntries: 1000, passThrough: new Set([collection]) });
+    expect(await cached.checkpoint(projection)).toBe(1);
+    const query = { limit: 10, orderBy: 'id' };
+    expect(await cached.get(collection, 't1', 'a')).not.toBe(await cached.get(collection, 't1', 'a'));
+    expect(await cached.find(collection, 't1', query)).not.toBe(await cached.find(collection, 't1', query));
+  });
+
   it('stops serving a projection collection from memory once something writes it directly', async () => {
     const { collection, cached } = await setUp();
     const first = await cached.get(collection, 't1', 'a');

@@ -5,6 +5,8 @@ export interface CachingOptions {
   owners: ReadonlyMap<string, string>;
   /** Documents and pages kept at most; the least recently used go first. */
   maxEntries: number;
+  /** Collections always read from the store: those asked a new question each time, whose pages would only churn what is kept. */
+  passThrough?: ReadonlySet<string>;
 }
 
 /**
@@ -166,6 +168,7 @@ export class CachingReadStore implements ReadStore {
   }
 
   private serves(collection: string): boolean {
+    if (this.options.passThrough?.has(collection)) return false;
     const owner = this.owners.get(collection);
     return owner !== undefined && this.positions.has(owner) && this.options.maxEntries > 0;
   }
