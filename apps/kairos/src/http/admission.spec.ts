@@ -33,6 +33,37 @@ describe('admission', () => {
       expect(Math.max(...queued)).toBeGreaterThan(0);
       expect(queued[queued.length - 1]).toBe(0);
     } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('skips a request whose client left while it waited', async () => {
+    const ran: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const app = express();
+    app.use(admission(1));
+    app.get('/:name', async (req, res) => {
+      ran.push(req.params.name);
+      if (req.params.name === 'first') await gate;
+      res.json({ name: req.params.name });
+    });
+    const server = app.listen(0);
+    try {
+      const agent = request(server);
+      const first = agent.get('/first').timeout(2000).then((r) => r.status);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const gone = agent.get('/gone').timeout(50).then(() => 'answered', () => 'gave up');
+      expect(await gone).toBe('gave up');
+      const last = agent.get('/last').timeout(2000).then((r) => r.body.name as string);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      release();
+      expect(await first).toBe(200);
+      expect(await last).toBe('last');
+      expect(ran).toEqual(['first', 'last']);
+    } finally {
+      server.closeAllConnections();
       server.close();
     }
   });
