@@ -28,6 +28,16 @@ export interface Window {
   to: number;
 }
 
+/** Sorts in place, after a linear look that usually finds the list in order already. */
+export const sortUnlessSorted = <T>(list: T[], compare: (a: T, b: T) => number): void => {
+  for (let i = 1; i < list.length; i++) {
+    if (compare(list[i - 1], list[i]) > 0) {
+      list.sort(compare);
+      return;
+    }
+  }
+};
+
 const byStart = (a: BusyBlock, b: BusyBlock) => a.start - b.start || a.end - b.end || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0);
 
 /** Whether an instance holds the schedule: an EVENT on it, or one that names it BUSY among its affected schedules. */
@@ -62,7 +72,7 @@ export const ownCalendar = (schedule: ScheduleInfo, instances: SessionInstance[]
     .filter(([s, e]) => s < e);
   const busy = [...instances.filter((i) => holds(i, schedule.id)).map(busyBlockOf), ...stored.busy].filter((b) => b.start < window.to && b.end > window.from);
   // Stored blocks arrive in order; sorting only when series instances were added saves most of the cost.
-  if (!busy.every((b, i) => i === 0 || byStart(busy[i - 1], b) <= 0)) busy.sort(byStart);
+  sortUnlessSorted(busy, byStart);
   return { working: mergeSpans([...hours, ...extra]), busy };
 };
 

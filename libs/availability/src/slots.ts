@@ -1,6 +1,6 @@
 import { BookingPolicyFields } from '@kairos/services';
 import { Span, formatInstant, intersectSpans, mergeSpans, subtractSpans, toLocal } from '@kairos/scheduling';
-import { BusyBlock, Calendar } from './calendar';
+import { BusyBlock, Calendar, sortUnlessSorted } from './calendar';
 
 const MINUTE = 60_000;
 
@@ -305,7 +305,7 @@ const slotOrder = (a: Slot, b: Slot): number =>
 const finish = (slots: Slot[], query: SlotQuery): Slot[] => {
   const kept = query.includeUnbookable ? slots : slots.filter((s) => s.bookable);
   // Slots of one duration are made in order already; only a mix of durations needs the sort.
-  if (!kept.every((slot, i) => i === 0 || slotOrder(kept[i - 1], slot) <= 0)) kept.sort(slotOrder);
+  sortUnlessSorted(kept, slotOrder);
   if (!query.slotsPerDay) return kept;
   const perDay = new Map<string, number>();
   return kept.filter((slot) => {

@@ -51,7 +51,7 @@ export class CachingReadStore implements ReadStore {
     // starts (were it not, another writer would have moved the checkpoint and the batch would be
     // refused before reading anything): the batch reads them here instead of a round trip each,
     // except those it changed itself, which only the store's batch knows.
-    const startsHere = this.positions.has(batch.projection) && this.positions.get(batch.projection) === batch.expected;
+    const startsHere = this.positions.get(batch.projection) === batch.expected;
     const track = (writer: ReadModelWriter): ReadModelWriter => ({
       get: async <T extends Identified = Doc>(collection: string, tenant: string, id: string) => {
         const key = docKey(collection, tenant, id);
