@@ -188,20 +188,24 @@ const seed = async (client: Client, staffCount: number): Promise<Seeded> => {
   ).body;
 
   // Busy EVENT sessions: the working day cut into 6 stretches, one 30–60 minute session somewhere in
-  // each, with its own buffers of 0–15 minutes; every day of the month, Sundays included.
+  // each, with its own buffers of 0–15 minutes kept inside the stretch (a resource's busy sessions
+  // may not overlap, buffers included); every day of the month, Sundays included.
   const sessions: (() => Promise<{ position: number }>)[] = [];
   for (let day = 0; day < DAYS; day++) {
     for (const s of staff) {
       const stretch = Math.floor((s.endMin - s.startMin) / SESSIONS_PER_STAFF_DAY);
       for (let k = 0; k < SESSIONS_PER_STAFF_DAY; k++) {
-        const length = int(6, 12) * 5;
-        const start = s.startMin + k * stretch + int(0, Math.max(0, Math.floor((stretch - length) / 5))) * 5;
+        const bufferBeforeMinutes = int(0, 15);
+        const bufferAfterMinutes = int(0, 15);
+        const length = Math.min(int(6, 12) * 5, stretch - bufferBeforeMinutes - bufferAfterMinutes);
+        const slack = stretch - length - bufferBeforeMinutes - bufferAfterMinutes;
+        const start = s.startMin + k * stretch + bufferBeforeMinutes + int(0, Math.floor(slack / 5)) * 5;
         const body = {
           type: 'EVENT',
           localStart: `${localDay(day)}T${hhmm(start)}`,
           localEnd: `${localDay(day)}T${hhmm(start + length)}`,
-          bufferBeforeMinutes: int(0, 15),
-          bufferAfterMinutes: int(0, 15),
+          bufferBeforeMinutes,
+          bufferAfterMinutes,
         };
         sessions.push(() => client.ok('POST', `/v1/schedules/${s.scheduleId}/sessions`, body));
       }

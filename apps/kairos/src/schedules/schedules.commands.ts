@@ -7,6 +7,7 @@ import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing, PendingAppend } from '../infrastructure/event-sourcing';
 import { READ_STORE } from '../infrastructure/tokens';
+import { SeriesChange, SessionClaims } from '../sessions/session-claims';
 import { UpdateScheduleDto } from './schedules.dto';
 
 export class UpdateSchedule {
@@ -75,7 +76,7 @@ export class UpdateScheduleHandler implements ICommandHandler<UpdateSchedule> {
 
 @CommandHandler(CancelSchedule)
 export class CancelScheduleHandler implements ICommandHandler<CancelSchedule> {
-  constructor(private readonly es: EventSourcing, @Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  constructor(private readonly es: EventSourcing, @Inject(READ_STORE) private readonly readStore: ReadStore, private readonly claims: SessionClaims) {}
 
   /**
    * Cancels the schedule and, in the same append, every session series on it from now on: past
@@ -88,6 +89,7 @@ export class CancelScheduleHandler implements ICommandHandler<CancelSchedule> {
       const schedule = await this.es.load(scheduleStream(ctx.tenant, id), scheduleDecider);
       const events = scheduleDecider.decide({ type: 'CancelSchedule' }, schedule.state, { now });
       const pending: PendingAppend[] = [{ streamId: scheduleStream(ctx.tenant, id), expected: schedule.expected, events }];
+      const canceledSeries: SeriesChange[] = [];
       if (events.length > 0) {
         for (let cursor: string | null = null, first = true; first || cursor; first = false) {
           const page: { items: { id: string }[]; nextCursor: string | null } = await this.readStore.find(SESSIONS, ctx.tenant, {
@@ -98,15 +100,14 @@ export class CancelScheduleHandler implements ICommandHandler<CancelSchedule> {
           for (const { id: seriesId } of page.items) {
             const series = await this.es.load(sessionStream(ctx.tenant, seriesId), sessionDecider);
             if (series.state.status !== 'ACTIVE') continue;
-            pending.push({
-              streamId: sessionStream(ctx.tenant, seriesId),
-              expected: series.expected,
-              events: sessionDecider.decide({ type: 'CancelSeries', from: now.toISOString() }, series.state, { now }),
-            });
+            const ended = sessionDecider.decide({ type: 'CancelSeries', from: now.toISOString() }, series.state, { now });
+            pending.push({ streamId: sessionStream(ctx.tenant, seriesId), expected: series.expected, events: ended });
+            canceledSeries.push({ before: series.state.view, after: existing(fold(sessionDecider, ended, series.state), 'session') });
           }
           cursor = page.nextCursor;
         }
       }
+      pending.push(...(await this.claims.change(ctx, canceledSeries, now)));
       const result = await this.es.append(ctx, pending, now);
       return new Positioned(viewOf(fold(scheduleDecider, events, schedule.state)), result?.position ?? null);
     });

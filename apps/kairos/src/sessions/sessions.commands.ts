@@ -27,6 +27,7 @@ import { RequestContext } from '../http/request-context';
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { References } from '../infrastructure/references';
 import { READ_STORE } from '../infrastructure/tokens';
+import { SessionClaims } from './session-claims';
 import { CancelSessionDto, CreateSessionDto, SessionDetailsDto, UpdateSessionDto } from './sessions.dto';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -95,6 +96,7 @@ const details = (dto: SessionDetailsDto): Partial<SessionDetails> => {
 };
 
 const viewOf = (state: SessionState): SessionView => existing(state, 'session');
+const viewOrNull = (state: SessionState): SessionView | null => (state.status === 'none' ? null : state.view);
 
 /** An id is a series (its own stream) or an instance (indexed by the projection up to a horizon). */
 export const resolveSession = async (es: EventSourcing, readStore: ReadStore, tenant: string, id: string) => {
@@ -111,7 +113,7 @@ export const resolveSession = async (es: EventSourcing, readStore: ReadStore, te
 
 @CommandHandler(CreateSession)
 export class CreateSessionHandler implements ICommandHandler<CreateSession> {
-  constructor(private readonly es: EventSourcing, private readonly references: References) {}
+  constructor(private readonly es: EventSourcing, private readonly references: References, private readonly claims: SessionClaims) {}
 
   async execute({ ctx, scheduleId, dto }: CreateSession): Promise<Positioned<SessionView>> {
     const id = dto.id ?? newId();
@@ -148,15 +150,17 @@ export class CreateSessionHandler implements ICommandHandler<CreateSession> {
       ]);
       const session = await this.es.load(sessionStream(ctx.tenant, id), sessionDecider);
       const events = sessionDecider.decide({ type: 'CreateSession', id, fields }, session.state, { now, checkTiming });
-      const result = await this.es.append(ctx, [{ streamId: sessionStream(ctx.tenant, id), expected: session.expected, events }], now);
-      return new Positioned(viewOf(fold(sessionDecider, events, session.state)), result!.position, `/v1/sessions/${id}`);
+      const created = viewOf(fold(sessionDecider, events, session.state));
+      const claims = await this.claims.change(ctx, [{ before: viewOrNull(session.state), after: created }], now);
+      const result = await this.es.append(ctx, [{ streamId: sessionStream(ctx.tenant, id), expected: session.expected, events }, ...claims], now);
+      return new Positioned(created, result!.position, `/v1/sessions/${id}`);
     });
   }
 }
 
 @CommandHandler(UpdateSession)
 export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
-  constructor(private readonly es: EventSourcing, @Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  constructor(private readonly es: EventSourcing, @Inject(READ_STORE) private readonly readStore: ReadStore, private readonly claims: SessionClaims) {}
 
   async execute({ ctx, id, dto, expectedRevision }: UpdateSession): Promise<Positioned<unknown>> {
     return this.es.retrying(async () => {
@@ -172,8 +176,10 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
           ]);
         }
         const events = sessionDecider.decide({ type: 'UpdateSeries', changes, expectedRevision }, series.state, context);
-        const result = await this.es.append(ctx, [{ streamId: sessionStream(ctx.tenant, seriesId), expected: series.expected, events }], now);
-        return new Positioned(viewOf(fold(sessionDecider, events, series.state)), result?.position ?? null);
+        const updated = viewOf(fold(sessionDecider, events, series.state));
+        const claims = await this.claims.change(ctx, [{ before: view, after: updated }], now);
+        const result = await this.es.append(ctx, [{ streamId: sessionStream(ctx.tenant, seriesId), expected: series.expected, events }, ...claims], now);
+        return new Positioned(updated, result?.position ?? null);
       }
       const override: InstanceOverride = { ...changes };
       if (dto.localStart) override.localStart = dto.localStart;
@@ -184,10 +190,12 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
         series.state,
         context,
       );
-      const result = await this.es.append(ctx, [{ streamId: sessionStream(ctx.tenant, seriesId), expected: series.expected, events }], now);
+      const changed = viewOf(fold(sessionDecider, events, series.state));
+      const claims = await this.claims.change(ctx, [{ before: view, after: changed }], now);
+      const result = await this.es.append(ctx, [{ streamId: sessionStream(ctx.tenant, seriesId), expected: series.expected, events }, ...claims], now);
       const at = Date.parse(instance.originalStart);
       const movedTo = override.localStart ? toInstant(override.localStart, view.timeZone).getTime() : at;
-      const updated = sessionInstances(viewOf(fold(sessionDecider, events, series.state)), {
+      const updated = sessionInstances(changed, {
         from: new Date(Math.min(at, movedTo) - DAY),
         to: new Date(Math.max(at, movedTo) + DAY),
       }).find((i) => i.id === instance.id);
@@ -237,21 +245,31 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
     const ended = sessionDecider.decide({ type: 'CancelSeries', from: originalStart, continuedBy }, { status: 'ACTIVE', view }, context);
     const next = await this.es.load(sessionStream(ctx.tenant, continuedBy), sessionDecider);
     const created = sessionDecider.decide({ type: 'CreateSession', id: continuedBy, fields }, next.state, context);
+    const continued = viewOf(fold(sessionDecider, created, next.state));
+    const claims = await this.claims.change(
+      ctx,
+      [
+        { before: view, after: viewOf(fold(sessionDecider, ended, { status: 'ACTIVE', view })) },
+        { before: viewOrNull(next.state), after: continued },
+      ],
+      now,
+    );
     const result = await this.es.append(
       ctx,
       [
         { streamId: sessionStream(ctx.tenant, view.id), expected, events: ended },
         { streamId: sessionStream(ctx.tenant, continuedBy), expected: next.expected, events: created },
+        ...claims,
       ],
       now,
     );
-    return new Positioned(viewOf(fold(sessionDecider, created, next.state)), result!.position, `/v1/sessions/${continuedBy}`);
+    return new Positioned(continued, result!.position, `/v1/sessions/${continuedBy}`);
   }
 }
 
 @CommandHandler(CancelSession)
 export class CancelSessionHandler implements ICommandHandler<CancelSession> {
-  constructor(private readonly es: EventSourcing, @Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  constructor(private readonly es: EventSourcing, @Inject(READ_STORE) private readonly readStore: ReadStore, private readonly claims: SessionClaims) {}
 
   async execute({ ctx, id, dto }: CancelSession): Promise<Positioned<SessionView>> {
     return this.es.retrying(async () => {
@@ -261,8 +279,10 @@ export class CancelSessionHandler implements ICommandHandler<CancelSession> {
       const events = instance
         ? sessionDecider.decide({ type: 'CancelInstance', instanceId: instance.id, originalStart: instance.originalStart }, series.state, { now, isOccurrence: isOccurrenceOf(view) })
         : sessionDecider.decide({ type: 'CancelSeries', from: dto.from ? new Date(dto.from).toISOString() : now.toISOString() }, series.state, { now });
-      const result = await this.es.append(ctx, [{ streamId: sessionStream(ctx.tenant, seriesId), expected: series.expected, events }], now);
-      return new Positioned(viewOf(fold(sessionDecider, events, series.state)), result?.position ?? null);
+      const canceled = viewOf(fold(sessionDecider, events, series.state));
+      const claims = await this.claims.change(ctx, [{ before: view, after: canceled }], now);
+      const result = await this.es.append(ctx, [{ streamId: sessionStream(ctx.tenant, seriesId), expected: series.expected, events }, ...claims], now);
+      return new Positioned(canceled, result?.position ?? null);
     });
   }
 }

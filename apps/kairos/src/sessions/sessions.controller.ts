@@ -14,7 +14,7 @@ export class SessionsController {
   constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
 
   @Post('schedules/:scheduleId/sessions')
-  @ApiOperation({ summary: 'Create a single or recurring session on a schedule' })
+  @ApiOperation({ summary: 'Create a single or recurring session on a schedule; 409 slot-taken when a busy instance would overlap a booking or busy session of its resources' })
   create(@Ctx() ctx: RequestContext, @Param('scheduleId') scheduleId: string, @Body() dto: CreateSessionDto) {
     return this.commands.execute(new CreateSession(ctx, scheduleId, dto));
   }

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { SessionClaims } from './session-claims';
 import { SESSION_HANDLERS } from './sessions.commands';
 import { SessionsController } from './sessions.controller';
 import { SESSION_QUERY_HANDLERS } from './sessions.queries';
 
-@Module({ controllers: [SessionsController], providers: [...SESSION_HANDLERS, ...SESSION_QUERY_HANDLERS] })
+@Module({ controllers: [SessionsController], providers: [SessionClaims, ...SESSION_HANDLERS, ...SESSION_QUERY_HANDLERS], exports: [SessionClaims] })
 export class SessionsModule {}
