@@ -42,4 +42,44 @@ describe('SQL event store on PGlite: reading streams', () => {
       await client.close();
     }
   });
+
+  it('reads the log for readers asking in the same turn from nearby places with one statement, each answer as if read alone', async () => {
+    const client = await PgliteClient.open();
+    try {
+      const statements: string[] = [];
+      const counting = Object.assign(Object.create(client) as PgliteClient, {
+        query: (text: string, params?: unknown[]) => (statements.push(text), client.query(text, params)),
+      });
+      const store = pgliteEventStore(counting);
+      await store.init();
+      for (let i = 0; i < 12; i++) await store.append([{ streamId: uniqueName('s'), expectedRevision: 'noStream', events: [anEvent(`e${i}`), anEvent(`e${i}`)] }]);
+      const all = await store.readAll({ after: null, limit: 100 });
+      const at = (n: number) => all[n].position;
+      const asks = [
+        { after: null, limit: 5 },
+        { after: at(2), limit: 5 },
+        { after: at(3), limit: 100 },
+        { after: at(20), limit: 2 },
+        { after: at(23), limit: 5 },
+        // Too far from the others to share their statement.
+        { after: at(19), limit: 1 },
+      ];
+      statements.length = 0;
+      const answers = await Promise.all(asks.map((ask) => store.readAll(ask)));
+      expect(statements).toHaveLength(2);
+      expect(answers.map((events) => events.map((e) => e.position))).toEqual([
+        all.slice(0, 5).map((e) => e.position),
+        all.slice(3, 8).map((e) => e.position),
+        all.slice(4).map((e) => e.position),
+        all.slice(21, 23).map((e) => e.position),
+        [],
+        all.slice(20, 21).map((e) => e.position),
+      ]);
+      const [shared] = answers;
+      expect(Object.isFrozen(shared[0].data)).toBe(true);
+      for (const [i, ask] of asks.entries()) expect(await store.readAll(ask)).toEqual(answers[i]);
+    } finally {
+      await client.close();
+    }
+  });
 });

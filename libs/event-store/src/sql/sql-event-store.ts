@@ -31,6 +31,19 @@ interface EventRow {
   recorded_at: Date | string;
 }
 
+interface LogRead {
+  after: number;
+  limit: number;
+  resolve(events: RecordedEvent[]): void;
+  reject(error: unknown): void;
+}
+
+const deepFreeze = (value: unknown): void => {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const nested of Object.values(value)) deepFreeze(nested);
+};
+
 const COLUMNS = 'position, stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at';
 
 const toRecorded = (row: EventRow): RecordedEvent => ({
@@ -84,6 +97,7 @@ export class SqlEventStore implements EventStore {
   private notifyAgain = false;
   private schemaReady?: Promise<void>;
   private pendingReads: { streamId: string; fromRevision: number; resolve(events: RecordedEvent[]): void; reject(error: unknown): void }[] = [];
+  private pendingLogReads: LogRead[] = [];
 
   constructor(private readonly client: SqlClient) {
     this.engine = client.dialect;
@@ -177,15 +191,51 @@ export class SqlEventStore implements EventStore {
     }
   }
 
-  async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
-    await this.init();
-    const rows = await this.client.query<EventRow>(
-      `select ${COLUMNS} from kairos_events
-        where position > $1 and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        order by position limit $2`,
-      [after ?? 0, limit],
+  /**
+   * Every runner follows the log on its own, and one append wakes them all in the same turn, from
+   * nearly the same place. Reads asked for in one turn whose starts lie within a batch of each
+   * other share one statement; each gets exactly the rows it would have read alone (positions are
+   * distinct integers, so at most `after − from` rows come before its own). Shared events are
+   * frozen: a consumer that changed one would change it for the others.
+   */
+  readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+    return new Promise((resolve, reject) => {
+      if (this.pendingLogReads.length === 0) setImmediate(() => void this.readLogPending());
+      this.pendingLogReads.push({ after: after ?? 0, limit, resolve, reject });
+    });
+  }
+
+  private async readLogPending() {
+    const reads = this.pendingLogReads.sort((a, b) => a.after - b.after);
+    this.pendingLogReads = [];
+    const groups: LogRead[][] = [];
+    for (const read of reads) {
+      const group = groups[groups.length - 1];
+      if (group && read.after - group[0].after <= read.limit) group.push(read);
+      else groups.push([read]);
+    }
+    await Promise.all(
+      groups.map(async (group) => {
+        const from = group[0].after;
+        try {
+          await this.init();
+          const rows = await this.client.query<EventRow>(
+            `select ${COLUMNS} from kairos_events
+              where position > $1 and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+              order by position limit $2`,
+            [from, Math.max(...group.map((r) => r.after - from + r.limit))],
+          );
+          const events = rows.map(toRecorded);
+          if (group.length > 1) events.forEach(deepFreeze);
+          for (const read of group) {
+            const first = events.findIndex((e) => e.position > read.after);
+            read.resolve(first < 0 ? [] : events.slice(first, first + read.limit));
+          }
+        } catch (error) {
+          for (const read of group) read.reject(error);
+        }
+      }),
     );
-    return rows.map(toRecorded);
   }
 
   async headPosition(): Promise<number | null> {
