@@ -49,7 +49,7 @@ import { SqlReadStore } from '@kairos/read-store';
 import { PgClient, SqlExecutor, ident } from '@kairos/sql';
 import { createApp } from '../apps/kairos/src/bootstrap';
 import { KairosConfig, loadConfig } from '../apps/kairos/src/config/config';
-import { Stores } from '../apps/kairos/src/infrastructure/stores';
+import { Stores, withReadCache } from '../apps/kairos/src/infrastructure/stores';
 import { Row, formatTable, meets, percentile, printReport } from './report';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -942,9 +942,21 @@ const main = async () => {
     const sql = new PgClient({ url, schema, poolSize: POOL_SIZE });
     const eventStore = new SqlEventStore(sql);
     const publisher = new KafkaPublisher({ brokers });
+    const config: KairosConfig = {
+      ...loadConfig({}),
+      eventStore: 'postgres',
+      readStore: 'postgres',
+      publisher: 'kafka',
+      postgresUrl: url,
+      kafkaBrokers: brokers,
+      postgresSchema: schema,
+      roles: ['api', 'projector', 'publisher'],
+    };
+    const sqlReadStore = new SqlReadStore(sql);
     const stores: Stores = {
       eventStore,
-      readStore: new SqlReadStore(sql),
+      // Wrapped as openStores wraps it: this process runs the projector, so it keeps the read cache.
+      readStore: withReadCache(sqlReadStore, config),
       publisher,
       close: async () => {
         await publisher.close();
@@ -958,19 +970,9 @@ const main = async () => {
     };
     const closeStores = cleanup.add(`drop schema ${schema}`, () => stores.close());
     await eventStore.init();
-    const config: KairosConfig = {
-      ...loadConfig({}),
-      eventStore: 'postgres',
-      readStore: 'postgres',
-      publisher: 'kafka',
-      postgresUrl: url,
-      kafkaBrokers: brokers,
-      postgresSchema: schema,
-      roles: ['api', 'projector', 'publisher'],
-    };
     const app = await createApp(config, stores, { clock: () => NOW });
     const closeApp = cleanup.add('close the app', () => app.close());
-    const profile = profiling ? instrument(sql, app, stores.readStore as SqlReadStore, eventStore) : null;
+    const profile = profiling ? instrument(sql, app, sqlReadStore, eventStore) : null;
     await app.listen(0, '127.0.0.1');
     const port = (app.getHttpServer().address() as AddressInfo).port;
     const tenant = `bench_${randomBytes(5).toString('hex')}`;
