@@ -951,6 +951,8 @@ const main = async () => {
       kafkaBrokers: brokers,
       postgresSchema: schema,
       roles: ['api', 'projector', 'publisher'],
+      // As main.ts runs PostgreSQL: the runners in a thread of their own (BENCH_RUNNERS=inline for the request thread).
+      runners: process.env.BENCH_RUNNERS === 'inline' ? 'inline' : 'worker',
     };
     const sqlReadStore = new SqlReadStore(sql);
     const stores: Stores = {

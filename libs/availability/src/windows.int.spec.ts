@@ -1,6 +1,6 @@
 import { ReadStore, SqlReadStore } from '@kairos/read-store';
-import { PgClient, PgliteClient, SqlClient } from '@kairos/sql';
-import { describeWith, testServers, uniqueName } from '@kairos/testing';
+import { SqlClient } from '@kairos/sql';
+import { describeWith, scratchPglite, scratchPostgres, testServers } from '@kairos/testing';
 import { availabilityWindowsProjection } from './windows';
 import { WindowsTarget, windowsMatchRawExpansion } from './windows-property.fixture';
 
@@ -32,23 +32,6 @@ const onStore = (open: () => Promise<{ client: SqlClient; dispose(): Promise<voi
   });
 };
 
-describe('availability windows on PGlite', () => {
-  onStore(async () => {
-    const client = await PgliteClient.open();
-    return { client, dispose: () => client.close() };
-  });
-});
+describe('availability windows on PGlite', () => onStore(scratchPglite));
 
-describeWith('PostgreSQL', testServers.postgresUrl(), 'availability windows on PostgreSQL', () => {
-  onStore(async () => {
-    const schema = uniqueName('windows');
-    const client = new PgClient({ url: testServers.postgresUrl()!, schema });
-    return {
-      client,
-      dispose: async () => {
-        await client.query(`drop schema ${schema} cascade`);
-        await client.close();
-      },
-    };
-  });
-});
+describeWith('PostgreSQL', testServers.postgresUrl(), 'availability windows on PostgreSQL', () => onStore(() => scratchPostgres('windows')));

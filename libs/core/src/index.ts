@@ -4,3 +4,4 @@ export * from './decider';
 export * from './ids';
 export * from './changes';
 export * from './aggregate';
+export * from './freeze';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { NewEvent, newId } from '@kairos/core';
+import { PgClient, PgliteClient } from '@kairos/sql';
 
 /**
  * Which real servers this test run reaches. The global setup decides once and records it in the
@@ -22,6 +23,25 @@ export const describeWith = (server: string, available: string | undefined, name
 };
 
 export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
+
+/** A SQL client for one suite on an in-memory PGlite. */
+export const scratchPglite = async () => {
+  const client = await PgliteClient.open();
+  return { client, dispose: () => client.close() };
+};
+
+/** A SQL client for one suite on the test PostgreSQL, in a schema of its own that `dispose` drops. */
+export const scratchPostgres = async (prefix: string) => {
+  const schema = uniqueName(prefix);
+  const client = new PgClient({ url: testServers.postgresUrl()!, schema });
+  return {
+    client,
+    dispose: async () => {
+      await client.query(`drop schema ${schema} cascade`);
+      await client.close();
+    },
+  };
+};
 
 export const anEvent = (type = 'thing.happened', data: unknown = { n: 1 }, tenant = 't1'): NewEvent => ({
   id: newId(),

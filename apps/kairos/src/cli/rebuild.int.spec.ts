@@ -3,8 +3,8 @@ import { SqlEventStore } from '@kairos/event-store';
 import { projectionRunner, waitForCheckpoint } from '@kairos/projections';
 import { SqlReadStore } from '@kairos/read-store';
 import { SERVICES, ServiceEvent, ServiceView, serviceStream, servicesProjection } from '@kairos/services';
-import { PgClient, PgliteClient, SqlClient } from '@kairos/sql';
-import { describeWith, testServers, uniqueName } from '@kairos/testing';
+import { SqlClient } from '@kairos/sql';
+import { describeWith, scratchPglite, scratchPostgres, testServers } from '@kairos/testing';
 import { PROJECTIONS } from '../infrastructure/projections';
 import { UnknownProjection, rebuild } from './rebuild';
 
@@ -140,23 +140,6 @@ const rebuildSuite = (open: () => Promise<{ client: SqlClient; dispose(): Promis
   });
 };
 
-describe('rebuild command on PGlite', () => {
-  rebuildSuite(async () => {
-    const client = await PgliteClient.open();
-    return { client, dispose: () => client.close() };
-  });
-});
+describe('rebuild command on PGlite', () => rebuildSuite(scratchPglite));
 
-describeWith('PostgreSQL', testServers.postgresUrl(), 'rebuild command on PostgreSQL', () => {
-  rebuildSuite(async () => {
-    const schema = uniqueName('rb');
-    const client = new PgClient({ url: testServers.postgresUrl()!, schema });
-    return {
-      client,
-      dispose: async () => {
-        await client.query(`drop schema ${schema} cascade`);
-        await client.close();
-      },
-    };
-  });
-});
+describeWith('PostgreSQL', testServers.postgresUrl(), 'rebuild command on PostgreSQL', () => rebuildSuite(() => scratchPostgres('rb')));

@@ -20,6 +20,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ KAIROS_MAX_CONCURRENT_REQUESTS: 'many' })).toThrow(/KAIROS_MAX_CONCURRENT_REQUESTS=many is not a whole number/);
   });
 
+  it('runs the runners in a worker thread on network engines, inline on PGlite, which one thread owns', () => {
+    const postgres = { KAIROS_EVENT_STORE: 'postgres', KAIROS_READ_STORE: 'postgres', KAIROS_POSTGRES_URL: 'postgres://db/kairos' };
+    expect(loadConfig({}).runners).toBe('inline');
+    expect(loadConfig(postgres).runners).toBe('worker');
+    expect(loadConfig({ ...postgres, KAIROS_RUNNERS: 'inline' }).runners).toBe('inline');
+    expect(() => loadConfig({ KAIROS_RUNNERS: 'worker' })).toThrow(/KAIROS_RUNNERS=worker needs engines a worker thread can open itself, not PGlite/);
+    expect(() => loadConfig({ ...postgres, KAIROS_RUNNERS: 'process' })).toThrow(/KAIROS_RUNNERS=process is not one of inline \| worker/);
+  });
+
   it('reports every problem at once, naming the variables', () => {
     expect(() => loadConfig({ KAIROS_EVENT_STORE: 'postgres', KAIROS_READ_STORE: 'mysql', KAIROS_PUBLISHER: 'kafka', PORT: 'x' })).toThrow(
       new ConfigError([

@@ -4,6 +4,7 @@ export type EventStoreEngine = 'pglite' | 'postgres' | 'eventstoredb';
 export type ReadStoreEngine = 'pglite' | 'postgres' | 'mongodb';
 export type PublisherEngine = 'inprocess' | 'kafka';
 export type Role = 'api' | 'projector' | 'publisher';
+export type RunnersPlace = 'inline' | 'worker';
 
 export interface KairosConfig {
   eventStore: EventStoreEngine;
@@ -25,6 +26,12 @@ export interface KairosConfig {
   readCacheEntries: number;
   /** Requests under `/v1` running at once; the rest wait their turn (0: no limit). */
   maxConcurrentRequests: number;
+  /**
+   * Where this process's runners (projections, Kafka publisher) follow the log: on the request
+   * thread, or in a worker thread of their own so request load does not hold them back. A worker
+   * needs engines it can open itself: not PGlite, which one thread owns.
+   */
+  runners: RunnersPlace;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +89,10 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
     problems.push(`KAIROS_MAX_CONCURRENT_REQUESTS=${env.KAIROS_MAX_CONCURRENT_REQUESTS} is not a whole number`);
   }
 
+  const embedded = eventStore === 'pglite' || readStore === 'pglite';
+  const runners = oneOf(env, 'KAIROS_RUNNERS', ['inline', 'worker'] as const, embedded ? 'inline' : 'worker', problems);
+  if (runners === 'worker' && embedded) problems.push('KAIROS_RUNNERS=worker needs engines a worker thread can open itself, not PGlite');
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     eventStore,
@@ -99,5 +110,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
     postgresSchema,
     readCacheEntries,
     maxConcurrentRequests,
+    runners,
   };
 };

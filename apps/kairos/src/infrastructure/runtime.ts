@@ -1,15 +1,16 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { EventStore } from '@kairos/event-store';
-import { CheckpointedRunner, projectionRunner, publishingRunner } from '@kairos/projections';
+import { CheckpointedRunner } from '@kairos/projections';
 import { InProcessPublisher, PublishedMessage, Publisher } from '@kairos/publisher';
-import { ReadStore } from '@kairos/read-store';
+import { CachingReadStore, ReadStore } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
 import { IDEMPOTENCY } from '../http/idempotency';
 import { Metrics } from '../ops/metrics';
 import { PROJECTIONS } from './projections';
+import { RunnerThread } from './runner-thread';
+import { Hosted, runnersFor } from './runners';
 import { CONFIG, EVENT_STORE, PUBLISHER, READ_STORE } from './tokens';
-
 
 /** A published event as in-process listeners receive it through the Nest EventBus. */
 export class KairosEventPublished {
@@ -18,12 +19,15 @@ export class KairosEventPublished {
 
 /**
  * Starts the roles this process plays: projector (read models) and publisher (Kafka or in-process).
- * Both follow the event store from durable checkpoints, so they can run here or in other processes.
+ * Both follow the event store from durable checkpoints, so they can run here, in a worker thread
+ * (`KAIROS_RUNNERS=worker`) or in other processes. The in-process publisher always runs here: its
+ * listeners are on this thread's event bus.
  */
 @Injectable()
 export class Runtime implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('runtime');
   private readonly runners: CheckpointedRunner[] = [];
+  private thread?: RunnerThread;
 
   constructor(
     @Inject(CONFIG) private readonly config: KairosConfig,
@@ -46,20 +50,30 @@ export class Runtime implements OnApplicationBootstrap, OnApplicationShutdown {
         this.metrics.runnerLag.observe({ runner: name }, (Date.now() - Date.parse(events[events.length - 1].recordedAt)) / 1000);
       },
     };
-    if (this.config.roles.includes('projector')) {
-      for (const projection of PROJECTIONS) this.runners.push(projectionRunner(projection, this.eventStore, this.readStore, hooks));
+    const projections = this.config.roles.includes('projector');
+    const publishing = this.config.roles.includes('publisher');
+    const inProcess = this.publisher instanceof InProcessPublisher;
+    if (publishing && this.publisher instanceof InProcessPublisher) {
+      this.publisher.subscribe((message) => this.eventBus.publish(new KairosEventPublished(message)));
     }
-    if (this.config.roles.includes('publisher')) {
-      if (this.publisher instanceof InProcessPublisher) {
-        this.publisher.subscribe((message) => this.eventBus.publish(new KairosEventPublished(message)));
-      }
-      this.runners.push(publishingRunner(this.publisher, this.eventStore, this.readStore, hooks));
+    const inThread: Hosted = this.config.runners === 'worker' ? { projections, publisher: publishing && !inProcess } : { projections: false, publisher: false };
+    const here: Hosted = { projections: projections && !inThread.projections, publisher: publishing && !inThread.publisher };
+    if (inThread.projections || inThread.publisher) {
+      const cache = this.readStore instanceof CachingReadStore ? this.readStore : null;
+      this.thread = new RunnerThread(this.config, inThread, {
+        committed: (projection, position, touched) => cache?.committed(projection, position, touched),
+        forget: () => cache?.forgetAll(),
+        progress: (name, position, recordedAt) => hooks.onProgress(name, position, [{ recordedAt }]),
+        error: (name, error) => hooks.onError(name, error),
+      });
+      await this.thread.start();
     }
+    this.runners.push(...runnersFor(here, this.eventStore, this.readStore, this.publisher, hooks));
     for (const runner of this.runners) await runner.start();
-    this.logger.log({ message: 'started', roles: this.config.roles, runners: this.runners.map((r) => r.name) });
+    this.logger.log({ message: 'started', roles: this.config.roles, runners: this.runners.map((r) => r.name), runnerThread: inThread });
   }
 
   async onApplicationShutdown() {
-    await Promise.all(this.runners.map((r) => r.stop()));
+    await Promise.all([...this.runners.map((r) => r.stop()), this.thread?.stop()]);
   }
 }

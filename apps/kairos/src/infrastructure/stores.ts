@@ -29,7 +29,7 @@ export const withReadCache = (readStore: ReadStore, config: Pick<KairosConfig, '
  * Opens the engines the configuration names. The adapters for EventStoreDB and MongoDB are loaded
  * only when chosen, so the embedded default does not pay for their clients at start-up.
  */
-export const openStores = async (config: KairosConfig): Promise<Stores> => {
+export const openStores = async (config: KairosConfig, { poolSize = 20 }: { poolSize?: number } = {}): Promise<Stores> => {
   const closers: (() => Promise<void>)[] = [];
   let sql: SqlClient | undefined;
   if (config.eventStore === 'pglite') {
@@ -39,7 +39,7 @@ export const openStores = async (config: KairosConfig): Promise<Stores> => {
     sql = pglite;
     closers.push(() => pglite.close());
   } else if (config.eventStore === 'postgres' || config.readStore === 'postgres') {
-    const pg = new PgClient({ url: config.postgresUrl!, schema: config.postgresSchema, poolSize: 20 });
+    const pg = new PgClient({ url: config.postgresUrl!, schema: config.postgresSchema, poolSize });
     sql = pg;
     closers.push(() => pg.close());
   }

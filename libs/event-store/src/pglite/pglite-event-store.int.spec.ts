@@ -10,16 +10,22 @@ describe('event store on PGlite', () => {
   });
 });
 
-describe('SQL event store on PGlite: reading streams', () => {
+/** A store whose statements are counted. */
+const countingStore = async () => {
+  const client = await PgliteClient.open();
+  const statements: string[] = [];
+  const counting = Object.assign(Object.create(client) as PgliteClient, {
+    query: (text: string, params?: unknown[]) => (statements.push(text), client.query(text, params)),
+  });
+  const store = pgliteEventStore(counting);
+  await store.init();
+  return { client, store, statements };
+};
+
+describe('SQL event store on PGlite: reading streams and the log', () => {
   it('reads streams asked for in the same turn with one statement, each answer as if read alone', async () => {
-    const client = await PgliteClient.open();
+    const { client, store, statements } = await countingStore();
     try {
-      const statements: string[] = [];
-      const counting = Object.assign(Object.create(client) as PgliteClient, {
-        query: (text: string, params?: unknown[]) => (statements.push(text), client.query(text, params)),
-      });
-      const store = pgliteEventStore(counting);
-      await store.init();
       const streams = [uniqueName('s'), uniqueName('s'), uniqueName('s')];
       for (const [i, stream] of streams.entries()) {
         await store.append([{ streamId: stream, expectedRevision: 'noStream', events: Array.from({ length: i + 1 }, () => anEvent(`e${i}`)) }]);
@@ -44,14 +50,8 @@ describe('SQL event store on PGlite: reading streams', () => {
   });
 
   it('reads the log for readers asking in the same turn from nearby places with one statement, each answer as if read alone', async () => {
-    const client = await PgliteClient.open();
+    const { client, store, statements } = await countingStore();
     try {
-      const statements: string[] = [];
-      const counting = Object.assign(Object.create(client) as PgliteClient, {
-        query: (text: string, params?: unknown[]) => (statements.push(text), client.query(text, params)),
-      });
-      const store = pgliteEventStore(counting);
-      await store.init();
       for (let i = 0; i < 12; i++) await store.append([{ streamId: uniqueName('s'), expectedRevision: 'noStream', events: [anEvent(`e${i}`), anEvent(`e${i}`)] }]);
       const all = await store.readAll({ after: null, limit: 100 });
       const at = (n: number) => all[n].position;

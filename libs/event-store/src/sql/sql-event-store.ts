@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { RecordedEvent } from '@kairos/core';
+import { RecordedEvent, deepFreeze } from '@kairos/core';
 import { SqlClient, SqlExecutor, isUniqueViolation } from '@kairos/sql';
 import {
   AppendRequest,
@@ -37,12 +37,6 @@ interface LogRead {
   resolve(events: RecordedEvent[]): void;
   reject(error: unknown): void;
 }
-
-const deepFreeze = (value: unknown): void => {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const nested of Object.values(value)) deepFreeze(nested);
-};
 
 const COLUMNS = 'position, stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at';
 

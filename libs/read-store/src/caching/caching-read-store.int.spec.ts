@@ -57,6 +57,31 @@ describe('caching read store', () => {
     expect((await cached.find(collection, 't1', query)).items.map((d) => d.id)).toEqual(['a', 'b', 'c']);
   });
 
+  it('follows batches committed in another thread as it is told of them: drops what they touched, moves on, keeps no read that raced one', async () => {
+    const { collection, projection, direct, cached } = await setUp();
+    const kept = await cached.get(collection, 't1', 'a');
+    expect(await direct.applyBatch({ projection, expected: 1, positions: [2], apply: async (_, w) => w.put(collection, 't1', { id: 'a', v: 2 }) })).toBe(true);
+    // Not told yet: still the documents as they were at 1, and 1.
+    expect(await cached.get(collection, 't1', 'a')).toBe(kept);
+    expect(await cached.checkpoint(projection)).toBe(1);
+    cached.committed(projection, 2, [[collection, 't1', 'a']]);
+    expect(await cached.checkpoint(projection)).toBe(2);
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 2 });
+    expect(await cached.get(collection, 't1', 'b')).toEqual({ id: 'b', v: 1 });
+
+    // A read under way when news of a commit arrives may have seen the store before it: not kept.
+    const racing = cached.get(collection, 't1', 'c');
+    cached.committed(projection, 3, [[collection, 't1', 'c']]);
+    expect(await racing).toBeNull();
+    expect(await direct.applyBatch({ projection, expected: 2, positions: [3], apply: async (_, w) => w.put(collection, 't1', { id: 'c', v: 3 }) })).toBe(true);
+    expect(await cached.get(collection, 't1', 'c')).toEqual({ id: 'c', v: 3 });
+
+    cached.forgetAll();
+    expect(await direct.applyBatch({ projection, expected: 3, positions: [4], apply: async (_, w) => w.put(collection, 't1', { id: 'a', v: 4 }) })).toBe(true);
+    expect(await cached.checkpoint(projection)).toBe(4);
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 4 });
+  });
+
   it('answers the position its documents reflect while another writer moves on, and lets go once its own batch is refused', async () => {
     const { collection, projection, direct, cached, write } = await setUp();
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 1 });

@@ -1,3 +1,4 @@
+import { deepFreeze } from '@kairos/core';
 import { CheckpointedBatch, Doc, FindQuery, Identified, Page, ReadModelWriter, ReadStore } from '../read-store';
 
 export interface CachingOptions {
@@ -72,20 +73,38 @@ export class CachingReadStore implements ReadStore {
         this.forgetAll();
         return false;
       }
-      this.generation++;
-      for (const [collection, tenant, id] of touched.values()) {
-        if (!this.owners.has(collection)) this.owners.set(collection, batch.projection);
-        this.entries.delete(docKey(collection, tenant, id));
-        this.dropPages(collection, tenant);
-      }
       // Accepted means the stored checkpoint was where this runner left it: nobody else wrote in between.
-      if (batch.positions.length > 0) this.positions.set(batch.projection, batch.positions[batch.positions.length - 1]);
+      if (batch.positions.length > 0) this.committed(batch.projection, batch.positions[batch.positions.length - 1], touched.values());
       return true;
     } catch (error) {
       // Whether it committed is unknown: nothing kept can be trusted.
       this.forgetAll();
       throw error;
     }
+  }
+
+  /**
+   * A batch this process's runners committed in another thread (see RunnerThread), told after the
+   * commit, in commit order: what it touched goes, and its position is what the kept documents
+   * reflect from now on. A read that began before the news is not kept, so nothing read before the
+   * commit outlives it.
+   */
+  committed(projection: string, position: number, touched: Iterable<readonly [collection: string, tenant: string, id: string]>): void {
+    this.generation++;
+    for (const [collection, tenant, id] of touched) {
+      if (!this.owners.has(collection)) this.owners.set(collection, projection);
+      this.entries.delete(docKey(collection, tenant, id));
+      this.dropPages(collection, tenant);
+    }
+    this.positions.set(projection, position);
+  }
+
+  /** Drops everything kept: a batch elsewhere was refused or failed, so what it did is unknown. */
+  forgetAll() {
+    this.generation++;
+    this.entries.clear();
+    this.pageKeys.clear();
+    this.positions.clear();
   }
 
   async checkpoint(projection: string): Promise<number | null> {
@@ -207,23 +226,8 @@ export class CachingReadStore implements ReadStore {
     for (const key of this.pageKeys.get(group) ?? []) this.entries.delete(key);
     this.pageKeys.delete(group);
   }
-
-  private forgetAll() {
-    this.generation++;
-    this.entries.clear();
-    this.pageKeys.clear();
-    this.positions.clear();
-  }
 }
 
 const docKey = (collection: string, tenant: string, id: string) => `${collection}\u0000${tenant}\u0000${id}`;
 /** Sets a page's key apart from documents' keys of its collection and tenant. */
 const PAGE = '\u0001';
-
-const deepFreeze = <V>(value: V): V => {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-};

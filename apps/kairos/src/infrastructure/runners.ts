@@ -1,0 +1,17 @@
+import { EventStore } from '@kairos/event-store';
+import { CheckpointedRunner, RunnerHooks, projectionRunner, publishingRunner } from '@kairos/projections';
+import { Publisher } from '@kairos/publisher';
+import { ReadStore } from '@kairos/read-store';
+import { PROJECTIONS } from './projections';
+
+/** Which runners a thread hosts: every projection, the publisher, or both. */
+export interface Hosted {
+  projections: boolean;
+  publisher: boolean;
+}
+
+/** The runners of the roles a thread hosts, not yet started; the same on the request thread and in the runner thread. */
+export const runnersFor = (hosted: Hosted, eventStore: EventStore, readStore: ReadStore, publisher: Publisher, hooks: RunnerHooks): CheckpointedRunner[] => [
+  ...(hosted.projections ? PROJECTIONS.map((projection) => projectionRunner(projection, eventStore, readStore, hooks)) : []),
+  ...(hosted.publisher ? [publishingRunner(publisher, eventStore, readStore, hooks)] : []),
+];
