@@ -22,7 +22,11 @@
  *    waiting for a pooled connection; per projection runner, events, statements and busy time; new
  *    connections and failed statements; and times 100 creates one at a time before the load.
  *  - BENCH_CPU_PROFILE=<file>: a V8 CPU profile of the app's thread over the load window only.
- *  - BENCH_CLIENTS (50), BENCH_POOL_SIZE (20, as main.ts): for experiments.
+ *  - BENCH_CLIENTS (50), BENCH_POOL_SIZE (20, as main.ts), BENCH_MAX_CONCURRENT (16, as main.ts):
+ *    for experiments.
+ *  - BENCH_RUNNERS: `worker` (default, as main.ts runs PostgreSQL: projections and publisher in a
+ *    thread of their own) or `inline` (on the request thread; BENCH_PROFILE counts their
+ *    statements only then).
  *  - KAIROS_KAFKA_BROKERS, or a broker of its own from scripts/kafka.sh (stopped at the end).
  *  - KAIROS_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/test).
  */
@@ -64,6 +68,7 @@ const CLASS_CAPACITY = 20;
 /** Defaults as the brief and main.ts have them; BENCH_CLIENTS and BENCH_POOL_SIZE are for experiments. */
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 20);
+const MAX_CONCURRENT = Number(process.env.BENCH_MAX_CONCURRENT ?? 16);
 const PROJECTION_SAMPLES = 200;
 const PROBE_EVERY_MS = 5;
 const PROBE_TIMEOUT_MS = 10_000;
@@ -951,8 +956,8 @@ const main = async () => {
       kafkaBrokers: brokers,
       postgresSchema: schema,
       roles: ['api', 'projector', 'publisher'],
-      // As main.ts runs PostgreSQL: the runners in a thread of their own (BENCH_RUNNERS=inline for the request thread).
       runners: process.env.BENCH_RUNNERS === 'inline' ? 'inline' : 'worker',
+      maxConcurrentRequests: MAX_CONCURRENT,
     };
     const sqlReadStore = new SqlReadStore(sql);
     const stores: Stores = {

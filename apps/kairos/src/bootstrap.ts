@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { KairosConfig } from './config/config';
-import { admission } from './http/admission';
+import { admissionLanes } from './http/admission';
 import { idempotencyMiddleware } from './http/idempotency';
 import { sendProblem, toProblem } from './http/problem';
 import { validationPipe } from './http/validation';
@@ -36,7 +36,7 @@ export const createApp = async (config: KairosConfig, stores: Stores, options: A
 
   const metrics = app.get(Metrics);
   // Health and metrics stay outside the queue, so a busy instance still answers its probes.
-  if (config.maxConcurrentRequests > 0) app.use('/v1', admission(config.maxConcurrentRequests, (waiting) => metrics.requestsWaiting.set(waiting)));
+  if (config.maxConcurrentRequests > 0) app.use('/v1', admissionLanes(config.maxConcurrentRequests, (lane, waiting) => metrics.requestsWaiting.set({ lane }, waiting)));
   app.use((req: Request, res: Response, next: NextFunction) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => end({ route: (req.route as { path?: string } | undefined)?.path ?? 'unmatched', status: String(res.statusCode) }));

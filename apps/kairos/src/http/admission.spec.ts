@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { admission } from './admission';
+import { admission, admissionLanes, laneOf } from './admission';
 
 describe('admission', () => {
   it('runs at most `limit` requests at once and lets the others in by arrival order', async () => {
@@ -66,5 +66,43 @@ describe('admission', () => {
       server.closeAllConnections();
       server.close();
     }
+  });
+
+  it('queues queries and commands apart: a query runs while commands fill their lane', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const app = express();
+    app.use(admissionLanes(1));
+    app.post('/bookings', async (req, res) => {
+      order.push(`command ${String(req.query.n)}`);
+      if (req.query.n === '1') await gate;
+      res.json({});
+    });
+    app.post('/availability/query', (_req, res) => (order.push('availability'), res.json({})));
+    app.get('/bookings/:id', (_req, res) => (order.push('get'), res.json({})));
+    const server = app.listen(0);
+    try {
+      const agent = request(server);
+      const first = agent.post('/bookings?n=1').then((r) => r.status);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const second = agent.post('/bookings?n=2').then((r) => r.status);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await agent.get('/bookings/b1')).status).toBe(200);
+      expect((await agent.post('/availability/query')).status).toBe(200);
+      expect(order).toEqual(['command 1', 'get', 'availability']);
+      release();
+      expect(await Promise.all([first, second])).toEqual([200, 200]);
+      expect(order).toEqual(['command 1', 'get', 'availability', 'command 2']);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('counts GET, HEAD and the queries sent as POST as queries, every other write as a command', () => {
+    const lane = (method: string, path: string) => laneOf({ method, path } as Parameters<typeof laneOf>[0]);
+    expect(['GET /bookings', 'HEAD /bookings', 'POST /availability/query', 'POST /booking-policies/strictest'].map((r) => lane(...(r.split(' ') as [string, string])))).toEqual(['query', 'query', 'query', 'query']);
+    expect(['POST /bookings', 'PATCH /services/x', 'DELETE /bookings/x', 'POST /bookings/x/cancel'].map((r) => lane(...(r.split(' ') as [string, string])))).toEqual(['command', 'command', 'command', 'command']);
   });
 });

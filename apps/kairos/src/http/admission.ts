@@ -34,3 +34,21 @@ export const admission = (limit: number, onQueue: (waiting: number) => void = ()
     onQueue(waiting.length);
   };
 };
+
+/** Queries sent as POST, because their input is too rich for a query string; they change nothing. */
+const QUERIES_BY_POST = new Set(['/availability/query', '/booking-policies/strictest']);
+
+export type Lane = 'query' | 'command';
+
+export const laneOf = (req: Request): Lane =>
+  req.method === 'GET' || req.method === 'HEAD' || (req.method === 'POST' && QUERIES_BY_POST.has(req.path)) ? 'query' : 'command';
+
+/**
+ * Queries and commands queue apart, each lane with `limit` running at once: a read (a booking
+ * page's availability, a client waiting to see its own write) never waits behind a burst of
+ * checkouts, and commands keep their bounded concurrency.
+ */
+export const admissionLanes = (limit: number, onQueue: (lane: Lane, waiting: number) => void = () => undefined) => {
+  const lanes = { query: admission(limit, (waiting) => onQueue('query', waiting)), command: admission(limit, (waiting) => onQueue('command', waiting)) };
+  return (req: Request, res: Response, next: NextFunction) => lanes[laneOf(req)](req, res, next);
+};

@@ -129,33 +129,39 @@ export class RunnerThread {
 }
 
 /** The read store the thread's runners write through: it tells the request thread what each batch did. */
-const reporting = (store: ReadStore, post: (message: FromRunners) => void): ReadStore =>
-  Object.assign(Object.create(store) as ReadStore, {
-    applyBatch: async (batch: CheckpointedBatch): Promise<boolean> => {
-      const touched: Touched[] = [];
-      const track = (writer: ReadModelWriter): ReadModelWriter => ({
-        get: (collection, tenant, id) => writer.get(collection, tenant, id),
-        put: (collection, tenant, doc) => (touched.push([collection, tenant, doc.id]), writer.put(collection, tenant, doc)),
-        delete: (collection, tenant, id) => (touched.push([collection, tenant, id]), writer.delete(collection, tenant, id)),
-      });
-      try {
-        const applied = await store.applyBatch({ ...batch, apply: (position, writer) => batch.apply(position, track(writer)) });
-        if (!applied) post({ type: 'forget' });
-        else if (batch.positions.length > 0) post({ type: 'committed', projection: batch.projection, position: batch.positions[batch.positions.length - 1], touched });
-        return applied;
-      } catch (error) {
-        // Whether it committed is unknown.
-        post({ type: 'forget' });
-        throw error;
-      }
+const reporting = (store: ReadStore, post: (message: FromRunners) => void): ReadStore => {
+  const applyBatch = async (batch: CheckpointedBatch): Promise<boolean> => {
+    const touched: Touched[] = [];
+    const track = (writer: ReadModelWriter): ReadModelWriter => ({
+      get: (collection, tenant, id) => writer.get(collection, tenant, id),
+      put: (collection, tenant, doc) => (touched.push([collection, tenant, doc.id]), writer.put(collection, tenant, doc)),
+      delete: (collection, tenant, id) => (touched.push([collection, tenant, id]), writer.delete(collection, tenant, id)),
+    });
+    try {
+      const applied = await store.applyBatch({ ...batch, apply: (position, writer) => batch.apply(position, track(writer)) });
+      if (!applied) post({ type: 'forget' });
+      else if (batch.positions.length > 0) post({ type: 'committed', projection: batch.projection, position: batch.positions[batch.positions.length - 1], touched });
+      return applied;
+    } catch (error) {
+      // Whether it committed is unknown.
+      post({ type: 'forget' });
+      throw error;
+    }
+  };
+  return new Proxy(store, {
+    get: (target, property) => {
+      if (property === 'applyBatch') return applyBatch;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+};
 
 const runThread = async ({ config, hosted }: RunnerThreadData) => {
   const post = (message: FromRunners) => parentPort!.postMessage(message);
   try {
-    // Nothing is read here but by the batches, so a cache would only hold memory.
-    const stores = await openStores({ ...config, readCacheEntries: 0 }, { poolSize: POOL_SIZE });
+    // The thread's own read cache serves its batches what the previous ones wrote.
+    const stores = await openStores(config, { poolSize: POOL_SIZE });
     const runners = runnersFor(hosted, stores.eventStore, reporting(stores.readStore, post), stores.publisher, {
       onError: (name, error) => post({ type: 'error', name, message: error instanceof Error ? error.message : String(error) }),
       onProgress: (name, position, events) => post({ type: 'progress', name, position, recordedAt: events[events.length - 1].recordedAt }),

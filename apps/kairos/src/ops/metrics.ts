@@ -20,7 +20,7 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
     registers: [this.registry],
   });
-  readonly requestsWaiting = new Gauge({ name: 'kairos_http_requests_waiting', help: 'Requests waiting for their turn (KAIROS_MAX_CONCURRENT_REQUESTS)', registers: [this.registry] });
+  readonly requestsWaiting = new Gauge({ name: 'kairos_http_requests_waiting', help: 'Requests waiting for their turn (KAIROS_MAX_CONCURRENT_REQUESTS per lane)', labelNames: ['lane'], registers: [this.registry] });
   readonly runnerErrors = new Counter({ name: 'kairos_runner_errors_total', help: 'Failed batches (retried)', labelNames: ['runner'], registers: [this.registry] });
 
   constructor() {

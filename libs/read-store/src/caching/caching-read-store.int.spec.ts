@@ -40,6 +40,20 @@ describe('caching read store', () => {
     expect(await cached.checkpoint(uniqueName('unknown'))).toBeNull();
   });
 
+  it('keeps what its own batches wrote, as written, without asking the store again', async () => {
+    const { collection, direct, cached, write } = await setUp();
+    let storeReads = 0;
+    const get = direct.get.bind(direct);
+    direct.get = (...args) => (storeReads++, get(...args));
+    const getMany = direct.getMany.bind(direct);
+    direct.getMany = (...args) => (storeReads++, getMany(...args));
+    expect(await write(cached, 1, 2, [{ id: 'a', v: 2, tags: ['x'] }])).toBe(true);
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 2, tags: ['x'] });
+    expect(await cached.getMany(collection, 't1', ['a', 'b'])).toEqual([{ id: 'a', v: 2, tags: ['x'] }, { id: 'b', v: 1 }]);
+    expect(storeReads).toBe(0);
+    expect(Object.isFrozen((await cached.get<{ id: string; tags: string[] }>(collection, 't1', 'a'))!.tags)).toBe(true);
+  });
+
   it('remembers absent documents and forgets them once a batch creates them', async () => {
     const { collection, cached, write } = await setUp();
     expect(await cached.getMany(collection, 't1', ['a', 'z'])).toHaveLength(1);

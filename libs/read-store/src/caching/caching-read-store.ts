@@ -12,8 +12,9 @@ export interface CachingOptions {
 
 /**
  * Keeps read-model documents in memory, in front of another read store, for a process whose
- * projection runners write through it. It is exact because it sees every change: a batch applied
- * here drops the documents it touched once it has committed, and a batch refused here (a runner in
+ * projection runners write through it (or report to it from their thread). It is exact because it
+ * sees every change: once a batch applied here commits, it keeps the documents as the batch wrote
+ * them (a reported batch: drops them), and a batch refused here (a runner in
  * another process or a rebuild moved the checkpoint) drops everything, as does a rebuild. Until then
  * it answers `checkpoint` with the position its documents reflect, never a later one, so a query
  * that waits for a position gets documents at least that new. Reads that raced a commit are not
@@ -48,6 +49,8 @@ export class CachingReadStore implements ReadStore {
 
   async applyBatch(batch: CheckpointedBatch): Promise<boolean> {
     const touched = new Map<string, [collection: string, tenant: string, id: string]>();
+    /** The last version the batch wrote of each document (null: deleted), which is what the store holds once it commits. */
+    const written = new Map<string, Doc | null>();
     // What is kept of this projection's documents is their state at `expected`, where the batch
     // starts (were it not, another writer would have moved the checkpoint and the batch would be
     // refused before reading anything): the batch reads them here instead of a round trip each,
@@ -62,8 +65,19 @@ export class CachingReadStore implements ReadStore {
         }
         return writer.get<T>(collection, tenant, id);
       },
-      put: (collection, tenant, doc) => (touched.set(docKey(collection, tenant, doc.id), [collection, tenant, doc.id]), writer.put(collection, tenant, doc)),
-      delete: (collection, tenant, id) => (touched.set(docKey(collection, tenant, id), [collection, tenant, id]), writer.delete(collection, tenant, id)),
+      put: (collection, tenant, doc) => {
+        const key = docKey(collection, tenant, doc.id);
+        touched.set(key, [collection, tenant, doc.id]);
+        // Frozen as written: a projection that changed it afterwards would make it differ from the stored one.
+        written.set(key, deepFreeze(doc));
+        return writer.put(collection, tenant, doc);
+      },
+      delete: (collection, tenant, id) => {
+        const key = docKey(collection, tenant, id);
+        touched.set(key, [collection, tenant, id]);
+        written.set(key, null);
+        return writer.delete(collection, tenant, id);
+      },
     });
     // Reads and checkpoints taken while a batch may commit are not kept: they could be from either side of it.
     this.generation++;
@@ -75,6 +89,11 @@ export class CachingReadStore implements ReadStore {
       }
       // Accepted means the stored checkpoint was where this runner left it: nobody else wrote in between.
       if (batch.positions.length > 0) this.committed(batch.projection, batch.positions[batch.positions.length - 1], touched.values());
+      // Only this runner writes its projection's collections, so what it wrote is what they hold now:
+      // the next batch, and reads, find it here instead of asking the store.
+      for (const [key, [collection]] of touched) {
+        if (this.owners.get(collection) === batch.projection && !this.options.passThrough?.has(collection)) this.remember(key, written.get(key) ?? null);
+      }
       return true;
     } catch (error) {
       // Whether it committed is unknown: nothing kept can be trusted.
@@ -210,7 +229,10 @@ export class CachingReadStore implements ReadStore {
 
   private keep<V>(key: string, value: V, generation: number): V {
     if (generation !== this.generation) return value;
-    const frozen = deepFreeze(value);
+    return this.remember(key, deepFreeze(value));
+  }
+
+  private remember<V>(key: string, frozen: V): V {
     this.entries.set(key, frozen);
     if (this.entries.size > this.options.maxEntries) {
       const oldest = this.entries.keys().next().value!;
