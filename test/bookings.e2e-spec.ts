@@ -50,6 +50,10 @@ describe('bookings over HTTP (embedded default)', () => {
     expect(slots.body.items.map((s: { start: string }) => s.start)).not.toContain('2026-03-30T09:00:00.000Z');
     expect(slots.body.items.map((s: { start: string }) => s.start)).not.toContain('2026-03-30T10:00:00.000Z');
 
+    // The booking's session on the calendar names who it is for.
+    const onCalendar = await as('get', `/v1/sessions/${first.body.appointmentSessionId}?minPosition=${first.headers['kairos-position']}`).expect(200);
+    expect(onCalendar.body).toMatchObject({ type: 'EVENT', resourceIds: [staff[0].id], openSpots: 0, participants: [{ bookingId: first.body.id, partySize: 1, status: 'CONFIRMED' }] });
+
     const canceled = await as('post', `/v1/bookings/${first.body.id}/cancel`, { reason: 'sick' }).expect(200);
     expect(canceled.body).toMatchObject({ status: 'CANCELED', cancellation: { reason: 'sick', actor: 'BUSINESS', withinPolicy: true } });
     await as('post', '/v1/bookings', { serviceId: service.id, slot: slot('2026-03-30T09:30:00Z', '2026-03-30T10:30:00Z'), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a11' }).expect(409); // off the grid
@@ -134,7 +138,16 @@ describe('bookings over HTTP (embedded default)', () => {
     expect(over.body.type).toBe('urn:kairos:problem:capacity-exceeded');
     const slots = await as('post', '/v1/availability/query', { serviceId: yoga.id, from: '2026-03-31T00:00:00Z', to: '2026-04-01T00:00:00Z', includeUnbookable: true, minPosition: Number(full.headers['kairos-position']) }).expect(200);
     expect(slots.body.items[0]).toMatchObject({ totalSpots: 3, openSpots: 0, bookable: false });
-    await as('post', `/v1/bookings/${first.id}/cancel`).expect(200);
+    const seated = await as('get', `/v1/sessions/${session.body.id}?minPosition=${full.headers['kairos-position']}`).expect(200);
+    expect(seated.body).toMatchObject({ capacity: null, openSpots: 0 });
+    expect(seated.body.participants).toHaveLength(3);
+    expect(seated.body.participants).toContainEqual({ bookingId: first.id, contactId: first.contactId, partySize: 1, status: 'CONFIRMED' });
+    const canceled = await as('post', `/v1/bookings/${first.id}/cancel`).expect(200);
+    const freed = await as('get', `/v1/sessions/${session.body.id}?minPosition=${canceled.headers['kairos-position']}`).expect(200);
+    expect(freed.body).toMatchObject({ openSpots: 1 });
+    expect(freed.body.participants.map((p: { bookingId: string }) => p.bookingId)).not.toContain(first.id);
+    const listed = await as('get', `/v1/bookings?sessionId=${session.body.id}&status=CONFIRMED`).expect(200);
+    expect(listed.body.items).toHaveLength(2);
     await join(1, 6).expect(201);
   });
 

@@ -80,6 +80,7 @@ export class ListBookingsDto extends ListQueryDto {
   @ApiPropertyOptional() @Optional() @IsString() contactId?: string;
   @ApiPropertyOptional() @Optional() @IsString() serviceId?: string;
   @ApiPropertyOptional() @Optional() @IsString() resourceId?: string;
+  @ApiPropertyOptional({ description: 'a class session (instance) id: its participants' }) @Optional() @IsString() sessionId?: string;
   @ApiPropertyOptional() @Optional() @IsIn(['CREATED', 'PENDING', 'CONFIRMED', 'DECLINED', 'CANCELED', 'WAITING_LIST']) status?: string;
   @ApiPropertyOptional() @Optional() @IsISO8601({ strict: true }) from?: string;
   @ApiPropertyOptional() @Optional() @IsISO8601({ strict: true }) to?: string;

@@ -41,6 +41,7 @@ export class ListBookingsHandler implements IQueryHandler<ListBookings> {
     if (query.serviceId) where.serviceId = query.serviceId;
     if (query.status) where.status = query.status;
     if (query.resourceId) where._resourceIds = { contains: query.resourceId };
+    if (query.sessionId) where.sessionId = query.sessionId;
     if (query.from || query.to) {
       where._start = {
         ...(query.from ? { gte: new Date(query.from).toISOString() } : {}),

@@ -1,12 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { BOOKINGS, BookingDoc, SEATS } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
 import { publicView } from '@kairos/projections';
 import { FieldFilter, ReadStore, decodeCursor, encodeCursor } from '@kairos/read-store';
-import { SESSIONS, SESSION_INSTANCES, SessionDoc, SessionInstance, sessionInstances } from '@kairos/scheduling';
+import { SCHEDULES, SESSIONS, SESSION_INSTANCES, ScheduleView, SessionDoc, SessionInstance, SessionView, sessionInstances } from '@kairos/scheduling';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
-import { READ_STORE } from '../infrastructure/tokens';
+import { CLOCK, Clock, READ_STORE } from '../infrastructure/tokens';
 import { waitUntilProjected } from '../queries/read-models';
 
 export class GetSession {
@@ -69,21 +70,57 @@ export class ListSessionsHandler implements IQueryHandler<ListSessions> {
   }
 }
 
+/** Who holds a place in an EVENT session: its class seats, its appointment, or its course. */
+export interface Participant {
+  bookingId: string;
+  contactId: string | null;
+  partySize: number;
+  status: BookingDoc['status'];
+}
+
+const HOLDING: BookingDoc['status'][] = ['CONFIRMED', 'PENDING'];
+
 @QueryHandler(GetSession)
 export class GetSessionHandler implements IQueryHandler<GetSession> {
-  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore, @Inject(CLOCK) private readonly now: Clock) {}
 
   async execute({ ctx, id, minPosition }: GetSession) {
-    const position = await waitUntilProjected(this.readStore, 'scheduling', minPosition);
+    // The session comes from one projection, its participants from another: both must be at the caller's write.
+    const [scheduling, bookings] = await Promise.all([waitUntilProjected(this.readStore, 'scheduling', minPosition), waitUntilProjected(this.readStore, 'bookings', minPosition)]);
+    const position = scheduling === null || bookings === null ? null : Math.min(scheduling, bookings);
     const series = await this.readStore.get<SessionDoc>(SESSIONS, ctx.tenant, id);
-    if (series) return new Positioned(publicView(series), position);
+    if (series) return new Positioned(await this.withParticipants(ctx.tenant, publicView(series), series.recurrence === null ? id : null), position);
     const indexed = await this.readStore.get<{ id: string; seriesId: string; originalStart: string }>(SESSION_INSTANCES, ctx.tenant, id);
     const parent = indexed && (await this.readStore.get<SessionDoc>(SESSIONS, ctx.tenant, indexed.seriesId));
     if (!indexed || !parent) throw new DomainError('not-found', `session ${id} does not exist`);
     const at = Date.parse(indexed.originalStart);
     const instance = sessionInstances(parent, { from: new Date(at - 400 * 86_400_000), to: new Date(at + 400 * 86_400_000) }).find((i) => i.id === id);
     if (!instance) throw new DomainError('not-found', `session ${id} does not exist`);
-    return new Positioned(instance, position);
+    return new Positioned(await this.withParticipants(ctx.tenant, instance, id), position);
+  }
+
+  /**
+   * api.md's `participants` and `openSpots` of a session that can be booked: a single session or
+   * one instance (a series as a whole has no one participant list). Open spots count seats taken
+   * and seats locked for a waitlist offer, as availability does.
+   */
+  private async withParticipants<T extends SessionInstance | SessionView>(tenant: string, session: T, bookableId: string | null) {
+    if (bookableId === null || session.type !== 'EVENT') return session;
+    const holding = (where: Record<string, FieldFilter>) => this.readStore.find<BookingDoc>(BOOKINGS, tenant, { where: { ...where, status: { in: HOLDING } }, limit: 500 });
+    const [schedule, seats, byClass, byAppointment, byCourse] = await Promise.all([
+      this.readStore.get<ScheduleView>(SCHEDULES, tenant, session.scheduleId),
+      this.readStore.getMany<{ id: string; total: number; locks?: Record<string, { partySize: number; until: number }> }>(SEATS, tenant, [bookableId, session.scheduleId]),
+      holding({ sessionId: bookableId }),
+      holding({ appointmentSessionId: bookableId }),
+      holding({ scheduleId: session.scheduleId, serviceType: 'COURSE' }),
+    ]);
+    const participants: Participant[] = [...byClass.items, ...byAppointment.items, ...byCourse.items].map((b) => ({ bookingId: b.id, contactId: b.contactId, partySize: b.partySize, status: b.status }));
+    const capacity = session.capacity ?? schedule?.capacity ?? 1;
+    const seated = seats.find((d) => d.id === bookableId) ?? seats.find((d) => d.id === session.scheduleId);
+    const now = this.now().getTime();
+    const locked = Object.values(seated?.locks ?? {}).filter((l) => l.until > now).reduce((sum, l) => sum + l.partySize, 0);
+    const taken = seated ? seated.total : participants.reduce((sum, p) => sum + p.partySize, 0);
+    return { ...session, participants, openSpots: Math.max(0, capacity - taken - locked) };
   }
 }
 
