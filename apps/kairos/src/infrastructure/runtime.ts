@@ -52,10 +52,8 @@ export class Runtime implements OnApplicationBootstrap, OnApplicationShutdown {
     };
     const projections = this.config.roles.includes('projector');
     const publishing = this.config.roles.includes('publisher');
-    const inProcess = this.publisher instanceof InProcessPublisher;
-    if (publishing && this.publisher instanceof InProcessPublisher) {
-      this.publisher.subscribe((message) => this.eventBus.publish(new KairosEventPublished(message)));
-    }
+    const inProcess = this.publisher instanceof InProcessPublisher ? this.publisher : null;
+    if (publishing && inProcess) inProcess.subscribe((message) => this.eventBus.publish(new KairosEventPublished(message)));
     const inThread: Hosted = this.config.runners === 'worker' ? { projections, publisher: publishing && !inProcess } : { projections: false, publisher: false };
     const here: Hosted = { projections: projections && !inThread.projections, publisher: publishing && !inThread.publisher };
     if (inThread.projections || inThread.publisher) {
