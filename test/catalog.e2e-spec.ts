@@ -116,9 +116,13 @@ describe('booking policies, resources, locations over HTTP (embedded default)', 
       expect(list.body.items.map((l: { id: string }) => l.id)).toEqual([a.id]);
     });
 
-    it('refuses a time zone that is not IANA', async () => {
-      const res = await as('post', '/v1/locations', { name: 'X', timeZone: 'GMT+1' }).expect(400);
-      expect(res.body.errors[0].field).toBe('timeZone');
+    it('refuses a time zone that is not IANA, or an abbreviation; takes UTC', async () => {
+      for (const timeZone of ['GMT+1', 'EST', 'CET']) {
+        const res = await as('post', '/v1/locations', { name: 'X', timeZone }).expect(400);
+        expect(res.body.errors[0].field).toBe('timeZone');
+      }
+      await as('post', '/v1/locations', { name: 'HQ', timeZone: 'UTC' }).expect(201);
+      await as('post', '/v1/locations', { name: 'HQ2', timeZone: 'Etc/UTC' }).expect(201);
     });
 
     it('refuses an archived location on a service', async () => {
