@@ -32,7 +32,11 @@ describe('busy sessions hold their resources at write time (embedded default)', 
 
   it('refuses a session over a booking or another busy session, buffers included, and takes the time next to them', async () => {
     const { staff, service } = await staffWithService('Ada');
-    await book(service.id, '2026-03-30T09:00:00Z', '2026-03-30T10:00:00Z', 1).expect(201);
+    const booking = (await book(service.id, '2026-03-30T09:00:00Z', '2026-03-30T10:00:00Z', 1).expect(201)).body;
+    // The booking's own session changes only through the booking, which holds the staff's time.
+    const moved = await as('patch', `/v1/sessions/${booking.appointmentSessionId}`, { resourceIds: [] }).expect(422);
+    expect(moved.body).toMatchObject({ type: 'urn:kairos:problem:invalid-transition', errors: [{ field: 'id' }] });
+    await as('post', `/v1/sessions/${booking.appointmentSessionId}/cancel`).expect(422);
 
     const overBooking = await busy(staff.scheduleId, '2026-03-30T09:30:00Z', '2026-03-30T10:30:00Z').expect(409);
     expect(overBooking.body).toMatchObject({ type: 'urn:kairos:problem:slot-taken', errors: [{ field: 'resourceIds' }] });

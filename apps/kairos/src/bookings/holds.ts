@@ -139,6 +139,7 @@ const appointmentSession = (target: HoldTarget, streamId: string, session: Loade
     bufferBeforeMinutes: target.slot.bufferBeforeMinutes,
     bufferAfterMinutes: target.slot.bufferAfterMinutes,
     locationId: target.slot.locationId,
+    bookingId: target.bookingId,
   };
   return { streamId, expected: session.expected, events: sessionDecider.decide({ type: 'CreateSession', id: sessionId, fields }, session.state, { now }) };
 };

@@ -52,6 +52,7 @@ const STOP_TIMEOUT_MS = 10_000;
 export class RunnerThread {
   private worker?: Worker;
   private stopping = false;
+  private restarts = 0;
 
   constructor(
     private readonly config: KairosConfig,
@@ -64,6 +65,20 @@ export class RunnerThread {
     await this.spawn();
   }
 
+  /** After the first start, a thread that dies or fails to start (its database down, say) is started again, backing off. */
+  private respawn(reason: Error) {
+    this.events.error('runner-thread', reason);
+    const delay = Math.min(RESTART_DELAY_MS * 2 ** Math.min(this.restarts++, 5), 30_000);
+    setTimeout(() => {
+      if (this.stopping) return;
+      this.spawn().then(
+        () => (this.restarts = 0),
+        (error: Error) => this.respawn(error),
+      );
+    }, delay);
+  }
+
+  /** Starts a thread; settles once it is ready or has failed. Whoever started it decides what a failure means. */
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
       let ready = false;
@@ -104,14 +119,8 @@ export class RunnerThread {
         this.worker = undefined;
         if (this.stopping) return;
         this.events.forget();
-        if (!ready) {
-          reject(new Error(`the runner thread exited with code ${code} before it was ready`));
-          return;
-        }
-        this.events.error('runner-thread', new Error(`the runner thread exited with code ${code}; starting it again`));
-        setTimeout(() => {
-          if (!this.stopping) this.spawn().catch((error: Error) => this.events.error('runner-thread', error));
-        }, RESTART_DELAY_MS);
+        if (!ready) reject(new Error(`the runner thread exited with code ${code} before it was ready`));
+        else this.respawn(new Error(`the runner thread exited with code ${code}; starting it again`));
       });
     });
   }

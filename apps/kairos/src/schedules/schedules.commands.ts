@@ -99,7 +99,8 @@ export class CancelScheduleHandler implements ICommandHandler<CancelSchedule> {
           });
           for (const { id: seriesId } of page.items) {
             const series = await this.es.load(sessionStream(ctx.tenant, seriesId), sessionDecider);
-            if (series.state.status !== 'ACTIVE') continue;
+            // An appointment's session stays with its booking, which holds its resources until it is canceled.
+            if (series.state.status !== 'ACTIVE' || series.state.view.bookingId) continue;
             const ended = sessionDecider.decide({ type: 'CancelSeries', from: now.toISOString() }, series.state, { now });
             pending.push({ streamId: sessionStream(ctx.tenant, seriesId), expected: series.expected, events: ended });
             canceledSeries.push({ before: series.state.view, after: existing(fold(sessionDecider, ended, series.state), 'session') });

@@ -27,6 +27,9 @@ export interface SeriesChange {
   after: SessionView | null;
 }
 
+/** EVENT sessions claim; an appointment's session does not, its booking holds the same time. */
+const claiming = (view: SessionView | null): view is SessionView => view !== null && view.type === 'EVENT' && !view.bookingId;
+
 const keyOf = (c: WantedClaim) => `${c.stream} ${c.holderId} ${c.start} ${c.end}`;
 
 /**
@@ -45,7 +48,7 @@ export class SessionClaims {
    */
   async change(ctx: RequestContext, series: SeriesChange[], now: Date): Promise<PendingAppend[]> {
     const window = { from: now, to: new Date(now.getTime() + CLAIM_HORIZON_DAYS * DAY) };
-    const views = series.flatMap(({ before, after }) => [before, after]).filter((v): v is SessionView => v !== null && v.type === 'EVENT');
+    const views = series.flatMap(({ before, after }) => [before, after]).filter(claiming);
     if (views.length === 0) return [];
     const scheduleIds = [...new Set(views.flatMap(schedulesTouchedBy))];
     const schedules = await Promise.all(scheduleIds.map((id) => this.es.load(scheduleStream(ctx.tenant, id), scheduleDecider)));
@@ -57,7 +60,7 @@ export class SessionClaims {
 
     const wanted = (of: (SessionView | null)[]): Map<string, WantedClaim> => {
       const claims = new Map<string, WantedClaim>();
-      const views = of.filter((v): v is SessionView => v !== null && v.type === 'EVENT');
+      const views = of.filter(claiming);
       for (const instance of views.flatMap((view) => sessionInstances(view, window))) {
         const { start, end } = busyBlockOf(instance);
         for (const [scheduleId, resourceId] of resourceOf) {

@@ -96,6 +96,16 @@ const details = (dto: SessionDetailsDto): Partial<SessionDetails> => {
 };
 
 const viewOf = (state: SessionState): SessionView => existing(state, 'session');
+
+/** An appointment's session is its booking's to change: the booking holds the resources and answers for the time. */
+const directlyChangeable = (view: SessionView): SessionView => {
+  if (view.bookingId) {
+    throw new DomainError('invalid-transition', `session ${view.id} belongs to booking ${view.bookingId}; reschedule or cancel the booking`, [
+      { field: 'id', reason: 'an appointment session changes through its booking' },
+    ]);
+  }
+  return view;
+};
 const viewOrNull = (state: SessionState): SessionView | null => (state.status === 'none' ? null : state.view);
 
 /** An id is a series (its own stream) or an instance (indexed by the projection up to a horizon). */
@@ -166,7 +176,7 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
     return this.es.retrying(async () => {
       const now = this.es.now();
       const { seriesId, series, instance } = await resolveSession(this.es, this.readStore, ctx.tenant, id);
-      const view = viewOf(series.state);
+      const view = directlyChangeable(viewOf(series.state));
       const changes = details(dto);
       const context = { now, checkTiming, isOccurrence: isOccurrenceOf(view) };
       if (!instance) {
@@ -275,7 +285,7 @@ export class CancelSessionHandler implements ICommandHandler<CancelSession> {
     return this.es.retrying(async () => {
       const now = this.es.now();
       const { seriesId, series, instance } = await resolveSession(this.es, this.readStore, ctx.tenant, id);
-      const view = viewOf(series.state);
+      const view = directlyChangeable(viewOf(series.state));
       const events = instance
         ? sessionDecider.decide({ type: 'CancelInstance', instanceId: instance.id, originalStart: instance.originalStart }, series.state, { now, isOccurrence: isOccurrenceOf(view) })
         : sessionDecider.decide({ type: 'CancelSeries', from: dto.from ? new Date(dto.from).toISOString() : now.toISOString() }, series.state, { now });

@@ -78,7 +78,18 @@ export interface Participant {
   status: BookingDoc['status'];
 }
 
-const HOLDING: BookingDoc['status'][] = ['CONFIRMED', 'PENDING'];
+/** Bookings of one session, all pages of them. */
+const holdingBookings = async (readStore: ReadStore, tenant: string, where: Record<string, FieldFilter>): Promise<BookingDoc[]> => {
+  const found: BookingDoc[] = [];
+  let cursor: string | null = null;
+  do {
+    // A PENDING booking holds its place unless the service lets several requests wait for one slot.
+    const page: { items: BookingDoc[]; nextCursor: string | null } = await readStore.find<BookingDoc>(BOOKINGS, tenant, { where: { ...where, holdsSlot: true }, limit: 500, cursor });
+    found.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return found;
+};
 
 @QueryHandler(GetSession)
 export class GetSessionHandler implements IQueryHandler<GetSession> {
@@ -101,12 +112,13 @@ export class GetSessionHandler implements IQueryHandler<GetSession> {
 
   /**
    * api.md's `participants` and `openSpots` of a session that can be booked: a single session or
-   * one instance (a series as a whole has no one participant list). Open spots count seats taken
-   * and seats locked for a waitlist offer, as availability does.
+   * one instance (a series as a whole has no one participant list). Participants are the bookings
+   * that hold a place; open spots count seats taken and seats locked for a waitlist offer, as
+   * availability does.
    */
   private async withParticipants<T extends SessionInstance | SessionView>(tenant: string, session: T, bookableId: string | null) {
     if (bookableId === null || session.type !== 'EVENT') return session;
-    const holding = (where: Record<string, FieldFilter>) => this.readStore.find<BookingDoc>(BOOKINGS, tenant, { where: { ...where, status: { in: HOLDING } }, limit: 500 });
+    const holding = (where: Record<string, FieldFilter>) => holdingBookings(this.readStore, tenant, where);
     const [schedule, seats, byClass, byAppointment, byCourse] = await Promise.all([
       this.readStore.get<ScheduleView>(SCHEDULES, tenant, session.scheduleId),
       this.readStore.getMany<{ id: string; total: number; locks?: Record<string, { partySize: number; until: number }> }>(SEATS, tenant, [bookableId, session.scheduleId]),
@@ -114,9 +126,11 @@ export class GetSessionHandler implements IQueryHandler<GetSession> {
       holding({ appointmentSessionId: bookableId }),
       holding({ scheduleId: session.scheduleId, serviceType: 'COURSE' }),
     ]);
-    const participants: Participant[] = [...byClass.items, ...byAppointment.items, ...byCourse.items].map((b) => ({ bookingId: b.id, contactId: b.contactId, partySize: b.partySize, status: b.status }));
-    const capacity = session.capacity ?? schedule?.capacity ?? 1;
-    const seated = seats.find((d) => d.id === bookableId) ?? seats.find((d) => d.id === session.scheduleId);
+    const participants: Participant[] = [...byClass, ...byAppointment, ...byCourse].map((b) => ({ bookingId: b.id, contactId: b.contactId, partySize: b.partySize, status: b.status }));
+    const course = byCourse.length > 0 || seats.some((d) => d.id === session.scheduleId);
+    // A course is booked whole: its seats and capacity are the schedule's, whatever one session says.
+    const capacity = (course ? schedule?.capacity : session.capacity ?? schedule?.capacity) ?? 1;
+    const seated = seats.find((d) => d.id === (course ? session.scheduleId : bookableId));
     const now = this.now().getTime();
     const locked = Object.values(seated?.locks ?? {}).filter((l) => l.until > now).reduce((sum, l) => sum + l.partySize, 0);
     const taken = seated ? seated.total : participants.reduce((sum, p) => sum + p.partySize, 0);

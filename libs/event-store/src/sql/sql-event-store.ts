@@ -189,8 +189,8 @@ export class SqlEventStore implements EventStore {
    * Every runner follows the log on its own, and one append wakes them all in the same turn, from
    * nearly the same place. Reads asked for in one turn whose starts lie within a batch of each
    * other share one statement; each gets exactly the rows it would have read alone (positions are
-   * distinct integers, so at most `after − from` rows come before its own). Shared events are
-   * frozen: a consumer that changed one would change it for the others.
+   * distinct integers, so at most `after − from` rows come before its own). Events are frozen: a
+   * consumer that changed a shared one would change it for the others.
    */
   readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
     return new Promise((resolve, reject) => {
@@ -219,8 +219,8 @@ export class SqlEventStore implements EventStore {
               order by position limit $2`,
             [from, Math.max(...group.map((r) => r.after - from + r.limit))],
           );
-          const events = rows.map(toRecorded);
-          if (group.length > 1) events.forEach(deepFreeze);
+          // Frozen whether shared or not, so a consumer that changes one fails on its first try, not only under load.
+          const events = rows.map(toRecorded).map(deepFreeze);
           for (const read of group) {
             const first = events.findIndex((e) => e.position > read.after);
             read.resolve(first < 0 ? [] : events.slice(first, first + read.limit));

@@ -232,14 +232,19 @@ export const EVENT_CATALOG: readonly CatalogEntry[] = [
   entry(
     'session.created',
     'A session, single or a recurring series, was created; the body is the session as GET shows it.',
-    object({
-      ...meta,
-      ...sessionFields,
-      status: enumOf(['ACTIVE', 'CANCELED']),
-      canceledFrom: nullable(instant('instances starting at or after this are canceled')),
-      overrides: mapOf(instanceOverride, "per instance, keyed by the instance's original start (ISO instant)"),
-      versions: arrayOf(object({ from: instant(), changes: patchOf(sessionDetails, 'session details') }), 'series-wide changes, each from an instant on'),
-    }),
+    object(
+      {
+        ...meta,
+        ...sessionFields,
+        bookingId: str('the appointment booking that put the session on the calendar; absent on sessions created directly'),
+        status: enumOf(['ACTIVE', 'CANCELED']),
+        canceledFrom: nullable(instant('instances starting at or after this are canceled')),
+        overrides: mapOf(instanceOverride, "per instance, keyed by the instance's original start (ISO instant)"),
+        versions: arrayOf(object({ from: instant(), changes: patchOf(sessionDetails, 'session details') }), 'series-wide changes, each from an instant on'),
+      },
+      undefined,
+      ['bookingId'],
+    ),
   ),
   entry(
     'session.updated',

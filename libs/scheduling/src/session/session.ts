@@ -41,6 +41,11 @@ export interface SessionFields extends SessionDetails {
   /** RFC 5545 RRULE value; null for a single session. */
   recurrence: string | null;
   exdates: string[];
+  /**
+   * The appointment booking that put this session on the calendar: such a session changes only
+   * through its booking (api.md), which holds its resources. Absent on sessions created directly.
+   */
+  bookingId?: string;
 }
 
 export interface InstanceOverride extends Partial<SessionDetails> {
