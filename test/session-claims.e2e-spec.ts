@@ -1,3 +1,6 @@
+import { claimStream } from '@kairos/bookings';
+import { newId } from '@kairos/core';
+import { SessionFields, scheduleIdOf, sessionDecider, sessionStream } from '@kairos/scheduling';
 import { TestApp, startApp } from './harness';
 
 const NOW = new Date('2026-03-28T00:00:00Z');
@@ -96,5 +99,27 @@ describe('busy sessions hold their resources at write time (embedded default)', 
     expect(canceled.body.status).toBe('CANCELED');
     await busy(instructor.scheduleId, '2026-04-14T17:00:00Z', '2026-04-14T18:00:00Z').expect(201);
     await busy(instructor.scheduleId, '2026-04-07T19:30:00Z', '2026-04-07T20:30:00Z').expect(201);
+  });
+
+  it('gives a busy session that holds no claim (made before sessions claimed) its claims with its next change', async () => {
+    const staff = (await as('post', '/v1/resources', { type: 'STAFF', name: 'Dee' }).expect(201)).body;
+    const id = newId();
+    const fields: SessionFields = {
+      scheduleId: scheduleIdOf(staff.id), type: 'EVENT', timeZone: 'UTC', localStart: '2026-04-01T10:00', localEnd: '2026-04-01T11:00',
+      recurrence: null, exdates: [], title: null, capacity: null, resourceIds: [], affectedSchedules: null, bufferBeforeMinutes: 0, bufferAfterMinutes: 0, locationId: null,
+    };
+    const events = sessionDecider.decide({ type: 'CreateSession', id, fields }, { status: 'none' }, { now: NOW });
+    await t.stores.eventStore.append([
+      {
+        streamId: sessionStream(t.tenant, id),
+        expectedRevision: 'noStream',
+        events: events.map((e) => ({ id: newId(), type: e.type, schemaVersion: 1, data: e.data, metadata: { tenant: t.tenant, actor: { type: 'BUSINESS' }, occurredAt: NOW.toISOString() } })),
+      },
+    ]);
+    const claims = () => t.stores.eventStore.readStream(claimStream(t.tenant, staff.id, '2026-04-01T10'));
+    expect(await claims()).toEqual([]);
+    await as('patch', `/v1/sessions/${id}`, { title: 'Inventory' }).expect(200);
+    expect((await claims()).map((e) => [e.type, (e.data as { holderId: string }).holderId])).toEqual([['resource-claim.claimed', id]]);
+    await busy(staff.scheduleId, '2026-04-01T10:30:00Z', '2026-04-01T11:30:00Z').expect(409);
   });
 });

@@ -75,20 +75,27 @@ export class SessionClaims {
     };
     const held = wanted(series.map((s) => s.before));
     const next = wanted(series.map((s) => s.after));
-    const released = [...held].filter(([key]) => !next.has(key)).map(([, c]) => c);
-    const taken = [...next].filter(([key]) => !held.has(key)).map(([, c]) => c);
-    const streams = [...new Set([...released, ...taken].map((c) => c.stream))].sort();
+    // Judged against what the streams hold, not what the series should have held: a session that
+    // missed a claim (made before sessions claimed) gets it with its next change.
+    const holders = new Set([...held.values(), ...next.values()].map((c) => c.holderId));
+    const places = new Map([...held.values(), ...next.values()].map((c) => [c.stream, { resourceId: c.resourceId, bucket: c.bucket }]));
+    const desiredIn = new Map<string, WantedClaim[]>();
+    for (const c of next.values()) desiredIn.set(c.stream, [...(desiredIn.get(c.stream) ?? []), c]);
+    const streams = [...places.keys()].sort();
     // Asked for together, the streams are read with one statement (SqlEventStore.readStream).
     const loaded = await Promise.all(streams.map((stream) => this.es.load(stream, claimsDecider)));
     return streams.map((stream, index) => {
       let state = loaded[index].state;
       const events: DomainEvent[] = [];
-      for (const c of released.filter((r) => r.stream === stream)) {
-        const given = claimsDecider.decide({ type: 'Release', resourceId: c.resourceId, bucket: c.bucket, holderId: c.holderId }, state, { now });
+      const desired = desiredIn.get(stream) ?? [];
+      const stale = state.claims.filter((c) => holders.has(c.holderId) && !desired.some((d) => d.holderId === c.holderId && d.start === c.start && d.end === c.end));
+      const { resourceId, bucket } = places.get(stream)!;
+      for (const c of stale) {
+        const given = claimsDecider.decide({ type: 'Release', resourceId, bucket, holderId: c.holderId }, state, { now });
         state = fold(claimsDecider, given, state);
         events.push(...given);
       }
-      for (const c of taken.filter((t) => t.stream === stream)) {
+      for (const c of desired) {
         let claimed: DomainEvent[];
         try {
           claimed = claimsDecider.decide({ type: 'Claim', resourceId: c.resourceId, bucket: c.bucket, claim: { holderId: c.holderId, start: c.start, end: c.end } }, state, { now });
