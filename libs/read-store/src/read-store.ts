@@ -99,3 +99,15 @@ export class InvalidCursor extends Error {
     this.name = 'InvalidCursor';
   }
 }
+
+/** Every document matching `where`, page after page: for commands and queries that need the whole set, not a page of it. */
+export const findAll = async <T extends Identified = Doc>(store: ReadStore, collection: string, tenant: string, where: Record<string, FieldFilter>): Promise<T[]> => {
+  const found: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<T> = await store.find<T>(collection, tenant, { where, limit: 500, cursor });
+    found.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return found;
+};

@@ -14,8 +14,7 @@ type FromRunners =
   | { type: 'forget' }
   | { type: 'progress'; name: string; position: number; recordedAt: string }
   | { type: 'error'; name: string; message: string }
-  | { type: 'failed'; message: string }
-  | { type: 'stopped' };
+  | { type: 'failed'; message: string };
 
 type ToRunners = { type: 'stop' };
 
@@ -40,6 +39,7 @@ const ENTRY = join(__dirname, 'runner-thread.js');
 /** Connections for six runners and the notification listener; the request thread keeps its own pool. */
 const POOL_SIZE = 8;
 const RESTART_DELAY_MS = 1000;
+const MAX_RESTART_DELAY_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 /**
@@ -68,7 +68,7 @@ export class RunnerThread {
   /** After the first start, a thread that dies or fails to start (its database down, say) is started again, backing off. */
   private respawn(reason: Error) {
     this.events.error('runner-thread', reason);
-    const delay = Math.min(RESTART_DELAY_MS * 2 ** Math.min(this.restarts++, 5), 30_000);
+    const delay = Math.min(RESTART_DELAY_MS * 2 ** this.restarts++, MAX_RESTART_DELAY_MS);
     setTimeout(() => {
       if (this.stopping) return;
       this.spawn().then(
@@ -106,8 +106,6 @@ export class RunnerThread {
           case 'failed':
             if (!ready) reject(new Error(`the runner thread failed to start: ${message.message}`));
             break;
-          case 'stopped':
-            break;
           default: {
             const unknown: never = message;
             throw new Error(`unknown message from the runner thread: ${JSON.stringify(unknown)}`);
@@ -140,16 +138,18 @@ export class RunnerThread {
 /** The read store the thread's runners write through: it tells the request thread what each batch did. */
 const reporting = (store: ReadStore, post: (message: FromRunners) => void): ReadStore => {
   const applyBatch = async (batch: CheckpointedBatch): Promise<boolean> => {
-    const touched: Touched[] = [];
+    // Once per document, however often the batch wrote it: the report crosses threads by copy.
+    const touched = new Map<string, Touched>();
+    const touch = (collection: string, tenant: string, id: string) => touched.set(`${collection}\u0000${tenant}\u0000${id}`, [collection, tenant, id]);
     const track = (writer: ReadModelWriter): ReadModelWriter => ({
       get: (collection, tenant, id) => writer.get(collection, tenant, id),
-      put: (collection, tenant, doc) => (touched.push([collection, tenant, doc.id]), writer.put(collection, tenant, doc)),
-      delete: (collection, tenant, id) => (touched.push([collection, tenant, id]), writer.delete(collection, tenant, id)),
+      put: (collection, tenant, doc) => (touch(collection, tenant, doc.id), writer.put(collection, tenant, doc)),
+      delete: (collection, tenant, id) => (touch(collection, tenant, id), writer.delete(collection, tenant, id)),
     });
     try {
       const applied = await store.applyBatch({ ...batch, apply: (position, writer) => batch.apply(position, track(writer)) });
       if (!applied) post({ type: 'forget' });
-      else if (batch.positions.length > 0) post({ type: 'committed', projection: batch.projection, position: batch.positions[batch.positions.length - 1], touched });
+      else if (batch.positions.length > 0) post({ type: 'committed', projection: batch.projection, position: batch.positions[batch.positions.length - 1], touched: [...touched.values()] });
       return applied;
     } catch (error) {
       // Whether it committed is unknown.
@@ -181,7 +181,7 @@ const runThread = async ({ config, hosted }: RunnerThreadData) => {
       void (async () => {
         await Promise.all(runners.map((r) => r.stop()));
         await stores.close();
-        post({ type: 'stopped' });
+        // Nothing left to wait for: the thread ends, and the request thread hears its exit.
         parentPort!.close();
       })();
     });

@@ -3,7 +3,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { BOOKINGS, BookingDoc, SEATS } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
 import { publicView } from '@kairos/projections';
-import { FieldFilter, ReadStore, decodeCursor, encodeCursor } from '@kairos/read-store';
+import { FieldFilter, ReadStore, decodeCursor, encodeCursor, findAll } from '@kairos/read-store';
 import { SCHEDULES, SESSIONS, SESSION_INSTANCES, ScheduleView, SessionDoc, SessionInstance, SessionView, sessionInstances } from '@kairos/scheduling';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
@@ -31,20 +31,8 @@ export class ListSessions {
 const byStartThenId = (a: SessionInstance, b: SessionInstance) => (a.start === b.start ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.start < b.start ? -1 : 1);
 
 /** Every series doc that may have an instance in the window, for the given schedules. */
-export const seriesInWindow = async (readStore: ReadStore, tenant: string, where: Record<string, FieldFilter>, from: Date, to: Date) => {
-  const docs: SessionDoc[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { items: SessionDoc[]; nextCursor: string | null } = await readStore.find<SessionDoc>(SESSIONS, tenant, {
-      where: { ...where, _firstStart: { lt: to.toISOString() }, _lastEnd: { gte: from.toISOString() } },
-      limit: 500,
-      cursor,
-    });
-    docs.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return docs;
-};
+export const seriesInWindow = (readStore: ReadStore, tenant: string, where: Record<string, FieldFilter>, from: Date, to: Date) =>
+  findAll<SessionDoc>(readStore, SESSIONS, tenant, { ...where, _firstStart: { lt: to.toISOString() }, _lastEnd: { gte: from.toISOString() } });
 
 @QueryHandler(ListSessions)
 export class ListSessionsHandler implements IQueryHandler<ListSessions> {
@@ -78,19 +66,6 @@ export interface Participant {
   status: BookingDoc['status'];
 }
 
-/** Bookings of one session, all pages of them. */
-const holdingBookings = async (readStore: ReadStore, tenant: string, where: Record<string, FieldFilter>): Promise<BookingDoc[]> => {
-  const found: BookingDoc[] = [];
-  let cursor: string | null = null;
-  do {
-    // A PENDING booking holds its place unless the service lets several requests wait for one slot.
-    const page: { items: BookingDoc[]; nextCursor: string | null } = await readStore.find<BookingDoc>(BOOKINGS, tenant, { where: { ...where, holdsSlot: true }, limit: 500, cursor });
-    found.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return found;
-};
-
 @QueryHandler(GetSession)
 export class GetSessionHandler implements IQueryHandler<GetSession> {
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore, @Inject(CLOCK) private readonly now: Clock) {}
@@ -118,7 +93,8 @@ export class GetSessionHandler implements IQueryHandler<GetSession> {
    */
   private async withParticipants<T extends SessionInstance | SessionView>(tenant: string, session: T, bookableId: string | null) {
     if (bookableId === null || session.type !== 'EVENT') return session;
-    const holding = (where: Record<string, FieldFilter>) => holdingBookings(this.readStore, tenant, where);
+    // A PENDING booking holds its place unless the service lets several requests wait for one slot.
+    const holding = (where: Record<string, FieldFilter>) => findAll<BookingDoc>(this.readStore, BOOKINGS, tenant, { ...where, holdsSlot: true });
     const [schedule, seats, byClass, byAppointment, byCourse] = await Promise.all([
       this.readStore.get<ScheduleView>(SCHEDULES, tenant, session.scheduleId),
       this.readStore.getMany<{ id: string; total: number; locks?: Record<string, { partySize: number; until: number }> }>(SEATS, tenant, [bookableId, session.scheduleId]),

@@ -48,9 +48,8 @@ export class CachingReadStore implements ReadStore {
   }
 
   async applyBatch(batch: CheckpointedBatch): Promise<boolean> {
-    const touched = new Map<string, [collection: string, tenant: string, id: string]>();
-    /** The last version the batch wrote of each document (null: deleted), which is what the store holds once it commits. */
-    const written = new Map<string, Doc | null>();
+    /** What the batch wrote, by document: the last version (null: deleted) is what the store holds once it commits. */
+    const written = new Map<string, { place: [collection: string, tenant: string, id: string]; doc: Doc | null }>();
     // What is kept of this projection's documents is their state at `expected`, where the batch
     // starts (were it not, another writer would have moved the checkpoint and the batch would be
     // refused before reading anything): the batch reads them here instead of a round trip each,
@@ -59,23 +58,19 @@ export class CachingReadStore implements ReadStore {
     const track = (writer: ReadModelWriter): ReadModelWriter => ({
       get: async <T extends Identified = Doc>(collection: string, tenant: string, id: string) => {
         const key = docKey(collection, tenant, id);
-        if (startsHere && this.owners.get(collection) === batch.projection && !touched.has(key) && this.entries.has(key)) {
+        if (startsHere && this.owners.get(collection) === batch.projection && !written.has(key) && this.entries.has(key)) {
           const kept = this.entries.get(key) as T | null;
           return kept === null ? null : structuredClone(kept);
         }
         return writer.get<T>(collection, tenant, id);
       },
       put: (collection, tenant, doc) => {
-        const key = docKey(collection, tenant, doc.id);
-        touched.set(key, [collection, tenant, doc.id]);
         // Frozen as written: a projection that changed it afterwards would make it differ from the stored one.
-        written.set(key, deepFreeze(doc));
+        written.set(docKey(collection, tenant, doc.id), { place: [collection, tenant, doc.id], doc: deepFreeze(doc) });
         return writer.put(collection, tenant, doc);
       },
       delete: (collection, tenant, id) => {
-        const key = docKey(collection, tenant, id);
-        touched.set(key, [collection, tenant, id]);
-        written.set(key, null);
+        written.set(docKey(collection, tenant, id), { place: [collection, tenant, id], doc: null });
         return writer.delete(collection, tenant, id);
       },
     });
@@ -88,11 +83,11 @@ export class CachingReadStore implements ReadStore {
         return false;
       }
       // Accepted means the stored checkpoint was where this runner left it: nobody else wrote in between.
-      if (batch.positions.length > 0) this.committed(batch.projection, batch.positions[batch.positions.length - 1], touched.values());
+      if (batch.positions.length > 0) this.committed(batch.projection, batch.positions[batch.positions.length - 1], [...written.values()].map((w) => w.place));
       // Only this runner writes its projection's collections, so what it wrote is what they hold now:
       // the next batch, and reads, find it here instead of asking the store.
-      for (const [key, [collection]] of touched) {
-        if (this.owners.get(collection) === batch.projection && !this.options.passThrough?.has(collection)) this.remember(key, written.get(key) ?? null);
+      for (const [key, { place: [collection], doc }] of written) {
+        if (this.owners.get(collection) === batch.projection && !this.options.passThrough?.has(collection)) this.remember(key, doc);
       }
       return true;
     } catch (error) {
