@@ -18,6 +18,7 @@ import {
 } from '@kairos/bookings';
 import { DomainError, KAIROS_NAMESPACE, existing, fold, newId, uuidV5 } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
+import { locationStream, resourceStream } from '@kairos/resources';
 import { ALL_TIME, ScheduleView, SessionInstance, scheduleDecider, scheduleStream, sessionInstances } from '@kairos/scheduling';
 import {
   BookingPolicyFields,
@@ -33,6 +34,7 @@ import {
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing } from '../infrastructure/event-sourcing';
+import { References } from '../infrastructure/references';
 import { READ_STORE } from '../infrastructure/tokens';
 import { gatherSchedules, serviceInfoOf } from '../availability/availability-inputs';
 import { resolveSession } from '../sessions/sessions.commands';
@@ -68,7 +70,11 @@ export const targetOf = (v: Pick<BookingView, 'id' | 'serviceType' | 'slot' | 's
  */
 @Injectable()
 export class BookingFacts {
-  constructor(private readonly es: EventSourcing, @Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  constructor(
+    private readonly es: EventSourcing,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly references: References,
+  ) {}
 
   async service(tenant: string, id: string): Promise<ServiceView> {
     const { state } = await this.es.load(serviceStream(tenant, id), serviceDecider);
@@ -106,6 +112,7 @@ export class BookingFacts {
     now: Date,
     ignoring?: string[],
   ): Promise<BookedSlot> {
+    await this.requireAsked(ctx.tenant, service, asked);
     const start = Date.parse(asked.start);
     const end = Date.parse(asked.end);
     const duration = (end - start) / MINUTE;
@@ -164,6 +171,20 @@ export class BookingFacts {
     };
   }
 
+  /**
+   * The engine gives a group the resources asked for in it, and anyone free in a group none was
+   * asked for: an id that is unknown, or not the service's, would silently become someone else.
+   */
+  private async requireAsked(tenant: string, service: ServiceView, asked: NonNullable<CreateBookingDto['slot']>) {
+    const resourceIds = asked.resourceIds ?? [];
+    await this.references.requireAll([
+      ...resourceIds.map((id, i) => ({ field: `slot.resourceIds[${i}]`, streamId: resourceStream(tenant, id), noun: 'resource' })),
+      ...(asked.locationId ? [{ field: 'slot.locationId', streamId: locationStream(tenant, asked.locationId), noun: 'location' }] : []),
+    ]);
+    const foreign = resourceIds.flatMap((id, i) => (usesResource(service, id) ? [] : [{ field: `slot.resourceIds[${i}]`, reason: 'not a resource of the service' }]));
+    if (foreign.length > 0) throw new DomainError('validation', 'the service does not use these resources', foreign);
+  }
+
   async courseSpan(ctx: RequestContext, service: ServiceView, schedule: ScheduleView): Promise<BookedSlot> {
     const instances = (await seriesInWindow(this.readStore, ctx.tenant, { scheduleId: service.scheduleId }, ALL_TIME.from, ALL_TIME.to))
       .flatMap((doc) => sessionInstances(doc, ALL_TIME))
@@ -205,6 +226,8 @@ export class BookingFacts {
 
 const MINUTE = 60_000;
 
+export const usesResource = (service: ServiceView, resourceId: string) => service.resourceGroups.some((g) => g.resourceIds.includes(resourceId));
+
 /** A class seat is booked for the session's own times; the session itself holds its instructor and room. */
 export const classSlotOf = (session: SessionInstance): BookedSlot => ({
   start: session.start,
@@ -218,7 +241,12 @@ export const classSlotOf = (session: SessionInstance): BookedSlot => ({
 
 @CommandHandler(CreateBooking)
 export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
-  constructor(private readonly es: EventSourcing, private readonly holds: Holds, private readonly facts: BookingFacts) {}
+  constructor(
+    private readonly es: EventSourcing,
+    private readonly holds: Holds,
+    private readonly facts: BookingFacts,
+    private readonly references: References,
+  ) {}
 
   async execute({ ctx, dto, waitlistEntryId }: CreateBooking) {
     const id = dto.id ?? newId();
@@ -228,6 +256,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
     }
     if (!dto.contactId && !dto.contact) throw new DomainError('validation', 'give contactId or contact', [{ field: 'contactId', reason: 'required without contact' }]);
     if (dto.ignorePolicy && ctx.actor.type !== 'BUSINESS') throw new DomainError('forbidden', 'only the business may override the policy');
+    if (dto.holdId) await this.references.requireAll([{ field: 'holdId', streamId: slotHoldStream(ctx.tenant, dto.holdId), noun: 'slot hold' }]);
 
     return this.es.retrying(async () => {
       const now = this.es.now();
@@ -238,6 +267,9 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
         dto.holdId ? this.es.load(slotHoldStream(ctx.tenant, dto.holdId), slotHoldDecider) : null,
       ]);
       const [policy, schedule] = await Promise.all([this.facts.policy(ctx.tenant, service.bookingPolicyId), this.facts.schedule(ctx.tenant, service.scheduleId)]);
+      if (dto.scheduleId && dto.scheduleId !== service.scheduleId) {
+        await this.references.requireAll([{ field: 'scheduleId', streamId: scheduleStream(ctx.tenant, dto.scheduleId), noun: 'schedule' }]);
+      }
       const partySize = dto.partySize ?? 1;
       let slot: BookedSlot;
       let capacity = 1;

@@ -4,7 +4,7 @@ import { DomainError, fold } from '@kairos/core';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing, PendingAppend } from '../infrastructure/event-sourcing';
-import { BookingFacts, answerOf, targetOf, viewOf } from './bookings.commands';
+import { BookingFacts, answerOf, targetOf, usesResource, viewOf } from './bookings.commands';
 import { AttendanceDto, CancelBookingDto, DeclineBookingDto, ParticipantsDto, PaymentDto, RescheduleBookingDto } from './bookings.dto';
 import { Holds, appointmentSessionIdOf } from './holds';
 import { Waitlists } from './waitlists';
@@ -115,13 +115,13 @@ export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
       throw new DomainError('validation', 'a reschedule keeps the duration', [{ field: 'slot.end', reason: 'duration differs' }]);
     }
     // The same check as a new booking, with the booking's own session not counting against it;
-    // its current resources are kept where they are free.
+    // without resources asked for, it keeps those it has that the service still uses.
     const service = await this.facts.service(ctx.tenant, before.serviceId);
     const slot = await this.facts.appointmentSlot(
       ctx,
       service,
       before.policySnapshot,
-      { ...dto.slot, resourceIds: dto.slot.resourceIds ?? before.slot.resourceIds },
+      { ...dto.slot, resourceIds: dto.slot.resourceIds ?? before.slot.resourceIds.filter((id) => usesResource(service, id)) },
       before.id,
       this.es.now(),
       before.appointmentSessionId ? [before.appointmentSessionId] : [],

@@ -2,10 +2,12 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, existing, fold } from '@kairos/core';
 import { ReadStore, findAll } from '@kairos/read-store';
+import { locationStream } from '@kairos/resources';
 import { SESSIONS, ScheduleState, ScheduleView, SchedulePatch, scheduleDecider, scheduleStream, sessionDecider, sessionStream } from '@kairos/scheduling';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing, PendingAppend } from '../infrastructure/event-sourcing';
+import { References } from '../infrastructure/references';
 import { READ_STORE } from '../infrastructure/tokens';
 import { SeriesChange, SessionClaims } from '../sessions/session-claims';
 import { UpdateScheduleDto } from './schedules.dto';
@@ -40,7 +42,7 @@ const toPatch = (dto: UpdateScheduleDto): SchedulePatch => {
 
 @CommandHandler(UpdateSchedule)
 export class UpdateScheduleHandler implements ICommandHandler<UpdateSchedule> {
-  constructor(private readonly es: EventSourcing) {}
+  constructor(private readonly es: EventSourcing, private readonly references: References) {}
 
   async execute({ ctx, id, dto, expectedRevision }: UpdateSchedule): Promise<Positioned<ScheduleView>> {
     const patch = toPatch(dto);
@@ -48,6 +50,7 @@ export class UpdateScheduleHandler implements ICommandHandler<UpdateSchedule> {
       const now = this.es.now();
       const schedule = await this.es.load(scheduleStream(ctx.tenant, id), scheduleDecider);
       const events = scheduleDecider.decide({ type: 'UpdateSchedule', patch, expectedRevision }, schedule.state, { now });
+      if (patch.locationId) await this.references.requireAll([{ field: 'locationId', streamId: locationStream(ctx.tenant, patch.locationId), noun: 'location' }]);
       if (patch.linkedSchedules) await this.refuseCycles(ctx.tenant, id, patch.linkedSchedules.map((l) => l.scheduleId));
       const result = await this.es.append(ctx, [{ streamId: scheduleStream(ctx.tenant, id), expected: schedule.expected, events }], now);
       return new Positioned(viewOf(fold(scheduleDecider, events, schedule.state)), result?.position ?? null);

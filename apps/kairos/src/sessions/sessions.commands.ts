@@ -21,11 +21,11 @@ import {
   toInstant,
   toLocal,
 } from '@kairos/scheduling';
-import { resourceStream } from '@kairos/resources';
+import { locationStream, resourceStream } from '@kairos/resources';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing } from '../infrastructure/event-sourcing';
-import { References } from '../infrastructure/references';
+import { Reference, References } from '../infrastructure/references';
 import { READ_STORE } from '../infrastructure/tokens';
 import { SessionClaims } from './session-claims';
 import { CancelSessionDto, CreateSessionDto, SessionDetailsDto, UpdateSessionDto } from './sessions.dto';
@@ -97,6 +97,13 @@ const details = (dto: SessionDetailsDto): Partial<SessionDetails> => {
 
 const viewOf = (state: SessionState): SessionView => existing(state, 'session');
 
+/** Ids a session's details name, as the request gave them: each must exist (404 with its field). */
+const referencesOf = (tenant: string, changes: Partial<SessionDetails>): Reference[] => [
+  ...(changes.resourceIds ?? []).map((r, i) => ({ field: `resourceIds[${i}]`, streamId: resourceStream(tenant, r), noun: 'resource' })),
+  ...(changes.affectedSchedules ?? []).map((a, i) => ({ field: `affectedSchedules[${i}].scheduleId`, streamId: scheduleStream(tenant, a.scheduleId), noun: 'schedule' })),
+  ...(changes.locationId ? [{ field: 'locationId', streamId: locationStream(tenant, changes.locationId), noun: 'location' }] : []),
+];
+
 /** An appointment's session is its booking's to change: the booking holds the resources and answers for the time. */
 const directlyChangeable = (view: SessionView): SessionView => {
   if (view.bookingId) {
@@ -154,10 +161,7 @@ export class CreateSessionHandler implements ICommandHandler<CreateSession> {
       if (!fields.localStart) missing.push({ field: 'localStart', reason: 'give start or localStart' });
       if (!fields.localEnd) missing.push({ field: 'localEnd', reason: 'give end or localEnd' });
       if (missing.length > 0) throw new DomainError('validation', 'the session needs a start and an end', missing);
-      await this.references.requireAll([
-        ...fields.resourceIds.map((r, i) => ({ field: `resourceIds[${i}]`, streamId: resourceStream(ctx.tenant, r), noun: 'resource' })),
-        ...(fields.affectedSchedules ?? []).map((a, i) => ({ field: `affectedSchedules[${i}].scheduleId`, streamId: scheduleStream(ctx.tenant, a.scheduleId), noun: 'schedule' })),
-      ]);
+      await this.references.requireAll(referencesOf(ctx.tenant, details(dto)));
       const session = await this.es.load(sessionStream(ctx.tenant, id), sessionDecider);
       const events = sessionDecider.decide({ type: 'CreateSession', id, fields }, session.state, { now, checkTiming });
       const created = viewOf(fold(sessionDecider, events, session.state));
@@ -170,14 +174,20 @@ export class CreateSessionHandler implements ICommandHandler<CreateSession> {
 
 @CommandHandler(UpdateSession)
 export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
-  constructor(private readonly es: EventSourcing, @Inject(READ_STORE) private readonly readStore: ReadStore, private readonly claims: SessionClaims) {}
+  constructor(
+    private readonly es: EventSourcing,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly references: References,
+    private readonly claims: SessionClaims,
+  ) {}
 
   async execute({ ctx, id, dto, expectedRevision }: UpdateSession): Promise<Positioned<unknown>> {
+    const changes = details(dto);
     return this.es.retrying(async () => {
       const now = this.es.now();
       const { seriesId, series, instance } = await resolveSession(this.es, this.readStore, ctx.tenant, id);
       const view = directlyChangeable(viewOf(series.state));
-      const changes = details(dto);
+      await this.references.requireAll(referencesOf(ctx.tenant, changes));
       const context = { now, checkTiming, isOccurrence: isOccurrenceOf(view) };
       if (!instance) {
         if (dto.localStart || dto.localEnd || dto.scope) {
