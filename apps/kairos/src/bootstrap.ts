@@ -42,7 +42,7 @@ export const createApp = async (config: KairosConfig, stores: Stores, options: A
     res.on('finish', () => end({ route: (req.route as { path?: string } | undefined)?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
-  app.use(idempotencyMiddleware(stores.readStore, config, clock));
+  app.use(idempotencyMiddleware(stores.eventStore, stores.readStore, config, clock));
   app.useGlobalPipes(validationPipe());
 
   const document = SwaggerModule.createDocument(

@@ -54,16 +54,17 @@ export class CreateBookingPolicyHandler implements ICommandHandler<CreateBooking
       const created = fold(bookingPolicyDecider, events, policy.state);
       const defaultEvents = isDefault ? defaultPolicyDecider.decide({ type: 'SetDefaultPolicy', policyId: id }, defaults.state, { now }) : [];
       const markEvents = isDefault ? bookingPolicyDecider.decide({ type: 'MakeDefault', previousDefaultId: defaults.state.policyId }, created, { now }) : [];
-      const result = await this.es.append(
+      const view = viewOf(fold(bookingPolicyDecider, markEvents, created));
+      return this.es.commit(
         ctx,
         [
           { streamId: bookingPolicyStream(ctx.tenant, id), expected: policy.expected, events: [...events, ...markEvents] },
           { streamId: defaultPolicyStream(ctx.tenant), expected: defaults.expected, events: defaultEvents },
         ],
         now,
+        { ...view, isDefault: isDefault ?? false },
+        `/v1/booking-policies/${id}`,
       );
-      const view = viewOf(fold(bookingPolicyDecider, markEvents, created));
-      return new Positioned({ ...view, isDefault: isDefault ?? false }, result!.position, `/v1/booking-policies/${id}`);
     });
   }
 }
@@ -79,9 +80,8 @@ export class UpdateBookingPolicyHandler implements ICommandHandler<UpdateBooking
       const policy = await this.es.load(bookingPolicyStream(ctx.tenant, id), bookingPolicyDecider);
       const events = bookingPolicyDecider.decide({ type: 'UpdateBookingPolicy', patch: patch as BookingPolicyPatch, expectedRevision }, policy.state, { now });
       const defaults = await this.es.load(defaultPolicyStream(ctx.tenant), defaultPolicyDecider);
-      const result = await this.es.append(ctx, [{ streamId: bookingPolicyStream(ctx.tenant, id), expected: policy.expected, events }], now);
       const view = viewOf(fold(bookingPolicyDecider, events, policy.state));
-      return new Positioned({ ...view, isDefault: defaults.state.policyId === id }, result?.position ?? null);
+      return this.es.commit(ctx, [{ streamId: bookingPolicyStream(ctx.tenant, id), expected: policy.expected, events }], now, { ...view, isDefault: defaults.state.policyId === id });
     });
   }
 }
@@ -97,8 +97,7 @@ export class DeleteBookingPolicyHandler implements ICommandHandler<DeleteBooking
       const defaults = await this.es.load(defaultPolicyStream(ctx.tenant), defaultPolicyDecider);
       const isDefault = defaults.state.policyId === id;
       const events = bookingPolicyDecider.decide({ type: 'DeleteBookingPolicy', expectedRevision, isDefault }, policy.state, { now });
-      const result = await this.es.append(ctx, [{ streamId: bookingPolicyStream(ctx.tenant, id), expected: policy.expected, events }], now);
-      return new Positioned({ ...viewOf(fold(bookingPolicyDecider, events, policy.state)), isDefault }, result?.position ?? null);
+      return this.es.commit(ctx, [{ streamId: bookingPolicyStream(ctx.tenant, id), expected: policy.expected, events }], now, { ...viewOf(fold(bookingPolicyDecider, events, policy.state)), isDefault });
     });
   }
 }
@@ -115,15 +114,15 @@ export class SetDefaultBookingPolicyHandler implements ICommandHandler<SetDefaul
       const defaultEvents = defaultPolicyDecider.decide({ type: 'SetDefaultPolicy', policyId: id }, defaults.state, { now });
       const events =
         defaultEvents.length > 0 ? bookingPolicyDecider.decide({ type: 'MakeDefault', previousDefaultId: defaults.state.policyId }, policy.state, { now }) : [];
-      const result = await this.es.append(
+      return this.es.commit(
         ctx,
         [
           { streamId: bookingPolicyStream(ctx.tenant, id), expected: policy.expected, events },
           { streamId: defaultPolicyStream(ctx.tenant), expected: defaults.expected, events: defaultEvents },
         ],
         now,
+        { ...viewOf(fold(bookingPolicyDecider, events, policy.state)), isDefault: true },
       );
-      return new Positioned({ ...viewOf(fold(bookingPolicyDecider, events, policy.state)), isDefault: true }, result?.position ?? null);
     });
   }
 }

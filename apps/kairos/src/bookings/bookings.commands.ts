@@ -31,7 +31,6 @@ import {
   serviceDecider,
   serviceStream,
 } from '@kairos/services';
-import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { References } from '../infrastructure/references';
@@ -336,8 +335,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
       }
       // After the offer is judged, so a lapsed offer answers offer-expired rather than a locked seat.
       const guards = await this.holds.change(ctx, hold ? targetOf(hold, service.scheduleId, capacity) : null, take, now);
-      const result = await this.es.append(ctx, [{ streamId: bookingStream(ctx.tenant, id), expected: booking.expected, events }, ...holdEnds, ...offerEnds, ...guards], now);
-      return new Positioned(answerOf(created, now, ctx.actor.type), result!.position, `/v1/bookings/${id}`);
+      return this.es.commit(ctx, [{ streamId: bookingStream(ctx.tenant, id), expected: booking.expected, events }, ...holdEnds, ...offerEnds, ...guards], now, answerOf(created, now, ctx.actor.type), `/v1/bookings/${id}`);
     });
   }
 }

@@ -1,7 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { BookingCommand, BookingContext, BookingView, bookingDecider, bookingStream } from '@kairos/bookings';
 import { DomainError, fold } from '@kairos/core';
-import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing, PendingAppend } from '../infrastructure/event-sourcing';
 import { BookingFacts, answerOf, targetOf, usesResource, viewOf } from './bookings.commands';
@@ -83,8 +82,7 @@ export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
       if (events.length > 0) pending.push(...(await this.holdChanges(ctx, before, after, scheduleId, capacity, now)));
       const freedSeats = before.serviceType === 'CLASS' && before.holdsSlot && (!after.holdsSlot || after.sessionId !== before.sessionId || after.partySize < before.partySize);
       const offered = freedSeats && before.sessionId ? await this.waitlists.offerFreed(ctx, before.sessionId, pending, now) : pending;
-      const result = await this.es.append(ctx, offered, now);
-      return new Positioned(answerOf(after, now, ctx.actor.type), result?.position ?? null);
+      return this.es.commit(ctx, offered, now, answerOf(after, now, ctx.actor.type));
     });
   }
 

@@ -8,7 +8,6 @@ import { DomainError, KAIROS_NAMESPACE, existing, fold, newId, uuidV5 } from '@k
 import { ReadStore } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
 import { ReadQueryDto, minPositionOf } from '../http/common.dto';
-import { Positioned } from '../http/positioned';
 import { Ctx, RequestContext } from '../http/request-context';
 import { Optional } from '../http/validators';
 import { EventSourcing } from '../infrastructure/event-sourcing';
@@ -85,8 +84,7 @@ export class HoldSlotHandler implements ICommandHandler<HoldSlot> {
       );
       const view = viewOf(fold(slotHoldDecider, events, hold.state));
       const taken = await this.holds.take(ctx, targetOf({ ...view, id }, service.scheduleId, capacity), now);
-      const result = await this.es.append(ctx, [{ streamId: slotHoldStream(ctx.tenant, id), expected: hold.expected, events }, ...taken], now);
-      return new Positioned(view, result!.position, `/v1/slot-holds/${id}`);
+      return this.es.commit(ctx, [{ streamId: slotHoldStream(ctx.tenant, id), expected: hold.expected, events }, ...taken], now, view, `/v1/slot-holds/${id}`);
     });
   }
 }
@@ -106,8 +104,7 @@ export class EndSlotHoldHandler implements ICommandHandler<EndSlotHold> {
       const view = viewOf(hold.state);
       const service = await this.facts.service(ctx.tenant, view.serviceId).catch(() => null);
       const released = events.length > 0 ? await this.holds.release(ctx, targetOf({ ...view }, service?.scheduleId ?? '', 1), now) : [];
-      const result = await this.es.append(ctx, [{ streamId: slotHoldStream(ctx.tenant, id), expected: hold.expected, events }, ...released], now);
-      return new Positioned(viewOf(fold(slotHoldDecider, events, hold.state)), result?.position ?? null);
+      return this.es.commit(ctx, [{ streamId: slotHoldStream(ctx.tenant, id), expected: hold.expected, events }, ...released], now, viewOf(fold(slotHoldDecider, events, hold.state)));
     });
   }
 }

@@ -18,7 +18,6 @@ import {
 import { Decider, DomainError, DomainEvent, fold, newId } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
 import { ReadQueryDto, minPositionOf } from '../http/common.dto';
-import { Positioned } from '../http/positioned';
 import { Ctx, RequestContext } from '../http/request-context';
 import { Optional } from '../http/validators';
 import { EventSourcing, PendingAppend } from '../infrastructure/event-sourcing';
@@ -104,9 +103,8 @@ export class JoinWaitlistHandler implements ICommandHandler<JoinWaitlist> {
         waitlist.state,
         { now },
       );
-      const result = await this.es.append(ctx, [{ streamId: waitlistStream(ctx.tenant, session.id), expected: waitlist.expected, events }], now);
       const joined = fold(waitlistDecider, events, waitlist.state).entries.find((e) => e.entryId === entryId)!;
-      return new Positioned(joined, result!.position, `/v1/waitlist/${entryId}`);
+      return this.es.commit(ctx, [{ streamId: waitlistStream(ctx.tenant, session.id), expected: waitlist.expected, events }], now, joined, `/v1/waitlist/${entryId}`);
     });
   }
 }
@@ -134,8 +132,7 @@ export class EndWaitlistEntryHandler implements ICommandHandler<EndWaitlistEntry
         pending.push({ streamId: seatsStream(ctx.tenant, sessionId), expected: seats.expected, events: seatsDecider.decide({ type: 'Unlock', offerId: sessionId, entryId }, seats.state, { now }) });
         pending = await this.waitlists.offerFreed(ctx, sessionId, pending, now);
       }
-      const result = await this.es.append(ctx, pending, now);
-      return new Positioned(fold(waitlistDecider, events, waitlist.state).entries.find((e) => e.entryId === entryId), result?.position ?? null);
+      return this.es.commit(ctx, pending, now, fold(waitlistDecider, events, waitlist.state).entries.find((e) => e.entryId === entryId));
     });
   }
 }

@@ -32,6 +32,11 @@ export interface KairosConfig {
    * needs engines it can open itself: not PGlite, which one thread owns.
    */
   runners: RunnersPlace;
+  /**
+   * Test only: `exit` kills the process right after an append that commits an Idempotency-Key,
+   * before its answer is sent: the crash a retry must survive. Only the environment sets it.
+   */
+  faultAfterAppend?: 'exit';
 }
 
 export class ConfigError extends Error {
@@ -93,6 +98,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
   const runners = oneOf(env, 'KAIROS_RUNNERS', ['inline', 'worker'] as const, embedded ? 'inline' : 'worker', problems);
   if (runners === 'worker' && embedded) problems.push('KAIROS_RUNNERS=worker needs engines a worker thread can open itself, not PGlite');
 
+  const faultAfterAppend = env.KAIROS_FAULT_AFTER_APPEND?.trim() || undefined;
+  if (faultAfterAppend !== undefined && faultAfterAppend !== 'exit') problems.push(`KAIROS_FAULT_AFTER_APPEND=${faultAfterAppend} is not exit`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     eventStore,
@@ -111,5 +119,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
     readCacheEntries,
     maxConcurrentRequests,
     runners,
+    ...(faultAfterAppend ? { faultAfterAppend: 'exit' as const } : {}),
   };
 };

@@ -1,9 +1,10 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 import { KairosConfig } from '../config/config';
 import { CONFIG } from '../infrastructure/tokens';
-import { RequestContext, readRequestContext } from './request-context';
+import { KeyedRequest, RequestContext, readRequestContext } from './request-context';
 
 const OPEN = 'kairos:open';
 /** Ops endpoints (health, metrics, docs) need no tenant. */
@@ -19,8 +20,11 @@ export class ContextGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (this.reflector.getAllAndOverride<boolean>(OPEN, [context.getHandler(), context.getClass()])) return true;
-    const req = context.switchToHttp().getRequest<Request & { kairos?: RequestContext }>();
-    req.kairos = readRequestContext(req, this.config);
+    const req = context.switchToHttp().getRequest<Request & { kairos?: RequestContext; idempotency?: KeyedRequest }>();
+    const keyed = req.idempotency;
+    // A keyed write's record says how its success was answered: the route's code, as Nest will send it.
+    if (keyed) keyed.status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (req.method === 'POST' ? 201 : 200);
+    req.kairos = { ...readRequestContext(req, this.config), ...(keyed ? { idempotency: keyed } : {}) };
     return true;
   }
 }

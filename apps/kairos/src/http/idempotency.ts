@@ -1,82 +1,133 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { NextFunction, Request, Response } from 'express';
 import { DomainError } from '@kairos/core';
+import { EventStore, ExpectedRevision } from '@kairos/event-store';
 import { ReadStore } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
 import { sendProblem, toProblem } from './problem';
-import { readRequestContext } from './request-context';
+import { KeyedRequest, readRequestContext } from './request-context';
 
+/** Answers of keyed requests that committed nothing (refusals, no-ops), kept for their replay. */
 export const IDEMPOTENCY = 'idempotency';
+/** The key's record in the event store, appended with the request's events; internal, never published. */
+export const KEY_RECORDED = 'idempotency.recorded';
 const KEPT_MS = 24 * 60 * 60 * 1000;
-/** A "running" record older than this belongs to a process that died mid-request; the retry takes over. */
-const ABANDONED_MS = 60 * 1000;
-const REPLAYED_HEADERS = ['content-type', 'location', 'kairos-position'];
 
-type IdempotencyRecord = {
-  id: string;
-  owner: string;
-  state: 'running' | 'done' | 'failed';
+/** What a committed request answered, recorded with its events: a retry answers it again. */
+export interface KeyRecord {
   requestHash: string;
-  startedAt: number;
+  status: number;
+  location: string | null;
+  /** The body as sent, JSON text. */
+  body: string;
+}
+
+type StoredAnswer = {
+  id: string;
+  requestHash: string;
   expiresAt: number;
-  response?: { status: number; headers: Record<string, string>; body: string };
+  response: { status: number; headers: Record<string, string>; body: string };
 };
+
+type Answer = { status: number; headers: Record<string, string>; body: string };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** JSON with every object's keys in order: the same request whatever order its fields came in. */
+const canonicalJson = (value: unknown) =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+
+export const idempotencyStream = (tenant: string, keyId: string) => `idempotency:${tenant}:${keyId}`;
+
+const keyReused = () =>
+  new DomainError('idempotency-key-reused', 'this Idempotency-Key was used with another request', [{ field: 'Idempotency-Key', reason: 'reused with a different request' }]);
+
 /**
  * `Idempotency-Key` on state-changing requests (api.md §1), kept per tenant + method + path for 24 h:
- * the same body replays the first answer, another body is 422, a first attempt still running is 409.
- * The answer is stored before it is sent, so a client that saw it will always get it again.
+ * the same request replays the first answer, another is 422, a duplicate while the first still runs
+ * in this process is 409.
+ *
+ * A request that changes something records the key and its answer in its own append (EventSourcing
+ * .commit): the event store alone says whether the key was used, so a crash between the commit and
+ * the answer loses nothing, and of two attempts running at once (two instances, or a retry after a
+ * crash racing a slow first attempt) only one can commit; the other answers what that one did. A
+ * request that changed nothing (a refusal, a no-op) keeps its answer in the read store; running it
+ * again could not have done harm, so nothing more is needed there.
  */
-export const idempotencyMiddleware = (readStore: ReadStore, config: Pick<KairosConfig, 'auth' | 'jwtSecret'>, now: () => Date) =>
-  async (req: Request, res: Response, next: NextFunction) => {
+export const idempotencyMiddleware = (eventStore: EventStore, readStore: ReadStore, config: Pick<KairosConfig, 'auth' | 'jwtSecret'>, now: () => Date) => {
+  const running = new Set<string>();
+
+  /** The key's current record, or the revision a new use must expect (`noStream`, or a record past its 24 h). */
+  const committedAnswer = async (streamId: string): Promise<{ record: KeyRecord; position: number } | { expected: ExpectedRevision }> => {
+    const events = await eventStore.readStream(streamId);
+    const last = events[events.length - 1];
+    if (!last) return { expected: 'noStream' };
+    if (Date.parse(last.metadata.occurredAt) + KEPT_MS < now().getTime()) return { expected: last.streamRevision };
+    return { record: last.data as KeyRecord, position: last.position };
+  };
+
+  const answerOf = ({ record, position }: { record: KeyRecord; position: number }): Answer => ({
+    status: record.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'kairos-position': String(position), ...(record.location ? { location: record.location } : {}) },
+    body: record.body,
+  });
+
+  return async (req: Request & { idempotency?: KeyedRequest }, res: Response, next: NextFunction) => {
     const key = req.header('Idempotency-Key');
     if (!key || !['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method) || !req.path.startsWith('/v1/')) return next();
+    const send = res.send.bind(res);
+    const replay = (answer: Answer) => {
+      res.status(answer.status);
+      for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+      res.setHeader('Idempotency-Replayed', 'true');
+      send(answer.body);
+    };
     try {
       if (key.length > 255) throw new DomainError('validation', 'Idempotency-Key is too long', [{ field: 'Idempotency-Key', reason: 'at most 255 characters' }]);
       const { tenant } = readRequestContext(req, config);
       const id = sha256(`${req.method} ${req.path} ${key}`);
-      const requestHash = sha256(`${req.originalUrl}\n${JSON.stringify(req.body ?? null)}\n${req.header('If-Match') ?? ''}`);
-      const at = now().getTime();
-      const mine: IdempotencyRecord = { id, owner: randomUUID(), state: 'running', requestHash, startedAt: at, expiresAt: at + KEPT_MS };
+      const streamId = idempotencyStream(tenant, id);
+      const requestHash = sha256(canonicalJson([req.originalUrl, req.body ?? null, req.header('If-Match') ?? '']));
 
-      if (!(await readStore.insertIfAbsent(IDEMPOTENCY, tenant, { ...mine }))) {
-        const existing = await readStore.get<IdempotencyRecord>(IDEMPOTENCY, tenant, id);
-        const stale =
-          !existing || existing.expiresAt < at || existing.state === 'failed' || (existing.state === 'running' && existing.startedAt < at - ABANDONED_MS);
-        if (!existing || !stale) {
-          if (existing?.requestHash !== requestHash) {
-            throw new DomainError('idempotency-key-reused', 'this Idempotency-Key was used with another request', [
-              { field: 'Idempotency-Key', reason: 'reused with a different request' },
-            ]);
-          }
-          if (existing.state === 'running' || !existing.response) {
-            throw new DomainError('request-in-progress', 'the first request with this Idempotency-Key is still running');
-          }
-          res.status(existing.response.status);
-          for (const [name, value] of Object.entries(existing.response.headers)) res.setHeader(name, value);
-          res.setHeader('Idempotency-Replayed', 'true');
-          res.send(existing.response.body);
-          return;
-        }
-        if (!(await readStore.replaceIf(IDEMPOTENCY, tenant, { ...mine }, 'owner', existing.owner))) {
-          throw new DomainError('request-in-progress', 'another retry with this Idempotency-Key took over');
-        }
+      const committed = await committedAnswer(streamId);
+      if ('record' in committed) {
+        if (committed.record.requestHash !== requestHash) throw keyReused();
+        return replay(answerOf(committed));
       }
+      const stored = await readStore.get<StoredAnswer>(IDEMPOTENCY, tenant, id);
+      if (stored?.response && stored.expiresAt >= now().getTime()) {
+        if (stored.requestHash !== requestHash) throw keyReused();
+        return replay(stored.response);
+      }
+      if (running.has(streamId)) throw new DomainError('request-in-progress', 'the first request with this Idempotency-Key is still running');
+      running.add(streamId);
+      res.once('close', () => running.delete(streamId));
 
-      const send = res.send.bind(res);
+      const keyed: KeyedRequest = { streamId, requestHash, expected: committed.expected, status: 200, committed: false };
+      req.idempotency = keyed;
       res.send = ((body?: unknown) => {
+        res.send = send;
         const text = typeof body === 'string' || Buffer.isBuffer(body) ? body.toString() : JSON.stringify(body ?? '');
-        const headers = Object.fromEntries(
-          REPLAYED_HEADERS.flatMap((name) => (res.getHeader(name) === undefined ? [] : [[name, String(res.getHeader(name))]])),
-        );
-        const record: IdempotencyRecord =
-          res.statusCode >= 500 ? { ...mine, state: 'failed' } : { ...mine, state: 'done', response: { status: res.statusCode, headers, body: text } };
-        readStore
-          .replaceIf(IDEMPOTENCY, tenant, { ...record }, 'owner', mine.owner)
-          .catch(() => undefined)
-          .finally(() => send(body));
+        if (keyed.committed || res.statusCode >= 500) return send(body);
+        void (async () => {
+          // A refusal may be this attempt losing to another that committed the key meanwhile: that one's answer stands.
+          const other = res.statusCode >= 400 ? await committedAnswer(streamId) : null;
+          if (other && 'record' in other) {
+            if (other.record.requestHash !== requestHash) return sendProblem(res, toProblem(keyReused()));
+            return replay(answerOf(other));
+          }
+          const headers = Object.fromEntries(
+            ['content-type', 'location', 'kairos-position'].flatMap((name) => (res.getHeader(name) === undefined ? [] : [[name, String(res.getHeader(name))]])),
+          );
+          const answer: StoredAnswer = { id, requestHash, expiresAt: now().getTime() + KEPT_MS, response: { status: res.statusCode, headers, body: text } };
+          // The first answer stays; one past its 24 h (or left by an older version) gives way.
+          if (!(await readStore.insertIfAbsent(IDEMPOTENCY, tenant, { ...answer })) && stored) {
+            await readStore.replaceIf(IDEMPOTENCY, tenant, { ...answer }, 'expiresAt', stored.expiresAt);
+          }
+          send(body);
+        })().catch(() => send(body));
         return res;
       }) as Response['send'];
       next();
@@ -84,3 +135,4 @@ export const idempotencyMiddleware = (readStore: ReadStore, config: Pick<KairosC
       sendProblem(res, toProblem(error));
     }
   };
+};

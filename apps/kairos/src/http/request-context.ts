@@ -2,6 +2,7 @@ import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Request } from 'express';
 import { Actor, DomainError, newId } from '@kairos/core';
+import { ExpectedRevision } from '@kairos/event-store';
 import { KairosConfig } from '../config/config';
 
 /** Who asks, for which tenant: scopes every id and stamps every event. */
@@ -9,6 +10,20 @@ export interface RequestContext {
   tenant: string;
   actor: Actor;
   correlationId: string;
+  /** A write with an Idempotency-Key: its first append records the key and the answer (idempotency.ts). */
+  idempotency?: KeyedRequest;
+}
+
+export interface KeyedRequest {
+  /** `idempotency:<tenant>:<key id>`: whoever appends to it first owns the key. */
+  streamId: string;
+  requestHash: string;
+  /** `noStream`, or the revision of a record past its time that this request takes over. */
+  expected: ExpectedRevision;
+  /** The status the route answers a success with. */
+  status: number;
+  /** Set once an append of this request recorded the key; later appends of the request leave it out. */
+  committed: boolean;
 }
 
 const TENANT = /^[A-Za-z0-9_-]{1,64}$/;

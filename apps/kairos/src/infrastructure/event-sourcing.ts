@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Decider, DomainEvent, NewEvent, newId } from '@kairos/core';
-import { AppendResult, EventStore, ExpectedRevision, WrongExpectedRevision } from '@kairos/event-store';
+import { Decider, DomainError, DomainEvent, NewEvent, newId } from '@kairos/core';
+import { AppendRequest, AppendResult, EventStore, ExpectedRevision, WrongExpectedRevision } from '@kairos/event-store';
+import { KairosConfig } from '../config/config';
+import { KEY_RECORDED, KeyRecord } from '../http/idempotency';
+import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
-import { CLOCK, Clock, EVENT_STORE } from './tokens';
+import { CLOCK, CONFIG, Clock, EVENT_STORE } from './tokens';
 
 export interface Loaded<State> {
   state: State;
@@ -30,6 +33,7 @@ export class EventSourcing {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) readonly now: Clock,
+    @Inject(CONFIG) private readonly config: Pick<KairosConfig, 'faultAfterAppend'>,
   ) {}
 
   async load<State, Event extends DomainEvent>(
@@ -45,23 +49,43 @@ export class EventSourcing {
     return (await this.store.readStream(streamId)).length > 0;
   }
 
-  /** Appends every stream's events or none; streams with no new events are left out. `null` when nothing changed. */
-  async append(ctx: RequestContext, pending: PendingAppend[], occurredAt: Date): Promise<AppendResult | null> {
-    const requests = pending
+  /**
+   * Appends every stream's events or none (streams with no new events are left out), and answers
+   * with the position of the last. The first append of a request with an Idempotency-Key also
+   * records the key and this answer, in the same atomic append: a retry then finds the answer
+   * whatever happened to the process after the commit, and an attempt that loses the key to
+   * another answers as that one did (idempotency.ts).
+   */
+  async commit<T>(ctx: RequestContext, pending: PendingAppend[], occurredAt: Date, body: T, location?: string): Promise<Positioned<T>> {
+    const metadata = { tenant: ctx.tenant, actor: ctx.actor, correlationId: ctx.correlationId, occurredAt: occurredAt.toISOString() };
+    const requests: AppendRequest[] = pending
       .filter((p) => p.events.length > 0)
       .map((p) => ({
         streamId: p.streamId,
         expectedRevision: p.expected,
-        events: p.events.map((e): NewEvent => ({
-          id: newId(),
-          type: e.type,
-          schemaVersion: SCHEMA_VERSION,
-          data: e.data,
-          metadata: { tenant: ctx.tenant, actor: ctx.actor, correlationId: ctx.correlationId, occurredAt: occurredAt.toISOString() },
-        })),
+        events: p.events.map((e): NewEvent => ({ id: newId(), type: e.type, schemaVersion: SCHEMA_VERSION, data: e.data, metadata })),
       }));
-    if (requests.length === 0) return null;
-    return this.store.append(requests);
+    if (requests.length === 0) return new Positioned(body, null, location);
+    const key = ctx.idempotency && !ctx.idempotency.committed ? ctx.idempotency : undefined;
+    if (key) {
+      const record: KeyRecord = { requestHash: key.requestHash, status: key.status, location: location ?? null, body: body === undefined ? '' : JSON.stringify(body) };
+      // Last, so its position is the append's: the one a replay answers.
+      requests.push({ streamId: key.streamId, expectedRevision: key.expected, events: [{ id: newId(), type: KEY_RECORDED, schemaVersion: SCHEMA_VERSION, data: record, metadata }] });
+    }
+    let result: AppendResult;
+    try {
+      result = await this.store.append(requests);
+    } catch (error) {
+      if (key && error instanceof WrongExpectedRevision && error.streamId === key.streamId) {
+        throw new DomainError('request-in-progress', 'another request with this Idempotency-Key committed first');
+      }
+      throw error;
+    }
+    if (key) {
+      key.committed = true;
+      if (this.config.faultAfterAppend === 'exit') process.kill(process.pid, 'SIGKILL');
+    }
+    return new Positioned(body, result.position, location);
   }
 
   /**

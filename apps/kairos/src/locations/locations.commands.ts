@@ -2,7 +2,6 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { existing, fold, newId } from '@kairos/core';
 import { Address, LocationCommand, LocationPatch, LocationState, LocationView, locationDecider, locationStream } from '@kairos/resources';
 import { plainData } from '../http/common.dto';
-import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { CreateLocationDto, UpdateLocationDto } from './locations.dto';
@@ -30,8 +29,7 @@ const decideOn = async (es: EventSourcing, ctx: RequestContext, id: string, comm
     const now = es.now();
     const loaded = await es.load(locationStream(ctx.tenant, id), locationDecider);
     const events = locationDecider.decide(command, loaded.state, { now });
-    const result = await es.append(ctx, [{ streamId: locationStream(ctx.tenant, id), expected: loaded.expected, events }], now);
-    return new Positioned(viewOf(fold(locationDecider, events, loaded.state)), result?.position ?? null, location);
+    return es.commit(ctx, [{ streamId: locationStream(ctx.tenant, id), expected: loaded.expected, events }], now, viewOf(fold(locationDecider, events, loaded.state)), location);
   });
 
 @CommandHandler(CreateLocation)

@@ -77,7 +77,7 @@ export class CreateResourceHandler implements ICommandHandler<CreateResource> {
         schedule.state,
         { now },
       );
-      const result = await this.es.append(
+      return this.es.commit(
         ctx,
         [
           ...(fields.usesBusinessHours ? await ensureBusinessSchedule(this.es, ctx.tenant, now) : []),
@@ -85,8 +85,9 @@ export class CreateResourceHandler implements ICommandHandler<CreateResource> {
           { streamId: scheduleStream(ctx.tenant, scheduleId), expected: schedule.expected, events: scheduleEvents },
         ],
         now,
+        viewOf(fold(resourceDecider, events, resource.state)),
+        `/v1/resources/${id}`,
       );
-      return new Positioned(viewOf(fold(resourceDecider, events, resource.state)), result!.position, `/v1/resources/${id}`);
     });
   }
 }
@@ -116,8 +117,7 @@ export class UpdateResourceHandler implements ICommandHandler<UpdateResource> {
           events: scheduleDecider.decide({ type: 'UpdateSchedule', patch: { linkedSchedules } }, schedule.state, { now }),
         });
       }
-      const result = await this.es.append(ctx, pending, now);
-      return new Positioned(view, result?.position ?? null);
+      return this.es.commit(ctx, pending, now, view);
     });
   }
 }
@@ -132,8 +132,7 @@ export class DeleteResourceHandler implements ICommandHandler<DeleteResource> {
       const resource = await this.es.load(resourceStream(ctx.tenant, id), resourceDecider);
       const hasFutureCommitments = await this.commitments.ofResource(ctx.tenant, id, now);
       const events = resourceDecider.decide({ type: 'DeleteResource', expectedRevision }, resource.state, { now, hasFutureCommitments });
-      const result = await this.es.append(ctx, [{ streamId: resourceStream(ctx.tenant, id), expected: resource.expected, events }], now);
-      return new Positioned(viewOf(fold(resourceDecider, events, resource.state)), result?.position ?? null);
+      return this.es.commit(ctx, [{ streamId: resourceStream(ctx.tenant, id), expected: resource.expected, events }], now, viewOf(fold(resourceDecider, events, resource.state)));
     });
   }
 }

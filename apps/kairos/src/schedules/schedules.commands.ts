@@ -52,8 +52,7 @@ export class UpdateScheduleHandler implements ICommandHandler<UpdateSchedule> {
       const events = scheduleDecider.decide({ type: 'UpdateSchedule', patch, expectedRevision }, schedule.state, { now });
       if (patch.locationId) await this.references.requireAll([{ field: 'locationId', streamId: locationStream(ctx.tenant, patch.locationId), noun: 'location' }]);
       if (patch.linkedSchedules) await this.refuseCycles(ctx.tenant, id, patch.linkedSchedules.map((l) => l.scheduleId));
-      const result = await this.es.append(ctx, [{ streamId: scheduleStream(ctx.tenant, id), expected: schedule.expected, events }], now);
-      return new Positioned(viewOf(fold(scheduleDecider, events, schedule.state)), result?.position ?? null);
+      return this.es.commit(ctx, [{ streamId: scheduleStream(ctx.tenant, id), expected: schedule.expected, events }], now, viewOf(fold(scheduleDecider, events, schedule.state)));
     });
   }
 
@@ -106,8 +105,7 @@ export class CancelScheduleHandler implements ICommandHandler<CancelSchedule> {
         }
       }
       pending.push(...(await this.claims.change(ctx, canceledSeries, now)));
-      const result = await this.es.append(ctx, pending, now);
-      return new Positioned(viewOf(fold(scheduleDecider, events, schedule.state)), result?.position ?? null);
+      return this.es.commit(ctx, pending, now, viewOf(fold(scheduleDecider, events, schedule.state)));
     });
   }
 }

@@ -107,15 +107,16 @@ export class CreateServiceHandler implements ICommandHandler<CreateService, Posi
         schedule.state,
         { now },
       );
-      const result = await this.es.append(
+      return this.es.commit(
         ctx,
         [
           { streamId: serviceStream(ctx.tenant, id), expected: service.expected, events },
           { streamId: scheduleStream(ctx.tenant, scheduleId), expected: schedule.expected, events: scheduleEvents },
         ],
         now,
+        viewOf(fold(serviceDecider, events, service.state)),
+        `/v1/services/${id}`,
       );
-      return new Positioned(viewOf(fold(serviceDecider, events, service.state)), result!.position, `/v1/services/${id}`);
     });
   }
 }
@@ -142,15 +143,15 @@ export class UpdateServiceHandler implements ICommandHandler<UpdateService, Posi
               { now },
             )
           : [];
-      const result = await this.es.append(
+      return this.es.commit(
         ctx,
         [
           { streamId: serviceStream(ctx.tenant, id), expected: service.expected, events },
           { streamId: scheduleStream(ctx.tenant, view.scheduleId), expected: schedule.expected, events: scheduleEvents },
         ],
         now,
+        view,
       );
-      return new Positioned(view, result?.position ?? null);
     });
   }
 }
@@ -165,8 +166,7 @@ export class DeleteServiceHandler implements ICommandHandler<DeleteService, Posi
       const service = await this.es.load(serviceStream(ctx.tenant, id), serviceDecider);
       const hasFutureBookings = await this.commitments.ofService(ctx.tenant, id, now);
       const events = serviceDecider.decide({ type: 'DeleteService', expectedRevision }, service.state, { now, hasFutureBookings });
-      const result = await this.es.append(ctx, [{ streamId: serviceStream(ctx.tenant, id), expected: service.expected, events }], now);
-      return new Positioned(viewOf(fold(serviceDecider, events, service.state)), result?.position ?? null);
+      return this.es.commit(ctx, [{ streamId: serviceStream(ctx.tenant, id), expected: service.expected, events }], now, viewOf(fold(serviceDecider, events, service.state)));
     });
   }
 }

@@ -166,8 +166,7 @@ export class CreateSessionHandler implements ICommandHandler<CreateSession> {
       const events = sessionDecider.decide({ type: 'CreateSession', id, fields }, session.state, { now, checkTiming });
       const created = viewOf(fold(sessionDecider, events, session.state));
       const claims = await this.claims.change(ctx, [{ before: viewOrNull(session.state), after: created }], now);
-      const result = await this.es.append(ctx, [{ streamId: sessionStream(ctx.tenant, id), expected: session.expected, events }, ...claims], now);
-      return new Positioned(created, result!.position, `/v1/sessions/${id}`);
+      return this.es.commit(ctx, [{ streamId: sessionStream(ctx.tenant, id), expected: session.expected, events }, ...claims], now, created, `/v1/sessions/${id}`);
     });
   }
 }
@@ -198,8 +197,7 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
         const events = sessionDecider.decide({ type: 'UpdateSeries', changes, expectedRevision }, series.state, context);
         const updated = viewOf(fold(sessionDecider, events, series.state));
         const claims = await this.claims.change(ctx, [{ before: view, after: updated }], now);
-        const result = await this.es.append(ctx, [{ streamId: sessionStream(ctx.tenant, seriesId), expected: series.expected, events }, ...claims], now);
-        return new Positioned(updated, result?.position ?? null);
+        return this.es.commit(ctx, [{ streamId: sessionStream(ctx.tenant, seriesId), expected: series.expected, events }, ...claims], now, updated);
       }
       const override: InstanceOverride = { ...changes };
       if (dto.localStart) override.localStart = dto.localStart;
@@ -212,14 +210,13 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
       );
       const changed = viewOf(fold(sessionDecider, events, series.state));
       const claims = await this.claims.change(ctx, [{ before: view, after: changed }], now);
-      const result = await this.es.append(ctx, [{ streamId: sessionStream(ctx.tenant, seriesId), expected: series.expected, events }, ...claims], now);
       const at = Date.parse(instance.originalStart);
       const movedTo = override.localStart ? toInstant(override.localStart, view.timeZone).getTime() : at;
       const updated = sessionInstances(changed, {
         from: new Date(Math.min(at, movedTo) - DAY),
         to: new Date(Math.max(at, movedTo) + DAY),
       }).find((i) => i.id === instance.id);
-      return new Positioned(updated, result?.position ?? null);
+      return this.es.commit(ctx, [{ streamId: sessionStream(ctx.tenant, seriesId), expected: series.expected, events }, ...claims], now, updated);
     });
   }
 
@@ -274,7 +271,7 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
       ],
       now,
     );
-    const result = await this.es.append(
+    return this.es.commit(
       ctx,
       [
         { streamId: sessionStream(ctx.tenant, view.id), expected, events: ended },
@@ -282,8 +279,9 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
         ...claims,
       ],
       now,
+      continued,
+      `/v1/sessions/${continuedBy}`,
     );
-    return new Positioned(continued, result!.position, `/v1/sessions/${continuedBy}`);
   }
 }
 
@@ -301,8 +299,7 @@ export class CancelSessionHandler implements ICommandHandler<CancelSession> {
         : sessionDecider.decide({ type: 'CancelSeries', from: dto.from ? new Date(dto.from).toISOString() : now.toISOString() }, series.state, { now });
       const canceled = viewOf(fold(sessionDecider, events, series.state));
       const claims = await this.claims.change(ctx, [{ before: view, after: canceled }], now);
-      const result = await this.es.append(ctx, [{ streamId: sessionStream(ctx.tenant, seriesId), expected: series.expected, events }, ...claims], now);
-      return new Positioned(canceled, result?.position ?? null);
+      return this.es.commit(ctx, [{ streamId: sessionStream(ctx.tenant, seriesId), expected: series.expected, events }, ...claims], now, canceled);
     });
   }
 }
