@@ -29,6 +29,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...postgres, KAIROS_RUNNERS: 'process' })).toThrow(/KAIROS_RUNNERS=process is not one of inline \| worker/);
   });
 
+  it('injects no fault unless the environment asks for the crash after a keyed append', () => {
+    expect(loadConfig({}).faultAfterAppend).toBeUndefined();
+    expect(loadConfig({ KAIROS_FAULT_AFTER_APPEND: 'exit' }).faultAfterAppend).toBe('exit');
+    expect(() => loadConfig({ KAIROS_FAULT_AFTER_APPEND: 'crash' })).toThrow(/KAIROS_FAULT_AFTER_APPEND=crash is not exit/);
+  });
+
   it('reports every problem at once, naming the variables', () => {
     expect(() => loadConfig({ KAIROS_EVENT_STORE: 'postgres', KAIROS_READ_STORE: 'mysql', KAIROS_PUBLISHER: 'kafka', PORT: 'x' })).toThrow(
       new ConfigError([
