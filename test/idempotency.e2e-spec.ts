@@ -14,7 +14,9 @@ const yogaClass = async (t: TestApp, tenant: string, capacity: number) => {
 
 describe('Idempotency-Key (embedded default)', () => {
   let t: TestApp;
-  beforeAll(async () => (t = await startApp({ engine: 'pglite', clock: () => NOW })));
+  let now = NOW;
+  beforeAll(async () => (t = await startApp({ engine: 'pglite', clock: () => now })));
+  afterEach(() => (now = NOW));
   afterAll(async () => t?.close());
 
   const keyed = (key: string, path: string, body: object) => t.http.post(path).set('Kairos-Tenant', t.tenant).set('Idempotency-Key', key).send(body);
@@ -45,6 +47,17 @@ describe('Idempotency-Key (embedded default)', () => {
     const position = replayed.headers['kairos-position'];
     const booked = await t.http.get(`/v1/bookings?sessionId=${session.id}&minPosition=${position}`).set('Kairos-Tenant', t.tenant).expect(200);
     expect(booked.body.items.map((b: { id: string }) => b.id)).toEqual([replayed.body.id]);
+  });
+
+  it('frees a key after 24 hours: the next use is a new request', async () => {
+    const first = await keyed('day-1', '/v1/resources', { type: 'ROOM', name: 'Monday' }).expect(201);
+    now = new Date(NOW.getTime() + 25 * 60 * 60 * 1000);
+    const next = await keyed('day-1', '/v1/resources', { type: 'ROOM', name: 'Tuesday' }).expect(201);
+    expect(next.headers['idempotency-replayed']).toBeUndefined();
+    expect(next.body.id).not.toBe(first.body.id);
+    const again = await keyed('day-1', '/v1/resources', { type: 'ROOM', name: 'Tuesday' }).expect(201);
+    expect(again.body).toEqual(next.body);
+    await keyed('day-1', '/v1/resources', { type: 'ROOM', name: 'Monday' }).expect(422);
   });
 
   it('keeps the key record to itself: nothing about it is published', async () => {
