@@ -22,14 +22,9 @@ export interface KeyRecord {
   body: string;
 }
 
-type StoredAnswer = {
-  id: string;
-  requestHash: string;
-  expiresAt: number;
-  response: { status: number; headers: Record<string, string>; body: string };
-};
-
 type Answer = { status: number; headers: Record<string, string>; body: string };
+
+type StoredAnswer = { id: string; requestHash: string; expiresAt: number; response: Answer };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
