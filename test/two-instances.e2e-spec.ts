@@ -252,7 +252,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'two built instances on on
 
   it('storms both instances, loses the leader mid-storm, and keeps answering every write on the survivor', async () => {
     const weekdays = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 3; i++) {
       const resource = ack(await first.call(tenant, 'POST', '/v1/resources', { type: 'STAFF', name: `staff ${i}` })).body;
       ack(await second.call(tenant, 'PATCH', `/v1/schedules/${resource.scheduleId}`, { timeZone: 'Europe/London', workingHours: [weekdays] }));
       const service = ack(await first.call(tenant, 'POST', '/v1/services', { name: `cut ${i}`, type: 'APPOINTMENT', sessionDurations: [60], timeZone: 'Europe/London', resourceGroups: [{ resourceIds: [resource.id], requiredCount: 1, selectable: true }] }));
@@ -260,14 +260,14 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'two built instances on on
       staff.push({ id: resource.id, scheduleId: resource.scheduleId, serviceId: service.body.id });
     }
     // Weekdays inside the default policy's window: at least a day ahead, at most a week.
-    days.push(...[2, 3, 4, 5, 6].map((d) => new Date(Date.now() + d * 86_400_000)).filter((d) => d.getUTCDay() >= 1 && d.getUTCDay() <= 5).map((d) => d.toISOString().slice(0, 10)));
+    days.push(...[2, 3, 4, 5, 6].map((d) => new Date(Date.now() + d * 86_400_000)).filter((d) => d.getUTCDay() >= 1 && d.getUTCDay() <= 5).map((d) => d.toISOString().slice(0, 10)).slice(0, 3));
     const offered = await Promise.all(staff.flatMap((s) => days.map(async (day) => (await slotsOf(second, s.serviceId, day)).map((slot) => ({ serviceId: s.serviceId, ...slot })))));
     const slots = offered.flat();
     expect(slots.length).toBeGreaterThanOrEqual(30);
     const rounds = [slots.filter((_, i) => i % 3 === 0), slots.filter((_, i) => i % 3 === 1), slots.filter((_, i) => i % 3 === 2)];
 
     // The first one started leads every runner; the second stands by.
-    expect(ledBy(first)).toEqual(RUNNERS);
+    await eventually(() => expect(ledBy(first)).toEqual(RUNNERS));
     expect(ledBy(second)).toEqual([]);
     await storm(rounds[0], () => [first, second], 0);
     await settled([first, second]);
