@@ -142,6 +142,13 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'runners of two processes 
       expect(handled.map(([, position]) => position)).toEqual([1, 2, 3]);
       expect(handled.map(([runner]) => runner)).toEqual([0, 0, 1]);
       expect(leading).toEqual(['0 from null', '0 stands by', '1 from 2']);
+
+      // Something else moves the checkpoint past the next event (a rebuild): the leader's batch is
+      // refused, and it says that it skips ahead, so that its process forgets what it kept.
+      expect(await readStore.applyBatch({ projection: 'counter', expected: 3, positions: [4], apply: async () => undefined })).toBe(true);
+      await eventStore.append([{ streamId: 'thing-3', expectedRevision: 'noStream', events: [anEvent()] }]);
+      await eventually(() => expect(leading.slice(3)).toEqual(['1 stands by', '1 from 4']));
+      expect(runners[1].leading).toBe(true);
     } finally {
       await Promise.all(runners.map((r) => r.stop()));
       await Promise.all(locks.map((l) => l.close()));

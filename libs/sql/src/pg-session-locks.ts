@@ -30,6 +30,8 @@ export class PgSessionLocks {
   private connection?: Promise<Client>;
   private readonly held = new Map<string, () => void>();
   private heartbeat?: NodeJS.Timeout;
+  /** One statement at a time on the connection: several runners ask for their locks at once. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: PgSessionLocksOptions) {}
 
@@ -37,15 +39,15 @@ export class PgSessionLocks {
   async tryAcquire(name: string, onLost: () => void): Promise<SessionLock | null> {
     if (this.held.has(name)) throw new Error(`session lock ${name} is already held here`);
     const client = await this.connect();
-    const [row] = (await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [this.key(name)])).rows;
+    const [row] = await this.query<{ locked: boolean }>(client, 'select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [this.key(name)]);
     if (!row.locked) return null;
     this.held.set(name, onLost);
-    this.heartbeat ??= setInterval(() => void this.check(client), HEARTBEAT_MS);
+    this.heartbeat ??= setInterval(() => void this.check(client), HEARTBEAT_MS).unref();
     return {
       release: async () => {
         if (this.held.get(name) !== onLost) return;
         this.held.delete(name);
-        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [this.key(name)]).catch(() => this.lose(client));
+        await this.query(client, 'select pg_advisory_unlock(hashtextextended($1, 0))', [this.key(name)]).catch(() => this.lose(client));
       },
     };
   }
@@ -54,6 +56,12 @@ export class PgSessionLocks {
   async close(): Promise<void> {
     const client = await this.connection?.catch(() => undefined);
     if (client) this.lose(client);
+  }
+
+  private query<Row>(client: Client, text: string, params?: unknown[]): Promise<Row[]> {
+    const result = this.queue.then(async () => (await client.query(text, params)).rows as Row[]);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   private key(name: string): string {
@@ -84,7 +92,7 @@ export class PgSessionLocks {
   private async check(client: Client) {
     const timeout = setTimeout(() => this.lose(client), HEARTBEAT_TIMEOUT_MS);
     try {
-      await client.query('select 1');
+      await this.query(client, 'select 1');
     } catch {
       this.lose(client);
     } finally {
