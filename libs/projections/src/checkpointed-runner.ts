@@ -17,7 +17,7 @@ export interface RunnerHooks {
 
 /** How often a runner standing by asks for its lease again; also the pause after a failed attempt. */
 export const LEASE_RETRY_MS = 1000;
-const MAX_RETRY_MS = 30_000;
+const MAX_RETRY_MS = 5_000;
 
 /** Thrown inside a batch when the stored checkpoint moved under us (a rebuild, another runner). */
 class CheckpointMoved extends Error {}
@@ -102,6 +102,7 @@ export class CheckpointedRunner {
         this.later(LEASE_RETRY_MS);
       });
     });
+    this.failures = 0;
     if (!lease) return this.later(LEASE_RETRY_MS);
     this.lease = lease;
     try {
@@ -110,7 +111,6 @@ export class CheckpointedRunner {
       await this.standBy();
       throw error;
     }
-    this.failures = 0;
   }
 
   /** Follows the log from the checkpoint as the store has it now. */
