@@ -20,7 +20,8 @@ export interface Stores {
 
 /**
  * Only a process whose runners write the read models sees every change, which is what keeps the
- * cache exact. Hold timers pass through: the expiry sweep asks for those due before a new instant
+ * cache exact; even there it serves only the projections whose runner leads in this process (see
+ * Runtime). Hold timers pass through: the expiry sweep asks for those due before a new instant
  * every second.
  */
 export const withReadCache = (readStore: ReadStore, config: Pick<KairosConfig, 'roles' | 'readCacheEntries'>): ReadStore =>
