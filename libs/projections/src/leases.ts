@@ -55,43 +55,41 @@ export interface LeaseDocumentsOptions {
 export const leaseDocuments = (store: ReadStore, { ttlMs = 15_000, now = Date.now }: LeaseDocumentsOptions = {}): RunnerLeases => {
   const holder = randomUUID();
   const renewals = new Set<NodeJS.Timeout>();
-  const lease = (id: string): LeaseDoc => ({ id, holder, token: randomUUID(), expiresAt: new Date(now() + ttlMs).toISOString() });
+  const lease = (id: string, from: number): LeaseDoc => ({ id, holder, token: randomUUID(), expiresAt: new Date(from + ttlMs).toISOString() });
 
   return {
     async tryAcquire(name, onLost) {
       const current = await store.get<LeaseDoc>(LEASES, LEASE_TENANT, name);
-      let mine = lease(name);
+      let renewedAt = now();
+      let mine = lease(name, renewedAt);
       const taken = current
-        ? Date.parse(current.expiresAt) <= now() && (await store.replaceIf(LEASES, LEASE_TENANT, mine, 'token', current.token))
+        ? Date.parse(current.expiresAt) <= renewedAt && (await store.replaceIf(LEASES, LEASE_TENANT, mine, 'token', current.token))
         : await store.insertIfAbsent(LEASES, LEASE_TENANT, mine);
       if (!taken) return null;
-      let renewedAt = now();
       let ended = false;
       const end = () => {
         ended = true;
         clearInterval(timer);
         renewals.delete(timer);
       };
+      const lose = () => {
+        if (ended) return;
+        end();
+        onLost();
+      };
       const timer = setInterval(() => {
-        const next = lease(name);
+        // Renewals failing or unanswered: give the lease up while it is surely still ours, well before anyone else may take it.
+        if (now() - renewedAt > ttlMs / 2) return lose();
+        const sentAt = now();
+        const next = lease(name, sentAt);
         store.replaceIf(LEASES, LEASE_TENANT, next, 'token', mine.token).then(
           (renewed) => {
             if (ended) return;
-            if (renewed) {
-              mine = next;
-              renewedAt = now();
-            } else {
-              end();
-              onLost();
-            }
+            if (!renewed) return lose();
+            mine = next;
+            renewedAt = sentAt;
           },
-          () => {
-            // Unreachable store: give the lease up while it is still ours, before anyone else may take it.
-            if (!ended && now() - renewedAt > (ttlMs * 2) / 3) {
-              end();
-              onLost();
-            }
-          },
+          () => undefined,
         );
       }, ttlMs / 3);
       renewals.add(timer);
