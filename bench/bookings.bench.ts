@@ -53,7 +53,7 @@ import { SqlReadStore } from '@kairos/read-store';
 import { PgClient, SqlExecutor, ident } from '@kairos/sql';
 import { createApp } from '../apps/kairos/src/bootstrap';
 import { KairosConfig, loadConfig } from '../apps/kairos/src/config/config';
-import { Stores, withReadCache } from '../apps/kairos/src/infrastructure/stores';
+import { Stores, runnerLeases, withReadCache } from '../apps/kairos/src/infrastructure/stores';
 import { Row, formatTable, meets, percentile, printReport } from './report';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -960,12 +960,15 @@ const main = async () => {
       maxConcurrentRequests: MAX_CONCURRENT,
     };
     const sqlReadStore = new SqlReadStore(sql);
+    const leases = await runnerLeases(config, sqlReadStore);
     const stores: Stores = {
       eventStore,
       // Wrapped as openStores wraps it: this process runs the projector, so it keeps the read cache.
       readStore: withReadCache(sqlReadStore, config),
       publisher,
+      leases,
       close: async () => {
+        await leases.close();
         await publisher.close();
         await eventStore.close().catch(() => undefined);
         try {

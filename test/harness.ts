@@ -8,7 +8,7 @@ import { PgClient, PgliteClient, SqlClient } from '@kairos/sql';
 import { uniqueName } from '@kairos/testing';
 import { createApp } from '../apps/kairos/src/bootstrap';
 import { KairosConfig, loadConfig } from '../apps/kairos/src/config/config';
-import { Stores, withReadCache } from '../apps/kairos/src/infrastructure/stores';
+import { Stores, runnerLeases, withReadCache } from '../apps/kairos/src/infrastructure/stores';
 
 export interface TestApp {
   app: INestApplication;
@@ -53,11 +53,15 @@ export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
     publisher: options.kafkaBrokers ? 'kafka' : 'inprocess',
     roles: (options.roles ?? 'api,projector,publisher').split(',') as KairosConfig['roles'],
   };
+  const readStore = new SqlReadStore(sql);
+  const leases = await runnerLeases({ ...config, postgresUrl: options.postgresUrl, postgresSchema: schema }, readStore);
   const stores: Stores = {
     eventStore,
-    readStore: withReadCache(new SqlReadStore(sql), config),
+    readStore: withReadCache(readStore, config),
     publisher,
+    leases,
     close: async () => {
+      await leases.close();
       await publisher.close();
       if (schema && !options.schema) await sql.query(`drop schema ${schema} cascade`).catch(() => undefined);
       await sql.close();

@@ -12,7 +12,7 @@ import { EventSourcing } from './infrastructure/event-sourcing';
 import { FutureCommitments, References } from './infrastructure/references';
 import { Runtime } from './infrastructure/runtime';
 import { Stores } from './infrastructure/stores';
-import { CLOCK, CONFIG, Clock, EVENT_STORE, PUBLISHER, READ_STORE } from './infrastructure/tokens';
+import { CLOCK, CONFIG, Clock, EVENT_STORE, PUBLISHER, READ_STORE, RUNNER_LEASES } from './infrastructure/tokens';
 import { LocationsModule } from './locations/locations.module';
 import { AsyncApiController } from './ops/asyncapi.controller';
 import { Metrics } from './ops/metrics';
@@ -36,6 +36,7 @@ export class CoreModule {
         { provide: EVENT_STORE, useValue: stores.eventStore },
         { provide: READ_STORE, useValue: stores.readStore },
         { provide: PUBLISHER, useValue: stores.publisher },
+        { provide: RUNNER_LEASES, useValue: stores.leases },
         { provide: CLOCK, useValue: clock },
         EventSourcing,
         References,
@@ -43,7 +44,7 @@ export class CoreModule {
         Metrics,
         ...QUERY_HANDLERS,
       ],
-      exports: [CONFIG, EVENT_STORE, READ_STORE, PUBLISHER, CLOCK, EventSourcing, References, FutureCommitments, Metrics],
+      exports: [CONFIG, EVENT_STORE, READ_STORE, PUBLISHER, RUNNER_LEASES, CLOCK, EventSourcing, References, FutureCommitments, Metrics],
     };
   }
 }

@@ -1,11 +1,23 @@
 import { RecordedEvent } from '@kairos/core';
 import { EventStore, Subscription } from '@kairos/event-store';
 import { ReadStore } from '@kairos/read-store';
+import { Lease, RunnerLeases } from './leases';
 
 export interface RunnerHooks {
   onError?(name: string, error: unknown): void;
   onProgress?(name: string, position: number, events: RecordedEvent[]): void;
+  /**
+   * The runner now writes its checkpoint, continuing from `position` as it read it from the store;
+   * until `onStandby`, nothing else does (bar a rebuild, which makes its next batch refused).
+   */
+  onLeading?(name: string, position: number | null): void;
+  /** The runner stopped writing: another process (or its own next start) may write from here on. */
+  onStandby?(name: string): void;
 }
+
+/** How often a runner standing by asks for its lease again; also the pause after a failed attempt. */
+export const LEASE_RETRY_MS = 1000;
+const MAX_RETRY_MS = 5_000;
 
 /** Thrown inside a batch when the stored checkpoint moved under us (a rebuild, another runner). */
 class CheckpointMoved extends Error {}
@@ -14,18 +26,29 @@ class CheckpointMoved extends Error {}
  * Reads the global log from a durable checkpoint and hands each batch to `handle`, which must
  * store the new checkpoint itself (with its read-model changes, or after publishing) through
  * `ReadStore.applyBatch` and say whether the stored checkpoint was still where it expected.
+ *
+ * It runs only while it holds the lease on its name, so among processes sharing a database one
+ * runs each runner and the others stand by, asking again every second; a leader that dies or loses
+ * its lease is replaced within about that. Should a batch be refused all the same (a rebuild, or
+ * a leader that had lost its lease without knowing yet), it re-reads the checkpoint and goes on
+ * from there, saying so through `onStandby` and `onLeading`.
  */
 export class CheckpointedRunner {
   private subscription?: Subscription;
+  private lease?: Lease;
   private position: number | null = null;
-  private restarting?: Promise<void>;
   private stopped = true;
+  private retry?: NodeJS.Timeout;
+  private failures = 0;
+  /** Leading, standing by, restarting and stopping happen one at a time, in the order they were asked for. */
+  private transitions: Promise<void> = Promise.resolve();
 
   constructor(
     readonly name: string,
     private readonly eventStore: EventStore,
     private readonly readStore: ReadStore,
     private readonly handle: (events: RecordedEvent[], expected: number | null) => Promise<boolean>,
+    private readonly leases: RunnerLeases,
     private readonly hooks: RunnerHooks = {},
     private readonly batchSize = 500,
   ) {}
@@ -34,9 +57,66 @@ export class CheckpointedRunner {
     return this.position;
   }
 
+  get leading(): boolean {
+    return this.lease !== undefined;
+  }
+
+  /** Leads if the lease is free, otherwise stands by; a failure of this first attempt is thrown, later ones retried. */
   async start(): Promise<void> {
     this.stopped = false;
+    await this.step(() => this.campaign());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    await this.step(() => this.standBy());
+  }
+
+  private step(transition: () => Promise<void>): Promise<void> {
+    const next = this.transitions.then(transition);
+    this.transitions = next.catch(() => undefined);
+    return next;
+  }
+
+  private later(delay: number) {
+    clearTimeout(this.retry);
+    if (this.stopped) return;
+    this.retry = setTimeout(
+      () =>
+        void this.step(() => this.campaign()).catch((error: unknown) => {
+          this.hooks.onError?.(this.name, error);
+          this.later(Math.min(LEASE_RETRY_MS * 2 ** ++this.failures, MAX_RETRY_MS));
+        }),
+      delay,
+    );
+  }
+
+  private async campaign(): Promise<void> {
+    if (this.stopped || this.lease) return;
+    let lease: Lease | null = null;
+    lease = await this.leases.tryAcquire(this.name, () => {
+      void this.step(async () => {
+        if (this.lease !== lease) return;
+        await this.standBy();
+        this.later(LEASE_RETRY_MS);
+      });
+    });
+    this.failures = 0;
+    if (!lease) return this.later(LEASE_RETRY_MS);
+    this.lease = lease;
+    try {
+      await this.follow();
+    } catch (error) {
+      await this.standBy();
+      throw error;
+    }
+  }
+
+  /** Follows the log from the checkpoint as the store has it now. */
+  private async follow(): Promise<void> {
     this.position = await this.readStore.checkpoint(this.name);
+    this.hooks.onLeading?.(this.name, this.position);
     this.subscription = this.eventStore.subscribeAll({
       after: this.position,
       batchSize: this.batchSize,
@@ -48,7 +128,10 @@ export class CheckpointedRunner {
       },
       onError: (error) => {
         if (error instanceof CheckpointMoved) {
-          this.restarting ??= this.restart().finally(() => (this.restarting = undefined));
+          void this.step(() => this.restart()).catch((failure: unknown) => {
+            this.hooks.onError?.(this.name, failure);
+            this.later(LEASE_RETRY_MS);
+          });
           return;
         }
         this.hooks.onError?.(this.name, error);
@@ -56,14 +139,31 @@ export class CheckpointedRunner {
     });
   }
 
-  private async restart(): Promise<void> {
-    await this.subscription?.stop();
-    if (!this.stopped) await this.start();
+  private async unsubscribe(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.stop();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.restarting;
-    await this.subscription?.stop();
+  /** Still leading, but someone else wrote: what this process knows of the read models goes, and it carries on from the stored checkpoint. */
+  private async restart(): Promise<void> {
+    if (!this.subscription) return;
+    await this.unsubscribe();
+    this.hooks.onStandby?.(this.name);
+    try {
+      await this.follow();
+    } catch (error) {
+      await this.standBy();
+      throw error;
+    }
+  }
+
+  private async standBy(): Promise<void> {
+    const lease = this.lease;
+    if (!lease) return;
+    await this.unsubscribe();
+    this.lease = undefined;
+    this.hooks.onStandby?.(this.name);
+    await lease.release().catch(() => undefined);
   }
 }

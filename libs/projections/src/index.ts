@@ -1,5 +1,6 @@
 export * from './projection';
 export * from './checkpointed-runner';
+export * from './leases';
 export * from './projection-runner';
 export * from './publishing-runner';
 export * from './lifecycle';

@@ -1,10 +1,11 @@
 import { EventStore } from '@kairos/event-store';
 import { ReadStore } from '@kairos/read-store';
 import { CheckpointedRunner, RunnerHooks } from './checkpointed-runner';
+import { RunnerLeases } from './leases';
 import { Projection } from './projection';
 
 /** Applies each batch to the read models and moves the checkpoint in the same step. */
-export const projectionRunner = (projection: Projection, eventStore: EventStore, readStore: ReadStore, hooks?: RunnerHooks) =>
+export const projectionRunner = (projection: Projection, eventStore: EventStore, readStore: ReadStore, leases: RunnerLeases, hooks?: RunnerHooks) =>
   new CheckpointedRunner(
     projection.name,
     eventStore,
@@ -18,6 +19,7 @@ export const projectionRunner = (projection: Projection, eventStore: EventStore,
         apply: (position, writer) => projection.apply(byPosition.get(position)!, writer),
       });
     },
+    leases,
     hooks,
   );
 

@@ -2,13 +2,14 @@ import { EventStore } from '@kairos/event-store';
 import { Publisher, toPublishedMessage } from '@kairos/publisher';
 import { ReadStore } from '@kairos/read-store';
 import { CheckpointedRunner, RunnerHooks } from './checkpointed-runner';
+import { RunnerLeases } from './leases';
 
 /**
  * Publishes the global log from its own checkpoint: send the batch, then move the checkpoint.
  * A crash in between resends the batch on restart (at-least-once); a broker outage makes the
  * batch fail and retry with back-off, so nothing is skipped.
  */
-export const publishingRunner = (publisher: Publisher, eventStore: EventStore, readStore: ReadStore, hooks?: RunnerHooks) => {
+export const publishingRunner = (publisher: Publisher, eventStore: EventStore, readStore: ReadStore, leases: RunnerLeases, hooks?: RunnerHooks) => {
   const name = `publisher:${publisher.engine}`;
   return new CheckpointedRunner(
     name,
@@ -18,6 +19,7 @@ export const publishingRunner = (publisher: Publisher, eventStore: EventStore, r
       await publisher.publish(events.flatMap((e) => toPublishedMessage(e) ?? []));
       return readStore.applyBatch({ projection: name, expected, positions: [events[events.length - 1].position], apply: async () => undefined });
     },
+    leases,
     hooks,
   );
 };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { CheckpointedBatch, ReadModelWriter, ReadStore } from '@kairos/read-store';
+import { CachingReadStore, CheckpointedBatch, ReadModelWriter, ReadStore } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
 import { Hosted, runnersFor } from './runners';
 import { openStores } from './stores';
@@ -10,8 +10,10 @@ type Touched = [collection: string, tenant: string, id: string];
 
 type FromRunners =
   | { type: 'ready' }
+  | { type: 'leading'; name: string; position: number | null }
   | { type: 'committed'; projection: string; position: number; touched: Touched[] }
   | { type: 'forget' }
+  | { type: 'standby'; name: string }
   | { type: 'progress'; name: string; position: number; recordedAt: string }
   | { type: 'error'; name: string; message: string }
   | { type: 'failed'; message: string };
@@ -25,10 +27,14 @@ interface RunnerThreadData {
 }
 
 export interface RunnerThreadEvents {
+  /** A runner of the thread leads from `position`: it alone writes from now on. */
+  leading(name: string, position: number | null): void;
   /** A batch committed: what it touched, and the projection's new position. */
   committed(projection: string, position: number, touched: Touched[]): void;
   /** A batch was refused or failed: whatever the request thread keeps may be stale. */
   forget(): void;
+  /** A runner of the thread no longer writes (it lost its lease, or the thread ended). */
+  standby(name: string): void;
   progress(name: string, position: number, recordedAt: string): void;
   error(name: string, error: Error): void;
 }
@@ -53,6 +59,8 @@ export class RunnerThread {
   private worker?: Worker;
   private stopping = false;
   private restarts = 0;
+  /** The thread's runners that lead: when the thread ends, they no longer do. */
+  private readonly leading = new Set<string>();
 
   constructor(
     private readonly config: KairosConfig,
@@ -91,11 +99,19 @@ export class RunnerThread {
             ready = true;
             resolve();
             break;
+          case 'leading':
+            this.leading.add(message.name);
+            this.events.leading(message.name, message.position);
+            break;
           case 'committed':
             this.events.committed(message.projection, message.position, message.touched);
             break;
           case 'forget':
             this.events.forget();
+            break;
+          case 'standby':
+            this.leading.delete(message.name);
+            this.events.standby(message.name);
             break;
           case 'progress':
             this.events.progress(message.name, message.position, message.recordedAt);
@@ -115,8 +131,10 @@ export class RunnerThread {
       worker.on('error', (error) => this.events.error('runner-thread', error));
       worker.on('exit', (code) => {
         this.worker = undefined;
+        // Its runners' leases went with its connections.
+        for (const name of this.leading) this.events.standby(name);
+        this.leading.clear();
         if (this.stopping) return;
-        this.events.forget();
         if (!ready) reject(new Error(`the runner thread exited with code ${code} before it was ready`));
         else this.respawn(new Error(`the runner thread exited with code ${code}; starting it again`));
       });
@@ -171,9 +189,18 @@ const runThread = async ({ config, hosted }: RunnerThreadData) => {
   try {
     // The thread's own read cache serves its batches what the previous ones wrote.
     const stores = await openStores(config, { poolSize: POOL_SIZE });
-    const runners = runnersFor(hosted, stores.eventStore, reporting(stores.readStore, post), stores.publisher, {
+    const cache = stores.readStore instanceof CachingReadStore ? stores.readStore : null;
+    const runners = runnersFor(hosted, stores.eventStore, reporting(stores.readStore, post), stores.publisher, stores.leases, {
       onError: (name, error) => post({ type: 'error', name, message: error instanceof Error ? error.message : String(error) }),
       onProgress: (name, position, events) => post({ type: 'progress', name, position, recordedAt: events[events.length - 1].recordedAt }),
+      onLeading: (name, position) => {
+        cache?.lead(name, position);
+        post({ type: 'leading', name, position });
+      },
+      onStandby: (name) => {
+        cache?.standBy(name);
+        post({ type: 'standby', name });
+      },
     });
     for (const runner of runners) await runner.start();
     parentPort!.once('message', (message: ToRunners) => {

@@ -1,5 +1,5 @@
 import { EventStore } from '@kairos/event-store';
-import { CheckpointedRunner, RunnerHooks, projectionRunner, publishingRunner } from '@kairos/projections';
+import { CheckpointedRunner, RunnerHooks, RunnerLeases, projectionRunner, publishingRunner } from '@kairos/projections';
 import { Publisher } from '@kairos/publisher';
 import { ReadStore } from '@kairos/read-store';
 import { PROJECTIONS } from './projections';
@@ -11,7 +11,7 @@ export interface Hosted {
 }
 
 /** The runners of the roles a thread hosts, not yet started; the same on the request thread and in the runner thread. */
-export const runnersFor = (hosted: Hosted, eventStore: EventStore, readStore: ReadStore, publisher: Publisher, hooks: RunnerHooks): CheckpointedRunner[] => [
-  ...(hosted.projections ? PROJECTIONS.map((projection) => projectionRunner(projection, eventStore, readStore, hooks)) : []),
-  ...(hosted.publisher ? [publishingRunner(publisher, eventStore, readStore, hooks)] : []),
+export const runnersFor = (hosted: Hosted, eventStore: EventStore, readStore: ReadStore, publisher: Publisher, leases: RunnerLeases, hooks: RunnerHooks): CheckpointedRunner[] => [
+  ...(hosted.projections ? PROJECTIONS.map((projection) => projectionRunner(projection, eventStore, readStore, leases, hooks)) : []),
+  ...(hosted.publisher ? [publishingRunner(publisher, eventStore, readStore, leases, hooks)] : []),
 ];

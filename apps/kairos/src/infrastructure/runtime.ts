@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { EventStore } from '@kairos/event-store';
-import { CheckpointedRunner } from '@kairos/projections';
+import { CheckpointedRunner, RunnerLeases } from '@kairos/projections';
 import { InProcessPublisher, PublishedMessage, Publisher } from '@kairos/publisher';
 import { CachingReadStore, ReadStore } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
@@ -10,7 +10,7 @@ import { Metrics } from '../ops/metrics';
 import { PROJECTIONS } from './projections';
 import { RunnerThread } from './runner-thread';
 import { Hosted, runnersFor } from './runners';
-import { CONFIG, EVENT_STORE, PUBLISHER, READ_STORE } from './tokens';
+import { CONFIG, EVENT_STORE, PUBLISHER, READ_STORE, RUNNER_LEASES } from './tokens';
 
 /** A published event as in-process listeners receive it through the Nest EventBus. */
 export class KairosEventPublished {
@@ -20,7 +20,9 @@ export class KairosEventPublished {
 /**
  * Starts the roles this process plays: projector (read models) and publisher (Kafka or in-process).
  * Both follow the event store from durable checkpoints, so they can run here, in a worker thread
- * (`KAIROS_RUNNERS=worker`) or in other processes. The in-process publisher always runs here: its
+ * (`KAIROS_RUNNERS=worker`) or in other processes; each runner runs in one process at a time, the
+ * one holding its lease, and stands by in the others. The read cache serves what the runners here
+ * lead, and hears when they start and stop leading. The in-process publisher always runs here: its
  * listeners are on this thread's event bus.
  */
 @Injectable()
@@ -34,12 +36,14 @@ export class Runtime implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(PUBLISHER) private readonly publisher: Publisher,
+    @Inject(RUNNER_LEASES) private readonly leases: RunnerLeases,
     private readonly eventBus: EventBus,
     private readonly metrics: Metrics,
   ) {}
 
   async onApplicationBootstrap() {
     await this.readStore.ensureCollections([...PROJECTIONS.flatMap((p) => p.collections), IDEMPOTENCY]);
+    const cache = this.readStore instanceof CachingReadStore ? this.readStore : null;
     const hooks = {
       onError: (name: string, error: unknown) => {
         this.metrics.runnerErrors.inc({ runner: name });
@@ -49,6 +53,16 @@ export class Runtime implements OnApplicationBootstrap, OnApplicationShutdown {
         this.metrics.runnerPosition.set({ runner: name }, position);
         this.metrics.runnerLag.observe({ runner: name }, (Date.now() - Date.parse(events[events.length - 1].recordedAt)) / 1000);
       },
+      onLeading: (name: string, position: number | null) => {
+        cache?.lead(name, position);
+        this.metrics.runnerLeading.set({ runner: name }, 1);
+        this.logger.log({ message: `${name} leads`, runner: name, position });
+      },
+      onStandby: (name: string) => {
+        cache?.standBy(name);
+        this.metrics.runnerLeading.set({ runner: name }, 0);
+        this.logger.log({ message: `${name} stands by`, runner: name });
+      },
     };
     const projections = this.config.roles.includes('projector');
     const publishing = this.config.roles.includes('publisher');
@@ -57,16 +71,17 @@ export class Runtime implements OnApplicationBootstrap, OnApplicationShutdown {
     const inThread: Hosted = this.config.runners === 'worker' ? { projections, publisher: publishing && !inProcess } : { projections: false, publisher: false };
     const here: Hosted = { projections: projections && !inThread.projections, publisher: publishing && !inThread.publisher };
     if (inThread.projections || inThread.publisher) {
-      const cache = this.readStore instanceof CachingReadStore ? this.readStore : null;
       this.thread = new RunnerThread(this.config, inThread, {
+        leading: hooks.onLeading,
         committed: (projection, position, touched) => cache?.committed(projection, position, touched),
         forget: () => cache?.forgetAll(),
+        standby: hooks.onStandby,
         progress: (name, position, recordedAt) => hooks.onProgress(name, position, [{ recordedAt }]),
         error: (name, error) => hooks.onError(name, error),
       });
       await this.thread.start();
     }
-    this.runners.push(...runnersFor(here, this.eventStore, this.readStore, this.publisher, hooks));
+    this.runners.push(...runnersFor(here, this.eventStore, this.readStore, this.publisher, this.leases, hooks));
     for (const runner of this.runners) await runner.start();
     this.logger.log({ message: 'started', roles: this.config.roles, runners: this.runners.map((r) => r.name), runnerThread: inThread });
   }

@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOLD_TIMERS } from '@kairos/bookings';
 import { EventStore, SqlEventStore } from '@kairos/event-store';
+import { LEASES, RunnerLeases, leaseDocuments, soleLeases } from '@kairos/projections';
 import { InProcessPublisher, KafkaPublisher, Publisher } from '@kairos/publisher';
 import { CachingReadStore, ReadStore, SqlReadStore } from '@kairos/read-store';
-import { PgClient, PgliteClient, SqlClient } from '@kairos/sql';
+import { PgClient, PgSessionLocks, PgliteClient, SqlClient } from '@kairos/sql';
 import { KairosConfig } from '../config/config';
 import { collectionOwners } from './projections';
 
@@ -12,18 +13,33 @@ export interface Stores {
   eventStore: EventStore;
   readStore: ReadStore;
   publisher: Publisher;
+  /** Which process runs each runner, among those sharing the database. */
+  leases: RunnerLeases;
   close(): Promise<void>;
 }
 
 /**
  * Only a process whose runners write the read models sees every change, which is what keeps the
- * cache exact. Hold timers pass through: the expiry sweep asks for those due before a new instant
+ * cache exact; even there it serves only the projections whose runner leads in this process (see
+ * Runtime). Hold timers pass through: the expiry sweep asks for those due before a new instant
  * every second.
  */
 export const withReadCache = (readStore: ReadStore, config: Pick<KairosConfig, 'roles' | 'readCacheEntries'>): ReadStore =>
   config.roles.includes('projector') && config.readCacheEntries > 0
     ? new CachingReadStore(readStore, { owners: collectionOwners(), maxEntries: config.readCacheEntries, passThrough: new Set([HOLD_TIMERS]) })
     : readStore;
+
+/**
+ * One leader per runner among the processes sharing a database: PostgreSQL's session locks when
+ * PostgreSQL holds either store (a dead leader's lock goes with its connection), lease documents
+ * in the read store otherwise (MongoDB), none on PGlite, which one process owns.
+ */
+export const runnerLeases = async (config: Pick<KairosConfig, 'eventStore' | 'readStore' | 'postgresUrl' | 'postgresSchema'>, readStore: ReadStore): Promise<RunnerLeases> => {
+  if (config.eventStore === 'pglite') return soleLeases();
+  if (config.eventStore === 'postgres' || config.readStore === 'postgres') return new PgSessionLocks({ url: config.postgresUrl!, schema: config.postgresSchema });
+  await readStore.ensureCollections([LEASES]);
+  return leaseDocuments(readStore);
+};
 
 /**
  * Opens the engines the configuration names. The adapters for EventStoreDB and MongoDB are loaded
@@ -65,6 +81,8 @@ export const openStores = async (config: KairosConfig, { poolSize = 20 }: { pool
     readStore = new SqlReadStore(sql!);
   }
 
+  const leases = await runnerLeases(config, readStore);
+  closers.unshift(() => leases.close());
   readStore = withReadCache(readStore, config);
 
   const publisher: Publisher =
@@ -75,6 +93,7 @@ export const openStores = async (config: KairosConfig, { poolSize = 20 }: { pool
     eventStore,
     readStore,
     publisher,
+    leases,
     async close() {
       for (const close of closers) await close().catch(() => undefined);
     },

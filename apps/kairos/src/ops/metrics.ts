@@ -13,6 +13,7 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly runnerPosition = new Gauge({ name: 'kairos_runner_position', help: 'Last global position applied', labelNames: ['runner'], registers: [this.registry] });
+  readonly runnerLeading = new Gauge({ name: 'kairos_runner_leading', help: '1 while this process runs the runner, 0 while another does and it stands by', labelNames: ['runner'], registers: [this.registry] });
   readonly runnerLag = new Histogram({
     name: 'kairos_runner_lag_seconds',
     help: 'Time from an event being recorded to a runner applying it',

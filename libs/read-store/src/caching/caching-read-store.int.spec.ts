@@ -24,6 +24,8 @@ describe('caching read store', () => {
     const direct = new SqlReadStore(client);
     await direct.ensureCollections([collection]);
     const cached = new CachingReadStore(direct, { owners: new Map([[collection, projection]]), maxEntries });
+    // This process's runner writes the projection, from its start.
+    cached.lead(projection, null);
     const write = (store: ReadStore, expected: number | null, position: number, docs: Doc[]) =>
       store.applyBatch({ projection, expected, positions: [position], apply: async (_, w) => { for (const doc of docs) await w.put(collection, 't1', doc); } });
     expect(await write(cached, null, 1, [{ id: 'a', v: 1 }, { id: 'b', v: 1 }])).toBe(true);
@@ -90,9 +92,10 @@ describe('caching read store', () => {
     expect(await direct.applyBatch({ projection, expected: 2, positions: [3], apply: async (_, w) => w.put(collection, 't1', { id: 'c', v: 3 }) })).toBe(true);
     expect(await cached.get(collection, 't1', 'c')).toEqual({ id: 'c', v: 3 });
 
+    // A batch of unknown fate: every document goes, the position stays as a lower bound until news arrives.
     cached.forgetAll();
     expect(await direct.applyBatch({ projection, expected: 3, positions: [4], apply: async (_, w) => w.put(collection, 't1', { id: 'a', v: 4 }) })).toBe(true);
-    expect(await cached.checkpoint(projection)).toBe(4);
+    expect(await cached.checkpoint(projection)).toBe(3);
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 4 });
   });
 
@@ -103,8 +106,39 @@ describe('caching read store', () => {
     // Consistent, if behind: position 1 and the document as it was at 1.
     expect(await cached.checkpoint(projection)).toBe(1);
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 1 });
-    // Its own runner tries event 2 as well and is refused: from then on it reads the store again.
+    // Its own runner tries event 2 as well and is refused: nothing read before is kept.
     expect(await write(cached, 1, 2, [{ id: 'a', v: 2 }])).toBe(false);
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 2 });
+    // The runner re-reads the checkpoint (standing by meanwhile, so it gets the store's) and leads from there.
+    cached.standBy(projection);
+    expect(await cached.checkpoint(projection)).toBe(2);
+    cached.lead(projection, 2);
+    expect(await write(cached, 2, 3, [{ id: 'b', v: 3 }])).toBe(true);
+    expect(await cached.checkpoint(projection)).toBe(3);
+    expect(await cached.get(collection, 't1', 'b')).toBe(await cached.get(collection, 't1', 'b'));
+  });
+
+  it('reads a projection that another process writes from the store, documents and checkpoint alike', async () => {
+    const { collection, projection, direct, cached, write } = await setUp();
+    cached.standBy(projection);
+    const query = { limit: 10, orderBy: 'id' };
+    expect(await cached.get(collection, 't1', 'a')).not.toBe(await cached.get(collection, 't1', 'a'));
+    expect(await cached.find(collection, 't1', query)).not.toBe(await cached.find(collection, 't1', query));
+    // The other process's runner moves on; this one hears nothing of it, and needs not.
+    expect(await write(direct, 1, 2, [{ id: 'a', v: 2 }])).toBe(true);
+    expect(await cached.checkpoint(projection)).toBe(2);
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 2 });
+    expect(await cached.getMany(collection, 't1', ['a', 'b'])).toEqual(expect.arrayContaining([{ id: 'a', v: 2 }, { id: 'b', v: 1 }]));
+    // Once its own runner takes over, from the position it read, it serves from memory again.
+    cached.lead(projection, 2);
+    expect(await cached.get(collection, 't1', 'a')).toBe(await cached.get(collection, 't1', 'a'));
+  });
+
+  it('drops what it kept when its runner leads again: another writer may have changed it meanwhile', async () => {
+    const { collection, projection, direct, cached, write } = await setUp();
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 1 });
+    expect(await write(direct, 1, 2, [{ id: 'a', v: 2 }])).toBe(true);
+    cached.lead(projection, 2);
     expect(await cached.checkpoint(projection)).toBe(2);
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 2 });
   });
@@ -122,7 +156,7 @@ describe('caching read store', () => {
       },
     });
     const cached = new CachingReadStore(slow, { owners: new Map([[collection, projection]]), maxEntries: 1000 });
-    expect(await cached.checkpoint(projection)).toBe(1);
+    cached.lead(projection, 1);
     const racing = cached.get(collection, 't1', 'a');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await write(cached, 1, 2, [{ id: 'a', v: 2 }])).toBe(true);
@@ -143,7 +177,7 @@ describe('caching read store', () => {
         }),
     });
     const cached = new CachingReadStore(noting, { owners: new Map([[collection, projection]]), maxEntries: 1000 });
-    expect(await cached.checkpoint(projection)).toBe(1);
+    cached.lead(projection, 1);
     await cached.getMany(collection, 't1', ['a', 'b']);
     const seen: unknown[] = [];
     const applied = await cached.applyBatch({
@@ -185,7 +219,7 @@ describe('caching read store', () => {
   it('always reads a pass-through collection from the store', async () => {
     const { collection, projection, direct } = await setUp();
     const cached = new CachingReadStore(direct, { owners: new Map([[collection, projection]]), maxEntries: 1000, passThrough: new Set([collection]) });
-    expect(await cached.checkpoint(projection)).toBe(1);
+    cached.lead(projection, 1);
     const query = { limit: 10, orderBy: 'id' };
     expect(await cached.get(collection, 't1', 'a')).not.toBe(await cached.get(collection, 't1', 'a'));
     expect(await cached.find(collection, 't1', query)).not.toBe(await cached.find(collection, 't1', query));

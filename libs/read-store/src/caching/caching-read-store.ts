@@ -11,15 +11,18 @@ export interface CachingOptions {
 }
 
 /**
- * Keeps read-model documents in memory, in front of another read store, for a process whose
- * projection runners write through it (or report to it from their thread). It is exact because it
- * sees every change: once a batch applied here commits, it keeps the documents as the batch wrote
- * them (a reported batch: drops them), and a batch refused here (a runner in
- * another process or a rebuild moved the checkpoint) drops everything, as does a rebuild. Until then
- * it answers `checkpoint` with the position its documents reflect, never a later one, so a query
- * that waits for a position gets documents at least that new. Reads that raced a commit are not
- * kept. Documents are frozen: a caller that changes one it was given fails loudly instead of
- * changing what the next caller reads.
+ * Keeps read-model documents in memory, in front of another read store, for the projections this
+ * process's runners write: it serves a projection's collections only between `lead` (its runner
+ * here leads, from a position it read from the store) and `standBy` (it no longer does). It is
+ * exact because it then sees every change: once a batch applied here commits, it keeps the
+ * documents as the batch wrote them (a batch committed in the runners' thread: drops them), and a
+ * batch refused here (a rebuild, or another process's runner, moved the checkpoint) or failed drops
+ * everything. It answers `checkpoint` for a projection it serves with the position its documents
+ * reflect, never a later one, so a query that waits for a position gets documents at least that
+ * new; for any other projection, as for its documents, it asks the store: another process's
+ * runner writes them, and nothing tells this one when. Reads that raced a commit are not kept.
+ * Documents are frozen: a caller that changes one it was given fails loudly instead of changing
+ * what the next caller reads.
  *
  * Writes that bypass projections (`insertIfAbsent`, `replaceIf`) are meant for collections no
  * projection owns; those, and every collection whose projection has no known position yet, pass
@@ -31,6 +34,7 @@ export class CachingReadStore implements ReadStore {
   private readonly entries = new Map<string, unknown>();
   /** Keys of the pages cached per collection and tenant, dropped with any change there. */
   private readonly pageKeys = new Map<string, Set<string>>();
+  /** The projections this process's runners write, and the position each one's documents here reflect. */
   private readonly positions = new Map<string, number | null>();
   /** Moves on every change, so a read that began before one is not kept after it. */
   private generation = 0;
@@ -87,7 +91,7 @@ export class CachingReadStore implements ReadStore {
       // Only this runner writes its projection's collections, so what it wrote is what they hold now:
       // the next batch, and reads, find it here instead of asking the store.
       for (const [key, { place: [collection], doc }] of written) {
-        if (this.owners.get(collection) === batch.projection && !this.options.passThrough?.has(collection)) this.remember(key, doc);
+        if (this.owners.get(collection) === batch.projection && this.positions.has(batch.projection) && !this.options.passThrough?.has(collection)) this.remember(key, doc);
       }
       return true;
     } catch (error) {
@@ -110,23 +114,38 @@ export class CachingReadStore implements ReadStore {
       this.entries.delete(docKey(collection, tenant, id));
       this.dropPages(collection, tenant);
     }
+    if (this.positions.has(projection)) this.positions.set(projection, position);
+  }
+
+  /**
+   * This process's runner now writes `projection`, from `position` as it read the checkpoint from
+   * the store, and nothing else does: its collections are served from memory from now on. Whatever
+   * was read of them before is dropped, since someone else may have written it.
+   */
+  lead(projection: string, position: number | null): void {
+    this.forgetAll();
     this.positions.set(projection, position);
   }
 
-  /** Drops everything kept: a batch elsewhere was refused or failed, so what it did is unknown. */
+  /** This process's runner no longer writes `projection`: its collections and checkpoint are read from the store. */
+  standBy(projection: string): void {
+    this.forgetAll();
+    this.positions.delete(projection);
+  }
+
+  /**
+   * Drops every document kept: a batch was refused or failed, so what it did is unknown. The
+   * positions stay: the store is at least there, and so is anything read from it from now on.
+   */
   forgetAll() {
     this.generation++;
     this.entries.clear();
     this.pageKeys.clear();
-    this.positions.clear();
   }
 
-  async checkpoint(projection: string): Promise<number | null> {
-    if (this.positions.has(projection)) return this.positions.get(projection)!;
-    const generation = this.generation;
-    const position = await this.inner.checkpoint(projection);
-    if (generation === this.generation) this.positions.set(projection, position);
-    return position;
+  checkpoint(projection: string): Promise<number | null> {
+    if (this.positions.has(projection)) return Promise.resolve(this.positions.get(projection)!);
+    return this.inner.checkpoint(projection);
   }
 
   async get<T extends Identified = Doc>(collection: string, tenant: string, id: string): Promise<T | null> {
