@@ -1,3 +1,4 @@
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { describeWith, testServers } from '@kairos/testing';
 import { TestApp, TestAppOptions, startApp } from './harness';
@@ -101,9 +102,9 @@ describe('hostile input gets a clear 4xx and changes nothing', () => {
       expectRefused(await req, 415, 'Content-Type');
     });
 
-    it('refuses a body nested 10,000 levels deep with 400', async () => {
-      const deep = `{"name":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
-      expectRefused(await raw(t, 'POST', '/v1/services', { 'Content-Type': 'application/json' }, deep), 400, 'name');
+    it.each([10_000, 400_000])('refuses a body nested %i levels deep with 400', async (depth) => {
+      const deep = `{"name":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      expectRefused(await raw(t, 'POST', '/v1/services', { 'Content-Type': 'application/json', 'Idempotency-Key': `deep-${depth}` }, deep), 400);
     });
 
     it.each([
@@ -145,6 +146,16 @@ describe('hostile input gets a clear 4xx and changes nothing', () => {
       expectRefused(await raw(t, 'POST', '/v1/resources', { 'Content-Type': 'application/json' }, nested), 400, key);
     });
 
+  });
+
+  it.each([
+    ['gzip', gzipSync],
+    ['br', brotliCompressSync],
+  ])('takes a JSON body in Content-Encoding %s', async (encoding, compress) => {
+    const body = compress(Buffer.from(JSON.stringify({ type: 'ROOM', name: 'Room' })));
+    const req = request(t.app.getHttpServer()).post('/v1/resources').set('Kairos-Tenant', t.tenant).set('Content-Type', 'application/json').set('Content-Encoding', encoding);
+    req.write(body);
+    expect((await req).status).toBe(201);
   });
 
   it('still runs a write that takes no body when none is sent', async () => {
