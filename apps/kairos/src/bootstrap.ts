@@ -8,7 +8,7 @@ import { KairosConfig } from './config/config';
 import { admissionLanes } from './http/admission';
 import { idempotencyMiddleware } from './http/idempotency';
 import { sendProblem, toProblem } from './http/problem';
-import { validationPipe } from './http/validation';
+import { refuseOtherMediaTypes, screenInput, validationPipe } from './http/validation';
 import { Stores } from './infrastructure/stores';
 import { Clock } from './infrastructure/tokens';
 import { Metrics } from './ops/metrics';
@@ -30,9 +30,11 @@ export const createApp = async (config: KairosConfig, stores: Stores, options: A
   // ETag (170 KB for a month of slots) would cost more than the conditional GETs it could save.
   app.set('etag', false);
   const express = await import('express');
+  app.use(refuseOtherMediaTypes);
   app.use(express.json({ limit: '1mb' }));
   // Malformed JSON fails in the body parser, before Nest: answer it as the contract says.
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => (error ? sendProblem(res, toProblem(error)) : next()));
+  app.use(screenInput);
 
   const metrics = app.get(Metrics);
   // Health and metrics stay outside the queue, so a busy instance still answers its probes.

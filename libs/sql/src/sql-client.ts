@@ -25,6 +25,16 @@ export const isUniqueViolation = (error: unknown, constraint?: string): boolean 
   return constraint === undefined || e.constraint === constraint || (e.message ?? '').includes(constraint);
 };
 
+/**
+ * The server refused this statement for what it asked (SQLSTATE 22021, a NUL byte in a text value,
+ * say), not for the state of the connection or of the server (classes 08, 53, 57, 58, XX): the same
+ * statement with other values would have run.
+ */
+export const isRefusedStatement = (error: unknown): boolean => {
+  const code = String((error as { code?: unknown })?.code ?? '');
+  return /^[0-9A-Z]{5}$/.test(code) && !/^(08|53|57|58|XX)/.test(code);
+};
+
 /** Quotes an identifier built from our own names (collection, schema); never from user input. */
 export const ident = (name: string): string => {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a safe SQL identifier: ${name}`);

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsISO8601, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { IsTimeZone, Optional } from '../http/validators';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsInstant, IsTimeZone, Optional } from '../http/validators';
 
 export class AvailabilityQueryDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() serviceId!: string;
-  @ApiProperty({ example: '2026-03-01T00:00:00Z' }) @IsISO8601({ strict: true }) from!: string;
-  @ApiProperty({ example: '2026-04-01T00:00:00Z' }) @IsISO8601({ strict: true }) to!: string;
+  @ApiProperty({ example: '2026-03-01T00:00:00Z' }) @IsInstant() from!: string;
+  @ApiProperty({ example: '2026-04-01T00:00:00Z' }) @IsInstant() to!: string;
   @ApiPropertyOptional({ example: 'America/New_York', description: 'Zone of localStart/localEnd in the answer; default the service schedule\'s.' })
   @Optional()
   @IsTimeZone()
@@ -19,5 +19,5 @@ export class AvailabilityQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000 }) @Optional() @IsInt() @Min(1) @Max(1000) slotsPerDay?: number;
   @ApiPropertyOptional() @Optional() @IsString() @MaxLength(1000) cursor?: string;
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 }) @Optional() @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ description: 'Wait until the read models reached this position.' }) @Optional() @IsInt() @Min(0) minPosition?: number;
+  @ApiPropertyOptional({ description: 'Wait until the read models reached this position.' }) @Optional() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) minPosition?: number;
 }

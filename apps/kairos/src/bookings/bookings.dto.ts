@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ListQueryDto } from '../http/common.dto';
-import { Nullable, Optional } from '../http/validators';
+import { IsInstant, Nullable, Optional } from '../http/validators';
 
 export class SlotDto {
-  @ApiProperty({ example: '2026-03-30T09:00:00Z' }) @IsISO8601({ strict: true }) start!: string;
-  @ApiProperty({ example: '2026-03-30T09:30:00Z' }) @IsISO8601({ strict: true }) end!: string;
+  @ApiProperty({ example: '2026-03-30T09:00:00Z' }) @IsInstant() start!: string;
+  @ApiProperty({ example: '2026-03-30T09:30:00Z' }) @IsInstant() end!: string;
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Chosen resources; others are assigned fairly.' })
   @Optional()
   @IsArray()
@@ -82,7 +82,7 @@ export class ListBookingsDto extends ListQueryDto {
   @ApiPropertyOptional() @Optional() @IsString() resourceId?: string;
   @ApiPropertyOptional({ description: 'a class session (instance) id: its participants' }) @Optional() @IsString() sessionId?: string;
   @ApiPropertyOptional() @Optional() @IsIn(['CREATED', 'PENDING', 'CONFIRMED', 'DECLINED', 'CANCELED', 'WAITING_LIST']) status?: string;
-  @ApiPropertyOptional() @Optional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional() @Optional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional() @Optional() @IsInstant() from?: string;
+  @ApiPropertyOptional() @Optional() @IsInstant() to?: string;
   @ApiPropertyOptional({ enum: ['start', '-start'], default: 'start' }) @Optional() @IsIn(['start', '-start']) sort?: 'start' | '-start';
 }

@@ -12,6 +12,8 @@ export class ReadQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  // Positions are safe integers; beyond them a number no longer names one position.
+  @Max(Number.MAX_SAFE_INTEGER)
   minPosition?: number;
 }
 
@@ -55,7 +57,7 @@ export const expectedRevision = (ifMatch: string | undefined, bodyRevision: numb
 export const minPositionOf = (query: ReadQueryDto, header: string | undefined): number | undefined => {
   if (query.minPosition !== undefined || header === undefined) return query.minPosition;
   const position = Number(header);
-  if (!Number.isInteger(position) || position < 0) {
+  if (!Number.isSafeInteger(position) || position < 0) {
     throw new DomainError('validation', 'Kairos-Min-Position must be a position', [{ field: 'Kairos-Min-Position', reason: 'not a non-negative integer' }]);
   }
   return position;

@@ -34,6 +34,7 @@ const TITLES: Partial<Record<number, string>> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -55,6 +56,10 @@ const problem = (status: number, code: string, detail: string, errors: FieldErro
   detail,
   errors,
 });
+
+/** A body the service cannot read as JSON in UTF-8 (api.md §1): `field` is the header that says so. */
+export const unsupportedMediaType = (field: 'Content-Type' | 'Content-Encoding', reason: string): Problem =>
+  problem(415, 'unsupported-media-type', `the body must be JSON in UTF-8: ${reason}`, [{ field, reason }]);
 
 const HTTP_CODES: Record<number, ProblemCode> = { 400: 'validation', 401: 'unauthenticated', 403: 'forbidden', 404: 'not-found' };
 
@@ -80,6 +85,7 @@ export const toProblem = (error: unknown): Problem => {
   if (parse?.type === 'entity.parse.failed' || parse?.status === 400) {
     return problem(400, 'validation', 'the body is not valid JSON', [{ field: 'body', reason: 'malformed JSON' }]);
   }
+  if (parse?.status === 415) return unsupportedMediaType(parse.type === 'encoding.unsupported' ? 'Content-Encoding' : 'Content-Type', parse.message ?? 'unsupported');
   if (parse?.status === 413) return problem(400, 'validation', 'the body is too large', [{ field: 'body', reason: 'too large' }]);
   return problem(500, 'internal', 'the request failed; it changed nothing that was not recorded');
 };

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ListQueryDto } from '../http/common.dto';
-import { IsTimeZone, Nullable, Optional } from '../http/validators';
+import { IsInstant, IsTimeZone, Nullable, Optional } from '../http/validators';
 import { LinkedScheduleDto } from '../schedules/schedules.dto';
 
 const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
@@ -32,8 +32,8 @@ export class SessionDetailsDto {
 export class CreateSessionDto extends SessionDetailsDto {
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() id?: string;
   @ApiProperty({ enum: ['EVENT', 'WORKING_HOURS', 'AVAILABILITY'] }) @IsIn(['EVENT', 'WORKING_HOURS', 'AVAILABILITY']) type!: 'EVENT' | 'WORKING_HOURS' | 'AVAILABILITY';
-  @ApiPropertyOptional({ example: '2026-03-29T09:00:00Z', description: 'An instant; or give localStart.' }) @Optional() @IsISO8601({ strict: true }) start?: string;
-  @ApiPropertyOptional({ example: '2026-03-29T10:00:00Z' }) @Optional() @IsISO8601({ strict: true }) end?: string;
+  @ApiPropertyOptional({ example: '2026-03-29T09:00:00Z', description: 'An instant; or give localStart.' }) @Optional() @IsInstant() start?: string;
+  @ApiPropertyOptional({ example: '2026-03-29T10:00:00Z' }) @Optional() @IsInstant() end?: string;
   @ApiPropertyOptional({ example: '2026-03-29T09:00', description: 'Local wall clock in timeZone.' }) @Optional() @Matches(LOCAL, localMessage('localStart')) localStart?: string;
   @ApiPropertyOptional({ example: '2026-03-29T10:00' }) @Optional() @Matches(LOCAL, localMessage('localEnd')) localEnd?: string;
   @ApiPropertyOptional({ example: 'Europe/London', description: 'Default: the schedule\'s.' }) @Optional() @IsTimeZone() timeZone?: string;
@@ -59,7 +59,7 @@ export class UpdateSessionDto extends SessionDetailsDto {
 export class CancelSessionDto {
   @ApiPropertyOptional({ description: 'Series only: cancel instances starting at or after this instant (default now).' })
   @Optional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   from?: string;
 }
 
@@ -68,7 +68,7 @@ const toArray = ({ value }: { value: unknown }) => (value === undefined ? undefi
 export class ListSessionsDto extends ListQueryDto {
   @ApiPropertyOptional({ type: [String], description: 'Repeatable.' }) @Optional() @Transform(toArray) @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) scheduleId?: string[];
   @ApiPropertyOptional() @Optional() @IsString() affectsScheduleId?: string;
-  @ApiProperty({ example: '2026-03-01T00:00:00Z' }) @IsISO8601({ strict: true }) from!: string;
-  @ApiProperty({ example: '2026-04-01T00:00:00Z' }) @IsISO8601({ strict: true }) to!: string;
+  @ApiProperty({ example: '2026-03-01T00:00:00Z' }) @IsInstant() from!: string;
+  @ApiProperty({ example: '2026-04-01T00:00:00Z' }) @IsInstant() to!: string;
   @ApiPropertyOptional({ enum: ['EVENT', 'WORKING_HOURS', 'AVAILABILITY'] }) @Optional() @IsIn(['EVENT', 'WORKING_HOURS', 'AVAILABILITY']) type?: string;
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { RecordedEvent, deepFreeze } from '@kairos/core';
-import { SqlClient, SqlExecutor, isUniqueViolation } from '@kairos/sql';
+import { SqlClient, SqlExecutor, isRefusedStatement, isUniqueViolation } from '@kairos/sql';
 import {
   AppendRequest,
   AppendResult,
@@ -167,22 +167,47 @@ export class SqlEventStore implements EventStore {
   private async readPending() {
     const reads = this.pendingReads;
     this.pendingReads = [];
+    const byId = new Map<string, typeof reads>();
+    for (const read of reads) {
+      const same = byId.get(read.streamId);
+      if (same) same.push(read);
+      else byId.set(read.streamId, [read]);
+    }
+    const settle = (streamReads: typeof reads, byStream: Map<string, RecordedEvent[]>) => {
+      for (const read of streamReads) read.resolve((byStream.get(read.streamId) ?? []).filter((e) => e.streamRevision >= read.fromRevision));
+    };
     try {
       await this.init();
-      const rows = await this.client.query<EventRow>(
-        `select ${COLUMNS} from kairos_events where stream_id = any($1::text[]) order by stream_id, stream_revision`,
-        [[...new Set(reads.map((r) => r.streamId))]],
-      );
-      const byStream = new Map<string, RecordedEvent[]>();
-      for (const row of rows) {
-        const events = byStream.get(row.stream_id) ?? [];
-        events.push(toRecorded(row));
-        byStream.set(row.stream_id, events);
-      }
-      for (const read of reads) read.resolve((byStream.get(read.streamId) ?? []).filter((e) => e.streamRevision >= read.fromRevision));
+      settle(reads, await this.readStreams([...byId.keys()]));
     } catch (error) {
-      for (const read of reads) read.reject(error);
+      if (!sharedByOthers([...byId.keys()], error)) {
+        for (const read of reads) read.reject(error);
+        return;
+      }
+      // The batch is many callers' reads: the one the server refused must fail alone.
+      await Promise.all(
+        [...byId].map(([streamId, streamReads]) =>
+          this.readStreams([streamId]).then(
+            (byStream) => settle(streamReads, byStream),
+            (alone: unknown) => streamReads.forEach((read) => read.reject(alone)),
+          ),
+        ),
+      );
     }
+  }
+
+  private async readStreams(streamIds: string[]): Promise<Map<string, RecordedEvent[]>> {
+    const rows = await this.client.query<EventRow>(
+      `select ${COLUMNS} from kairos_events where stream_id = any($1::text[]) order by stream_id, stream_revision`,
+      [streamIds],
+    );
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const row of rows) {
+      const events = byStream.get(row.stream_id) ?? [];
+      events.push(toRecorded(row));
+      byStream.set(row.stream_id, events);
+    }
+    return byStream;
   }
 
   /**
@@ -208,28 +233,29 @@ export class SqlEventStore implements EventStore {
       if (group && read.after - group[0].after <= read.limit) group.push(read);
       else groups.push([read]);
     }
-    await Promise.all(
-      groups.map(async (group) => {
-        const from = group[0].after;
-        try {
-          await this.init();
-          const rows = await this.client.query<EventRow>(
-            `select ${COLUMNS} from kairos_events
-              where position > $1 and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-              order by position limit $2`,
-            [from, Math.max(...group.map((r) => r.after - from + r.limit))],
-          );
-          // Frozen whether shared or not, so a consumer that changes one fails on its first try, not only under load.
-          const events = rows.map(toRecorded).map(deepFreeze);
-          for (const read of group) {
-            const first = events.findIndex((e) => e.position > read.after);
-            read.resolve(first < 0 ? [] : events.slice(first, first + read.limit));
-          }
-        } catch (error) {
-          for (const read of group) read.reject(error);
-        }
-      }),
-    );
+    await Promise.all(groups.map((group) => this.readLogGroup(group)));
+  }
+
+  private async readLogGroup(group: LogRead[]): Promise<void> {
+    const from = group[0].after;
+    try {
+      await this.init();
+      const rows = await this.client.query<EventRow>(
+        `select ${COLUMNS} from kairos_events
+          where position > $1 and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          order by position limit $2`,
+        [from, Math.max(...group.map((r) => r.after - from + r.limit))],
+      );
+      // Frozen whether shared or not, so a consumer that changes one fails on its first try, not only under load.
+      const events = rows.map(toRecorded).map(deepFreeze);
+      for (const read of group) {
+        const first = events.findIndex((e) => e.position > read.after);
+        read.resolve(first < 0 ? [] : events.slice(first, first + read.limit));
+      }
+    } catch (error) {
+      if (sharedByOthers(group, error)) await Promise.all(group.map((read) => this.readLogGroup([read])));
+      else for (const read of group) read.reject(error);
+    }
   }
 
   async headPosition(): Promise<number | null> {
@@ -264,6 +290,14 @@ export class SqlEventStore implements EventStore {
     this.appended.removeAllListeners();
   }
 }
+
+/**
+ * Whether a batched read failed on what one member asked for (the server refused the statement, a
+ * stream id it cannot hold, say) rather than on the way to the server, and others share the batch:
+ * then each is read alone, so only the bad one fails. An outage fails the whole batch at once.
+ */
+const sharedByOthers = (members: unknown[], error: unknown): boolean =>
+  members.length > 1 && isRefusedStatement(error);
 
 const currentRevision = async (db: SqlExecutor, streamId: string): Promise<number | 'noStream'> => {
   const [row] = await db.query<{ revision: string | number | null }>(
