@@ -28,6 +28,8 @@ export interface TestAppOptions {
   kafkaBrokers?: string[];
   roles?: string;
   clock?: () => Date;
+  /** Settings the environment would give (e.g. a tiny availability budget). */
+  config?: Partial<KairosConfig>;
 }
 
 /** The real app on real engines: in-memory PGlite, or a fresh schema on the local PostgreSQL. */
@@ -52,6 +54,7 @@ export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
     readStore: options.engine,
     publisher: options.kafkaBrokers ? 'kafka' : 'inprocess',
     roles: (options.roles ?? 'api,projector,publisher').split(',') as KairosConfig['roles'],
+    ...options.config,
   };
   const readStore = new SqlReadStore(sql);
   const leases = await runnerLeases({ ...config, postgresUrl: options.postgresUrl, postgresSchema: schema }, readStore);

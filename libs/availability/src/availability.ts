@@ -1,7 +1,7 @@
 import { BookingPolicyFields } from '@kairos/services';
-import { SessionInstance, resolvedAffected } from '@kairos/scheduling';
+import { SessionInstance, Span, resolvedAffected } from '@kairos/scheduling';
 import { Calendar, ScheduleInfo, Window, effectiveCalendar, effectiveWorking, ownCalendar } from './calendar';
-import { ServiceInfo, SessionOffer, Slot, SlotQuery, appointmentSlots, overlapsBusy, sessionSlots } from './slots';
+import { ServiceInfo, SessionOffer, Slot, SlotQuery, appointmentSlots, overlapsBusy, resourceGroupsOf, sessionSlots } from './slots';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -59,6 +59,19 @@ const effective = (data: AvailabilityData, scheduleId: string): Calendar | undef
 const workingOnly = (data: AvailabilityData, scheduleId: string): Calendar | undefined => {
   const schedule = data.schedules.get(scheduleId);
   return schedule ? { working: effectiveWorking(schedule, (id) => data.ownCalendar(id)), busy: [] } : undefined;
+};
+
+/**
+ * The working spans an appointment's start grid is laid on, by grid resource (the first resource
+ * group's, or the service schedule without groups): what availability anchors its grids on.
+ */
+export const gridWorking = (data: AvailabilityData, query: Pick<SlotQuery, 'resourceIds'>): Map<string, Span[]> => {
+  const { service } = data;
+  if (service.type !== 'APPOINTMENT' || data.schedules.get(service.scheduleId)?.status === 'CANCELED') return new Map();
+  if (service.resourceGroups.length === 0) return new Map([[service.scheduleId, effective(data, service.scheduleId)?.working ?? []]]);
+  const scheduleOf = (resourceId: string) => data.schedules.get(data.resourceSchedules.get(resourceId) ?? '');
+  const [first] = resourceGroupsOf(service, (id) => scheduleOf(id) !== undefined, query);
+  return new Map(first.resourceIds.map((id) => [id, effectiveWorking(scheduleOf(id)!, (scheduleId) => data.ownCalendar(scheduleId))]));
 };
 
 /** The slots of a service in [from, to): the heart of the product, pure and synchronous. */

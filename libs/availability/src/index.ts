@@ -2,3 +2,4 @@ export * from './calendar';
 export * from './slots';
 export * from './availability';
 export * from './windows';
+export * from './walk';

@@ -61,7 +61,25 @@ export interface SlotQuery {
   contactId?: string;
   /** Sessions whose hold on resources does not count: a booking being moved does not block itself. */
   ignoring?: string[];
+  /** Where grids of working spans cut off by the calendars' left edge are anchored (a walk through the span in chunks). */
+  grid?: GridAnchors;
 }
+
+/**
+ * Calendars begin at an edge (calendarWindow), so a working span that began before it looks as if it
+ * began there. A query anchors such a span at the edge; a chunk of a longer walk must anchor it where
+ * the whole walk would have: at `anchors[id]` (the span's real start, seen by an earlier chunk), or else
+ * at `origin`, where the calendars of the first chunk began.
+ */
+export interface GridAnchors {
+  edge: number;
+  origin: number;
+  /** By grid resource id (the service schedule's id for a service without resource groups). */
+  anchors: Record<string, number>;
+}
+
+const anchorOf = (grid: GridAnchors | undefined, id: string, spanStart: number): number =>
+  grid && spanStart <= grid.edge ? (grid.anchors[id] ?? grid.origin) : spanStart;
 
 /** A class session or a course, with how many seats its bookings already take. */
 export interface SessionOffer {
@@ -158,10 +176,7 @@ export const appointmentSlots = (input: AppointmentInput, query: SlotQuery): Slo
   const before = service.bufferBeforeMinutes * MINUTE;
   const after = service.bufferAfterMinutes * MINUTE;
   const serviceHours = service.resourceGroups.length > 0 && input.serviceHasHours ? input.serviceCalendar.working : null;
-  const allowed = query.resourceIds ? new Set(query.resourceIds) : null;
-  const groups = service.resourceGroups.length > 0
-    ? service.resourceGroups.map((g) => ({ ...g, resourceIds: g.resourceIds.filter((id) => input.resources.has(id) && (!allowed || allowed.has(id) || !groupPickedFrom(g.resourceIds, allowed))) }))
-    : [{ resourceIds: [service.scheduleId], requiredCount: 1 }];
+  const groups = resourceGroupsOf(service, (id) => input.resources.has(id), query);
   const calendars = new Map<string, { working: Span[]; free: Span[] }>();
   const reach: Span = [query.from, query.to + Math.max(...durations) * MINUTE];
   const calendarOf = (id: string) => {
@@ -194,10 +209,11 @@ export const appointmentSlots = (input: AppointmentInput, query: SlotQuery): Slo
         if (we <= query.from) continue;
         if (ws >= query.to) break;
         while (c < candidates.length && candidates[c][1] <= ws) c++;
+        const anchor = anchorOf(query.grid, id, ws);
         for (let k = c; k < candidates.length && candidates[k][0] < we; k++) {
           const [cs, ce] = candidates[k];
           const lowest = Math.max(cs, ws, query.from);
-          for (let s = ws + Math.ceil((lowest - ws) / step) * step; s < ce && s + d <= we && s < query.to; s += step) starts.push(s);
+          for (let s = anchor + Math.ceil((lowest - anchor) / step) * step; s < ce && s + d <= we && s < query.to; s += step) starts.push(s);
         }
       }
     }
@@ -230,6 +246,18 @@ const startableSpans = (frees: Span[][], d: number): Span[] =>
 
 /** A customer who picked resources of a group narrows that group; groups they picked nothing from stay whole. */
 const groupPickedFrom = (groupIds: string[], allowed: Set<string>) => groupIds.some((id) => allowed.has(id));
+
+/**
+ * The resource groups a query draws on: each group's resources that have a calendar and that the
+ * customer may pick; a service without groups is served by its own schedule. The first group's
+ * resources lay the start grid.
+ */
+export const resourceGroupsOf = (service: ServiceInfo, hasCalendar: (resourceId: string) => boolean, query: Pick<SlotQuery, 'resourceIds'>) => {
+  const allowed = query.resourceIds ? new Set(query.resourceIds) : null;
+  return service.resourceGroups.length > 0
+    ? service.resourceGroups.map((g) => ({ ...g, resourceIds: g.resourceIds.filter((id) => hasCalendar(id) && (!allowed || allowed.has(id) || !groupPickedFrom(g.resourceIds, allowed))) }))
+    : [{ resourceIds: [service.scheduleId], requiredCount: 1 }];
+};
 
 export interface SessionSlotsInput {
   service: ServiceInfo;

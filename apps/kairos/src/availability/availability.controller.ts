@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ReadQueryDto, minPositionOf } from '../http/common.dto';
 import { Ctx, RequestContext } from '../http/request-context';
 import { CLOCK, Clock } from '../infrastructure/tokens';
 import { AvailabilityQueryDto } from './availability.dto';
@@ -13,8 +14,8 @@ export class AvailabilityController {
 
   @Post('query')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Slots of a service in [from, to), by start (a query: changes nothing)' })
-  query(@Ctx() ctx: RequestContext, @Body() dto: AvailabilityQueryDto) {
-    return this.queries.execute(new QueryAvailability(ctx, dto, this.now()));
+  @ApiOperation({ summary: 'Slots of a service in [from, to), by start (a query: changes nothing); minPosition in the body, as a parameter or as Kairos-Min-Position' })
+  query(@Ctx() ctx: RequestContext, @Body() dto: AvailabilityQueryDto, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
+    return this.queries.execute(new QueryAvailability(ctx, dto, this.now(), dto.minPosition ?? minPositionOf(query, min)));
   }
 }

@@ -17,7 +17,7 @@ export class AvailabilityQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Sees its own waitlist offer.' }) @Optional() @IsUUID() contactId?: string;
   @ApiPropertyOptional({ default: false }) @Optional() @IsBoolean() includeUnbookable?: boolean;
   @ApiPropertyOptional({ minimum: 1, maximum: 1000 }) @Optional() @IsInt() @Min(1) @Max(1000) slotsPerDay?: number;
-  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(1000) cursor?: string;
+  @ApiPropertyOptional({ description: 'From the previous page\'s nextCursor.' }) @Optional() @IsString() @MaxLength(65536) cursor?: string;
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 }) @Optional() @IsInt() @Min(1) @Max(500) limit?: number;
   @ApiPropertyOptional({ description: 'Wait until the read models reached this position.' }) @Optional() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) minPosition?: number;
 }

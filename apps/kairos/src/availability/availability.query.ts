@@ -1,37 +1,72 @@
+import { performance } from 'node:perf_hooks';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { AvailabilityData, Slot, availability, calendarWindow, readWindows, windowCalendars } from '@kairos/availability';
+import {
+  AvailabilityData,
+  ServiceInfo,
+  SlotQuery,
+  WalkPosition,
+  calendarWindow,
+  readWindows,
+  walkPage,
+  walkStart,
+  windowCalendars,
+} from '@kairos/availability';
 import { SEATS, WAITLISTS } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
-import { ReadStore, decodeCursor, encodeCursor } from '@kairos/read-store';
+import { InvalidCursor, ReadStore } from '@kairos/read-store';
 import { ALL_TIME, sessionInstances } from '@kairos/scheduling';
 import { BOOKING_POLICIES, BookingPolicyFields, DEFAULT_BOOKING_POLICY, SERVICES, ServiceView } from '@kairos/services';
+import { KairosConfig } from '../config/config';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
-import { READ_STORE } from '../infrastructure/tokens';
+import { CONFIG, READ_STORE } from '../infrastructure/tokens';
 import { waitUntilProjected } from '../queries/read-models';
-import { gatherSchedules, serviceInfoOf } from './availability-inputs';
 import { seriesInWindow } from '../sessions/sessions.queries';
+import { gatherSchedules, serviceInfoOf } from './availability-inputs';
 import { AvailabilityQueryDto } from './availability.dto';
 
 export class QueryAvailability {
-  constructor(readonly ctx: RequestContext, readonly dto: AvailabilityQueryDto, readonly now: Date) {}
+  constructor(readonly ctx: RequestContext, readonly dto: AvailabilityQueryDto, readonly now: Date, readonly minPosition?: number) {}
 }
 
+/** A chunk should take a few milliseconds of the event loop: between chunks other requests run. */
+const CHUNK_TARGET_MS = 4;
+/** Start-grid points one chunk may lay out at most (every grid resource, every duration): what bounds a chunk's memory. */
+const CHUNK_GRID_POINTS = 200_000;
+/** A year of month documents per chunk at most, whatever the grid. */
+const CHUNK_MAX_DAYS = 366;
 
-/** Reads what the engine needs from the read models, then asks the pure engine. */
+/** How many local days a chunk may span before its start grid outgrows CHUNK_GRID_POINTS. */
+const maxChunkDays = (service: ServiceInfo): number => {
+  if (service.type !== 'APPOINTMENT') return CHUNK_MAX_DAYS;
+  const gridResources = Math.max(1, service.resourceGroups[0]?.resourceIds.length ?? 1);
+  const perDay = service.sessionDurations.reduce((sum, d) => sum + 1440 / (service.slotSplitIntervalMinutes ?? d), 0) * gridResources;
+  return Math.max(1, Math.min(CHUNK_MAX_DAYS, Math.floor(CHUNK_GRID_POINTS / perDay)));
+};
+
+/** Lets the requests and timers that queued up meanwhile run before the next chunk. */
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Reads what the engine needs from the read models and walks the span in chunks (libs/availability
+ * walk.ts): each chunk reads its own windows and sessions, the walk stops at the page's last slot,
+ * and a walk that used up its time budget answers what it found with a cursor that goes on from
+ * there. Between chunks other requests get the event loop.
+ */
 @QueryHandler(QueryAvailability)
 export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability> {
-  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore, @Inject(CONFIG) private readonly config: KairosConfig) {}
 
-  async execute({ ctx, dto, now }: QueryAvailability) {
+  async execute({ ctx, dto, now, minPosition }: QueryAvailability) {
+    const started = performance.now();
     const from = Date.parse(dto.from);
     const to = Date.parse(dto.to);
     if (to <= from) throw new DomainError('validation', 'to must be after from', [{ field: 'to', reason: 'not after from' }]);
     // Without a position to wait for, one checkpoint is enough to say what the answer reflects.
     let position: number | null = null;
-    for (const projection of dto.minPosition === undefined ? ['availability'] : ['services', 'resources', 'scheduling', 'availability', 'bookings']) {
-      const reached = await waitUntilProjected(this.readStore, projection, dto.minPosition);
+    for (const projection of minPosition === undefined ? ['availability'] : ['services', 'resources', 'scheduling', 'availability', 'bookings']) {
+      const reached = await waitUntilProjected(this.readStore, projection, minPosition);
       position = position === null || (reached !== null && reached < position) ? reached : position;
     }
     const tenant = ctx.tenant;
@@ -39,31 +74,12 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
     if (!service || service.deletedAt) throw new DomainError('not-found', `service ${dto.serviceId} does not exist`, [{ field: 'serviceId', reason: 'no such service' }]);
 
     const { schedules, resourceSchedules } = await gatherSchedules(this.readStore, tenant, service);
-    const serviceSchedule = schedules.get(service.scheduleId);
-
-    const window = calendarWindow({ from, to });
-    const windows = await readWindows(this.readStore, tenant, [...schedules.keys()], window);
-    // A course is booked whole, so all of its sessions count; a class only those in the window.
-    const range = service.type === 'COURSE' ? ALL_TIME : { from: new Date(window.from), to: new Date(window.to) };
-    const serviceSessions =
-      service.type === 'APPOINTMENT'
-        ? []
-        : (await seriesInWindow(this.readStore, tenant, { scheduleId: service.scheduleId }, range.from, range.to)).flatMap((doc) => sessionInstances(doc, range));
-
-    const data: AvailabilityData = {
-      service: serviceInfoOf(service),
-      policy: await this.policyOf(tenant, service.bookingPolicyId),
-      schedules,
-      resourceSchedules,
-      ownCalendar: windowCalendars(schedules, windows, window),
-      serviceSessions,
-      ...(await this.seats(tenant, service.type === 'COURSE' ? [service.scheduleId] : serviceSessions.map((i) => i.id))),
-    };
-    const slots = availability(data, {
+    const setting = { service: serviceInfoOf(service), policy: await this.policyOf(tenant, service.bookingPolicyId), schedules };
+    const query: SlotQuery = {
       now: now.getTime(),
       from,
       to,
-      timeZone: dto.timeZone ?? serviceSchedule?.timeZone ?? 'UTC',
+      timeZone: dto.timeZone ?? schedules.get(service.scheduleId)?.timeZone ?? 'UTC',
       partySize: dto.partySize ?? 1,
       durationMinutes: dto.durationMinutes,
       resourceIds: dto.resourceIds,
@@ -71,8 +87,50 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
       includeUnbookable: dto.includeUnbookable ?? false,
       slotsPerDay: dto.slotsPerDay,
       contactId: dto.contactId,
+    };
+
+    const load = async (chunk: { from: number; to: number }): Promise<AvailabilityData> => {
+      // A course is booked whole: all of its sessions count, and no calendar does.
+      if (service.type === 'COURSE') {
+        const sessions = (await seriesInWindow(this.readStore, tenant, { scheduleId: service.scheduleId }, ALL_TIME.from, ALL_TIME.to)).flatMap((doc) => sessionInstances(doc, ALL_TIME));
+        return { ...setting, resourceSchedules, ownCalendar: () => undefined, serviceSessions: sessions, ...(await this.seats(tenant, [service.scheduleId])) };
+      }
+      const window = calendarWindow(chunk);
+      const range = { from: new Date(window.from), to: new Date(window.to) };
+      const [windows, serviceSessions] = await Promise.all([
+        readWindows(this.readStore, tenant, [...schedules.keys()], window),
+        service.type === 'APPOINTMENT'
+          ? []
+          : seriesInWindow(this.readStore, tenant, { scheduleId: service.scheduleId }, range.from, range.to).then((docs) => docs.flatMap((doc) => sessionInstances(doc, range))),
+      ]);
+      return {
+        ...setting,
+        resourceSchedules,
+        ownCalendar: windowCalendars(schedules, windows, window),
+        serviceSessions,
+        ...(await this.seats(tenant, serviceSessions.map((i) => i.id))),
+      };
+    };
+
+    // Chunks grow while they stay quick and shrink when they do not, within what bounds their memory.
+    const limitDays = maxChunkDays(setting.service);
+    let days = 1;
+    let chunkStarted = performance.now();
+    const page = await walkPage(setting, query, dto.cursor ? decodeWalkCursor(dto.cursor, query) : walkStart(query), dto.limit ?? 50, {
+      load,
+      chunkDays: () => {
+        chunkStarted = performance.now();
+        return days;
+      },
+      goOn: async () => {
+        const now = performance.now();
+        days = now - chunkStarted < CHUNK_TARGET_MS ? Math.min(limitDays, days * 2) : Math.max(1, Math.floor(days / 2));
+        if (now - started >= this.config.availabilityBudgetMs) return false;
+        await yieldToOthers();
+        return true;
+      },
     });
-    return new Positioned(page(slots, dto.limit ?? 50, dto.cursor), position);
+    return new Positioned({ items: page.items, nextCursor: page.next ? encodeWalkCursor(page.next) : null }, position);
   }
 
   /** Seats taken and offered per class session or course, and how many wait for them. */
@@ -98,15 +156,33 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
   }
 }
 
-const keyOf = (slot: Slot) => `${slot.end}|${slot.sessionId ?? ''}`;
+/** A cursor is where the walk stands, opaque to callers: base64url of its JSON. */
+export const encodeWalkCursor = (position: WalkPosition): string =>
+  Buffer.from(JSON.stringify([position.at, position.after && [position.after.start, position.after.end, position.after.sessionId], position.anchors])).toString('base64url');
 
-const page = (slots: Slot[], limit: number, cursor?: string) => {
-  let rest = slots;
-  if (cursor) {
-    const [start, key] = decodeCursor(cursor) as [string, string];
-    rest = slots.filter((s) => s.start > start || (s.start === start && keyOf(s) > key));
+const isInstant = (value: unknown): value is number => Number.isSafeInteger(value);
+
+/** A cursor this service issued for this query, or InvalidCursor (400): a forged one must not steer the walk anywhere odd. */
+export const decodeWalkCursor = (cursor: string, query: Pick<SlotQuery, 'from' | 'to'>): WalkPosition => {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursor();
   }
-  const items = rest.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rest.length > limit && last ? encodeCursor(last.start, keyOf(last)) : null };
+  if (!Array.isArray(decoded) || decoded.length !== 3) throw new InvalidCursor();
+  const [at, after, anchors] = decoded as unknown[];
+  if (!isInstant(at) || at < query.from || at > query.to) throw new InvalidCursor();
+  const validAfter =
+    after === null ||
+    (Array.isArray(after) && after.length === 3 && isInstant(after[0]) && isInstant(after[1]) && (after[2] === null || (typeof after[2] === 'string' && after[2].length <= 100)));
+  if (!validAfter) throw new InvalidCursor();
+  if (typeof anchors !== 'object' || anchors === null || Array.isArray(anchors)) throw new InvalidCursor();
+  const entries = Object.entries(anchors);
+  if (!entries.every(([id, anchor]) => id.length <= 100 && isInstant(anchor) && anchor <= at)) throw new InvalidCursor();
+  return {
+    at,
+    after: after === null ? null : { start: (after as number[])[0], end: (after as number[])[1], sessionId: (after as (string | null)[])[2] },
+    anchors: Object.fromEntries(entries) as Record<string, number>,
+  };
 };

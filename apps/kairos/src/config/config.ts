@@ -24,6 +24,8 @@ export interface KairosConfig {
   postgresSchema?: string;
   /** Read-model documents kept in memory by a process that runs the projector (0: none). */
   readCacheEntries: number;
+  /** Time an availability query may walk its span before it answers what it found with a cursor to go on. */
+  availabilityBudgetMs: number;
   /** Requests under `/v1` running at once; the rest wait their turn (0: no limit). */
   maxConcurrentRequests: number;
   /**
@@ -89,6 +91,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
   const readCacheEntries = Number(env.KAIROS_READ_CACHE_ENTRIES ?? 5_000);
   if (!Number.isInteger(readCacheEntries) || readCacheEntries < 0) problems.push(`KAIROS_READ_CACHE_ENTRIES=${env.KAIROS_READ_CACHE_ENTRIES} is not a whole number`);
 
+  const availabilityBudgetMs = Number(env.KAIROS_AVAILABILITY_BUDGET_MS ?? 200);
+  if (!Number.isInteger(availabilityBudgetMs) || availabilityBudgetMs < 0) {
+    problems.push(`KAIROS_AVAILABILITY_BUDGET_MS=${env.KAIROS_AVAILABILITY_BUDGET_MS} is not a whole number`);
+  }
+
   const maxConcurrentRequests = Number(env.KAIROS_MAX_CONCURRENT_REQUESTS ?? 16);
   if (!Number.isInteger(maxConcurrentRequests) || maxConcurrentRequests < 0) {
     problems.push(`KAIROS_MAX_CONCURRENT_REQUESTS=${env.KAIROS_MAX_CONCURRENT_REQUESTS} is not a whole number`);
@@ -117,6 +124,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
     jwtSecret,
     postgresSchema,
     readCacheEntries,
+    availabilityBudgetMs,
     maxConcurrentRequests,
     runners,
     ...(faultAfterAppend ? { faultAfterAppend: 'exit' as const } : {}),
