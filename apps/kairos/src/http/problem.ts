@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Response } from 'express';
-import { DomainError, FieldError, ProblemCode } from '@kairos/core';
+import { DomainError, FieldError, ProblemCode, StoreUnavailable } from '@kairos/core';
 import { WrongExpectedRevision } from '@kairos/event-store';
 import { InvalidCursor } from '@kairos/read-store';
 
@@ -65,6 +65,9 @@ export const toProblem = (error: unknown): Problem => {
       { field: 'revision', reason: `stale: current revision is ${error.actual === 'noStream' ? 0 : error.actual + 1}` },
     ]);
   }
+  if (error instanceof StoreUnavailable) {
+    return problem(503, 'unavailable', 'a store this request needs cannot be reached right now; retry shortly (a write answered so may have been recorded: retry it with the same Idempotency-Key)');
+  }
   if (error instanceof InvalidCursor) return problem(400, 'validation', error.message, [{ field: 'cursor', reason: 'not issued by this service' }]);
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -96,7 +99,9 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost) {
     const res = host.switchToHttp().getResponse<Response>();
     const p = toProblem(error);
-    if (p.status >= 500) this.logger.error({ message: 'request failed', error: error instanceof Error ? error.stack : String(error) });
+    // An outage answers every request with 503: one line each, not a stack.
+    if (error instanceof StoreUnavailable) this.logger.warn({ message: 'request failed: store unavailable', error: error.message });
+    else if (p.status >= 500) this.logger.error({ message: 'request failed', error: error instanceof Error ? error.stack : String(error) });
     sendProblem(res, p);
   }
 }
