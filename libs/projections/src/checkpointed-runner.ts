@@ -7,6 +7,9 @@ export interface RunnerHooks {
   onProgress?(name: string, position: number, events: RecordedEvent[]): void;
 }
 
+const RESTART_RETRY_MS = 100;
+const MAX_RESTART_RETRY_MS = 5000;
+
 /** Thrown inside a batch when the stored checkpoint moved under us (a rebuild, another runner). */
 class CheckpointMoved extends Error {}
 
@@ -56,9 +59,18 @@ export class CheckpointedRunner {
     });
   }
 
+  /** Reads the checkpoint again and follows on from there; a store that cannot answer yet is asked again, backing off. */
   private async restart(): Promise<void> {
     await this.subscription?.stop();
-    if (!this.stopped) await this.start();
+    for (let failures = 0; !this.stopped; failures++) {
+      try {
+        await this.start();
+        return;
+      } catch (error) {
+        this.hooks.onError?.(this.name, error);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(RESTART_RETRY_MS * 2 ** failures, MAX_RESTART_RETRY_MS)));
+      }
+    }
   }
 
   async stop(): Promise<void> {
