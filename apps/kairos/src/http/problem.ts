@@ -2,7 +2,9 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { Response } from 'express';
 import { DomainError, FieldError, ProblemCode, StoreUnavailable } from '@kairos/core';
 import { WrongExpectedRevision } from '@kairos/event-store';
+import { isEventStoreDbUnreachable } from '@kairos/event-store/eventstoredb/unreachable';
 import { InvalidCursor } from '@kairos/read-store';
+import { isMongoUnreachable } from '@kairos/read-store/mongodb/unreachable';
 
 const STATUS: Record<ProblemCode, number> = {
   validation: 400,
@@ -58,6 +60,9 @@ const problem = (status: number, code: string, detail: string, errors: FieldErro
 
 const HTTP_CODES: Record<number, ProblemCode> = { 400: 'validation', 401: 'unauthenticated', 403: 'forbidden', 404: 'not-found' };
 
+/** A store or the broker out of reach: PostgreSQL and Kafka say so with StoreUnavailable, the other drivers with their own errors. */
+const isUnreachable = (error: unknown) => error instanceof StoreUnavailable || isMongoUnreachable(error) || isEventStoreDbUnreachable(error);
+
 export const toProblem = (error: unknown): Problem => {
   if (error instanceof DomainError) return problem(STATUS[error.code], error.code, error.message, error.errors);
   if (error instanceof WrongExpectedRevision) {
@@ -65,7 +70,7 @@ export const toProblem = (error: unknown): Problem => {
       { field: 'revision', reason: `stale: current revision is ${error.actual === 'noStream' ? 0 : error.actual + 1}` },
     ]);
   }
-  if (error instanceof StoreUnavailable) {
+  if (isUnreachable(error)) {
     return problem(503, 'unavailable', 'a store this request needs cannot be reached right now; retry shortly (a write answered so may have been recorded: retry it with the same Idempotency-Key)');
   }
   if (error instanceof InvalidCursor) return problem(400, 'validation', error.message, [{ field: 'cursor', reason: 'not issued by this service' }]);
@@ -100,7 +105,7 @@ export class ProblemFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const p = toProblem(error);
     // An outage answers every request with 503: one line each, not a stack.
-    if (error instanceof StoreUnavailable) this.logger.warn({ message: 'request failed: store unavailable', error: error.message });
+    if (isUnreachable(error)) this.logger.warn({ message: 'request failed: store unavailable', error: (error as Error).message });
     else if (p.status >= 500) this.logger.error({ message: 'request failed', error: error instanceof Error ? error.stack : String(error) });
     sendProblem(res, p);
   }
