@@ -202,7 +202,6 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
 
   beforeAll(async () => {
     [cluster, broker] = await Promise.all([startPostgresCluster(testServers.postgresBinaries()), startKafkaBroker()]);
-    consumer = await consumeTopics([broker.brokers], TOPICS, (message) => void received.push(message));
     // Worker threads run JavaScript: the suite runs the service as built, like an operator would.
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
     port = await freePort();
@@ -302,6 +301,8 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
 
     // On Kafka: every published event of the log, duplicates only as copies with the same ce_id, first copies in log order per key.
     const published = rows.filter((r) => TOPIC_ROUTES[aggregateOf(r.type)]);
+    // A consumer that only starts now: one that lived through the broker's restart would take longer to rejoin than the test to run.
+    consumer = await consumeTopics([broker.brokers], TOPICS, (message) => void received.push(message));
     await timed('kafka caught up', () => eventually(() => {
       const ids = new Set(received.filter((m) => m.headers.kairos_tenant === tenant).map((m) => m.headers.ce_id));
       expect(published.filter((r) => !ids.has(r.event_id)).length).toBe(0);
