@@ -2,12 +2,15 @@
 # A single-node Apache Kafka broker (KRaft) run from its Maven Central jars, for tests and local use.
 #   scripts/kafka.sh start   resolve jars (cached), format a fresh log dir, start, wait until it accepts clients
 #   scripts/kafka.sh stop    stop the broker started from this checkout
+#   scripts/kafka.sh resume  start the stopped broker again on its port, with the data it had
 #   scripts/kafka.sh status  print the bootstrap address if running
 # The bootstrap address is written to .kafka/brokers; KAIROS_KAFKA_BROKERS can be set from it.
+# KAIROS_KAFKA_STATE names another state folder: a broker of its own (a test that stops and resumes
+# it leaves the shared one alone).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tool="$root/tools/kafka"
-state="$root/.kafka"
+state="${KAIROS_KAFKA_STATE:-$root/.kafka}"
 lib="${KAIROS_KAFKA_CACHE:-$HOME/.cache/kairos/kafka-3.9.1}"
 mkdir -p "$state"
 
@@ -39,9 +42,22 @@ start() {
   local id
   id=$("${java[@]}" kafka.tools.StorageTool random-uuid | tail -1)
   "${java[@]}" kafka.tools.StorageTool format -t "$id" -c "$state/server.properties" >"$state/format.log" 2>&1
+  echo "127.0.0.1:$port" >"$state/address"
+  launch
+}
+
+resume() {
+  if running; then cat "$state/brokers"; return; fi
+  if [ ! -f "$state/address" ] || [ ! -d "$state/data" ]; then echo "kafka: nothing to resume in $state; use start" >&2; exit 1; fi
+  launch
+}
+
+launch() {
+  local java=(java -Xms256m -Xmx512m "-Dlog4j.configuration=file:$tool/log4j.properties" -cp "$lib/*")
+  : >"$state/kafka.log"
   nohup "${java[@]}" kafka.Kafka "$state/server.properties" >"$state/kafka.log" 2>&1 &
   echo $! >"$state/pid"
-  echo "127.0.0.1:$port" >"$state/brokers"
+  cp "$state/address" "$state/brokers"
   for _ in $(seq 1 120); do
     if grep -q "Kafka Server started\|\[KafkaRaftServer nodeId=1\] Kafka Server started" "$state/kafka.log" 2>/dev/null; then
       cat "$state/brokers"; return
@@ -65,7 +81,8 @@ stop() {
 
 case "${1:-}" in
   start) start ;;
+  resume) resume ;;
   stop) stop ;;
   status) running && cat "$state/brokers" || { echo "kafka: not running" >&2; exit 1; } ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|resume|stop|status" >&2; exit 2 ;;
 esac

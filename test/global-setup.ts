@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
+import { postgresBinaries } from '../libs/testing/src/postgres-cluster';
 
 /**
  * Finds the real servers the integration suites run against: the local PostgreSQL, and a Kafka
@@ -21,6 +22,11 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await pg.end().catch(() => undefined);
   }
+
+  // Outage suites stop and start a cluster of their own, from the machine's server programs.
+  const bin = postgresBinaries();
+  if (bin) process.env.KAIROS_TEST_POSTGRES_BIN = bin;
+  else problems.push('postgres: no initdb and pg_ctl found (set KAIROS_POSTGRES_BIN to their folder)');
 
   if (process.env.KAIROS_KAFKA_BROKERS) {
     process.env.KAIROS_TEST_KAFKA_BROKERS = process.env.KAIROS_KAFKA_BROKERS;

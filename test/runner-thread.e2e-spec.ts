@@ -1,21 +1,12 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { TOPICS } from '@kairos/publisher';
-import { describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
+import { describeWith, eventually, freePort, testServers, uniqueName } from '@kairos/testing';
 import { ConsumedMessage, consumeTopics } from './harness';
 
 const ROOT = `${__dirname}/..`;
-
-const freePort = async (): Promise<number> => {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-};
 
 /**
  * The deployable as an operator runs it on PostgreSQL + Kafka: `node dist/.../main.js`, whose

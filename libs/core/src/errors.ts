@@ -41,6 +41,21 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * A store or the broker could not be reached: refused, dropped, timed out, shutting down or still
+ * starting. Nothing is wrong with the request, so it answers 503 `unavailable` and may be retried;
+ * a write that met it may or may not have been recorded, which its Idempotency-Key settles.
+ */
+export class StoreUnavailable extends Error {
+  constructor(
+    readonly engine: string,
+    cause: unknown,
+  ) {
+    super(`${engine} is unreachable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'StoreUnavailable';
+  }
+}
+
 export const notFound = (what: string, id: string) => new DomainError('not-found', `${what} ${id} does not exist`);
 
 export const revisionConflict = (expected: number, actual: number) =>

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { NewEvent, newId } from '@kairos/core';
 import { PgClient, PgliteClient } from '@kairos/sql';
 
+export * from './postgres-cluster';
+export * from './kafka-broker';
+
 /**
  * Which real servers this test run reaches. The global setup decides once and records it in the
  * environment; suites for an engine that is not reachable are skipped with the reason printed,
@@ -12,6 +15,8 @@ export const testServers = {
   kafkaBrokers: () => process.env.KAIROS_TEST_KAFKA_BROKERS,
   eventStoreDbUrl: () => process.env.KAIROS_EVENTSTOREDB_URL,
   mongoUrl: () => process.env.KAIROS_MONGODB_URL,
+  /** The folder of `initdb` and `pg_ctl`, for suites that run a PostgreSQL cluster of their own (to stop it). */
+  postgresBinaries: () => process.env.KAIROS_TEST_POSTGRES_BIN,
 };
 
 /** `describe` when the server is there, otherwise a skipped `describe` that says why. */

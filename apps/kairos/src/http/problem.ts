@@ -1,8 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Response } from 'express';
-import { DomainError, FieldError, ProblemCode } from '@kairos/core';
+import { DomainError, FieldError, ProblemCode, StoreUnavailable } from '@kairos/core';
 import { WrongExpectedRevision } from '@kairos/event-store';
+import { isEventStoreDbUnreachable } from '@kairos/event-store/eventstoredb/unreachable';
 import { InvalidCursor } from '@kairos/read-store';
+import { isMongoUnreachable } from '@kairos/read-store/mongodb/unreachable';
 
 const STATUS: Record<ProblemCode, number> = {
   validation: 400,
@@ -63,12 +65,18 @@ export const unsupportedMediaType = (field: 'Content-Type' | 'Content-Encoding',
 
 const HTTP_CODES: Record<number, ProblemCode> = { 400: 'validation', 401: 'unauthenticated', 403: 'forbidden', 404: 'not-found' };
 
+/** A store or the broker out of reach: PostgreSQL and Kafka say so with StoreUnavailable, the other drivers with their own errors. */
+const isUnreachable = (error: unknown) => error instanceof StoreUnavailable || isMongoUnreachable(error) || isEventStoreDbUnreachable(error);
+
 export const toProblem = (error: unknown): Problem => {
   if (error instanceof DomainError) return problem(STATUS[error.code], error.code, error.message, error.errors);
   if (error instanceof WrongExpectedRevision) {
     return problem(409, 'revision-conflict', 'someone else changed it first; reload and retry', [
       { field: 'revision', reason: `stale: current revision is ${error.actual === 'noStream' ? 0 : error.actual + 1}` },
     ]);
+  }
+  if (isUnreachable(error)) {
+    return problem(503, 'unavailable', 'a store this request needs cannot be reached right now; retry shortly (a write answered so may have been recorded: retry it with the same Idempotency-Key)');
   }
   if (error instanceof InvalidCursor) return problem(400, 'validation', error.message, [{ field: 'cursor', reason: 'not issued by this service' }]);
   if (error instanceof HttpException) {
@@ -102,7 +110,9 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost) {
     const res = host.switchToHttp().getResponse<Response>();
     const p = toProblem(error);
-    if (p.status >= 500) this.logger.error({ message: 'request failed', error: error instanceof Error ? error.stack : String(error) });
+    // An outage answers every request with 503: one line each, not a stack.
+    if (isUnreachable(error)) this.logger.warn({ message: 'request failed: store unavailable', error: (error as Error).message });
+    else if (p.status >= 500) this.logger.error({ message: 'request failed', error: error instanceof Error ? error.stack : String(error) });
     sendProblem(res, p);
   }
 }

@@ -8,8 +8,14 @@ import { Open } from '../http/context.guard';
 import { EVENT_STORE, PUBLISHER, READ_STORE } from '../infrastructure/tokens';
 import { Metrics } from './metrics';
 
-const within = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
+const within = async <T>(promise: Promise<T>, ms: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 @ApiExcludeController()
 @Open()
@@ -27,7 +33,11 @@ export class OpsController {
     return { status: 'up' };
   }
 
-  /** 503 while a configured store or the broker does not answer. */
+  /**
+   * 503 while a configured store or the broker does not answer, naming it in `checks` (and in
+   * `down`); 200 again by itself once it answers. Liveness never depends on them: an outage is
+   * waited out, not restarted.
+   */
   @Get('health/ready')
   async ready(@Res() res: Response) {
     const checks = {
@@ -45,8 +55,9 @@ export class OpsController {
         }
       }),
     );
-    const up = results.every(([, r]) => r.status === 'up');
-    res.status(up ? 200 : 503).json({ status: up ? 'up' : 'down', checks: Object.fromEntries(results) });
+    const down = results.filter(([, r]) => r.status === 'down').map(([name]) => name);
+    if (down.length > 0) res.setHeader('Retry-After', '1');
+    res.status(down.length === 0 ? 200 : 503).json({ status: down.length === 0 ? 'up' : 'down', down, checks: Object.fromEntries(results) });
   }
 
   @Get('metrics')

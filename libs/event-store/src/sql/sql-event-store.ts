@@ -103,6 +103,10 @@ export class SqlEventStore implements EventStore {
       if (this.client.concurrent) await tx.query('select pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY + 1]);
       await tx.query(EVENT_STORE_SCHEMA);
       await tx.query(APPEND_FUNCTION);
+    }).catch((error: unknown) => {
+      // Not remembered: the next call tries again (the server may only have been down).
+      this.schemaReady = undefined;
+      throw error;
     });
     return this.schemaReady;
   }
@@ -272,10 +276,11 @@ export class SqlEventStore implements EventStore {
       read: (after, limit) => this.readAll({ after, limit }),
       onWake: (wake) => {
         this.appended.on('appended', wake);
-        const unlisten = this.client.concurrent ? this.client.listen(NOTIFY_CHANNEL, wake) : undefined;
+        // Handled now, not at unregister: a listener that could not start leaves the subscription to its polling.
+        const unlisten = this.client.concurrent ? this.client.listen(NOTIFY_CHANNEL, wake).catch(() => undefined) : undefined;
         return async () => {
           this.appended.off('appended', wake);
-          await (await unlisten?.catch(() => undefined))?.();
+          await (await unlisten)?.();
         };
       },
     });

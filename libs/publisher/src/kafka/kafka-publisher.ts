@@ -1,4 +1,5 @@
 import { Admin, Kafka, Producer, logLevel } from 'kafkajs';
+import { StoreUnavailable } from '@kairos/core';
 import { PublishedMessage, TOPICS } from '../cloud-events';
 import { Publisher } from '../publisher';
 
@@ -10,6 +11,9 @@ export interface KafkaPublisherOptions {
   retries?: number;
 }
 
+/** kafkajs reports a broker it cannot reach, or that does not answer in time, with its own errors once its retries are spent. */
+const brokerUnavailable = (error: unknown) => ((error as Error)?.name?.startsWith('KafkaJS') ? new StoreUnavailable('kafka', error) : error);
+
 /**
  * Produces with an idempotent producer (acks=all, one request in flight) so a retried batch is
  * neither duplicated by the broker nor reordered within a key. Delivery stays at-least-once:
@@ -18,7 +22,7 @@ export interface KafkaPublisherOptions {
 export class KafkaPublisher implements Publisher {
   readonly engine = 'kafka';
   private readonly kafka: Kafka;
-  private readonly producer: Producer;
+  private producer: Producer;
   private readonly admin: Admin;
   private connected?: Promise<void>;
 
@@ -30,8 +34,12 @@ export class KafkaPublisher implements Publisher {
       logLevel: logLevel.NOTHING,
       retry: { retries: options.retries ?? 5 },
     });
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.newProducer();
     this.admin = this.kafka.admin();
+  }
+
+  private newProducer(): Producer {
+    return this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   }
 
   private connect(): Promise<void> {
@@ -55,21 +63,36 @@ export class KafkaPublisher implements Publisher {
 
   async publish(messages: PublishedMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.connect();
     const byTopic = new Map<string, PublishedMessage[]>();
     for (const message of messages) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, batch]) => ({
-        topic,
-        messages: batch.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-      })),
-    });
+    try {
+      await this.connect();
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, batch]) => ({
+          topic,
+          messages: batch.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+        })),
+      });
+    } catch (error) {
+      // The batch is sent again whole, by a new producer: the old one's sequence numbers may no longer
+      // match what the broker kept (it may have been restarted), which would refuse every later send.
+      // Messages it did write come twice, with the same ce_id, still in order per key.
+      const failed = this.producer;
+      this.producer = this.newProducer();
+      this.connected = undefined;
+      await failed.disconnect().catch(() => undefined);
+      throw brokerUnavailable(error);
+    }
   }
 
   async ping(): Promise<void> {
-    await this.connect();
-    await this.admin.describeCluster();
+    try {
+      await this.connect();
+      await this.admin.describeCluster();
+    } catch (error) {
+      throw brokerUnavailable(error);
+    }
   }
 
   async close(): Promise<void> {
