@@ -30,9 +30,14 @@ const main = async () => {
     dataDir: config.eventStore === 'pglite' ? config.dataDir : undefined,
   });
   const shutdown = async () => {
-    await app.close();
-    await stores.close();
-    process.exit(0);
+    try {
+      await app.close();
+      await stores.close();
+      process.exit(0);
+    } catch (error) {
+      process.stderr.write(`kairos did not stop cleanly: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    }
   };
   process.once('SIGTERM', () => void shutdown());
   process.once('SIGINT', () => void shutdown());
