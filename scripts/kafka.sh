@@ -6,7 +6,8 @@
 #   scripts/kafka.sh status  print the bootstrap address if running
 # The bootstrap address is written to .kafka/brokers; KAIROS_KAFKA_BROKERS can be set from it.
 # KAIROS_KAFKA_STATE names another state folder: a broker of its own (a test that stops and resumes
-# it leaves the shared one alone).
+# it leaves the shared one alone). KAIROS_KAFKA_JAVA_OPTS adds JVM options (a test's broker starts
+# faster with -XX:TieredStopAtLevel=1).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tool="$root/tools/kafka"
@@ -38,7 +39,7 @@ start() {
   while [ "$ctl" = "$port" ]; do ctl=$(free_port); done
   rm -rf "$state/data"
   sed -e "s#@PORT@#$port#g" -e "s#@CTL@#$ctl#g" -e "s#@DATA@#$state/data#g" "$tool/server.properties.in" >"$state/server.properties"
-  local java=(java -Xms256m -Xmx512m "-Dlog4j.configuration=file:$tool/log4j.properties" -cp "$lib/*")
+  local java=(java -Xms256m -Xmx512m ${KAIROS_KAFKA_JAVA_OPTS:-} "-Dlog4j.configuration=file:$tool/log4j.properties" -cp "$lib/*")
   local id
   id=$("${java[@]}" kafka.tools.StorageTool random-uuid | tail -1)
   "${java[@]}" kafka.tools.StorageTool format -t "$id" -c "$state/server.properties" >"$state/format.log" 2>&1
@@ -53,7 +54,7 @@ resume() {
 }
 
 launch() {
-  local java=(java -Xms256m -Xmx512m "-Dlog4j.configuration=file:$tool/log4j.properties" -cp "$lib/*")
+  local java=(java -Xms256m -Xmx512m ${KAIROS_KAFKA_JAVA_OPTS:-} "-Dlog4j.configuration=file:$tool/log4j.properties" -cp "$lib/*")
   : >"$state/kafka.log"
   nohup "${java[@]}" kafka.Kafka "$state/server.properties" >"$state/kafka.log" 2>&1 &
   echo $! >"$state/pid"
