@@ -29,7 +29,13 @@ const fuzzRun = (options: TestAppOptions, requests: number) => () => {
       tenant: t.tenant,
       seed: SEED,
       requests,
-      logHead: () => t.stores.eventStore.headPosition(),
+      // Every committed event, not only those the store's readers see yet: they wait for older transactions
+      // (a runner's, say) to end, and so would show the previous request's events during this one.
+      logHead: async () => {
+        const [{ head }] = await t.sql.query<{ head: string | null }>('select max(position) as head from kairos_events');
+        return head === null ? null : Number(head);
+      },
+      eventsAfter: async (after) => (await t.stores.eventStore.readAll({ after: after ?? 0, limit: 20 })).map((e) => `${e.type} on ${e.streamId}`),
     });
     await fuzzer.seedWorld();
     const report: FuzzReport = await fuzzer.run();

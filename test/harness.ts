@@ -15,6 +15,8 @@ export interface TestApp {
   http: ReturnType<typeof request>;
   tenant: string;
   stores: Stores;
+  /** The SQL engine under the stores, for checks the ports do not offer. */
+  sql: SqlClient;
   /** Messages the in-process publisher delivered (empty with Kafka). */
   published: PublishedMessage[];
   close(): Promise<void>;
@@ -78,6 +80,7 @@ export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
     http: request(app.getHttpServer()),
     tenant,
     stores,
+    sql,
     published,
     async close() {
       await app.close();

@@ -72,6 +72,8 @@ export interface FuzzOptions {
   requests: number;
   /** The global log head; read before and after every request. */
   logHead: () => Promise<number | null>;
+  /** What the log holds after a position, to show what a refused request wrote. */
+  eventsAfter?: (position: number | null) => Promise<string[]>;
   timeoutMs?: number;
 }
 
@@ -300,7 +302,8 @@ export class OpenApiFuzzer {
       report.byOperation[opName] ??= {};
       report.byOperation[opName][status] = (report.byOperation[opName][status] ?? 0) + 1;
       report.bySpoiling[request.spoiled] = (report.bySpoiling[request.spoiled] ?? 0) + 1;
-      const why = answer === 'timeout' ? 'no answer within the timeout' : this.verdict(request, answer, after);
+      let why = answer === 'timeout' ? 'no answer within the timeout' : this.verdict(request, answer, after);
+      if (why && after !== this.head && this.options.eventsAfter) why += `: ${(await this.options.eventsAfter(this.head)).join(', ')}`;
       if (why) {
         report.failures.push({
           index,
