@@ -122,7 +122,10 @@ export const idempotencyMiddleware = (eventStore: EventStore, readStore: ReadSto
             await readStore.replaceIf(IDEMPOTENCY, tenant, { ...answer }, 'expiresAt', stored.expiresAt);
           }
           send(body);
-        })().catch(() => send(body));
+        })()
+          // The answer must still go out when storing it failed; a socket that is gone by then takes nothing.
+          .catch(() => (res.headersSent ? undefined : send(body)))
+          .catch(() => res.destroy());
         return res;
       }) as Response['send'];
       next();
