@@ -9,7 +9,7 @@ import { TestApp, TestAppOptions, startApp } from './harness';
  * KAIROS_FUZZ_SEED repeats a run.
  */
 const SEED = process.env.KAIROS_FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.KAIROS_FUZZ_SEED ?? 20260328);
-const REQUESTS = Number(process.env.KAIROS_FUZZ_REQUESTS ?? 1_500);
+const REQUESTS = Number(process.env.KAIROS_FUZZ_REQUESTS ?? 2_400);
 const NOW = new Date('2026-03-28T00:00:00Z');
 
 const fuzzRun = (options: TestAppOptions, requests: number) => () => {

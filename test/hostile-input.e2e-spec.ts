@@ -145,7 +145,6 @@ describe('hostile input gets a clear 4xx and changes nothing', () => {
       const nested = `{"type":"ROOM","name":"Room","phone":"+351912345678","${key}":{"x":1}}`;
       expectRefused(await raw(t, 'POST', '/v1/resources', { 'Content-Type': 'application/json' }, nested), 400, key);
     });
-
   });
 
   it.each([

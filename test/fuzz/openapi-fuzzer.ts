@@ -209,6 +209,14 @@ const HOSTILE_PATH_IDS = ['%00', 'a%00b', 'not-a-uuid', '1', '%ED%A0%80', '%C0%A
 
 const HOSTILE_QUERY_VALUES = ['%00', '%ED%A0%80', '', '-1', '1.5', 'abc', '99999999999999999999', '9007199254740993', 'true', 'TRUE', '2026-W01-1', 'x'.repeat(3_000), '%', '%zz'];
 
+const parsed = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 const deepJson = (depth: number) => `{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`;
 
 /** Body fields that refer to minted ids, and the collection that mints them. */
@@ -323,8 +331,8 @@ export class OpenApiFuzzer {
     if (answer.status >= 500) return `answered ${answer.status}: ${answer.body.slice(0, 300)}`;
     if (answer.status >= 400) {
       if (!String(answer.headers['content-type']).startsWith('application/problem+json')) return `a ${answer.status} without application/problem+json: ${answer.headers['content-type']}`;
-      const problem = JSON.parse(answer.body) as { status?: number; type?: string; errors?: unknown };
-      if (problem.status !== answer.status || !problem.type || !Array.isArray(problem.errors)) return `a malformed problem: ${answer.body.slice(0, 300)}`;
+      const problem = parsed(answer.body) as { status?: number; type?: string; errors?: unknown } | undefined;
+      if (problem?.status !== answer.status || !problem.type || !Array.isArray(problem.errors)) return `a malformed problem: ${answer.body.slice(0, 300)}`;
       if (headAfter !== this.head) return `refused with ${answer.status}, yet the event log moved from ${this.head} to ${headAfter}`;
     } else if (request.mustRefuse) {
       return `accepted (${answer.status}) a request spoiled by ${request.spoiled}`;

@@ -4,6 +4,7 @@ import { Request } from 'express';
 import { Actor, DomainError, newId } from '@kairos/core';
 import { ExpectedRevision } from '@kairos/event-store';
 import { KairosConfig } from '../config/config';
+import { isStorable } from './validation';
 
 /** Who asks, for which tenant: scopes every id and stamps every event. */
 export interface RequestContext {
@@ -53,6 +54,8 @@ export const readRequestContext = (req: Request, config: Pick<KairosConfig, 'aut
     const claims = verifyHs256(auth.slice(7), config.jwtSecret!);
     tenant = claims.tenant;
     if (claims.actor !== 'BUSINESS' && claims.actor !== 'CUSTOMER') throw unauthenticated('the token has no actor BUSINESS or CUSTOMER');
+    // The actor's id goes into every event it causes: a token may name none, but not one no event can hold.
+    if (typeof claims.sub === 'string' && !isStorable(claims.sub)) throw unauthenticated('the token names no valid subject');
     actor = { type: claims.actor, id: typeof claims.sub === 'string' ? claims.sub : undefined };
   } else {
     tenant = req.header('Kairos-Tenant');

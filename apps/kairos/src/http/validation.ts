@@ -16,13 +16,15 @@ export const fieldErrors = (errors: ValidationError[], parent = ''): FieldError[
 const MAX_DEPTH = 32;
 /** PostgreSQL stores no NUL in text or JSON, and no string can hold half a surrogate pair in UTF-8. */
 const UNSTORABLE = /[\u0000\p{Cs}]/u;
+
+export const isStorable = (text: string): boolean => !UNSTORABLE.test(text);
 /** Keys that class-transformer would take for the object's own machinery instead of a field. */
 const MACHINERY = new Set(['__proto__', 'constructor', 'prototype']);
 
 const screen = (value: unknown, field: string, depth: number, errors: FieldError[]): void => {
   if (errors.length > 0) return;
   if (typeof value === 'string') {
-    if (UNSTORABLE.test(value)) errors.push({ field, reason: 'must not contain NUL or unpaired surrogate characters' });
+    if (!isStorable(value)) errors.push({ field, reason: 'must not contain NUL or unpaired surrogate characters' });
     return;
   }
   if (typeof value !== 'object' || value === null) return;
@@ -33,7 +35,7 @@ const screen = (value: unknown, field: string, depth: number, errors: FieldError
   for (const [key, child] of Object.entries(value)) {
     const path = field ? `${field}.${key}` : key;
     if (MACHINERY.has(key)) errors.push({ field: path, reason: `property ${key} should not exist` });
-    else if (UNSTORABLE.test(key)) errors.push({ field: path, reason: 'a key must not contain NUL or unpaired surrogate characters' });
+    else if (!isStorable(key)) errors.push({ field: path, reason: 'a key must not contain NUL or unpaired surrogate characters' });
     else screen(child, path, depth + 1, errors);
     if (errors.length > 0) return;
   }
