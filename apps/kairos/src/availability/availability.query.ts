@@ -45,8 +45,34 @@ const maxChunkDays = (service: ServiceInfo): number => {
   return Math.max(1, Math.min(CHUNK_MAX_DAYS, Math.floor(CHUNK_GRID_POINTS / perDay)));
 };
 
-/** Lets the requests and timers that queued up meanwhile run before the next chunk. */
-const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Chunks of every walk in the process take turns, one per turn of the event loop: whatever else is
+ * waiting (a health check, a booking, another query's reads) waits for one chunk at most, however
+ * many walks run. Only the computing holds a turn, never a read.
+ */
+class ChunkTurns {
+  private busy = false;
+  private readonly waiting: (() => void)[] = [];
+
+  async take(): Promise<void> {
+    if (!this.busy) {
+      this.busy = true;
+      // A turn of its own even when no other walk waits: requests that arrived meanwhile go first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    // The next chunk runs in a later turn of the loop, after the I/O that arrived meanwhile.
+    if (next) setImmediate(next);
+    else this.busy = false;
+  }
+}
+
+const turns = new ChunkTurns();
 
 /**
  * Reads what the engine needs from the read models and walks the span in chunks (libs/availability
@@ -89,11 +115,28 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
       contactId: dto.contactId,
     };
 
+    // Chunks grow while they stay quick and shrink when they do not, within what bounds their memory.
+    const limitDays = maxChunkDays(setting.service);
+    let days = 1;
+    let chunkStarted = performance.now();
+    // The turn this walk holds while the engine computes a chunk.
+    let holding = false;
+    const takeTurn = async () => {
+      await turns.take();
+      holding = true;
+      chunkStarted = performance.now();
+    };
+    const letGo = () => {
+      if (holding) turns.release();
+      holding = false;
+    };
     const load = async (chunk: { from: number; to: number }): Promise<AvailabilityData> => {
       // A course is booked whole: all of its sessions count, and no calendar does.
       if (service.type === 'COURSE') {
         const sessions = (await seriesInWindow(this.readStore, tenant, { scheduleId: service.scheduleId }, ALL_TIME.from, ALL_TIME.to)).flatMap((doc) => sessionInstances(doc, ALL_TIME));
-        return { ...setting, resourceSchedules, ownCalendar: () => undefined, serviceSessions: sessions, ...(await this.seats(tenant, [service.scheduleId])) };
+        const seats = await this.seats(tenant, [service.scheduleId]);
+        await takeTurn();
+        return { ...setting, resourceSchedules, ownCalendar: () => undefined, serviceSessions: sessions, ...seats };
       }
       const window = calendarWindow(chunk);
       const range = { from: new Date(window.from), to: new Date(window.to) };
@@ -103,33 +146,23 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
           ? []
           : seriesInWindow(this.readStore, tenant, { scheduleId: service.scheduleId }, range.from, range.to).then((docs) => docs.flatMap((doc) => sessionInstances(doc, range))),
       ]);
-      return {
-        ...setting,
-        resourceSchedules,
-        ownCalendar: windowCalendars(schedules, windows, window),
-        serviceSessions,
-        ...(await this.seats(tenant, serviceSessions.map((i) => i.id))),
-      };
+      const seats = await this.seats(tenant, serviceSessions.map((i) => i.id));
+      // The walk computes the chunk as soon as this returns, holding the turn until goOn or the page's end.
+      await takeTurn();
+      return { ...setting, resourceSchedules, ownCalendar: windowCalendars(schedules, windows, window), serviceSessions, ...seats };
     };
 
-    // Chunks grow while they stay quick and shrink when they do not, within what bounds their memory.
-    const limitDays = maxChunkDays(setting.service);
-    let days = 1;
-    let chunkStarted = performance.now();
-    const page = await walkPage(setting, query, dto.cursor ? decodeWalkCursor(dto.cursor, query) : walkStart(query), dto.limit ?? 50, {
+    const start = dto.cursor ? decodeWalkCursor(dto.cursor, query) : walkStart(query);
+    const page = await walkPage(setting, query, start, dto.limit ?? 50, {
       load,
-      chunkDays: () => {
-        chunkStarted = performance.now();
-        return days;
-      },
-      goOn: async () => {
+      chunkDays: () => days,
+      goOn: () => {
+        letGo();
         const now = performance.now();
         days = now - chunkStarted < CHUNK_TARGET_MS ? Math.min(limitDays, days * 2) : Math.max(1, Math.floor(days / 2));
-        if (now - started >= this.config.availabilityBudgetMs) return false;
-        await yieldToOthers();
-        return true;
+        return now - started < this.config.availabilityBudgetMs;
       },
-    });
+    }).finally(letGo);
     return new Positioned({ items: page.items, nextCursor: page.next ? encodeWalkCursor(page.next) : null }, position);
   }
 
