@@ -93,7 +93,11 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'Idempotency-Key across a 
     await call('PATCH', `/v1/schedules/${staff.scheduleId}`, { workingHours: [{ daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' }] });
     const cut = (await call('POST', '/v1/services', { name: 'Cut', type: 'APPOINTMENT', sessionDurations: [60], resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1, selectable: true }] })).body;
     const yoga = (await call('POST', '/v1/services', { name: 'Yoga', type: 'CLASS', defaultCapacity: 5 })).body;
-    const session = (await call('POST', `/v1/schedules/${yoga.scheduleId}/sessions`, { type: 'EVENT', start: `${day}T18:00:00Z`, end: `${day}T19:00:00Z` })).body;
+    const created = await call('POST', `/v1/schedules/${yoga.scheduleId}/sessions`, { type: 'EVENT', start: `${day}T18:00:00Z`, end: `${day}T19:00:00Z` });
+    const session = created.body;
+    // A booking checks the slot against the read models: they must have seen the working hours first.
+    const seen = await call('POST', `/v1/availability/query?minPosition=${created.headers.get('kairos-position')}`, { serviceId: cut.id, from: `${day}T00:00:00Z`, to: `${day}T23:59:00Z` });
+    expect(seen.status).toBe(200);
     const toCancel = await call('POST', '/v1/bookings', { serviceId: cut.id, slot: { start: `${day}T14:00:00Z`, end: `${day}T15:00:00Z` }, contactId: '3a1d6c1e-2b4f-4c8e-9d0a-1b2c3d4e5f60' });
     expect(toCancel.status).toBe(201);
     await stop();
