@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { postgresBinaries } from '../libs/testing/src/postgres-cluster';
 
@@ -8,6 +9,8 @@ import { postgresBinaries } from '../libs/testing/src/postgres-cluster';
  * that must be reachable (CI sets postgres,kafka): missing one fails the run instead of skipping.
  */
 export default async function globalSetup(): Promise<void> {
+  // Suites that run the built service build it once per run (libs/testing BuiltService).
+  process.env.KAIROS_TEST_RUN = randomUUID();
   const required = new Set((process.env.KAIROS_REQUIRE ?? '').split(',').map((s) => s.trim()).filter(Boolean));
   const problems: string[] = [];
 

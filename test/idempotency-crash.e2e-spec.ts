@@ -1,18 +1,6 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { Client } from 'pg';
-import { describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
-
-const ROOT = `${__dirname}/..`;
-
-const freePort = async (): Promise<number> => {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-};
+import { BuiltService, buildOnce, describeWith, testServers, uniqueName } from '@kairos/testing';
 
 type Answer = { status: number; headers: Headers; body: Record<string, any> };
 
@@ -24,39 +12,26 @@ type Answer = { status: number; headers: Headers; body: Record<string, any> };
 describeWith('PostgreSQL', testServers.postgresUrl(), 'Idempotency-Key across a crash between commit and answer (built service, PostgreSQL)', () => {
   const schema = uniqueName('idem_crash');
   const tenant = uniqueName('tenant');
-  let service: ChildProcess | undefined;
-  let base = '';
+  let service: BuiltService | undefined;
 
   const start = async (env: Record<string, string> = {}) => {
-    const port = await freePort();
-    service = spawn(process.execPath, ['dist/apps/kairos/src/main.js'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        KAIROS_EVENT_STORE: 'postgres',
-        KAIROS_READ_STORE: 'postgres',
-        KAIROS_PUBLISHER: 'inprocess',
-        KAIROS_POSTGRES_URL: testServers.postgresUrl(),
-        KAIROS_POSTGRES_SCHEMA: schema,
-        KAIROS_LOG_LEVEL: 'error',
-        PORT: String(port),
-        ...env,
-      },
-      stdio: 'ignore',
+    service = await BuiltService.start({
+      KAIROS_EVENT_STORE: 'postgres',
+      KAIROS_READ_STORE: 'postgres',
+      KAIROS_PUBLISHER: 'inprocess',
+      KAIROS_POSTGRES_URL: testServers.postgresUrl(),
+      KAIROS_POSTGRES_SCHEMA: schema,
+      KAIROS_LOG_LEVEL: 'error',
+      ...env,
     });
-    base = `http://127.0.0.1:${port}`;
-    await eventually(async () => expect((await fetch(`${base}/health/ready`)).status).toBe(200), 30_000, 100);
   };
 
   const stop = async () => {
-    if (service && service.exitCode === null && service.signalCode === null) {
-      service.kill('SIGTERM');
-      await once(service, 'exit');
-    }
+    await service?.stop();
   };
 
   const call = async (method: string, path: string, body?: object, headers: Record<string, string> = {}): Promise<Answer> => {
-    const response = await fetch(`${base}${path}`, {
+    const response = await fetch(`${service!.base}${path}`, {
       method,
       headers: { 'kairos-tenant': tenant, 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -67,15 +42,13 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'Idempotency-Key across a 
   /** Sends the keyed write to a service that dies right after committing it: the caller never hears back. */
   const crashOn = async (method: string, path: string, body: object, key: string) => {
     await start({ KAIROS_FAULT_AFTER_APPEND: 'exit' });
-    const exited = once(service!, 'exit');
+    const exited = once(service!.process, 'exit');
     await expect(call(method, path, body, { 'idempotency-key': key })).rejects.toThrow();
     const [code, signal] = await exited;
     expect({ code, signal }).toEqual({ code: null, signal: 'SIGKILL' });
   };
 
-  beforeAll(async () => {
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  }, 120_000);
+  beforeAll(buildOnce, 180_000);
 
   afterAll(async () => {
     await stop();

@@ -1,12 +1,9 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { TOPICS, TOPIC_ROUTES, aggregateOf } from '@kairos/publisher';
-import { KafkaBroker, PostgresCluster, describeWith, eventually, freePort, startKafkaBroker, startPostgresCluster, testServers, uniqueName } from '@kairos/testing';
+import { BuiltService, KafkaBroker, PostgresCluster, buildOnce, describeWith, eventually, freePort, startKafkaBroker, startPostgresCluster, testServers, uniqueName } from '@kairos/testing';
 import { ConsumedMessage, consumeTopics } from './harness';
 
-const ROOT = `${__dirname}/..`;
 const SCHEMA = 'kairos_outage';
 const OUTAGE_MS = 10_000;
 /** Longest an answer may take, outage or not: the pool's connect timeout (5 s) and some slack. */
@@ -45,9 +42,8 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
   let cluster: PostgresCluster;
   let broker: KafkaBroker;
   let consumer: Consumer;
-  let service: ChildProcess;
+  let service: BuiltService;
   let port = 0;
-  let output = '';
   let phase = 'warm-up';
   let loading = true;
   let load: Promise<unknown>;
@@ -55,10 +51,8 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
   const base = () => `http://127.0.0.1:${port}`;
 
   const startService = async () => {
-    const child = spawn(process.execPath, ['dist/apps/kairos/src/main.js'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
+    service = await BuiltService.start(
+      {
         KAIROS_EVENT_STORE: 'postgres',
         KAIROS_READ_STORE: 'postgres',
         KAIROS_PUBLISHER: 'kafka',
@@ -66,14 +60,10 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
         KAIROS_POSTGRES_SCHEMA: SCHEMA,
         KAIROS_KAFKA_BROKERS: broker.brokers,
         KAIROS_LOG_LEVEL: 'warn',
-        PORT: String(port),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    service = child;
-    await eventually(async () => expect((await fetch(`${base()}/health/ready`)).status).toBe(200), 30_000, 100);
+      // The load keeps calling the same address across the restart.
+      { port },
+    );
   };
 
   const call = async (method: string, path: string, body?: object): Promise<Answer> => {
@@ -192,7 +182,7 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
     await cluster.start();
     phase = back;
     await timed(`recovery after ${down}`, () => expectRecovered(Date.now()));
-    expect(service.exitCode).toBeNull();
+    expect(service.process.exitCode).toBeNull();
     // Once the pool noticed, readiness names both stores PostgreSQL holds, and clients are told when to retry.
     expect(seen.slice(2).every((s) => s.status === 503 && s.retryAfter !== null && s.down.includes('eventStore') && s.down.includes('readStore'))).toBe(true);
     expect(of(down).some((a) => a.status === 503)).toBe(true);
@@ -202,8 +192,7 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
 
   beforeAll(async () => {
     [cluster, broker] = await Promise.all([startPostgresCluster(testServers.postgresBinaries()), startKafkaBroker()]);
-    // Worker threads run JavaScript: the suite runs the service as built, like an operator would.
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    buildOnce();
     port = await freePort();
     await startService();
     load = Promise.all([creates(1), creates(2), renames(), reads(), probes()]);
@@ -213,17 +202,14 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
   afterAll(async () => {
     loading = false;
     await load;
-    if (service && service.exitCode === null && service.signalCode === null) {
-      service.kill('SIGTERM');
-      await once(service, 'exit');
-    }
+    await service?.stop();
     await consumer?.disconnect();
     await Promise.all([cluster?.dispose(), broker?.dispose()]);
   });
 
   afterEach(() => {
     // The service's own account of what went wrong, should a check fail.
-    if (service && service.exitCode !== null) process.stdout.write(output.slice(-4000));
+    if (service && service.process.exitCode !== null) process.stdout.write(service.output.slice(-4000));
   });
 
   it('PostgreSQL stopped at once (-m immediate) for 10 s: 503 unavailable with Retry-After, no hang, ready names the stores; everything resumes by itself', async () => {
@@ -250,13 +236,12 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
     expect(of('kafka stopped').filter((a) => a.method === 'POST' && a.status === 201).length).toBeGreaterThan(10);
     expectOnlySuccessOr503('kafka stopped');
     await timed('recovery after kafka stopped', () => expectRecovered(Date.now()));
-    expect(service.exitCode).toBeNull();
+    expect(service.process.exitCode).toBeNull();
   }, 60_000);
 
   it('killed with SIGKILL under load and started again: it carries on from its checkpoints', async () => {
     phase = 'killed';
-    service.kill('SIGKILL');
-    await once(service, 'exit');
+    await service.stop('SIGKILL');
     await timed('restart after SIGKILL', () => startService());
     phase = 'restarted';
     await timed('recovery after SIGKILL', () => expectRecovered(Date.now()));
@@ -264,7 +249,7 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
   }, 60_000);
 
   it('throughout: the process never exited by itself, /health/live always answered 200, nothing but the kill cut a request off', () => {
-    expect(service.exitCode).toBeNull();
+    expect(service.process.exitCode).toBeNull();
     expect(liveness.length).toBeGreaterThan(50);
     expect(liveness.filter((probe) => probe.status !== 200)).toEqual([]);
     expect(transportFailures.filter((failure) => failure.phase !== 'killed')).toEqual([]);

@@ -1,12 +1,9 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { TOPICS } from '@kairos/publisher';
-import { describeWith, eventually, freePort, testServers, uniqueName } from '@kairos/testing';
+import { BuiltService, buildOnce, describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
 import { ConsumedMessage, consumeTopics } from './harness';
-
-const ROOT = `${__dirname}/..`;
 
 /**
  * The deployable as an operator runs it on PostgreSQL + Kafka: `node dist/.../main.js`, whose
@@ -19,12 +16,10 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'the built service with it
   const tenant = uniqueName('tenant');
   const received: ConsumedMessage[] = [];
   let consumer: Consumer;
-  let service: ChildProcess;
-  let output = '';
-  let base = '';
+  let service: BuiltService;
 
   const call = async (method: string, path: string, body?: object, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${base}${path}`, {
+    const response = await fetch(`${service.base}${path}`, {
       method,
       headers: { 'kairos-tenant': tenant, 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -32,37 +27,23 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'the built service with it
     return { status: response.status, position: response.headers.get('kairos-position'), body: (await response.json()) as Record<string, any> };
   };
 
+  beforeAll(buildOnce, 180_000);
+
   beforeAll(async () => {
     if (!brokers) throw new Error('this suite needs the Kafka broker the global setup starts (unset KAIROS_SKIP_KAFKA)');
     consumer = await consumeTopics(brokers.split(','), TOPICS, (message) => void received.push(message));
-    // Worker threads run JavaScript: the suite runs the service as built, like an operator would.
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-    const port = await freePort();
-    service = spawn(process.execPath, ['dist/apps/kairos/src/main.js'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        KAIROS_EVENT_STORE: 'postgres',
-        KAIROS_READ_STORE: 'postgres',
-        KAIROS_PUBLISHER: 'kafka',
-        KAIROS_POSTGRES_URL: testServers.postgresUrl(),
-        KAIROS_POSTGRES_SCHEMA: schema,
-        KAIROS_KAFKA_BROKERS: brokers,
-        PORT: String(port),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    service = await BuiltService.start({
+      KAIROS_EVENT_STORE: 'postgres',
+      KAIROS_READ_STORE: 'postgres',
+      KAIROS_PUBLISHER: 'kafka',
+      KAIROS_POSTGRES_URL: testServers.postgresUrl(),
+      KAIROS_POSTGRES_SCHEMA: schema,
+      KAIROS_KAFKA_BROKERS: brokers,
     });
-    service.stdout!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    service.stderr!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    base = `http://127.0.0.1:${port}`;
-    await eventually(async () => expect((await fetch(`${base}/health/ready`)).status).toBe(200), 30_000, 100);
   }, 90_000);
 
   afterAll(async () => {
-    if (service && service.exitCode === null) {
-      service.kill('SIGTERM');
-      await once(service, 'exit');
-    }
+    await service?.stop();
     await consumer?.disconnect();
     const pg = new Client({ connectionString: testServers.postgresUrl() });
     await pg.connect();
@@ -71,7 +52,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'the built service with it
   });
 
   it('starts its projections and Kafka publisher in the runner thread', () => {
-    const started = output.split('\n').find((line) => line.includes('"context":"runtime"') && line.includes('"started"'));
+    const started = service.output.split('\n').find((line) => line.includes('"context":"runtime"') && line.includes('"started"'));
     expect(JSON.parse(started!)).toMatchObject({ runners: [], runnerThread: { projections: true, publisher: true } });
   });
 
@@ -114,8 +95,9 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'the built service with it
   });
 
   it('stops cleanly on SIGTERM, its thread included', async () => {
-    service.kill('SIGTERM');
-    const [code] = await once(service, 'exit');
+    const exited = once(service.process, 'exit');
+    await service.stop();
+    const [code] = await exited;
     expect(code).toBe(0);
   });
 });

@@ -1,24 +1,11 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { Consumer } from 'kafkajs';
 import { BookingEvent, BookingState, bookingDecider } from '@kairos/bookings';
 import { RecordedEvent } from '@kairos/core';
 import { SqlEventStore } from '@kairos/event-store';
 import { TOPICS, toPublishedMessage } from '@kairos/publisher';
 import { PgClient } from '@kairos/sql';
-import { describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
+import { BuiltService, buildOnce, describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
 import { ConsumedMessage, consumeTopics } from './harness';
-
-const ROOT = `${__dirname}/..`;
-
-const freePort = async (): Promise<number> => {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-};
 
 interface Answer {
   status: number;
@@ -26,12 +13,9 @@ interface Answer {
   body: Record<string, any>;
 }
 
-/** One built instance, as an operator runs it: default settings, every role. */
+/** One built instance, as an operator runs it: default settings, every role; started again after a kill. */
 class Instance {
-  process?: ChildProcess;
-  output = '';
-  private stopping = false;
-  private base = '';
+  private service?: BuiltService;
 
   constructor(
     readonly name: string,
@@ -39,27 +23,23 @@ class Instance {
   ) {}
 
   async start(): Promise<void> {
-    const port = await freePort();
-    this.output = '';
-    this.stopping = false;
-    this.process = spawn(process.execPath, ['dist/apps/kairos/src/main.js'], { cwd: ROOT, env: { ...process.env, ...this.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.process.stdout!.on('data', (chunk: Buffer) => void (this.output += chunk.toString()));
-    this.process.stderr!.on('data', (chunk: Buffer) => void (this.output += chunk.toString()));
-    this.base = `http://127.0.0.1:${port}`;
     try {
-      await eventually(async () => expect((await fetch(`${this.base}/health/ready`)).status).toBe(200), 30_000, 100);
+      this.service = await BuiltService.start(this.env);
     } catch (error) {
-      throw new Error(`${this.name} did not start: ${(error as Error).message}\n${this.output.slice(-4000)}`);
+      throw new Error(`${this.name} did not start: ${(error as Error).message}`);
     }
   }
 
-  /** False from the moment it is told to stop: its connections may break before its exit is heard. */
+  get output(): string {
+    return this.service?.output ?? '';
+  }
+
   get alive(): boolean {
-    return this.process !== undefined && !this.stopping && this.process.exitCode === null && this.process.signalCode === null;
+    return this.service?.running ?? false;
   }
 
   async call(tenant: string, method: string, path: string, body?: object): Promise<Answer> {
-    const response = await fetch(`${this.base}${path}`, {
+    const response = await fetch(`${this.service!.base}${path}`, {
       method,
       headers: { 'kairos-tenant': tenant, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -69,11 +49,7 @@ class Instance {
   }
 
   async kill(signal: NodeJS.Signals): Promise<void> {
-    if (!this.alive) return;
-    const exited = once(this.process!, 'exit');
-    this.stopping = true;
-    this.process!.kill(signal);
-    await exited;
+    await this.service?.stop(signal);
   }
 }
 
@@ -246,7 +222,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'two built instances on on
     consumer = await consumeTopics(brokers.split(','), TOPICS, (message) => {
       if (message.headers.kairos_tenant === tenant) received.push(message);
     });
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    buildOnce();
     // One after the other, so that the first one leads (the one the suite kills).
     await first.start();
     await second.start();
