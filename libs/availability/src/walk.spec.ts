@@ -108,8 +108,8 @@ describe('the availability walk', () => {
       }),
       { numRuns: Number(process.env.WALK_RUNS ?? 200) },
     );
-    // Not vacuous: most worlds need several pages, and walks stop mid-span.
-    expect(nonEmpty).toBeGreaterThan(runs / 3);
-    expect(resumedMidSpan).toBeGreaterThan(runs / 10);
+    // Not vacuous: many worlds need several pages, and walks stop mid-span.
+    expect(nonEmpty).toBeGreaterThan(runs / 6);
+    expect(resumedMidSpan).toBeGreaterThan(runs / 20);
   }, 120_000);
 });
