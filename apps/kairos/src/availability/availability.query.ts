@@ -36,6 +36,8 @@ const CHUNK_TARGET_MS = 4;
 const CHUNK_GRID_POINTS = 200_000;
 /** A year of month documents per chunk at most, whatever the grid. */
 const CHUNK_MAX_DAYS = 366;
+/** A chunk's calendars reach 9 days beyond it (calendarWindow): a first chunk of a week keeps that overhead below the work. */
+const FIRST_CHUNK_DAYS = 7;
 
 /** How many local days a chunk may span before its start grid outgrows CHUNK_GRID_POINTS. */
 const maxChunkDays = (service: ServiceInfo): number => {
@@ -117,7 +119,7 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
 
     // Chunks grow while they stay quick and shrink when they do not, within what bounds their memory.
     const limitDays = maxChunkDays(setting.service);
-    let days = 1;
+    let days = Math.min(FIRST_CHUNK_DAYS, limitDays);
     let chunkStarted = performance.now();
     // The turn this walk holds while the engine computes a chunk.
     let holding = false;
