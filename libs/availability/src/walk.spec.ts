@@ -79,7 +79,7 @@ describe('the availability walk', () => {
         const q = slotQuery(query);
         const expected = slotsOf(world, query);
         const setting = { service: world.service, policy: world.policy ?? OPEN_POLICY, schedules: new Map(world.schedules.map((s) => [s.id, s])) };
-        const limit = int(g, 1, 12);
+        const limit = pick(g, [1, 2, 3, 7, 12, 40]);
         const driver: WalkDriver = {
           load: (chunk) => dataOf(world, { ...q, from: chunk.from, to: chunk.to }),
           chunkDays: () => int(g, 1, 4),
@@ -106,10 +106,10 @@ describe('the availability walk', () => {
         runs++;
         if (expected.length > limit) nonEmpty++;
       }),
-      { numRuns: Number(process.env.WALK_RUNS ?? 300) },
+      { numRuns: Number(process.env.WALK_RUNS ?? 200) },
     );
-    // Not vacuous: most worlds need several pages, and walks stop mid-span.
-    expect(nonEmpty).toBeGreaterThan(runs / 3);
-    expect(resumedMidSpan).toBeGreaterThan(runs / 10);
+    // Not vacuous: many worlds need several pages, and walks stop mid-span.
+    expect(nonEmpty).toBeGreaterThan(runs / 6);
+    expect(resumedMidSpan).toBeGreaterThan(runs / 20);
   }, 120_000);
 });

@@ -36,14 +36,22 @@ const CHUNK_TARGET_MS = 4;
 const CHUNK_GRID_POINTS = 200_000;
 /** A year of month documents per chunk at most, whatever the grid. */
 const CHUNK_MAX_DAYS = 366;
+/** A chunk's calendars reach 9 days beyond it (calendarWindow): a first chunk of up to a week keeps that overhead below the work. */
+const FIRST_CHUNK_MAX_DAYS = 7;
+
+/** Slot starts a day can hold at most (around the clock, every duration). */
+const startsPerDay = (service: ServiceInfo): number => service.sessionDurations.reduce((sum, d) => sum + 1440 / (service.slotSplitIntervalMinutes ?? d), 0);
 
 /** How many local days a chunk may span before its start grid outgrows CHUNK_GRID_POINTS. */
 const maxChunkDays = (service: ServiceInfo): number => {
   if (service.type !== 'APPOINTMENT') return CHUNK_MAX_DAYS;
   const gridResources = Math.max(1, service.resourceGroups[0]?.resourceIds.length ?? 1);
-  const perDay = service.sessionDurations.reduce((sum, d) => sum + 1440 / (service.slotSplitIntervalMinutes ?? d), 0) * gridResources;
-  return Math.max(1, Math.min(CHUNK_MAX_DAYS, Math.floor(CHUNK_GRID_POINTS / perDay)));
+  return Math.max(1, Math.min(CHUNK_MAX_DAYS, Math.floor(CHUNK_GRID_POINTS / (startsPerDay(service) * gridResources))));
 };
+
+/** The first chunk: the fewest days that could fill the page around the clock, up to a week. */
+const firstChunkDays = (service: ServiceInfo, limit: number): number =>
+  service.type === 'APPOINTMENT' ? Math.max(1, Math.min(FIRST_CHUNK_MAX_DAYS, Math.ceil((limit + 1) / startsPerDay(service)))) : FIRST_CHUNK_MAX_DAYS;
 
 /**
  * Chunks of every walk in the process take turns, one per turn of the event loop: whatever else is
@@ -117,7 +125,8 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
 
     // Chunks grow while they stay quick and shrink when they do not, within what bounds their memory.
     const limitDays = maxChunkDays(setting.service);
-    let days = 1;
+    const limit = dto.limit ?? 50;
+    let days = Math.min(firstChunkDays(setting.service, limit), limitDays);
     let chunkStarted = performance.now();
     // The turn this walk holds while the engine computes a chunk.
     let holding = false;
@@ -153,7 +162,7 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
     };
 
     const start = dto.cursor ? decodeWalkCursor(dto.cursor, query) : walkStart(query);
-    const page = await walkPage(setting, query, start, dto.limit ?? 50, {
+    const page = await walkPage(setting, query, start, limit, {
       load,
       chunkDays: () => days,
       goOn: () => {
