@@ -87,7 +87,7 @@ describe('availability: a walk that runs out of its budget answers a partial pag
   let serviceId: string;
   let position: number;
   beforeAll(async () => {
-    // No time at all: every request computes one chunk (a day, at first) and stops there.
+    // No time at all: every request computes one chunk and stops there.
     t = await startApp({ engine: 'pglite', clock: () => NOW, config: { availabilityBudgetMs: 0 } });
     // Weekdays 09:00–12:00: three 60-minute slots a weekday.
     ({ serviceId, position } = await seedService(t, { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '12:00' }, { sessionDurations: [60] }));
@@ -101,7 +101,10 @@ describe('availability: a walk that runs out of its budget answers a partial pag
 
   it('stops after a chunk, short of the limit, and the cursors lead through every slot once', async () => {
     const first = (await query(t, { ...threeWeeks(), limit: 100, minPosition: position }).expect(200)).body as Page;
-    expect(first.items.map((s) => s.start)).toEqual(expected.slice(0, 3));
+    // One chunk (some days) of the three weeks, though the limit would take them all.
+    expect(first.items.length).toBeGreaterThan(0);
+    expect(first.items.length).toBeLessThan(expected.length);
+    expect(first.items.map((s) => s.start)).toEqual(expected.slice(0, first.items.length));
     expect(first.nextCursor).not.toBeNull();
     const pages = await allPages(t, { ...threeWeeks(), limit: 100 });
     expect(pages.flatMap((p) => p.items.map((s) => s.start))).toEqual(expected);
