@@ -176,4 +176,13 @@ describe('schedules, sessions and availability over HTTP (embedded default)', ()
     await as('post', '/v1/availability/query', { serviceId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a11', from: '2026-03-30T00:00:00Z', to: '2026-03-31T00:00:00Z' }).expect(404);
     await as('get', `/v1/sessions?from=2026-03-30T00:00:00Z&to=2026-03-31T00:00:00Z`).expect(400);
   });
+
+  it('refuses a session longer than 31 days, which would claim more hours than one append can hold', async () => {
+    const staff = await staffWithHours('Leave');
+    const session = (start: string, end: string) => ({ type: 'EVENT', start, end, resourceIds: [staff.id] });
+    const endless = await as('post', `/v1/schedules/${staff.scheduleId}/sessions`, session('2026-04-06T10:00:00Z', '9999-12-31T23:00:00Z')).expect(400);
+    expect(endless.body.errors).toEqual([{ field: 'localEnd', reason: 'a session lasts at most 31 days' }]);
+    await as('post', `/v1/schedules/${staff.scheduleId}/sessions`, session('2026-04-06T00:00:00Z', '2026-05-07T00:01:00Z')).expect(400);
+    await as('post', `/v1/schedules/${staff.scheduleId}/sessions`, session('2026-04-06T00:00:00Z', '2026-05-07T00:00:00Z')).expect(201);
+  });
 });

@@ -53,9 +53,6 @@ export class CheckpointedRunner {
     private readonly batchSize = 500,
   ) {}
 
-  get lastPosition(): number | null {
-    return this.position;
-  }
 
   get leading(): boolean {
     return this.lease !== undefined;

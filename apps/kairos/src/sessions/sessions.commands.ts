@@ -31,6 +31,12 @@ import { SessionClaims } from './session-claims';
 import { CancelSessionDto, CreateSessionDto, SessionDetailsDto, UpdateSessionDto } from './sessions.dto';
 
 const DAY = 24 * 60 * 60 * 1000;
+/**
+ * A busy session claims every hour it holds of each of its resources in one append: a month of
+ * staff leave is 744 claims, while an end in the year 9999 would be tens of millions and exhaust
+ * the process. Longer absences are several sessions, or a series.
+ */
+export const MAX_SESSION_DAYS = 31;
 
 export class CreateSession {
   constructor(readonly ctx: RequestContext, readonly scheduleId: string, readonly dto: CreateSessionDto) {}
@@ -58,6 +64,7 @@ export const checkTiming = (f: Pick<SessionFields, 'localStart' | 'localEnd' | '
   attempt(() => (start = toInstant(f.localStart, f.timeZone, 'localStart')));
   attempt(() => (end = toInstant(f.localEnd, f.timeZone, 'localEnd')));
   if (start && end && end <= start) errors.push({ field: 'localEnd', reason: 'must be after localStart' });
+  if (start && end && end.getTime() - start.getTime() > MAX_SESSION_DAYS * DAY) errors.push({ field: 'localEnd', reason: `a session lasts at most ${MAX_SESSION_DAYS} days` });
   if (f.recurrence !== null) attempt(() => parseRecurrence(f.recurrence!, 'recurrence'));
   return errors;
 };
