@@ -53,7 +53,6 @@ export class CheckpointedRunner {
     private readonly batchSize = 500,
   ) {}
 
-
   get leading(): boolean {
     return this.lease !== undefined;
   }
