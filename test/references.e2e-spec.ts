@@ -38,6 +38,21 @@ describe('ids named in a body (embedded default)', () => {
   const bookingsOf = async (serviceId: string, position: string) =>
     (await as('get', `/v1/bookings?serviceId=${serviceId}&minPosition=${position}`).expect(200)).body.items as { id: string; slot: { resourceIds: string[] } }[];
 
+  describe('an availability query', () => {
+    const monday = { from: '2026-03-30T00:00:00Z', to: '2026-03-31T00:00:00Z' };
+
+    it('answers an unknown resource or location with 404, a resource the service does not use with 400', async () => {
+      const { service, ana, outsider } = await appointments();
+      notFound(await as('post', '/v1/availability/query', { serviceId: service.id, ...monday, resourceIds: [ana.id, UNKNOWN] }).expect(404), 'resourceIds[1]');
+      notFound(await as('post', '/v1/availability/query', { serviceId: service.id, ...monday, locationId: UNKNOWN }).expect(404), 'locationId');
+      const foreign = await as('post', '/v1/availability/query', { serviceId: service.id, ...monday, resourceIds: [outsider.id] }).expect(400);
+      expect(foreign.body.errors).toEqual([{ field: 'resourceIds[0]', reason: 'not a resource of the service' }]);
+      const own = await as('post', '/v1/availability/query', { serviceId: service.id, ...monday, resourceIds: [ana.id] }).expect(200);
+      expect(own.body.items.length).toBeGreaterThan(0);
+      expect(own.body.items.every((slot: { resources: { resourceIds: string[] }[] }) => slot.resources[0].resourceIds.join() === ana.id)).toBe(true);
+    });
+  });
+
   describe('a booking by slot', () => {
     const monday = { start: '2026-03-30T09:00:00Z', end: '2026-03-30T10:00:00Z' };
 

@@ -20,6 +20,7 @@ import { BOOKING_POLICIES, BookingPolicyFields, DEFAULT_BOOKING_POLICY, SERVICES
 import { KairosConfig } from '../config/config';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
+import { References } from '../infrastructure/references';
 import { CONFIG, READ_STORE } from '../infrastructure/tokens';
 import { waitUntilProjected } from '../queries/read-models';
 import { seriesInWindow } from '../sessions/sessions.queries';
@@ -90,7 +91,11 @@ const turns = new ChunkTurns();
  */
 @QueryHandler(QueryAvailability)
 export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability> {
-  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore, @Inject(CONFIG) private readonly config: KairosConfig) {}
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(CONFIG) private readonly config: KairosConfig,
+    private readonly references: References,
+  ) {}
 
   async execute({ ctx, dto, now, minPosition }: QueryAvailability) {
     const started = performance.now();
@@ -106,6 +111,9 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
     const tenant = ctx.tenant;
     const service = await this.readStore.get<ServiceView>(SERVICES, tenant, dto.serviceId);
     if (!service || service.deletedAt) throw new DomainError('not-found', `service ${dto.serviceId} does not exist`, [{ field: 'serviceId', reason: 'no such service' }]);
+    // An appointment is served by the service's resources; class and course sessions are filtered by their own.
+    if (service.type === 'APPOINTMENT') await this.references.requireAppointmentResources(tenant, service, dto);
+    else await this.references.requireSlotReferences(tenant, dto);
 
     const { schedules, resourceSchedules } = await gatherSchedules(this.readStore, tenant, service);
     const setting = { service: serviceInfoOf(service), policy: await this.policyOf(tenant, service.bookingPolicyId), schedules };

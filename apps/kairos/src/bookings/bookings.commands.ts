@@ -18,7 +18,6 @@ import {
 } from '@kairos/bookings';
 import { DomainError, KAIROS_NAMESPACE, existing, fold, newId, uuidV5 } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
-import { locationStream, resourceStream } from '@kairos/resources';
 import { ALL_TIME, ScheduleView, SessionInstance, scheduleDecider, scheduleStream, sessionInstances } from '@kairos/scheduling';
 import {
   BookingPolicyFields,
@@ -111,7 +110,7 @@ export class BookingFacts {
     now: Date,
     ignoring?: string[],
   ): Promise<BookedSlot> {
-    await this.requireAsked(ctx.tenant, service, asked);
+    await this.references.requireAppointmentResources(ctx.tenant, service, asked, 'slot.');
     const start = Date.parse(asked.start);
     const end = Date.parse(asked.end);
     const duration = (end - start) / MINUTE;
@@ -170,20 +169,6 @@ export class BookingFacts {
     };
   }
 
-  /**
-   * The engine gives a group the resources asked for in it, and anyone free in a group none was
-   * asked for: an id that is unknown, or not the service's, would silently become someone else.
-   */
-  private async requireAsked(tenant: string, service: ServiceView, asked: NonNullable<CreateBookingDto['slot']>) {
-    const resourceIds = asked.resourceIds ?? [];
-    await this.references.requireAll([
-      ...resourceIds.map((id, i) => ({ field: `slot.resourceIds[${i}]`, streamId: resourceStream(tenant, id), noun: 'resource' })),
-      ...(asked.locationId ? [{ field: 'slot.locationId', streamId: locationStream(tenant, asked.locationId), noun: 'location' }] : []),
-    ]);
-    const foreign = resourceIds.flatMap((id, i) => (usesResource(service, id) ? [] : [{ field: `slot.resourceIds[${i}]`, reason: 'not a resource of the service' }]));
-    if (foreign.length > 0) throw new DomainError('validation', 'the service does not use these resources', foreign);
-  }
-
   async courseSpan(ctx: RequestContext, service: ServiceView, schedule: ScheduleView): Promise<BookedSlot> {
     const instances = (await seriesInWindow(this.readStore, ctx.tenant, { scheduleId: service.scheduleId }, ALL_TIME.from, ALL_TIME.to))
       .flatMap((doc) => sessionInstances(doc, ALL_TIME))
@@ -225,7 +210,6 @@ export class BookingFacts {
 
 const MINUTE = 60_000;
 
-export const usesResource = (service: ServiceView, resourceId: string) => service.resourceGroups.some((g) => g.resourceIds.includes(resourceId));
 
 /** A class seat is booked for the session's own times; the session itself holds its instructor and room. */
 export const classSlotOf = (session: SessionInstance): BookedSlot => ({

@@ -3,7 +3,8 @@ import { BookingCommand, BookingContext, BookingView, bookingDecider, bookingStr
 import { DomainError, fold } from '@kairos/core';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing, PendingAppend } from '../infrastructure/event-sourcing';
-import { BookingFacts, answerOf, targetOf, usesResource, viewOf } from './bookings.commands';
+import { usesResource } from '../infrastructure/references';
+import { BookingFacts, answerOf, targetOf, viewOf } from './bookings.commands';
 import { AttendanceDto, CancelBookingDto, DeclineBookingDto, ParticipantsDto, PaymentDto, RescheduleBookingDto } from './bookings.dto';
 import { Holds, appointmentSessionIdOf } from './holds';
 import { Waitlists } from './waitlists';

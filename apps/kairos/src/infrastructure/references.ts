@@ -3,7 +3,9 @@ import { BOOKINGS } from '@kairos/bookings';
 import { DomainError, FieldError } from '@kairos/core';
 import { EventStore } from '@kairos/event-store';
 import { FieldFilter, ReadStore } from '@kairos/read-store';
+import { locationStream, resourceStream } from '@kairos/resources';
 import { SESSIONS, scheduleIdOf } from '@kairos/scheduling';
+import { ServiceView } from '@kairos/services';
 import { EVENT_STORE, READ_STORE } from './tokens';
 
 export interface Reference {
@@ -11,6 +13,13 @@ export interface Reference {
   streamId: string;
   noun: string;
 }
+
+export interface SlotReferences {
+  resourceIds?: string[];
+  locationId?: string | null;
+}
+
+export const usesResource = (service: ServiceView, resourceId: string) => service.resourceGroups.some((g) => g.resourceIds.includes(resourceId));
 
 const GONE = /\.(deleted|archived|canceled)$/;
 
@@ -34,6 +43,26 @@ export class References {
       missing.sort((a, b) => a.field.localeCompare(b.field));
       throw new DomainError('not-found', `unknown ${missing.map((m) => m.field).join(', ')}`, missing);
     }
+  }
+
+  /** The resources and location a slot asks for (fields under `prefix`) must exist: 404 naming each that does not. */
+  requireSlotReferences(tenant: string, asked: SlotReferences, prefix = ''): Promise<void> {
+    return this.requireAll([
+      ...(asked.resourceIds ?? []).map((id, i) => ({ field: `${prefix}resourceIds[${i}]`, streamId: resourceStream(tenant, id), noun: 'resource' })),
+      ...(asked.locationId ? [{ field: `${prefix}locationId`, streamId: locationStream(tenant, asked.locationId), noun: 'location' }] : []),
+    ]);
+  }
+
+  /**
+   * An appointment's slot: its resources and location exist (404) and each resource is one the
+   * service uses (400). The engine gives a group the resources asked for in it and anyone free in a
+   * group none was asked for, so an id that is unknown, or not the service's, would otherwise
+   * silently become someone else.
+   */
+  async requireAppointmentResources(tenant: string, service: ServiceView, asked: SlotReferences, prefix = ''): Promise<void> {
+    await this.requireSlotReferences(tenant, asked, prefix);
+    const foreign = (asked.resourceIds ?? []).flatMap((id, i) => (usesResource(service, id) ? [] : [{ field: `${prefix}resourceIds[${i}]`, reason: 'not a resource of the service' }]));
+    if (foreign.length > 0) throw new DomainError('validation', 'the service does not use these resources', foreign);
   }
 }
 
