@@ -50,7 +50,7 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
 
   const base = () => `http://127.0.0.1:${port}`;
 
-  const startService = async () => {
+  const startService = async (waitUntilReady = true) => {
     service = await BuiltService.start(
       {
         KAIROS_EVENT_STORE: 'postgres',
@@ -62,7 +62,7 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
         KAIROS_LOG_LEVEL: 'warn',
       },
       // The load keeps calling the same address across the restart.
-      { port },
+      { port, waitUntilReady },
     );
   };
 
@@ -246,6 +246,20 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
     phase = 'restarted';
     await timed('recovery after SIGKILL', () => expectRecovered(Date.now()));
     await sleep(1000);
+  }, 60_000);
+
+  it('killed with SIGKILL while PostgreSQL is down and started again before it is back: it waits for the database, then comes up by itself', async () => {
+    await cluster.stop('immediate');
+    phase = 'killed';
+    await service.stop('SIGKILL');
+    await startService(false);
+    await sleep(5000);
+    expect(service.running).toBe(true);
+    expect(service.output).toContain('a store is out of reach; starting again later');
+    await cluster.start();
+    await timed('ready after starting during an outage', () => eventually(async () => expect((await ready()).status).toBe(200), RECOVERY_MS, 250));
+    phase = 'restarted';
+    await timed('recovery after starting during an outage', () => expectRecovered(Date.now()));
   }, 60_000);
 
   it('throughout: the process never exited by itself, /health/live always answered 200, nothing but the kill cut a request off', () => {

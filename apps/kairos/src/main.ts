@@ -1,9 +1,38 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
-import { ConfigError, loadConfig } from './config/config';
-import { openStores } from './infrastructure/stores';
+import { ConfigError, KairosConfig, loadConfig } from './config/config';
+import { isUnreachable } from './http/problem';
+import { Stores, openStores } from './infrastructure/stores';
 import { JsonLogger } from './ops/json-logger';
+
+const MAX_START_RETRY_MS = 10_000;
+
+/**
+ * Opens the stores and starts the app. Started while a store or the broker is out of reach (a
+ * restart during an outage), it waits for them with back-off instead of exiting, and comes up by
+ * itself once they answer; any other failure ends the start.
+ */
+const start = async (config: KairosConfig, logger: JsonLogger): Promise<{ app: INestApplication; stores: Stores }> => {
+  for (let failures = 0; ; failures++) {
+    let stores: Stores | undefined;
+    let app: INestApplication | undefined;
+    try {
+      stores = await openStores(config);
+      app = await createApp(config, stores, { logger });
+      if (config.roles.includes('api')) await app.listen(config.port, '0.0.0.0');
+      else await app.init();
+      return { app, stores };
+    } catch (error) {
+      await app?.close().catch(() => undefined);
+      await stores?.close();
+      if (!isUnreachable(error)) throw error;
+      const retryInMs = Math.min(500 * 2 ** failures, MAX_START_RETRY_MS);
+      logger.warn({ message: 'a store is out of reach; starting again later', retryInMs, error: (error as Error).message }, 'main');
+      await new Promise((resolve) => setTimeout(resolve, retryInMs));
+    }
+  }
+};
 
 const main = async () => {
   let config;
@@ -17,10 +46,7 @@ const main = async () => {
     throw error;
   }
   const logger = new JsonLogger((process.env.KAIROS_LOG_LEVEL as 'info') ?? 'info');
-  const stores = await openStores(config);
-  const app = await createApp(config, stores, { logger });
-  if (config.roles.includes('api')) await app.listen(config.port, '0.0.0.0');
-  else await app.init();
+  const { app, stores } = await start(config, logger);
   new Logger('main').log({
     message: 'kairos is running',
     port: config.roles.includes('api') ? config.port : null,

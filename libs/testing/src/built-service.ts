@@ -36,8 +36,11 @@ export class BuiltService {
     process.stderr!.on('data', (chunk: Buffer) => void (this.output += chunk.toString()));
   }
 
-  /** Starts it and waits until `/health/ready` answers 200; `port` keeps the address of an earlier run. */
-  static async start(env: Record<string, string | undefined>, { port }: { port?: number } = {}): Promise<BuiltService> {
+  /**
+   * Starts it and waits until `/health/ready` answers 200 (unless `waitUntilReady` is false); `port`
+   * keeps the address of an earlier run.
+   */
+  static async start(env: Record<string, string | undefined>, { port, waitUntilReady = true }: { port?: number; waitUntilReady?: boolean } = {}): Promise<BuiltService> {
     buildOnce();
     const listen = port ?? (await freePort());
     const child = spawn(process.execPath, ['dist/apps/kairos/src/main.js'], {
@@ -46,6 +49,7 @@ export class BuiltService {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new BuiltService(child, listen);
+    if (!waitUntilReady) return service;
     for (const deadline = Date.now() + 30_000; ; ) {
       if (!service.running) throw new Error(`the service exited while starting:\n${service.output.slice(-4000)}`);
       const ready = await fetch(`${service.base}/health/ready`).then((r) => r.status === 200, () => false);

@@ -66,7 +66,7 @@ export const unsupportedMediaType = (field: 'Content-Type' | 'Content-Encoding',
 const HTTP_CODES: Record<number, ProblemCode> = { 400: 'validation', 401: 'unauthenticated', 403: 'forbidden', 404: 'not-found' };
 
 /** A store or the broker out of reach: PostgreSQL and Kafka say so with StoreUnavailable, the other drivers with their own errors. */
-const isUnreachable = (error: unknown) => error instanceof StoreUnavailable || isMongoUnreachable(error) || isEventStoreDbUnreachable(error);
+export const isUnreachable = (error: unknown) => error instanceof StoreUnavailable || isMongoUnreachable(error) || isEventStoreDbUnreachable(error);
 
 export const toProblem = (error: unknown): Problem => {
   if (error instanceof DomainError) return problem(STATUS[error.code], error.code, error.message, error.errors);

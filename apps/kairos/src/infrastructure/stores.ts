@@ -47,55 +47,62 @@ export const runnerLeases = async (config: Pick<KairosConfig, 'eventStore' | 're
  */
 export const openStores = async (config: KairosConfig, { poolSize = 20 }: { poolSize?: number } = {}): Promise<Stores> => {
   const closers: (() => Promise<void>)[] = [];
-  let sql: SqlClient | undefined;
-  if (config.eventStore === 'pglite') {
-    const dir = join(config.dataDir, 'pglite');
-    mkdirSync(dir, { recursive: true });
-    const pglite = await PgliteClient.open(dir);
-    sql = pglite;
-    closers.push(() => pglite.close());
-  } else if (config.eventStore === 'postgres' || config.readStore === 'postgres') {
-    const pg = new PgClient({ url: config.postgresUrl!, schema: config.postgresSchema, poolSize });
-    sql = pg;
-    closers.push(() => pg.close());
-  }
-
-  let eventStore: EventStore;
-  if (config.eventStore === 'eventstoredb') {
-    const { EventStoreDbEventStore } = await import('@kairos/event-store/eventstoredb/eventstoredb-event-store');
-    eventStore = new EventStoreDbEventStore(config.eventStoreDbUrl!);
-  } else {
-    const sqlEventStore = new SqlEventStore(sql!);
-    await sqlEventStore.init();
-    eventStore = sqlEventStore;
-  }
-  closers.unshift(() => eventStore.close());
-
-  let readStore: ReadStore;
-  if (config.readStore === 'mongodb') {
-    const { openMongoReadStore } = await import('@kairos/read-store/mongodb/mongo-read-store');
-    const mongo = await openMongoReadStore(config.mongoUrl!);
-    readStore = mongo.store;
-    closers.unshift(() => mongo.close());
-  } else {
-    readStore = new SqlReadStore(sql!);
-  }
-
-  const leases = await runnerLeases(config, readStore);
-  closers.unshift(() => leases.close());
-  readStore = withReadCache(readStore, config);
-
-  const publisher: Publisher =
-    config.publisher === 'kafka' ? new KafkaPublisher({ brokers: config.kafkaBrokers! }) : new InProcessPublisher();
-  closers.unshift(() => publisher.close());
-
-  return {
-    eventStore,
-    readStore,
-    publisher,
-    leases,
-    async close() {
-      for (const close of closers) await close().catch(() => undefined);
-    },
+  const closeAll = async () => {
+    for (const close of closers) await close().catch(() => undefined);
   };
+  // Opening can fail half way (a store out of reach): what was opened is closed, so a caller may simply try again.
+  try {
+    let sql: SqlClient | undefined;
+    if (config.eventStore === 'pglite') {
+      const dir = join(config.dataDir, 'pglite');
+      mkdirSync(dir, { recursive: true });
+      const pglite = await PgliteClient.open(dir);
+      sql = pglite;
+      closers.push(() => pglite.close());
+    } else if (config.eventStore === 'postgres' || config.readStore === 'postgres') {
+      const pg = new PgClient({ url: config.postgresUrl!, schema: config.postgresSchema, poolSize });
+      sql = pg;
+      closers.push(() => pg.close());
+    }
+
+    let eventStore: EventStore;
+    if (config.eventStore === 'eventstoredb') {
+      const { EventStoreDbEventStore } = await import('@kairos/event-store/eventstoredb/eventstoredb-event-store');
+      eventStore = new EventStoreDbEventStore(config.eventStoreDbUrl!);
+    } else {
+      const sqlEventStore = new SqlEventStore(sql!);
+      await sqlEventStore.init();
+      eventStore = sqlEventStore;
+    }
+    closers.unshift(() => eventStore.close());
+
+    let readStore: ReadStore;
+    if (config.readStore === 'mongodb') {
+      const { openMongoReadStore } = await import('@kairos/read-store/mongodb/mongo-read-store');
+      const mongo = await openMongoReadStore(config.mongoUrl!);
+      readStore = mongo.store;
+      closers.unshift(() => mongo.close());
+    } else {
+      readStore = new SqlReadStore(sql!);
+    }
+
+    const leases = await runnerLeases(config, readStore);
+    closers.unshift(() => leases.close());
+    readStore = withReadCache(readStore, config);
+
+    const publisher: Publisher =
+      config.publisher === 'kafka' ? new KafkaPublisher({ brokers: config.kafkaBrokers! }) : new InProcessPublisher();
+    closers.unshift(() => publisher.close());
+
+    return {
+      eventStore,
+      readStore,
+      publisher,
+      leases,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
 };
