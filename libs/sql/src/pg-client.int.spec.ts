@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { Server, Socket, createServer, connect } from 'node:net';
 import { StoreUnavailable } from '@kairos/core';
 import { PostgresCluster, describeWith, eventually, startPostgresCluster, testServers } from '@kairos/testing';
 import { PgClient } from './pg-client';
@@ -11,11 +13,43 @@ const elapsed = async (call: () => Promise<unknown>) => {
   return { outcome, ms: Date.now() - started };
 };
 
+/**
+ * A TCP hop between the client and the server that can go silent: while frozen it keeps every
+ * connection open but passes nothing on, as a vanished host or a network dropping packets would.
+ */
+const silentableProxy = async (targetPort: number) => {
+  let frozen = false;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((inbound) => {
+    const outbound = connect(targetPort, '127.0.0.1');
+    for (const socket of [inbound, outbound]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        inbound.destroy();
+        outbound.destroy();
+      });
+    }
+    inbound.on('data', (chunk) => frozen || outbound.write(chunk));
+    outbound.on('data', (chunk) => frozen || inbound.write(chunk));
+  }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as { port: number }).port,
+    freeze: (value: boolean) => void (frozen = value),
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+};
+
 /** On a cluster of its own, stopped and started under the client as an outage would. */
 describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgresBinaries(), 'PgClient through a PostgreSQL outage', () => {
   let cluster: PostgresCluster;
   const clients: PgClient[] = [];
-  const client = (options: { schema?: string; poolSize?: number; connectTimeoutMs?: number } = {}) => {
+  const client = (options: { url?: string; schema?: string; poolSize?: number; connectTimeoutMs?: number; queryTimeoutMs?: number } = {}) => {
     const pg = new PgClient({ url: cluster.url, ...options });
     clients.push(pg);
     return pg;
@@ -71,6 +105,23 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
     expect(outcome).toBeInstanceOf(StoreUnavailable);
     expect(ms).toBeLessThan(2500);
     await holding;
+  });
+
+  it('a server that goes silent without closing the connection fails the call as StoreUnavailable in bounded time; calls work again once it answers', async () => {
+    const proxy = await silentableProxy(Number(new URL(cluster.url).port));
+    try {
+      const pg = client({ url: cluster.url.replace(/:\d+\//, `:${proxy.port}/`), queryTimeoutMs: 1000, connectTimeoutMs: 1000 });
+      expect(await pg.query('select 1 as one')).toEqual([{ one: 1 }]);
+      proxy.freeze(true);
+      for (const call of [await elapsed(() => pg.query('select 2')), await elapsed(() => pg.transaction((tx) => tx.query('select 3')))]) {
+        expect(call.outcome).toBeInstanceOf(StoreUnavailable);
+        expect(call.ms).toBeLessThan(5000);
+      }
+      proxy.freeze(false);
+      expect(await pg.query('select 4 as four')).toEqual([{ four: 4 }]);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('the LISTEN connection comes back by itself and hears notifications again', async () => {

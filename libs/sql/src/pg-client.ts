@@ -9,9 +9,17 @@ export interface PgClientOptions {
   poolSize?: number;
   /** Longest wait for a connection, new or from the pool, before the call fails as unavailable. */
   connectTimeoutMs?: number;
+  /** Longest wait for a statement's answer before its connection is given up and the call fails as unavailable. */
+  queryTimeoutMs?: number;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+/**
+ * A server that stops answering without closing the socket (a host gone, packets dropped) would
+ * otherwise hold a call forever: nothing here runs for more than a fraction of a second when the
+ * server is well, so a quarter of a minute means the connection is lost.
+ */
+const DEFAULT_QUERY_TIMEOUT_MS = 15_000;
 const LISTEN_RETRY_MS = 100;
 const MAX_LISTEN_RETRY_MS = 5000;
 
@@ -21,7 +29,7 @@ const run = async <Row>(conn: Pool | PoolClient | Client, text: string, params?:
 /** What the socket says of a server that is down, restarting or out of reach. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /** What pg says of a connection it lost, or could not get in time. */
-const LOST_CONNECTION = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed)/;
+const LOST_CONNECTION = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed|Query read timeout)/;
 
 /**
  * Whether the connection failed rather than the statement: a refused or dropped socket, a timeout,
@@ -61,6 +69,7 @@ export class PgClient implements SqlClient {
       options: options.schema ? `-c search_path=${ident(options.schema)},public` : undefined,
       // Bounds both the connect and the wait for a free pooled connection: no call hangs on a dead server.
       connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      query_timeout: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
       keepAlive: true,
     });
     // pg-pool listens for errors of idle clients only; a checked-out one needs its own listener for good.
