@@ -49,6 +49,15 @@ describe('Idempotency-Key (embedded default)', () => {
     expect(booked.body.items.map((b: { id: string }) => b.id)).toEqual([replayed.body.id]);
   });
 
+  it('keeps no revision conflict: it wrote nothing, and a retry with the key runs again', async () => {
+    const room = (await t.http.post('/v1/resources').set('Kairos-Tenant', t.tenant).send({ type: 'ROOM', name: 'Studio' }).expect(201)).body;
+    await t.http.patch(`/v1/resources/${room.id}`).set('Kairos-Tenant', t.tenant).send({ name: 'Studio A' }).expect(200);
+    const stale = () => t.http.patch(`/v1/resources/${room.id}`).set('Kairos-Tenant', t.tenant).set('Idempotency-Key', 'stale-1').set('If-Match', '1').send({ name: 'Studio B' });
+    expect((await stale().expect(409)).body.type).toBe('urn:kairos:problem:revision-conflict');
+    const retried = await stale().expect(409);
+    expect(retried.headers['idempotency-replayed']).toBeUndefined();
+  });
+
   it('frees a key after 24 hours: the next use is a new request', async () => {
     const first = await keyed('day-1', '/v1/resources', { type: 'ROOM', name: 'Monday' }).expect(201);
     now = new Date(NOW.getTime() + 25 * 60 * 60 * 1000);

@@ -1,7 +1,8 @@
+import { StoreUnavailable } from '@kairos/core';
 import { SqlEventStore } from '@kairos/event-store';
 import { ReadStore, SqlReadStore } from '@kairos/read-store';
 import { PgClient, PgSessionLocks, PgliteClient } from '@kairos/sql';
-import { anEvent, describeWith, eventually, scratchPostgres, testServers, uniqueName } from '@kairos/testing';
+import { anEvent, describeWith, eventually, scratchPostgres, silentableProxy, testServers, uniqueName } from '@kairos/testing';
 import { CheckpointedRunner } from './checkpointed-runner';
 import { LEASES, RunnerLeases, leaseDocuments } from './leases';
 
@@ -55,6 +56,27 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'session locks on PostgreS
         await Promise.all([one.close(), other.close(), admin.close()]);
       },
     };
+  });
+
+  it('a server gone silent fails the next request in bounded time, and its holders hear they lost their locks', async () => {
+    const url = new URL(testServers.postgresUrl()!);
+    const proxy = await silentableProxy(Number(url.port || 5432));
+    url.port = String(proxy.port);
+    const locks = new PgSessionLocks({ url: url.toString(), schema: uniqueName('locks') });
+    try {
+      const lost: string[] = [];
+      expect(await locks.tryAcquire('services', () => lost.push('services'))).not.toBeNull();
+      proxy.freeze(true);
+      const started = Date.now();
+      await expect(locks.tryAcquire('bookings', () => undefined)).rejects.toBeInstanceOf(StoreUnavailable);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(lost).toEqual(['services']);
+      proxy.freeze(false);
+      expect(await locks.tryAcquire('bookings', () => undefined)).not.toBeNull();
+    } finally {
+      await locks.close();
+      await proxy.close();
+    }
   });
 
   it('keeps deployments in different schemas apart', async () => {

@@ -1,7 +1,5 @@
-import { once } from 'node:events';
-import { Server, Socket, createServer, connect } from 'node:net';
 import { StoreUnavailable } from '@kairos/core';
-import { PostgresCluster, describeWith, eventually, startPostgresCluster, testServers } from '@kairos/testing';
+import { PostgresCluster, describeWith, eventually, silentableProxy, startPostgresCluster, testServers } from '@kairos/testing';
 import { PgClient } from './pg-client';
 
 const elapsed = async (call: () => Promise<unknown>) => {
@@ -11,38 +9,6 @@ const elapsed = async (call: () => Promise<unknown>) => {
     (error: unknown) => error,
   );
   return { outcome, ms: Date.now() - started };
-};
-
-/**
- * A TCP hop between the client and the server that can go silent: while frozen it keeps every
- * connection open but passes nothing on, as a vanished host or a network dropping packets would.
- */
-const silentableProxy = async (targetPort: number) => {
-  let frozen = false;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((inbound) => {
-    const outbound = connect(targetPort, '127.0.0.1');
-    for (const socket of [inbound, outbound]) {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.on('close', () => {
-        sockets.delete(socket);
-        inbound.destroy();
-        outbound.destroy();
-      });
-    }
-    inbound.on('data', (chunk) => frozen || outbound.write(chunk));
-    outbound.on('data', (chunk) => frozen || inbound.write(chunk));
-  }).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    port: (server.address() as { port: number }).port,
-    freeze: (value: boolean) => void (frozen = value),
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
 };
 
 /** On a cluster of its own, stopped and started under the client as an outage would. */

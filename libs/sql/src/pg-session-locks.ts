@@ -1,4 +1,6 @@
 import { Client } from 'pg';
+import { StoreUnavailable } from '@kairos/core';
+import { isConnectionFailure } from './pg-client';
 import { ident } from './sql-client';
 
 export interface PgSessionLocksOptions {
@@ -12,9 +14,14 @@ export interface SessionLock {
   release(): Promise<void>;
 }
 
-/** How often a held lock's connection is checked, and how long the check may take before the connection counts as lost. */
+/** How often a held lock's connection is checked. */
 const HEARTBEAT_MS = 5_000;
-const HEARTBEAT_TIMEOUT_MS = 5_000;
+/**
+ * How long connecting, or any statement, may take before the connection counts as lost: a server
+ * gone silent must not hold a runner's campaign (or the heartbeat) forever, nor the statements
+ * queued behind it.
+ */
+const CONNECTION_TIMEOUT_MS = 5_000;
 
 /**
  * Named PostgreSQL session advisory locks, held on one connection of their own: the process that
@@ -59,7 +66,15 @@ export class PgSessionLocks {
   }
 
   private query<Row>(client: Client, text: string, params?: unknown[]): Promise<Row[]> {
-    const result = this.queue.then(async () => (await client.query(text, params)).rows as Row[]);
+    const result = this.queue.then(async () => {
+      try {
+        return (await client.query(text, params)).rows as Row[];
+      } catch (error) {
+        if (!isConnectionFailure(error)) throw error;
+        this.lose(client);
+        throw new StoreUnavailable('postgres', error);
+      }
+    });
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -73,12 +88,16 @@ export class PgSessionLocks {
       const client = new Client({
         connectionString: this.options.url,
         keepAlive: true,
+        connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+        query_timeout: CONNECTION_TIMEOUT_MS,
         // The server lets the locks of a vanished client go within about half a minute, not the system's two hours.
         options: `-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3${this.options.schema ? ` -c search_path=${ident(this.options.schema)},public` : ''}`,
       });
       client.on('error', () => this.lose(client));
       client.on('end', () => this.lose(client));
-      await client.connect();
+      await client.connect().catch((error: unknown) => {
+        throw isConnectionFailure(error) ? new StoreUnavailable('postgres', error) : error;
+      });
       return client;
     })();
     const connecting = this.connection;
@@ -90,13 +109,10 @@ export class PgSessionLocks {
   }
 
   private async check(client: Client) {
-    const timeout = setTimeout(() => this.lose(client), HEARTBEAT_TIMEOUT_MS);
     try {
       await this.query(client, 'select 1');
     } catch {
       this.lose(client);
-    } finally {
-      clearTimeout(timeout);
     }
   }
 

@@ -5,6 +5,7 @@ import { PgClient, PgliteClient } from '@kairos/sql';
 export * from './postgres-cluster';
 export * from './kafka-broker';
 export * from './built-service';
+export * from './silentable-proxy';
 
 /**
  * Which real servers this test run reaches. The global setup decides once and records it in the

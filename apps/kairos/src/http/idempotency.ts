@@ -39,6 +39,14 @@ export const idempotencyStream = (tenant: string, keyId: string) => `idempotency
 const keyReused = () =>
   new DomainError('idempotency-key-reused', 'this Idempotency-Key was used with another request', [{ field: 'Idempotency-Key', reason: 'reused with a different request' }]);
 
+const problemType = (text: string): string | undefined => {
+  try {
+    return (JSON.parse(text) as { type?: string }).type;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * `Idempotency-Key` on state-changing requests (api.md §1), kept per tenant + method + path for 24 h:
  * the same request replays the first answer, another is 422, a duplicate while the first still runs
@@ -113,6 +121,8 @@ export const idempotencyMiddleware = (eventStore: EventStore, readStore: ReadSto
             if (other.record.requestHash !== requestHash) return sendProblem(res, toProblem(keyReused()));
             return replay(answerOf(other));
           }
+          // A revision conflict wrote nothing and may be gone on the next try (lost races on a busy stream): not kept.
+          if (res.statusCode === 409 && problemType(text) === 'urn:kairos:problem:revision-conflict') return send(body);
           const headers = Object.fromEntries(
             ['content-type', 'location', 'kairos-position'].flatMap((name) => (res.getHeader(name) === undefined ? [] : [[name, String(res.getHeader(name))]])),
           );

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { StoreUnavailable } from '@kairos/core';
 import { CachingReadStore, CheckpointedBatch, ReadModelWriter, ReadStore } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
+import { isUnreachable } from '../http/problem';
 import { Hosted, runnersFor } from './runners';
 import { openStores } from './stores';
 
@@ -16,7 +18,7 @@ type FromRunners =
   | { type: 'standby'; name: string }
   | { type: 'progress'; name: string; position: number; recordedAt: string }
   | { type: 'error'; name: string; message: string }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string; unreachable: boolean };
 
 type ToRunners = { type: 'stop' };
 
@@ -120,7 +122,11 @@ export class RunnerThread {
             this.events.error(message.name, new Error(message.message));
             break;
           case 'failed':
-            if (!ready) reject(new Error(`the runner thread failed to start: ${message.message}`));
+            if (!ready) {
+              const failure = new Error(`the runner thread failed to start: ${message.message}`);
+              // A store out of reach is an outage to wait out, here as on the request thread.
+              reject(message.unreachable ? new StoreUnavailable('runner thread', failure) : failure);
+            }
             break;
           default: {
             const unknown: never = message;
@@ -214,7 +220,7 @@ const runThread = async ({ config, hosted }: RunnerThreadData) => {
     });
     post({ type: 'ready' });
   } catch (error) {
-    post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    post({ type: 'failed', message: error instanceof Error ? error.message : String(error), unreachable: isUnreachable(error) });
     process.exit(1);
   }
 };
