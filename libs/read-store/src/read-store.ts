@@ -81,15 +81,23 @@ export interface ReadStore {
   close(): Promise<void>;
 }
 
-export const encodeCursor = (value: unknown, id: string): string => Buffer.from(JSON.stringify([value, id])).toString('base64url');
+/** Cursors are opaque to callers: base64url of their JSON. */
+export const opaqueCursor = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** What `opaqueCursor` encoded; InvalidCursor for a cursor the caller made up or mangled. */
+export const openCursor = (cursor: string): unknown => {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+  } catch {
+    throw new InvalidCursor();
+  }
+};
+
+export const encodeCursor = (value: unknown, id: string): string => opaqueCursor([value, id]);
 
 export const decodeCursor = (cursor: string): [unknown, string] => {
-  try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(decoded) && decoded.length === 2 && typeof decoded[1] === 'string') return decoded as [unknown, string];
-  } catch {
-    // fall through: a cursor the caller made up or mangled
-  }
+  const decoded = openCursor(cursor);
+  if (Array.isArray(decoded) && decoded.length === 2 && typeof decoded[1] === 'string') return decoded as [unknown, string];
   throw new InvalidCursor();
 };
 

@@ -14,7 +14,7 @@ import {
 } from '@kairos/availability';
 import { SEATS, WAITLISTS } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
-import { InvalidCursor, ReadStore } from '@kairos/read-store';
+import { InvalidCursor, ReadStore, opaqueCursor, openCursor } from '@kairos/read-store';
 import { ALL_TIME, sessionInstances } from '@kairos/scheduling';
 import { BOOKING_POLICIES, BookingPolicyFields, DEFAULT_BOOKING_POLICY, SERVICES, ServiceView } from '@kairos/services';
 import { KairosConfig } from '../config/config';
@@ -206,30 +206,25 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
   }
 }
 
-/** A cursor is where the walk stands, opaque to callers: base64url of its JSON. */
+/** A cursor is where the walk stands. */
 export const encodeWalkCursor = (position: WalkPosition): string =>
-  Buffer.from(JSON.stringify([position.at, position.after && [position.after.start, position.after.end, position.after.sessionId], position.anchors])).toString('base64url');
+  opaqueCursor([position.at, position.after && [position.after.start, position.after.end, position.after.sessionId], position.anchors]);
 
-const isInstant = (value: unknown): value is number => Number.isSafeInteger(value);
+const isMillis = (value: unknown): value is number => Number.isSafeInteger(value);
 
 /** A cursor this service issued for this query, or InvalidCursor (400): a forged one must not steer the walk anywhere odd. */
 export const decodeWalkCursor = (cursor: string, query: Pick<SlotQuery, 'from' | 'to'>): WalkPosition => {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursor();
-  }
+  const decoded = openCursor(cursor);
   if (!Array.isArray(decoded) || decoded.length !== 3) throw new InvalidCursor();
   const [at, after, anchors] = decoded as unknown[];
-  if (!isInstant(at) || at < query.from || at > query.to) throw new InvalidCursor();
+  if (!isMillis(at) || at < query.from || at > query.to) throw new InvalidCursor();
   const validAfter =
     after === null ||
-    (Array.isArray(after) && after.length === 3 && isInstant(after[0]) && isInstant(after[1]) && (after[2] === null || (typeof after[2] === 'string' && after[2].length <= 100)));
+    (Array.isArray(after) && after.length === 3 && isMillis(after[0]) && isMillis(after[1]) && (after[2] === null || (typeof after[2] === 'string' && after[2].length <= 100)));
   if (!validAfter) throw new InvalidCursor();
   if (typeof anchors !== 'object' || anchors === null || Array.isArray(anchors)) throw new InvalidCursor();
   const entries = Object.entries(anchors);
-  if (!entries.every(([id, anchor]) => id.length <= 100 && isInstant(anchor) && anchor <= at)) throw new InvalidCursor();
+  if (!entries.every(([id, anchor]) => id.length <= 100 && isMillis(anchor) && anchor <= at)) throw new InvalidCursor();
   return {
     at,
     after: after === null ? null : { start: (after as number[])[0], end: (after as number[])[1], sessionId: (after as (string | null)[])[2] },
