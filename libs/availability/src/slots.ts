@@ -78,7 +78,8 @@ export interface GridAnchors {
   anchors: Record<string, number>;
 }
 
-const anchorOf = (grid: GridAnchors | undefined, id: string, spanStart: number): number =>
+/** Where the grid of resource `id`'s working span beginning at `spanStart` is anchored. */
+export const anchorOf = (grid: GridAnchors | undefined, id: string, spanStart: number): number =>
   grid && spanStart <= grid.edge ? (grid.anchors[id] ?? grid.origin) : spanStart;
 
 /** A class session or a course, with how many seats its bookings already take. */

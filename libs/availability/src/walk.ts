@@ -1,7 +1,7 @@
 import { toInstant, toLocal } from '@kairos/scheduling';
 import { AvailabilityData, availability, calendarWindow, gridWorking } from './availability';
 import { Window } from './calendar';
-import { Slot, SlotQuery } from './slots';
+import { Slot, SlotQuery, anchorOf } from './slots';
 
 /**
  * A query's span walked in chunks of local days, so that the work done is in proportion to the page
@@ -108,7 +108,7 @@ const anchorsAt = (data: AvailabilityData, chunkQuery: SlotQuery, at: number): R
   for (const [id, working] of gridWorking(data, chunkQuery)) {
     const span = working.find(([start, end]) => start <= edge && edge < end && end > at);
     if (!span) continue;
-    const anchor = span[0] <= grid.edge ? (grid.anchors[id] ?? grid.origin) : span[0];
+    const anchor = anchorOf(grid, id, span[0]);
     if (anchor !== grid.origin) anchors[id] = anchor;
   }
   return anchors;
