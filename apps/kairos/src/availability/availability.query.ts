@@ -20,7 +20,7 @@ import { BOOKING_POLICIES, BookingPolicyFields, DEFAULT_BOOKING_POLICY, SERVICES
 import { KairosConfig } from '../config/config';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
-import { References } from '../infrastructure/references';
+import { References, resourceReferences } from '../infrastructure/references';
 import { CONFIG, READ_STORE } from '../infrastructure/tokens';
 import { waitUntilProjected } from '../queries/read-models';
 import { seriesInWindow } from '../sessions/sessions.queries';
@@ -113,7 +113,7 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
     if (!service || service.deletedAt) throw new DomainError('not-found', `service ${dto.serviceId} does not exist`, [{ field: 'serviceId', reason: 'no such service' }]);
     // An appointment is served by the service's resources; class and course sessions are filtered by their own.
     if (service.type === 'APPOINTMENT') await this.references.requireAppointmentResources(tenant, service, dto);
-    else await this.references.requireSlotReferences(tenant, dto);
+    else await this.references.requireAll(resourceReferences(tenant, dto));
 
     const { schedules, resourceSchedules } = await gatherSchedules(this.readStore, tenant, service);
     const setting = { service: serviceInfoOf(service), policy: await this.policyOf(tenant, service.bookingPolicyId), schedules };

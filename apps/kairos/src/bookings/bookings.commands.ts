@@ -210,7 +210,6 @@ export class BookingFacts {
 
 const MINUTE = 60_000;
 
-
 /** A class seat is booked for the session's own times; the session itself holds its instructor and room. */
 export const classSlotOf = (session: SessionInstance): BookedSlot => ({
   start: session.start,

@@ -14,10 +14,17 @@ export interface Reference {
   noun: string;
 }
 
-export interface SlotReferences {
+/** What a request names of resources and a location. */
+export interface NamedResources {
   resourceIds?: string[];
   locationId?: string | null;
 }
+
+/** The resources and location a request names (fields under `prefix`), each to be looked up. */
+export const resourceReferences = (tenant: string, named: NamedResources, prefix = ''): Reference[] => [
+  ...(named.resourceIds ?? []).map((id, i) => ({ field: `${prefix}resourceIds[${i}]`, streamId: resourceStream(tenant, id), noun: 'resource' })),
+  ...(named.locationId ? [{ field: `${prefix}locationId`, streamId: locationStream(tenant, named.locationId), noun: 'location' }] : []),
+];
 
 export const usesResource = (service: ServiceView, resourceId: string) => service.resourceGroups.some((g) => g.resourceIds.includes(resourceId));
 
@@ -45,22 +52,14 @@ export class References {
     }
   }
 
-  /** The resources and location a slot asks for (fields under `prefix`) must exist: 404 naming each that does not. */
-  requireSlotReferences(tenant: string, asked: SlotReferences, prefix = ''): Promise<void> {
-    return this.requireAll([
-      ...(asked.resourceIds ?? []).map((id, i) => ({ field: `${prefix}resourceIds[${i}]`, streamId: resourceStream(tenant, id), noun: 'resource' })),
-      ...(asked.locationId ? [{ field: `${prefix}locationId`, streamId: locationStream(tenant, asked.locationId), noun: 'location' }] : []),
-    ]);
-  }
-
   /**
    * An appointment's slot: its resources and location exist (404) and each resource is one the
    * service uses (400). The engine gives a group the resources asked for in it and anyone free in a
    * group none was asked for, so an id that is unknown, or not the service's, would otherwise
    * silently become someone else.
    */
-  async requireAppointmentResources(tenant: string, service: ServiceView, asked: SlotReferences, prefix = ''): Promise<void> {
-    await this.requireSlotReferences(tenant, asked, prefix);
+  async requireAppointmentResources(tenant: string, service: ServiceView, asked: NamedResources, prefix = ''): Promise<void> {
+    await this.requireAll(resourceReferences(tenant, asked, prefix));
     const foreign = (asked.resourceIds ?? []).flatMap((id, i) => (usesResource(service, id) ? [] : [{ field: `${prefix}resourceIds[${i}]`, reason: 'not a resource of the service' }]));
     if (foreign.length > 0) throw new DomainError('validation', 'the service does not use these resources', foreign);
   }

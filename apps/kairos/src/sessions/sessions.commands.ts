@@ -21,11 +21,10 @@ import {
   toInstant,
   toLocal,
 } from '@kairos/scheduling';
-import { locationStream, resourceStream } from '@kairos/resources';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing } from '../infrastructure/event-sourcing';
-import { Reference, References } from '../infrastructure/references';
+import { Reference, References, resourceReferences } from '../infrastructure/references';
 import { READ_STORE } from '../infrastructure/tokens';
 import { SessionClaims } from './session-claims';
 import { CancelSessionDto, CreateSessionDto, SessionDetailsDto, UpdateSessionDto } from './sessions.dto';
@@ -106,9 +105,8 @@ const viewOf = (state: SessionState): SessionView => existing(state, 'session');
 
 /** Ids a session's details name, as the request gave them: each must exist (404 with its field). */
 const referencesOf = (tenant: string, changes: Partial<SessionDetails>): Reference[] => [
-  ...(changes.resourceIds ?? []).map((r, i) => ({ field: `resourceIds[${i}]`, streamId: resourceStream(tenant, r), noun: 'resource' })),
+  ...resourceReferences(tenant, changes),
   ...(changes.affectedSchedules ?? []).map((a, i) => ({ field: `affectedSchedules[${i}].scheduleId`, streamId: scheduleStream(tenant, a.scheduleId), noun: 'schedule' })),
-  ...(changes.locationId ? [{ field: 'locationId', streamId: locationStream(tenant, changes.locationId), noun: 'location' }] : []),
 ];
 
 /** An appointment's session is its booking's to change: the booking holds the resources and answers for the time. */
