@@ -101,38 +101,38 @@ export class CheckpointedRunner {
     this.failures = 0;
     if (!lease) return this.later(LEASE_RETRY_MS);
     this.lease = lease;
+    await this.follow();
+  }
+
+  /** Follows the log from the checkpoint as the store has it now; stands by if it cannot. */
+  private async follow(): Promise<void> {
     try {
-      await this.follow();
+      this.position = await this.readStore.checkpoint(this.name);
+      this.hooks.onLeading?.(this.name, this.position);
+      this.subscription = this.eventStore.subscribeAll({
+        after: this.position,
+        batchSize: this.batchSize,
+        onEvents: async (events) => {
+          const applied = await this.handle(events, this.position);
+          if (!applied) throw new CheckpointMoved(`${this.name}: checkpoint moved`);
+          this.position = events[events.length - 1].position;
+          this.hooks.onProgress?.(this.name, this.position, events);
+        },
+        onError: (error) => {
+          if (error instanceof CheckpointMoved) {
+            void this.step(() => this.restart()).catch((failure: unknown) => {
+              this.hooks.onError?.(this.name, failure);
+              this.later(LEASE_RETRY_MS);
+            });
+            return;
+          }
+          this.hooks.onError?.(this.name, error);
+        },
+      });
     } catch (error) {
       await this.standBy();
       throw error;
     }
-  }
-
-  /** Follows the log from the checkpoint as the store has it now. */
-  private async follow(): Promise<void> {
-    this.position = await this.readStore.checkpoint(this.name);
-    this.hooks.onLeading?.(this.name, this.position);
-    this.subscription = this.eventStore.subscribeAll({
-      after: this.position,
-      batchSize: this.batchSize,
-      onEvents: async (events) => {
-        const applied = await this.handle(events, this.position);
-        if (!applied) throw new CheckpointMoved(`${this.name}: checkpoint moved`);
-        this.position = events[events.length - 1].position;
-        this.hooks.onProgress?.(this.name, this.position, events);
-      },
-      onError: (error) => {
-        if (error instanceof CheckpointMoved) {
-          void this.step(() => this.restart()).catch((failure: unknown) => {
-            this.hooks.onError?.(this.name, failure);
-            this.later(LEASE_RETRY_MS);
-          });
-          return;
-        }
-        this.hooks.onError?.(this.name, error);
-      },
-    });
   }
 
   private async unsubscribe(): Promise<void> {
@@ -146,12 +146,7 @@ export class CheckpointedRunner {
     if (!this.subscription) return;
     await this.unsubscribe();
     this.hooks.onStandby?.(this.name);
-    try {
-      await this.follow();
-    } catch (error) {
-      await this.standBy();
-      throw error;
-    }
+    await this.follow();
   }
 
   private async standBy(): Promise<void> {
