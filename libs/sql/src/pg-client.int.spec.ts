@@ -74,9 +74,9 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
   });
 
   it('a server that goes silent without closing the connection fails the call as StoreUnavailable in bounded time; calls work again once it answers', async () => {
-    const proxy = await silentableProxy(Number(new URL(cluster.url).port));
+    const proxy = await silentableProxy(cluster.port);
     try {
-      const pg = client({ url: cluster.url.replace(/:\d+\//, `:${proxy.port}/`), queryTimeoutMs: 1000, connectTimeoutMs: 1000 });
+      const pg = client({ url: `postgres://postgres@127.0.0.1:${proxy.port}/postgres`, queryTimeoutMs: 1000, connectTimeoutMs: 1000 });
       expect(await pg.query('select 1 as one')).toEqual([{ one: 1 }]);
       proxy.freeze(true);
       for (const call of [await elapsed(() => pg.query('select 2')), await elapsed(() => pg.transaction((tx) => tx.query('select 3')))]) {
