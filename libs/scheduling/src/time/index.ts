@@ -1,4 +1,5 @@
 export * from './intervals';
 export * from './local-time';
 export * from './recurrence';
+export * from './rrule';
 export * from './working-hours';

@@ -6,7 +6,9 @@
  * by the gap; an ambiguous one takes the earlier instant; intervals are half-open [start, end).
  */
 import { DateTime, IANAZone } from 'luxon';
-import type { RecurrenceRule } from './recurrence';
+import { DomainError } from '@kairos/core';
+import type { Occurrence, SeriesSpec } from './recurrence';
+import { RecurrenceRule, parseRecurrence } from './rrule';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -173,3 +175,28 @@ export const oracleWorkingIntervals = (rules: readonly OracleWorkingRule[], zone
   }
   return merged;
 };
+
+/** The validation DomainError a call throws; fails the test when it throws nothing or something else. */
+export const validationError = (fn: () => unknown): DomainError => {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DomainError);
+    expect((e as DomainError).code).toBe('validation');
+    return e as DomainError;
+  }
+  throw new Error('expected a validation error');
+};
+
+// Shorthands the expansion specs share.
+export const win = (from: string, to: string) => ({ from: new Date(from), to: new Date(to) });
+export const starts = (o: Occurrence[]) => o.map((x) => x.start.toISOString());
+export const localStarts = (o: Occurrence[]) => o.map((x) => x.localStart);
+export const hours = (x: Occurrence) => (x.end.getTime() - x.start.getTime()) / 3_600_000;
+export const series = (localStart: string, localEnd: string, timeZone: string, rule: string | null, exdates?: string[]): SeriesSpec => ({
+  localStart,
+  localEnd,
+  timeZone,
+  rule: rule === null ? null : parseRecurrence(rule),
+  exdates,
+});
