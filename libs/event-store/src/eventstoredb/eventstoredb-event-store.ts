@@ -1,5 +1,6 @@
 /**
- * The event store on EventStoreDB (gRPC client 6.x).
+ * The event store on EventStoreDB (gRPC client 6.x). One file over 400 lines on purpose: the reserve-and-compensate
+ * protocol below spans append, readStream and the log readers, and each part is only safe with the others in view.
  *
  * Positions: the global position of an event is its commit position in `$all`. Events appended over
  * gRPC are each their own committed record, so commit and prepare positions are equal and distinct

@@ -1,3 +1,8 @@
+/**
+ * The event store on PostgreSQL and PGlite. One file over 400 lines on purpose: the append function's SQL,
+ * its advisory-lock protocol and the readers' snapshot rule only prove the global order together (README,
+ * "Ordering guarantees of the SQL event store"), so they are read side by side.
+ */
 import { EventEmitter } from 'node:events';
 import { RecordedEvent, deepFreeze } from '@kairos/core';
 import { SqlClient, SqlExecutor, isRefusedStatement, isUniqueViolation } from '@kairos/sql';
