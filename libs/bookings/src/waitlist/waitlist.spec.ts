@@ -57,12 +57,21 @@ describe('waitlist decider: Join', () => {
     given(waitlistDecider, [joined('e1', 'c1'), joined('e2', 'c2', 1, 2), offered('e1', 'c1')])
       .when(join('e3', 'c3'), ctx)
       .thenThrows('waitlist-unavailable', [{ field: 'sessionId', reason: 'the waitlist is full' }]);
-    given(waitlistDecider, [joined('e1', 'c1'), joined('e2', 'c2', 1, 2), left('e1', 'c1')]).when(join('e3', 'c3'), ctx).then([joined('e3', 'c3', 1, 2)]);
+    given(waitlistDecider, [joined('e1', 'c1'), joined('e2', 'c2', 1, 2), left('e1', 'c1')])
+      .when(join('e3', 'c3'), ctx)
+      .thenState({ entries: [{ status: 'LEFT' }, { status: 'WAITING' }, { entryId: 'e3', status: 'WAITING' }] });
   });
 
   it('refuses a contact already waiting or offered', () => {
     given(waitlistDecider, [joined('e1', 'c1')]).when(join('e2', 'c1'), ctx).thenThrows('waitlist-unavailable', [{ field: 'sessionId', reason: 'the contact is already on the waitlist' }]);
     given(waitlistDecider, [joined('e1', 'c1'), offered('e1', 'c1')]).when(join('e2', 'c1'), ctx).thenThrows('waitlist-unavailable');
+  });
+
+  // Bug: Join numbers the entry waitingCount + 1, but entries keep the position they joined
+  // with, so after someone ahead leaves a newcomer gets the position of an entry still waiting.
+  it.failing('never gives two live entries the same position', () => {
+    const [e3] = given(waitlistDecider, [joined('e1', 'c1'), joined('e2', 'c2', 1, 2), left('e1', 'c1')]).when(join('e3', 'c3', { waitlistCapacity: 5 }), ctx)();
+    expect(e3.type === 'waitlist.joined' && e3.data.position).not.toBe(2);
   });
 
   it('lets a contact who left join again', () => {
