@@ -6,6 +6,7 @@ export * from './postgres-cluster';
 export * from './kafka-broker';
 export * from './built-service';
 export * from './silentable-proxy';
+export * from './decider-spec';
 
 /**
  * Which real servers this test run reaches. The global setup decides once and records it in the
@@ -70,12 +71,3 @@ export const eventually = async (check: () => Promise<void> | void, timeoutMs = 
     }
   }
 };
-
-/** Given events / when command / then events or error, for deciders: no database, no clock. */
-export const given = <C, S, E extends { type: string }, Ctx>(
-  decider: { initialState(): S; evolve(s: S, e: E): S; decide(c: C, s: S, ctx: Ctx): E[] },
-  events: E[],
-) => ({
-  when: (command: C, context: Ctx) => () => decider.decide(command, events.reduce(decider.evolve, decider.initialState()), context),
-  state: () => events.reduce(decider.evolve, decider.initialState()),
-});
