@@ -130,6 +130,12 @@ const requireStatus = (v: BookingView, allowed: BookingStatus[], action: string)
 /** A PENDING request holds its slot unless the service lets several customers request it at once. */
 const pendingHolds = (context: BookingContext) => !context.allowMultipleRequests;
 
+const checkPartySize = (policy: BookingPolicyFields, partySize: number, context: BookingContext) => {
+  if (partySize > policy.maxParticipantsPerBooking && !(context.actor === 'BUSINESS' && context.ignorePolicy)) {
+    throw new DomainError('policy-violation', `at most ${policy.maxParticipantsPerBooking} participants per booking`, [{ field: 'partySize', reason: 'max-participants' }]);
+  }
+};
+
 export const bookingDecider: Decider<BookingCommand, BookingState, BookingEvent, BookingContext> = {
   initialState: () => ({ status: 'none' }),
 
@@ -177,11 +183,7 @@ export const bookingDecider: Decider<BookingCommand, BookingState, BookingEvent,
         if (state.status !== 'none') throw alreadyExists('booking', command.id);
         const f = command.fields;
         checkBookingWindow(f.policySnapshot, Date.parse(f.slot.start), Date.parse(f.slot.end), context);
-        if (f.partySize > f.policySnapshot.maxParticipantsPerBooking && !(context.actor === 'BUSINESS' && context.ignorePolicy)) {
-          throw new DomainError('policy-violation', `at most ${f.policySnapshot.maxParticipantsPerBooking} participants per booking`, [
-            { field: 'partySize', reason: 'max-participants' },
-          ]);
-        }
+        checkPartySize(f.policySnapshot, f.partySize, context);
         const status: BookingStatus = command.draft ? 'CREATED' : context.actor === 'CUSTOMER' && context.requireManualApproval ? 'PENDING' : 'CONFIRMED';
         const holdsSlot = status === 'CONFIRMED' || (status === 'PENDING' && pendingHolds(context));
         return [
@@ -262,6 +264,8 @@ export const bookingDecider: Decider<BookingCommand, BookingState, BookingEvent,
         if (v.serviceType === 'APPOINTMENT') throw invalidTransition('appointment booking', 'an appointment', 'change its participants');
         requireStatus(v, ['CREATED', 'PENDING', 'CONFIRMED'], 'change participants');
         if (command.partySize === v.partySize) return [];
+        // A party may not grow past what creation would have refused.
+        if (command.partySize > v.partySize) checkPartySize(v.policySnapshot, command.partySize, context);
         return [{ type: 'booking.participants-updated', data: { id: v.id, partySize: command.partySize, previous: { partySize: v.partySize }, at } }];
       }
       case 'MarkAttendance': {

@@ -79,7 +79,9 @@ export const waitlistDecider: Decider<WaitlistCommand, WaitlistState, WaitlistEv
         if (state.entries.some((e) => e.contactId === command.contactId && (e.status === 'WAITING' || e.status === 'OFFERED'))) {
           throw unavailable('the contact is already on the waitlist');
         }
-        const position = waitingCount(state) + 1;
+        // Join order, never reused: entries keep their number, so counting those still waiting would
+        // hand a newcomer the number of an entry ahead once someone before it left.
+        const position = Math.max(0, ...state.entries.map((e) => e.position)) + 1;
         return [
           {
             type: 'waitlist.joined',
