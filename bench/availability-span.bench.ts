@@ -12,14 +12,14 @@
  * down, and so that the clients' own work never shares its event loop. KAIROS_BENCH_MAIN=<main.js>
  * runs another build (e.g. an older commit's `dist/apps/kairos/src/main.js`). Progress goes to stderr.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Row, median, percentile, printReport } from './report';
+import { HttpClient } from './kit/http-client';
+import { Row, printReport } from './kit/report';
+import { ServiceProcess, answerOrNone } from './kit/service-process';
+import { median, percentile } from './kit/stats';
 
 const MAIN = resolve(process.env.KAIROS_BENCH_MAIN ?? join(__dirname, '../apps/kairos/src/main.js'));
 const TENANT = 'bench';
@@ -46,141 +46,8 @@ const yearsAfter = (t: number, years: number) => {
   return d.getTime();
 };
 
-const freePort = () =>
-  new Promise<number>((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
-
-interface Answer {
-  status: number;
-  ms: number;
-  body: any;
-}
-
-/** One request on its own agent; status 0 when it failed or timed out (the server died or stalled). */
-const request = (agent: http.Agent, port: number, method: string, path: string, body?: unknown): Promise<Answer> =>
-  new Promise((done) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const t0 = performance.now();
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method,
-        agent,
-        timeout: TIMEOUT_MS,
-        headers: { 'kairos-tenant': TENANT, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            // not JSON: keep the text
-          }
-          done({ status: res.statusCode ?? 0, ms: performance.now() - t0, body: parsed });
-        });
-        res.on('error', () => done({ status: 0, ms: performance.now() - t0, body: null }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => done({ status: 0, ms: performance.now() - t0, body: null }));
-    req.end(payload);
-  });
-
-class Server {
-  private child!: ChildProcess;
-  private exited = false;
-  readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  port = 0;
-  deaths = 0;
-
-  constructor(private readonly dataDir: string) {}
-
-  async start(): Promise<void> {
-    this.port = await freePort();
-    this.exited = false;
-    this.child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, KAIROS_DATA_DIR: this.dataDir, PORT: String(this.port), KAIROS_LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    this.child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[server] ${chunk.toString().slice(0, 400)}`));
-    this.child.once('exit', (code, signal) => {
-      this.exited = true;
-      progress(`server exited (code ${code}, signal ${signal})`);
-    });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (this.exited) throw new Error('the server exited while starting');
-      const res = await request(this.agent, this.port, 'GET', '/health/live');
-      if (res.status === 200) return;
-      if (Date.now() > deadline) throw new Error('the server did not start within 60 s');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-
-  get alive(): boolean {
-    return !this.exited;
-  }
-
-  /** After a query that may have killed it: start it again if so. */
-  async survived(): Promise<boolean> {
-    // An exit takes a moment to be noticed after the socket broke.
-    await new Promise((r) => setTimeout(r, 300));
-    if (!this.exited) return true;
-    this.deaths++;
-    await this.start();
-    return false;
-  }
-
-  /** Peak resident memory since the last reset (Linux), in MiB; then resets it. */
-  async peakRssMiB(): Promise<number> {
-    try {
-      const status = await readFile(`/proc/${this.child.pid}/status`, 'utf8');
-      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-      await writeFile(`/proc/${this.child.pid}/clear_refs`, '5').catch(() => undefined);
-      return kb / 1024;
-    } catch {
-      return NaN;
-    }
-  }
-
-  async resetPeak(): Promise<void> {
-    await writeFile(`/proc/${this.child.pid}/clear_refs`, '5').catch(() => undefined);
-  }
-
-  call(method: string, path: string, body?: unknown) {
-    return request(this.agent, this.port, method, path, body);
-  }
-
-  async ok(method: string, path: string, body?: unknown): Promise<any> {
-    const res = await this.call(method, path, body);
-    if (res.status < 200 || res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
-    return res.body;
-  }
-
-  async stop(): Promise<void> {
-    this.agent.destroy();
-    if (this.exited) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (!this.exited) this.child.kill('SIGKILL');
-  }
-}
-
 /** A 24/7 service: three staff working every day 00:00–00:00 (24 hours), a policy without booking window. */
-const seed = async (server: Server): Promise<string> => {
+const seed = async (server: ServiceProcess): Promise<string> => {
   await server.ok('POST', '/v1/booking-policies', { name: 'Any time', isDefault: true, earliestBookingMinutes: null, latestBookingMinutes: null });
   const staff = await Promise.all([1, 2, 3].map((n) => server.ok('POST', '/v1/resources', { type: 'STAFF', name: `Staff ${n}` })));
   for (const s of staff) {
@@ -215,7 +82,7 @@ interface Timed {
 }
 
 /** Sends the same query `samples` times, one after the other; fewer when one takes seconds (before queries were bounded). */
-const timeQuery = async (server: Server, body: object, samples: number): Promise<Timed> => {
+const timeQuery = async (server: ServiceProcess, body: object, samples: number): Promise<Timed> => {
   const ms: number[] = [];
   const statuses: number[] = [];
   let deaths = 0;
@@ -240,32 +107,32 @@ interface Load {
 }
 
 /** CONCURRENT_CLIENTS clients send 5-year queries back to back while a probe asks /health/live every PROBE_EVERY_MS. */
-const healthUnderLoad = async (server: Server, serviceId: string): Promise<Load> => {
+const healthUnderLoad = async (server: ServiceProcess, serviceId: string): Promise<Load> => {
   const body = { serviceId, from: iso(FROM), to: iso(yearsAfter(FROM, 5)) };
   const end = performance.now() + LOAD_SECONDS * 1000;
   const queryMs: number[] = [];
   let failedQueries = 0;
   const clients = Array.from({ length: CONCURRENT_CLIENTS }, async () => {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const client = new HttpClient(server.port, { tenant: TENANT, maxSockets: 1, timeoutMs: TIMEOUT_MS });
     while (performance.now() < end) {
-      const res = await request(agent, server.port, 'POST', '/v1/availability/query', body);
+      const res = await answerOrNone(client, 'POST', '/v1/availability/query', body);
       if (res.status === 200) queryMs.push(res.ms);
       else failedQueries++;
       if (res.status === 0) break;
     }
-    agent.destroy();
+    client.close();
   });
   const probes: number[] = [];
-  const probeAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const probe = new HttpClient(server.port, { tenant: TENANT, maxSockets: 1, timeoutMs: TIMEOUT_MS });
   const prober = (async () => {
     // Let the clients' first queries start.
     await new Promise((r) => setTimeout(r, 50));
     while (performance.now() < end) {
-      const res = await request(probeAgent, server.port, 'GET', '/health/live');
+      const res = await answerOrNone(probe, 'GET', '/health/live');
       probes.push(res.status === 200 ? res.ms : TIMEOUT_MS);
       await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
     }
-    probeAgent.destroy();
+    probe.close();
   })();
   await Promise.all([...clients, prober]);
   return { probes, queries: queryMs.length, queryMs, failedQueries };
@@ -273,7 +140,7 @@ const healthUnderLoad = async (server: Server, serviceId: string): Promise<Load>
 
 const main = async () => {
   const root = await mkdtemp(join(tmpdir(), 'kairos-availability-span-bench-'));
-  const server = new Server(join(root, 'data'));
+  const server = new ServiceProcess(MAIN, { KAIROS_DATA_DIR: join(root, 'data') }, TENANT, TIMEOUT_MS, progress);
   try {
     progress(`starting ${MAIN}`);
     await server.start();

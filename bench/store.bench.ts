@@ -6,15 +6,12 @@
  * so runs neither see nor disturb each other. EventStoreDB has no such place: its streams are new
  * per run, but the catch-up reads whatever `$all` already holds.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { NewEvent } from '@kairos/core';
-import { EventStore, ExpectedRevision, SqlEventStore } from '@kairos/event-store';
-import { PgClient, PgliteClient, ident } from '@kairos/sql';
-import { Row, meets, percentile, printReport } from './report';
+import { EventStore, ExpectedRevision } from '@kairos/event-store';
+import { Row, meets, printReport } from './kit/report';
+import { percentile } from './kit/stats';
+import { bookingEvent, bookingStream } from './store/events';
+import { engineFromEnv, openStore } from './store/engines';
 
 const BATCHED_EVENTS = 100_000;
 const BATCH_SIZE = 100;
@@ -23,112 +20,6 @@ const APPENDS_PER_WRITER = 500;
 const PAGE_SIZE = 5_000;
 const BATCHED_TARGET = { atLeast: 20_000 };
 const CATCH_UP_TARGET = { atLeast: 50_000 };
-
-const ENGINES = ['postgres', 'pglite', 'eventstoredb'] as const;
-type Engine = (typeof ENGINES)[number];
-
-interface OpenStore {
-  store: EventStore;
-  close(): Promise<void>;
-}
-
-const engineFromEnv = (): Engine => {
-  const value = process.env.KAIROS_EVENT_STORE ?? 'postgres';
-  const engine = ENGINES.find((e) => e === value);
-  if (!engine) throw new Error(`KAIROS_EVENT_STORE must be one of ${ENGINES.join(', ')}, got ${value}`);
-  return engine;
-};
-
-/** Starts the store with its cleanup already in hand, so a store that fails to start leaves nothing behind. */
-const started = async (open: OpenStore, start: () => Promise<void>): Promise<OpenStore> => {
-  try {
-    await start();
-    return open;
-  } catch (error) {
-    await open.close().catch(() => undefined);
-    throw error;
-  }
-};
-
-const openStore = async (engine: Engine): Promise<OpenStore> => {
-  switch (engine) {
-    case 'postgres': {
-      const schema = `bench_${randomBytes(6).toString('hex')}`;
-      const client = new PgClient({
-        url: process.env.KAIROS_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-        schema,
-        // Each concurrent writer holds a connection for its whole append; fewer would measure pool queueing.
-        poolSize: WRITERS + 2,
-      });
-      const store = new SqlEventStore(client);
-      const close = async () => {
-        await store.close();
-        try {
-          await client.query(`drop schema if exists ${ident(schema)} cascade`);
-        } finally {
-          await client.close();
-        }
-      };
-      return started({ store, close }, () => store.init());
-    }
-    case 'pglite': {
-      const dir = await mkdtemp(join(tmpdir(), 'kairos-bench-'));
-      const client = await PgliteClient.open(dir).catch(async (error: unknown) => {
-        await rm(dir, { recursive: true, force: true });
-        throw error;
-      });
-      const store = new SqlEventStore(client);
-      const close = async () => {
-        await store.close();
-        try {
-          await client.close();
-        } finally {
-          await rm(dir, { recursive: true, force: true });
-        }
-      };
-      return started({ store, close }, () => store.init());
-    }
-    case 'eventstoredb': {
-      const url = process.env.KAIROS_EVENTSTOREDB_URL;
-      if (!url) throw new Error('KAIROS_EVENT_STORE=eventstoredb needs KAIROS_EVENTSTOREDB_URL');
-      // Loaded only when chosen, as the app does, so the SQL runs never load the gRPC client.
-      const { EventStoreDbEventStore } = await import('@kairos/event-store/eventstoredb/eventstoredb-event-store');
-      const store = new EventStoreDbEventStore(url);
-      return started({ store, close: () => store.close() }, () => store.ping());
-    }
-  }
-};
-
-const TENANT = 'bench';
-const SERVICE_ID = randomUUID();
-const SLOT_MS = 30 * 60_000;
-const FIRST_SLOT = Date.UTC(2026, 0, 5, 9);
-
-const bookingStream = () => `booking:${TENANT}:${randomUUID()}`;
-
-/** Shaped like a booking request (ids, ISO instants, money), about 200 bytes of JSON. */
-const bookingEvent = (slot: number): NewEvent => {
-  const startsAt = FIRST_SLOT + slot * SLOT_MS;
-  return {
-    id: randomUUID(),
-    type: 'booking.requested',
-    schemaVersion: 1,
-    data: {
-      bookingId: randomUUID(),
-      serviceId: SERVICE_ID,
-      startsAt: new Date(startsAt).toISOString(),
-      endsAt: new Date(startsAt + SLOT_MS).toISOString(),
-      price: { amount: '45.00', currency: 'EUR' },
-      status: 'PENDING',
-    },
-    metadata: {
-      tenant: TENANT,
-      actor: { type: 'CUSTOMER', id: randomUUID() },
-      correlationId: randomUUID(),
-      occurredAt: new Date().toISOString(),
-    },
-  };
-};
 
 const appendBatched = async (store: EventStore) => {
   // Built up front so that the clock measures the store, not id generation.
@@ -211,7 +102,8 @@ const catchUpBySubscription = async (store: EventStore, head: number) => {
 
 const main = async () => {
   const engine = engineFromEnv();
-  const { store, close } = await openStore(engine);
+  // Each concurrent writer holds a connection for its whole append; fewer would measure pool queueing.
+  const { store, close } = await openStore(engine, WRITERS + 2);
   const results = await (async () => {
     try {
       const batched = await appendBatched(store);

@@ -3,19 +3,6 @@
  * so that scripts can take `tail -n 1` without parsing the table.
  */
 
-/** Linear interpolation between closest ranks, so that p50 of an even count is the usual median. */
-export const percentile = (values: readonly number[], p: number): number => {
-  if (values.length === 0) throw new Error('percentile of no values');
-  if (p < 0 || p > 100) throw new RangeError(`percentile must be within 0..100, got ${p}`);
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p / 100) * (sorted.length - 1);
-  const lower = Math.floor(rank);
-  const upper = Math.ceil(rank);
-  return sorted[lower] + (sorted[upper] - sorted[lower]) * (rank - lower);
-};
-
-export const median = (values: readonly number[]): number => percentile(values, 50);
-
 export type Target = { atLeast: number } | { atMost: number };
 
 export interface Row {

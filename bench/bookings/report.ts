@@ -1,0 +1,156 @@
+import { cpus } from 'node:os';
+import { Row, formatTable, meets, printReport } from '../kit/report';
+import { percentileOrNaN as p, round as roundTo } from '../kit/stats';
+import { Held, runnerLagP99, violations } from './checks';
+import { LoadWindow } from './load-window';
+import { RouteStats, routeLine } from './profile';
+import { CREATES, OPS, Op, OpStats } from './scenario';
+
+const BOOKINGS_PER_PGBENCH_TPS = 0.3;
+const P99_TARGET = { atMost: 50 };
+const DOUBLE_BOOKINGS_TARGET = { atMost: 0 };
+const PROJECTION_LAG_TARGET = { atMost: 100 };
+const KAFKA_LAG_TARGET = { atMost: 250 };
+const ERRORS_TARGET = { atMost: 0 };
+
+/** Rates and counts to the hundredth unless said otherwise. */
+const round = (value: number, digits = 2) => roundTo(value, digits);
+
+/** What the run found after the load: the stores' contents checked, and the yardstick. */
+export interface Outcome {
+  window: LoadWindow;
+  pgbenchTps: number;
+  /** Bookings listed by the read model, and what holds a resource or a seat among them. */
+  listed: number;
+  readModel: ReturnType<typeof violations>;
+  storeHeld: Held[];
+  store: ReturnType<typeof violations>;
+  mismatches: number;
+  /** Events in the log at the end. */
+  events: number;
+  profiling: boolean;
+  profileRoutes: [string, RouteStats][];
+  sequential: number[];
+  clients: number;
+  poolSize: number;
+  seconds: number;
+}
+
+/** The per-operation table, the report table, then the JSON summary as the last line of stdout. */
+export const reportBookings = (outcome: Outcome): void => {
+  const { window, pgbenchTps, listed, readModel, storeHeld, store, mismatches, events, profiling, profileRoutes, sequential, clients, poolSize, seconds } = outcome;
+  const { result } = window;
+  const ops = result.ops;
+  const creates = CREATES;
+  const sum = (field: keyof Omit<OpStats, 'latencies'>, which: readonly Op[] = OPS) => which.reduce((n, op) => n + ops[op][field], 0);
+  const latencies = OPS.flatMap((op) => ops[op].latencies);
+  const requests = latencies.length;
+  const bookingsPerSec = (sum('ok', creates) / result.elapsedMs) * 1000;
+  const p50Ms = p(latencies, 50);
+  const p99Ms = p(latencies, 99);
+  const errors = sum('errors');
+  const doubleBookings = readModel.total;
+  const projectionLagP99Ms = p(result.projectionLags, 99);
+  const kafkaLagP99Ms = result.kafkaMissing > 0 ? Infinity : p(result.kafkaLags, 99);
+  const bookingsTarget = { atLeast: BOOKINGS_PER_PGBENCH_TPS * pgbenchTps };
+
+  const rows: Row[] = [
+    { metric: 'bookingsPerSec (creates; ≥ 30 % of pgbench)', value: bookingsPerSec, unit: '/s', target: bookingsTarget },
+    { metric: 'pgbench simple-update -c 50 -j 2', value: pgbenchTps, unit: 'tps' },
+    { metric: 'requests (all ops)', value: (requests / result.elapsedMs) * 1000, unit: 'req/s' },
+    { metric: 'latency p50 (all ops)', value: p50Ms, unit: 'ms' },
+    { metric: 'latency p99 (all ops)', value: p99Ms, unit: 'ms', target: P99_TARGET },
+    { metric: 'errors (not 2xx, 409 slot-taken, 422 capacity)', value: errors, unit: 'requests', target: ERRORS_TARGET },
+    { metric: 'doubleBookings (read model)', value: doubleBookings, unit: `of ${listed}`, target: DOUBLE_BOOKINGS_TARGET },
+    { metric: 'doubleBookings (event store)', value: store.total, unit: `of ${storeHeld.length}`, target: DOUBLE_BOOKINGS_TARGET },
+    { metric: 'read model vs clients\' own bookings', value: mismatches, unit: 'differ', target: { atMost: 0 } },
+    { metric: 'projectionLagP99Ms (write → GET sees it)', value: projectionLagP99Ms, unit: `ms (p50 ${p(result.projectionLags, 50).toFixed(1)}, n=${result.projectionLags.length})`, target: PROJECTION_LAG_TARGET },
+    { metric: '  projection probe GETs (not in the latencies)', value: result.probeRequests, unit: `requests, ${result.probeErrors} failed, ${result.probeTimeouts} timed out` },
+    { metric: '  bookings runner lag p99 (server, bucket)', value: runnerLagP99(window.metricsBefore, window.metricsAfter, 'bookings'), unit: 'ms ≤' },
+    { metric: 'kafkaLagP99Ms (write → consumer)', value: kafkaLagP99Ms, unit: `ms (p50 ${p(result.kafkaLags, 50).toFixed(1)}, n=${result.kafkaLags.length}, missing ${result.kafkaMissing})`, target: KAFKA_LAG_TARGET },
+    { metric: '  publisher runner lag p99 (server, bucket)', value: runnerLagP99(window.metricsBefore, window.metricsAfter, 'publisher:kafka'), unit: 'ms ≤' },
+    { metric: 'app event loop utilization (main thread)', value: window.elu * 100, unit: '%' },
+    { metric: 'app event loop delay p99', value: window.delayP99Ms, unit: 'ms' },
+    { metric: 'bench process CPU (app + load worker)', value: ((window.proc.user + window.proc.system) / 1e6 / (result.elapsedMs / 1000)) * 100, unit: '% of one core' },
+    { metric: `machine CPU busy (${cpus().length} cores)`, value: window.systemBusy * 100, unit: '%' },
+    {
+      // /proc/stat counts every core, so its ticks over the window are cores × seconds.
+      metric: 'CPU in the load window: bench / postgres / kafka / other',
+      value: (window.groups.bench / window.ticks) * 100 * cpus().length,
+      unit: `% / ${((window.groups.postgres / window.ticks) * 100 * cpus().length).toFixed(0)} % / ${((window.groups.java / window.ticks) * 100 * cpus().length).toFixed(0)} % / ${(((window.busyTicks - window.groups.bench - window.groups.postgres - window.groups.java) / window.ticks) * 100 * cpus().length).toFixed(0)} % of one core`,
+    },
+    { metric: 'machine load average (1 min) as the load began', value: window.loadAvg, unit: `(${cpus().length} cores; other work skews every figure)` },
+  ];
+  if (profiling) {
+    const waiting = window.waiting;
+    rows.push({ metric: 'pool: requests waiting for a connection (mean / max)', value: waiting.reduce((a, b) => a + b, 0) / Math.max(1, waiting.length), unit: `/ ${Math.max(0, ...waiting)}` });
+    rows.push({ metric: 'create one at a time (no load) p50 / p99', value: p(sequential, 50), unit: `ms / ${p(sequential, 99).toFixed(1)} ms` });
+  }
+  if (result.errorSamples.length > 0) {
+    console.error('\nerror samples:');
+    for (const sample of result.errorSamples) console.error(`  ${sample}`);
+  }
+  if (profiling) {
+    console.error('\nper route under load (mean per request):');
+    for (const [route, r] of profileRoutes.sort((a, b) => b[1].count - a[1].count)) {
+      console.error(routeLine(route, r));
+    }
+    if (window.background) {
+      const background = window.background;
+      const perSec = (n: number) => ((n / result.elapsedMs) * 1000).toFixed(1);
+      const requestSql = profileRoutes.reduce((n, [, r]) => n + r.queries, 0);
+      console.error(
+        `  runners (outside requests): ${perSec(background.queries)} SQL/s, ${perSec(background.transactions)} tx/s, pool wait ${perSec(background.poolWaitMs)} ms/s; requests: ${perSec(requestSql)} SQL/s`,
+      );
+      for (const [name, r] of window.runners ?? []) {
+        console.error(
+          `  runner ${name.padEnd(18)} ${perSec(r.events)} events/s in ${perSec(r.batches)} batches/s (${(r.events / Math.max(1, r.batches)).toFixed(1)} per batch), ${(r.queries / Math.max(1, r.events)).toFixed(2)} SQL/event, busy ${((r.applyMs / result.elapsedMs) * 100).toFixed(0)} % of the time in applyBatch`,
+        );
+      }
+      if (window.reads) console.error(`  readAll: ${perSec(window.reads.calls)} calls/s returning ${perSec(window.reads.events)} events/s (every runner reads the log itself)`);
+      console.error(
+        `  new PostgreSQL connections: ${perSec(window.opened ?? 0)}/s; failed statements: ${(window.failures ?? []).map(([code, n]) => `${code} ${perSec(n)}/s`).join(', ') || 'none'}`,
+      );
+    }
+  }
+  const summary = {
+    bookingsPerSec: round(bookingsPerSec),
+    p50Ms: round(p50Ms, 3),
+    p99Ms: round(p99Ms, 3),
+    doubleBookings,
+    doubleBookingsEventStore: store.total,
+    readModelMismatches: mismatches,
+    pgbenchTps: round(pgbenchTps),
+    projectionLagP99Ms: round(projectionLagP99Ms, 3),
+    kafkaLagP99Ms: Number.isFinite(kafkaLagP99Ms) ? round(kafkaLagP99Ms, 3) : null,
+    kafkaMissing: result.kafkaMissing,
+    errors,
+    requests,
+    creates: sum('ok', creates),
+    slotTaken: sum('slotTaken'),
+    capacityExceeded: sum('capacityExceeded'),
+    cancels: ops.cancel.ok,
+    reschedules: ops.reschedule.ok,
+    seconds: round(result.elapsedMs / 1000),
+    clients,
+    poolSize,
+    loadAvgAtStart: round(window.loadAvg),
+    events,
+    targetsMet: {
+      bookingsPerSec: meets(bookingsPerSec, bookingsTarget),
+      p99Ms: meets(p99Ms, P99_TARGET),
+      doubleBookings: meets(doubleBookings, DOUBLE_BOOKINGS_TARGET) && meets(store.total, DOUBLE_BOOKINGS_TARGET),
+      projectionLagP99Ms: meets(projectionLagP99Ms, PROJECTION_LAG_TARGET),
+      kafkaLagP99Ms: meets(kafkaLagP99Ms, KAFKA_LAG_TARGET),
+      errors: errors === 0,
+    },
+  };
+  const byOp = OPS.map((op) => {
+    const o = ops[op];
+    const ms = (q: number) => (o.latencies.length > 0 ? p(o.latencies, q).toFixed(1) : '-');
+    return [op, String(o.latencies.length), String(o.ok), String(o.slotTaken), String(o.capacityExceeded), String(o.errors), ms(50), ms(99)];
+  });
+  console.log(formatTable(['operation', 'requests', 'ok', '409 slot-taken', '422 capacity', 'errors', 'p50 ms', 'p99 ms'], byOp, [false, true, true, true, true, true, true, true]));
+  console.log();
+  printReport(`bookings benchmark: PostgreSQL + Kafka, ${clients} clients, ${seconds} s, pool ${poolSize}`, rows, summary);
+};

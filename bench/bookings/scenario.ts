@@ -1,0 +1,78 @@
+import { DateTime } from 'luxon';
+
+/**
+ * The bookings benchmark's tenant and load, shared by the main thread (the app, the seed, the
+ * checks) and the load worker: what is seeded, what the clients ask for, and what they report.
+ */
+
+export const NOW = new Date('2026-03-01T00:00:00Z');
+export const ZONE = 'Europe/London';
+export const STAFF = 20;
+export const ROOMS = 3;
+/** The staff + room service uses the first ten staff only, so both services contend for them. */
+export const ROOM_SERVICE_STAFF = 10;
+export const CLASSES = 3;
+export const SESSIONS_PER_CLASS = 2;
+export const CLASS_CAPACITY = 20;
+export const TOPIC = 'kairos.bookings.v1';
+export const MINUTE = 60_000;
+
+/** The weekdays of March 2026 (1 March is a Sunday); London is on GMT until the 29th. */
+export const WEEKDAYS = [2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20, 23, 24, 25, 26, 27, 30, 31];
+export const HOT_DAY = 2;
+/** The hot set: four half-hours of one Monday morning, any staff, that a fifth of the creates go for. */
+export const HOT_STARTS = [9 * 60, 9 * 60 + 30, 10 * 60, 10 * 60 + 30];
+
+export const pad = (n: number) => String(n).padStart(2, '0');
+/** A London wall-clock time in March 2026 as epoch milliseconds. */
+export const london = (day: number, minutes: number) =>
+  DateTime.fromObject({ year: 2026, month: 3, day, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone: ZONE }).toMillis();
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+/** What the seed made, by id, for the clients to book. */
+export interface Seed {
+  tenant: string;
+  serviceA: string;
+  serviceB: string;
+  classes: { serviceId: string; sessions: string[] }[];
+  lastPosition: number;
+}
+
+export interface WorkerInput {
+  port: number;
+  brokers: string[];
+  seconds: number;
+  clients: number;
+  seed: Seed;
+}
+
+export type Op = 'create-appt' | 'create-hot' | 'create-room' | 'create-class' | 'cancel' | 'reschedule';
+export const OPS: Op[] = ['create-appt', 'create-hot', 'create-room', 'create-class', 'cancel', 'reschedule'];
+export const CREATES = ['create-appt', 'create-hot', 'create-room', 'create-class'] as const;
+
+export interface OpStats {
+  latencies: number[];
+  ok: number;
+  slotTaken: number;
+  capacityExceeded: number;
+  errors: number;
+}
+
+export interface WorkerResult {
+  elapsedMs: number;
+  ops: Record<Op, OpStats>;
+  errorSamples: string[];
+  active: string[];
+  lastPosition: number;
+  projectionLags: number[];
+  probeRequests: number;
+  probeTimeouts: number;
+  probeErrors: number;
+  kafkaLags: number[];
+  kafkaMissing: number;
+  kafkaDrainMs: number;
+  writes: number;
+}
+
+/** The worker says when its consumer has joined, when the clients stopped, and what it measured. */
+export type FromWorker = { type: 'ready' } | { type: 'loaded' } | { type: 'done'; result: WorkerResult } | { type: 'failed'; error: string };
