@@ -2,6 +2,7 @@ import { SqlEventStore } from '@kairos/event-store';
 import { scratchPglite } from '@kairos/testing';
 import { KEY_RECORDED, KeyRecord } from '../http/idempotency';
 import { KeyedRequest, RequestContext } from '../http/request-context';
+import { handleCommand, streamOf } from './command-handling';
 import { EventSourcing } from './event-sourcing';
 
 const NOW = new Date('2026-03-28T00:00:00Z');
@@ -27,6 +28,8 @@ describe('EventSourcing.commit with an Idempotency-Key (PGlite)', () => {
   });
   const change = (streamId: string) => ({ streamId, expected: 'any' as const, events: [{ type: 'thing.changed', data: { n: 1 } }] });
 
+  const thing = (streamId: string) => streamOf(streamId, { initialState: () => 0, evolve: (n: number) => n + 1 });
+
   it('records the key and the answer last in the same append, once per request', async () => {
     const ctx = keyedContext('idempotency:t1:once');
     const answered = await es.commit(ctx, [change('thing:t1:a')], NOW, { id: 'a' }, '/v1/things/a');
@@ -46,9 +49,9 @@ describe('EventSourcing.commit with an Idempotency-Key (PGlite)', () => {
   it('does not retry, and changes nothing, when another attempt committed the key first', async () => {
     await es.commit(keyedContext('idempotency:t1:raced'), [change('thing:t1:c')], NOW, { id: 'c' });
     let attempts = 0;
-    const losing = es.retrying(async () => {
+    const losing = handleCommand(es, keyedContext('idempotency:t1:raced'), () => {
       attempts++;
-      return es.commit(keyedContext('idempotency:t1:raced'), [change('thing:t1:d')], NOW, { id: 'd' });
+      return { streams: [thing('thing:t1:d')], decide: () => ({ appends: [{ streamId: 'thing:t1:d', events: change('thing:t1:d').events }], answer: { id: 'd' } }) };
     });
     await expect(losing).rejects.toMatchObject({ code: 'request-in-progress' });
     expect(attempts).toBe(1);
