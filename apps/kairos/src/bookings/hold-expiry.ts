@@ -84,4 +84,3 @@ export class HoldExpiryTimer implements OnApplicationBootstrap, OnApplicationShu
     return due.items.length;
   }
 }
-

@@ -80,7 +80,7 @@ export const handleCommand = async <Answer>(
 ): Promise<Positioned<Answer>> => {
   for (let tries = 1; ; tries++) {
     try {
-      return await attempt(es, ctx, prepare);
+      return await attemptOnce(es, ctx, prepare);
     } catch (error) {
       if (!(error instanceof WrongExpectedRevision) || tries >= CONFLICT_RETRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * tries)));
@@ -88,7 +88,7 @@ export const handleCommand = async <Answer>(
   }
 };
 
-const attempt = async <Answer>(
+const attemptOnce = async <Answer>(
   es: EventSourcing,
   ctx: RequestContext,
   prepare: (attempt: Attempt) => Promise<CommandPlan<Answer>> | CommandPlan<Answer>,

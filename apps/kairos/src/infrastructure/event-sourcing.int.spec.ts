@@ -61,10 +61,12 @@ describe('EventSourcing.commit with an Idempotency-Key, and handleCommand (PGlit
 
   describe('handleCommand', () => {
     const ctx: RequestContext = { tenant: 't1', actor: { type: 'BUSINESS' }, correlationId: 'c2' };
+    /** An event appended by someone else, between an attempt's reads and its append. */
+    const otherWriter = () => ({ id: newId(), type: 'thing.changed', schemaVersion: 1, data: {}, metadata: { tenant: 't1', actor: { type: 'SYSTEM' as const }, occurredAt: NOW.toISOString() } });
     const counted = (streamId: string, n: number) => ({ streamId, events: Array.from({ length: n }, () => ({ type: 'thing.changed', data: { n: 1 } })) });
 
     it('decides on the states read, appends each written stream at the revision read, and leaves read-only streams alone', async () => {
-      await store.append([{ streamId: 'thing:t1:ro', expectedRevision: 'any', events: [{ id: newId(), type: 'thing.changed', schemaVersion: 1, data: {}, metadata: {} }] }]);
+      await store.append([{ streamId: 'thing:t1:ro', expectedRevision: 'any', events: [otherWriter()] }]);
       const written = thing('thing:t1:w');
       const readOnly = thing('thing:t1:ro');
       const answered = await handleCommand(es, ctx, () => ({
@@ -82,7 +84,7 @@ describe('EventSourcing.commit with an Idempotency-Key, and handleCommand (PGlit
       const answered = await handleCommand(es, ctx, async ({ read }) => {
         attempts++;
         const seen = await read(contended);
-        if (attempts === 1) await store.append([{ streamId: contended.streamId, expectedRevision: 'any', events: [{ id: newId(), type: 'thing.changed', schemaVersion: 1, data: {}, metadata: {} }] }]);
+        if (attempts === 1) await store.append([{ streamId: contended.streamId, expectedRevision: 'any', events: [otherWriter()] }]);
         return { streams: [contended], decide: (states) => ({ appends: [counted(contended.streamId, 1)], answer: { seen, decidedOn: states.of(contended) } }) };
       });
       expect(attempts).toBe(2);
@@ -96,7 +98,7 @@ describe('EventSourcing.commit with an Idempotency-Key, and handleCommand (PGlit
       const losing = handleCommand(es, ctx, async ({ read }) => {
         attempts++;
         await read(contended);
-        await store.append([{ streamId: contended.streamId, expectedRevision: 'any', events: [{ id: newId(), type: 'thing.changed', schemaVersion: 1, data: {}, metadata: {} }] }]);
+        await store.append([{ streamId: contended.streamId, expectedRevision: 'any', events: [otherWriter()] }]);
         return { streams: [contended], decide: () => ({ appends: [counted(contended.streamId, 1)], answer: null }) };
       });
       await expect(losing).rejects.toBeInstanceOf(WrongExpectedRevision);
