@@ -1,5 +1,6 @@
 export * from './schedule/schedule';
 export * from './session/session';
 export * from './session/instances';
+export * from './session/session-rules';
 export * from './scheduling.projection';
 export * from './time';

@@ -1,28 +1,26 @@
 import { CommandHandler, ICommandHandler, IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DomainError, existing, fold, newId } from '@kairos/core';
+import { DomainError, existing, fold } from '@kairos/core';
 import {
   BookingPolicyFields,
   BookingPolicyPatch,
   BookingPolicyState,
   BookingPolicyView,
-  DEFAULT_BOOKING_POLICY,
   bookingPolicyDecider,
   bookingPolicyStream,
   defaultPolicyDecider,
   defaultPolicyStream,
   strictestOf,
 } from '@kairos/services';
-import { plainData } from '../http/common.dto';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
+import { handleCommand, streamOf } from '../infrastructure/command-handling';
 import { EventSourcing } from '../infrastructure/event-sourcing';
-import { CreateBookingPolicyDto, UpdateBookingPolicyDto } from './booking-policies.dto';
 
 export class CreateBookingPolicy {
-  constructor(readonly ctx: RequestContext, readonly dto: CreateBookingPolicyDto) {}
+  constructor(readonly ctx: RequestContext, readonly id: string, readonly fields: BookingPolicyFields, readonly isDefault?: boolean) {}
 }
 export class UpdateBookingPolicy {
-  constructor(readonly ctx: RequestContext, readonly id: string, readonly dto: UpdateBookingPolicyDto, readonly expectedRevision?: number) {}
+  constructor(readonly ctx: RequestContext, readonly id: string, readonly patch: BookingPolicyPatch, readonly expectedRevision?: number) {}
 }
 export class DeleteBookingPolicy {
   constructor(readonly ctx: RequestContext, readonly id: string, readonly expectedRevision?: number) {}
@@ -38,34 +36,36 @@ export type PolicyAnswer = BookingPolicyView & { isDefault: boolean };
 
 const viewOf = (state: BookingPolicyState): BookingPolicyView => existing(state, 'booking policy');
 
+/** The policy's stream and the tenant's default-policy stream: every policy command reads both. */
+const streamsOf = (tenant: string, id: string) => ({
+  policy: streamOf(bookingPolicyStream(tenant, id), bookingPolicyDecider),
+  defaults: streamOf(defaultPolicyStream(tenant), defaultPolicyDecider),
+});
+
 @CommandHandler(CreateBookingPolicy)
 export class CreateBookingPolicyHandler implements ICommandHandler<CreateBookingPolicy> {
   constructor(private readonly es: EventSourcing) {}
 
-  async execute({ ctx, dto }: CreateBookingPolicy): Promise<Positioned<PolicyAnswer>> {
-    const { id: givenId, isDefault, ...given } = plainData<CreateBookingPolicyDto>(dto);
-    const id = givenId ?? newId();
-    const fields: BookingPolicyFields = { ...DEFAULT_BOOKING_POLICY, ...given };
-    return this.es.retrying(async () => {
-      const now = this.es.now();
-      const policy = await this.es.load(bookingPolicyStream(ctx.tenant, id), bookingPolicyDecider);
-      const events = bookingPolicyDecider.decide({ type: 'CreateBookingPolicy', id, fields }, policy.state, { now });
-      const defaults = await this.es.load(defaultPolicyStream(ctx.tenant), defaultPolicyDecider);
-      const created = fold(bookingPolicyDecider, events, policy.state);
-      const defaultEvents = isDefault ? defaultPolicyDecider.decide({ type: 'SetDefaultPolicy', policyId: id }, defaults.state, { now }) : [];
-      const markEvents = isDefault ? bookingPolicyDecider.decide({ type: 'MakeDefault', previousDefaultId: defaults.state.policyId }, created, { now }) : [];
-      const view = viewOf(fold(bookingPolicyDecider, markEvents, created));
-      return this.es.commit(
-        ctx,
-        [
-          { streamId: bookingPolicyStream(ctx.tenant, id), expected: policy.expected, events: [...events, ...markEvents] },
-          { streamId: defaultPolicyStream(ctx.tenant), expected: defaults.expected, events: defaultEvents },
-        ],
-        now,
-        { ...view, isDefault: isDefault ?? false },
-        `/v1/booking-policies/${id}`,
-      );
-    });
+  execute({ ctx, id, fields, isDefault }: CreateBookingPolicy): Promise<Positioned<PolicyAnswer>> {
+    const { policy, defaults } = streamsOf(ctx.tenant, id);
+    return handleCommand(this.es, ctx, () => ({
+      streams: [policy, defaults],
+      decide: (states, now) => {
+        const events = bookingPolicyDecider.decide({ type: 'CreateBookingPolicy', id, fields }, states.of(policy), { now });
+        const created = fold(bookingPolicyDecider, events, states.of(policy));
+        const previousDefaultId = states.of(defaults).policyId;
+        const defaultEvents = isDefault ? defaultPolicyDecider.decide({ type: 'SetDefaultPolicy', policyId: id }, states.of(defaults), { now }) : [];
+        const markEvents = isDefault ? bookingPolicyDecider.decide({ type: 'MakeDefault', previousDefaultId }, created, { now }) : [];
+        return {
+          appends: [
+            { streamId: policy.streamId, events: [...events, ...markEvents] },
+            { streamId: defaults.streamId, events: defaultEvents },
+          ],
+          answer: { ...viewOf(fold(bookingPolicyDecider, markEvents, created)), isDefault: isDefault ?? false },
+          location: `/v1/booking-policies/${id}`,
+        };
+      },
+    }));
   }
 }
 
@@ -73,16 +73,16 @@ export class CreateBookingPolicyHandler implements ICommandHandler<CreateBooking
 export class UpdateBookingPolicyHandler implements ICommandHandler<UpdateBookingPolicy> {
   constructor(private readonly es: EventSourcing) {}
 
-  async execute({ ctx, id, dto, expectedRevision }: UpdateBookingPolicy): Promise<Positioned<PolicyAnswer>> {
-    const { revision: _revision, ...patch } = plainData<UpdateBookingPolicyDto>(dto);
-    return this.es.retrying(async () => {
-      const now = this.es.now();
-      const policy = await this.es.load(bookingPolicyStream(ctx.tenant, id), bookingPolicyDecider);
-      const events = bookingPolicyDecider.decide({ type: 'UpdateBookingPolicy', patch: patch as BookingPolicyPatch, expectedRevision }, policy.state, { now });
-      const defaults = await this.es.load(defaultPolicyStream(ctx.tenant), defaultPolicyDecider);
-      const view = viewOf(fold(bookingPolicyDecider, events, policy.state));
-      return this.es.commit(ctx, [{ streamId: bookingPolicyStream(ctx.tenant, id), expected: policy.expected, events }], now, { ...view, isDefault: defaults.state.policyId === id });
-    });
+  execute({ ctx, id, patch, expectedRevision }: UpdateBookingPolicy): Promise<Positioned<PolicyAnswer>> {
+    const { policy, defaults } = streamsOf(ctx.tenant, id);
+    return handleCommand(this.es, ctx, () => ({
+      streams: [policy, defaults],
+      decide: (states, now) => {
+        const events = bookingPolicyDecider.decide({ type: 'UpdateBookingPolicy', patch, expectedRevision }, states.of(policy), { now });
+        const view = viewOf(fold(bookingPolicyDecider, events, states.of(policy)));
+        return { appends: [{ streamId: policy.streamId, events }], answer: { ...view, isDefault: states.of(defaults).policyId === id } };
+      },
+    }));
   }
 }
 
@@ -90,15 +90,16 @@ export class UpdateBookingPolicyHandler implements ICommandHandler<UpdateBooking
 export class DeleteBookingPolicyHandler implements ICommandHandler<DeleteBookingPolicy> {
   constructor(private readonly es: EventSourcing) {}
 
-  async execute({ ctx, id, expectedRevision }: DeleteBookingPolicy): Promise<Positioned<PolicyAnswer>> {
-    return this.es.retrying(async () => {
-      const now = this.es.now();
-      const policy = await this.es.load(bookingPolicyStream(ctx.tenant, id), bookingPolicyDecider);
-      const defaults = await this.es.load(defaultPolicyStream(ctx.tenant), defaultPolicyDecider);
-      const isDefault = defaults.state.policyId === id;
-      const events = bookingPolicyDecider.decide({ type: 'DeleteBookingPolicy', expectedRevision, isDefault }, policy.state, { now });
-      return this.es.commit(ctx, [{ streamId: bookingPolicyStream(ctx.tenant, id), expected: policy.expected, events }], now, { ...viewOf(fold(bookingPolicyDecider, events, policy.state)), isDefault });
-    });
+  execute({ ctx, id, expectedRevision }: DeleteBookingPolicy): Promise<Positioned<PolicyAnswer>> {
+    const { policy, defaults } = streamsOf(ctx.tenant, id);
+    return handleCommand(this.es, ctx, () => ({
+      streams: [policy, defaults],
+      decide: (states, now) => {
+        const isDefault = states.of(defaults).policyId === id;
+        const events = bookingPolicyDecider.decide({ type: 'DeleteBookingPolicy', expectedRevision, isDefault }, states.of(policy), { now });
+        return { appends: [{ streamId: policy.streamId, events }], answer: { ...viewOf(fold(bookingPolicyDecider, events, states.of(policy))), isDefault } };
+      },
+    }));
   }
 }
 
@@ -106,24 +107,23 @@ export class DeleteBookingPolicyHandler implements ICommandHandler<DeleteBooking
 export class SetDefaultBookingPolicyHandler implements ICommandHandler<SetDefaultBookingPolicy> {
   constructor(private readonly es: EventSourcing) {}
 
-  async execute({ ctx, id }: SetDefaultBookingPolicy): Promise<Positioned<PolicyAnswer>> {
-    return this.es.retrying(async () => {
-      const now = this.es.now();
-      const policy = await this.es.load(bookingPolicyStream(ctx.tenant, id), bookingPolicyDecider);
-      const defaults = await this.es.load(defaultPolicyStream(ctx.tenant), defaultPolicyDecider);
-      const defaultEvents = defaultPolicyDecider.decide({ type: 'SetDefaultPolicy', policyId: id }, defaults.state, { now });
-      const events =
-        defaultEvents.length > 0 ? bookingPolicyDecider.decide({ type: 'MakeDefault', previousDefaultId: defaults.state.policyId }, policy.state, { now }) : [];
-      return this.es.commit(
-        ctx,
-        [
-          { streamId: bookingPolicyStream(ctx.tenant, id), expected: policy.expected, events },
-          { streamId: defaultPolicyStream(ctx.tenant), expected: defaults.expected, events: defaultEvents },
-        ],
-        now,
-        { ...viewOf(fold(bookingPolicyDecider, events, policy.state)), isDefault: true },
-      );
-    });
+  execute({ ctx, id }: SetDefaultBookingPolicy): Promise<Positioned<PolicyAnswer>> {
+    const { policy, defaults } = streamsOf(ctx.tenant, id);
+    return handleCommand(this.es, ctx, () => ({
+      streams: [policy, defaults],
+      decide: (states, now) => {
+        const defaultEvents = defaultPolicyDecider.decide({ type: 'SetDefaultPolicy', policyId: id }, states.of(defaults), { now });
+        const events =
+          defaultEvents.length > 0 ? bookingPolicyDecider.decide({ type: 'MakeDefault', previousDefaultId: states.of(defaults).policyId }, states.of(policy), { now }) : [];
+        return {
+          appends: [
+            { streamId: policy.streamId, events },
+            { streamId: defaults.streamId, events: defaultEvents },
+          ],
+          answer: { ...viewOf(fold(bookingPolicyDecider, events, states.of(policy))), isDefault: true },
+        };
+      },
+    }));
   }
 }
 
@@ -134,7 +134,7 @@ export class GetStrictestPolicyHandler implements IQueryHandler<GetStrictestPoli
   async execute({ ctx, policyIds }: GetStrictestPolicy): Promise<BookingPolicyFields> {
     const policies = await Promise.all(
       policyIds.map(async (id, i) => {
-        const { state } = await this.es.load(bookingPolicyStream(ctx.tenant, id), bookingPolicyDecider);
+        const state = await this.es.read(streamOf(bookingPolicyStream(ctx.tenant, id), bookingPolicyDecider));
         if (state.status !== 'active') {
           throw new DomainError('not-found', `booking policy ${id} does not exist`, [{ field: `policyIds[${i}]`, reason: 'no such booking policy' }]);
         }

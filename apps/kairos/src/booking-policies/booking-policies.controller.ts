@@ -1,12 +1,13 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { newId } from '@kairos/core';
 import { BOOKING_POLICIES } from '@kairos/services';
 import { ListQueryDto, ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
 import { Ctx, RequestContext } from '../http/request-context';
 import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
 import { CreateBookingPolicy, DeleteBookingPolicy, GetStrictestPolicy, SetDefaultBookingPolicy, UpdateBookingPolicy } from './booking-policies.commands';
-import { CreateBookingPolicyDto, StrictestPolicyDto, UpdateBookingPolicyDto } from './booking-policies.dto';
+import { CreateBookingPolicyDto, StrictestPolicyDto, UpdateBookingPolicyDto, bookingPolicyOf, bookingPolicyPatchOf } from './booking-policies.dto';
 
 const POLICY_MODEL: ReadModelRef = { projection: 'services', collection: BOOKING_POLICIES, noun: 'booking policy' };
 
@@ -17,7 +18,8 @@ export class BookingPoliciesController {
 
   @Post()
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateBookingPolicyDto) {
-    return this.commands.execute(new CreateBookingPolicy(ctx, dto));
+    const { id, fields, isDefault } = bookingPolicyOf(dto);
+    return this.commands.execute(new CreateBookingPolicy(ctx, id ?? newId(), fields, isDefault));
   }
 
   @Post('strictest')
@@ -39,7 +41,7 @@ export class BookingPoliciesController {
 
   @Patch(':id')
   update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: UpdateBookingPolicyDto, @Headers('if-match') ifMatch?: string) {
-    return this.commands.execute(new UpdateBookingPolicy(ctx, id, dto, expectedRevision(ifMatch, dto.revision)));
+    return this.commands.execute(new UpdateBookingPolicy(ctx, id, bookingPolicyPatchOf(dto), expectedRevision(ifMatch, dto.revision)));
   }
 
   @Post(':id/set-default')

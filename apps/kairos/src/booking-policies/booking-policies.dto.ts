@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { BookingPolicyFields, BookingPolicyPatch, DEFAULT_BOOKING_POLICY } from '@kairos/services';
+import { plainData } from '../http/common.dto';
 import { Nullable, Optional } from '../http/validators';
 
 const MINUTES_MAX = 5 * 366 * 24 * 60;
@@ -48,3 +50,14 @@ export class StrictestPolicyDto {
   @IsUUID('all', { each: true })
   policyIds!: string[];
 }
+
+/** The policy a create asks for, over the defaults, and whether it becomes the tenant's default. */
+export const bookingPolicyOf = (dto: CreateBookingPolicyDto): { id?: string; fields: BookingPolicyFields; isDefault?: boolean } => {
+  const { id, isDefault, ...given } = plainData<CreateBookingPolicyDto>(dto);
+  return { id, fields: { ...DEFAULT_BOOKING_POLICY, ...given }, isDefault };
+};
+
+export const bookingPolicyPatchOf = (dto: UpdateBookingPolicyDto): BookingPolicyPatch => {
+  const { revision: _revision, ...patch } = plainData<UpdateBookingPolicyDto>(dto);
+  return patch as BookingPolicyPatch;
+};

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { AskedSlot, BookingChange, BookingRequest, SlotHoldRequest } from '@kairos/bookings';
 import { ListQueryDto } from '../http/common.dto';
 import { IsInstant, Nullable, Optional } from '../http/validators';
 
@@ -86,3 +87,50 @@ export class ListBookingsDto extends ListQueryDto {
   @ApiPropertyOptional() @Optional() @IsInstant() to?: string;
   @ApiPropertyOptional({ enum: ['start', '-start'], default: 'start' }) @Optional() @IsIn(['start', '-start']) sort?: 'start' | '-start';
 }
+
+export class HoldSlotDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() id?: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() serviceId!: string;
+  @ApiPropertyOptional({ type: SlotDto, description: 'APPOINTMENT' }) @Optional() @ValidateNested() @Type(() => SlotDto) slot?: SlotDto;
+  @ApiPropertyOptional({ description: 'CLASS' }) @Optional() @IsUUID() sessionId?: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() contactId!: string;
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 1000 }) @Optional() @IsInt() @Min(1) @Max(1000) partySize?: number;
+  @ApiPropertyOptional({ default: 10, minimum: 1, maximum: 60 }) @Optional() @IsInt() @Min(1) @Max(60) minutes?: number;
+}
+
+export class JoinWaitlistDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() contactId!: string;
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 1000 }) @Optional() @IsInt() @Min(1) @Max(1000) partySize?: number;
+}
+
+const slotOf = (dto: SlotDto | undefined): AskedSlot | undefined =>
+  dto && { start: dto.start, end: dto.end, ...(dto.resourceIds !== undefined ? { resourceIds: dto.resourceIds } : {}), ...(dto.locationId !== undefined ? { locationId: dto.locationId } : {}) };
+
+export const bookingRequestOf = (dto: CreateBookingDto): BookingRequest => ({
+  id: dto.id,
+  serviceId: dto.serviceId,
+  slot: slotOf(dto.slot),
+  sessionId: dto.sessionId,
+  scheduleId: dto.scheduleId,
+  contactId: dto.contactId,
+  contact: dto.contact && { name: dto.contact.name, email: dto.contact.email, phone: dto.contact.phone },
+  partySize: dto.partySize,
+  selectedPaymentOption: dto.selectedPaymentOption,
+  draft: dto.draft,
+  holdId: dto.holdId,
+  ignorePolicy: dto.ignorePolicy,
+});
+
+export const slotHoldRequestOf = (dto: HoldSlotDto): SlotHoldRequest => ({
+  id: dto.id,
+  serviceId: dto.serviceId,
+  slot: slotOf(dto.slot),
+  sessionId: dto.sessionId,
+  contactId: dto.contactId,
+  partySize: dto.partySize,
+  minutes: dto.minutes,
+});
+
+export const cancellationOf = (dto: CancelBookingDto): BookingChange => ({ kind: 'cancel', reason: dto.reason ?? null, restoreCredit: dto.restoreCredit ?? false, ignorePolicy: dto.ignorePolicy });
+
+export const rescheduleOf = (dto: RescheduleBookingDto): BookingChange => ({ kind: 'reschedule', slot: slotOf(dto.slot), sessionId: dto.sessionId, ignorePolicy: dto.ignorePolicy });

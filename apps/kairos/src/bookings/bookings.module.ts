@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
-import { BookingFacts, CreateBookingHandler } from './bookings.commands';
-import { BookingsController } from './bookings.controller';
+import { BookingFacts } from './booking-facts';
 import { BOOKING_QUERY_HANDLERS } from './bookings.queries';
-import { Holds } from './holds';
-import { ChangeBookingHandler } from './lifecycle.commands';
-import { EndSlotHoldHandler, HoldExpiryTimer, HoldSlotHandler, SlotHoldsController } from './slot-holds';
-import { AcceptWaitlistOfferHandler, EndWaitlistEntryHandler, JoinWaitlistHandler, WaitlistController, Waitlists } from './waitlists';
+import { BookingsController } from './bookings.controller';
+import { ChangeBookingHandler } from './change-booking';
+import { CreateBookingHandler } from './create-booking';
+import { HoldExpiryTimer } from './hold-expiry';
+import { EndSlotHoldHandler, HoldSlotHandler } from './slot-holds';
+import { SlotHoldsController } from './slot-holds.controller';
+import { AcceptWaitlistOfferHandler, EndWaitlistEntryHandler, JoinWaitlistHandler, Waitlists } from './waitlists';
+import { WaitlistController } from './waitlists.controller';
 
 @Module({
   controllers: [BookingsController, SlotHoldsController, WaitlistController],
-  providers: [BookingFacts, Holds, CreateBookingHandler, ChangeBookingHandler, HoldSlotHandler, EndSlotHoldHandler, HoldExpiryTimer, Waitlists, JoinWaitlistHandler, EndWaitlistEntryHandler, AcceptWaitlistOfferHandler, ...BOOKING_QUERY_HANDLERS],
+  providers: [BookingFacts, CreateBookingHandler, ChangeBookingHandler, HoldSlotHandler, EndSlotHoldHandler, HoldExpiryTimer, Waitlists, JoinWaitlistHandler, EndWaitlistEntryHandler, AcceptWaitlistOfferHandler, ...BOOKING_QUERY_HANDLERS],
 })
 export class BookingsModule {}

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { BOOKINGS, BookingDoc } from '@kairos/bookings';
+import { BOOKINGS, BookingDoc, bookingAnswerOf } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
 import { publicView } from '@kairos/projections';
 import { FieldFilter, ReadStore } from '@kairos/read-store';
@@ -8,7 +8,6 @@ import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { CLOCK, Clock, READ_STORE } from '../infrastructure/tokens';
 import { waitUntilProjected } from '../queries/read-models';
-import { answerOf } from './bookings.commands';
 import { ListBookingsDto } from './bookings.dto';
 
 export class GetBooking {
@@ -26,7 +25,7 @@ export class GetBookingHandler implements IQueryHandler<GetBooking> {
     const position = await waitUntilProjected(this.readStore, 'bookings', minPosition);
     const doc = await this.readStore.get<BookingDoc>(BOOKINGS, ctx.tenant, id);
     if (!doc) throw new DomainError('not-found', `booking ${id} does not exist`);
-    return new Positioned(answerOf(publicView(doc), this.now(), ctx.actor.type), position);
+    return new Positioned(bookingAnswerOf(publicView(doc), this.now(), ctx.actor.type), position);
   }
 }
 
@@ -56,7 +55,7 @@ export class ListBookingsHandler implements IQueryHandler<ListBookings> {
       cursor: query.cursor,
     });
     const now = this.now();
-    return new Positioned({ items: page.items.map((d) => answerOf(publicView(d), now, ctx.actor.type)), nextCursor: page.nextCursor }, position);
+    return new Positioned({ items: page.items.map((d) => bookingAnswerOf(publicView(d), now, ctx.actor.type)), nextCursor: page.nextCursor }, position);
   }
 }
 

@@ -1,30 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { ClaimsState, HoldTarget, SeatsState, claimBuckets, claimStream, claimsDecider, seatsDecider, seatsStream } from '@kairos/bookings';
 import { DomainEvent, fold } from '@kairos/core';
-import { BookingView, claimBuckets, claimStream, claimsDecider, seatsDecider, seatsStream } from '@kairos/bookings';
 import { SessionFields, SessionState, scheduleIdOf, sessionDecider, sessionStream } from '@kairos/scheduling';
-import { KAIROS_NAMESPACE, uuidV5 } from '@kairos/core';
-import { RequestContext } from '../http/request-context';
-import { EventSourcing, Loaded, PendingAppend } from '../infrastructure/event-sourcing';
+import { PlanPart, StreamEvents, StreamOf, States, streamOf } from '../infrastructure/command-handling';
 
 const MINUTE = 60_000;
-
-/** What a booking holds: resources for appointments (claims and its session), seats for classes and courses. */
-export interface HoldTarget {
-  bookingId: string;
-  serviceType: BookingView['serviceType'];
-  serviceScheduleId: string;
-  slot: BookingView['slot'];
-  sessionId: string | null;
-  scheduleId: string | null;
-  appointmentSessionId: string | null;
-  partySize: number;
-  capacity: number;
-  /** Accepting a waitlist offer: the seats locked for this entry and contact are this booking's to take. */
-  acceptingEntry?: { entryId: string; contactId: string };
-}
-
-/** The EVENT session an appointment booking puts on the calendar; a new one per reschedule. */
-export const appointmentSessionIdOf = (bookingId: string, revision: number) => uuidV5(KAIROS_NAMESPACE, `booking-session:${bookingId}:${revision}`);
 
 const offerOf = (t: HoldTarget) => (t.serviceType === 'CLASS' ? t.sessionId! : t.scheduleId!);
 
@@ -39,90 +18,74 @@ const spanOf = (t: HoldTarget) => ({
  * concurrent taker lose at append time. Giving back and taking in one change (a reschedule, a hold
  * becoming a booking) decides the take on the state after the give-back, in the same append.
  */
-@Injectable()
-export class Holds {
-  constructor(private readonly es: EventSourcing) {}
-
-  take(ctx: RequestContext, target: HoldTarget, now: Date): Promise<PendingAppend[]> {
-    return this.change(ctx, null, target, now);
+export const holdChange = (tenant: string, release: HoldTarget | null, take: HoldTarget | null): PlanPart => {
+  const seatsOf = (t: HoldTarget) => seatsStream(tenant, offerOf(t));
+  const claimStreams = (t: HoldTarget) => {
+    const { start, end } = spanOf(t);
+    return t.slot.resourceIds.flatMap((resourceId) => claimBuckets(start, end).map((bucket) => ({ resourceId, bucket, stream: claimStream(tenant, resourceId, bucket) })));
+  };
+  const streams = new Set<string>();
+  for (const t of [release, take]) {
+    if (!t) continue;
+    if (t.serviceType === 'APPOINTMENT') for (const c of claimStreams(t)) streams.add(c.stream);
+    else streams.add(seatsOf(t));
   }
-
-  release(ctx: RequestContext, target: HoldTarget, now: Date): Promise<PendingAppend[]> {
-    return this.change(ctx, target, null, now);
-  }
-
-  async change(ctx: RequestContext, release: HoldTarget | null, take: HoldTarget | null, now: Date): Promise<PendingAppend[]> {
-    const pending: PendingAppend[] = [];
-    const seatsOf = (t: HoldTarget) => seatsStream(ctx.tenant, offerOf(t));
-    const claimStreams = (t: HoldTarget) => {
-      const { start, end } = spanOf(t);
-      return t.slot.resourceIds.flatMap((resourceId) => claimBuckets(start, end).map((bucket) => ({ resourceId, bucket, stream: claimStream(ctx.tenant, resourceId, bucket) })));
-    };
-    const streams = new Set<string>();
-    for (const t of [release, take]) {
-      if (!t) continue;
-      if (t.serviceType === 'APPOINTMENT') for (const c of claimStreams(t)) streams.add(c.stream);
-      else streams.add(seatsOf(t));
-    }
-    const sorted = [...streams].sort();
-    const seatStreams = sorted.filter((stream) => stream.startsWith('seats:'));
-    const claimStreamIds = sorted.filter((stream) => !stream.startsWith('seats:'));
-    const releasedSessionStream = release?.appointmentSessionId ? sessionStream(ctx.tenant, release.appointmentSessionId) : null;
-    const takenSessionStream = take?.serviceType === 'APPOINTMENT' && take.appointmentSessionId ? sessionStream(ctx.tenant, take.appointmentSessionId) : null;
-    // Asked for together, the streams are read with one statement (SqlEventStore.readStream).
-    const [seatStates, claimStates, releasedSession, takenSession] = await Promise.all([
-      Promise.all(seatStreams.map((stream) => this.es.load(stream, seatsDecider))),
-      Promise.all(claimStreamIds.map((stream) => this.es.load(stream, claimsDecider))),
-      releasedSessionStream ? this.es.load(releasedSessionStream, sessionDecider) : null,
-      takenSessionStream ? this.es.load(takenSessionStream, sessionDecider) : null,
-    ]);
-    for (const [index, stream] of seatStreams.entries()) {
-      const loaded = seatStates[index];
-      let state = loaded.state;
-      const events: DomainEvent[] = [];
-      if (release && release.serviceType !== 'APPOINTMENT' && seatsOf(release) === stream) {
-        const given = seatsDecider.decide({ type: 'Release', offerId: offerOf(release), holderId: release.bookingId }, state, { now });
-        state = fold(seatsDecider, given, state);
-        events.push(...given);
+  const sorted = [...streams].sort();
+  const seatStreams: StreamOf<SeatsState>[] = sorted.filter((stream) => stream.startsWith('seats:')).map((stream) => streamOf(stream, seatsDecider));
+  const claimStreamIds: StreamOf<ClaimsState>[] = sorted.filter((stream) => !stream.startsWith('seats:')).map((stream) => streamOf(stream, claimsDecider));
+  const releasedSession = release?.appointmentSessionId ? streamOf(sessionStream(tenant, release.appointmentSessionId), sessionDecider) : null;
+  const takenSession = take?.serviceType === 'APPOINTMENT' && take.appointmentSessionId ? streamOf(sessionStream(tenant, take.appointmentSessionId), sessionDecider) : null;
+  return {
+    streams: [...seatStreams, ...claimStreamIds, ...(releasedSession ? [releasedSession] : []), ...(takenSession ? [takenSession] : [])],
+    decide: (states: States, now: Date): StreamEvents[] => {
+      const appends: StreamEvents[] = [];
+      for (const stream of seatStreams) {
+        let state = states.of(stream);
+        const events: DomainEvent[] = [];
+        if (release && release.serviceType !== 'APPOINTMENT' && seatsOf(release) === stream.streamId) {
+          const given = seatsDecider.decide({ type: 'Release', offerId: offerOf(release), holderId: release.bookingId }, state, { now });
+          state = fold(seatsDecider, given, state);
+          events.push(...given);
+        }
+        if (take && take.serviceType !== 'APPOINTMENT' && seatsOf(take) === stream.streamId) {
+          events.push(
+            ...seatsDecider.decide(
+              { type: 'Take', offerId: offerOf(take), holderId: take.bookingId, partySize: take.partySize, capacity: take.capacity, ...take.acceptingEntry },
+              state,
+              { now },
+            ),
+          );
+        }
+        appends.push({ streamId: stream.streamId, events });
       }
-      if (take && take.serviceType !== 'APPOINTMENT' && seatsOf(take) === stream) {
-        events.push(
-          ...seatsDecider.decide(
-            { type: 'Take', offerId: offerOf(take), holderId: take.bookingId, partySize: take.partySize, capacity: take.capacity, ...take.acceptingEntry },
-            state,
-            { now },
-          ),
-        );
+      for (const stream of claimStreamIds) {
+        let state = states.of(stream);
+        const events: DomainEvent[] = [];
+        const mine = (t: HoldTarget | null) => (t && t.serviceType === 'APPOINTMENT' ? claimStreams(t).find((c) => c.stream === stream.streamId) : undefined);
+        const given = mine(release);
+        if (given && release) {
+          const released = claimsDecider.decide({ type: 'Release', resourceId: given.resourceId, bucket: given.bucket, holderId: release.bookingId }, state, { now });
+          state = fold(claimsDecider, released, state);
+          events.push(...released);
+        }
+        const wanted = mine(take);
+        if (wanted && take) {
+          events.push(...claimsDecider.decide({ type: 'Claim', resourceId: wanted.resourceId, bucket: wanted.bucket, claim: { holderId: take.bookingId, ...spanOf(take) } }, state, { now }));
+        }
+        appends.push({ streamId: stream.streamId, events });
       }
-      pending.push({ streamId: stream, expected: loaded.expected, events });
-    }
-    for (const [index, stream] of claimStreamIds.entries()) {
-      const loaded = claimStates[index];
-      let state = loaded.state;
-      const events: DomainEvent[] = [];
-      const mine = (t: HoldTarget | null) => (t && t.serviceType === 'APPOINTMENT' ? claimStreams(t).find((c) => c.stream === stream) : undefined);
-      const given = mine(release);
-      if (given && release) {
-        const released = claimsDecider.decide({ type: 'Release', resourceId: given.resourceId, bucket: given.bucket, holderId: release.bookingId }, state, { now });
-        state = fold(claimsDecider, released, state);
-        events.push(...released);
+      if (releasedSession) {
+        const session = states.of(releasedSession);
+        if (session.status === 'ACTIVE') appends.push({ streamId: releasedSession.streamId, events: sessionDecider.decide({ type: 'CancelSeries', from: null }, session, { now }) });
       }
-      const wanted = mine(take);
-      if (wanted && take) {
-        events.push(...claimsDecider.decide({ type: 'Claim', resourceId: wanted.resourceId, bucket: wanted.bucket, claim: { holderId: take.bookingId, ...spanOf(take) } }, state, { now }));
-      }
-      pending.push({ streamId: stream, expected: loaded.expected, events });
-    }
-    if (releasedSessionStream && releasedSession?.state.status === 'ACTIVE') {
-      pending.push({ streamId: releasedSessionStream, expected: releasedSession.expected, events: sessionDecider.decide({ type: 'CancelSeries', from: null }, releasedSession.state, { now }) });
-    }
-    if (takenSessionStream && takenSession && take) pending.push(appointmentSession(take, takenSessionStream, takenSession, now));
-    return pending;
-  }
-}
+      if (takenSession && take) appends.push({ streamId: takenSession.streamId, events: appointmentSession(take, states.of(takenSession), now) });
+      return appends;
+    },
+  };
+};
 
 /** The EVENT session that puts an appointment on its resources' calendars, so availability sees it. */
-const appointmentSession = (target: HoldTarget, streamId: string, session: Loaded<SessionState>, now: Date): PendingAppend => {
+const appointmentSession = (target: HoldTarget, session: SessionState, now: Date): DomainEvent[] => {
   const sessionId = target.appointmentSessionId!;
   const fields: SessionFields = {
     scheduleId: target.serviceScheduleId,
@@ -141,5 +104,5 @@ const appointmentSession = (target: HoldTarget, streamId: string, session: Loade
     locationId: target.slot.locationId,
     bookingId: target.bookingId,
   };
-  return { streamId, expected: session.expected, events: sessionDecider.decide({ type: 'CreateSession', id: sessionId, fields }, session.state, { now }) };
+  return sessionDecider.decide({ type: 'CreateSession', id: sessionId, fields }, session, { now });
 };

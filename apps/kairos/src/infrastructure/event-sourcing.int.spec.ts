@@ -1,12 +1,14 @@
-import { SqlEventStore } from '@kairos/event-store';
+import { newId } from '@kairos/core';
+import { SqlEventStore, WrongExpectedRevision } from '@kairos/event-store';
 import { scratchPglite } from '@kairos/testing';
 import { KEY_RECORDED, KeyRecord } from '../http/idempotency';
 import { KeyedRequest, RequestContext } from '../http/request-context';
+import { handleCommand, streamOf } from './command-handling';
 import { EventSourcing } from './event-sourcing';
 
 const NOW = new Date('2026-03-28T00:00:00Z');
 
-describe('EventSourcing.commit with an Idempotency-Key (PGlite)', () => {
+describe('EventSourcing.commit with an Idempotency-Key, and handleCommand (PGlite)', () => {
   let dispose: () => Promise<void>;
   let store: SqlEventStore;
   let es: EventSourcing;
@@ -27,6 +29,8 @@ describe('EventSourcing.commit with an Idempotency-Key (PGlite)', () => {
   });
   const change = (streamId: string) => ({ streamId, expected: 'any' as const, events: [{ type: 'thing.changed', data: { n: 1 } }] });
 
+  const thing = (streamId: string) => streamOf(streamId, { initialState: () => 0, evolve: (n: number) => n + 1 });
+
   it('records the key and the answer last in the same append, once per request', async () => {
     const ctx = keyedContext('idempotency:t1:once');
     const answered = await es.commit(ctx, [change('thing:t1:a')], NOW, { id: 'a' }, '/v1/things/a');
@@ -46,12 +50,66 @@ describe('EventSourcing.commit with an Idempotency-Key (PGlite)', () => {
   it('does not retry, and changes nothing, when another attempt committed the key first', async () => {
     await es.commit(keyedContext('idempotency:t1:raced'), [change('thing:t1:c')], NOW, { id: 'c' });
     let attempts = 0;
-    const losing = es.retrying(async () => {
+    const losing = handleCommand(es, keyedContext('idempotency:t1:raced'), () => {
       attempts++;
-      return es.commit(keyedContext('idempotency:t1:raced'), [change('thing:t1:d')], NOW, { id: 'd' });
+      return { streams: [thing('thing:t1:d')], decide: () => ({ appends: [{ streamId: 'thing:t1:d', events: change('thing:t1:d').events }], answer: { id: 'd' } }) };
     });
     await expect(losing).rejects.toMatchObject({ code: 'request-in-progress' });
     expect(attempts).toBe(1);
     expect(await store.readStream('thing:t1:d')).toEqual([]);
+  });
+
+  describe('handleCommand', () => {
+    const ctx: RequestContext = { tenant: 't1', actor: { type: 'BUSINESS' }, correlationId: 'c2' };
+    /** An event appended by someone else, between an attempt's reads and its append. */
+    const otherWriter = () => ({ id: newId(), type: 'thing.changed', schemaVersion: 1, data: {}, metadata: { tenant: 't1', actor: { type: 'SYSTEM' as const }, occurredAt: NOW.toISOString() } });
+    const counted = (streamId: string, n: number) => ({ streamId, events: Array.from({ length: n }, () => ({ type: 'thing.changed', data: { n: 1 } })) });
+
+    it('decides on the states read, appends each written stream at the revision read, and leaves read-only streams alone', async () => {
+      await store.append([{ streamId: 'thing:t1:ro', expectedRevision: 'any', events: [otherWriter()] }]);
+      const written = thing('thing:t1:w');
+      const readOnly = thing('thing:t1:ro');
+      const answered = await handleCommand(es, ctx, () => ({
+        streams: [written, readOnly],
+        decide: (states, now) => ({ appends: [counted(written.streamId, states.of(readOnly) + 1)], answer: { seen: states.of(readOnly), now: now.toISOString() }, location: '/v1/things/w' }),
+      }));
+      expect(answered).toMatchObject({ body: { seen: 1, now: NOW.toISOString() }, location: '/v1/things/w' });
+      expect(await store.readStream('thing:t1:w')).toHaveLength(2);
+      expect(await store.readStream('thing:t1:ro')).toHaveLength(1);
+    });
+
+    it('runs the whole attempt again when another writer got in between, on fresh state', async () => {
+      const contended = thing('thing:t1:race');
+      let attempts = 0;
+      const answered = await handleCommand(es, ctx, async ({ read }) => {
+        attempts++;
+        const seen = await read(contended);
+        if (attempts === 1) await store.append([{ streamId: contended.streamId, expectedRevision: 'any', events: [otherWriter()] }]);
+        return { streams: [contended], decide: (states) => ({ appends: [counted(contended.streamId, 1)], answer: { seen, decidedOn: states.of(contended) } }) };
+      });
+      expect(attempts).toBe(2);
+      expect(answered.body).toEqual({ seen: 1, decidedOn: 1 });
+      expect(await store.readStream(contended.streamId)).toHaveLength(2);
+    });
+
+    it('gives up after 30 lost races', async () => {
+      const contended = thing('thing:t1:busy');
+      let attempts = 0;
+      const losing = handleCommand(es, ctx, async ({ read }) => {
+        attempts++;
+        await read(contended);
+        await store.append([{ streamId: contended.streamId, expectedRevision: 'any', events: [otherWriter()] }]);
+        return { streams: [contended], decide: () => ({ appends: [counted(contended.streamId, 1)], answer: null }) };
+      });
+      await expect(losing).rejects.toBeInstanceOf(WrongExpectedRevision);
+      expect(attempts).toBe(30);
+    });
+
+    it('refuses a decision that writes a stream it did not read', async () => {
+      await expect(
+        handleCommand(es, ctx, () => ({ streams: [], decide: () => ({ appends: [counted('thing:t1:unread', 1)], answer: null }) })),
+      ).rejects.toThrow('did not read');
+      expect(await store.readStream('thing:t1:unread')).toEqual([]);
+    });
   });
 });

@@ -1,17 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Decider, DomainError, DomainEvent, NewEvent, newId } from '@kairos/core';
+import { DomainError, DomainEvent, NewEvent, RecordedEvent, newId } from '@kairos/core';
 import { AppendRequest, AppendResult, EventStore, ExpectedRevision, WrongExpectedRevision } from '@kairos/event-store';
 import { KairosConfig } from '../config/config';
 import { KEY_RECORDED, KeyRecord } from '../http/idempotency';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
+import { StreamOf } from './command-handling';
 import { CLOCK, CONFIG, Clock, EVENT_STORE } from './tokens';
-
-export interface Loaded<State> {
-  state: State;
-  /** What to expect when appending: the stream's last revision, or that it does not exist yet. */
-  expected: ExpectedRevision;
-}
 
 export interface PendingAppend {
   streamId: string;
@@ -20,14 +15,8 @@ export interface PendingAppend {
 }
 
 const SCHEMA_VERSION = 1;
-/**
- * Contended streams (a busy staff member's day, a popular class) can make a writer lose several
- * races in a row while its slot is still free; it keeps trying, with jitter, until the rules say
- * no or it wins.
- */
-const CONFLICT_RETRIES = 30;
 
-/** The write path every command handler shares: load by folding the stream, decide, append atomically. */
+/** The event store as commands use it: reads, and the atomic append that answers (handleCommand drives both). */
 @Injectable()
 export class EventSourcing {
   constructor(
@@ -36,17 +25,13 @@ export class EventSourcing {
     @Inject(CONFIG) private readonly config: Pick<KairosConfig, 'faultAfterAppend'>,
   ) {}
 
-  async load<State, Event extends DomainEvent>(
-    streamId: string,
-    decider: Pick<Decider<unknown, State, Event, never>, 'initialState' | 'evolve'>,
-  ): Promise<Loaded<State>> {
-    const events = await this.store.readStream(streamId);
-    const state = events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState());
-    return { state, expected: events.length === 0 ? 'noStream' : events[events.length - 1].streamRevision };
+  readStream(streamId: string): Promise<RecordedEvent[]> {
+    return this.store.readStream(streamId);
   }
 
-  async exists(streamId: string): Promise<boolean> {
-    return (await this.store.readStream(streamId)).length > 0;
+  /** A stream's state outside a command (a query, a fact read before one): nothing guards it. */
+  async read<State>(stream: StreamOf<State>): Promise<State> {
+    return stream.fold(await this.store.readStream(stream.streamId));
   }
 
   /**
@@ -86,21 +71,5 @@ export class EventSourcing {
       if (this.config.faultAfterAppend === 'exit') process.kill(process.pid, 'SIGKILL');
     }
     return new Positioned(body, result.position, location);
-  }
-
-  /**
-   * Runs a whole load-decide-append again when another writer got in between: the rules are
-   * judged anew on fresh state, so a retry can still fail for the right reason (a stale client
-   * revision, a conflict the domain forbids), never by overwriting someone else.
-   */
-  async retrying<T>(attempt: () => Promise<T>): Promise<T> {
-    for (let tries = 1; ; tries++) {
-      try {
-        return await attempt();
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevision) || tries >= CONFLICT_RETRIES) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * tries)));
-      }
-    }
   }
 }

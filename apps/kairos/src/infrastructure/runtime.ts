@@ -47,7 +47,7 @@ export class Runtime implements OnApplicationBootstrap, OnApplicationShutdown {
     const hooks = {
       onError: (name: string, error: unknown) => {
         this.metrics.runnerErrors.inc({ runner: name });
-        this.logger.warn({ message: `${name} failed a batch; retrying`, error: error instanceof Error ? error.message : String(error) });
+        this.logger.warn({ message: `${name} failed a batch; it will try again`, error: error instanceof Error ? error.message : String(error) });
       },
       onProgress: (name: string, position: number, events: { recordedAt: string }[]) => {
         this.metrics.runnerPosition.set({ runner: name }, position);

@@ -2,12 +2,13 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FieldFilter } from '@kairos/read-store';
+import { newId } from '@kairos/core';
 import { LOCATIONS } from '@kairos/resources';
 import { ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
 import { Ctx, RequestContext } from '../http/request-context';
 import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
-import { ArchiveLocation, CreateLocation, UpdateLocation } from './locations.commands';
-import { CreateLocationDto, ListLocationsDto, UpdateLocationDto } from './locations.dto';
+import { DecideLocation } from './locations.commands';
+import { CreateLocationDto, ListLocationsDto, UpdateLocationDto, locationFieldsOf, locationPatchOf } from './locations.dto';
 
 const LOCATION_MODEL: ReadModelRef = { projection: 'resources', collection: LOCATIONS, noun: 'location' };
 
@@ -18,7 +19,8 @@ export class LocationsController {
 
   @Post()
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateLocationDto) {
-    return this.commands.execute(new CreateLocation(ctx, dto));
+    const id = dto.id ?? newId();
+    return this.commands.execute(new DecideLocation(ctx, id, { type: 'CreateLocation', id, fields: locationFieldsOf(dto) }));
   }
 
   @Get(':id')
@@ -36,19 +38,19 @@ export class LocationsController {
 
   @Patch(':id')
   update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: UpdateLocationDto, @Headers('if-match') ifMatch?: string) {
-    return this.commands.execute(new UpdateLocation(ctx, id, dto, expectedRevision(ifMatch, dto.revision)));
+    return this.commands.execute(new DecideLocation(ctx, id, { type: 'UpdateLocation', patch: locationPatchOf(dto), expectedRevision: expectedRevision(ifMatch, dto.revision) }));
   }
 
   @Post(':id/archive')
   @HttpCode(200)
   archive(@Ctx() ctx: RequestContext, @Param('id') id: string, @Headers('if-match') ifMatch?: string) {
-    return this.commands.execute(new ArchiveLocation(ctx, id, expectedRevision(ifMatch, undefined)));
+    return this.commands.execute(new DecideLocation(ctx, id, { type: 'ArchiveLocation', expectedRevision: expectedRevision(ifMatch, undefined) }));
   }
 
   @Delete(':id')
   @HttpCode(200)
   @ApiOperation({ summary: 'Same as archive: locations stay for the bookings that name them' })
   delete(@Ctx() ctx: RequestContext, @Param('id') id: string, @Headers('if-match') ifMatch?: string) {
-    return this.commands.execute(new ArchiveLocation(ctx, id, expectedRevision(ifMatch, undefined)));
+    return this.commands.execute(new DecideLocation(ctx, id, { type: 'ArchiveLocation', expectedRevision: expectedRevision(ifMatch, undefined) }));
   }
 }

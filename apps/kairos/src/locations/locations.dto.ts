@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
-import { ListQueryDto, booleanQuery } from '../http/common.dto';
+import { Address, LocationFields, LocationPatch } from '@kairos/resources';
+import { ListQueryDto, booleanQuery, plainData } from '../http/common.dto';
 import { IsTimeZone, Nullable, Optional } from '../http/validators';
 
 export class AddressDto {
@@ -33,3 +34,21 @@ export class UpdateLocationDto extends LocationChangesDto {
 export class ListLocationsDto extends ListQueryDto {
   @ApiPropertyOptional() @Optional() @Transform(booleanQuery) @IsBoolean() archived?: boolean;
 }
+
+const addressOf = (dto: CreateLocationDto['address']): Address | null =>
+  dto
+    ? { formatted: dto.formatted ?? null, street: dto.street ?? null, city: dto.city ?? null, postalCode: dto.postalCode ?? null, country: dto.country ?? null }
+    : null;
+
+export const locationFieldsOf = (dto: CreateLocationDto): LocationFields => ({
+  name: dto.name,
+  type: dto.type ?? 'BUSINESS',
+  timeZone: dto.timeZone,
+  address: addressOf(dto.address),
+  isDefault: dto.isDefault ?? false,
+});
+
+export const locationPatchOf = (dto: UpdateLocationDto): LocationPatch => {
+  const { revision: _revision, address, ...rest } = plainData<UpdateLocationDto>(dto);
+  return { ...rest, ...(address !== undefined ? { address: addressOf(address) } : {}) };
+};

@@ -2,12 +2,13 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FieldFilter } from '@kairos/read-store';
+import { newId } from '@kairos/core';
 import { RESOURCES } from '@kairos/resources';
 import { ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
 import { Ctx, RequestContext } from '../http/request-context';
 import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
 import { CreateResource, DeleteResource, UpdateResource } from './resources.commands';
-import { CreateResourceDto, ListResourcesDto, UpdateResourceDto } from './resources.dto';
+import { CreateResourceDto, ListResourcesDto, UpdateResourceDto, resourceFieldsOf, resourcePatchOf } from './resources.dto';
 
 const RESOURCE_MODEL: ReadModelRef = { projection: 'resources', collection: RESOURCES, noun: 'resource' };
 
@@ -19,7 +20,7 @@ export class ResourcesController {
   @Post()
   @ApiOperation({ summary: 'Create a staff member, room or piece of equipment (and its schedule)' })
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateResourceDto) {
-    return this.commands.execute(new CreateResource(ctx, dto));
+    return this.commands.execute(new CreateResource(ctx, dto.id ?? newId(), resourceFieldsOf(dto)));
   }
 
   @Get(':id')
@@ -37,7 +38,7 @@ export class ResourcesController {
 
   @Patch(':id')
   update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: UpdateResourceDto, @Headers('if-match') ifMatch?: string) {
-    return this.commands.execute(new UpdateResource(ctx, id, dto, expectedRevision(ifMatch, dto.revision)));
+    return this.commands.execute(new UpdateResource(ctx, id, resourcePatchOf(dto), expectedRevision(ifMatch, dto.revision)));
   }
 
   @Delete(':id')

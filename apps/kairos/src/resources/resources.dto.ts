@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
-import { ResourceType } from '@kairos/resources';
-import { ListQueryDto } from '../http/common.dto';
+import { ResourceFields, ResourcePatch, ResourceType } from '@kairos/resources';
+import { ListQueryDto, plainData } from '../http/common.dto';
 import { Nullable, Optional } from '../http/validators';
 
 export class ResourceChangesDto {
@@ -38,3 +38,17 @@ export class ListResourcesDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: ['STAFF', 'ROOM', 'EQUIPMENT'] }) @Optional() @IsIn(['STAFF', 'ROOM', 'EQUIPMENT']) type?: ResourceType;
   @ApiPropertyOptional() @Optional() @IsString() tag?: string;
 }
+
+export const resourceFieldsOf = (dto: CreateResourceDto): ResourceFields => ({
+  type: dto.type,
+  name: dto.name,
+  email: dto.email ?? null,
+  phone: dto.phone ?? null,
+  tags: dto.tags ?? [],
+  usesBusinessHours: dto.usesBusinessHours ?? false,
+});
+
+export const resourcePatchOf = (dto: UpdateResourceDto): ResourcePatch => {
+  const { revision: _revision, ...patch } = plainData<UpdateResourceDto>(dto);
+  return patch as ResourcePatch;
+};

@@ -5,14 +5,14 @@ import { ReadStore, findAll } from '@kairos/read-store';
 import { SESSIONS, ScheduleState, ScheduleView, SchedulePatch, scheduleDecider, scheduleStream, sessionDecider, sessionStream } from '@kairos/scheduling';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
-import { EventSourcing, PendingAppend } from '../infrastructure/event-sourcing';
+import { StreamEvents, StreamReader, handleCommand, streamOf } from '../infrastructure/command-handling';
+import { EventSourcing } from '../infrastructure/event-sourcing';
 import { References, resourceReferences } from '../infrastructure/references';
 import { READ_STORE } from '../infrastructure/tokens';
 import { SeriesChange, SessionClaims } from '../sessions/session-claims';
-import { UpdateScheduleDto } from './schedules.dto';
 
 export class UpdateSchedule {
-  constructor(readonly ctx: RequestContext, readonly id: string, readonly dto: UpdateScheduleDto, readonly expectedRevision?: number) {}
+  constructor(readonly ctx: RequestContext, readonly id: string, readonly patch: SchedulePatch, readonly expectedRevision?: number) {}
 }
 export class CancelSchedule {
   constructor(readonly ctx: RequestContext, readonly id: string) {}
@@ -20,58 +20,42 @@ export class CancelSchedule {
 
 const viewOf = (state: ScheduleState): ScheduleView => existing(state, 'schedule');
 
-const toPatch = (dto: UpdateScheduleDto): SchedulePatch => {
-  const patch: SchedulePatch = {};
-  if (dto.timeZone !== undefined) patch.timeZone = dto.timeZone;
-  if (dto.capacity !== undefined) patch.capacity = dto.capacity;
-  if (dto.locationId !== undefined) patch.locationId = dto.locationId;
-  if (dto.linkedSchedules) patch.linkedSchedules = dto.linkedSchedules.map((l) => ({ scheduleId: l.scheduleId, transparency: l.transparency ?? 'BUSY' }));
-  if (dto.workingHours) {
-    patch.workingHours = dto.workingHours.map((w) => ({
-      daysOfWeek: w.daysOfWeek,
-      startTime: w.startTime,
-      endTime: w.endTime,
-      everyWeeks: w.everyWeeks ?? 1,
-      validFrom: w.validFrom ?? null,
-      validUntil: w.validUntil ?? null,
-    }));
+/** Links form a graph that availability walks; a cycle would make "whose hours, whose busy time" endless. */
+const refuseCycles = async (reader: StreamReader, tenant: string, id: string, linked: string[]) => {
+  const seen = new Set<string>();
+  const pending = linked.map((scheduleId, index) => ({ scheduleId, index }));
+  while (pending.length > 0) {
+    const { scheduleId, index } = pending.pop()!;
+    if (scheduleId === id) {
+      throw new DomainError('validation', 'the links would form a cycle', [{ field: `linkedSchedules[${index}].scheduleId`, reason: 'links back to this schedule' }]);
+    }
+    if (seen.has(scheduleId)) continue;
+    seen.add(scheduleId);
+    const state = await reader.read(streamOf(scheduleStream(tenant, scheduleId), scheduleDecider));
+    if (state.status === 'none') {
+      throw new DomainError('not-found', `schedule ${scheduleId} does not exist`, [{ field: `linkedSchedules[${index}].scheduleId`, reason: 'no such schedule' }]);
+    }
+    for (const next of state.view.linkedSchedules) pending.push({ scheduleId: next.scheduleId, index });
   }
-  return patch;
 };
 
 @CommandHandler(UpdateSchedule)
 export class UpdateScheduleHandler implements ICommandHandler<UpdateSchedule> {
   constructor(private readonly es: EventSourcing, private readonly references: References) {}
 
-  async execute({ ctx, id, dto, expectedRevision }: UpdateSchedule): Promise<Positioned<ScheduleView>> {
-    const patch = toPatch(dto);
-    return this.es.retrying(async () => {
-      const now = this.es.now();
-      const schedule = await this.es.load(scheduleStream(ctx.tenant, id), scheduleDecider);
-      const events = scheduleDecider.decide({ type: 'UpdateSchedule', patch, expectedRevision }, schedule.state, { now });
+  execute({ ctx, id, patch, expectedRevision }: UpdateSchedule): Promise<Positioned<ScheduleView>> {
+    const schedule = streamOf(scheduleStream(ctx.tenant, id), scheduleDecider);
+    return handleCommand(this.es, ctx, async (attempt) => {
+      const before = await attempt.read(schedule);
+      // The schedule's own rules answer before the ids it names are looked up.
+      const events = scheduleDecider.decide({ type: 'UpdateSchedule', patch, expectedRevision }, before, { now: attempt.now });
       await this.references.requireAll(resourceReferences(ctx.tenant, { locationId: patch.locationId }));
-      if (patch.linkedSchedules) await this.refuseCycles(ctx.tenant, id, patch.linkedSchedules.map((l) => l.scheduleId));
-      return this.es.commit(ctx, [{ streamId: scheduleStream(ctx.tenant, id), expected: schedule.expected, events }], now, viewOf(fold(scheduleDecider, events, schedule.state)));
+      if (patch.linkedSchedules) await refuseCycles(attempt, ctx.tenant, id, patch.linkedSchedules.map((l) => l.scheduleId));
+      return {
+        streams: [schedule],
+        decide: () => ({ appends: [{ streamId: schedule.streamId, events }], answer: viewOf(fold(scheduleDecider, events, before)) }),
+      };
     });
-  }
-
-  /** Links form a graph that availability walks; a cycle would make "whose hours, whose busy time" endless. */
-  private async refuseCycles(tenant: string, id: string, linked: string[]) {
-    const seen = new Set<string>();
-    const pending = linked.map((scheduleId, index) => ({ scheduleId, index }));
-    while (pending.length > 0) {
-      const { scheduleId, index } = pending.pop()!;
-      if (scheduleId === id) {
-        throw new DomainError('validation', 'the links would form a cycle', [{ field: `linkedSchedules[${index}].scheduleId`, reason: 'links back to this schedule' }]);
-      }
-      if (seen.has(scheduleId)) continue;
-      seen.add(scheduleId);
-      const { state } = await this.es.load(scheduleStream(tenant, scheduleId), scheduleDecider);
-      if (state.status === 'none') {
-        throw new DomainError('not-found', `schedule ${scheduleId} does not exist`, [{ field: `linkedSchedules[${index}].scheduleId`, reason: 'no such schedule' }]);
-      }
-      for (const next of state.view.linkedSchedules) pending.push({ scheduleId: next.scheduleId, index });
-    }
   }
 }
 
@@ -84,27 +68,34 @@ export class CancelScheduleHandler implements ICommandHandler<CancelSchedule> {
    * sessions stay as history. Series are found through the read model, so one created in the last
    * moments before may escape; cancel it on its own if so.
    */
-  async execute({ ctx, id }: CancelSchedule): Promise<Positioned<ScheduleView>> {
-    return this.es.retrying(async () => {
-      const now = this.es.now();
-      const schedule = await this.es.load(scheduleStream(ctx.tenant, id), scheduleDecider);
-      const events = scheduleDecider.decide({ type: 'CancelSchedule' }, schedule.state, { now });
-      const pending: PendingAppend[] = [{ streamId: scheduleStream(ctx.tenant, id), expected: schedule.expected, events }];
+  execute({ ctx, id }: CancelSchedule): Promise<Positioned<ScheduleView>> {
+    const schedule = streamOf(scheduleStream(ctx.tenant, id), scheduleDecider);
+    return handleCommand(this.es, ctx, async ({ now, read }) => {
+      const before = await read(schedule);
+      const events = scheduleDecider.decide({ type: 'CancelSchedule' }, before, { now });
+      const ended: StreamEvents[] = [];
       const canceledSeries: SeriesChange[] = [];
       if (events.length > 0) {
         const seriesIds = (await findAll(this.readStore, SESSIONS, ctx.tenant, { scheduleId: id, status: 'ACTIVE' })).map((doc) => doc.id);
+        const series = seriesIds.map((seriesId) => streamOf(sessionStream(ctx.tenant, seriesId), sessionDecider));
         // Asked for together, the streams are read with one statement (SqlEventStore.readStream).
-        const loaded = await Promise.all(seriesIds.map((seriesId) => this.es.load(sessionStream(ctx.tenant, seriesId), sessionDecider)));
-        for (const [index, series] of loaded.entries()) {
+        const states = await Promise.all(series.map((s) => read(s)));
+        for (const [index, state] of states.entries()) {
           // An appointment's session stays with its booking, which holds its resources until it is canceled.
-          if (series.state.status !== 'ACTIVE' || series.state.view.bookingId) continue;
-          const ended = sessionDecider.decide({ type: 'CancelSeries', from: now.toISOString() }, series.state, { now });
-          pending.push({ streamId: sessionStream(ctx.tenant, seriesIds[index]), expected: series.expected, events: ended });
-          canceledSeries.push({ before: series.state.view, after: existing(fold(sessionDecider, ended, series.state), 'session') });
+          if (state.status !== 'ACTIVE' || state.view.bookingId) continue;
+          const canceled = sessionDecider.decide({ type: 'CancelSeries', from: now.toISOString() }, state, { now });
+          ended.push({ streamId: series[index].streamId, events: canceled });
+          canceledSeries.push({ before: state.view, after: existing(fold(sessionDecider, canceled, state), 'session') });
         }
       }
-      pending.push(...(await this.claims.change(ctx, canceledSeries, now)));
-      return this.es.commit(ctx, pending, now, viewOf(fold(scheduleDecider, events, schedule.state)));
+      const claims = await this.claims.change({ read }, ctx.tenant, canceledSeries, now);
+      return {
+        streams: [schedule, ...claims.streams],
+        decide: (states) => ({
+          appends: [{ streamId: schedule.streamId, events }, ...ended, ...claims.decide(states, now)],
+          answer: viewOf(fold(scheduleDecider, events, before)),
+        }),
+      };
     });
   }
 }

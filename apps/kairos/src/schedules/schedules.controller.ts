@@ -9,7 +9,7 @@ import { Ctx, RequestContext } from '../http/request-context';
 import { Optional } from '../http/validators';
 import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
 import { CancelSchedule, UpdateSchedule } from './schedules.commands';
-import { UpdateScheduleDto } from './schedules.dto';
+import { UpdateScheduleDto, schedulePatchOf } from './schedules.dto';
 
 const SCHEDULE_MODEL: ReadModelRef = { projection: 'scheduling', collection: SCHEDULES, noun: 'schedule' };
 
@@ -47,7 +47,7 @@ export class SchedulesController {
 
   @Patch(':id')
   update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: UpdateScheduleDto, @Headers('if-match') ifMatch?: string) {
-    return this.commands.execute(new UpdateSchedule(ctx, id, dto, expectedRevision(ifMatch, dto.revision)));
+    return this.commands.execute(new UpdateSchedule(ctx, id, schedulePatchOf(dto), expectedRevision(ifMatch, dto.revision)));
   }
 
   @Post(':id/cancel')

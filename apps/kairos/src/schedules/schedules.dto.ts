@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { SchedulePatch } from '@kairos/scheduling';
+import { LinkedScheduleDto } from '../http/linked-schedule.dto';
 import { Nullable, IsTimeZone, Optional } from '../http/validators';
 
 const DAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
@@ -41,11 +43,6 @@ export class WorkingHoursDto {
   validUntil?: string | null;
 }
 
-export class LinkedScheduleDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() scheduleId!: string;
-  @ApiPropertyOptional({ enum: ['FREE', 'BUSY'], default: 'BUSY' }) @Optional() @IsIn(['FREE', 'BUSY']) transparency?: 'FREE' | 'BUSY';
-}
-
 export class UpdateScheduleDto {
   @ApiPropertyOptional({ example: 'Europe/Lisbon' }) @Optional() @IsTimeZone() timeZone?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 1000 }) @Optional() @IsInt() @Min(1) @Max(1000) capacity?: number;
@@ -69,3 +66,22 @@ export class UpdateScheduleDto {
   @ApiPropertyOptional({ format: 'uuid', nullable: true }) @Nullable() @IsUUID() locationId?: string | null;
   @ApiPropertyOptional() @Optional() @IsInt() @Min(1) revision?: number;
 }
+
+export const schedulePatchOf = (dto: UpdateScheduleDto): SchedulePatch => {
+  const patch: SchedulePatch = {};
+  if (dto.timeZone !== undefined) patch.timeZone = dto.timeZone;
+  if (dto.capacity !== undefined) patch.capacity = dto.capacity;
+  if (dto.locationId !== undefined) patch.locationId = dto.locationId;
+  if (dto.linkedSchedules) patch.linkedSchedules = dto.linkedSchedules.map((l) => ({ scheduleId: l.scheduleId, transparency: l.transparency ?? 'BUSY' }));
+  if (dto.workingHours) {
+    patch.workingHours = dto.workingHours.map((w) => ({
+      daysOfWeek: w.daysOfWeek,
+      startTime: w.startTime,
+      endTime: w.endTime,
+      everyWeeks: w.everyWeeks ?? 1,
+      validFrom: w.validFrom ?? null,
+      validUntil: w.validUntil ?? null,
+    }));
+  }
+  return patch;
+};

@@ -1,30 +1,19 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { existing, fold, newId } from '@kairos/core';
+import { existing, fold } from '@kairos/core';
 import { resourceStream, locationStream } from '@kairos/resources';
 import { ScheduleTag, scheduleDecider, scheduleIdOf, scheduleStream } from '@kairos/scheduling';
-import {
-  ResourceGroup,
-  ServiceFields,
-  ServicePatch,
-  ServiceState,
-  ServiceType,
-  ServiceView,
-  bookingPolicyStream,
-  serviceDecider,
-  serviceStream,
-} from '@kairos/services';
-import { plainData } from '../http/common.dto';
+import { ResourceGroup, ServiceFields, ServicePatch, ServiceState, ServiceType, ServiceView, bookingPolicyStream, serviceDecider, serviceStream } from '@kairos/services';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
+import { handleCommand, streamOf } from '../infrastructure/command-handling';
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { FutureCommitments, Reference, References } from '../infrastructure/references';
-import { CreateServiceDto, UpdateServiceDto } from './services.dto';
 
 export class CreateService {
-  constructor(readonly ctx: RequestContext, readonly dto: CreateServiceDto) {}
+  constructor(readonly ctx: RequestContext, readonly id: string, readonly fields: ServiceFields, readonly timeZone: string) {}
 }
 export class UpdateService {
-  constructor(readonly ctx: RequestContext, readonly id: string, readonly dto: UpdateServiceDto, readonly expectedRevision?: number) {}
+  constructor(readonly ctx: RequestContext, readonly id: string, readonly patch: ServicePatch, readonly expectedRevision?: number) {}
 }
 export class DeleteService {
   constructor(readonly ctx: RequestContext, readonly id: string, readonly expectedRevision?: number) {}
@@ -46,77 +35,52 @@ const referencesOf = (tenant: string, fields: Partial<ServiceFields>): Reference
   ...(fields.bookingPolicyId ? [{ field: 'bookingPolicyId', streamId: bookingPolicyStream(tenant, fields.bookingPolicyId), noun: 'booking policy' }] : []),
 ];
 
-const toFields = (dto: CreateServiceDto): ServiceFields => ({
-  name: dto.name,
-  type: dto.type,
-  category: dto.category ?? null,
-  hidden: dto.hidden ?? false,
-  defaultCapacity: dto.defaultCapacity ?? 1,
-  sessionDurations: dto.sessionDurations ?? [],
-  bufferBeforeMinutes: dto.bufferBeforeMinutes ?? 0,
-  bufferAfterMinutes: dto.bufferAfterMinutes ?? 0,
-  slotSplitIntervalMinutes: dto.slotSplitIntervalMinutes ?? null,
-  resourceGroups: (dto.resourceGroups ?? []).map((g) => ({ resourceIds: g.resourceIds, requiredCount: g.requiredCount, selectable: g.selectable })),
-  locations: (dto.locations ?? []).map((l) => ({ id: l.id ?? null, type: l.type })),
-  onlineBooking: dto.onlineBooking
-    ? { enabled: dto.onlineBooking.enabled, requireManualApproval: dto.onlineBooking.requireManualApproval, allowMultipleRequests: dto.onlineBooking.allowMultipleRequests }
-    : { enabled: true, requireManualApproval: false, allowMultipleRequests: false },
-  payment: dto.payment
-    ? { rateType: dto.payment.rateType, price: dto.payment.price ?? null, deposit: dto.payment.deposit ?? null, planIds: dto.payment.planIds ?? [] }
-    : { rateType: 'NO_FEE', price: null, deposit: null, planIds: [] },
-  bookingPolicyId: dto.bookingPolicyId ?? null,
-});
-
-const toPatch = (dto: UpdateServiceDto): ServicePatch => {
-  const { revision: _revision, ...changes } = plainData<ServicePatch & { revision?: number }>(dto);
-  return changes;
-};
-
 const viewOf = (state: ServiceState): ServiceView => existing(state, 'service');
 
 @CommandHandler(CreateService)
 export class CreateServiceHandler implements ICommandHandler<CreateService, Positioned<ServiceView>> {
   constructor(private readonly es: EventSourcing, private readonly references: References) {}
 
-  async execute({ ctx, dto }: CreateService) {
-    const id = dto.id ?? newId();
-    const fields = toFields(dto);
+  execute({ ctx, id, fields, timeZone }: CreateService) {
     const scheduleId = scheduleIdOf(id);
-    const timeZone = dto.timeZone ?? 'UTC';
-    return this.es.retrying(async () => {
-      const now = this.es.now();
-      const service = await this.es.load(serviceStream(ctx.tenant, id), serviceDecider);
-      const events = serviceDecider.decide({ type: 'CreateService', id, scheduleId, timeZone, fields }, service.state, { now });
+    const service = streamOf(serviceStream(ctx.tenant, id), serviceDecider);
+    const schedule = streamOf(scheduleStream(ctx.tenant, scheduleId), scheduleDecider);
+    return handleCommand(this.es, ctx, async ({ now, read }) => {
+      // The service's own rules answer before its references are looked up.
+      const before = await read(service);
+      const events = serviceDecider.decide({ type: 'CreateService', id, scheduleId, timeZone, fields }, before, { now });
       await this.references.requireAll(referencesOf(ctx.tenant, fields));
-      const schedule = await this.es.load(scheduleStream(ctx.tenant, scheduleId), scheduleDecider);
-      const scheduleEvents = scheduleDecider.decide(
-        {
-          type: 'CreateSchedule',
-          id: scheduleId,
-          fields: {
-            ownerType: 'SERVICE',
-            ownerId: id,
-            timeZone,
-            tags: [TAGS[fields.type]],
-            capacity: fields.defaultCapacity,
-            linkedSchedules: linkedResourceSchedules(fields.resourceGroups),
-            workingHours: [],
-            locationId: fields.locations.find((l) => l.id)?.id ?? null,
-          },
+      return {
+        streams: [service, schedule],
+        decide: (states) => {
+          const scheduleEvents = scheduleDecider.decide(
+            {
+              type: 'CreateSchedule',
+              id: scheduleId,
+              fields: {
+                ownerType: 'SERVICE',
+                ownerId: id,
+                timeZone,
+                tags: [TAGS[fields.type]],
+                capacity: fields.defaultCapacity,
+                linkedSchedules: linkedResourceSchedules(fields.resourceGroups),
+                workingHours: [],
+                locationId: fields.locations.find((l) => l.id)?.id ?? null,
+              },
+            },
+            states.of(schedule),
+            { now },
+          );
+          return {
+            appends: [
+              { streamId: service.streamId, events },
+              { streamId: schedule.streamId, events: scheduleEvents },
+            ],
+            answer: viewOf(fold(serviceDecider, events, before)),
+            location: `/v1/services/${id}`,
+          };
         },
-        schedule.state,
-        { now },
-      );
-      return this.es.commit(
-        ctx,
-        [
-          { streamId: serviceStream(ctx.tenant, id), expected: service.expected, events },
-          { streamId: scheduleStream(ctx.tenant, scheduleId), expected: schedule.expected, events: scheduleEvents },
-        ],
-        now,
-        viewOf(fold(serviceDecider, events, service.state)),
-        `/v1/services/${id}`,
-      );
+      };
     });
   }
 }
@@ -125,33 +89,35 @@ export class CreateServiceHandler implements ICommandHandler<CreateService, Posi
 export class UpdateServiceHandler implements ICommandHandler<UpdateService, Positioned<ServiceView>> {
   constructor(private readonly es: EventSourcing, private readonly references: References) {}
 
-  async execute({ ctx, id, dto, expectedRevision }: UpdateService) {
-    const patch = toPatch(dto);
-    return this.es.retrying(async () => {
-      const now = this.es.now();
-      const service = await this.es.load(serviceStream(ctx.tenant, id), serviceDecider);
-      const events = serviceDecider.decide({ type: 'UpdateService', patch, expectedRevision }, service.state, { now });
-      const view = viewOf(fold(serviceDecider, events, service.state));
+  execute({ ctx, id, patch, expectedRevision }: UpdateService) {
+    const service = streamOf(serviceStream(ctx.tenant, id), serviceDecider);
+    return handleCommand(this.es, ctx, async ({ now, read }) => {
+      const before = await read(service);
+      const events = serviceDecider.decide({ type: 'UpdateService', patch, expectedRevision }, before, { now });
+      const view = viewOf(fold(serviceDecider, events, before));
       const changed = events.length > 0 ? (events[0].data as { changes: ServicePatch }).changes : {};
       await this.references.requireAll(referencesOf(ctx.tenant, changed));
-      const schedule = await this.es.load(scheduleStream(ctx.tenant, view.scheduleId), scheduleDecider);
-      const scheduleEvents =
-        changed.resourceGroups || changed.defaultCapacity
-          ? scheduleDecider.decide(
-              { type: 'UpdateSchedule', patch: { linkedSchedules: linkedResourceSchedules(view.resourceGroups), capacity: view.defaultCapacity } },
-              schedule.state,
-              { now },
-            )
-          : [];
-      return this.es.commit(
-        ctx,
-        [
-          { streamId: serviceStream(ctx.tenant, id), expected: service.expected, events },
-          { streamId: scheduleStream(ctx.tenant, view.scheduleId), expected: schedule.expected, events: scheduleEvents },
-        ],
-        now,
-        view,
-      );
+      const schedule = streamOf(scheduleStream(ctx.tenant, view.scheduleId), scheduleDecider);
+      return {
+        streams: [service, schedule],
+        decide: (states) => ({
+          appends: [
+            { streamId: service.streamId, events },
+            {
+              streamId: schedule.streamId,
+              events:
+                changed.resourceGroups || changed.defaultCapacity
+                  ? scheduleDecider.decide(
+                      { type: 'UpdateSchedule', patch: { linkedSchedules: linkedResourceSchedules(view.resourceGroups), capacity: view.defaultCapacity } },
+                      states.of(schedule),
+                      { now },
+                    )
+                  : [],
+            },
+          ],
+          answer: view,
+        }),
+      };
     });
   }
 }
@@ -160,13 +126,17 @@ export class UpdateServiceHandler implements ICommandHandler<UpdateService, Posi
 export class DeleteServiceHandler implements ICommandHandler<DeleteService, Positioned<ServiceView>> {
   constructor(private readonly es: EventSourcing, private readonly commitments: FutureCommitments) {}
 
-  async execute({ ctx, id, expectedRevision }: DeleteService) {
-    return this.es.retrying(async () => {
-      const now = this.es.now();
-      const service = await this.es.load(serviceStream(ctx.tenant, id), serviceDecider);
+  execute({ ctx, id, expectedRevision }: DeleteService) {
+    const service = streamOf(serviceStream(ctx.tenant, id), serviceDecider);
+    return handleCommand(this.es, ctx, async ({ now }) => {
       const hasFutureBookings = await this.commitments.ofService(ctx.tenant, id, now);
-      const events = serviceDecider.decide({ type: 'DeleteService', expectedRevision }, service.state, { now, hasFutureBookings });
-      return this.es.commit(ctx, [{ streamId: serviceStream(ctx.tenant, id), expected: service.expected, events }], now, viewOf(fold(serviceDecider, events, service.state)));
+      return {
+        streams: [service],
+        decide: (states) => {
+          const events = serviceDecider.decide({ type: 'DeleteService', expectedRevision }, states.of(service), { now, hasFutureBookings });
+          return { appends: [{ streamId: service.streamId, events }], answer: viewOf(fold(serviceDecider, events, states.of(service))) };
+        },
+      };
     });
   }
 }

@@ -2,11 +2,12 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FieldFilter } from '@kairos/read-store';
+import { newId } from '@kairos/core';
 import { SERVICES } from '@kairos/services';
 import { ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
 import { Ctx, RequestContext } from '../http/request-context';
 import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
-import { CreateServiceDto, ListServicesDto, UpdateServiceDto } from './services.dto';
+import { CreateServiceDto, ListServicesDto, UpdateServiceDto, serviceFieldsOf, servicePatchOf } from './services.dto';
 import { CreateService, DeleteService, UpdateService } from './services.commands';
 
 const SERVICE_MODEL: ReadModelRef = { projection: 'services', collection: SERVICES, noun: 'service' };
@@ -20,7 +21,7 @@ export class ServicesController {
   @Post()
   @ApiOperation({ summary: 'Create a service (and its schedule)' })
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateServiceDto) {
-    return this.commands.execute(new CreateService(ctx, dto));
+    return this.commands.execute(new CreateService(ctx, dto.id ?? newId(), serviceFieldsOf(dto), dto.timeZone ?? 'UTC'));
   }
 
   @Get(':id')
@@ -40,7 +41,7 @@ export class ServicesController {
 
   @Patch(':id')
   update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: UpdateServiceDto, @Headers('if-match') ifMatch?: string) {
-    return this.commands.execute(new UpdateService(ctx, id, dto, expectedRevision(ifMatch, dto.revision)));
+    return this.commands.execute(new UpdateService(ctx, id, servicePatchOf(dto), expectedRevision(ifMatch, dto.revision)));
   }
 
   @Delete(':id')

@@ -14,8 +14,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { LocationType, RateType, ServiceType } from '@kairos/services';
-import { ListQueryDto, booleanQuery } from '../http/common.dto';
+import { LocationType, RateType, ServiceFields, ServicePatch, ServiceType } from '@kairos/services';
+import { ListQueryDto, booleanQuery, plainData } from '../http/common.dto';
 import { MoneyDto } from '../http/money.dto';
 import { IsTimeZone, Nullable, Optional } from '../http/validators';
 
@@ -219,3 +219,29 @@ export class ListServicesDto extends ListQueryDto {
   @IsString()
   resourceId?: string;
 }
+
+export const serviceFieldsOf = (dto: CreateServiceDto): ServiceFields => ({
+  name: dto.name,
+  type: dto.type,
+  category: dto.category ?? null,
+  hidden: dto.hidden ?? false,
+  defaultCapacity: dto.defaultCapacity ?? 1,
+  sessionDurations: dto.sessionDurations ?? [],
+  bufferBeforeMinutes: dto.bufferBeforeMinutes ?? 0,
+  bufferAfterMinutes: dto.bufferAfterMinutes ?? 0,
+  slotSplitIntervalMinutes: dto.slotSplitIntervalMinutes ?? null,
+  resourceGroups: (dto.resourceGroups ?? []).map((g) => ({ resourceIds: g.resourceIds, requiredCount: g.requiredCount, selectable: g.selectable })),
+  locations: (dto.locations ?? []).map((l) => ({ id: l.id ?? null, type: l.type })),
+  onlineBooking: dto.onlineBooking
+    ? { enabled: dto.onlineBooking.enabled, requireManualApproval: dto.onlineBooking.requireManualApproval, allowMultipleRequests: dto.onlineBooking.allowMultipleRequests }
+    : { enabled: true, requireManualApproval: false, allowMultipleRequests: false },
+  payment: dto.payment
+    ? { rateType: dto.payment.rateType, price: dto.payment.price ?? null, deposit: dto.payment.deposit ?? null, planIds: dto.payment.planIds ?? [] }
+    : { rateType: 'NO_FEE', price: null, deposit: null, planIds: [] },
+  bookingPolicyId: dto.bookingPolicyId ?? null,
+});
+
+export const servicePatchOf = (dto: UpdateServiceDto): ServicePatch => {
+  const { revision: _revision, ...changes } = plainData<ServicePatch & { revision?: number }>(dto);
+  return changes;
+};

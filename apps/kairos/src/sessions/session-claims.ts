@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { busyBlockOf, holds } from '@kairos/availability';
-import { claimBuckets, claimStream, claimsDecider } from '@kairos/bookings';
+import { ClaimsState, claimBuckets, claimStream, claimsDecider } from '@kairos/bookings';
 import { DomainError, DomainEvent, fold } from '@kairos/core';
 import { SessionView, scheduleDecider, scheduleStream, schedulesTouchedBy, sessionInstances } from '@kairos/scheduling';
-import { RequestContext } from '../http/request-context';
-import { EventSourcing, PendingAppend } from '../infrastructure/event-sourcing';
+import { PlanPart, StreamOf, StreamReader, streamOf } from '../infrastructure/command-handling';
 
 const DAY = 24 * 60 * 60 * 1000;
 /**
@@ -32,6 +31,8 @@ const claiming = (view: SessionView | null): view is SessionView => view !== nul
 
 const keyOf = (c: WantedClaim) => `${c.stream} ${c.holderId} ${c.start} ${c.end}`;
 
+const NOTHING: PlanPart = { streams: [], decide: () => [] };
+
 /**
  * The write-time side of api.md invariant 1 for sessions: every busy instance (an ACTIVE EVENT
  * that holds a resource's schedule) claims that resource's hours for its buffered span, in the same
@@ -40,23 +41,21 @@ const keyOf = (c: WantedClaim) => `${c.stream} ${c.holderId} ${c.start} ${c.end}
  */
 @Injectable()
 export class SessionClaims {
-  constructor(private readonly es: EventSourcing) {}
-
   /**
    * The claim changes that take each series from `before` to `after` (null: no series), from now to
-   * the horizon; several series changed in one append (a split, a canceled schedule) share one list.
+   * the horizon; several series changed in one append (a split, a canceled schedule) share one part.
    */
-  async change(ctx: RequestContext, series: SeriesChange[], now: Date): Promise<PendingAppend[]> {
+  async change(reader: StreamReader, tenant: string, series: SeriesChange[], now: Date): Promise<PlanPart> {
     const window = { from: now, to: new Date(now.getTime() + CLAIM_HORIZON_DAYS * DAY) };
     const views = series.flatMap(({ before, after }) => [before, after]).filter(claiming);
-    if (views.length === 0) return [];
+    if (views.length === 0) return NOTHING;
     const scheduleIds = [...new Set(views.flatMap(schedulesTouchedBy))];
-    const schedules = await Promise.all(scheduleIds.map((id) => this.es.load(scheduleStream(ctx.tenant, id), scheduleDecider)));
+    const schedules = await Promise.all(scheduleIds.map((id) => reader.read(streamOf(scheduleStream(tenant, id), scheduleDecider))));
     const resourceOf = new Map<string, string>();
-    schedules.forEach(({ state }, index) => {
+    schedules.forEach((state, index) => {
       if (state.status !== 'none' && state.view.ownerType === 'RESOURCE') resourceOf.set(scheduleIds[index], state.view.ownerId);
     });
-    if (resourceOf.size === 0) return [];
+    if (resourceOf.size === 0) return NOTHING;
 
     const wanted = (of: (SessionView | null)[]): Map<string, WantedClaim> => {
       const claims = new Map<string, WantedClaim>();
@@ -66,7 +65,7 @@ export class SessionClaims {
         for (const [scheduleId, resourceId] of resourceOf) {
           if (!holds(instance, scheduleId)) continue;
           for (const bucket of claimBuckets(start, end)) {
-            const claim = { stream: claimStream(ctx.tenant, resourceId, bucket), resourceId, bucket, holderId: instance.id, start, end };
+            const claim = { stream: claimStream(tenant, resourceId, bucket), resourceId, bucket, holderId: instance.id, start, end };
             claims.set(keyOf(claim), claim);
           }
         }
@@ -81,34 +80,36 @@ export class SessionClaims {
     const places = new Map([...held.values(), ...next.values()].map((c) => [c.stream, { resourceId: c.resourceId, bucket: c.bucket }]));
     const desiredIn = new Map<string, WantedClaim[]>();
     for (const c of next.values()) desiredIn.set(c.stream, [...(desiredIn.get(c.stream) ?? []), c]);
-    const streams = [...places.keys()].sort();
-    // Asked for together, the streams are read with one statement (SqlEventStore.readStream).
-    const loaded = await Promise.all(streams.map((stream) => this.es.load(stream, claimsDecider)));
-    return streams.map((stream, index) => {
-      let state = loaded[index].state;
-      const events: DomainEvent[] = [];
-      const desired = desiredIn.get(stream) ?? [];
-      const stale = state.claims.filter((c) => holders.has(c.holderId) && !desired.some((d) => d.holderId === c.holderId && d.start === c.start && d.end === c.end));
-      const { resourceId, bucket } = places.get(stream)!;
-      for (const c of stale) {
-        const given = claimsDecider.decide({ type: 'Release', resourceId, bucket, holderId: c.holderId }, state, { now });
-        state = fold(claimsDecider, given, state);
-        events.push(...given);
-      }
-      for (const c of desired) {
-        let claimed: DomainEvent[];
-        try {
-          claimed = claimsDecider.decide({ type: 'Claim', resourceId: c.resourceId, bucket: c.bucket, claim: { holderId: c.holderId, start: c.start, end: c.end } }, state, { now });
-        } catch (error) {
-          if (!(error instanceof DomainError) || error.code !== 'slot-taken') throw error;
-          throw new DomainError('slot-taken', `resource ${c.resourceId} is booked or busy at ${new Date(c.start).toISOString()}`, [
-            { field: 'resourceIds', reason: `resource ${c.resourceId} is taken at that time` },
-          ]);
-        }
-        state = fold(claimsDecider, claimed, state);
-        events.push(...claimed);
-      }
-      return { streamId: stream, expected: loaded[index].expected, events };
-    });
+    const streams: StreamOf<ClaimsState>[] = [...places.keys()].sort().map((stream) => streamOf(stream, claimsDecider));
+    return {
+      streams,
+      decide: (states) =>
+        streams.map((stream) => {
+          let state = states.of(stream);
+          const events: DomainEvent[] = [];
+          const desired = desiredIn.get(stream.streamId) ?? [];
+          const stale = state.claims.filter((c) => holders.has(c.holderId) && !desired.some((d) => d.holderId === c.holderId && d.start === c.start && d.end === c.end));
+          const { resourceId, bucket } = places.get(stream.streamId)!;
+          for (const c of stale) {
+            const given = claimsDecider.decide({ type: 'Release', resourceId, bucket, holderId: c.holderId }, state, { now });
+            state = fold(claimsDecider, given, state);
+            events.push(...given);
+          }
+          for (const c of desired) {
+            let claimed: DomainEvent[];
+            try {
+              claimed = claimsDecider.decide({ type: 'Claim', resourceId: c.resourceId, bucket: c.bucket, claim: { holderId: c.holderId, start: c.start, end: c.end } }, state, { now });
+            } catch (error) {
+              if (!(error instanceof DomainError) || error.code !== 'slot-taken') throw error;
+              throw new DomainError('slot-taken', `resource ${c.resourceId} is booked or busy at ${new Date(c.start).toISOString()}`, [
+                { field: 'resourceIds', reason: `resource ${c.resourceId} is taken at that time` },
+              ]);
+            }
+            state = fold(claimsDecider, claimed, state);
+            events.push(...claimed);
+          }
+          return { streamId: stream.streamId, events };
+        }),
+    };
   }
 }

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DomainError } from '@kairos/core';
+import { DomainError, newId } from '@kairos/core';
 import { ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
 import { Ctx, RequestContext } from '../http/request-context';
 import { CancelSession, CreateSession, UpdateSession } from './sessions.commands';
-import { CancelSessionDto, CreateSessionDto, ListSessionsDto, UpdateSessionDto } from './sessions.dto';
+import { CancelSessionDto, CreateSessionDto, ListSessionsDto, UpdateSessionDto, sessionDetailsOf, sessionInputOf } from './sessions.dto';
 import { GetSession, ListSessions } from './sessions.queries';
 
 @ApiTags('sessions')
@@ -16,7 +16,7 @@ export class SessionsController {
   @Post('schedules/:scheduleId/sessions')
   @ApiOperation({ summary: 'Create a single or recurring session on a schedule; 409 slot-taken when a busy instance would overlap a booking or busy session of its resources' })
   create(@Ctx() ctx: RequestContext, @Param('scheduleId') scheduleId: string, @Body() dto: CreateSessionDto) {
-    return this.commands.execute(new CreateSession(ctx, scheduleId, dto));
+    return this.commands.execute(new CreateSession(ctx, scheduleId, dto.id ?? newId(), sessionInputOf(dto)));
   }
 
   @Get('sessions')
@@ -45,12 +45,13 @@ export class SessionsController {
   @Patch('sessions/:id')
   @ApiOperation({ summary: 'Instance id: that instance (scope FOLLOWING: it and the rest); series id: instances not yet started' })
   update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: UpdateSessionDto, @Headers('if-match') ifMatch?: string) {
-    return this.commands.execute(new UpdateSession(ctx, id, dto, expectedRevision(ifMatch, dto.revision)));
+    const change = { details: sessionDetailsOf(dto), localStart: dto.localStart, localEnd: dto.localEnd, scope: dto.scope };
+    return this.commands.execute(new UpdateSession(ctx, id, change, expectedRevision(ifMatch, dto.revision)));
   }
 
   @Post('sessions/:id/cancel')
   @HttpCode(200)
   cancel(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: CancelSessionDto) {
-    return this.commands.execute(new CancelSession(ctx, id, dto));
+    return this.commands.execute(new CancelSession(ctx, id, dto.from));
   }
 }

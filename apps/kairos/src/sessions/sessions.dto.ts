@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { SessionDetails, SessionInput } from '@kairos/scheduling';
 import { ListQueryDto } from '../http/common.dto';
 import { IsInstant, IsTimeZone, Nullable, Optional } from '../http/validators';
-import { LinkedScheduleDto } from '../schedules/schedules.dto';
+import { LinkedScheduleDto } from '../http/linked-schedule.dto';
 
 const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 const localMessage = (field: string) => ({ message: `${field} must be a local date-time YYYY-MM-DDTHH:mm, without offset` });
@@ -72,3 +73,30 @@ export class ListSessionsDto extends ListQueryDto {
   @ApiProperty({ example: '2026-04-01T00:00:00Z' }) @IsInstant() to!: string;
   @ApiPropertyOptional({ enum: ['EVENT', 'WORKING_HOURS', 'AVAILABILITY'] }) @Optional() @IsIn(['EVENT', 'WORKING_HOURS', 'AVAILABILITY']) type?: string;
 }
+
+/** Only the details the request gives: an update changes those alone. */
+export const sessionDetailsOf = (dto: SessionDetailsDto): Partial<SessionDetails> => {
+  const out: Partial<SessionDetails> = {};
+  if (dto.title !== undefined) out.title = dto.title;
+  if (dto.capacity !== undefined) out.capacity = dto.capacity;
+  if (dto.resourceIds !== undefined) out.resourceIds = dto.resourceIds;
+  if (dto.affectedSchedules !== undefined) {
+    out.affectedSchedules = dto.affectedSchedules?.map((a) => ({ scheduleId: a.scheduleId, transparency: a.transparency ?? 'BUSY' })) ?? null;
+  }
+  if (dto.bufferBeforeMinutes !== undefined) out.bufferBeforeMinutes = dto.bufferBeforeMinutes;
+  if (dto.bufferAfterMinutes !== undefined) out.bufferAfterMinutes = dto.bufferAfterMinutes;
+  if (dto.locationId !== undefined) out.locationId = dto.locationId;
+  return out;
+};
+
+export const sessionInputOf = (dto: CreateSessionDto): SessionInput => ({
+  type: dto.type,
+  start: dto.start,
+  end: dto.end,
+  localStart: dto.localStart,
+  localEnd: dto.localEnd,
+  timeZone: dto.timeZone,
+  recurrence: dto.recurrence,
+  exdates: dto.exdates,
+  details: sessionDetailsOf(dto),
+});
