@@ -72,7 +72,7 @@ export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
           command = await this.reschedule(attempt, tenant, before, change, expectedRevision, now);
           break;
         case 'participants':
-          command = { type: 'UpdateParticipants', partySize: change.partySize, capacityLeft: capacity, expectedRevision };
+          command = { type: 'UpdateParticipants', partySize: change.partySize, expectedRevision };
           break;
         case 'attendance':
           command = { type: 'MarkAttendance', status: change.status, attendeeCount: change.attendeeCount };

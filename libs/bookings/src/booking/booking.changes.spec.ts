@@ -67,7 +67,7 @@ describe('booking decider: RescheduleBooking', () => {
 describe('booking decider: UpdateParticipants', () => {
   const roomy = { ...DEFAULT_BOOKING_POLICY, maxParticipantsPerBooking: 4 };
   const classBooking = () => createdBooking({ serviceType: 'CLASS', sessionId: 'ses1', appointmentSessionId: null, partySize: 2, policySnapshot: roomy });
-  const participants = (partySize: number, expectedRevision?: number): BookingCommand => ({ type: 'UpdateParticipants', partySize, capacityLeft: 10, expectedRevision });
+  const participants = (partySize: number, expectedRevision?: number): BookingCommand => ({ type: 'UpdateParticipants', partySize, expectedRevision });
 
   it('changes the party of a class or course booking, with the previous size', () => {
     given(bookingDecider, classBooking()).when(participants(3), customer).then([{ type: 'booking.participants-updated', data: { id: 'b1', partySize: 3, previous: { partySize: 2 }, at: T } }]);

@@ -94,7 +94,7 @@ export type BookingCommand =
   | { type: 'DeclineBooking'; reason: string | null; expectedRevision?: number }
   | { type: 'CancelBooking'; reason: string | null; restoreCredit: boolean; expectedRevision?: number }
   | { type: 'RescheduleBooking'; slot: BookedSlot; sessionId: string | null; appointmentSessionId: string | null; expectedRevision?: number }
-  | { type: 'UpdateParticipants'; partySize: number; capacityLeft: number; expectedRevision?: number }
+  | { type: 'UpdateParticipants'; partySize: number; expectedRevision?: number }
   | { type: 'MarkAttendance'; status: AttendanceStatus; attendeeCount: number }
   | { type: 'UpdatePayment'; paymentStatus: PaymentStatus; amountPaid: string | null };
 

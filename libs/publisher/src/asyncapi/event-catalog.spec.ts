@@ -347,7 +347,7 @@ const produced: DomainEvent[] = [
   ]),
   ...drive(bookingDecider, { now: NOW, actor: 'BUSINESS', ignorePolicy: true }, [
     { type: 'CreateBooking', id: 'bk-2', fields: yogaClass, draft: true },
-    { type: 'UpdateParticipants', partySize: 3, capacityLeft: 5 },
+    { type: 'UpdateParticipants', partySize: 3 },
     [{ type: 'CancelBooking', reason: 'sick', restoreCredit: true }, { now: at('2026-03-09T08:00:00.000Z') }],
   ]),
   ...drive(bookingDecider, { now: NOW, actor: 'CUSTOMER', requireManualApproval: true, allowMultipleRequests: true }, [

@@ -156,6 +156,11 @@ describe('"this and following"', () => {
     );
   });
 
+  it('keeps an open-ended series open-ended', () => {
+    const open = viewOf(fields({ recurrence: 'FREQ=WEEKLY;BYDAY=MO' }));
+    expect(continuationOf(open, second, {}).fields.recurrence).toBe('FREQ=WEEKLY;BYDAY=MO');
+  });
+
   it('needs an instance of the series', () => {
     expect(() => continuationOf(weekly, '2026-03-10T09:00:00.000Z', {})).toThrow(error('not-found'));
   });

@@ -118,7 +118,7 @@ export const continuationOf = (view: SessionView, originalStart: string, overrid
   if (!instance || instance.originalStart !== originalStart) throw new DomainError('not-found', 'no such instance of the series');
   const rule = parseRecurrence(view.recurrence!);
   const remaining =
-    rule.count === undefined
+    rule.count === null
       ? undefined
       : expandSeries({ localStart: view.localStart, localEnd: view.localEnd, timeZone: view.timeZone, rule, exdates: [] }, { from: new Date(originalStart), to: ALL_TIME.to }).length;
   const { localStart: newLocalStart, localEnd: newLocalEnd, status: _status, ...changed } = override;
