@@ -24,7 +24,7 @@ export const WorkingHoursRuleSchema = record({
   validUntil: nullable(localDate('null: no bound')),
 });
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const workingHoursRuleSchemaMatches: Same<Static<typeof WorkingHoursRuleSchema>, WorkingHoursRule> = true;
+true satisfies Same<Static<typeof WorkingHoursRuleSchema>, WorkingHoursRule>;
 
 export const ScheduleFields = record({
   ownerType: ScheduleOwnerType,
