@@ -23,7 +23,7 @@ const header = (description: string, extra: JsonSchema = {}): JsonSchema => ({ t
 const DIGITS = '^[0-9]+$';
 
 const headersOf = (entry: PublishedEvent): JsonSchema => {
-  const capability = entry.capability;
+  const { capability } = entry;
   return {
     type: 'object',
     properties: {
