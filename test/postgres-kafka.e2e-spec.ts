@@ -1,5 +1,5 @@
 import { Consumer } from 'kafkajs';
-import { TOPICS } from '@kairos/publisher';
+import { topics } from '@kairos/publisher';
 import { describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
 import { ConsumedMessage, consumeTopics, startApp } from './harness';
 
@@ -10,7 +10,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'single-site production se
 
   beforeAll(async () => {
     if (!kafkaBrokers) throw new Error('this suite needs the Kafka broker the global setup starts (unset KAIROS_SKIP_KAFKA)');
-    consumer = await consumeTopics(kafkaBrokers, TOPICS, (message) => void received.push(message));
+    consumer = await consumeTopics(kafkaBrokers, [...topics()], (message) => void received.push(message));
   });
   afterAll(async () => consumer?.disconnect());
 

@@ -2,7 +2,7 @@ import { Consumer } from 'kafkajs';
 import { BookingEvent, BookingState, bookingDecider } from '@kairos/bookings';
 import { RecordedEvent } from '@kairos/core';
 import { SqlEventStore } from '@kairos/event-store';
-import { TOPICS, toPublishedMessage } from '@kairos/publisher';
+import { toPublishedMessage, topics } from '@kairos/publisher';
 import { PgClient } from '@kairos/sql';
 import { BuiltService, buildOnce, describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
 import { ConsumedMessage, consumeTopics } from './harness';
@@ -219,7 +219,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'two built instances on on
 
   beforeAll(async () => {
     if (!brokers) throw new Error('this suite needs the Kafka broker the global setup starts (unset KAIROS_SKIP_KAFKA)');
-    consumer = await consumeTopics(brokers.split(','), TOPICS, (message) => {
+    consumer = await consumeTopics(brokers.split(','), [...topics()], (message) => {
       if (message.headers.kairos_tenant === tenant) received.push(message);
     });
     buildOnce();

@@ -1,3 +1,7 @@
+export * from './booking/booking.events';
+export * from './slot-hold/slot-hold.events';
+export * from './waitlist/waitlist.events';
+export * from './bookings.events';
 export * from './booking/booking';
 export * from './claims/resource-claims';
 export * from './seats/seats';

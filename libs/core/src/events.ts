@@ -1,4 +1,4 @@
-export type ActorType = 'BUSINESS' | 'CUSTOMER' | 'SYSTEM';
+import type { ActorType } from './event-schema';
 
 export interface Actor {
   type: ActorType;

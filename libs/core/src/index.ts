@@ -5,3 +5,5 @@ export * from './ids';
 export * from './changes';
 export * from './aggregate';
 export * from './freeze';
+export * from './streams';
+export * from './event-schema';

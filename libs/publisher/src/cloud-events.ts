@@ -1,4 +1,5 @@
-import { RecordedEvent } from '@kairos/core';
+import { EventCatalog, EventSchema, RecordedEvent, parseStreamId } from '@kairos/core';
+import { RESERVED_CAPABILITIES, publishedCatalogs } from './published-events';
 
 /** One message as a downstream consumer receives it, whatever carries it. */
 export interface PublishedMessage {
@@ -9,49 +10,51 @@ export interface PublishedMessage {
   headers: Record<string, string>;
 }
 
-interface Route {
-  topic: string;
+/** A cataloged event with where it goes: the topic of the capability that declared it. */
+export interface PublishedEvent extends EventSchema {
   capability: string;
+  topic: string;
 }
 
-const route = (capability: string, topic = capability): Route => ({ topic: `kairos.${topic}.v1`, capability });
+/** `kairos.<type>.v<schemaVersion>`, the CloudEvents type and the AsyncAPI message name. */
+export const ceTypeOf = (event: Pick<EventSchema, 'type' | 'schemaVersion'>) => `kairos.${event.type}.v${event.schemaVersion}`;
 
-/** Which topic carries each aggregate's events (api.md §3). Aggregates not listed are internal and never leave the service. */
-export const TOPIC_ROUTES: Record<string, Route> = {
-  service: route('services'),
-  'booking-policy': route('services'),
-  resource: route('resources'),
-  location: route('resources'),
-  schedule: route('scheduling'),
-  session: route('scheduling'),
-  booking: route('bookings'),
-  waitlist: route('bookings'),
-  'slot-hold': route('bookings'),
-  plan: route('memberships'),
-  'plan-order': route('memberships'),
-  coupon: route('memberships'),
-  contact: route('clients'),
-  notification: route('notifications'),
-  'notification-settings': route('notifications'),
+const topicOf = (capability: string) => `kairos.${capability}.v1`;
+
+export interface EventRoutes {
+  /** Every published event type, in catalog order. */
+  events: readonly PublishedEvent[];
+  /** Every topic, the reserved ones included, so consumers can subscribe before a capability publishes. */
+  topics: readonly string[];
+  /** The catalog entry of a type; undefined for internal events, which never leave the service. */
+  routeOf(type: string): PublishedEvent | undefined;
+}
+
+export const eventRoutes = (catalogs: readonly EventCatalog[], reservedCapabilities: readonly string[] = []): EventRoutes => {
+  const events = catalogs.flatMap(({ capability, events }) => events.map((e): PublishedEvent => ({ ...e, capability, topic: topicOf(capability) })));
+  const byType = new Map(events.map((e) => [e.type, e]));
+  if (byType.size !== events.length) throw new Error('an event type is cataloged twice');
+  const topics = [...new Set([...catalogs.map((c) => c.capability), ...reservedCapabilities].map(topicOf))];
+  return { events, topics, routeOf: (type) => byType.get(type) };
 };
 
-export const TOPICS = [...new Set(Object.values(TOPIC_ROUTES).map((r) => r.topic))];
+let routes: EventRoutes | undefined;
+/** The routes of the service's own catalogs. */
+export const publishedRoutes = (): EventRoutes => (routes ??= eventRoutes(publishedCatalogs(), RESERVED_CAPABILITIES));
 
-export const aggregateOf = (eventType: string) => eventType.slice(0, eventType.lastIndexOf('.'));
-
-/** Stream ids are `<aggregate>:<tenant>:<id>`; the key is the id so each aggregate's events stay in order. */
-export const aggregateIdOf = (streamId: string) => streamId.slice(streamId.lastIndexOf(':') + 1);
+export const topics = () => publishedRoutes().topics;
 
 /** CloudEvents 1.0 in Kafka binary mode: attributes as `ce_` headers, the body as the value. `null` for internal events. */
-export const toPublishedMessage = (event: RecordedEvent): PublishedMessage | null => {
-  const routed = TOPIC_ROUTES[aggregateOf(event.type)];
-  if (!routed) return null;
-  const subject = aggregateIdOf(event.streamId);
+export const toPublishedMessage = (event: RecordedEvent, routes: Pick<EventRoutes, 'routeOf'> = publishedRoutes()): PublishedMessage | null => {
+  const route = routes.routeOf(event.type);
+  if (!route) return null;
+  // The key is the stream's id so each aggregate's events stay in order (a waitlist's is its session's).
+  const subject = parseStreamId(event.streamId).id;
   const headers: Record<string, string> = {
     ce_specversion: '1.0',
     ce_id: event.id,
-    ce_type: `kairos.${event.type}.v${event.schemaVersion}`,
-    ce_source: `/kairos/${routed.capability}`,
+    ce_type: ceTypeOf(event),
+    ce_source: `/kairos/${route.capability}`,
     ce_time: event.metadata.occurredAt,
     ce_subject: subject,
     'content-type': 'application/json',
@@ -61,5 +64,5 @@ export const toPublishedMessage = (event: RecordedEvent): PublishedMessage | nul
   };
   if (event.metadata.correlationId) headers.kairos_correlation_id = event.metadata.correlationId;
   if (event.metadata.causationId) headers.kairos_causation_id = event.metadata.causationId;
-  return { topic: routed.topic, key: subject, value: JSON.stringify(event.data), headers };
+  return { topic: route.topic, key: subject, value: JSON.stringify(event.data), headers };
 };

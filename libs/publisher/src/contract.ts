@@ -1,4 +1,4 @@
-import { RecordedEvent, newId } from '@kairos/core';
+import { RecordedEvent, newId, streamId } from '@kairos/core';
 import { eventually, uniqueName } from '@kairos/testing';
 import { PublishedMessage, toPublishedMessage } from './cloud-events';
 import { Publisher } from './publisher';
@@ -17,7 +17,7 @@ const recorded = (tenant: string, type: string, aggregateId: string, streamRevis
   schemaVersion: 1,
   data,
   metadata: { tenant, actor: { type: 'BUSINESS', id: 'u1' }, occurredAt: '2026-03-29T00:30:00.000Z', correlationId: newId() },
-  streamId: `${type.slice(0, type.lastIndexOf('.'))}:${tenant}:${aggregateId}`,
+  streamId: streamId(type.slice(0, type.lastIndexOf('.')), tenant, aggregateId),
   streamRevision,
   position: ++position,
   recordedAt: '2026-03-29T00:30:00.010Z',

@@ -1,4 +1,5 @@
 export * from './cloud-events';
+export * from './published-events';
 export * from './publisher';
 export * from './inprocess/in-process-publisher';
 export * from './kafka/kafka-publisher';

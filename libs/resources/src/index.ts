@@ -1,3 +1,6 @@
+export * from './resource/resource.events';
+export * from './location/location.events';
+export * from './resources.events';
 export * from './resource/resource';
 export * from './location/location';
 export * from './streams';

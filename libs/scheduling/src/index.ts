@@ -1,3 +1,6 @@
+export * from './schedule/schedule.events';
+export * from './session/session.events';
+export * from './scheduling.events';
 export * from './schedule/schedule';
 export * from './session/session';
 export * from './session/instances';

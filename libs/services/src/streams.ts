@@ -1,4 +1,5 @@
-/** Stream ids are `<aggregate>:<tenant>:<id>`, so a tenant can never reach another tenant's stream by id. */
-export const serviceStream = (tenant: string, id: string) => `service:${tenant}:${id}`;
-export const bookingPolicyStream = (tenant: string, id: string) => `booking-policy:${tenant}:${id}`;
-export const defaultPolicyStream = (tenant: string) => `booking-policy-default:${tenant}:${tenant}`;
+import { streamId } from '@kairos/core';
+
+export const serviceStream = (tenant: string, id: string) => streamId('service', tenant, id);
+export const bookingPolicyStream = (tenant: string, id: string) => streamId('booking-policy', tenant, id);
+export const defaultPolicyStream = (tenant: string) => streamId('booking-policy-default', tenant, tenant);

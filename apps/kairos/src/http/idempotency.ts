@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NextFunction, Request, Response } from 'express';
-import { DomainError } from '@kairos/core';
+import { DomainError, streamId } from '@kairos/core';
 import { EventStore, ExpectedRevision } from '@kairos/event-store';
 import { ReadStore } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
@@ -34,7 +34,7 @@ const canonicalJson = (value: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
   );
 
-export const idempotencyStream = (tenant: string, keyId: string) => `idempotency:${tenant}:${keyId}`;
+export const idempotencyStream = (tenant: string, keyId: string) => streamId('idempotency', tenant, keyId);
 
 const keyReused = () =>
   new DomainError('idempotency-key-reused', 'this Idempotency-Key was used with another request', [{ field: 'Idempotency-Key', reason: 'reused with a different request' }]);

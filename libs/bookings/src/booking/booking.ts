@@ -1,83 +1,29 @@
 import {
   Actor,
-  AggregateMeta,
   DecisionContext,
   Decider,
   DomainError,
-  DomainEvent,
   alreadyExists,
   assertNever,
   checkRevision,
   invalidTransition,
+  streamId,
 } from '@kairos/core';
 import { violationsOf } from '@kairos/availability';
 import { BookingPolicyFields } from '@kairos/services';
+import { AttendanceStatus, BookedSlot, BookingEvent, BookingFields, BookingStatus, BookingView, PaymentStatus, StatusChange } from './booking.events';
 
-export type BookingStatus = 'CREATED' | 'PENDING' | 'CONFIRMED' | 'DECLINED' | 'CANCELED' | 'WAITING_LIST';
-export type PaymentStatus = 'NOT_PAID' | 'PAID' | 'PARTIALLY_PAID' | 'REFUNDED' | 'EXEMPT';
-export type PaymentOption = 'OFFLINE' | 'ONLINE' | 'MEMBERSHIP' | 'MEMBERSHIP_OFFLINE';
-export type AttendanceStatus = 'NOT_SET' | 'ATTENDED' | 'NOT_ATTENDED';
-
-export interface BookedSlot {
-  start: string;
-  end: string;
-  timeZone: string;
-  resourceIds: string[];
-  locationId: string | null;
-  /** Buffers of the service at booking time: the claimed span is [start − before, end + after). */
-  bufferBeforeMinutes: number;
-  bufferAfterMinutes: number;
-}
-
-export interface ContactDetails {
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-}
-
-export interface BookingFields {
-  serviceId: string;
-  serviceType: 'APPOINTMENT' | 'CLASS' | 'COURSE';
-  slot: BookedSlot;
-  sessionId: string | null;
-  scheduleId: string | null;
-  /** The EVENT session an appointment put on its resources' calendars. */
-  appointmentSessionId: string | null;
-  contactId: string | null;
-  contactDetails: ContactDetails | null;
-  partySize: number;
-  selectedPaymentOption: PaymentOption;
-  price: { amount: string; currency: string } | null;
-  planOrderId: string | null;
-  couponCode: string | null;
-  policySnapshot: BookingPolicyFields;
-}
-
-export interface BookingView extends AggregateMeta, BookingFields {
-  status: BookingStatus;
-  actor: Actor['type'];
-  paymentStatus: PaymentStatus;
-  amountPaid: string | null;
-  attendance: { status: AttendanceStatus; attendeeCount: number };
-  cancellation: { reason: string | null; actor: Actor['type']; withinPolicy: boolean } | null;
-  /** Whether it holds its resources or seats (CONFIRMED, or PENDING without allowMultipleRequests). */
-  holdsSlot: boolean;
-}
-
-type StatusChange = { id: string; previousStatus: BookingStatus; actor: Actor['type']; reason: string | null; at: string; holdsSlot: boolean };
-
-export type BookingEvent =
-  | DomainEvent<'booking.created', BookingView>
-  | DomainEvent<'booking.confirmed', StatusChange>
-  | DomainEvent<'booking.declined', StatusChange>
-  | DomainEvent<'booking.canceled', StatusChange & { withinPolicy: boolean; creditsRestored: boolean }>
-  | DomainEvent<
-      'booking.rescheduled',
-      { id: string; slot: BookedSlot; sessionId: string | null; appointmentSessionId: string | null; previous: { slot: BookedSlot; sessionId: string | null }; at: string }
-    >
-  | DomainEvent<'booking.participants-updated', { id: string; partySize: number; previous: { partySize: number }; at: string }>
-  | DomainEvent<'booking.attendance-marked', { id: string; status: AttendanceStatus; attendeeCount: number; at: string }>
-  | DomainEvent<'booking.payment-updated', { id: string; paymentStatus: PaymentStatus; amountPaid: string | null; previous: { paymentStatus: PaymentStatus }; at: string }>;
+export type {
+  AttendanceStatus,
+  BookedSlot,
+  BookingEvent,
+  BookingFields,
+  BookingStatus,
+  BookingView,
+  ContactDetails,
+  PaymentOption,
+  PaymentStatus,
+} from './booking.events';
 
 export interface BookingContext extends DecisionContext {
   actor: Actor['type'];
@@ -288,7 +234,7 @@ export const bookingDecider: Decider<BookingCommand, BookingState, BookingEvent,
   },
 };
 
-export const bookingStream = (tenant: string, id: string) => `booking:${tenant}:${id}`;
+export const bookingStream = (tenant: string, id: string) => streamId('booking', tenant, id);
 
 /** What the booking's holder may still do, for callers' buttons (cancel, reschedule). */
 export const allowedActions = (v: BookingView, now: Date, actor: Actor['type']) => {

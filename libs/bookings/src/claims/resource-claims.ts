@@ -1,4 +1,4 @@
-import { Decider, DomainError, DomainEvent, assertNever } from '@kairos/core';
+import { Decider, DomainError, DomainEvent, assertNever, streamId } from '@kairos/core';
 
 /**
  * One resource's holds for one UTC hour, in a stream of their own: the write-time guard of api.md
@@ -75,4 +75,4 @@ export const claimBuckets = (start: number, end: number): string[] => {
   return buckets;
 };
 
-export const claimStream = (tenant: string, resourceId: string, bucket: string) => `resource-claim:${tenant}:${resourceId}.${bucket}`;
+export const claimStream = (tenant: string, resourceId: string, bucket: string) => streamId('resource-claim', tenant, `${resourceId}.${bucket}`);

@@ -1,4 +1,4 @@
-import { DecisionContext, Decider, DomainError, DomainEvent, assertNever } from '@kairos/core';
+import { DecisionContext, Decider, DomainError, DomainEvent, assertNever, streamId } from '@kairos/core';
 
 /**
  * The seats of one class session or course, in a stream of their own: the write-time guard of
@@ -95,4 +95,4 @@ export const seatsDecider: Decider<SeatsCommand, SeatsState, SeatsEvent> = {
   },
 };
 
-export const seatsStream = (tenant: string, offerId: string) => `seats:${tenant}:${offerId}`;
+export const seatsStream = (tenant: string, offerId: string) => streamId('seats', tenant, offerId);

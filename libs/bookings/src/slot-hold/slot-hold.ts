@@ -1,31 +1,13 @@
-import { AggregateMeta, DecisionContext, Decider, DomainError, DomainEvent, alreadyExists, assertNever } from '@kairos/core';
-import { BookedSlot } from '../booking/booking';
+import { DecisionContext, Decider, DomainError, alreadyExists, assertNever, streamId } from '@kairos/core';
+import { SlotHoldEvent, SlotHoldView } from './slot-hold.events';
+
+export type { SlotHoldEvent, SlotHoldView } from './slot-hold.events';
 
 /**
  * A checkout's hold on a slot: it takes the slot's resources or seats like a booking does, for a
  * few minutes, and gives them back when booked, released or expired. Expiry is an event appended
  * by a timer that reads due holds from the read model, so it survives restarts.
  */
-export interface SlotHoldView extends AggregateMeta {
-  serviceId: string;
-  serviceType: 'APPOINTMENT' | 'CLASS' | 'COURSE';
-  slot: BookedSlot;
-  sessionId: string | null;
-  scheduleId: string | null;
-  appointmentSessionId: string | null;
-  partySize: number;
-  contactId: string;
-  expiresAt: string;
-  status: 'ACTIVE' | 'RELEASED' | 'EXPIRED' | 'BOOKED';
-  bookingId: string | null;
-}
-
-export type SlotHoldEvent =
-  | DomainEvent<'slot-hold.placed', SlotHoldView>
-  | DomainEvent<'slot-hold.released', { id: string; at: string }>
-  | DomainEvent<'slot-hold.expired', { id: string; at: string }>
-  | DomainEvent<'slot-hold.booked', { id: string; bookingId: string; at: string }>;
-
 export type SlotHoldCommand =
   | { type: 'PlaceHold'; hold: Omit<SlotHoldView, 'revision' | 'createdAt' | 'updatedAt' | 'status' | 'bookingId' | 'expiresAt'>; minutes: number }
   | { type: 'ReleaseHold' }
@@ -86,4 +68,4 @@ export const slotHoldDecider: Decider<SlotHoldCommand, SlotHoldState, SlotHoldEv
   },
 };
 
-export const slotHoldStream = (tenant: string, id: string) => `slot-hold:${tenant}:${id}`;
+export const slotHoldStream = (tenant: string, id: string) => streamId('slot-hold', tenant, id);

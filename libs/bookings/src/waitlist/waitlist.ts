@@ -1,33 +1,13 @@
-import { DecisionContext, Decider, DomainError, DomainEvent, assertNever } from '@kairos/core';
+import { DecisionContext, Decider, DomainError, assertNever, streamId } from '@kairos/core';
+import { EntryRef, WaitlistEntry, WaitlistEvent } from './waitlist.events';
+
+export type { EntryStatus, WaitlistEntry, WaitlistEvent } from './waitlist.events';
 
 /**
  * A class session's waitlist (api.md §Waitlist): first come, first offered. An offer locks the
  * freed seats for the offered contact (in the session's seats stream) for the policy's reservation
  * window; they accept (a booking), or the offer lapses and the next that fits is offered.
  */
-export type EntryStatus = 'WAITING' | 'OFFERED' | 'ENROLLED' | 'EXPIRED' | 'LEFT';
-
-export interface WaitlistEntry {
-  entryId: string;
-  sessionId: string;
-  contactId: string;
-  partySize: number;
-  position: number;
-  status: EntryStatus;
-  offerExpiresAt: string | null;
-  bookingId: string | null;
-  joinedAt: string;
-}
-
-type EntryRef = { sessionId: string; entryId: string; contactId: string; at: string };
-
-export type WaitlistEvent =
-  | DomainEvent<'waitlist.joined', WaitlistEntry>
-  | DomainEvent<'waitlist.offered', EntryRef & { offerExpiresAt: string; partySize: number }>
-  | DomainEvent<'waitlist.accepted', EntryRef & { bookingId: string; offerExpiresAt: string | null }>
-  | DomainEvent<'waitlist.offer-expired', EntryRef & { offerExpiresAt: string | null }>
-  | DomainEvent<'waitlist.left', EntryRef & { offerExpiresAt: string | null }>;
-
 export type WaitlistCommand =
   | { type: 'Join'; sessionId: string; entryId: string; contactId: string; partySize: number; waitlistCapacity: number; openSpots: number }
   | { type: 'OfferFreed'; freeSeats: number; reservationMinutes: number }
@@ -123,4 +103,4 @@ export const waitlistDecider: Decider<WaitlistCommand, WaitlistState, WaitlistEv
   },
 };
 
-export const waitlistStream = (tenant: string, sessionId: string) => `waitlist:${tenant}:${sessionId}`;
+export const waitlistStream = (tenant: string, sessionId: string) => streamId('waitlist', tenant, sessionId);

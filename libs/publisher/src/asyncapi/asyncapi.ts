@@ -1,10 +1,9 @@
-import { TOPICS, TOPIC_ROUTES, aggregateOf } from '../cloud-events';
-import { CatalogEntry, EVENT_CATALOG, ceTypeOf } from './event-catalog';
-import { JsonSchema } from './json-schema';
+import { EventRoutes, PublishedEvent, ceTypeOf, publishedRoutes } from '../cloud-events';
+import { JsonSchema, toJsonSchema } from './json-schema';
 
 /**
- * The AsyncAPI 3.0 description of what the service publishes to Kafka, built from the same routing
- * table `toPublishedMessage` uses and the event catalog the deciders are checked against.
+ * The AsyncAPI 3.0 description of what the service publishes to Kafka, built from the same routes
+ * `toPublishedMessage` uses: the capabilities' event catalogs, which the deciders are checked against.
  */
 
 const DELIVERY = [
@@ -23,8 +22,8 @@ const KEY = 'aggregate id (session: series id; waitlist: session id)';
 const header = (description: string, extra: JsonSchema = {}): JsonSchema => ({ type: 'string', description, ...extra });
 const DIGITS = '^[0-9]+$';
 
-const headersOf = (entry: CatalogEntry): JsonSchema => {
-  const capability = TOPIC_ROUTES[aggregateOf(entry.type)].capability;
+const headersOf = (entry: PublishedEvent): JsonSchema => {
+  const { capability } = entry;
   return {
     type: 'object',
     properties: {
@@ -45,13 +44,13 @@ const headersOf = (entry: CatalogEntry): JsonSchema => {
   };
 };
 
-const messageOf = (entry: CatalogEntry) => ({
+const messageOf = (entry: PublishedEvent) => ({
   name: ceTypeOf(entry),
   title: entry.type,
   summary: entry.summary,
   contentType: 'application/json',
   headers: headersOf(entry),
-  payload: entry.payload,
+  payload: toJsonSchema(entry.body),
   correlationId: { description: 'the request that caused the event', location: '$message.header#/kairos_correlation_id' },
   bindings: {
     kafka: {
@@ -64,18 +63,17 @@ const messageOf = (entry: CatalogEntry) => ({
 /** JSON Pointer escaping of one reference token (RFC 6901). */
 const token = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
-export const topicOf = (eventType: string): string | undefined => TOPIC_ROUTES[aggregateOf(eventType)]?.topic;
+/** The aggregate of an event type `<aggregate>.<event>`, to name a channel's aggregates. */
+export const aggregateOf = (eventType: string) => eventType.slice(0, eventType.lastIndexOf('.'));
 
-const capabilityOfTopic = (topic: string) => Object.values(TOPIC_ROUTES).find((r) => r.topic === topic)!.capability;
-
-const operationIdOf = (topic: string) => `publish-${capabilityOfTopic(topic)}`;
-
-export const asyncApiDocument = () => {
-  const published = EVENT_CATALOG.filter((e) => topicOf(e.type) !== undefined);
-  // Topics the routing table reserves but no event is published to yet have no channel.
-  const topics = TOPICS.filter((t) => published.some((e) => topicOf(e.type) === t));
-  const reserved = TOPICS.filter((t) => !topics.includes(t));
-  const entriesOf = (topic: string) => published.filter((e) => topicOf(e.type) === topic);
+export const asyncApiDocument = (routes: EventRoutes = publishedRoutes()) => {
+  const published = routes.events;
+  // Reserved topics no event is published to yet have no channel.
+  const topics = routes.topics.filter((t) => published.some((e) => e.topic === t));
+  const reserved = routes.topics.filter((t) => !topics.includes(t));
+  const entriesOf = (topic: string) => published.filter((e) => e.topic === topic);
+  const capabilityOfTopic = (topic: string) => entriesOf(topic)[0].capability;
+  const operationIdOf = (topic: string) => `publish-${capabilityOfTopic(topic)}`;
 
   const channels = Object.fromEntries(
     topics.map((topic) => [

@@ -1,4 +1,4 @@
-import { ActorType, DecisionContext, Decider, DomainEvent, RecordedEvent } from '@kairos/core';
+import { ActorType, DecisionContext, Decider, DomainEvent, RecordedEvent, streamId } from '@kairos/core';
 import {
   AttendanceStatus,
   BookingEvent,
@@ -45,10 +45,9 @@ import {
 import { given } from '@kairos/testing';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TOPIC_ROUTES, aggregateOf, toPublishedMessage } from '../cloud-events';
-import { asyncApiDocument } from './asyncapi';
-import { EVENT_CATALOG, ceTypeOf } from './event-catalog';
-import { JsonSchema } from './json-schema';
+import { ceTypeOf, publishedRoutes, toPublishedMessage } from '../cloud-events';
+import { aggregateOf, asyncApiDocument } from './asyncapi';
+import { JsonSchema, toJsonSchema } from './json-schema';
 import { schemaErrors } from './schema-check.fixture';
 
 // Every event type of the published aggregates. A new member of a union fails to compile here until it is listed.
@@ -407,9 +406,9 @@ const keyOf = (event: DomainEvent) => {
 };
 const recorded = (event: DomainEvent): RecordedEvent => {
   const id = keyOf(event);
-  const streamId = `${aggregateOf(event.type)}:t1:${id}`;
-  const streamRevision = revisions.get(streamId) ?? 0;
-  revisions.set(streamId, streamRevision + 1);
+  const stream = streamId(aggregateOf(event.type), 't1', id);
+  const streamRevision = revisions.get(stream) ?? 0;
+  revisions.set(stream, streamRevision + 1);
   position += 3;
   return {
     id: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
@@ -417,15 +416,17 @@ const recorded = (event: DomainEvent): RecordedEvent => {
     schemaVersion: 1,
     data: event.data,
     metadata: { tenant: 't1', actor: { type: 'BUSINESS' }, occurredAt: NOW.toISOString(), correlationId: 'corr-1', ...(position % 2 ? { causationId: 'cause-1' } : {}) },
-    streamId,
+    streamId: stream,
     streamRevision,
     position,
     recordedAt: NOW.toISOString(),
   };
 };
 
+const { events: EVENT_CATALOG, routeOf } = publishedRoutes();
 const catalogTypes = EVENT_CATALOG.map((e) => e.type);
-const routed = (type: string) => TOPIC_ROUTES[aggregateOf(type)] !== undefined;
+const routed = (type: string) => routeOf(type) !== undefined;
+const payloadOf = (type: string) => toJsonSchema(routeOf(type)!.body);
 const typesOf = (events: DomainEvent[]) => [...new Set(events.map((e) => e.type))].sort();
 
 describe('the event catalog', () => {
@@ -434,20 +435,26 @@ describe('the event catalog', () => {
     for (const entry of EVENT_CATALOG) expect(entry.schemaVersion).toBe(1);
   });
 
-  it('lists only events of aggregates that have a topic route', () => {
-    expect(catalogTypes.filter((t) => !routed(t))).toEqual([]);
+  it("routes every event to its capability's topic, and all of one aggregate's events to one topic", () => {
+    for (const entry of EVENT_CATALOG) expect(entry.topic).toBe(`kairos.${entry.capability}.v1`);
+    for (const aggregate of new Set(catalogTypes.map(aggregateOf))) {
+      expect(new Set(EVENT_CATALOG.filter((e) => aggregateOf(e.type) === aggregate).map((e) => e.topic)).size).toBe(1);
+    }
   });
 
   it('lists exactly the event types of the published aggregates', () => {
     expect([...catalogTypes].sort()).toEqual(Object.keys(PUBLISHED_TYPES).sort());
   });
 
-  it('lists every routed event type declared anywhere in libs/, so a new aggregate cannot slip past', () => {
+  it('lists every event schema declared anywhere in libs/, and no internal event, so a new aggregate cannot slip past', () => {
     const libs = join(__dirname, '../../..');
     const sources = (readdirSync(libs, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !/\.(spec|fixture)\.ts$/.test(f));
-    const declared = sources.flatMap((f) => [...readFileSync(join(libs, f), 'utf8').matchAll(/DomainEvent<\s*'([a-z-]+\.[a-z-]+)'/g)].map((m) => m[1]));
-    expect(declared.length).toBeGreaterThan(catalogTypes.length);
-    expect([...new Set(declared.filter(routed))].sort()).toEqual([...catalogTypes].sort());
+    const declared = (pattern: RegExp) => sources.flatMap((f) => [...readFileSync(join(libs, f), 'utf8').matchAll(pattern)].map((m) => m[1]));
+    const schemas = declared(/eventSchema\(\s*'([a-z-]+\.[a-z-]+)'/g);
+    const internal = declared(/DomainEvent<\s*'([a-z-]+\.[a-z-]+)'/g);
+    expect(internal.length).toBeGreaterThan(0);
+    expect([...new Set(schemas)].sort()).toEqual([...catalogTypes].sort());
+    expect(internal.filter(routed)).toEqual([]);
   });
 
   it('lists every routed event the deciders produce, and the drives reach every listed one', () => {
@@ -472,8 +479,7 @@ describe('the event catalog', () => {
     it.each(cases)('%s', (_, event) => {
       const message = toPublishedMessage(recorded(event))!;
       const name = message.headers.ce_type;
-      const entry = EVENT_CATALOG.find((e) => e.type === event.type)!;
-      expect(name).toBe(ceTypeOf(entry));
+      expect(name).toBe(ceTypeOf(routeOf(event.type)!));
       expect(document.channels[message.topic]).toBeDefined();
       expect(Object.keys(document.channels[message.topic].messages)).toContain(name);
       expect(message.key).toBe(keyOf(event));
@@ -486,7 +492,7 @@ describe('the event catalog', () => {
     /** The keys of an exhaustive record: the compiler insists on every member and nothing else. */
     const members = <T extends string>(record: Record<T, true>) => Object.keys(record).sort();
     const enumAt = (type: string, path: string) => {
-      let schema = EVENT_CATALOG.find((e) => e.type === type)!.payload;
+      let schema = payloadOf(type);
       for (const segment of path.split('.')) {
         const name = segment.replace(/\[\]$/g, '');
         schema = schema.properties![name];
@@ -536,7 +542,7 @@ describe('the event catalog', () => {
 });
 
 describe('the schema check', () => {
-  const schema = EVENT_CATALOG.find((e) => e.type === 'booking.attendance-marked')!.payload;
+  const schema = payloadOf('booking.attendance-marked');
   const valid = { id: 'bk-1', status: 'ATTENDED', attendeeCount: 1, at: NOW.toISOString() };
 
   it('accepts a valid body and rejects what does not match', () => {
@@ -552,7 +558,7 @@ describe('the schema check', () => {
   });
 
   it('takes null only where the schema is nullable, and checks items', () => {
-    const created = EVENT_CATALOG.find((e) => e.type === 'resource.created')!.payload;
+    const created = payloadOf('resource.created');
     const resource = produced.find((e) => e.type === 'resource.created')!.data as Record<string, unknown>;
     expect(schemaErrors(created, { ...resource, email: null })).toEqual([]);
     expect(schemaErrors(created, { ...resource, name: null })).toHaveLength(1);

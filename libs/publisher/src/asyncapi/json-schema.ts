@@ -1,6 +1,8 @@
+import { TSchema } from '@sinclair/typebox';
+
 /**
- * The subset of JSON Schema (draft-07, which AsyncAPI 3.0 schemas extend) the event catalog uses,
- * and small builders for it. Nullable values are `type: [T, 'null']`, not OpenAPI's `nullable`.
+ * The subset of JSON Schema (draft-07, which AsyncAPI 3.0 schemas extend) event bodies are declared
+ * with. Nullable values are `type: [T, 'null']`, not OpenAPI's `nullable`.
  */
 export type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'null';
 export type JsonValue = string | number | boolean | null;
@@ -21,38 +23,29 @@ export interface JsonSchema {
   examples?: JsonValue[];
 }
 
-type Props = Record<string, JsonSchema>;
+const ORDER = ['type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'format', 'pattern', 'minimum', 'description'];
+// A patch (an object with nothing required) has always been published with its description first.
+const PATCH_ORDER = ['type', 'description', 'properties', 'required'];
 
-const described = (schema: JsonSchema, description?: string): JsonSchema => (description ? { ...schema, description } : schema);
-
-export const str = (description?: string): JsonSchema => described({ type: 'string' }, description);
-export const int = (description?: string, minimum?: number): JsonSchema =>
-  described(minimum === undefined ? { type: 'integer' } : { type: 'integer', minimum }, description);
-export const bool = (description?: string): JsonSchema => described({ type: 'boolean' }, description);
-/** An instant, RFC 3339 in UTC as `Date#toISOString` writes it. */
-export const instant = (description?: string): JsonSchema => described({ type: 'string', format: 'date-time' }, description);
-export const enumOf = (values: string[], description?: string): JsonSchema => described({ type: 'string', enum: values }, description);
-export const arrayOf = (items: JsonSchema, description?: string): JsonSchema => described({ type: 'array', items }, description);
-export const mapOf = (values: JsonSchema, description?: string): JsonSchema => described({ type: 'object', additionalProperties: values }, description);
-
-/** An object whose every property is required unless listed in `optional`. */
-export const object = (properties: Props, description?: string, optional: string[] = []): JsonSchema =>
-  described({ type: 'object', properties, required: Object.keys(properties).filter((k) => !optional.includes(k)) }, description);
-
-/** The same value, or null. */
-export const nullable = (schema: JsonSchema): JsonSchema => {
-  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
-  return {
-    ...schema,
-    type: types.includes('null') ? types : [...types, 'null'],
-    ...(schema.enum && !schema.enum.includes(null) ? { enum: [...schema.enum, null] } : {}),
+/**
+ * A TypeBox schema as plain JSON for the published documents: no TypeBox symbols, keys in one
+ * stable order, and `required` written out on every object, empty when nothing is.
+ */
+export const toJsonSchema = (schema: TSchema): JsonSchema => {
+  const plain = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(plain);
+    if (!value || typeof value !== 'object') return value;
+    const node: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    const patch = node.properties !== undefined && node.required === undefined;
+    if (patch) node.required = [];
+    const order = patch ? PATCH_ORDER : ORDER;
+    const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(node).sort((a, b) => rank(a) - rank(b))) {
+      const item = node[key];
+      out[key] = key === 'properties' ? Object.fromEntries(Object.entries(item as Record<string, unknown>).map(([name, p]) => [name, plain(p)])) : plain(item);
+    }
+    return out;
   };
+  return plain(schema) as JsonSchema;
 };
-
-/** Some of the fields, none required: the `changes` and `previous` of an `updated` event. */
-export const patchOf = (properties: Props, description: string, omit: string[] = []): JsonSchema => ({
-  type: 'object',
-  description,
-  properties: Object.fromEntries(Object.entries(properties).filter(([key]) => !omit.includes(key))),
-  required: [],
-});

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { describeWith, testServers, uniqueName } from '@kairos/testing';
-import { PublishedMessage, TOPICS } from '../cloud-events';
+import { PublishedMessage, topics } from '../cloud-events';
 import { publisherContract } from '../contract';
 import { KafkaPublisher } from './kafka-publisher';
 
@@ -11,7 +11,7 @@ describeWith('Kafka', testServers.kafkaBrokers(), 'Kafka publisher on a real bro
     await publisher.ping(); // creates the topics before the consumer subscribes
     const consumer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: uniqueName('contract') });
     await consumer.connect();
-    await consumer.subscribe({ topics: TOPICS, fromBeginning: true });
+    await consumer.subscribe({ topics: [...topics()], fromBeginning: true });
     const received: PublishedMessage[] = [];
     await consumer.run({
       eachMessage: async ({ topic, message }) => {

@@ -1,6 +1,6 @@
 import { Admin, Kafka, Producer, logLevel } from 'kafkajs';
 import { StoreUnavailable } from '@kairos/core';
-import { PublishedMessage, TOPICS } from '../cloud-events';
+import { PublishedMessage, topics } from '../cloud-events';
 import { Publisher } from '../publisher';
 
 export interface KafkaPublisherOptions {
@@ -46,7 +46,7 @@ export class KafkaPublisher implements Publisher {
     this.connected ??= (async () => {
       await this.admin.connect();
       const existing = new Set(await this.admin.listTopics());
-      const missing = TOPICS.filter((t) => !existing.has(t));
+      const missing = topics().filter((t) => !existing.has(t));
       if (missing.length > 0) {
         await this.admin.createTopics({
           waitForLeaders: true,

@@ -1,9 +1,7 @@
 import {
-  AggregateMeta,
   DecisionContext,
   Decider,
   DomainError,
-  DomainEvent,
   alreadyExists,
   assertNever,
   changedFields,
@@ -12,33 +10,9 @@ import {
   invalidTransition,
   advance,
 } from '@kairos/core';
+import { LocationEvent, LocationFields, LocationPatch, LocationView } from './location.events';
 
-export interface Address {
-  formatted: string | null;
-  street: string | null;
-  city: string | null;
-  postalCode: string | null;
-  country: string | null;
-}
-
-export interface LocationFields {
-  name: string;
-  type: 'BUSINESS' | 'CUSTOM';
-  timeZone: string;
-  address: Address | null;
-  isDefault: boolean;
-}
-
-export type LocationPatch = Partial<LocationFields>;
-
-export interface LocationView extends AggregateMeta, LocationFields {
-  archived: boolean;
-}
-
-export type LocationEvent =
-  | DomainEvent<'location.created', LocationView>
-  | DomainEvent<'location.updated', { id: string; changes: LocationPatch; previous: LocationPatch; updatedAt: string }>
-  | DomainEvent<'location.archived', { id: string; archivedAt: string }>;
+export type { Address, LocationEvent, LocationFields, LocationPatch, LocationView } from './location.events';
 
 export type LocationCommand =
   | { type: 'CreateLocation'; id: string; fields: LocationFields }

@@ -1,9 +1,7 @@
 import {
-  AggregateMeta,
   DecisionContext,
   Decider,
   DomainError,
-  DomainEvent,
   alreadyExists,
   assertNever,
   changedFields,
@@ -12,30 +10,9 @@ import {
   advance,
   requireLive,
 } from '@kairos/core';
+import { ResourceEvent, ResourceFields, ResourcePatch, ResourceView } from './resource.events';
 
-export type ResourceType = 'STAFF' | 'ROOM' | 'EQUIPMENT';
-
-export interface ResourceFields {
-  type: ResourceType;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  tags: string[];
-  /** Links the business schedule FREE: the resource works the business's opening hours. */
-  usesBusinessHours: boolean;
-}
-
-export type ResourcePatch = Partial<Omit<ResourceFields, 'type'>>;
-
-export interface ResourceView extends AggregateMeta, ResourceFields {
-  scheduleId: string;
-  deletedAt: string | null;
-}
-
-export type ResourceEvent =
-  | DomainEvent<'resource.created', ResourceView>
-  | DomainEvent<'resource.updated', { id: string; changes: ResourcePatch; previous: ResourcePatch; updatedAt: string }>
-  | DomainEvent<'resource.deleted', { id: string; deletedAt: string }>;
+export type { ResourceEvent, ResourceFields, ResourcePatch, ResourceType, ResourceView } from './resource.events';
 
 export type ResourceCommand =
   | { type: 'CreateResource'; id: string; scheduleId: string; fields: ResourceFields }

@@ -1,9 +1,7 @@
 import {
-  AggregateMeta,
   DecisionContext,
   Decider,
   DomainError,
-  DomainEvent,
   KAIROS_NAMESPACE,
   alreadyExists,
   assertNever,
@@ -13,40 +11,12 @@ import {
   invalidTransition,
   uuidV5,
   advance,
+  streamId,
 } from '@kairos/core';
-import { WorkingHoursRule, validateWorkingHours } from '../time';
+import { validateWorkingHours } from '../time';
+import { ScheduleEvent, ScheduleFields, SchedulePatch, ScheduleView } from './schedule.events';
 
-export type ScheduleOwnerType = 'SERVICE' | 'RESOURCE' | 'BUSINESS';
-export type ScheduleTag = 'INDIVIDUAL' | 'GROUP' | 'COURSE';
-export type Transparency = 'FREE' | 'BUSY';
-
-export interface LinkedSchedule {
-  scheduleId: string;
-  transparency: Transparency;
-}
-
-export interface ScheduleFields {
-  ownerType: ScheduleOwnerType;
-  ownerId: string;
-  timeZone: string;
-  tags: ScheduleTag[];
-  capacity: number;
-  linkedSchedules: LinkedSchedule[];
-  /** Recurring weekly hours in `timeZone`'s wall clock. */
-  workingHours: WorkingHoursRule[];
-  locationId: string | null;
-}
-
-export type SchedulePatch = Partial<Pick<ScheduleFields, 'timeZone' | 'capacity' | 'linkedSchedules' | 'tags' | 'workingHours' | 'locationId'>>;
-
-export interface ScheduleView extends AggregateMeta, ScheduleFields {
-  status: 'ACTIVE' | 'CANCELED';
-}
-
-export type ScheduleEvent =
-  | DomainEvent<'schedule.created', ScheduleView>
-  | DomainEvent<'schedule.updated', { id: string; changes: SchedulePatch; previous: SchedulePatch; updatedAt: string }>
-  | DomainEvent<'schedule.canceled', { id: string; canceledAt: string; previousStatus: 'ACTIVE' }>;
+export type { LinkedSchedule, ScheduleEvent, ScheduleFields, ScheduleOwnerType, SchedulePatch, ScheduleTag, ScheduleView, Transparency } from './schedule.events';
 
 export type ScheduleCommand =
   | { type: 'CreateSchedule'; id: string; fields: ScheduleFields }
@@ -58,7 +28,7 @@ export type ScheduleState = { status: 'none' } | { status: 'ACTIVE' | 'CANCELED'
 /** Each owner has exactly one schedule, so its id is derived from the owner's and needs no lookup. */
 export const scheduleIdOf = (ownerId: string) => uuidV5(KAIROS_NAMESPACE, `schedule:${ownerId}`);
 export const businessScheduleIdOf = (tenant: string) => uuidV5(KAIROS_NAMESPACE, `business-schedule:${tenant}`);
-export const scheduleStream = (tenant: string, id: string) => `schedule:${tenant}:${id}`;
+export const scheduleStream = (tenant: string, id: string) => streamId('schedule', tenant, id);
 
 export const scheduleDecider: Decider<ScheduleCommand, ScheduleState, ScheduleEvent> = {
   initialState: () => ({ status: 'none' }),

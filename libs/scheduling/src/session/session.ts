@@ -1,9 +1,7 @@
 import {
-  AggregateMeta,
   DecisionContext,
   Decider,
   DomainError,
-  DomainEvent,
   FieldError,
   alreadyExists,
   assertNever,
@@ -12,90 +10,11 @@ import {
   hasChanges,
   invalidTransition,
   requireLive,
+  streamId,
 } from '@kairos/core';
-import { LinkedSchedule } from '../schedule/schedule';
+import { InstanceOverride, SessionDetails, SessionEvent, SessionFields, SessionView } from './session.events';
 
-export type SessionType = 'EVENT' | 'WORKING_HOURS' | 'AVAILABILITY';
-export type AffectedSchedule = LinkedSchedule;
-
-/** What one instance of a series can override, and what a series-wide change can change. */
-export interface SessionDetails {
-  title: string | null;
-  /** null: the schedule's capacity. */
-  capacity: number | null;
-  resourceIds: string[];
-  /** null: the schedules of its resources, BUSY. */
-  affectedSchedules: AffectedSchedule[] | null;
-  bufferBeforeMinutes: number;
-  bufferAfterMinutes: number;
-  locationId: string | null;
-}
-
-export interface SessionFields extends SessionDetails {
-  scheduleId: string;
-  type: SessionType;
-  timeZone: string;
-  /** Local wall-clock date-times in `timeZone` ('YYYY-MM-DDTHH:mm'); the series' first occurrence. */
-  localStart: string;
-  localEnd: string;
-  /** RFC 5545 RRULE value; null for a single session. */
-  recurrence: string | null;
-  exdates: string[];
-  /**
-   * The appointment booking that put this session on the calendar: such a session changes only
-   * through its booking (api.md), which holds its resources. Absent on sessions created directly.
-   */
-  bookingId?: string;
-}
-
-export interface InstanceOverride extends Partial<SessionDetails> {
-  localStart?: string;
-  localEnd?: string;
-  status?: 'CANCELED';
-}
-
-/** A series-wide change applies to instances that had not started when it was made. */
-export interface DetailsVersion {
-  from: string;
-  changes: Partial<SessionDetails>;
-}
-
-export interface SessionView extends AggregateMeta, SessionFields {
-  status: 'ACTIVE' | 'CANCELED';
-  /** Instances starting at or after this instant are canceled (a series canceled "from"). */
-  canceledFrom: string | null;
-  /** Keyed by the instance's original start (ISO instant). */
-  overrides: Record<string, InstanceOverride>;
-  versions: DetailsVersion[];
-}
-
-export type SessionEvent =
-  | DomainEvent<'session.created', SessionView>
-  | DomainEvent<
-      'session.updated',
-      {
-        id: string;
-        instanceId: string | null;
-        originalStart: string | null;
-        changes: InstanceOverride;
-        previous: InstanceOverride;
-        updatedAt: string;
-      }
-    >
-  | DomainEvent<
-      'session.canceled',
-      {
-        id: string;
-        instanceId: string | null;
-        originalStart: string | null;
-        /** A series canceled from this instant on; null with an instance, or for the whole session. */
-        from: string | null;
-        /** The series that continues it, when "this and following" was changed. */
-        continuedBy: string | null;
-        canceledBookingIds: string[];
-        canceledAt: string;
-      }
-    >;
+export type { AffectedSchedule, DetailsVersion, InstanceOverride, SessionDetails, SessionEvent, SessionFields, SessionType, SessionView } from './session.events';
 
 /** Facts about time the decider needs but must not compute itself with a clock or a zone database. */
 export interface SessionContext extends DecisionContext {
@@ -251,4 +170,4 @@ export const detailsOf = (f: SessionDetails): SessionDetails => ({
   locationId: f.locationId,
 });
 
-export const sessionStream = (tenant: string, id: string) => `session:${tenant}:${id}`;
+export const sessionStream = (tenant: string, id: string) => streamId('session', tenant, id);

@@ -1,5 +1,4 @@
 import {
-  AggregateMeta,
   DecisionContext,
   Decider,
   DomainError,
@@ -14,24 +13,9 @@ import {
   advance,
   requireLive,
 } from '@kairos/core';
+import { BookingPolicyEvent, BookingPolicyFields, BookingPolicyPatch, BookingPolicyView } from './booking-policy.events';
 
-export interface WaitlistPolicy {
-  capacity: number;
-  reservationMinutes: number;
-}
-
-/** Minutes are measured back from a session's start; `null` means no limit. */
-export interface BookingPolicyFields {
-  name: string;
-  earliestBookingMinutes: number | null;
-  latestBookingMinutes: number | null;
-  latestCancelMinutes: number | null;
-  latestRescheduleMinutes: number | null;
-  bookAfterStart: boolean;
-  waitlist: WaitlistPolicy | null;
-  maxParticipantsPerBooking: number;
-  autoAssignResources: boolean;
-}
+export type { BookingPolicyEvent, BookingPolicyFields, BookingPolicyPatch, BookingPolicyView, WaitlistPolicy } from './booking-policy.events';
 
 /** The policy in force where a service names none and the tenant set no default (api.md defaults). */
 export const DEFAULT_BOOKING_POLICY: BookingPolicyFields = {
@@ -45,18 +29,6 @@ export const DEFAULT_BOOKING_POLICY: BookingPolicyFields = {
   maxParticipantsPerBooking: 1,
   autoAssignResources: false,
 };
-
-export type BookingPolicyPatch = Partial<BookingPolicyFields>;
-
-export interface BookingPolicyView extends AggregateMeta, BookingPolicyFields {
-  deletedAt: string | null;
-}
-
-export type BookingPolicyEvent =
-  | DomainEvent<'booking-policy.created', BookingPolicyView>
-  | DomainEvent<'booking-policy.updated', { id: string; changes: BookingPolicyPatch; previous: BookingPolicyPatch; updatedAt: string }>
-  | DomainEvent<'booking-policy.deleted', { id: string; deletedAt: string }>
-  | DomainEvent<'booking-policy.default-set', { id: string; previousDefaultId: string | null; at: string }>;
 
 export type BookingPolicyCommand =
   | { type: 'CreateBookingPolicy'; id: string; fields: BookingPolicyFields }
@@ -141,7 +113,6 @@ export const bookingPolicyDecider: Decider<BookingPolicyCommand, BookingPolicySt
     }
   },
 };
-
 
 /**
  * Which policy is the tenant's default, in a stream of its own so that "set default" and "delete

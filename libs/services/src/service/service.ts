@@ -1,9 +1,7 @@
 import {
-  AggregateMeta,
   DecisionContext,
   Decider,
   DomainError,
-  DomainEvent,
   FieldError,
   alreadyExists,
   assertNever,
@@ -13,52 +11,9 @@ import {
   advance,
   requireLive,
 } from '@kairos/core';
+import { ServiceEvent, ServiceFields, ServicePatch, ServiceView } from './service.events';
 
-export type ServiceType = 'APPOINTMENT' | 'CLASS' | 'COURSE';
-export type RateType = 'FIXED' | 'VARIED' | 'CUSTOM' | 'NO_FEE';
-export type LocationType = 'BUSINESS' | 'CUSTOM' | 'CUSTOMER';
-
-export interface Money {
-  amount: string;
-  currency: string;
-}
-
-export interface ResourceGroup {
-  resourceIds: string[];
-  requiredCount: number;
-  /** Whether the customer picks the resource; otherwise one is assigned. */
-  selectable: boolean;
-}
-
-export interface ServiceFields {
-  name: string;
-  type: ServiceType;
-  category: string | null;
-  hidden: boolean;
-  defaultCapacity: number;
-  sessionDurations: number[];
-  bufferBeforeMinutes: number;
-  bufferAfterMinutes: number;
-  slotSplitIntervalMinutes: number | null;
-  resourceGroups: ResourceGroup[];
-  locations: { id: string | null; type: LocationType }[];
-  onlineBooking: { enabled: boolean; requireManualApproval: boolean; allowMultipleRequests: boolean };
-  payment: { rateType: RateType; price: Money | null; deposit: Money | null; planIds: string[] };
-  bookingPolicyId: string | null;
-}
-
-export type ServicePatch = Partial<Omit<ServiceFields, 'type'>>;
-
-export interface ServiceView extends AggregateMeta, ServiceFields {
-  scheduleId: string;
-  timeZone: string;
-  deletedAt: string | null;
-}
-
-export type ServiceEvent =
-  | DomainEvent<'service.created', ServiceView>
-  | DomainEvent<'service.updated', { id: string; changes: ServicePatch; previous: ServicePatch; updatedAt: string }>
-  | DomainEvent<'service.deleted', { id: string; deletedAt: string }>;
+export type { LocationType, Money, RateType, ResourceGroup, ServiceEvent, ServiceFields, ServicePatch, ServiceType, ServiceView } from './service.events';
 
 export type ServiceCommand =
   | { type: 'CreateService'; id: string; scheduleId: string; timeZone: string; fields: ServiceFields }
