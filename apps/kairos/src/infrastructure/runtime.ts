@@ -6,11 +6,10 @@ import { InProcessPublisher, PublishedMessage, Publisher } from '@kairos/publish
 import { ReadStore, RunnerReports, reportsFor } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
 import { IDEMPOTENCY } from '../http/idempotency';
-import { Metrics } from '../ops/metrics';
 import { PROJECTIONS } from './projections';
 import { RunnerThread } from './runner-thread';
 import { Hosted, runnersFor } from './runners';
-import { CONFIG, EVENT_STORE, PUBLISHER, READ_STORE, RUNNER_LEASES } from './tokens';
+import { CONFIG, EVENT_STORE, PUBLISHER, READ_STORE, RUNNER_GAUGES, RUNNER_LEASES, RunnerGauges } from './tokens';
 
 /** A published event as in-process listeners receive it through the Nest EventBus. */
 export class KairosEventPublished {
@@ -38,7 +37,7 @@ export class Runtime implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(PUBLISHER) private readonly publisher: Publisher,
     @Inject(RUNNER_LEASES) private readonly leases: RunnerLeases,
     private readonly eventBus: EventBus,
-    private readonly metrics: Metrics,
+    @Inject(RUNNER_GAUGES) private readonly gauges: RunnerGauges,
   ) {}
 
   async onApplicationBootstrap() {
@@ -48,24 +47,23 @@ export class Runtime implements OnApplicationBootstrap, OnApplicationShutdown {
     const reports: RunnerReports = {
       leading: (name, position) => {
         cache.leading(name, position);
-        this.metrics.runnerLeading.set({ runner: name }, 1);
+        this.gauges.runnerLeads(name, true);
         this.logger.log({ message: `${name} leads`, runner: name, position });
       },
       committed: (projection, position, touched) => cache.committed(projection, position, touched),
       uncertain: () => cache.uncertain(),
       standingBy: (name) => {
         cache.standingBy(name);
-        this.metrics.runnerLeading.set({ runner: name }, 0);
+        this.gauges.runnerLeads(name, false);
         this.logger.log({ message: `${name} stands by`, runner: name });
       },
     };
     const failed = (name: string, error: unknown) => {
-      this.metrics.runnerErrors.inc({ runner: name });
+      this.gauges.runnerFailed(name);
       this.logger.warn({ message: `${name} failed a batch; retrying`, error: error instanceof Error ? error.message : String(error) });
     };
     const progressed = (name: string, position: number, recordedAt: string) => {
-      this.metrics.runnerPosition.set({ runner: name }, position);
-      this.metrics.runnerLag.observe({ runner: name }, (Date.now() - Date.parse(recordedAt)) / 1000);
+      this.gauges.runnerApplied(name, position, (Date.now() - Date.parse(recordedAt)) / 1000);
     };
     const hooks: RunnerHooks = {
       onError: failed,
