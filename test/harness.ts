@@ -5,7 +5,7 @@ import { SqlEventStore } from '@kairos/event-store';
 import { InProcessPublisher, KafkaPublisher, PublishedMessage, Publisher } from '@kairos/publisher';
 import { SqlReadStore } from '@kairos/read-store';
 import { PgClient, PgliteClient, SqlClient } from '@kairos/sql';
-import { uniqueName } from '@kairos/testing';
+import { buildOnce, uniqueName } from '@kairos/testing';
 import { createApp } from '../apps/kairos/src/bootstrap';
 import { KairosConfig, loadConfig } from '../apps/kairos/src/config/config';
 import { Stores, runnerLeases, withReadCache } from '../apps/kairos/src/infrastructure/stores';
@@ -50,16 +50,24 @@ export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
   const published: PublishedMessage[] = [];
   inProcess.subscribe((m) => void published.push(m));
   const publisher: Publisher = options.kafkaBrokers ? new KafkaPublisher({ brokers: options.kafkaBrokers }) : inProcess;
+  // Read as production reads its environment, so every default follows the engines as it would
+  // there: on PostgreSQL, the runners follow the log in their worker thread.
   const config: KairosConfig = {
-    ...loadConfig({}),
-    eventStore: options.engine,
-    readStore: options.engine,
-    publisher: options.kafkaBrokers ? 'kafka' : 'inprocess',
-    roles: (options.roles ?? 'api,projector,publisher').split(',') as KairosConfig['roles'],
+    ...loadConfig({
+      KAIROS_EVENT_STORE: options.engine,
+      KAIROS_READ_STORE: options.engine,
+      KAIROS_POSTGRES_URL: options.postgresUrl,
+      KAIROS_POSTGRES_SCHEMA: schema,
+      KAIROS_PUBLISHER: options.kafkaBrokers ? 'kafka' : 'inprocess',
+      KAIROS_KAFKA_BROKERS: options.kafkaBrokers?.join(','),
+      KAIROS_ROLES: options.roles,
+    }),
     ...options.config,
   };
+  // The worker thread runs the built app.
+  if (config.runners === 'worker') buildOnce();
   const readStore = new SqlReadStore(sql);
-  const leases = await runnerLeases({ ...config, postgresUrl: options.postgresUrl, postgresSchema: schema }, readStore);
+  const leases = await runnerLeases(config, readStore);
   const stores: Stores = {
     eventStore,
     readStore: withReadCache(readStore, config),
