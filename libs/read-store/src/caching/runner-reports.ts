@@ -28,14 +28,14 @@ export interface RunnerReports {
 /** A report as it crosses threads (structured clone). */
 export type RunnerReport =
   | { report: 'leading'; runner: string; position: number | null }
-  | { report: 'committed'; projection: string; position: number; touched: Touched[] }
+  | { report: 'committed'; projection: string; position: number; touched: readonly Touched[] }
   | { report: 'uncertain' }
   | { report: 'standingBy'; runner: string };
 
 /** Reports sent as messages, for `deliver` on the other side. */
 export const reportingTo = (send: (report: RunnerReport) => void): RunnerReports => ({
   leading: (runner, position) => send({ report: 'leading', runner, position }),
-  committed: (projection, position, touched) => send({ report: 'committed', projection, position, touched: [...touched] }),
+  committed: (projection, position, touched) => send({ report: 'committed', projection, position, touched }),
   uncertain: () => send({ report: 'uncertain' }),
   standingBy: (runner) => send({ report: 'standingBy', runner }),
 });
