@@ -34,6 +34,16 @@ export interface TestAppOptions {
   config?: Partial<KairosConfig>;
 }
 
+/** Long enough for `npm run build` on a busy machine. */
+const BUILD_TIMEOUT_MS = 240_000;
+
+/**
+ * For a suite whose apps run on PostgreSQL: their runners follow the log in the worker thread, which
+ * runs the built app. The build (once per test run) takes longer than an ordinary hook may, so it
+ * gets a hook of its own, before the suite's.
+ */
+export const buildForRunnerThread = () => beforeAll(buildOnce, BUILD_TIMEOUT_MS);
+
 /** The real app on real engines: in-memory PGlite, or a fresh schema on the local PostgreSQL. */
 export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
   let sql: SqlClient;
@@ -64,7 +74,7 @@ export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
     }),
     ...options.config,
   };
-  // The worker thread runs the built app.
+  // The worker thread runs the built app (already built when the suite called buildForRunnerThread).
   if (config.runners === 'worker') buildOnce();
   const readStore = new SqlReadStore(sql);
   const leases = await runnerLeases(config, readStore);
