@@ -1,7 +1,7 @@
 import { Consumer } from 'kafkajs';
 import { PgClient } from '@kairos/sql';
 import { describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
-import { TestApp, consumeTopics, startApp } from './harness';
+import { TestApp, buildForRunnerThread, consumeTopics, startApp } from './harness';
 
 const NOW = new Date('2026-03-28T00:00:00Z');
 const weekdays = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
@@ -32,6 +32,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'bookings under concurrenc
   let consumer: Consumer | undefined;
   const published = new Map<string, { type: string; key: string }>();
 
+  buildForRunnerThread();
   beforeAll(async () => {
     a = await startApp({ engine: 'postgres', postgresUrl: url, schema, clock: () => NOW, kafkaBrokers: brokers });
     b = await startApp({ engine: 'postgres', postgresUrl: url, schema, clock: () => NOW, roles: 'api' });

@@ -1,7 +1,7 @@
 import { AddressInfo } from 'node:net';
 import { describeWith, testServers } from '@kairos/testing';
 import { FuzzReport, OpenApiDocument, OpenApiFuzzer, formatReport } from './fuzz/openapi-fuzzer';
-import { TestApp, TestAppOptions, startApp } from './harness';
+import { TestApp, TestAppOptions, buildForRunnerThread, startApp } from './harness';
 
 /**
  * The schema-driven fuzzer against the real app. `npm test` sends a bounded run with a fixed seed;
@@ -14,6 +14,7 @@ const NOW = new Date('2026-03-28T00:00:00Z');
 
 const fuzzRun = (options: TestAppOptions, requests: number) => () => {
   let t: TestApp;
+  if (options.engine === 'postgres') buildForRunnerThread();
   beforeAll(async () => {
     t = await startApp({ ...options, clock: () => NOW });
     await t.app.listen(0, '127.0.0.1');

@@ -5,7 +5,7 @@ import { SqlEventStore } from '@kairos/event-store';
 import { InProcessPublisher, KafkaPublisher, PublishedMessage, Publisher } from '@kairos/publisher';
 import { SqlReadStore } from '@kairos/read-store';
 import { PgClient, PgliteClient, SqlClient } from '@kairos/sql';
-import { uniqueName } from '@kairos/testing';
+import { buildOnce, uniqueName } from '@kairos/testing';
 import { createApp } from '../apps/kairos/src/bootstrap';
 import { KairosConfig, loadConfig } from '../apps/kairos/src/config/config';
 import { Stores, runnerLeases, withReadCache } from '../apps/kairos/src/infrastructure/stores';
@@ -34,6 +34,16 @@ export interface TestAppOptions {
   config?: Partial<KairosConfig>;
 }
 
+/** Long enough for `npm run build` on a busy machine. */
+const BUILD_TIMEOUT_MS = 240_000;
+
+/**
+ * For a suite whose apps run on PostgreSQL: their runners follow the log in the worker thread, which
+ * runs the built app. The build (once per test run) takes longer than an ordinary hook may, so it
+ * gets a hook of its own, before the suite's.
+ */
+export const buildForRunnerThread = () => beforeAll(buildOnce, BUILD_TIMEOUT_MS);
+
 /** The real app on real engines: in-memory PGlite, or a fresh schema on the local PostgreSQL. */
 export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
   let sql: SqlClient;
@@ -50,16 +60,24 @@ export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
   const published: PublishedMessage[] = [];
   inProcess.subscribe((m) => void published.push(m));
   const publisher: Publisher = options.kafkaBrokers ? new KafkaPublisher({ brokers: options.kafkaBrokers }) : inProcess;
+  // Read as production reads its environment, so every default follows the engines as it would
+  // there: on PostgreSQL, the runners follow the log in their worker thread.
   const config: KairosConfig = {
-    ...loadConfig({}),
-    eventStore: options.engine,
-    readStore: options.engine,
-    publisher: options.kafkaBrokers ? 'kafka' : 'inprocess',
-    roles: (options.roles ?? 'api,projector,publisher').split(',') as KairosConfig['roles'],
+    ...loadConfig({
+      KAIROS_EVENT_STORE: options.engine,
+      KAIROS_READ_STORE: options.engine,
+      KAIROS_POSTGRES_URL: options.postgresUrl,
+      KAIROS_POSTGRES_SCHEMA: schema,
+      KAIROS_PUBLISHER: options.kafkaBrokers ? 'kafka' : 'inprocess',
+      KAIROS_KAFKA_BROKERS: options.kafkaBrokers?.join(','),
+      KAIROS_ROLES: options.roles,
+    }),
     ...options.config,
   };
+  // The worker thread runs the built app (already built when the suite called buildForRunnerThread).
+  if (config.runners === 'worker') buildOnce();
   const readStore = new SqlReadStore(sql);
-  const leases = await runnerLeases({ ...config, postgresUrl: options.postgresUrl, postgresSchema: schema }, readStore);
+  const leases = await runnerLeases(config, readStore);
   const stores: Stores = {
     eventStore,
     readStore: withReadCache(readStore, config),

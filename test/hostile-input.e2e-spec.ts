@@ -1,7 +1,7 @@
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { describeWith, testServers } from '@kairos/testing';
-import { TestApp, TestAppOptions, startApp } from './harness';
+import { TestApp, TestAppOptions, buildForRunnerThread, startApp } from './harness';
 
 const NOW = new Date('2026-03-28T00:00:00Z');
 
@@ -40,6 +40,7 @@ const contact = (i: number) => `2b7d2a8e-7c55-4b7a-9d2c-${String(i).padStart(12,
  */
 const mixedLoad = (options: TestAppOptions) => () => {
   let t: TestApp;
+  if (options.engine === 'postgres') buildForRunnerThread();
   beforeAll(async () => (t = await startApp({ ...options, clock: () => NOW })));
   afterAll(async () => t?.close());
 

@@ -1,5 +1,5 @@
 import { describeWith, testServers, uniqueName } from '@kairos/testing';
-import { TestApp, startApp } from './harness';
+import { TestApp, buildForRunnerThread, startApp } from './harness';
 
 const NOW = new Date('2026-03-28T00:00:00Z');
 const contact = (n: number) => `0b7d2a8e-7c55-4b7a-9d2c-${String(n).padStart(12, '0')}`;
@@ -83,6 +83,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'Idempotency-Key across tw
   const schema = uniqueName('idem_pair');
   let a: TestApp;
   let b: TestApp;
+  buildForRunnerThread();
   beforeAll(async () => {
     a = await startApp({ engine: 'postgres', postgresUrl: testServers.postgresUrl(), schema, clock: () => NOW });
     b = await startApp({ engine: 'postgres', postgresUrl: testServers.postgresUrl(), schema, clock: () => NOW });

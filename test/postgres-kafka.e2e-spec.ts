@@ -1,13 +1,14 @@
 import { Consumer } from 'kafkajs';
 import { topics } from '@kairos/publisher';
 import { describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
-import { ConsumedMessage, consumeTopics, startApp } from './harness';
+import { ConsumedMessage, buildForRunnerThread, consumeTopics, startApp } from './harness';
 
 describeWith('PostgreSQL', testServers.postgresUrl(), 'single-site production setup: PostgreSQL + Kafka', () => {
   const kafkaBrokers = testServers.kafkaBrokers()?.split(',');
   let consumer: Consumer;
   const received: ConsumedMessage[] = [];
 
+  buildForRunnerThread();
   beforeAll(async () => {
     if (!kafkaBrokers) throw new Error('this suite needs the Kafka broker the global setup starts (unset KAIROS_SKIP_KAFKA)');
     consumer = await consumeTopics(kafkaBrokers, [...topics()], (message) => void received.push(message));

@@ -12,7 +12,7 @@ import { EventSourcing } from './infrastructure/event-sourcing';
 import { FutureCommitments, References } from './infrastructure/references';
 import { Runtime } from './infrastructure/runtime';
 import { Stores } from './infrastructure/stores';
-import { CLOCK, CONFIG, Clock, EVENT_STORE, PUBLISHER, READ_STORE, RUNNER_LEASES } from './infrastructure/tokens';
+import { CLOCK, CONFIG, Clock, EVENT_STORE, PUBLISHER, READ_STORE, RUNNER_GAUGES, RUNNER_LEASES } from './infrastructure/tokens';
 import { LocationsModule } from './locations/locations.module';
 import { AsyncApiController } from './ops/asyncapi.controller';
 import { Metrics } from './ops/metrics';
@@ -58,6 +58,7 @@ export class AppModule {
       controllers: [OpsController, AsyncApiController],
       providers: [
         Runtime,
+        { provide: RUNNER_GAUGES, useExisting: Metrics },
         { provide: APP_GUARD, useClass: ContextGuard },
         { provide: APP_INTERCEPTOR, useClass: PositionInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },

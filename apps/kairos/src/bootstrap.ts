@@ -1,11 +1,11 @@
-import { INestApplication, LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { INestApplication, LoggerService, Type } from '@nestjs/common';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { KairosConfig } from './config/config';
-import { admissionLanes } from './http/admission';
+import { admissionLanes, queriesByPost } from './http/admission';
 import { idempotencyMiddleware } from './http/idempotency';
 import { sendProblem, toProblem } from './http/problem';
 import { refuseOtherMediaTypes, screenInput, validationPipe } from './http/validation';
@@ -17,6 +17,10 @@ export interface AppOptions {
   logger?: LoggerService | false;
   clock?: Clock;
 }
+
+/** Every controller of the app's modules, as Nest registered them. */
+const controllersOf = (app: INestApplication): Type[] =>
+  [...app.get(ModulesContainer).values()].flatMap((module) => [...module.controllers.values()].map((wrapper) => wrapper.metatype as Type));
 
 /** Builds the whole app on already opened stores; used by main and by end-to-end tests alike. */
 export const createApp = async (config: KairosConfig, stores: Stores, options: AppOptions = {}): Promise<INestApplication> => {
@@ -38,7 +42,10 @@ export const createApp = async (config: KairosConfig, stores: Stores, options: A
 
   const metrics = app.get(Metrics);
   // Health and metrics stay outside the queue, so a busy instance still answers its probes.
-  if (config.maxConcurrentRequests > 0) app.use('/v1', admissionLanes(config.maxConcurrentRequests, (lane, waiting) => metrics.requestsWaiting.set({ lane }, waiting)));
+  if (config.maxConcurrentRequests > 0) {
+    const isQuery = queriesByPost(controllersOf(app));
+    app.use('/v1', admissionLanes(config.maxConcurrentRequests, isQuery, (lane, waiting) => metrics.requestsWaiting.set({ lane }, waiting)));
+  }
   app.use((req: Request, res: Response, next: NextFunction) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => end({ route: (req.route as { path?: string } | undefined)?.path ?? 'unmatched', status: String(res.statusCode) }));

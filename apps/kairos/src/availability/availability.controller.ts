@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { QueryByPost } from '../http/admission';
 import { ReadQueryDto, minPositionOf } from '../http/common.dto';
 import { Ctx, RequestContext } from '../http/request-context';
 import { CLOCK, Clock } from '../infrastructure/tokens';
@@ -13,6 +14,7 @@ export class AvailabilityController {
   constructor(private readonly queries: QueryBus, @Inject(CLOCK) private readonly now: Clock) {}
 
   @Post('query')
+  @QueryByPost()
   @HttpCode(200)
   @ApiOperation({ summary: 'Slots of a service in [from, to), by start (a query: changes nothing); minPosition in the body, as a parameter or as Kairos-Min-Position' })
   query(@Ctx() ctx: RequestContext, @Body() dto: AvailabilityQueryDto, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {

@@ -3,6 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { newId } from '@kairos/core';
 import { BOOKING_POLICIES } from '@kairos/services';
+import { QueryByPost } from '../http/admission';
 import { ListQueryDto, ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
 import { Ctx, RequestContext } from '../http/request-context';
 import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
@@ -23,6 +24,7 @@ export class BookingPoliciesController {
   }
 
   @Post('strictest')
+  @QueryByPost()
   @HttpCode(200)
   @ApiOperation({ summary: 'The strictest combination of several policies (a query; changes nothing)' })
   strictest(@Ctx() ctx: RequestContext, @Body() dto: StrictestPolicyDto) {

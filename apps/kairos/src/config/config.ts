@@ -6,6 +6,9 @@ export type PublisherEngine = 'inprocess' | 'kafka';
 export type Role = 'api' | 'projector' | 'publisher';
 export type RunnersPlace = 'inline' | 'worker';
 
+/** Injects the KairosConfig: the app's settings, read once at start-up. */
+export const CONFIG = Symbol('KairosConfig');
+
 export interface KairosConfig {
   eventStore: EventStoreEngine;
   readStore: ReadStoreEngine;

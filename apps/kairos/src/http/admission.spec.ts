@@ -1,6 +1,25 @@
+import 'reflect-metadata';
+import { Controller, Get, Post } from '@nestjs/common';
 import express from 'express';
 import request from 'supertest';
-import { admission, admissionLanes, laneOf } from './admission';
+import { QueryByPost, admission, admissionLanes, laneOf, queriesByPost } from './admission';
+
+@Controller('v1/things')
+class ThingsController {
+  @Post()
+  create() {}
+
+  @Post('search')
+  @QueryByPost()
+  search() {}
+
+  @Post(':id/preview')
+  @QueryByPost()
+  preview() {}
+
+  @Post(':id/archive')
+  archive() {}
+}
 
 describe('admission', () => {
   it('runs at most `limit` requests at once and lets the others in by arrival order', async () => {
@@ -73,7 +92,7 @@ describe('admission', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const app = express();
-    app.use(admissionLanes(1));
+    app.use(admissionLanes(1, (path) => path === '/availability/query'));
     app.post('/bookings', async (req, res) => {
       order.push(`command ${String(req.query.n)}`);
       if (req.query.n === '1') await gate;
@@ -101,8 +120,25 @@ describe('admission', () => {
   });
 
   it('counts GET, HEAD and the queries sent as POST as queries, every other write as a command', () => {
-    const lane = (method: string, path: string) => laneOf({ method, path } as Parameters<typeof laneOf>[0]);
-    expect(['GET /bookings', 'HEAD /bookings', 'POST /availability/query', 'POST /booking-policies/strictest'].map((r) => lane(...(r.split(' ') as [string, string])))).toEqual(['query', 'query', 'query', 'query']);
-    expect(['POST /bookings', 'PATCH /services/x', 'DELETE /bookings/x', 'POST /bookings/x/cancel'].map((r) => lane(...(r.split(' ') as [string, string])))).toEqual(['command', 'command', 'command', 'command']);
+    const isQuery = queriesByPost([ThingsController]);
+    const lane = (method: string, path: string) => laneOf({ method, baseUrl: '/v1', path }, isQuery);
+    expect(['GET /things', 'HEAD /things/t1', 'POST /things/search', 'POST /things/t1/preview'].map((r) => lane(...(r.split(' ') as [string, string])))).toEqual(['query', 'query', 'query', 'query']);
+    expect(['POST /things', 'PATCH /things/t1', 'DELETE /things/t1', 'POST /things/t1/archive', 'POST /things/search/'].map((r) => lane(...(r.split(' ') as [string, string])))).toEqual(Array(5).fill('command'));
+  });
+
+  it('finds the queries sent as POST where their routes are declared, path parameters included', () => {
+    const isQuery = queriesByPost([ThingsController]);
+    expect(['/v1/things/search', '/v1/things/t1/preview'].map(isQuery)).toEqual([true, true]);
+    expect(['/v1/things', '/v1/things/t1/archive', '/v1/things/a/b/preview', '/v1/things/search/more', '/things/search'].map(isQuery)).toEqual([false, false, false, false, false]);
+  });
+
+  it('refuses a mark on a route that is not a POST', () => {
+    @Controller('v1/odd')
+    class OddController {
+      @Get('list')
+      @QueryByPost()
+      list() {}
+    }
+    expect(() => queriesByPost([OddController])).toThrow('OddController.list is marked QueryByPost but is not a POST route');
   });
 });

@@ -2,8 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
-import { KairosConfig } from '../config/config';
-import { CONFIG } from '../infrastructure/tokens';
+import { CONFIG, KairosConfig } from '../config/config';
 import { KeyedRequest, RequestContext, readRequestContext } from './request-context';
 
 const OPEN = 'kairos:open';

@@ -2,20 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { StoreUnavailable } from '@kairos/core';
-import { CachingReadStore, CheckpointedBatch, ReadModelWriter, ReadStore } from '@kairos/read-store';
+import { RunnerReport, RunnerReports, deliver, reportingBatches, reportingTo, reportingToAll, reportsFor } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
 import { isUnreachable } from '../http/problem';
 import { Hosted, runnersFor } from './runners';
 import { openStores } from './stores';
 
-type Touched = [collection: string, tenant: string, id: string];
-
 type FromRunners =
   | { type: 'ready' }
-  | { type: 'leading'; name: string; position: number | null }
-  | { type: 'committed'; projection: string; position: number; touched: Touched[] }
-  | { type: 'forget' }
-  | { type: 'standby'; name: string }
+  | { type: 'report'; report: RunnerReport }
   | { type: 'progress'; name: string; position: number; recordedAt: string }
   | { type: 'error'; name: string; message: string }
   | { type: 'failed'; message: string; unreachable: boolean };
@@ -29,21 +24,19 @@ interface RunnerThreadData {
 }
 
 export interface RunnerThreadEvents {
-  /** A runner of the thread leads from `position`: it alone writes from now on. */
-  leading(name: string, position: number | null): void;
-  /** A batch committed: what it touched, and the projection's new position. */
-  committed(projection: string, position: number, touched: Touched[]): void;
-  /** A batch was refused or failed: whatever the request thread keeps may be stale. */
-  forget(): void;
-  /** A runner of the thread no longer writes (it lost its lease, or the thread ended). */
-  standby(name: string): void;
+  /** What the thread's runners lead and commit, for the request thread's read cache (and whoever else listens). */
+  reports: RunnerReports;
   progress(name: string, position: number, recordedAt: string): void;
   error(name: string, error: Error): void;
 }
 
 const THREAD_KIND = 'kairos-runners';
-/** The compiled file: worker threads run JavaScript, so this needs the built app (`npm run build`). */
-const ENTRY = join(__dirname, 'runner-thread.js');
+/**
+ * The compiled file: worker threads run JavaScript, so this needs the built app (`npm run build`),
+ * also when this module runs from its TypeScript source (the tests): the thread then runs the
+ * built twin.
+ */
+const ENTRY = __filename.endsWith('.ts') ? join(__dirname, '../../../../dist/apps/kairos/src/infrastructure/runner-thread.js') : join(__dirname, 'runner-thread.js');
 /** Connections for six runners and the notification listener; the request thread keeps its own pool. */
 const POOL_SIZE = 8;
 const RESTART_DELAY_MS = 1000;
@@ -53,9 +46,10 @@ const STOP_TIMEOUT_MS = 10_000;
 /**
  * Runs this process's runners in a worker thread with stores of its own, so a busy request thread
  * does not delay the read models and Kafka, and the runners' work does not slow requests. The
- * thread reports every committed batch with the documents it touched, which keeps the request
- * thread's read cache exact just as runners on the request thread do. Should the thread die, the
- * cache is dropped and the thread started again; the runners resume from their checkpoints.
+ * thread reports what its runners lead and every batch they commit, with the documents it touched
+ * (RunnerReports), which keeps the request thread's read cache exact just as runners on the
+ * request thread do. Should the thread die, its runners are reported standing by, which drops the
+ * cache, and the thread is started again; the runners resume from their checkpoints.
  */
 export class RunnerThread {
   private worker?: Worker;
@@ -101,19 +95,9 @@ export class RunnerThread {
             ready = true;
             resolve();
             break;
-          case 'leading':
-            this.leading.add(message.name);
-            this.events.leading(message.name, message.position);
-            break;
-          case 'committed':
-            this.events.committed(message.projection, message.position, message.touched);
-            break;
-          case 'forget':
-            this.events.forget();
-            break;
-          case 'standby':
-            this.leading.delete(message.name);
-            this.events.standby(message.name);
+          case 'report':
+            this.track(message.report);
+            deliver(message.report, this.events.reports);
             break;
           case 'progress':
             this.events.progress(message.name, message.position, message.recordedAt);
@@ -138,13 +122,18 @@ export class RunnerThread {
       worker.on('exit', (code) => {
         this.worker = undefined;
         // Its runners' leases went with its connections.
-        for (const name of this.leading) this.events.standby(name);
+        for (const name of this.leading) this.events.reports.standingBy(name);
         this.leading.clear();
         if (this.stopping) return;
         if (!ready) reject(new Error(`the runner thread exited with code ${code} before it was ready`));
         else this.respawn(new Error(`the runner thread exited with code ${code}; starting it again`));
       });
     });
+  }
+
+  private track(report: RunnerReport) {
+    if (report.report === 'leading') this.leading.add(report.runner);
+    else if (report.report === 'standingBy') this.leading.delete(report.runner);
   }
 
   async stop(): Promise<void> {
@@ -159,54 +148,19 @@ export class RunnerThread {
   }
 }
 
-/** The read store the thread's runners write through: it tells the request thread what each batch did. */
-const reporting = (store: ReadStore, post: (message: FromRunners) => void): ReadStore => {
-  const applyBatch = async (batch: CheckpointedBatch): Promise<boolean> => {
-    // Once per document, however often the batch wrote it: the report crosses threads by copy.
-    const touched = new Map<string, Touched>();
-    const touch = (collection: string, tenant: string, id: string) => touched.set(`${collection}\u0000${tenant}\u0000${id}`, [collection, tenant, id]);
-    const track = (writer: ReadModelWriter): ReadModelWriter => ({
-      get: (collection, tenant, id) => writer.get(collection, tenant, id),
-      put: (collection, tenant, doc) => (touch(collection, tenant, doc.id), writer.put(collection, tenant, doc)),
-      delete: (collection, tenant, id) => (touch(collection, tenant, id), writer.delete(collection, tenant, id)),
-    });
-    try {
-      const applied = await store.applyBatch({ ...batch, apply: (position, writer) => batch.apply(position, track(writer)) });
-      if (!applied) post({ type: 'forget' });
-      else if (batch.positions.length > 0) post({ type: 'committed', projection: batch.projection, position: batch.positions[batch.positions.length - 1], touched: [...touched.values()] });
-      return applied;
-    } catch (error) {
-      // Whether it committed is unknown.
-      post({ type: 'forget' });
-      throw error;
-    }
-  };
-  return new Proxy(store, {
-    get: (target, property) => {
-      if (property === 'applyBatch') return applyBatch;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-};
-
 const runThread = async ({ config, hosted }: RunnerThreadData) => {
   const post = (message: FromRunners) => parentPort!.postMessage(message);
   try {
-    // The thread's own read cache serves its batches what the previous ones wrote.
     const stores = await openStores(config, { poolSize: POOL_SIZE });
-    const cache = stores.readStore instanceof CachingReadStore ? stores.readStore : null;
-    const runners = runnersFor(hosted, stores.eventStore, reporting(stores.readStore, post), stores.publisher, stores.leases, {
+    const toRequestThread = reportingTo((report) => post({ type: 'report', report }));
+    // The thread's own read cache serves its batches what the previous ones wrote; it sees those
+    // batches itself, as they go through it.
+    const reports = reportingToAll(reportsFor(stores.readStore), toRequestThread);
+    const runners = runnersFor(hosted, stores.eventStore, reportingBatches(stores.readStore, toRequestThread), stores.publisher, stores.leases, {
       onError: (name, error) => post({ type: 'error', name, message: error instanceof Error ? error.message : String(error) }),
       onProgress: (name, position, events) => post({ type: 'progress', name, position, recordedAt: events[events.length - 1].recordedAt }),
-      onLeading: (name, position) => {
-        cache?.lead(name, position);
-        post({ type: 'leading', name, position });
-      },
-      onStandby: (name) => {
-        cache?.standBy(name);
-        post({ type: 'standby', name });
-      },
+      onLeading: (name, position) => reports.leading(name, position),
+      onStandby: (name) => reports.standingBy(name),
     });
     for (const runner of runners) await runner.start();
     parentPort!.once('message', (message: ToRunners) => {

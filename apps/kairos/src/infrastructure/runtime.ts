@@ -1,16 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { EventStore } from '@kairos/event-store';
-import { CheckpointedRunner, RunnerLeases } from '@kairos/projections';
+import { CheckpointedRunner, RunnerHooks, RunnerLeases } from '@kairos/projections';
 import { InProcessPublisher, PublishedMessage, Publisher } from '@kairos/publisher';
-import { CachingReadStore, ReadStore } from '@kairos/read-store';
+import { ReadStore, RunnerReports, reportsFor } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
 import { IDEMPOTENCY } from '../http/idempotency';
-import { Metrics } from '../ops/metrics';
 import { PROJECTIONS } from './projections';
 import { RunnerThread } from './runner-thread';
 import { Hosted, runnersFor } from './runners';
-import { CONFIG, EVENT_STORE, PUBLISHER, READ_STORE, RUNNER_LEASES } from './tokens';
+import { CONFIG, EVENT_STORE, PUBLISHER, READ_STORE, RUNNER_GAUGES, RUNNER_LEASES, RunnerGauges } from './tokens';
 
 /** A published event as in-process listeners receive it through the Nest EventBus. */
 export class KairosEventPublished {
@@ -38,31 +37,39 @@ export class Runtime implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(PUBLISHER) private readonly publisher: Publisher,
     @Inject(RUNNER_LEASES) private readonly leases: RunnerLeases,
     private readonly eventBus: EventBus,
-    private readonly metrics: Metrics,
+    @Inject(RUNNER_GAUGES) private readonly gauges: RunnerGauges,
   ) {}
 
   async onApplicationBootstrap() {
     await this.readStore.ensureCollections([...PROJECTIONS.flatMap((p) => p.collections), IDEMPOTENCY]);
-    const cache = this.readStore instanceof CachingReadStore ? this.readStore : null;
-    const hooks = {
-      onError: (name: string, error: unknown) => {
-        this.metrics.runnerErrors.inc({ runner: name });
-        this.logger.warn({ message: `${name} failed a batch; it will try again`, error: error instanceof Error ? error.message : String(error) });
-      },
-      onProgress: (name: string, position: number, events: { recordedAt: string }[]) => {
-        this.metrics.runnerPosition.set({ runner: name }, position);
-        this.metrics.runnerLag.observe({ runner: name }, (Date.now() - Date.parse(events[events.length - 1].recordedAt)) / 1000);
-      },
-      onLeading: (name: string, position: number | null) => {
-        cache?.lead(name, position);
-        this.metrics.runnerLeading.set({ runner: name }, 1);
+    const cache = reportsFor(this.readStore);
+    // Runners here write through the cache, which sees their batches itself; those in the thread report them.
+    const reports: RunnerReports = {
+      leading: (name, position) => {
+        cache.leading(name, position);
+        this.gauges.runnerLeads(name, true);
         this.logger.log({ message: `${name} leads`, runner: name, position });
       },
-      onStandby: (name: string) => {
-        cache?.standBy(name);
-        this.metrics.runnerLeading.set({ runner: name }, 0);
+      committed: (projection, position, touched) => cache.committed(projection, position, touched),
+      uncertain: () => cache.uncertain(),
+      standingBy: (name) => {
+        cache.standingBy(name);
+        this.gauges.runnerLeads(name, false);
         this.logger.log({ message: `${name} stands by`, runner: name });
       },
+    };
+    const failed = (name: string, error: unknown) => {
+      this.gauges.runnerFailed(name);
+      this.logger.warn({ message: `${name} failed a batch; it will try again`, error: error instanceof Error ? error.message : String(error) });
+    };
+    const progressed = (name: string, position: number, recordedAt: string) => {
+      this.gauges.runnerApplied(name, position, (Date.now() - Date.parse(recordedAt)) / 1000);
+    };
+    const hooks: RunnerHooks = {
+      onError: failed,
+      onProgress: (name, position, events) => progressed(name, position, events[events.length - 1].recordedAt),
+      onLeading: (name, position) => reports.leading(name, position),
+      onStandby: (name) => reports.standingBy(name),
     };
     const projections = this.config.roles.includes('projector');
     const publishing = this.config.roles.includes('publisher');
@@ -72,12 +79,9 @@ export class Runtime implements OnApplicationBootstrap, OnApplicationShutdown {
     const here: Hosted = { projections: projections && !inThread.projections, publisher: publishing && !inThread.publisher };
     if (inThread.projections || inThread.publisher) {
       this.thread = new RunnerThread(this.config, inThread, {
-        leading: hooks.onLeading,
-        committed: (projection, position, touched) => cache?.committed(projection, position, touched),
-        forget: () => cache?.forgetAll(),
-        standby: hooks.onStandby,
-        progress: (name, position, recordedAt) => hooks.onProgress(name, position, [{ recordedAt }]),
-        error: (name, error) => hooks.onError(name, error),
+        reports,
+        progress: progressed,
+        error: failed,
       });
       await this.thread.start();
     }

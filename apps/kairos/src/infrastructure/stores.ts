@@ -19,10 +19,10 @@ export interface Stores {
 }
 
 /**
- * Only a process whose runners write the read models sees every change, which is what keeps the
- * cache exact; even there it serves only the projections whose runner leads in this process (see
- * Runtime). Hold timers pass through: the expiry sweep asks for those due before a new instant
- * every second.
+ * Only a process whose runners write the read models hears of every change (RunnerReports, which
+ * Runtime delivers), which is what keeps the cache exact; even there it serves only the
+ * projections whose runner leads in this process. Hold timers pass through: the expiry sweep asks
+ * for those due before a new instant every second.
  */
 export const withReadCache = (readStore: ReadStore, config: Pick<KairosConfig, 'roles' | 'readCacheEntries'>): ReadStore =>
   config.roles.includes('projector') && config.readCacheEntries > 0

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RunnerGauges } from '../infrastructure/tokens';
 
 /** Prometheus metrics; one registry per app instance so tests can run several. */
 @Injectable()
-export class Metrics {
+export class Metrics implements RunnerGauges {
   readonly registry = new Registry();
   readonly httpDuration = new Histogram({
     name: 'kairos_http_request_duration_seconds',
@@ -26,5 +27,18 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'kairos_' });
+  }
+
+  runnerLeads(runner: string, leads: boolean): void {
+    this.runnerLeading.set({ runner }, leads ? 1 : 0);
+  }
+
+  runnerApplied(runner: string, position: number, lagSeconds: number): void {
+    this.runnerPosition.set({ runner }, position);
+    this.runnerLag.observe({ runner }, lagSeconds);
+  }
+
+  runnerFailed(runner: string): void {
+    this.runnerErrors.inc({ runner });
   }
 }

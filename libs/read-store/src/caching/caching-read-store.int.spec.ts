@@ -25,7 +25,7 @@ describe('caching read store', () => {
     await direct.ensureCollections([collection]);
     const cached = new CachingReadStore(direct, { owners: new Map([[collection, projection]]), maxEntries });
     // This process's runner writes the projection, from its start.
-    cached.lead(projection, null);
+    cached.leading(projection, null);
     const write = (store: ReadStore, expected: number | null, position: number, docs: Doc[]) =>
       store.applyBatch({ projection, expected, positions: [position], apply: async (_, w) => { for (const doc of docs) await w.put(collection, 't1', doc); } });
     expect(await write(cached, null, 1, [{ id: 'a', v: 1 }, { id: 'b', v: 1 }])).toBe(true);
@@ -93,7 +93,7 @@ describe('caching read store', () => {
     expect(await cached.get(collection, 't1', 'c')).toEqual({ id: 'c', v: 3 });
 
     // A batch of unknown fate: every document goes, the position stays as a lower bound until news arrives.
-    cached.forgetAll();
+    cached.uncertain();
     expect(await direct.applyBatch({ projection, expected: 3, positions: [4], apply: async (_, w) => w.put(collection, 't1', { id: 'a', v: 4 }) })).toBe(true);
     expect(await cached.checkpoint(projection)).toBe(3);
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 4 });
@@ -110,9 +110,9 @@ describe('caching read store', () => {
     expect(await write(cached, 1, 2, [{ id: 'a', v: 2 }])).toBe(false);
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 2 });
     // The runner re-reads the checkpoint (standing by meanwhile, so it gets the store's) and leads from there.
-    cached.standBy(projection);
+    cached.standingBy(projection);
     expect(await cached.checkpoint(projection)).toBe(2);
-    cached.lead(projection, 2);
+    cached.leading(projection, 2);
     expect(await write(cached, 2, 3, [{ id: 'b', v: 3 }])).toBe(true);
     expect(await cached.checkpoint(projection)).toBe(3);
     expect(await cached.get(collection, 't1', 'b')).toBe(await cached.get(collection, 't1', 'b'));
@@ -120,7 +120,7 @@ describe('caching read store', () => {
 
   it('reads a projection that another process writes from the store, documents and checkpoint alike', async () => {
     const { collection, projection, direct, cached, write } = await setUp();
-    cached.standBy(projection);
+    cached.standingBy(projection);
     const query = { limit: 10, orderBy: 'id' };
     expect(await cached.get(collection, 't1', 'a')).not.toBe(await cached.get(collection, 't1', 'a'));
     expect(await cached.find(collection, 't1', query)).not.toBe(await cached.find(collection, 't1', query));
@@ -130,7 +130,7 @@ describe('caching read store', () => {
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 2 });
     expect(await cached.getMany(collection, 't1', ['a', 'b'])).toEqual(expect.arrayContaining([{ id: 'a', v: 2 }, { id: 'b', v: 1 }]));
     // Once its own runner takes over, from the position it read, it serves from memory again.
-    cached.lead(projection, 2);
+    cached.leading(projection, 2);
     expect(await cached.get(collection, 't1', 'a')).toBe(await cached.get(collection, 't1', 'a'));
   });
 
@@ -138,7 +138,7 @@ describe('caching read store', () => {
     const { collection, projection, direct, cached, write } = await setUp();
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 1 });
     expect(await write(direct, 1, 2, [{ id: 'a', v: 2 }])).toBe(true);
-    cached.lead(projection, 2);
+    cached.leading(projection, 2);
     expect(await cached.checkpoint(projection)).toBe(2);
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 2 });
   });
@@ -156,7 +156,7 @@ describe('caching read store', () => {
       },
     });
     const cached = new CachingReadStore(slow, { owners: new Map([[collection, projection]]), maxEntries: 1000 });
-    cached.lead(projection, 1);
+    cached.leading(projection, 1);
     const racing = cached.get(collection, 't1', 'a');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await write(cached, 1, 2, [{ id: 'a', v: 2 }])).toBe(true);
@@ -177,7 +177,7 @@ describe('caching read store', () => {
         }),
     });
     const cached = new CachingReadStore(noting, { owners: new Map([[collection, projection]]), maxEntries: 1000 });
-    cached.lead(projection, 1);
+    cached.leading(projection, 1);
     await cached.getMany(collection, 't1', ['a', 'b']);
     const seen: unknown[] = [];
     const applied = await cached.applyBatch({
@@ -219,10 +219,21 @@ describe('caching read store', () => {
   it('always reads a pass-through collection from the store', async () => {
     const { collection, projection, direct } = await setUp();
     const cached = new CachingReadStore(direct, { owners: new Map([[collection, projection]]), maxEntries: 1000, passThrough: new Set([collection]) });
-    cached.lead(projection, 1);
+    cached.leading(projection, 1);
     const query = { limit: 10, orderBy: 'id' };
     expect(await cached.get(collection, 't1', 'a')).not.toBe(await cached.get(collection, 't1', 'a'));
     expect(await cached.find(collection, 't1', query)).not.toBe(await cached.find(collection, 't1', query));
+  });
+
+  it('never serves again a collection written around its projection, whatever batches are reported on it later', async () => {
+    const { collection, projection, direct, cached } = await setUp();
+    expect(await cached.insertIfAbsent(collection, 't1', { id: 'x' })).toBe(true);
+    // A batch of the runner thread that touched the collection, reported afterwards.
+    cached.committed(projection, 2, [[collection, 't1', 'a']]);
+    expect(await cached.get(collection, 't1', 'y')).toBeNull();
+    // Another thread writes it around the projection as well: nothing tells this one.
+    expect(await direct.insertIfAbsent(collection, 't1', { id: 'y' })).toBe(true);
+    expect(await cached.get(collection, 't1', 'y')).toEqual({ id: 'y' });
   });
 
   it('stops serving a projection collection from memory once something writes it directly', async () => {

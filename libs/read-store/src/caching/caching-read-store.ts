@@ -1,5 +1,7 @@
+import { LRUCache } from 'lru-cache';
 import { deepFreeze } from '@kairos/core';
 import { CheckpointedBatch, Doc, FindQuery, Identified, Page, ReadModelWriter, ReadStore } from '../read-store';
+import { RunnerReports, Touched, UNHEARD, recordingWrites } from './runner-reports';
 
 export interface CachingOptions {
   /** Which projection writes each collection: a collection is served from memory only while its projection's position here is known. */
@@ -12,26 +14,29 @@ export interface CachingOptions {
 
 /**
  * Keeps read-model documents in memory, in front of another read store, for the projections this
- * process's runners write: it serves a projection's collections only between `lead` (its runner
- * here leads, from a position it read from the store) and `standBy` (it no longer does). It is
- * exact because it then sees every change: once a batch applied here commits, it keeps the
- * documents as the batch wrote them (a batch committed in the runners' thread: drops them), and a
- * batch refused here (a rebuild, or another process's runner, moved the checkpoint) or failed drops
- * everything. It answers `checkpoint` for a projection it serves with the position its documents
- * reflect, never a later one, so a query that waits for a position gets documents at least that
- * new; for any other projection, as for its documents, it asks the store: another process's
- * runner writes them, and nothing tells this one when. Reads that raced a commit are not kept.
- * Documents are frozen: a caller that changes one it was given fails loudly instead of changing
- * what the next caller reads.
+ * process's runners write. It hears of them through `RunnerReports` (see there): it serves a
+ * projection's collections only between `leading` (its runner here leads, from a position it read
+ * from the store) and `standingBy` (it no longer does). It is exact because it then sees every
+ * change: once a batch applied here commits, it keeps the documents as the batch wrote them (a
+ * batch `committed` in the runners' thread: drops them), and a batch refused here (a rebuild, or
+ * another process's runner, moved the checkpoint) or failed drops everything, as does `uncertain`.
+ * It answers `checkpoint` for a projection it serves with the position its documents reflect,
+ * never a later one, so a query that waits for a position gets documents at least that new; for
+ * any other projection, as for its documents, it asks the store: another process's runner writes
+ * them, and nothing tells this one when. Reads that raced a commit are not kept. Documents are
+ * frozen: a caller that changes one it was given fails loudly instead of changing what the next
+ * caller reads.
  *
  * Writes that bypass projections (`insertIfAbsent`, `replaceIf`) are meant for collections no
  * projection owns; those, and every collection whose projection has no known position yet, pass
- * straight through.
+ * straight through. A projection's collection written that way is never served from memory
+ * again: others may write it the same way, and nothing would tell this cache.
  */
-export class CachingReadStore implements ReadStore {
+export class CachingReadStore implements ReadStore, RunnerReports {
   readonly engine: string;
   private readonly owners: Map<string, string>;
-  private readonly entries = new Map<string, unknown>();
+  /** Documents (ABSENT: known not to exist) and pages, least recently used first out. */
+  private readonly entries: LRUCache<string, Kept>;
   /** Keys of the pages cached per collection and tenant, dropped with any change there. */
   private readonly pageKeys = new Map<string, Set<string>>();
   /** The projections this process's runners write, and the position each one's documents here reflect. */
@@ -45,6 +50,13 @@ export class CachingReadStore implements ReadStore {
   ) {
     this.engine = inner.engine;
     this.owners = new Map(options.owners);
+    this.entries = new LRUCache<string, Kept>({
+      max: Math.max(1, options.maxEntries),
+      dispose: (_, key, reason) => {
+        const page = key.indexOf(PAGE);
+        if (reason === 'evict' && page >= 0) this.pageKeys.get(key.slice(0, page))?.delete(key);
+      },
+    });
   }
 
   ensureCollections(collections: string[]): Promise<void> {
@@ -53,29 +65,20 @@ export class CachingReadStore implements ReadStore {
 
   async applyBatch(batch: CheckpointedBatch): Promise<boolean> {
     /** What the batch wrote, by document: the last version (null: deleted) is what the store holds once it commits. */
-    const written = new Map<string, { place: [collection: string, tenant: string, id: string]; doc: Doc | null }>();
+    const written = new Map<string, { place: Touched; doc: Doc | null }>();
     // What is kept of this projection's documents is their state at `expected`, where the batch
     // starts (were it not, another writer would have moved the checkpoint and the batch would be
     // refused before reading anything): the batch reads them here instead of a round trip each,
     // except those it changed itself, which only the store's batch knows.
     const startsHere = this.positions.get(batch.projection) === batch.expected;
     const track = (writer: ReadModelWriter): ReadModelWriter => ({
+      // Frozen as written: a projection that changed it afterwards would make it differ from the stored one.
+      ...recordingWrites(writer, (place, doc) => written.set(docKey(...place), { place, doc: doc && deepFreeze(doc) })),
       get: async <T extends Identified = Doc>(collection: string, tenant: string, id: string) => {
         const key = docKey(collection, tenant, id);
-        if (startsHere && this.owners.get(collection) === batch.projection && !written.has(key) && this.entries.has(key)) {
-          const kept = this.entries.get(key) as T | null;
-          return kept === null ? null : structuredClone(kept);
-        }
-        return writer.get<T>(collection, tenant, id);
-      },
-      put: (collection, tenant, doc) => {
-        // Frozen as written: a projection that changed it afterwards would make it differ from the stored one.
-        written.set(docKey(collection, tenant, doc.id), { place: [collection, tenant, doc.id], doc: deepFreeze(doc) });
-        return writer.put(collection, tenant, doc);
-      },
-      delete: (collection, tenant, id) => {
-        written.set(docKey(collection, tenant, id), { place: [collection, tenant, id], doc: null });
-        return writer.delete(collection, tenant, id);
+        const kept = startsHere && this.owners.get(collection) === batch.projection && !written.has(key) ? this.entries.peek(key) : undefined;
+        if (kept === undefined) return writer.get<T>(collection, tenant, id);
+        return kept === ABSENT ? null : structuredClone(kept as T);
       },
     });
     // Reads and checkpoints taken while a batch may commit are not kept: they could be from either side of it.
@@ -83,7 +86,7 @@ export class CachingReadStore implements ReadStore {
     try {
       const applied = await this.inner.applyBatch({ ...batch, apply: (position, writer) => batch.apply(position, track(writer)) });
       if (!applied) {
-        this.forgetAll();
+        this.uncertain();
         return false;
       }
       // Accepted means the stored checkpoint was where this runner left it: nobody else wrote in between.
@@ -91,12 +94,12 @@ export class CachingReadStore implements ReadStore {
       // Only this runner writes its projection's collections, so what it wrote is what they hold now:
       // the next batch, and reads, find it here instead of asking the store.
       for (const [key, { place: [collection], doc }] of written) {
-        if (this.owners.get(collection) === batch.projection && this.positions.has(batch.projection) && !this.options.passThrough?.has(collection)) this.remember(key, doc);
+        if (this.owners.get(collection) === batch.projection && this.positions.has(batch.projection) && !this.options.passThrough?.has(collection)) this.entries.set(key, doc ?? ABSENT);
       }
       return true;
     } catch (error) {
       // Whether it committed is unknown: nothing kept can be trusted.
-      this.forgetAll();
+      this.uncertain();
       throw error;
     }
   }
@@ -107,10 +110,9 @@ export class CachingReadStore implements ReadStore {
    * reflect from now on. A read that began before the news is not kept, so nothing read before the
    * commit outlives it.
    */
-  committed(projection: string, position: number, touched: Iterable<readonly [collection: string, tenant: string, id: string]>): void {
+  committed(projection: string, position: number, touched: readonly Touched[]): void {
     this.generation++;
     for (const [collection, tenant, id] of touched) {
-      if (!this.owners.has(collection)) this.owners.set(collection, projection);
       this.entries.delete(docKey(collection, tenant, id));
       this.dropPages(collection, tenant);
     }
@@ -122,14 +124,14 @@ export class CachingReadStore implements ReadStore {
    * the store, and nothing else does: its collections are served from memory from now on. Whatever
    * was read of them before is dropped, since someone else may have written it.
    */
-  lead(projection: string, position: number | null): void {
-    this.forgetAll();
+  leading(projection: string, position: number | null): void {
+    this.uncertain();
     this.positions.set(projection, position);
   }
 
   /** This process's runner no longer writes `projection`: its collections and checkpoint are read from the store. */
-  standBy(projection: string): void {
-    this.forgetAll();
+  standingBy(projection: string): void {
+    this.uncertain();
     this.positions.delete(projection);
   }
 
@@ -137,10 +139,10 @@ export class CachingReadStore implements ReadStore {
    * Drops every document kept: a batch was refused or failed, so what it did is unknown. The
    * positions stay: the store is at least there, and so is anything read from it from now on.
    */
-  forgetAll() {
+  uncertain(): void {
     this.generation++;
-    this.entries.clear();
     this.pageKeys.clear();
+    this.entries.clear();
   }
 
   checkpoint(projection: string): Promise<number | null> {
@@ -151,7 +153,8 @@ export class CachingReadStore implements ReadStore {
   async get<T extends Identified = Doc>(collection: string, tenant: string, id: string): Promise<T | null> {
     if (!this.serves(collection)) return this.inner.get<T>(collection, tenant, id);
     const key = docKey(collection, tenant, id);
-    if (this.entries.has(key)) return this.touch(key) as T | null;
+    const kept = this.entries.get(key);
+    if (kept !== undefined) return kept === ABSENT ? null : (kept as T);
     const generation = this.generation;
     const doc = await this.inner.get<T>(collection, tenant, id);
     return this.keep(key, doc, generation);
@@ -162,12 +165,9 @@ export class CachingReadStore implements ReadStore {
     const found: T[] = [];
     const missing: string[] = [];
     for (const id of new Set(ids)) {
-      const key = docKey(collection, tenant, id);
-      if (!this.entries.has(key)) missing.push(id);
-      else {
-        const doc = this.touch(key) as T | null;
-        if (doc) found.push(doc);
-      }
+      const kept = this.entries.get(docKey(collection, tenant, id));
+      if (kept === undefined) missing.push(id);
+      else if (kept !== ABSENT) found.push(kept as T);
     }
     if (missing.length === 0) return found;
     const generation = this.generation;
@@ -183,7 +183,8 @@ export class CachingReadStore implements ReadStore {
     if (!this.serves(collection)) return this.inner.find<T>(collection, tenant, query);
     const group = docKey(collection, tenant, '');
     const key = `${group}${PAGE}${JSON.stringify(query)}`;
-    if (this.entries.has(key)) return this.touch(key) as Page<T>;
+    const kept = this.entries.get(key);
+    if (kept !== undefined) return kept as Page<T>;
     const generation = this.generation;
     const page = this.keep(key, await this.inner.find<T>(collection, tenant, query), generation);
     if (generation === this.generation) {
@@ -206,7 +207,7 @@ export class CachingReadStore implements ReadStore {
     try {
       await this.inner.rebuild(projection, collections, build);
     } finally {
-      this.forgetAll();
+      this.uncertain();
     }
   }
 
@@ -215,7 +216,7 @@ export class CachingReadStore implements ReadStore {
   }
 
   close(): Promise<void> {
-    this.forgetAll();
+    this.uncertain();
     return this.inner.close();
   }
 
@@ -229,41 +230,34 @@ export class CachingReadStore implements ReadStore {
   private async bypassing<R>(collection: string, write: () => Promise<R>): Promise<R> {
     if (this.owners.has(collection)) {
       this.owners.delete(collection);
-      this.forgetAll();
+      this.uncertain();
     }
     return write();
   }
 
-  private touch(key: string): unknown {
-    const value = this.entries.get(key);
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    return value;
-  }
-
-  private keep<V>(key: string, value: V, generation: number): V {
+  private keep<V extends object | null>(key: string, value: V, generation: number): V {
     if (generation !== this.generation) return value;
-    return this.remember(key, deepFreeze(value));
-  }
-
-  private remember<V>(key: string, frozen: V): V {
-    this.entries.set(key, frozen);
-    if (this.entries.size > this.options.maxEntries) {
-      const oldest = this.entries.keys().next().value!;
-      this.entries.delete(oldest);
-      const page = oldest.indexOf(PAGE);
-      if (page >= 0) this.pageKeys.get(oldest.slice(0, page))?.delete(oldest);
-    }
+    const frozen = deepFreeze(value);
+    this.entries.set(key, frozen ?? ABSENT);
     return frozen;
   }
 
   private dropPages(collection: string, tenant: string) {
     const group = docKey(collection, tenant, '');
-    for (const key of this.pageKeys.get(group) ?? []) this.entries.delete(key);
+    const pages = this.pageKeys.get(group);
+    if (!pages) return;
     this.pageKeys.delete(group);
+    for (const key of pages) this.entries.delete(key);
   }
 }
+
+/** A kept document or page; ABSENT for a document known not to exist. */
+type Kept = object | typeof ABSENT;
+const ABSENT = Symbol('absent');
 
 const docKey = (collection: string, tenant: string, id: string) => `${collection}\u0000${tenant}\u0000${id}`;
 /** Sets a page's key apart from documents' keys of its collection and tenant. */
 const PAGE = '\u0001';
+
+/** What must hear the runners' reports for `store` to stay exact: its read cache, when it is one; nothing otherwise. */
+export const reportsFor = (store: ReadStore): RunnerReports => (store instanceof CachingReadStore ? store : UNHEARD);
