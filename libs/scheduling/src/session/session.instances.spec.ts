@@ -1,6 +1,7 @@
 import { FieldError } from '@kairos/core';
 import { given } from '@kairos/testing';
-import { InstanceOverride, SessionCommand, SessionContext, SessionEvent, SessionFields, sessionDecider } from './session';
+import { InstanceOverride, SessionCommand, SessionContext, SessionEvent, sessionDecider } from './session';
+import { weekly } from './session.fixture';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const T = NOW.toISOString();
@@ -9,22 +10,6 @@ const SECOND = '2026-03-09T09:00:00.000Z';
 const occurrences = new Set([FIRST, SECOND]);
 const ctx: SessionContext = { now: NOW, isOccurrence: (start) => occurrences.has(start) };
 
-const weekly: SessionFields = {
-  scheduleId: 'sch1',
-  type: 'EVENT',
-  timeZone: 'Europe/Lisbon',
-  localStart: '2026-03-02T09:00',
-  localEnd: '2026-03-02T10:00',
-  recurrence: 'FREQ=WEEKLY',
-  exdates: [],
-  title: 'Yoga',
-  capacity: 10,
-  resourceIds: ['r1'],
-  affectedSchedules: null,
-  bufferBeforeMinutes: 0,
-  bufferAfterMinutes: 0,
-  locationId: null,
-};
 const series: SessionEvent = {
   type: 'session.created',
   data: { id: 'ses1', revision: 1, createdAt: T, updatedAt: T, ...weekly, status: 'ACTIVE', canceledFrom: null, overrides: {}, versions: [] },

@@ -1,6 +1,7 @@
 import { FieldError } from '@kairos/core';
 import { given } from '@kairos/testing';
 import { SessionCommand, SessionContext, SessionDetails, SessionEvent, SessionFields, sessionDecider } from './session';
+import { weekly } from './session.fixture';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const T = NOW.toISOString();
@@ -8,22 +9,6 @@ const LATER = '2026-03-02T10:00:00.000Z';
 const ctx: SessionContext = { now: NOW };
 const later: SessionContext = { now: new Date(LATER) };
 
-const weekly: SessionFields = {
-  scheduleId: 'sch1',
-  type: 'EVENT',
-  timeZone: 'Europe/Lisbon',
-  localStart: '2026-03-02T09:00',
-  localEnd: '2026-03-02T10:00',
-  recurrence: 'FREQ=WEEKLY',
-  exdates: [],
-  title: 'Yoga',
-  capacity: 10,
-  resourceIds: ['r1'],
-  affectedSchedules: null,
-  bufferBeforeMinutes: 0,
-  bufferAfterMinutes: 0,
-  locationId: null,
-};
 const single: SessionFields = { ...weekly, recurrence: null };
 
 const createdWith = (fields: SessionFields): SessionEvent => ({
