@@ -29,12 +29,12 @@ import {
   availability,
   calendarWindow,
   effectiveCalendar,
-  readWindows,
   windowCalendars,
 } from '@kairos/availability';
 import { ReadStore } from '@kairos/read-store';
 import { workingIntervals } from '@kairos/scheduling';
 import { BOOKING_POLICIES, BookingPolicyFields, DEFAULT_BOOKING_POLICY, SERVICES, ServiceView } from '@kairos/services';
+import { readWindows } from '../apps/kairos/src/availability/windows-reader';
 import { createApp } from '../apps/kairos/src/bootstrap';
 import { loadConfig } from '../apps/kairos/src/config/config';
 import { Stores, openStores } from '../apps/kairos/src/infrastructure/stores';

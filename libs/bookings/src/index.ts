@@ -4,3 +4,4 @@ export * from './seats/seats';
 export * from './bookings.projection';
 export * from './slot-hold/slot-hold';
 export * from './waitlist/waitlist';
+export * from './capability';

@@ -5,3 +5,6 @@ export * from './ids';
 export * from './changes';
 export * from './aggregate';
 export * from './freeze';
+export * from './projection';
+export * from './view-documents';
+export * from './capability';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { AvailabilityData, availability, calendarWindow, readWindows, windowCalendars } from '@kairos/availability';
+import { AvailabilityData, availability, calendarWindow, windowCalendars } from '@kairos/availability';
 import {
   BookedSlot,
   BookingCommand,
@@ -35,6 +35,7 @@ import { EventSourcing } from '../infrastructure/event-sourcing';
 import { References } from '../infrastructure/references';
 import { READ_STORE } from '../infrastructure/tokens';
 import { gatherSchedules, serviceInfoOf } from '../availability/availability-inputs';
+import { readWindows } from '../availability/windows-reader';
 import { resolveSession } from '../sessions/sessions.commands';
 import { seriesInWindow } from '../sessions/sessions.queries';
 import { CreateBookingDto } from './bookings.dto';
