@@ -28,6 +28,11 @@ export interface DocumentLookup {
 /** An event as a projection receives it: the domain event with its envelope (tenant, time). */
 export type ProjectedEvent<E extends DomainEvent = DomainEvent> = E & { metadata: EventMetadata };
 
+/** Puts domain events in an envelope, as the log hands them to projections. */
+export const enveloped =
+  (metadata: EventMetadata) =>
+  <E extends DomainEvent>(event: E): ProjectedEvent<E> => ({ ...event, metadata });
+
 /**
  * A projection as a pure definition: the event types it folds and, for each such event, the
  * document writes it makes given the documents it reads. No store, no clock, no promise: the
