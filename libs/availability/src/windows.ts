@@ -1,5 +1,5 @@
-import { DocumentLookup, DocumentWrite, ProjectionDefinition, deleteDoc, everyType, putDoc } from '@kairos/core';
-import { ALL_TIME, SessionEvent, SessionInstance, SessionState, SessionView, schedulesTouchedBy, sessionDecider, sessionInstances } from '@kairos/scheduling';
+import { DocumentLookup, DocumentWrite, ProjectionDefinition, deleteDoc, putDoc } from '@kairos/core';
+import { ALL_TIME, SESSION_EVENT_TYPES, SessionEvent, SessionInstance, SessionState, SessionView, schedulesTouchedBy, sessionDecider, sessionInstances } from '@kairos/scheduling';
 import { BusyBlock, Calendar, ScheduleInfo, StoredBlocks, Window, busyBlockOf, holds, ownCalendar, workingBlockOf, works } from './calendar';
 
 /**
@@ -96,7 +96,7 @@ const instanceOf = (view: SessionView) => sessionInstances(view, ALL_TIME)[0];
 export const availabilityWindowsProjection: ProjectionDefinition<SessionEvent> = {
   name: 'availability',
   collections: [AVAILABILITY_MONTHS, AVAILABILITY_SERIES, AVAILABILITY_SESSIONS],
-  canHandle: everyType<SessionEvent>({ 'session.created': true, 'session.updated': true, 'session.canceled': true }),
+  canHandle: SESSION_EVENT_TYPES,
   evolve(event, documents) {
     const tenant = event.metadata.tenant;
     const id = event.data.id;

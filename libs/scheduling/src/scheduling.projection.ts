@@ -52,12 +52,13 @@ const scheduleDocs = viewDocuments<ScheduleEvent>(SCHEDULES, {
   'schedule.canceled': (doc, { canceledAt }) => advance(doc, canceledAt, { status: 'CANCELED' }),
 });
 
-const sessionEvents = everyType<SessionEvent>({ 'session.created': true, 'session.updated': true, 'session.canceled': true });
+/** Every session event type, for the projections that fold sessions. */
+export const SESSION_EVENT_TYPES = everyType<SessionEvent>({ 'session.created': true, 'session.updated': true, 'session.canceled': true });
 
 export const schedulingProjection: ProjectionDefinition<ScheduleEvent | SessionEvent> = {
   name: 'scheduling',
   collections: [SCHEDULES, SESSIONS, SESSION_INSTANCES],
-  canHandle: [...scheduleDocs.canHandle, ...sessionEvents],
+  canHandle: [...scheduleDocs.canHandle, ...SESSION_EVENT_TYPES],
   evolve(event, documents) {
     if (scheduleDocs.handles(event)) return scheduleDocs.writes(event, documents);
     const tenant = event.metadata.tenant;
