@@ -42,10 +42,14 @@ export const monthsOf = (start: number, end: number): string[] => {
 
 const monthDocId = (scheduleId: string, month: string) => `${scheduleId}|${month}`;
 
-type Kind = 'working' | 'busy';
+interface Placement {
+  scheduleId: string;
+  kind: 'working' | 'busy';
+  block: BusyBlock;
+}
 
 /** Where a single session's instance lands: each schedule it touches, and whether as working time or a hold. */
-const placements = (instance: SessionInstance | undefined, touched: string[]): { scheduleId: string; kind: Kind; block: BusyBlock }[] => {
+const placements = (instance: SessionInstance | undefined, touched: string[]): Placement[] => {
   if (!instance) return [];
   return touched.flatMap((scheduleId) => [
     ...(holds(instance, scheduleId) ? [{ scheduleId, kind: 'busy' as const, block: busyBlockOf(instance) }] : []),
@@ -54,8 +58,6 @@ const placements = (instance: SessionInstance | undefined, touched: string[]): {
 };
 
 const byStart = (a: BusyBlock, b: BusyBlock) => a.start - b.start || a.end - b.end || (a.source < b.source ? -1 : 1);
-
-type Placement = ReturnType<typeof placements>[number];
 
 const monthWrites = (documents: DocumentLookup, tenant: string, source: string, before: Placement[], after: Placement[]): DocumentWrite[] => {
   const docs = new Map<string, MonthDoc>();
