@@ -7,7 +7,6 @@ import {
   SlotQuery,
   WalkPosition,
   calendarWindow,
-  readWindows,
   walkPage,
   walkStart,
   windowCalendars,
@@ -18,6 +17,7 @@ import { InvalidCursor, ReadStore, opaqueCursor, openCursor } from '@kairos/read
 import { ALL_TIME, sessionInstances } from '@kairos/scheduling';
 import { BOOKING_POLICIES, BookingPolicyFields, DEFAULT_BOOKING_POLICY, SERVICES, ServiceView } from '@kairos/services';
 import { KairosConfig } from '../config/config';
+import { readWindows } from './windows-reader';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { References, resourceReferences } from '../infrastructure/references';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AvailabilityData, availability, calendarWindow, readWindows, windowCalendars } from '@kairos/availability';
+import { AvailabilityData, availability, calendarWindow, windowCalendars } from '@kairos/availability';
 import { AskedSlot, BookedSlot, assignResources, checkDuration, courseSpanOf, dayLoadOf } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
@@ -21,6 +21,7 @@ import { References } from '../infrastructure/references';
 import { READ_STORE } from '../infrastructure/tokens';
 import { resolveSession } from '../sessions/sessions.commands';
 import { seriesInWindow } from '../sessions/sessions.queries';
+import { readWindows } from '../availability/windows-reader';
 
 const DAY = 86_400_000;
 
