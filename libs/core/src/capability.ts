@@ -1,3 +1,4 @@
+import { EventCatalog } from './event-schema';
 import { ProjectionDefinition } from './projection';
 
 /**
@@ -7,4 +8,6 @@ import { ProjectionDefinition } from './projection';
 export interface Capability {
   readonly name: string;
   readonly projections: readonly ProjectionDefinition[];
+  /** The events it publishes; none for a capability that only reads others' events. */
+  readonly events?: EventCatalog;
 }

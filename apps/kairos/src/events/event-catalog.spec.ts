@@ -45,10 +45,11 @@ import {
 import { given } from '@kairos/testing';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ceTypeOf, publishedRoutes, toPublishedMessage } from '../cloud-events';
-import { aggregateOf, asyncApiDocument } from './asyncapi';
-import { JsonSchema, toJsonSchema } from './json-schema';
-import { schemaErrors } from './schema-check.fixture';
+import { ceTypeOf, toPublishedMessage } from '@kairos/publisher';
+import { aggregateOf, asyncApiDocument } from '@kairos/publisher/asyncapi/asyncapi';
+import { JsonSchema, toJsonSchema } from '@kairos/publisher/asyncapi/json-schema';
+import { schemaErrors } from '@kairos/publisher/asyncapi/schema-check.fixture';
+import { EVENT_ROUTES } from '../capabilities';
 
 // Every event type of the published aggregates. A new member of a union fails to compile here until it is listed.
 type PublishedType =
@@ -423,7 +424,7 @@ const recorded = (event: DomainEvent): RecordedEvent => {
   };
 };
 
-const { events: EVENT_CATALOG, routeOf } = publishedRoutes();
+const { events: EVENT_CATALOG, routeOf } = EVENT_ROUTES;
 const catalogTypes = EVENT_CATALOG.map((e) => e.type);
 const routed = (type: string) => routeOf(type) !== undefined;
 const payloadOf = (type: string) => toJsonSchema(routeOf(type)!.body);
@@ -447,7 +448,7 @@ describe('the event catalog', () => {
   });
 
   it('lists every event schema declared anywhere in libs/, and no internal event, so a new aggregate cannot slip past', () => {
-    const libs = join(__dirname, '../../..');
+    const libs = join(__dirname, '../../../../libs');
     const sources = (readdirSync(libs, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !/\.(spec|fixture)\.ts$/.test(f));
     const declared = (pattern: RegExp) => sources.flatMap((f) => [...readFileSync(join(libs, f), 'utf8').matchAll(pattern)].map((m) => m[1]));
     const schemas = declared(/eventSchema\(\s*'([a-z-]+\.[a-z-]+)'/g);
@@ -467,17 +468,17 @@ describe('the event catalog', () => {
     for (const event of internal) {
       expect(routed(event.type)).toBe(false);
       expect(catalogTypes).not.toContain(event.type);
-      expect(toPublishedMessage(recorded(event))).toBeNull();
+      expect(toPublishedMessage(recorded(event), EVENT_ROUTES)).toBeNull();
     }
   });
 
   describe('matches every event the deciders produce, as a consumer receives it', () => {
-    const document = asyncApiDocument();
+    const document = asyncApiDocument(EVENT_ROUTES);
     const messages = document.components.messages as Record<string, { headers: JsonSchema; payload: JsonSchema }>;
     const cases = produced.map((event, i) => [`${i}: ${event.type}`, event] as const);
 
     it.each(cases)('%s', (_, event) => {
-      const message = toPublishedMessage(recorded(event))!;
+      const message = toPublishedMessage(recorded(event), EVENT_ROUTES)!;
       const name = message.headers.ce_type;
       expect(name).toBe(ceTypeOf(routeOf(event.type)!));
       expect(document.channels[message.topic]).toBeDefined();
