@@ -1,9 +1,9 @@
 // Unit tests are pure; integration tests reach real PGlite, PostgreSQL and Kafka.
 const swc = ['@swc/jest', JSON.parse(require('fs').readFileSync(`${__dirname}/.swcrc`, 'utf8'))];
+// `@kairos/<lib>` is libs/<lib>/src, and `@kairos/<lib>/<path>` a module inside it, as in tsconfig.json.
 const moduleNameMapper = {
-  '^@kairos/(core|sql|projections|availability|bookings|services|resources|scheduling|testing)$': '<rootDir>/libs/$1/src',
-  '^@kairos/(event-store|read-store|publisher)$': '<rootDir>/libs/$1/src',
-  '^@kairos/(event-store|read-store|publisher)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@kairos/([^/]+)$': '<rootDir>/libs/$1/src',
+  '^@kairos/([^/]+)/(.+)$': '<rootDir>/libs/$1/src/$2',
 };
 const common = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 module.exports = {

@@ -7,6 +7,7 @@ import { SqlReadStore } from '@kairos/read-store';
 import { PgClient, PgliteClient, SqlClient } from '@kairos/sql';
 import { buildOnce, uniqueName } from '@kairos/testing';
 import { createApp } from '../apps/kairos/src/bootstrap';
+import { EVENT_ROUTES } from '../apps/kairos/src/capabilities';
 import { KairosConfig, loadConfig } from '../apps/kairos/src/config/config';
 import { Stores, runnerLeases, withReadCache } from '../apps/kairos/src/infrastructure/stores';
 
@@ -59,7 +60,7 @@ export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
   const inProcess = new InProcessPublisher();
   const published: PublishedMessage[] = [];
   inProcess.subscribe((m) => void published.push(m));
-  const publisher: Publisher = options.kafkaBrokers ? new KafkaPublisher({ brokers: options.kafkaBrokers }) : inProcess;
+  const publisher: Publisher = options.kafkaBrokers ? new KafkaPublisher({ brokers: options.kafkaBrokers, topics: EVENT_ROUTES.topics }) : inProcess;
   // Read as production reads its environment, so every default follows the engines as it would
   // there: on PostgreSQL, the runners follow the log in their worker thread.
   const config: KairosConfig = {

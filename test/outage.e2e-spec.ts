@@ -1,7 +1,7 @@
 import { Consumer } from 'kafkajs';
 import { Client } from 'pg';
-import { publishedRoutes, topics } from '@kairos/publisher';
 import { BuiltService, KafkaBroker, PostgresCluster, buildOnce, describeWith, eventually, freePort, startKafkaBroker, startPostgresCluster, testServers, uniqueName } from '@kairos/testing';
+import { EVENT_ROUTES } from '../apps/kairos/src/capabilities';
 import { ConsumedMessage, consumeTopics } from './harness';
 
 const SCHEMA = 'kairos_outage';
@@ -299,9 +299,9 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
     expect(wrong).toEqual([]);
 
     // On Kafka: every published event of the log, duplicates only as copies with the same ce_id, first copies in log order per key.
-    const published = rows.filter((r) => publishedRoutes().routeOf(r.type));
+    const published = rows.filter((r) => EVENT_ROUTES.routeOf(r.type));
     // A consumer that only starts now: one that lived through the broker's restart would take longer to rejoin than the test to run.
-    consumer = await consumeTopics([broker.brokers], [...topics()], (message) => void received.push(message));
+    consumer = await consumeTopics([broker.brokers], [...EVENT_ROUTES.topics], (message) => void received.push(message));
     await timed('kafka caught up', () => eventually(() => {
       const ids = new Set(received.filter((m) => m.headers.kairos_tenant === tenant).map((m) => m.headers.ce_id));
       expect(published.filter((r) => !ids.has(r.event_id)).length).toBe(0);

@@ -1,6 +1,6 @@
 import { Consumer } from 'kafkajs';
-import { topics } from '@kairos/publisher';
 import { describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
+import { EVENT_ROUTES } from '../apps/kairos/src/capabilities';
 import { ConsumedMessage, buildForRunnerThread, consumeTopics, startApp } from './harness';
 
 describeWith('PostgreSQL', testServers.postgresUrl(), 'single-site production setup: PostgreSQL + Kafka', () => {
@@ -11,7 +11,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'single-site production se
   buildForRunnerThread();
   beforeAll(async () => {
     if (!kafkaBrokers) throw new Error('this suite needs the Kafka broker the global setup starts (unset KAIROS_SKIP_KAFKA)');
-    consumer = await consumeTopics(kafkaBrokers, [...topics()], (message) => void received.push(message));
+    consumer = await consumeTopics(kafkaBrokers, [...EVENT_ROUTES.topics], (message) => void received.push(message));
   });
   afterAll(async () => consumer?.disconnect());
 

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { Consumer } from 'kafkajs';
 import { Client } from 'pg';
-import { topics } from '@kairos/publisher';
 import { BuiltService, buildOnce, describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
+import { EVENT_ROUTES } from '../apps/kairos/src/capabilities';
 import { ConsumedMessage, consumeTopics } from './harness';
 
 /**
@@ -31,7 +31,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'the built service with it
 
   beforeAll(async () => {
     if (!brokers) throw new Error('this suite needs the Kafka broker the global setup starts (unset KAIROS_SKIP_KAFKA)');
-    consumer = await consumeTopics(brokers.split(','), [...topics()], (message) => void received.push(message));
+    consumer = await consumeTopics(brokers.split(','), [...EVENT_ROUTES.topics], (message) => void received.push(message));
     service = await BuiltService.start({
       KAIROS_EVENT_STORE: 'postgres',
       KAIROS_READ_STORE: 'postgres',

@@ -2,9 +2,10 @@ import { Consumer } from 'kafkajs';
 import { BookingEvent, BookingState, bookingDecider } from '@kairos/bookings';
 import { RecordedEvent } from '@kairos/core';
 import { SqlEventStore } from '@kairos/event-store';
-import { toPublishedMessage, topics } from '@kairos/publisher';
+import { toPublishedMessage } from '@kairos/publisher';
 import { PgClient } from '@kairos/sql';
 import { BuiltService, buildOnce, describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
+import { EVENT_ROUTES } from '../apps/kairos/src/capabilities';
 import { ConsumedMessage, consumeTopics } from './harness';
 
 interface Answer {
@@ -219,7 +220,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'two built instances on on
 
   beforeAll(async () => {
     if (!brokers) throw new Error('this suite needs the Kafka broker the global setup starts (unset KAIROS_SKIP_KAFKA)');
-    consumer = await consumeTopics(brokers.split(','), [...topics()], (message) => {
+    consumer = await consumeTopics(brokers.split(','), [...EVENT_ROUTES.topics], (message) => {
       if (message.headers.kairos_tenant === tenant) received.push(message);
     });
     buildOnce();
@@ -274,7 +275,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'two built instances on on
     await matchesTheLog(second, log);
 
     // Kafka: every published event of the log at least once, duplicates only with the same ce_id, each key in log order.
-    const expected = log.flatMap((e) => toPublishedMessage(e) ?? []);
+    const expected = log.flatMap((e) => toPublishedMessage(e, EVENT_ROUTES) ?? []);
     await eventually(() => expect(new Set(received.map((m) => m.headers.ce_id))).toEqual(new Set(expected.map((m) => m.headers.ce_id))), 30_000, 200);
     const firstSeen = new Map<string, number[]>();
     const seen = new Set<string>();

@@ -6,13 +6,13 @@ import {
   availability,
   calendarWindow,
   effectiveCalendar,
-  readWindows,
   windowCalendars,
 } from '@kairos/availability';
 import { ReadStore } from '@kairos/read-store';
 import { workingIntervals } from '@kairos/scheduling';
 import { BOOKING_POLICIES, BookingPolicyFields, DEFAULT_BOOKING_POLICY, SERVICES, ServiceView } from '@kairos/services';
 import { gatherSchedules, serviceInfoOf } from '../../apps/kairos/src/availability/availability-inputs';
+import { readWindows } from '../../apps/kairos/src/availability/windows-reader';
 import { percentile } from '../kit/stats';
 import { HTTP_LIMIT, MONTH_FROM, MONTH_TO, NOW, TENANT, ZONE } from './scenario';
 

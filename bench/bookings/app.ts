@@ -5,6 +5,7 @@ import { KafkaPublisher } from '@kairos/publisher';
 import { SqlReadStore } from '@kairos/read-store';
 import { PgClient, ident } from '@kairos/sql';
 import { createApp } from '../../apps/kairos/src/bootstrap';
+import { EVENT_ROUTES } from '../../apps/kairos/src/capabilities';
 import { KairosConfig, loadConfig } from '../../apps/kairos/src/config/config';
 import { Stores, runnerLeases, withReadCache } from '../../apps/kairos/src/infrastructure/stores';
 import { Cleanup } from '../kit/processes';
@@ -31,7 +32,7 @@ export const startBookingsApp = async (options: AppOptions, cleanup: Cleanup) =>
   const schema = `bench_bookings_${randomBytes(5).toString('hex')}`;
   const sql = new PgClient({ url, schema, poolSize: options.poolSize });
   const eventStore = new SqlEventStore(sql);
-  const publisher = new KafkaPublisher({ brokers });
+  const publisher = new KafkaPublisher({ brokers, topics: EVENT_ROUTES.topics });
   const config: KairosConfig = {
     ...loadConfig({}),
     eventStore: 'postgres',

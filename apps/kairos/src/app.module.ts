@@ -1,9 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AvailabilityModule } from './availability/availability.module';
-import { BookingPoliciesModule } from './booking-policies/booking-policies.module';
-import { BookingsModule } from './bookings/bookings.module';
+import { CAPABILITY_MODULES } from './capabilities';
 import { KairosConfig } from './config/config';
 import { ContextGuard } from './http/context.guard';
 import { PositionInterceptor } from './http/positioned';
@@ -13,15 +11,10 @@ import { FutureCommitments, References } from './infrastructure/references';
 import { Runtime } from './infrastructure/runtime';
 import { Stores } from './infrastructure/stores';
 import { CLOCK, CONFIG, Clock, EVENT_STORE, PUBLISHER, READ_STORE, RUNNER_GAUGES, RUNNER_LEASES } from './infrastructure/tokens';
-import { LocationsModule } from './locations/locations.module';
 import { AsyncApiController } from './ops/asyncapi.controller';
 import { Metrics } from './ops/metrics';
 import { OpsController } from './ops/ops.controller';
 import { QUERY_HANDLERS } from './queries/read-models';
-import { ResourcesModule } from './resources/resources.module';
-import { SchedulesModule } from './schedules/schedules.module';
-import { ServicesModule } from './services/services.module';
-import { SessionsModule } from './sessions/sessions.module';
 
 /** What every capability module may inject: the stores, the write path, reference checks. */
 @Module({})
@@ -54,7 +47,7 @@ export class AppModule {
   static forRoot(config: KairosConfig, stores: Stores, clock: Clock = () => new Date()): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, stores, clock), ServicesModule, BookingPoliciesModule, ResourcesModule, LocationsModule, SchedulesModule, SessionsModule, AvailabilityModule, BookingsModule],
+      imports: [CoreModule.forRoot(config, stores, clock), ...CAPABILITY_MODULES],
       controllers: [OpsController, AsyncApiController],
       providers: [
         Runtime,

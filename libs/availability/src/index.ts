@@ -3,3 +3,4 @@ export * from './slots';
 export * from './availability';
 export * from './windows';
 export * from './walk';
+export * from './capability';

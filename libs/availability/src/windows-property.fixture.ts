@@ -1,18 +1,17 @@
 import fc from 'fast-check';
 import { RecordedEvent, newId } from '@kairos/core';
-import { ReadModelWriter, ReadStore } from '@kairos/read-store';
 import { SessionEvent, SessionFields, SessionView, scheduleIdOf, sessionDecider, sessionInstances } from '@kairos/scheduling';
 import { ScheduleInfo, ownCalendar } from './calendar';
-import { availabilityWindowsProjection, readWindows, windowCalendars } from './windows';
+import { AVAILABILITY_MONTHS, AVAILABILITY_SERIES, MonthDoc, SeriesDoc, windowCalendars, windowDocIds, windowsSnapshot } from './windows';
 
 /**
  * Where the projection runs in the property: each run gets a tenant of its own, `apply` folds one
- * event into the read models (in memory, or through a real store's batches), `reader` answers the
+ * event into the read models (in memory, or through a real store's batches), `getMany` answers the
  * engine's reads.
  */
 export interface WindowsTarget {
-  apply(event: RecordedEvent, write: (writer: ReadModelWriter) => Promise<void>): Promise<void>;
-  reader: ReadStore;
+  apply(event: RecordedEvent): Promise<void>;
+  getMany<T extends { id: string }>(collection: string, tenant: string, ids: string[]): Promise<T[]>;
 }
 
 const staff = ['a0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000002'];
@@ -60,7 +59,6 @@ export const windowsMatchRawExpansion = (target: WindowsTarget, numRuns: number)
   fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 10 }), async (ops, fromDay, days) => {
         const tenant = newId();
-        const { reader } = target;
         const views = new Map<string, SessionView>();
         let position = 0;
         let clock = BASE - 30 * 86_400_000;
@@ -71,7 +69,7 @@ export const windowsMatchRawExpansion = (target: WindowsTarget, numRuns: number)
               metadata: { tenant: tenant, actor: { type: 'BUSINESS' }, occurredAt: new Date(clock).toISOString() },
               streamId: `session:${tenant}:${id}`, streamRevision: 0, position: ++position, recordedAt: new Date(clock).toISOString(),
             };
-            await target.apply(recorded, (writer) => availabilityWindowsProjection.apply(recorded, writer));
+            await target.apply(recorded);
             const state = sessionDecider.evolve(views.has(id) ? { status: views.get(id)!.status, view: views.get(id)! } : { status: 'none' }, event);
             if (state.status !== 'none') views.set(id, state.view);
           }
@@ -117,7 +115,13 @@ export const windowsMatchRawExpansion = (target: WindowsTarget, numRuns: number)
         // Widened by the largest buffers drawn: an instance just outside the window holds it through them.
         const range = { from: new Date(window.from - 15 * 60_000), to: new Date(window.to + 30 * 60_000) };
         const instances = [...views.values()].flatMap((v) => sessionInstances(v, range));
-        const fromWindows = windowCalendars(schedules, await readWindows(reader, tenant, [...schedules.keys()], window), window);
+        const ids = windowDocIds([...schedules.keys()], window);
+        const snapshot = windowsSnapshot(
+          window,
+          await target.getMany<MonthDoc>(AVAILABILITY_MONTHS, tenant, ids.months),
+          await target.getMany<SeriesDoc>(AVAILABILITY_SERIES, tenant, ids.series),
+        );
+        const fromWindows = windowCalendars(schedules, snapshot, window);
         for (const scheduleId of schedules.keys()) {
           expect(fromWindows(scheduleId)).toEqual(ownCalendar(schedules.get(scheduleId)!, instances, window));
         }

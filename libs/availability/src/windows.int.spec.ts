@@ -1,3 +1,4 @@
+import { projectionOf } from '@kairos/projections';
 import { ReadStore, SqlReadStore } from '@kairos/read-store';
 import { SqlClient } from '@kairos/sql';
 import { describeWith, scratchPglite, scratchPostgres, testServers } from '@kairos/testing';
@@ -7,14 +8,15 @@ import { WindowsTarget, windowsMatchRawExpansion } from './windows-property.fixt
 /** The projection as the runner drives it: every event one checkpointed batch of a real store. */
 const throughBatches = (store: ReadStore): WindowsTarget => {
   const checkpoints = new Map<string, number | null>();
+  const projection = projectionOf(availabilityWindowsProjection);
   return {
-    apply: async (event, write) => {
-      const projection = `${availabilityWindowsProjection.name}:${event.metadata.tenant}`;
-      const applied = await store.applyBatch({ projection, expected: checkpoints.get(projection) ?? null, positions: [event.position], apply: (_position, writer) => write(writer) });
-      if (!applied) throw new Error(`${projection}: checkpoint moved`);
-      checkpoints.set(projection, event.position);
+    apply: async (event) => {
+      const checkpoint = `${projection.name}:${event.metadata.tenant}`;
+      const applied = await store.applyBatch({ projection: checkpoint, expected: checkpoints.get(checkpoint) ?? null, positions: [event.position], apply: (_position, writer) => projection.apply(event, writer) });
+      if (!applied) throw new Error(`${checkpoint}: checkpoint moved`);
+      checkpoints.set(checkpoint, event.position);
     },
-    reader: store,
+    getMany: (collection, tenant, ids) => store.getMany(collection, tenant, ids),
   };
 };
 

@@ -1,25 +1,48 @@
-import { Doc, ReadModelWriter, ReadStore } from '@kairos/read-store';
+import { MemoryReadModels, enveloped } from '@kairos/core';
+import { SessionEvent, SessionFields, sessionDecider } from '@kairos/scheduling';
+import { AVAILABILITY_MONTHS, AVAILABILITY_SERIES, MonthDoc, SeriesDoc, availabilityWindowsProjection } from './windows';
 import { WindowsTarget, windowsMatchRawExpansion } from './windows-property.fixture';
 
-/** A map-backed read model: enough to run the projection's folding logic without a database (windows.int.spec.ts runs it on the real stores). */
-const memoryStore = (): WindowsTarget => {
-  const docs = new Map<string, Doc>();
-  const key = (c: string, t: string, id: string) => `${c}/${t}/${id}`;
-  const writer: ReadModelWriter = {
-    get: async <T>(c: string, t: string, id: string) => (structuredClone(docs.get(key(c, t, id))) as T) ?? null,
-    put: async (c, t, doc) => void docs.set(key(c, t, doc.id), structuredClone(doc)),
-    delete: async (c, t, id) => void docs.delete(key(c, t, id)),
-  };
+/** The definition folded in memory: its logic without a database (windows.int.spec.ts runs it through the real stores). */
+const inMemory = (): WindowsTarget => {
+  const models = new MemoryReadModels();
   return {
-    apply: (_event, write) => write(writer),
-    reader: {
-      getMany: async <T>(c: string, t: string, ids: string[]) => ids.flatMap((id) => (docs.has(key(c, t, id)) ? [structuredClone(docs.get(key(c, t, id))) as T] : [])),
-    } as unknown as ReadStore,
+    apply: async (event) => void models.project(availabilityWindowsProjection, [event]),
+    getMany: async <T extends { id: string }>(collection: string, tenant: string, ids: string[]) =>
+      ids.flatMap((id) => models.get<T>(collection, tenant, id) ?? []),
   };
 };
 
+const now = new Date('2026-03-01T00:00:00Z');
+const inTenant = enveloped({ tenant: 't1', actor: { type: 'BUSINESS' }, occurredAt: now.toISOString() });
+const fields = (localStart: string, localEnd: string, recurrence: string | null = null): SessionFields => ({
+  scheduleId: 'sch', type: 'EVENT', timeZone: 'UTC', localStart, localEnd, recurrence, exdates: [], title: null, capacity: null,
+  resourceIds: [], affectedSchedules: null, bufferBeforeMinutes: 0, bufferAfterMinutes: 0, locationId: null,
+});
+const create = (id: string, f: SessionFields) => sessionDecider.decide({ type: 'CreateSession', id, fields: f }, { status: 'none' }, { now });
+
 describe('availability windows', () => {
+  it('put a single session in every UTC month it overlaps, and take it out when it is canceled', () => {
+    const created = create('s1', fields('2026-03-31T23:00', '2026-04-01T01:00'));
+    const models = new MemoryReadModels().project(availabilityWindowsProjection, created.map(inTenant));
+    const months = models.all<MonthDoc>(AVAILABILITY_MONTHS, 't1');
+    expect(months.map((m) => [m.id, m.busy.map((b) => b.source)])).toEqual([
+      ['sch|2026-03', ['s1']],
+      ['sch|2026-04', ['s1']],
+    ]);
+    const canceled = sessionDecider.decide({ type: 'CancelSeries', from: null }, sessionDecider.evolve({ status: 'none' }, created[0]), { now });
+    models.project(availabilityWindowsProjection, canceled.map(inTenant));
+    expect(models.all(AVAILABILITY_MONTHS, 't1')).toEqual([]);
+  });
+
+  it('keep a recurring series whole under each schedule it touches, for expansion when asked', () => {
+    const created: SessionEvent[] = create('weekly', fields('2026-03-02T10:00', '2026-03-02T11:00', 'FREQ=WEEKLY'));
+    const models = new MemoryReadModels().project(availabilityWindowsProjection, created.map(inTenant));
+    expect(models.get<SeriesDoc>(AVAILABILITY_SERIES, 't1', 'sch')?.series.map((s) => s.id)).toEqual(['weekly']);
+    expect(models.all(AVAILABILITY_MONTHS, 't1')).toEqual([]);
+  });
+
   it('give the same calendars as expanding every raw session, after any sequence of session changes', async () => {
-    await windowsMatchRawExpansion(memoryStore(), 150);
+    await windowsMatchRawExpansion(inMemory(), 150);
   });
 });

@@ -1,7 +1,5 @@
-import { RecordedEvent } from '@kairos/core';
-import { Projection } from '@kairos/projections';
-import { ReadModelWriter, ReadStore } from '@kairos/read-store';
-import { ALL_TIME, SessionEvent, SessionInstance, SessionState, SessionView, schedulesTouchedBy, sessionDecider, sessionInstances } from '@kairos/scheduling';
+import { DocumentLookup, DocumentWrite, ProjectionDefinition, deleteDoc, putDoc } from '@kairos/core';
+import { ALL_TIME, SESSION_EVENT_TYPES, SessionEvent, SessionInstance, SessionState, SessionView, schedulesTouchedBy, sessionDecider, sessionInstances } from '@kairos/scheduling';
 import { BusyBlock, Calendar, ScheduleInfo, StoredBlocks, Window, busyBlockOf, holds, ownCalendar, workingBlockOf, works } from './calendar';
 
 /**
@@ -16,7 +14,7 @@ export const AVAILABILITY_SERIES = 'availability_series';
 /** The projection's own copy of each session, so it folds events without reading another projection. */
 export const AVAILABILITY_SESSIONS = 'availability_sessions';
 
-interface MonthDoc {
+export interface MonthDoc {
   id: string;
   scheduleId: string;
   month: string;
@@ -24,11 +22,10 @@ interface MonthDoc {
   busy: BusyBlock[];
 }
 
-interface SeriesDoc {
+export interface SeriesDoc {
   id: string;
   series: SessionView[];
 }
-
 
 const monthKey = (ms: number) => new Date(ms).toISOString().slice(0, 7);
 
@@ -45,10 +42,14 @@ export const monthsOf = (start: number, end: number): string[] => {
 
 const monthDocId = (scheduleId: string, month: string) => `${scheduleId}|${month}`;
 
-type Kind = 'working' | 'busy';
+interface Placement {
+  scheduleId: string;
+  kind: 'working' | 'busy';
+  block: BusyBlock;
+}
 
 /** Where a single session's instance lands: each schedule it touches, and whether as working time or a hold. */
-const placements = (instance: SessionInstance | undefined, touched: string[]): { scheduleId: string; kind: Kind; block: BusyBlock }[] => {
+const placements = (instance: SessionInstance | undefined, touched: string[]): Placement[] => {
   if (!instance) return [];
   return touched.flatMap((scheduleId) => [
     ...(holds(instance, scheduleId) ? [{ scheduleId, kind: 'busy' as const, block: busyBlockOf(instance) }] : []),
@@ -58,72 +59,66 @@ const placements = (instance: SessionInstance | undefined, touched: string[]): {
 
 const byStart = (a: BusyBlock, b: BusyBlock) => a.start - b.start || a.end - b.end || (a.source < b.source ? -1 : 1);
 
-const updateMonths = async (writer: ReadModelWriter, tenant: string, source: string, before: ReturnType<typeof placements>, after: ReturnType<typeof placements>) => {
+const monthWrites = (documents: DocumentLookup, tenant: string, source: string, before: Placement[], after: Placement[]): DocumentWrite[] => {
   const docs = new Map<string, MonthDoc>();
-  const load = async (scheduleId: string, month: string) => {
+  const monthDoc = (scheduleId: string, month: string) => {
     const id = monthDocId(scheduleId, month);
-    let doc = docs.get(id);
-    if (!doc) {
-      doc = (await writer.get<MonthDoc>(AVAILABILITY_MONTHS, tenant, id)) ?? { id, scheduleId, month, working: [], busy: [] };
-      docs.set(id, doc);
-    }
-    return doc;
+    return docs.get(id) ?? documents.get<MonthDoc>(AVAILABILITY_MONTHS, tenant, id) ?? { id, scheduleId, month, working: [], busy: [] };
   };
   for (const { scheduleId, kind, block } of before) {
     for (const month of monthsOf(block.start, block.end)) {
-      const doc = await load(scheduleId, month);
-      doc[kind] = doc[kind].filter((b) => b.source !== source);
+      const doc = monthDoc(scheduleId, month);
+      docs.set(doc.id, { ...doc, [kind]: doc[kind].filter((b) => b.source !== source) });
     }
   }
   for (const { scheduleId, kind, block } of after) {
     for (const month of monthsOf(block.start, block.end)) {
-      const doc = await load(scheduleId, month);
-      doc[kind] = [...doc[kind].filter((b) => b.source !== source), block].sort(byStart);
+      const doc = monthDoc(scheduleId, month);
+      docs.set(doc.id, { ...doc, [kind]: [...doc[kind].filter((b) => b.source !== source), block].sort(byStart) });
     }
   }
-  for (const doc of docs.values()) {
-    if (doc.working.length === 0 && doc.busy.length === 0) await writer.delete(AVAILABILITY_MONTHS, tenant, doc.id);
-    else await writer.put(AVAILABILITY_MONTHS, tenant, { ...doc });
-  }
+  return [...docs.values()].map((doc) =>
+    doc.working.length === 0 && doc.busy.length === 0 ? deleteDoc(AVAILABILITY_MONTHS, tenant, doc.id) : putDoc(AVAILABILITY_MONTHS, tenant, { ...doc }),
+  );
 };
 
-const updateSeries = async (writer: ReadModelWriter, tenant: string, before: SessionView | null, after: SessionView) => {
+const seriesWrites = (documents: DocumentLookup, tenant: string, before: SessionView | null, after: SessionView): DocumentWrite[] => {
   const old = new Set(before ? schedulesTouchedBy(before) : []);
   const now = new Set(schedulesTouchedBy(after));
-  for (const scheduleId of new Set([...old, ...now])) {
-    const doc = (await writer.get<SeriesDoc>(AVAILABILITY_SERIES, tenant, scheduleId)) ?? { id: scheduleId, series: [] };
+  return [...new Set([...old, ...now])].map((scheduleId) => {
+    const doc = documents.get<SeriesDoc>(AVAILABILITY_SERIES, tenant, scheduleId) ?? { id: scheduleId, series: [] };
     const others = doc.series.filter((s) => s.id !== after.id);
     const series = now.has(scheduleId) ? [...others, after] : others;
-    if (series.length === 0) await writer.delete(AVAILABILITY_SERIES, tenant, scheduleId);
-    else await writer.put(AVAILABILITY_SERIES, tenant, { id: scheduleId, series });
-  }
+    return series.length === 0 ? deleteDoc(AVAILABILITY_SERIES, tenant, scheduleId) : putDoc(AVAILABILITY_SERIES, tenant, { id: scheduleId, series });
+  });
 };
 
-export const availabilityWindowsProjection: Projection = {
+const instanceOf = (view: SessionView) => sessionInstances(view, ALL_TIME)[0];
+
+export const availabilityWindowsProjection: ProjectionDefinition<SessionEvent> = {
   name: 'availability',
   collections: [AVAILABILITY_MONTHS, AVAILABILITY_SERIES, AVAILABILITY_SESSIONS],
-  async apply(event: RecordedEvent, writer: ReadModelWriter) {
-    if (!event.type.startsWith('session.')) return;
+  canHandle: SESSION_EVENT_TYPES,
+  evolve(event, documents) {
     const tenant = event.metadata.tenant;
-    const id = (event.data as { id: string }).id;
-    const before = event.type === 'session.created' ? null : await writer.get<SessionView>(AVAILABILITY_SESSIONS, tenant, id);
+    const id = event.data.id;
+    const before = event.type === 'session.created' ? null : documents.get<SessionView>(AVAILABILITY_SESSIONS, tenant, id);
     const state: SessionState = before ? { status: before.status, view: before } : { status: 'none' };
-    const next = sessionDecider.evolve(state, { type: event.type, data: event.data } as SessionEvent);
-    if (next.status === 'none') return;
+    const next = sessionDecider.evolve(state, event);
+    if (next.status === 'none') return [];
     const after = next.view;
-    await writer.put(AVAILABILITY_SESSIONS, tenant, { ...after });
-    if (after.recurrence !== null) {
-      await updateSeries(writer, tenant, before, after);
-      return;
-    }
-    const instanceOf = (view: SessionView) => sessionInstances(view, ALL_TIME)[0];
-    await updateMonths(
-      writer,
-      tenant,
-      id,
-      before ? placements(instanceOf(before), schedulesTouchedBy(before)) : [],
-      placements(instanceOf(after), schedulesTouchedBy(after)),
-    );
+    return [
+      putDoc(AVAILABILITY_SESSIONS, tenant, { ...after }),
+      ...(after.recurrence !== null
+        ? seriesWrites(documents, tenant, before, after)
+        : monthWrites(
+            documents,
+            tenant,
+            id,
+            before ? placements(instanceOf(before), schedulesTouchedBy(before)) : [],
+            placements(instanceOf(after), schedulesTouchedBy(after)),
+          )),
+    ];
   },
 };
 
@@ -133,16 +128,18 @@ export interface WindowsSnapshot {
   series: Map<string, SessionView[]>;
 }
 
-export const readWindows = async (readStore: ReadStore, tenant: string, scheduleIds: string[], window: Window): Promise<WindowsSnapshot> => {
+/** The documents that hold some schedules' windows over a window: month documents by id, series documents by schedule id. */
+export const windowDocIds = (scheduleIds: string[], window: Window): { months: string[]; series: string[] } => {
   const months = monthsOf(window.from, window.to);
-  const [monthDocs, seriesDocs] = await Promise.all([
-    readStore.getMany<MonthDoc>(AVAILABILITY_MONTHS, tenant, scheduleIds.flatMap((s) => months.map((m) => monthDocId(s, m)))),
-    readStore.getMany<SeriesDoc>(AVAILABILITY_SERIES, tenant, scheduleIds),
-  ]);
+  return { months: scheduleIds.flatMap((s) => months.map((m) => monthDocId(s, m))), series: scheduleIds };
+};
+
+/** The snapshot the documents of `windowDocIds` (those that exist, in any order) hold over the window. */
+export const windowsSnapshot = (window: Window, monthDocs: readonly MonthDoc[], seriesDocs: readonly SeriesDoc[]): WindowsSnapshot => {
   // A block spanning a month boundary sits in every month it touches: keep it from the first month
   // read, and skip it in later ones (it starts before their month began).
   const stored = new Map<string, StoredBlocks>();
-  const firstMonth = months[0];
+  const firstMonth = monthKey(window.from);
   for (const doc of [...monthDocs].sort((x, y) => (x.month < y.month ? -1 : x.month > y.month ? 1 : 0))) {
     const blocks = stored.get(doc.scheduleId) ?? { working: [], busy: [] };
     const monthStart = Date.parse(`${doc.month}-01T00:00:00Z`);

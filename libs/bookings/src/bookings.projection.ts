@@ -1,6 +1,4 @@
-import { RecordedEvent } from '@kairos/core';
-import { Projection } from '@kairos/projections';
-import { ReadModelWriter } from '@kairos/read-store';
+import { DocumentLookup, DocumentWrite, ProjectedEvent, ProjectionDefinition, deleteDoc, everyType, isOneOf, putDoc } from '@kairos/core';
 import { BookingEvent, BookingState, BookingView, bookingDecider } from './booking/booking';
 import { SeatsEvent, seatsDecider } from './seats/seats';
 import { SlotHoldEvent, SlotHoldView, slotHoldDecider } from './slot-hold/slot-hold';
@@ -32,55 +30,86 @@ export interface BookingDoc extends BookingView {
   _start: string;
 }
 
-/** Bookings by id, filterable by contact, service, resource, status and start. */
-export const bookingsProjection: Projection = {
+const seatsDocs = (event: ProjectedEvent<SeatsEvent>, documents: DocumentLookup): DocumentWrite[] => {
+  const tenant = event.metadata.tenant;
+  const { offerId } = event.data;
+  const doc = documents.get<SeatsDoc>(SEATS, tenant, offerId) ?? { id: offerId, taken: {}, locks: {}, total: 0 };
+  const state = seatsDecider.evolve({ taken: new Map(Object.entries(doc.taken)), locks: new Map(Object.entries(doc.locks ?? {})) }, event);
+  const taken = Object.fromEntries(state.taken);
+  return [putDoc(SEATS, tenant, { id: offerId, taken, locks: Object.fromEntries(state.locks), total: Object.values(taken).reduce((a, b) => a + b, 0) })];
+};
+
+const waitlistDocs = (event: ProjectedEvent<WaitlistEvent>, documents: DocumentLookup): DocumentWrite[] => {
+  const tenant = event.metadata.tenant;
+  const { sessionId, entryId } = event.data;
+  const doc = documents.get<{ id: string; entries: WaitlistEntry[] }>(WAITLISTS, tenant, sessionId) ?? { id: sessionId, entries: [] };
+  const state = waitlistDecider.evolve({ entries: doc.entries }, event);
+  const timer = `${tenant}|offer|${entryId}`;
+  return [
+    putDoc(WAITLISTS, tenant, { id: sessionId, entries: state.entries, waiting: waitingCount(state) }),
+    putDoc(WAITLIST_ENTRIES, tenant, { ...state.entries.find((e) => e.entryId === entryId)!, id: entryId }),
+    ...(event.type === 'waitlist.offered'
+      ? [putDoc(HOLD_TIMERS, SYSTEM_TENANT, { id: timer, kind: 'offer', tenant, sessionId, entryId, dueAt: event.data.offerExpiresAt })]
+      : event.type === 'waitlist.joined'
+        ? []
+        : [deleteDoc(HOLD_TIMERS, SYSTEM_TENANT, timer)]),
+  ];
+};
+
+const slotHoldDocs = (event: ProjectedEvent<SlotHoldEvent>, documents: DocumentLookup): DocumentWrite[] => {
+  const tenant = event.metadata.tenant;
+  const id = event.data.id;
+  const current = event.type === 'slot-hold.placed' ? null : documents.get<SlotHoldView>(SLOT_HOLDS, tenant, id);
+  const next = slotHoldDecider.evolve(current ? { status: 'exists', view: current } : { status: 'none' }, event);
+  if (next.status !== 'exists') return [];
+  const timer = `${tenant}|${id}`;
+  return [
+    putDoc(SLOT_HOLDS, tenant, { ...next.view }),
+    next.view.status === 'ACTIVE'
+      ? putDoc(HOLD_TIMERS, SYSTEM_TENANT, { id: timer, kind: 'hold', tenant, holdId: id, dueAt: next.view.expiresAt })
+      : deleteDoc(HOLD_TIMERS, SYSTEM_TENANT, timer),
+  ];
+};
+
+const bookingDocs = (event: ProjectedEvent<BookingEvent>, documents: DocumentLookup): DocumentWrite[] => {
+  const tenant = event.metadata.tenant;
+  const current = event.type === 'booking.created' ? null : documents.get<BookingDoc>(BOOKINGS, tenant, event.data.id);
+  const state: BookingState = current ? { status: 'exists', view: current } : { status: 'none' };
+  const next = bookingDecider.evolve(state, event);
+  if (next.status === 'none') return [];
+  const { _resourceIds: _r, _start: _s, ...view } = next.view as BookingDoc;
+  return [putDoc(BOOKINGS, tenant, { ...view, _resourceIds: view.slot.resourceIds, _start: view.slot.start })];
+};
+
+const seatsEvents = everyType<SeatsEvent>({ 'seats.taken': true, 'seats.released': true, 'seats.locked': true, 'seats.unlocked': true });
+const waitlistEvents = everyType<WaitlistEvent>({
+  'waitlist.joined': true,
+  'waitlist.offered': true,
+  'waitlist.accepted': true,
+  'waitlist.offer-expired': true,
+  'waitlist.left': true,
+});
+const slotHoldEvents = everyType<SlotHoldEvent>({ 'slot-hold.placed': true, 'slot-hold.released': true, 'slot-hold.expired': true, 'slot-hold.booked': true });
+const bookingEvents = everyType<BookingEvent>({
+  'booking.created': true,
+  'booking.confirmed': true,
+  'booking.declined': true,
+  'booking.canceled': true,
+  'booking.rescheduled': true,
+  'booking.participants-updated': true,
+  'booking.attendance-marked': true,
+  'booking.payment-updated': true,
+});
+
+/** Bookings by id, filterable by contact, service, resource, status and start; seats, slot holds, waitlists and their timers. */
+export const bookingsProjection: ProjectionDefinition<SeatsEvent | WaitlistEvent | SlotHoldEvent | BookingEvent> = {
   name: 'bookings',
   collections: [BOOKINGS, SEATS, SLOT_HOLDS, HOLD_TIMERS, WAITLISTS, WAITLIST_ENTRIES],
-  async apply(event: RecordedEvent, writer: ReadModelWriter) {
-    const tenant = event.metadata.tenant;
-    if (event.type.startsWith('seats.')) {
-      const { offerId } = event.data as { offerId: string };
-      const doc = (await writer.get<SeatsDoc>(SEATS, tenant, offerId)) ?? { id: offerId, taken: {}, locks: {}, total: 0 };
-      const state = seatsDecider.evolve(
-        { taken: new Map(Object.entries(doc.taken)), locks: new Map(Object.entries(doc.locks ?? {})) },
-        { type: event.type, data: event.data } as SeatsEvent,
-      );
-      const taken = Object.fromEntries(state.taken);
-      await writer.put(SEATS, tenant, { id: offerId, taken, locks: Object.fromEntries(state.locks), total: Object.values(taken).reduce((a, b) => a + b, 0) });
-      return;
-    }
-    if (event.type.startsWith('waitlist.')) {
-      const { sessionId, entryId } = event.data as { sessionId: string; entryId: string };
-      const doc = (await writer.get<{ id: string; entries: WaitlistEntry[] }>(WAITLISTS, tenant, sessionId)) ?? { id: sessionId, entries: [] };
-      const state = waitlistDecider.evolve({ entries: doc.entries }, { type: event.type, data: event.data } as WaitlistEvent);
-      await writer.put(WAITLISTS, tenant, { id: sessionId, entries: state.entries, waiting: waitingCount(state) });
-      await writer.put(WAITLIST_ENTRIES, tenant, { ...state.entries.find((e) => e.entryId === entryId)!, id: entryId });
-      const timer = `${tenant}|offer|${entryId}`;
-      if (event.type === 'waitlist.offered') {
-        await writer.put(HOLD_TIMERS, SYSTEM_TENANT, { id: timer, kind: 'offer', tenant, sessionId, entryId, dueAt: (event.data as { offerExpiresAt: string }).offerExpiresAt });
-      } else if (event.type !== 'waitlist.joined') {
-        await writer.delete(HOLD_TIMERS, SYSTEM_TENANT, timer);
-      }
-      return;
-    }
-    if (event.type.startsWith('slot-hold.')) {
-      const id = (event.data as { id: string }).id;
-      const current = event.type === 'slot-hold.placed' ? null : await writer.get<SlotHoldView>(SLOT_HOLDS, tenant, id);
-      const next = slotHoldDecider.evolve(current ? { status: 'exists', view: current } : { status: 'none' }, { type: event.type, data: event.data } as SlotHoldEvent);
-      if (next.status !== 'exists') return;
-      await writer.put(SLOT_HOLDS, tenant, { ...next.view });
-      const timer = `${tenant}|${id}`;
-      if (next.view.status === 'ACTIVE') await writer.put(HOLD_TIMERS, SYSTEM_TENANT, { id: timer, kind: 'hold', tenant, holdId: id, dueAt: next.view.expiresAt });
-      else await writer.delete(HOLD_TIMERS, SYSTEM_TENANT, timer);
-      return;
-    }
-    if (!event.type.startsWith('booking.')) return;
-    const id = (event.data as { id: string }).id;
-    const current = event.type === 'booking.created' ? null : await writer.get<BookingDoc>(BOOKINGS, tenant, id);
-    const state: BookingState = current ? { status: 'exists', view: current } : { status: 'none' };
-    const next = bookingDecider.evolve(state, { type: event.type, data: event.data } as BookingEvent);
-    if (next.status === 'none') return;
-    const { _resourceIds: _r, _start: _s, ...view } = next.view as BookingDoc;
-    await writer.put(BOOKINGS, tenant, { ...view, _resourceIds: view.slot.resourceIds, _start: view.slot.start });
+  canHandle: [...seatsEvents, ...waitlistEvents, ...slotHoldEvents, ...bookingEvents],
+  evolve(event, documents) {
+    if (isOneOf<SeatsEvent>(seatsEvents)(event)) return seatsDocs(event, documents);
+    if (isOneOf<WaitlistEvent>(waitlistEvents)(event)) return waitlistDocs(event, documents);
+    if (isOneOf<SlotHoldEvent>(slotHoldEvents)(event)) return slotHoldDocs(event, documents);
+    return bookingDocs(event, documents);
   },
 };

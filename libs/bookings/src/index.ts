@@ -9,3 +9,4 @@ export * from './bookings.projection';
 export * from './slot-hold/slot-hold';
 export * from './waitlist/waitlist';
 export * from './booking-rules';
+export * from './capability';

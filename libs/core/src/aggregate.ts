@@ -9,7 +9,8 @@ export const alreadyExists = (what: string, id: string) =>
   new DomainError('already-exists', `${what} ${id} already exists`, [{ field: 'id', reason: 'taken' }]);
 
 export const invalidTransition = (what: string, from: string, action: string) =>
-  new DomainError('invalid-transition', `${what} is ${from}; cannot ${action}`);
+  // Statuses are upper case on the wire (api.md); in a sentence they read as words.
+  new DomainError('invalid-transition', `${what} is ${from.toLowerCase()}; cannot ${action}`);
 
 /** The view of an aggregate that must exist: 404 when it never did. */
 export const existing = <View>(state: { status: 'none' } | { status: string; view: View }, noun: string): View => {

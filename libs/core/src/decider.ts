@@ -1,4 +1,4 @@
-import { DomainEvent } from './events';
+import { DomainEvent } from './domain-event';
 
 /** What a decision may depend on besides the state: passed in, never read from a clock or a database. */
 export interface DecisionContext {

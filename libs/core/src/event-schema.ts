@@ -1,5 +1,5 @@
 import { Static, TObject, TProperties, TSchema, TUnsafe, Type } from '@sinclair/typebox';
-import { DomainEvent } from './events';
+import { DomainEvent } from './domain-event';
 
 /**
  * The vocabulary event bodies are declared with: TypeBox schemas, from which come both the

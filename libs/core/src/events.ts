@@ -33,9 +33,3 @@ export interface RecordedEvent<Data = unknown> extends NewEvent<Data> {
   position: number;
   recordedAt: string;
 }
-
-/** A domain event as a decider emits it: a type and a body, no envelope. */
-export interface DomainEvent<Type extends string = string, Data = unknown> {
-  type: Type;
-  data: Data;
-}

@@ -1,3 +1,4 @@
+export * from './domain-event';
 export * from './events';
 export * from './errors';
 export * from './decider';
@@ -7,3 +8,6 @@ export * from './aggregate';
 export * from './freeze';
 export * from './streams';
 export * from './event-schema';
+export * from './projection';
+export * from './view-documents';
+export * from './capability';

@@ -3,4 +3,4 @@ export * from './checkpointed-runner';
 export * from './leases';
 export * from './projection-runner';
 export * from './publishing-runner';
-export * from './lifecycle';
+export * from './public-view';

@@ -1,5 +1,5 @@
 import { EventStore } from '@kairos/event-store';
-import { Publisher, toPublishedMessage } from '@kairos/publisher';
+import { EventRoutes, Publisher, toPublishedMessage } from '@kairos/publisher';
 import { ReadStore } from '@kairos/read-store';
 import { CheckpointedRunner, RunnerHooks } from './checkpointed-runner';
 import { RunnerLeases } from './leases';
@@ -9,14 +9,14 @@ import { RunnerLeases } from './leases';
  * A crash in between resends the batch on restart (at-least-once); a broker outage makes the
  * batch fail and retry with back-off, so nothing is skipped.
  */
-export const publishingRunner = (publisher: Publisher, eventStore: EventStore, readStore: ReadStore, leases: RunnerLeases, hooks?: RunnerHooks) => {
+export const publishingRunner = (publisher: Publisher, routes: Pick<EventRoutes, 'routeOf'>, eventStore: EventStore, readStore: ReadStore, leases: RunnerLeases, hooks?: RunnerHooks) => {
   const name = `publisher:${publisher.engine}`;
   return new CheckpointedRunner(
     name,
     eventStore,
     readStore,
     async (events, expected) => {
-      await publisher.publish(events.flatMap((e) => toPublishedMessage(e) ?? []));
+      await publisher.publish(events.flatMap((e) => toPublishedMessage(e, routes) ?? []));
       return readStore.applyBatch({ projection: name, expected, positions: [events[events.length - 1].position], apply: async () => undefined });
     },
     leases,

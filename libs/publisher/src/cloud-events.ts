@@ -1,5 +1,4 @@
 import { EventCatalog, EventSchema, RecordedEvent, parseStreamId } from '@kairos/core';
-import { RESERVED_CAPABILITIES, publishedCatalogs } from './published-events';
 
 /** One message as a downstream consumer receives it, whatever carries it. */
 export interface PublishedMessage {
@@ -30,6 +29,7 @@ export interface EventRoutes {
   routeOf(type: string): PublishedEvent | undefined;
 }
 
+/** The routes of the catalogs a service publishes, plus topics reserved for capabilities that publish nothing yet. */
 export const eventRoutes = (catalogs: readonly EventCatalog[], reservedCapabilities: readonly string[] = []): EventRoutes => {
   const events = catalogs.flatMap(({ capability, events }) => events.map((e): PublishedEvent => ({ ...e, capability, topic: topicOf(capability) })));
   const byType = new Map(events.map((e) => [e.type, e]));
@@ -38,14 +38,8 @@ export const eventRoutes = (catalogs: readonly EventCatalog[], reservedCapabilit
   return { events, topics, routeOf: (type) => byType.get(type) };
 };
 
-let routes: EventRoutes | undefined;
-/** The routes of the service's own catalogs. */
-export const publishedRoutes = (): EventRoutes => (routes ??= eventRoutes(publishedCatalogs(), RESERVED_CAPABILITIES));
-
-export const topics = () => publishedRoutes().topics;
-
 /** CloudEvents 1.0 in Kafka binary mode: attributes as `ce_` headers, the body as the value. `null` for internal events. */
-export const toPublishedMessage = (event: RecordedEvent, routes: Pick<EventRoutes, 'routeOf'> = publishedRoutes()): PublishedMessage | null => {
+export const toPublishedMessage = (event: RecordedEvent, routes: Pick<EventRoutes, 'routeOf'>): PublishedMessage | null => {
   const route = routes.routeOf(event.type);
   if (!route) return null;
   // The key is the stream's id so each aggregate's events stay in order (a waitlist's is its session's).

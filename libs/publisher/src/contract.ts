@@ -1,6 +1,6 @@
-import { RecordedEvent, newId, streamId } from '@kairos/core';
+import { EventCatalog, EventSchema, RecordedEvent, newId, record, streamId } from '@kairos/core';
 import { eventually, uniqueName } from '@kairos/testing';
-import { PublishedMessage, toPublishedMessage } from './cloud-events';
+import { PublishedMessage, eventRoutes, toPublishedMessage } from './cloud-events';
 import { Publisher } from './publisher';
 
 export interface PublisherFixture {
@@ -9,6 +9,15 @@ export interface PublisherFixture {
   received(): PublishedMessage[];
   dispose(): Promise<void>;
 }
+
+const cataloged = (type: string): EventSchema => ({ type, schemaVersion: 1, summary: type, body: record({}) });
+/** Two capabilities' events, enough to see messages routed to two topics; the service's own catalogs are its app's. */
+const contractCatalogs: EventCatalog[] = [
+  { capability: 'services', events: [cataloged('service.created'), cataloged('service.updated')] },
+  { capability: 'resources', events: [cataloged('resource.updated')] },
+];
+/** The routes the contract publishes by; a publisher under test creates or subscribes to their topics. */
+export const contractRoutes = eventRoutes(contractCatalogs);
 
 let position = 1_000_000;
 const recorded = (tenant: string, type: string, aggregateId: string, streamRevision: number, data: unknown): RecordedEvent => ({
@@ -34,7 +43,7 @@ export const publisherContract = (open: () => Promise<PublisherFixture>) => {
     const tenant = uniqueName('tenant');
     const serviceId = newId();
     const event = recorded(tenant, 'service.created', serviceId, 0, { id: serviceId, name: 'Haircut' });
-    await fixture.publisher.publish([toPublishedMessage(event)!]);
+    await fixture.publisher.publish([toPublishedMessage(event, contractRoutes)!]);
     await eventually(() => expect(mine(tenant)()).toHaveLength(1), 30_000);
     const [message] = mine(tenant)();
     expect(message.topic).toBe('kairos.services.v1');
@@ -63,7 +72,7 @@ export const publisherContract = (open: () => Promise<PublisherFixture>) => {
         return n % 2 ? recorded(tenant, 'resource.updated', a, n, { n }) : recorded(tenant, 'service.updated', b, n, { n });
       }),
     );
-    for (const batch of batches) await fixture.publisher.publish(batch.map((e) => toPublishedMessage(e)!));
+    for (const batch of batches) await fixture.publisher.publish(batch.map((e) => toPublishedMessage(e, contractRoutes)!));
     await eventually(() => expect(mine(tenant)()).toHaveLength(30), 30_000);
     for (const key of [a, b]) {
       const ns = mine(tenant)()
@@ -75,6 +84,6 @@ export const publisherContract = (open: () => Promise<PublisherFixture>) => {
   });
 
   it('never publishes internal events', () => {
-    expect(toPublishedMessage(recorded('t', 'booking-policy-directory.default-changed', 't', 0, {}))).toBeNull();
+    expect(toPublishedMessage(recorded('t', 'booking-policy-directory.default-changed', 't', 0, {}), contractRoutes)).toBeNull();
   });
 };

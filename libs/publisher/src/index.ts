@@ -1,5 +1,4 @@
 export * from './cloud-events';
-export * from './published-events';
 export * from './publisher';
 export * from './inprocess/in-process-publisher';
 export * from './kafka/kafka-publisher';

@@ -7,3 +7,4 @@ export * from './session/instances';
 export * from './session/session-rules';
 export * from './scheduling.projection';
 export * from './time';
+export * from './capability';

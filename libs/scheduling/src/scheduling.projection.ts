@@ -1,7 +1,6 @@
-import { RecordedEvent } from '@kairos/core';
-import { Projection, applyLifecycle } from '@kairos/projections';
-import { ReadModelWriter } from '@kairos/read-store';
-import { SessionInstance, schedulesTouchedBy, sessionInstances } from './session/instances';
+import { DocumentWrite, ProjectionDefinition, advance, everyType, putDoc, updatedFields, viewDocuments } from '@kairos/core';
+import { ScheduleEvent } from './schedule/schedule';
+import { schedulesTouchedBy, sessionInstances } from './session/instances';
 import { toInstant } from './time';
 import { SessionEvent, SessionState, SessionView, sessionDecider } from './session/session';
 
@@ -39,33 +38,39 @@ const boundsOf = (view: SessionView): { first: string; last: string } => {
   return { first, last };
 };
 
-const indexInstances = async (writer: ReadModelWriter, tenant: string, view: SessionView, at: string) => {
-  if (view.recurrence === null) return;
+const instanceIndex = (tenant: string, view: SessionView, at: string): DocumentWrite[] => {
+  if (view.recurrence === null) return [];
   const horizon = new Date(Math.max(Date.parse(at), Date.parse(view.createdAt)) + INSTANCE_INDEX_DAYS * DAY);
-  const instances: SessionInstance[] = sessionInstances(view, { from: new Date(0), to: horizon });
-  for (const instance of instances) {
-    await writer.put(SESSION_INSTANCES, tenant, { id: instance.id, seriesId: view.id, originalStart: instance.originalStart });
-  }
+  return sessionInstances(view, { from: new Date(0), to: horizon }).map((instance) =>
+    putDoc(SESSION_INSTANCES, tenant, { id: instance.id, seriesId: view.id, originalStart: instance.originalStart }),
+  );
 };
 
-export const schedulingProjection: Projection = {
+const scheduleDocs = viewDocuments<ScheduleEvent>(SCHEDULES, {
+  'schedule.created': 'creates',
+  'schedule.updated': updatedFields,
+  'schedule.canceled': (doc, { canceledAt }) => advance(doc, canceledAt, { status: 'CANCELED' }),
+});
+
+/** Every session event type, for the projections that fold sessions. */
+export const SESSION_EVENT_TYPES = everyType<SessionEvent>({ 'session.created': true, 'session.updated': true, 'session.canceled': true });
+
+export const schedulingProjection: ProjectionDefinition<ScheduleEvent | SessionEvent> = {
   name: 'scheduling',
   collections: [SCHEDULES, SESSIONS, SESSION_INSTANCES],
-  async apply(event: RecordedEvent, writer: ReadModelWriter) {
-    if (event.type.startsWith('schedule.')) {
-      await applyLifecycle(event, writer, SCHEDULES);
-      return;
-    }
-    if (!event.type.startsWith('session.')) return;
+  canHandle: [...scheduleDocs.canHandle, ...SESSION_EVENT_TYPES],
+  evolve(event, documents) {
+    if (scheduleDocs.handles(event)) return scheduleDocs.writes(event, documents);
     const tenant = event.metadata.tenant;
-    const domainEvent = { type: event.type, data: event.data } as SessionEvent;
-    const current = event.type === 'session.created' ? null : await writer.get<SessionDoc>(SESSIONS, tenant, (event.data as { id: string }).id);
+    const current = event.type === 'session.created' ? null : documents.get<SessionDoc>(SESSIONS, tenant, event.data.id);
     const state: SessionState = current ? { status: current.status, view: stripIndexFields(current) } : { status: 'none' };
-    const next = sessionDecider.evolve(state, domainEvent);
-    if (next.status === 'none') return;
+    const next = sessionDecider.evolve(state, event);
+    if (next.status === 'none') return [];
     const { first, last } = boundsOf(next.view);
-    await writer.put(SESSIONS, tenant, { ...next.view, _affects: schedulesTouchedBy(next.view), _firstStart: first, _lastEnd: last });
-    if (event.type === 'session.created') await indexInstances(writer, tenant, next.view, event.metadata.occurredAt);
+    return [
+      putDoc(SESSIONS, tenant, { ...next.view, _affects: schedulesTouchedBy(next.view), _firstStart: first, _lastEnd: last }),
+      ...(event.type === 'session.created' ? instanceIndex(tenant, next.view, event.metadata.occurredAt) : []),
+    ];
   },
 };
 

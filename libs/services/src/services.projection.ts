@@ -1,34 +1,40 @@
-import { RecordedEvent } from '@kairos/core';
-import { Projection, applyLifecycle } from '@kairos/projections';
-import { Doc, ReadModelWriter } from '@kairos/read-store';
-import { ResourceGroup } from './service/service';
+import { ProjectionDefinition, ViewDoc, markedDeleted, putDoc, updatedFields, viewDocuments } from '@kairos/core';
+import { BookingPolicyEvent } from './booking-policy/booking-policy';
+import { ResourceGroup, ServiceEvent } from './service/service';
 
 export const SERVICES = 'services';
 export const BOOKING_POLICIES = 'booking_policies';
 
-const resourceIdsOf = (doc: Doc) => ({
-  _resourceIds: [...new Set(((doc.resourceGroups as ResourceGroup[]) ?? []).flatMap((g) => g.resourceIds))],
-});
+type DefaultSet = Extract<BookingPolicyEvent, { type: 'booking-policy.default-set' }>;
 
-const setDefault = async (writer: ReadModelWriter, tenant: string, id: string | null, isDefault: boolean) => {
-  if (!id) return;
-  const doc = await writer.get(BOOKING_POLICIES, tenant, id);
-  if (doc) await writer.put(BOOKING_POLICIES, tenant, { ...doc, isDefault });
-};
+const serviceDocs = viewDocuments<ServiceEvent>(
+  SERVICES,
+  { 'service.created': 'creates', 'service.updated': updatedFields, 'service.deleted': markedDeleted },
+  (doc) => ({ _resourceIds: [...new Set(((doc.resourceGroups as ResourceGroup[] | undefined) ?? []).flatMap((g) => g.resourceIds))] }),
+);
 
-export const servicesProjection: Projection = {
+const policyDocs = viewDocuments<Exclude<BookingPolicyEvent, DefaultSet>>(
+  BOOKING_POLICIES,
+  { 'booking-policy.created': 'creates', 'booking-policy.updated': updatedFields, 'booking-policy.deleted': markedDeleted },
+  (doc: ViewDoc) => ({ isDefault: doc.isDefault ?? false }),
+);
+
+/** Services and booking policies by id; a policy made the default takes the flag from the previous one. */
+export const servicesProjection: ProjectionDefinition<ServiceEvent | BookingPolicyEvent> = {
   name: 'services',
   collections: [SERVICES, BOOKING_POLICIES],
-  async apply(event: RecordedEvent, writer: ReadModelWriter) {
-    if (event.type.startsWith('service.')) {
-      await applyLifecycle(event, writer, SERVICES, resourceIdsOf);
-    } else if (event.type === 'booking-policy.default-set') {
-      const data = event.data as { id: string; previousDefaultId: string | null; at: string };
-      await setDefault(writer, event.metadata.tenant, data.previousDefaultId, false);
-      const doc = await writer.get(BOOKING_POLICIES, event.metadata.tenant, data.id);
-      if (doc) await writer.put(BOOKING_POLICIES, event.metadata.tenant, { ...doc, isDefault: true, revision: (doc.revision as number) + 1, updatedAt: data.at });
-    } else if (event.type.startsWith('booking-policy.')) {
-      await applyLifecycle(event, writer, BOOKING_POLICIES, (doc) => ({ isDefault: doc.isDefault ?? false }));
+  canHandle: [...serviceDocs.canHandle, ...policyDocs.canHandle, 'booking-policy.default-set'],
+  evolve(event, documents) {
+    if (event.type === 'booking-policy.default-set') {
+      const tenant = event.metadata.tenant;
+      const { id, previousDefaultId, at } = event.data;
+      const previous = previousDefaultId === null ? null : documents.get<ViewDoc>(BOOKING_POLICIES, tenant, previousDefaultId);
+      const policy = documents.get<ViewDoc>(BOOKING_POLICIES, tenant, id);
+      return [
+        ...(previous ? [putDoc(BOOKING_POLICIES, tenant, { ...previous, isDefault: false })] : []),
+        ...(policy ? [putDoc(BOOKING_POLICIES, tenant, { ...policy, isDefault: true, revision: policy.revision + 1, updatedAt: at })] : []),
+      ];
     }
+    return serviceDocs.handles(event) ? serviceDocs.writes(event, documents) : policyDocs.writes(event, documents);
   },
 };

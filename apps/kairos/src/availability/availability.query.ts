@@ -7,7 +7,6 @@ import {
   SlotQuery,
   WalkPosition,
   calendarWindow,
-  readWindows,
   walkPage,
   walkStart,
   windowCalendars,
@@ -18,6 +17,7 @@ import { InvalidCursor, ReadStore, opaqueCursor, openCursor } from '@kairos/read
 import { ALL_TIME, sessionInstances } from '@kairos/scheduling';
 import { BOOKING_POLICIES, BookingPolicyFields, DEFAULT_BOOKING_POLICY, SERVICES, ServiceView } from '@kairos/services';
 import { KairosConfig } from '../config/config';
+import { readWindows } from './windows-reader';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { References, resourceReferences } from '../infrastructure/references';
@@ -25,10 +25,26 @@ import { CONFIG, READ_STORE } from '../infrastructure/tokens';
 import { waitUntilProjected } from '../queries/read-models';
 import { seriesInWindow } from '../sessions/sessions.queries';
 import { gatherSchedules, serviceInfoOf } from './availability-inputs';
-import { AvailabilityQueryDto } from './availability.dto';
+
+/** What a caller asks of availability (api.md §2, "Availability"), as the controller validated it. */
+export interface AvailabilityRequest {
+  serviceId: string;
+  from: string;
+  to: string;
+  timeZone?: string;
+  resourceIds?: string[];
+  locationId?: string;
+  partySize?: number;
+  durationMinutes?: number;
+  contactId?: string;
+  includeUnbookable?: boolean;
+  slotsPerDay?: number;
+  cursor?: string;
+  limit?: number;
+}
 
 export class QueryAvailability {
-  constructor(readonly ctx: RequestContext, readonly dto: AvailabilityQueryDto, readonly now: Date, readonly minPosition?: number) {}
+  constructor(readonly ctx: RequestContext, readonly request: AvailabilityRequest, readonly now: Date, readonly minPosition?: number) {}
 }
 
 /** A chunk should take a few milliseconds of the event loop: between chunks other requests run. */
@@ -97,10 +113,10 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
     private readonly references: References,
   ) {}
 
-  async execute({ ctx, dto, now, minPosition }: QueryAvailability) {
+  async execute({ ctx, request, now, minPosition }: QueryAvailability) {
     const started = performance.now();
-    const from = Date.parse(dto.from);
-    const to = Date.parse(dto.to);
+    const from = Date.parse(request.from);
+    const to = Date.parse(request.to);
     if (to <= from) throw new DomainError('validation', 'to must be after from', [{ field: 'to', reason: 'not after from' }]);
     // Without a position to wait for, one checkpoint is enough to say what the answer reflects.
     let position: number | null = null;
@@ -109,11 +125,11 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
       position = position === null || (reached !== null && reached < position) ? reached : position;
     }
     const tenant = ctx.tenant;
-    const service = await this.readStore.get<ServiceView>(SERVICES, tenant, dto.serviceId);
-    if (!service || service.deletedAt) throw new DomainError('not-found', `service ${dto.serviceId} does not exist`, [{ field: 'serviceId', reason: 'no such service' }]);
+    const service = await this.readStore.get<ServiceView>(SERVICES, tenant, request.serviceId);
+    if (!service || service.deletedAt) throw new DomainError('not-found', `service ${request.serviceId} does not exist`, [{ field: 'serviceId', reason: 'no such service' }]);
     // An appointment is served by the service's resources; class and course sessions are filtered by their own.
-    if (service.type === 'APPOINTMENT') await this.references.requireAppointmentResources(tenant, service, dto);
-    else await this.references.requireAll(resourceReferences(tenant, dto));
+    if (service.type === 'APPOINTMENT') await this.references.requireAppointmentResources(tenant, service, request);
+    else await this.references.requireAll(resourceReferences(tenant, request));
 
     const { schedules, resourceSchedules } = await gatherSchedules(this.readStore, tenant, service);
     const setting = { service: serviceInfoOf(service), policy: await this.policyOf(tenant, service.bookingPolicyId), schedules };
@@ -121,19 +137,19 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
       now: now.getTime(),
       from,
       to,
-      timeZone: dto.timeZone ?? schedules.get(service.scheduleId)?.timeZone ?? 'UTC',
-      partySize: dto.partySize ?? 1,
-      durationMinutes: dto.durationMinutes,
-      resourceIds: dto.resourceIds,
-      locationId: dto.locationId,
-      includeUnbookable: dto.includeUnbookable ?? false,
-      slotsPerDay: dto.slotsPerDay,
-      contactId: dto.contactId,
+      timeZone: request.timeZone ?? schedules.get(service.scheduleId)?.timeZone ?? 'UTC',
+      partySize: request.partySize ?? 1,
+      durationMinutes: request.durationMinutes,
+      resourceIds: request.resourceIds,
+      locationId: request.locationId,
+      includeUnbookable: request.includeUnbookable ?? false,
+      slotsPerDay: request.slotsPerDay,
+      contactId: request.contactId,
     };
 
     // Chunks grow while they stay quick and shrink when they do not, within what bounds their memory.
     const limitDays = maxChunkDays(setting.service);
-    const limit = dto.limit ?? 50;
+    const limit = request.limit ?? 50;
     let days = Math.min(firstChunkDays(setting.service, limit), limitDays);
     let chunkStarted = performance.now();
     // The turn this walk holds while the engine computes a chunk.
@@ -169,7 +185,7 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
       return { ...setting, resourceSchedules, ownCalendar: windowCalendars(schedules, windows, window), serviceSessions, ...seats };
     };
 
-    const start = dto.cursor ? decodeWalkCursor(dto.cursor, query) : walkStart(query);
+    const start = request.cursor ? decodeWalkCursor(request.cursor, query) : walkStart(query);
     const page = await walkPage(setting, query, start, limit, {
       load,
       chunkDays: () => days,

@@ -135,7 +135,7 @@ export class GetStrictestPolicyHandler implements IQueryHandler<GetStrictestPoli
     const policies = await Promise.all(
       policyIds.map(async (id, i) => {
         const state = await this.es.read(streamOf(bookingPolicyStream(ctx.tenant, id), bookingPolicyDecider));
-        if (state.status !== 'active') {
+        if (state.status !== 'ACTIVE') {
           throw new DomainError('not-found', `booking policy ${id} does not exist`, [{ field: `policyIds[${i}]`, reason: 'no such booking policy' }]);
         }
         const { id: _id, revision: _r, createdAt: _c, updatedAt: _u, deletedAt: _d, ...fields } = state.view;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AvailabilityData, availability, calendarWindow, readWindows, windowCalendars } from '@kairos/availability';
+import { AvailabilityData, availability, calendarWindow, windowCalendars } from '@kairos/availability';
 import { AskedSlot, BookedSlot, assignResources, checkDuration, courseSpanOf, dayLoadOf } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
@@ -21,6 +21,7 @@ import { References } from '../infrastructure/references';
 import { READ_STORE } from '../infrastructure/tokens';
 import { resolveSession } from '../sessions/sessions.commands';
 import { seriesInWindow } from '../sessions/sessions.queries';
+import { readWindows } from '../availability/windows-reader';
 
 const DAY = 86_400_000;
 
@@ -35,7 +36,7 @@ export class BookingFacts {
 
   async service(reader: StreamReader, tenant: string, id: string): Promise<ServiceView> {
     const state = await reader.read(streamOf(serviceStream(tenant, id), serviceDecider));
-    if (state.status !== 'active') throw new DomainError('not-found', `service ${id} does not exist`, [{ field: 'serviceId', reason: 'no such service' }]);
+    if (state.status !== 'ACTIVE') throw new DomainError('not-found', `service ${id} does not exist`, [{ field: 'serviceId', reason: 'no such service' }]);
     return state.view;
   }
 
@@ -44,7 +45,7 @@ export class BookingFacts {
     const id = policyId ?? defaults?.policyId;
     if (!id) return DEFAULT_BOOKING_POLICY;
     const state = await reader.read(streamOf(bookingPolicyStream(tenant, id), bookingPolicyDecider));
-    if (state.status !== 'active') return DEFAULT_BOOKING_POLICY;
+    if (state.status !== 'ACTIVE') return DEFAULT_BOOKING_POLICY;
     const { id: _i, revision: _r, createdAt: _c, updatedAt: _u, deletedAt: _d, ...fields } = state.view;
     return fields;
   }

@@ -8,13 +8,26 @@ import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { CLOCK, Clock, READ_STORE } from '../infrastructure/tokens';
 import { waitUntilProjected } from '../queries/read-models';
-import { ListBookingsDto } from './bookings.dto';
+
+/** The filters and page of a bookings list (api.md §2, "Bookings"), as the controller validated them. */
+export interface BookingListing {
+  contactId?: string;
+  serviceId?: string;
+  resourceId?: string;
+  sessionId?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  sort?: 'start' | '-start';
+  limit: number;
+  cursor?: string | null;
+}
 
 export class GetBooking {
   constructor(readonly ctx: RequestContext, readonly id: string, readonly minPosition?: number) {}
 }
 export class ListBookings {
-  constructor(readonly ctx: RequestContext, readonly query: ListBookingsDto, readonly minPosition?: number) {}
+  constructor(readonly ctx: RequestContext, readonly query: BookingListing, readonly minPosition?: number) {}
 }
 
 @QueryHandler(GetBooking)

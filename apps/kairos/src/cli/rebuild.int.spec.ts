@@ -1,6 +1,6 @@
 import { NewEvent, newId } from '@kairos/core';
 import { SqlEventStore } from '@kairos/event-store';
-import { projectionRunner, soleLeases, waitForCheckpoint } from '@kairos/projections';
+import { projectionOf, projectionRunner, soleLeases, waitForCheckpoint } from '@kairos/projections';
 import { SqlReadStore } from '@kairos/read-store';
 import { SERVICES, ServiceEvent, ServiceView, serviceStream, servicesProjection } from '@kairos/services';
 import { SqlClient } from '@kairos/sql';
@@ -93,7 +93,7 @@ const rebuildSuite = (open: () => Promise<{ client: SqlClient; dispose(): Promis
 
   it('restores a damaged read model exactly and leaves the checkpoint at the head', async () => {
     await readStore.ensureCollections(servicesProjection.collections);
-    const runner = projectionRunner(servicesProjection, eventStore, readStore, soleLeases());
+    const runner = projectionRunner(projectionOf(servicesProjection), eventStore, readStore, soleLeases());
     await runner.start();
     const head = (await eventStore.headPosition())!;
     try {

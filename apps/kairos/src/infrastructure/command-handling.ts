@@ -1,22 +1,10 @@
-import { Decider, DomainEvent, RecordedEvent } from '@kairos/core';
+import { DomainEvent, RecordedEvent } from '@kairos/core';
 import { WrongExpectedRevision } from '@kairos/event-store';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
-import { EventSourcing, PendingAppend } from './event-sourcing';
+import { EventSourcing, PendingAppend, StreamOf } from './event-sourcing';
 
-/** A stream a decision reads, and how its events fold into the state the decision sees. */
-export interface StreamOf<State> {
-  readonly streamId: string;
-  readonly fold: (events: readonly RecordedEvent[]) => State;
-}
-
-export const streamOf = <State, Event extends DomainEvent>(
-  streamId: string,
-  decider: Pick<Decider<unknown, State, Event, never>, 'initialState' | 'evolve'>,
-): StreamOf<State> => ({
-  streamId,
-  fold: (events) => events.reduce((state, e) => decider.evolve(state, { type: e.type, data: e.data } as Event), decider.initialState()),
-});
+export { StreamOf, streamOf } from './event-sourcing';
 
 /** Reads a stream's current state. */
 export interface StreamReader {

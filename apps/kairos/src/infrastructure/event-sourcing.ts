@@ -1,12 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, DomainEvent, NewEvent, RecordedEvent, newId } from '@kairos/core';
+import { Decider, DomainError, DomainEvent, NewEvent, RecordedEvent, newId } from '@kairos/core';
 import { AppendRequest, AppendResult, EventStore, ExpectedRevision, WrongExpectedRevision } from '@kairos/event-store';
 import { KairosConfig } from '../config/config';
 import { KEY_RECORDED, KeyRecord } from '../http/idempotency';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
-import { StreamOf } from './command-handling';
 import { CLOCK, CONFIG, Clock, EVENT_STORE } from './tokens';
+
+/** A stream a decision reads, and how its events fold into the state the decision sees. */
+export interface StreamOf<State> {
+  readonly streamId: string;
+  readonly fold: (events: readonly RecordedEvent[]) => State;
+}
+
+export const streamOf = <State, Event extends DomainEvent>(
+  streamId: string,
+  decider: Pick<Decider<unknown, State, Event, never>, 'initialState' | 'evolve'>,
+): StreamOf<State> => ({
+  streamId,
+  fold: (events) => events.reduce((state, e) => decider.evolve(state, { type: e.type, data: e.data } as Event), decider.initialState()),
+});
 
 export interface PendingAppend {
   streamId: string;

@@ -2,6 +2,7 @@ import { EventStore } from '@kairos/event-store';
 import { CheckpointedRunner, RunnerHooks, RunnerLeases, projectionRunner, publishingRunner } from '@kairos/projections';
 import { Publisher } from '@kairos/publisher';
 import { ReadStore } from '@kairos/read-store';
+import { EVENT_ROUTES } from '../capabilities';
 import { PROJECTIONS } from './projections';
 
 /** Which runners a thread hosts: every projection, the publisher, or both. */
@@ -13,5 +14,5 @@ export interface Hosted {
 /** The runners of the roles a thread hosts, not yet started; the same on the request thread and in the runner thread. */
 export const runnersFor = (hosted: Hosted, eventStore: EventStore, readStore: ReadStore, publisher: Publisher, leases: RunnerLeases, hooks: RunnerHooks): CheckpointedRunner[] => [
   ...(hosted.projections ? PROJECTIONS.map((projection) => projectionRunner(projection, eventStore, readStore, leases, hooks)) : []),
-  ...(hosted.publisher ? [publishingRunner(publisher, eventStore, readStore, leases, hooks)] : []),
+  ...(hosted.publisher ? [publishingRunner(publisher, EVENT_ROUTES, eventStore, readStore, leases, hooks)] : []),
 ];

@@ -6,6 +6,7 @@ import { LEASES, RunnerLeases, leaseDocuments, soleLeases } from '@kairos/projec
 import { InProcessPublisher, KafkaPublisher, Publisher } from '@kairos/publisher';
 import { CachingReadStore, ReadStore, SqlReadStore } from '@kairos/read-store';
 import { PgClient, PgSessionLocks, PgliteClient, SqlClient } from '@kairos/sql';
+import { EVENT_ROUTES } from '../capabilities';
 import { KairosConfig } from '../config/config';
 import { collectionOwners } from './projections';
 
@@ -91,7 +92,7 @@ export const openStores = async (config: KairosConfig, { poolSize = 20 }: { pool
     readStore = withReadCache(readStore, config);
 
     const publisher: Publisher =
-      config.publisher === 'kafka' ? new KafkaPublisher({ brokers: config.kafkaBrokers! }) : new InProcessPublisher();
+      config.publisher === 'kafka' ? new KafkaPublisher({ brokers: config.kafkaBrokers!, topics: EVENT_ROUTES.topics }) : new InProcessPublisher();
     closers.unshift(() => publisher.close());
 
     return {

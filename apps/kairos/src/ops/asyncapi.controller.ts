@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { asyncApiDocument } from '@kairos/publisher/asyncapi/asyncapi';
+import { EVENT_ROUTES } from '../capabilities';
 import { Open } from '../http/context.guard';
 
 /** The AsyncAPI 3.0 description of every event published to Kafka: the contract for consumers, no tenant needed. */
@@ -8,7 +9,7 @@ import { Open } from '../http/context.guard';
 @Open()
 @Controller()
 export class AsyncApiController {
-  private readonly document = asyncApiDocument();
+  private readonly document = asyncApiDocument(EVENT_ROUTES);
 
   @Get('asyncapi')
   asyncapi() {

@@ -1,4 +1,4 @@
-import { EventRoutes, PublishedEvent, ceTypeOf, publishedRoutes } from '../cloud-events';
+import { EventRoutes, PublishedEvent, ceTypeOf } from '../cloud-events';
 import { JsonSchema, toJsonSchema } from './json-schema';
 
 /**
@@ -66,7 +66,7 @@ const token = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 /** The aggregate of an event type `<aggregate>.<event>`, to name a channel's aggregates. */
 export const aggregateOf = (eventType: string) => eventType.slice(0, eventType.lastIndexOf('.'));
 
-export const asyncApiDocument = (routes: EventRoutes = publishedRoutes()) => {
+export const asyncApiDocument = (routes: EventRoutes) => {
   const published = routes.events;
   // Reserved topics no event is published to yet have no channel.
   const topics = routes.topics.filter((t) => published.some((e) => e.topic === t));

@@ -1,17 +1,17 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { describeWith, testServers, uniqueName } from '@kairos/testing';
-import { PublishedMessage, topics } from '../cloud-events';
-import { publisherContract } from '../contract';
+import { PublishedMessage } from '../cloud-events';
+import { contractRoutes, publisherContract } from '../contract';
 import { KafkaPublisher } from './kafka-publisher';
 
 describeWith('Kafka', testServers.kafkaBrokers(), 'Kafka publisher on a real broker', () => {
   publisherContract(async () => {
     const brokers = testServers.kafkaBrokers()!.split(',');
-    const publisher = new KafkaPublisher({ brokers, clientId: uniqueName('test') });
+    const publisher = new KafkaPublisher({ brokers, topics: contractRoutes.topics, clientId: uniqueName('test') });
     await publisher.ping(); // creates the topics before the consumer subscribes
     const consumer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: uniqueName('contract') });
     await consumer.connect();
-    await consumer.subscribe({ topics: [...topics()], fromBeginning: true });
+    await consumer.subscribe({ topics: [...contractRoutes.topics], fromBeginning: true });
     const received: PublishedMessage[] = [];
     await consumer.run({
       eachMessage: async ({ topic, message }) => {

@@ -1,10 +1,12 @@
 import { Admin, Kafka, Producer, logLevel } from 'kafkajs';
 import { StoreUnavailable } from '@kairos/core';
-import { PublishedMessage, topics } from '../cloud-events';
+import { PublishedMessage } from '../cloud-events';
 import { Publisher } from '../publisher';
 
 export interface KafkaPublisherOptions {
   brokers: string[];
+  /** Created on connecting when missing, so consumers can subscribe before the first event (`EventRoutes.topics`). */
+  topics: readonly string[];
   clientId?: string;
   partitions?: number;
   /** Bounded so a dead broker fails the batch (and the runner backs off) instead of hanging. */
@@ -46,7 +48,7 @@ export class KafkaPublisher implements Publisher {
     this.connected ??= (async () => {
       await this.admin.connect();
       const existing = new Set(await this.admin.listTopics());
-      const missing = topics().filter((t) => !existing.has(t));
+      const missing = this.options.topics.filter((t) => !existing.has(t));
       if (missing.length > 0) {
         await this.admin.createTopics({
           waitForLeaders: true,

@@ -19,7 +19,7 @@ export type LocationCommand =
   | { type: 'UpdateLocation'; patch: LocationPatch; expectedRevision?: number }
   | { type: 'ArchiveLocation'; expectedRevision?: number };
 
-export type LocationState = { status: 'none' } | { status: 'active' | 'archived'; view: LocationView };
+export type LocationState = { status: 'none' } | { status: 'ACTIVE' | 'ARCHIVED'; view: LocationView };
 
 const fieldsOf = ({ id: _i, revision: _r, createdAt: _c, updatedAt: _u, archived: _a, ...fields }: LocationView): LocationFields => fields;
 
@@ -29,14 +29,14 @@ export const locationDecider: Decider<LocationCommand, LocationState, LocationEv
   evolve(state, event) {
     switch (event.type) {
       case 'location.created':
-        return { status: 'active', view: event.data };
+        return { status: 'ACTIVE', view: event.data };
       case 'location.updated':
         if (state.status === 'none') return state;
         return { ...state, view: advance(state.view, event.data.updatedAt, event.data.changes) };
       case 'location.archived':
         if (state.status === 'none') return state;
         return {
-          status: 'archived',
+          status: 'ARCHIVED',
           view: advance(state.view, event.data.archivedAt, { archived: true, isDefault: false }),
         };
       default:
@@ -52,7 +52,7 @@ export const locationDecider: Decider<LocationCommand, LocationState, LocationEv
         return [{ type: 'location.created', data: { id: command.id, revision: 1, createdAt: at, updatedAt: at, archived: false, ...command.fields } }];
       case 'UpdateLocation': {
         if (state.status === 'none') throw new DomainError('not-found', 'location does not exist');
-        if (state.status === 'archived') throw invalidTransition('location', 'archived', 'update');
+        if (state.status === 'ARCHIVED') throw invalidTransition('location', state.status, 'update');
         checkRevision(command.expectedRevision, state.view.revision);
         const diff = changedFields<LocationPatch>(fieldsOf(state.view), command.patch);
         return hasChanges(diff) ? [{ type: 'location.updated', data: { id: state.view.id, ...diff, updatedAt: at } }] : [];
@@ -60,7 +60,7 @@ export const locationDecider: Decider<LocationCommand, LocationState, LocationEv
       case 'ArchiveLocation':
         if (state.status === 'none') throw new DomainError('not-found', 'location does not exist');
         checkRevision(command.expectedRevision, state.view.revision);
-        if (state.status === 'archived') return [];
+        if (state.status === 'ARCHIVED') return [];
         return [{ type: 'location.archived', data: { id: state.view.id, archivedAt: at } }];
       default:
         return assertNever(command);

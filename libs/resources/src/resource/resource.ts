@@ -24,7 +24,7 @@ export interface ResourceContext extends DecisionContext {
   hasFutureCommitments?: boolean;
 }
 
-export type ResourceState = { status: 'none' } | { status: 'active' | 'deleted'; view: ResourceView };
+export type ResourceState = { status: 'none' } | { status: 'ACTIVE' | 'DELETED'; view: ResourceView };
 
 
 const fieldsOf = ({ id: _i, revision: _r, createdAt: _c, updatedAt: _u, deletedAt: _d, scheduleId: _s, ...fields }: ResourceView): ResourceFields =>
@@ -36,14 +36,14 @@ export const resourceDecider: Decider<ResourceCommand, ResourceState, ResourceEv
   evolve(state, event) {
     switch (event.type) {
       case 'resource.created':
-        return { status: 'active', view: event.data };
+        return { status: 'ACTIVE', view: event.data };
       case 'resource.updated':
         if (state.status === 'none') return state;
         return { ...state, view: advance(state.view, event.data.updatedAt, event.data.changes) };
       case 'resource.deleted':
         if (state.status === 'none') return state;
         return {
-          status: 'deleted',
+          status: 'DELETED',
           view: advance(state.view, event.data.deletedAt, { deletedAt: event.data.deletedAt }),
         };
       default:
@@ -63,13 +63,13 @@ export const resourceDecider: Decider<ResourceCommand, ResourceState, ResourceEv
           },
         ];
       case 'UpdateResource': {
-        const view = requireLive(state, 'active', 'resource', 'update');
+        const view = requireLive(state, 'ACTIVE', 'resource', 'update');
         checkRevision(command.expectedRevision, view.revision);
         const diff = changedFields<ResourcePatch>(fieldsOf(view), command.patch);
         return hasChanges(diff) ? [{ type: 'resource.updated', data: { id: view.id, ...diff, updatedAt: at } }] : [];
       }
       case 'DeleteResource': {
-        const view = requireLive(state, 'active', 'resource', 'delete');
+        const view = requireLive(state, 'ACTIVE', 'resource', 'delete');
         checkRevision(command.expectedRevision, view.revision);
         if (hasFutureCommitments) {
           throw new DomainError('has-future-bookings', 'a booking or a BUSY session holds this resource in the future');

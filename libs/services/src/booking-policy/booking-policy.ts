@@ -36,7 +36,7 @@ export type BookingPolicyCommand =
   | { type: 'DeleteBookingPolicy'; expectedRevision?: number; isDefault: boolean }
   | { type: 'MakeDefault'; previousDefaultId: string | null };
 
-export type BookingPolicyState = { status: 'none' } | { status: 'active' | 'deleted'; view: BookingPolicyView };
+export type BookingPolicyState = { status: 'none' } | { status: 'ACTIVE' | 'DELETED'; view: BookingPolicyView };
 
 export const validateBookingPolicy = (p: BookingPolicyFields): FieldError[] => {
   const errors: FieldError[] = [];
@@ -64,14 +64,14 @@ export const bookingPolicyDecider: Decider<BookingPolicyCommand, BookingPolicySt
   evolve(state, event) {
     switch (event.type) {
       case 'booking-policy.created':
-        return { status: 'active', view: event.data };
+        return { status: 'ACTIVE', view: event.data };
       case 'booking-policy.updated':
         if (state.status === 'none') return state;
         return { ...state, view: advance(state.view, event.data.updatedAt, event.data.changes) };
       case 'booking-policy.deleted':
         if (state.status === 'none') return state;
         return {
-          status: 'deleted',
+          status: 'DELETED',
           view: advance(state.view, event.data.deletedAt, { deletedAt: event.data.deletedAt }),
         };
       case 'booking-policy.default-set':
@@ -90,7 +90,7 @@ export const bookingPolicyDecider: Decider<BookingPolicyCommand, BookingPolicySt
         ensureValid(command.fields);
         return [{ type: 'booking-policy.created', data: { id: command.id, revision: 1, createdAt: at, updatedAt: at, deletedAt: null, ...command.fields } }];
       case 'UpdateBookingPolicy': {
-        const view = requireLive(state, 'active', 'booking policy', 'update');
+        const view = requireLive(state, 'ACTIVE', 'booking policy', 'update');
         checkRevision(command.expectedRevision, view.revision);
         const current = fieldsOf(view);
         ensureValid({ ...current, ...command.patch });
@@ -98,14 +98,14 @@ export const bookingPolicyDecider: Decider<BookingPolicyCommand, BookingPolicySt
         return hasChanges(diff) ? [{ type: 'booking-policy.updated', data: { id: view.id, ...diff, updatedAt: at } }] : [];
       }
       case 'DeleteBookingPolicy': {
-        const view = requireLive(state, 'active', 'booking policy', 'delete');
+        const view = requireLive(state, 'ACTIVE', 'booking policy', 'delete');
         checkRevision(command.expectedRevision, view.revision);
         if (command.isDefault) throw invalidTransition('booking policy', 'the default', 'delete; set another default first');
         return [{ type: 'booking-policy.deleted', data: { id: view.id, deletedAt: at } }];
       }
       case 'MakeDefault': {
         // Written to the policy's own stream too, so a concurrent delete of it conflicts instead of deleting the default.
-        const view = requireLive(state, 'active', 'booking policy', 'become the default');
+        const view = requireLive(state, 'ACTIVE', 'booking policy', 'become the default');
         return [{ type: 'booking-policy.default-set', data: { id: view.id, previousDefaultId: command.previousDefaultId, at } }];
       }
       default:

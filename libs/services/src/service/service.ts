@@ -25,7 +25,7 @@ export interface ServiceContext extends DecisionContext {
   hasFutureBookings?: boolean;
 }
 
-export type ServiceState = { status: 'none' } | { status: 'active' | 'deleted'; view: ServiceView };
+export type ServiceState = { status: 'none' } | { status: 'ACTIVE' | 'DELETED'; view: ServiceView };
 
 /** Rules on the whole set of fields, after a create or a patch is applied. */
 export const validateService = (f: ServiceFields): FieldError[] => {
@@ -73,7 +73,7 @@ export const serviceDecider: Decider<ServiceCommand, ServiceState, ServiceEvent,
   evolve(state, event) {
     switch (event.type) {
       case 'service.created':
-        return { status: 'active', view: event.data };
+        return { status: 'ACTIVE', view: event.data };
       case 'service.updated':
         if (state.status === 'none') return state;
         return {
@@ -83,7 +83,7 @@ export const serviceDecider: Decider<ServiceCommand, ServiceState, ServiceEvent,
       case 'service.deleted':
         if (state.status === 'none') return state;
         return {
-          status: 'deleted',
+          status: 'DELETED',
           view: advance(state.view, event.data.deletedAt, { deletedAt: event.data.deletedAt }),
         };
       default:
@@ -114,7 +114,7 @@ export const serviceDecider: Decider<ServiceCommand, ServiceState, ServiceEvent,
         ];
       }
       case 'UpdateService': {
-        const view = requireLive(state, 'active', 'service', 'update');
+        const view = requireLive(state, 'ACTIVE', 'service', 'update');
         checkRevision(command.expectedRevision, view.revision);
         const current = fieldsOf(view);
         ensureValid({ ...current, ...command.patch });
@@ -123,7 +123,7 @@ export const serviceDecider: Decider<ServiceCommand, ServiceState, ServiceEvent,
         return [{ type: 'service.updated', data: { id: view.id, ...diff, updatedAt: at } }];
       }
       case 'DeleteService': {
-        const view = requireLive(state, 'active', 'service', 'delete');
+        const view = requireLive(state, 'ACTIVE', 'service', 'delete');
         checkRevision(command.expectedRevision, view.revision);
         if (hasFutureBookings) {
           throw new DomainError('has-future-bookings', 'the service has future CONFIRMED or PENDING bookings; cancel them first');

@@ -1,11 +1,12 @@
-import { ceTypeOf, publishedRoutes } from '../cloud-events';
-import { asyncApiDocument } from './asyncapi';
-import { unresolvedRefs } from './schema-check.fixture';
+import { ceTypeOf } from '@kairos/publisher';
+import { asyncApiDocument } from '@kairos/publisher/asyncapi/asyncapi';
+import { unresolvedRefs } from '@kairos/publisher/asyncapi/schema-check.fixture';
+import { EVENT_ROUTES } from '../capabilities';
 
-const { events: published, topics } = publishedRoutes();
+const { events: published, topics } = EVENT_ROUTES;
 
 describe('the AsyncAPI document', () => {
-  const document = asyncApiDocument();
+  const document = asyncApiDocument(EVENT_ROUTES);
 
   it('is AsyncAPI 3.0.0, plain JSON, with every $ref resolving inside it', () => {
     expect(document.asyncapi).toBe('3.0.0');

@@ -1,0 +1,253 @@
+import { ActorType, DomainEvent, RecordedEvent, streamId } from '@kairos/core';
+import {
+  AttendanceStatus,
+  BookingEvent,
+  BookingStatus,
+  PaymentOption,
+  EntryStatus,
+  PaymentStatus,
+  SlotHoldEvent,
+  SlotHoldView,
+  WaitlistEvent,
+} from '@kairos/bookings';
+import { LocationEvent, LocationFields, ResourceEvent, ResourceType } from '@kairos/resources';
+import {
+  DayOfWeek,
+  ScheduleEvent,
+  ScheduleOwnerType,
+  ScheduleTag,
+  ScheduleView,
+  SessionEvent,
+  SessionType,
+  SessionView,
+  Transparency,
+} from '@kairos/scheduling';
+import { BookingPolicyEvent, LocationType, RateType, ServiceEvent, ServiceType } from '@kairos/services';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ceTypeOf, toPublishedMessage } from '@kairos/publisher';
+import { aggregateOf, asyncApiDocument } from '@kairos/publisher/asyncapi/asyncapi';
+import { JsonSchema, toJsonSchema } from '@kairos/publisher/asyncapi/json-schema';
+import { schemaErrors } from '@kairos/publisher/asyncapi/schema-check.fixture';
+import { EVENT_ROUTES } from '../capabilities';
+import { NOW, internal, produced } from './decider-drives.fixture';
+
+// Every event type of the published aggregates. A new member of a union fails to compile here until it is listed.
+type PublishedType =
+  | ServiceEvent['type']
+  | BookingPolicyEvent['type']
+  | ResourceEvent['type']
+  | LocationEvent['type']
+  | ScheduleEvent['type']
+  | SessionEvent['type']
+  | BookingEvent['type']
+  | SlotHoldEvent['type']
+  | WaitlistEvent['type'];
+const PUBLISHED_TYPES: Record<PublishedType, true> = {
+  'service.created': true,
+  'service.updated': true,
+  'service.deleted': true,
+  'booking-policy.created': true,
+  'booking-policy.updated': true,
+  'booking-policy.deleted': true,
+  'booking-policy.default-set': true,
+  'resource.created': true,
+  'resource.updated': true,
+  'resource.deleted': true,
+  'location.created': true,
+  'location.updated': true,
+  'location.archived': true,
+  'schedule.created': true,
+  'schedule.updated': true,
+  'schedule.canceled': true,
+  'session.created': true,
+  'session.updated': true,
+  'session.canceled': true,
+  'booking.created': true,
+  'booking.confirmed': true,
+  'booking.declined': true,
+  'booking.canceled': true,
+  'booking.rescheduled': true,
+  'booking.participants-updated': true,
+  'booking.attendance-marked': true,
+  'booking.payment-updated': true,
+  'slot-hold.placed': true,
+  'slot-hold.released': true,
+  'slot-hold.expired': true,
+  'slot-hold.booked': true,
+  'waitlist.joined': true,
+  'waitlist.offered': true,
+  'waitlist.accepted': true,
+  'waitlist.offer-expired': true,
+  'waitlist.left': true,
+};
+
+let position = 0;
+const revisions = new Map<string, number>();
+/** The event as the store would hand it to the publisher. */
+/** The id a consumer gets as the key: the aggregate's, and a waitlist's is its session's. */
+const keyOf = (event: DomainEvent) => {
+  const data = event.data as { id?: string; sessionId?: string };
+  return (aggregateOf(event.type) === 'waitlist' ? data.sessionId : data.id) ?? 'internal';
+};
+const recorded = (event: DomainEvent): RecordedEvent => {
+  const id = keyOf(event);
+  const stream = streamId(aggregateOf(event.type), 't1', id);
+  const streamRevision = revisions.get(stream) ?? 0;
+  revisions.set(stream, streamRevision + 1);
+  position += 3;
+  return {
+    id: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
+    type: event.type,
+    schemaVersion: 1,
+    data: event.data,
+    metadata: { tenant: 't1', actor: { type: 'BUSINESS' }, occurredAt: NOW.toISOString(), correlationId: 'corr-1', ...(position % 2 ? { causationId: 'cause-1' } : {}) },
+    streamId: stream,
+    streamRevision,
+    position,
+    recordedAt: NOW.toISOString(),
+  };
+};
+
+const { events: EVENT_CATALOG, routeOf } = EVENT_ROUTES;
+const catalogTypes = EVENT_CATALOG.map((e) => e.type);
+const routed = (type: string) => routeOf(type) !== undefined;
+const payloadOf = (type: string) => toJsonSchema(routeOf(type)!.body);
+const typesOf = (events: DomainEvent[]) => [...new Set(events.map((e) => e.type))].sort();
+
+describe('the event catalog', () => {
+  it('lists each event type once, at schema version 1', () => {
+    expect(new Set(catalogTypes).size).toBe(catalogTypes.length);
+    for (const entry of EVENT_CATALOG) expect(entry.schemaVersion).toBe(1);
+  });
+
+  it("routes every event to its capability's topic, and all of one aggregate's events to one topic", () => {
+    for (const entry of EVENT_CATALOG) expect(entry.topic).toBe(`kairos.${entry.capability}.v1`);
+    for (const aggregate of new Set(catalogTypes.map(aggregateOf))) {
+      expect(new Set(EVENT_CATALOG.filter((e) => aggregateOf(e.type) === aggregate).map((e) => e.topic)).size).toBe(1);
+    }
+  });
+
+  it('lists exactly the event types of the published aggregates', () => {
+    expect([...catalogTypes].sort()).toEqual(Object.keys(PUBLISHED_TYPES).sort());
+  });
+
+  it('lists every event schema declared anywhere in libs/, and no internal event, so a new aggregate cannot slip past', () => {
+    const libs = join(__dirname, '../../../../libs');
+    const sources = (readdirSync(libs, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !/\.(spec|fixture)\.ts$/.test(f));
+    const declared = (pattern: RegExp) => sources.flatMap((f) => [...readFileSync(join(libs, f), 'utf8').matchAll(pattern)].map((m) => m[1]));
+    const schemas = declared(/eventSchema\(\s*'([a-z-]+\.[a-z-]+)'/g);
+    const internal = declared(/DomainEvent<\s*'([a-z-]+\.[a-z-]+)'/g);
+    expect(internal.length).toBeGreaterThan(0);
+    expect([...new Set(schemas)].sort()).toEqual([...catalogTypes].sort());
+    expect(internal.filter(routed)).toEqual([]);
+  });
+
+  it('lists every routed event the deciders produce, and the drives reach every listed one', () => {
+    expect(typesOf(produced.filter((e) => routed(e.type)))).toEqual([...catalogTypes].sort());
+    expect(produced.filter((e) => !routed(e.type))).toEqual([]);
+  });
+
+  it('leaves internal events out: no route, no entry, no message', () => {
+    expect(typesOf(internal)).toEqual(['booking-policy-default.changed', 'resource-claim.claimed', 'resource-claim.released', 'seats.released', 'seats.taken']);
+    for (const event of internal) {
+      expect(routed(event.type)).toBe(false);
+      expect(catalogTypes).not.toContain(event.type);
+      expect(toPublishedMessage(recorded(event), EVENT_ROUTES)).toBeNull();
+    }
+  });
+
+  describe('matches every event the deciders produce, as a consumer receives it', () => {
+    const document = asyncApiDocument(EVENT_ROUTES);
+    const messages = document.components.messages as Record<string, { headers: JsonSchema; payload: JsonSchema }>;
+    const cases = produced.map((event, i) => [`${i}: ${event.type}`, event] as const);
+
+    it.each(cases)('%s', (_, event) => {
+      const message = toPublishedMessage(recorded(event), EVENT_ROUTES)!;
+      const name = message.headers.ce_type;
+      expect(name).toBe(ceTypeOf(routeOf(event.type)!));
+      expect(document.channels[message.topic]).toBeDefined();
+      expect(Object.keys(document.channels[message.topic].messages)).toContain(name);
+      expect(message.key).toBe(keyOf(event));
+      expect(schemaErrors(messages[name].payload, JSON.parse(message.value))).toEqual([]);
+      expect(schemaErrors(messages[name].headers, message.headers)).toEqual([]);
+    });
+  });
+
+  describe('enumerates exactly the values of the TypeScript unions', () => {
+    /** The keys of an exhaustive record: the compiler insists on every member and nothing else. */
+    const members = <T extends string>(record: Record<T, true>) => Object.keys(record).sort();
+    const enumAt = (type: string, path: string) => {
+      let schema = payloadOf(type);
+      for (const segment of path.split('.')) {
+        const name = segment.replace(/\[\]$/g, '');
+        schema = schema.properties![name];
+        for (let n = (segment.match(/\[\]/g) ?? []).length; n > 0; n--) schema = schema.items!;
+      }
+      return (schema.enum ?? []).filter((v) => v !== null).sort();
+    };
+    const serviceTypes = members<ServiceType>({ APPOINTMENT: true, CLASS: true, COURSE: true });
+    const transparency = members<Transparency>({ FREE: true, BUSY: true });
+    const bookingStatus = members<BookingStatus>({ CREATED: true, PENDING: true, CONFIRMED: true, DECLINED: true, CANCELED: true, WAITING_LIST: true });
+    const actors = members<ActorType>({ BUSINESS: true, CUSTOMER: true, SYSTEM: true });
+    const attendance = members<AttendanceStatus>({ NOT_SET: true, ATTENDED: true, NOT_ATTENDED: true });
+    const paymentStatus = members<PaymentStatus>({ NOT_PAID: true, PAID: true, PARTIALLY_PAID: true, REFUNDED: true, EXEMPT: true });
+
+    it.each([
+      ['service.created', 'type', serviceTypes],
+      ['service.created', 'payment.rateType', members<RateType>({ FIXED: true, VARIED: true, CUSTOM: true, NO_FEE: true })],
+      ['service.created', 'locations[].type', members<LocationType>({ BUSINESS: true, CUSTOM: true, CUSTOMER: true })],
+      ['resource.created', 'type', members<ResourceType>({ STAFF: true, ROOM: true, EQUIPMENT: true })],
+      ['location.created', 'type', members<LocationFields['type']>({ BUSINESS: true, CUSTOM: true })],
+      ['schedule.created', 'ownerType', members<ScheduleOwnerType>({ SERVICE: true, RESOURCE: true, BUSINESS: true })],
+      ['schedule.created', 'tags[]', members<ScheduleTag>({ INDIVIDUAL: true, GROUP: true, COURSE: true })],
+      ['schedule.created', 'linkedSchedules[].transparency', transparency],
+      ['schedule.created', 'workingHours[].daysOfWeek[]', members<DayOfWeek>({ MON: true, TUE: true, WED: true, THU: true, FRI: true, SAT: true, SUN: true })],
+      ['schedule.created', 'status', members<ScheduleView['status']>({ ACTIVE: true, CANCELED: true })],
+      ['session.created', 'type', members<SessionType>({ EVENT: true, WORKING_HOURS: true, AVAILABILITY: true })],
+      ['session.created', 'status', members<SessionView['status']>({ ACTIVE: true, CANCELED: true })],
+      ['session.created', 'affectedSchedules[].transparency', transparency],
+      ['booking.created', 'serviceType', serviceTypes],
+      ['booking.created', 'status', bookingStatus],
+      ['booking.created', 'actor', actors],
+      ['booking.created', 'cancellation.actor', actors],
+      ['booking.created', 'paymentStatus', paymentStatus],
+      ['booking.created', 'selectedPaymentOption', members<PaymentOption>({ OFFLINE: true, ONLINE: true, MEMBERSHIP: true, MEMBERSHIP_OFFLINE: true })],
+      ['booking.created', 'attendance.status', attendance],
+      ['booking.confirmed', 'previousStatus', bookingStatus],
+      ['booking.canceled', 'actor', actors],
+      ['booking.attendance-marked', 'status', attendance],
+      ['booking.payment-updated', 'previous.paymentStatus', paymentStatus],
+      ['slot-hold.placed', 'serviceType', serviceTypes],
+      ['slot-hold.placed', 'status', members<SlotHoldView['status']>({ ACTIVE: true, RELEASED: true, EXPIRED: true, BOOKED: true })],
+      ['waitlist.joined', 'status', members<EntryStatus>({ WAITING: true, OFFERED: true, ENROLLED: true, EXPIRED: true, LEFT: true })],
+    ] as const)('%s %s', (type, path, values) => {
+      expect(enumAt(type, path)).toEqual(values);
+    });
+  });
+});
+
+describe('the schema check', () => {
+  const schema = payloadOf('booking.attendance-marked');
+  const valid = { id: 'bk-1', status: 'ATTENDED', attendeeCount: 1, at: NOW.toISOString() };
+
+  it('accepts a valid body and rejects what does not match', () => {
+    expect(schemaErrors(schema, valid)).toEqual([]);
+    const { at: _at, ...withoutAt } = valid;
+    expect(schemaErrors(schema, withoutAt)).toEqual(['$: missing required at']);
+    expect(schemaErrors(schema, { ...valid, status: 'MAYBE' })).toHaveLength(1);
+    expect(schemaErrors(schema, { ...valid, attendeeCount: 1.5 })).toHaveLength(1);
+    expect(schemaErrors(schema, { ...valid, attendeeCount: -1 })).toHaveLength(1);
+    expect(schemaErrors(schema, { ...valid, at: '2026-03-01' })).toHaveLength(1);
+    expect(schemaErrors(schema, { ...valid, id: null })).toHaveLength(1);
+    expect(schemaErrors(schema, { ...valid, extra: true })).toEqual(['$: extra is not declared']);
+  });
+
+  it('takes null only where the schema is nullable, and checks items', () => {
+    const created = payloadOf('resource.created');
+    const resource = produced.find((e) => e.type === 'resource.created')!.data as Record<string, unknown>;
+    expect(schemaErrors(created, { ...resource, email: null })).toEqual([]);
+    expect(schemaErrors(created, { ...resource, name: null })).toHaveLength(1);
+    expect(schemaErrors(created, { ...resource, tags: ['a', 1] })).toEqual(['$.tags[1]: expected string, got integer 1']);
+  });
+});

@@ -1,0 +1,5 @@
+import { Capability } from '@kairos/core';
+import { bookingsEvents } from './bookings.events';
+import { bookingsProjection } from './bookings.projection';
+
+export const bookingsCapability: Capability = { name: 'bookings', projections: [bookingsProjection], events: bookingsEvents };
