@@ -1,4 +1,7 @@
-import { DocumentLookup, DocumentWrite, ProjectedEvent, ProjectionDefinition, deleteDoc, everyType, isOneOf, putDoc } from '@kairos/core';
+import { DocumentLookup, DocumentWrite, ProjectedEvent, ProjectionDefinition, deleteDoc, eventTypesOf, everyType, isOneOf, putDoc } from '@kairos/core';
+import { bookingEvents } from './booking/booking.events';
+import { slotHoldEvents } from './slot-hold/slot-hold.events';
+import { waitlistEvents } from './waitlist/waitlist.events';
 import { BookingEvent, BookingState, BookingView, bookingDecider } from './booking/booking';
 import { SeatsEvent, seatsDecider } from './seats/seats';
 import { SlotHoldEvent, SlotHoldView, slotHoldDecider } from './slot-hold/slot-hold';
@@ -81,35 +84,20 @@ const bookingDocs = (event: ProjectedEvent<BookingEvent>, documents: DocumentLoo
   return [putDoc(BOOKINGS, tenant, { ...view, _resourceIds: view.slot.resourceIds, _start: view.slot.start })];
 };
 
-const seatsEvents = everyType<SeatsEvent>({ 'seats.taken': true, 'seats.released': true, 'seats.locked': true, 'seats.unlocked': true });
-const waitlistEvents = everyType<WaitlistEvent>({
-  'waitlist.joined': true,
-  'waitlist.offered': true,
-  'waitlist.accepted': true,
-  'waitlist.offer-expired': true,
-  'waitlist.left': true,
-});
-const slotHoldEvents = everyType<SlotHoldEvent>({ 'slot-hold.placed': true, 'slot-hold.released': true, 'slot-hold.expired': true, 'slot-hold.booked': true });
-const bookingEvents = everyType<BookingEvent>({
-  'booking.created': true,
-  'booking.confirmed': true,
-  'booking.declined': true,
-  'booking.canceled': true,
-  'booking.rescheduled': true,
-  'booking.participants-updated': true,
-  'booking.attendance-marked': true,
-  'booking.payment-updated': true,
-});
+// The published aggregates' types come from their event declarations; seats are internal and declare none.
+const SEATS_TYPES = everyType<SeatsEvent>({ 'seats.taken': true, 'seats.released': true, 'seats.locked': true, 'seats.unlocked': true });
+const WAITLIST_TYPES = eventTypesOf(waitlistEvents);
+const SLOT_HOLD_TYPES = eventTypesOf(slotHoldEvents);
 
 /** Bookings by id, filterable by contact, service, resource, status and start; seats, slot holds, waitlists and their timers. */
 export const bookingsProjection: ProjectionDefinition<SeatsEvent | WaitlistEvent | SlotHoldEvent | BookingEvent> = {
   name: 'bookings',
   collections: [BOOKINGS, SEATS, SLOT_HOLDS, HOLD_TIMERS, WAITLISTS, WAITLIST_ENTRIES],
-  canHandle: [...seatsEvents, ...waitlistEvents, ...slotHoldEvents, ...bookingEvents],
+  canHandle: [...SEATS_TYPES, ...WAITLIST_TYPES, ...SLOT_HOLD_TYPES, ...eventTypesOf(bookingEvents)],
   evolve(event, documents) {
-    if (isOneOf<SeatsEvent>(seatsEvents)(event)) return seatsDocs(event, documents);
-    if (isOneOf<WaitlistEvent>(waitlistEvents)(event)) return waitlistDocs(event, documents);
-    if (isOneOf<SlotHoldEvent>(slotHoldEvents)(event)) return slotHoldDocs(event, documents);
+    if (isOneOf<SeatsEvent>(SEATS_TYPES)(event)) return seatsDocs(event, documents);
+    if (isOneOf<WaitlistEvent>(WAITLIST_TYPES)(event)) return waitlistDocs(event, documents);
+    if (isOneOf<SlotHoldEvent>(SLOT_HOLD_TYPES)(event)) return slotHoldDocs(event, documents);
     return bookingDocs(event, documents);
   },
 };

@@ -95,17 +95,8 @@ export type EventOf<Schema> = Schema extends EventSchema<infer Type, infer Body>
 /** The discriminated union of the events a list of schemas declares: an aggregate's event type. */
 export type EventsOf<Schemas extends readonly EventSchema[]> = EventOf<Schemas[number]>;
 
-/** The types a list of schemas declares, e.g. for a projection to say which events it handles. */
+/** The types a list of schemas declares, e.g. for a projection to say which events it handles (`isOneOf` narrows by them). */
 export const eventTypesOf = <const Schemas extends readonly EventSchema[]>(schemas: Schemas): Schemas[number]['type'][] => schemas.map((s) => s.type);
-
-/**
- * A guard narrowing a stored event to the union a list of schemas declares, by its type alone:
- * the store holds only what deciders emitted, so the type vouches for the body.
- */
-export const isEventOf = <const Schemas extends readonly EventSchema[]>(schemas: Schemas) => {
-  const types = new Set<string>(eventTypesOf(schemas));
-  return <Stored extends { type: string; data: unknown }>(event: Stored): event is Stored & EventsOf<Schemas> => types.has(event.type);
-};
 
 /** The events one capability publishes; each goes to the capability's topic. */
 export interface EventCatalog {

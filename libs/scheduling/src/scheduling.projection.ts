@@ -1,8 +1,9 @@
-import { DocumentWrite, ProjectionDefinition, advance, everyType, putDoc, updatedFields, viewDocuments } from '@kairos/core';
+import { DocumentWrite, ProjectionDefinition, advance, eventTypesOf, putDoc, updatedFields, viewDocuments } from '@kairos/core';
 import { ScheduleEvent } from './schedule/schedule';
 import { schedulesTouchedBy, sessionInstances } from './session/instances';
 import { toInstant } from './time';
 import { SessionEvent, SessionState, SessionView, sessionDecider } from './session/session';
+import { sessionEvents } from './session/session.events';
 
 export const SCHEDULES = 'schedules';
 /** One document per session series (or single session), with the fields queries filter on. */
@@ -53,7 +54,7 @@ const scheduleDocs = viewDocuments<ScheduleEvent>(SCHEDULES, {
 });
 
 /** Every session event type, for the projections that fold sessions. */
-export const SESSION_EVENT_TYPES = everyType<SessionEvent>({ 'session.created': true, 'session.updated': true, 'session.canceled': true });
+export const SESSION_EVENT_TYPES = eventTypesOf(sessionEvents);
 
 export const schedulingProjection: ProjectionDefinition<ScheduleEvent | SessionEvent> = {
   name: 'scheduling',
