@@ -1,6 +1,7 @@
 import { MemoryReadModels, enveloped } from '@kairos/core';
 import { BookingPolicyEvent, DEFAULT_BOOKING_POLICY, bookingPolicyDecider } from './booking-policy/booking-policy';
 import { ServiceEvent, ServiceFields, serviceDecider } from './service/service';
+import { haircut } from './service/service.fixture';
 import { BOOKING_POLICIES, SERVICES, servicesProjection } from './services.projection';
 
 const now = new Date('2026-03-29T00:30:00Z');
@@ -8,23 +9,11 @@ const inTenant = enveloped({ tenant: 't1', actor: { type: 'BUSINESS' }, occurred
 const project = (...events: (ServiceEvent | BookingPolicyEvent)[]) => new MemoryReadModels().project(servicesProjection, events.map(inTenant));
 
 const fields: ServiceFields = {
-  name: 'Haircut',
-  type: 'APPOINTMENT',
-  category: null,
-  hidden: false,
-  defaultCapacity: 1,
-  sessionDurations: [30],
-  bufferBeforeMinutes: 0,
-  bufferAfterMinutes: 10,
-  slotSplitIntervalMinutes: null,
+  ...haircut,
   resourceGroups: [
     { resourceIds: ['r1', 'r2'], requiredCount: 1, selectable: true },
     { resourceIds: ['r2', 'r3'], requiredCount: 1, selectable: false },
   ],
-  locations: [{ id: 'l1', type: 'BUSINESS' }],
-  onlineBooking: { enabled: true, requireManualApproval: false, allowMultipleRequests: false },
-  payment: { rateType: 'FIXED', price: { amount: '25.00', currency: 'EUR' }, deposit: null, planIds: [] },
-  bookingPolicyId: null,
 };
 const [serviceCreated] = serviceDecider.decide({ type: 'CreateService', id: 's1', scheduleId: 'sch1', timeZone: 'Europe/Lisbon', fields }, { status: 'none' }, { now });
 const policyCreated = (id: string) => bookingPolicyDecider.decide({ type: 'CreateBookingPolicy', id, fields: DEFAULT_BOOKING_POLICY }, { status: 'none' }, { now })[0];

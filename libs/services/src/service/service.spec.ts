@@ -1,25 +1,10 @@
 import { given } from '@kairos/testing';
 import { ServiceCommand, ServiceEvent, ServiceFields, ServicePatch, serviceDecider } from './service';
+import { haircut as fields } from './service.fixture';
 
 const now = new Date('2026-03-29T00:30:00Z');
 const T = now.toISOString();
 const later = new Date('2026-03-30T10:00:00Z');
-const fields: ServiceFields = {
-  name: 'Haircut',
-  type: 'APPOINTMENT',
-  category: null,
-  hidden: false,
-  defaultCapacity: 1,
-  sessionDurations: [30],
-  bufferBeforeMinutes: 0,
-  bufferAfterMinutes: 10,
-  slotSplitIntervalMinutes: null,
-  resourceGroups: [{ resourceIds: ['r1', 'r2'], requiredCount: 1, selectable: true }],
-  locations: [{ id: 'l1', type: 'BUSINESS' }],
-  onlineBooking: { enabled: true, requireManualApproval: false, allowMultipleRequests: false },
-  payment: { rateType: 'FIXED', price: { amount: '25.00', currency: 'EUR' }, deposit: null, planIds: [] },
-  bookingPolicyId: null,
-};
 const create = (overrides: Partial<ServiceFields> = {}): ServiceCommand => ({ type: 'CreateService', id: 's1', scheduleId: 'sch1', timeZone: 'Europe/Lisbon', fields: { ...fields, ...overrides } });
 const created: ServiceEvent[] = [
   { type: 'service.created', data: { id: 's1', revision: 1, createdAt: T, updatedAt: T, scheduleId: 'sch1', timeZone: 'Europe/Lisbon', deletedAt: null, ...fields } },
