@@ -59,7 +59,8 @@ export const isOneOf =
 export const handledEvent = <E extends DomainEvent>(definition: ProjectionDefinition<E>, event: RecordedEvent | ProjectedEvent): ProjectedEvent<E> | null =>
   (definition.canHandle as readonly string[]).includes(event.type) ? (event as unknown as ProjectedEvent<E>) : null;
 
-const keyOf = (collection: string, tenant: string, id: string) => `${collection}\u0000${tenant}\u0000${id}`;
+/** One string per document, for maps of documents (the separator cannot occur in a collection or tenant name). */
+export const documentKeyOf = (collection: string, tenant: string, id: string) => `${collection}\u0000${tenant}\u0000${id}`;
 
 /**
  * One attempt at an event over the documents known so far (`known` answers undefined for a
@@ -76,7 +77,7 @@ export const evolveWith = <E extends DomainEvent>(
   const documents: DocumentLookup = {
     get: <T extends { id: string }>(collection: string, tenant: string, id: string) => {
       const doc = known({ collection, tenant, id });
-      if (doc === undefined) needs.set(keyOf(collection, tenant, id), { collection, tenant, id });
+      if (doc === undefined) needs.set(documentKeyOf(collection, tenant, id), { collection, tenant, id });
       return (doc ?? null) as T | null;
     },
   };
@@ -94,19 +95,19 @@ export class MemoryReadModels implements DocumentLookup {
   private readonly docs = new Map<string, ReadModelDoc>();
 
   get<T extends { id: string } = ReadModelDoc>(collection: string, tenant: string, id: string): T | null {
-    return (this.docs.get(keyOf(collection, tenant, id)) as T | undefined) ?? null;
+    return (this.docs.get(documentKeyOf(collection, tenant, id)) as T | undefined) ?? null;
   }
 
   /** Every document of a collection in a tenant, in the order they were first written. */
   all<T extends { id: string } = ReadModelDoc>(collection: string, tenant: string): T[] {
-    const prefix = keyOf(collection, tenant, '');
+    const prefix = documentKeyOf(collection, tenant, '');
     return [...this.docs].filter(([key]) => key.startsWith(prefix)).map(([, doc]) => doc as unknown as T);
   }
 
   write(writes: readonly DocumentWrite[]): void {
     for (const w of writes) {
-      if (w.op === 'put') this.docs.set(keyOf(w.collection, w.tenant, w.doc.id), w.doc);
-      else this.docs.delete(keyOf(w.collection, w.tenant, w.id));
+      if (w.op === 'put') this.docs.set(documentKeyOf(w.collection, w.tenant, w.doc.id), w.doc);
+      else this.docs.delete(documentKeyOf(w.collection, w.tenant, w.id));
     }
   }
 

@@ -1,4 +1,4 @@
-import { DocumentKey, DomainEvent, ProjectionDefinition, ReadModelDoc, RecordedEvent, evolveWith, handledEvent } from '@kairos/core';
+import { DocumentKey, DomainEvent, ProjectionDefinition, ReadModelDoc, RecordedEvent, documentKeyOf, evolveWith, handledEvent } from '@kairos/core';
 import { ReadModelWriter } from '@kairos/read-store';
 
 /** A projection as the runners drive it: every event of the log, folded into read models through a store's writer. */
@@ -8,7 +8,7 @@ export interface Projection {
   apply(event: RecordedEvent, writer: ReadModelWriter): Promise<void>;
 }
 
-const keyOf = ({ collection, tenant, id }: DocumentKey) => `${collection}\u0000${tenant}\u0000${id}`;
+const keyOf = ({ collection, tenant, id }: DocumentKey) => documentKeyOf(collection, tenant, id);
 
 /**
  * Runs a pure definition against a store: for each event it handles, loads the documents the

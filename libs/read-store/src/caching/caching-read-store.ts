@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { deepFreeze } from '@kairos/core';
+import { deepFreeze, documentKeyOf } from '@kairos/core';
 import { CheckpointedBatch, Doc, FindQuery, Identified, Page, ReadModelWriter, ReadStore } from '../read-store';
 import { RunnerReports, Touched, UNHEARD, recordingWrites } from './runner-reports';
 
@@ -255,7 +255,7 @@ export class CachingReadStore implements ReadStore, RunnerReports {
 type Kept = object | typeof ABSENT;
 const ABSENT = Symbol('absent');
 
-const docKey = (collection: string, tenant: string, id: string) => `${collection}\u0000${tenant}\u0000${id}`;
+const docKey = documentKeyOf;
 /** Sets a page's key apart from documents' keys of its collection and tenant. */
 const PAGE = '\u0001';
 
