@@ -25,18 +25,24 @@ export const summarize = (violations: Violation[]): string[] => {
   return [...groups.entries()].sort(([, a], [, b]) => b.count - a.count).map(([line, g]) => `${line} (${g.count}×, e.g. ${g.request})`);
 };
 
+/** Every log made in this module registry: one test file's, as Jest keeps a registry per file. */
+const logs = new Set<ConformanceLog>();
+
 /**
  * Every answer a suite received, to be checked against the OpenAPI document the service serves at
- * /docs-json: `verify()`, once the suite is done, throws one error listing every departure.
+ * /docs-json. Each log joins those `verifyRecordedAnswers` checks once the suite is done.
  */
 export class ConformanceLog {
   private readonly exchanges: Exchange[] = [];
   private document?: Promise<Json>;
 
+  constructor() {
+    logs.add(this);
+  }
+
   record(exchange: Exchange): void {
     this.exchanges.push(exchange);
   }
-
   /** The document to check against. */
   useDocument(document: Json): void {
     this.document = Promise.resolve(document);
@@ -91,18 +97,26 @@ export class ConformanceLog {
     });
   }
 
-  /** Every departure from the document, grouped; throws them (or prints them, not enforced). */
-  async verify(): Promise<void> {
-    if (this.exchanges.length === 0) return;
-    if (!this.document) throw new Error(`${this.exchanges.length} answers recorded but the service's OpenAPI document was never fetched`);
+  /** Every departure from the document of the answers recorded since the last call. */
+  async violations(): Promise<Violation[]> {
+    const exchanges = this.exchanges.splice(0);
+    if (exchanges.length === 0) return [];
+    if (!this.document) throw new Error(`${exchanges.length} answers recorded but the service's OpenAPI document was never fetched`);
     const conformance = new OpenApiConformance(await this.document);
-    const violations = this.exchanges.flatMap((e) => conformance.check(e));
-    this.exchanges.length = 0;
-    if (violations.length === 0) return;
-    const lines = summarize(violations);
-    const report = `${violations.length} answers depart from the OpenAPI document (/docs-json):\n${lines.join('\n')}`;
-    if (CONFORMANCE_ENFORCED) throw new Error(report);
-    // eslint-disable-next-line no-console
-    console.warn(report);
+    return exchanges.flatMap((e) => conformance.check(e));
   }
 }
+
+/**
+ * Checks what every log recorded: one error lists every departure, grouped (or, not enforced, they
+ * are printed). Run after each e2e suite (test/conformance.setup.ts), once its apps are stopped.
+ */
+export const verifyRecordedAnswers = async (): Promise<void> => {
+  const violations: Violation[] = [];
+  for (const log of logs) violations.push(...(await log.violations()));
+  if (violations.length === 0) return;
+  const report = `${violations.length} answers depart from the OpenAPI document (/docs-json):\n${summarize(violations).join('\n')}`;
+  if (CONFORMANCE_ENFORCED) throw new Error(report);
+  // eslint-disable-next-line no-console
+  console.warn(report);
+};
