@@ -70,7 +70,7 @@ export class AttendanceDto {
   @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) attendeeCount!: number;
 }
 
-export class PaymentDto {
+export class BookingPaymentDto {
   @ApiProperty({ enum: ['NOT_PAID', 'PAID', 'PARTIALLY_PAID', 'REFUNDED', 'EXEMPT'] })
   @IsIn(['NOT_PAID', 'PAID', 'PARTIALLY_PAID', 'REFUNDED', 'EXEMPT'])
   paymentStatus!: 'NOT_PAID' | 'PAID' | 'PARTIALLY_PAID' | 'REFUNDED' | 'EXEMPT';
