@@ -14,7 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { LocationType, RateType, ServiceFields, ServicePatch, ServiceType } from '@kairos/services';
+import { LocationType, RateType, ResourceGroup, ServiceFields, ServicePatch, ServiceType } from '@kairos/services';
 import { ListQueryDto, booleanQuery, plainData } from '../http/common.dto';
 import { MoneyDto } from '../http/money.dto';
 import { IsTimeZone, Nullable, Optional } from '../http/validators';
@@ -32,9 +32,10 @@ export class ResourceGroupDto {
   @Min(1)
   requiredCount!: number;
 
-  @ApiProperty({ description: 'The customer picks the resource; otherwise one is assigned.' })
+  @ApiPropertyOptional({ default: false, description: 'The customer picks the resource; otherwise one is assigned.' })
+  @Optional()
   @IsBoolean()
-  selectable!: boolean;
+  selectable?: boolean;
 }
 
 export class ServiceLocationDto {
@@ -220,6 +221,9 @@ export class ListServicesDto extends ListQueryDto {
   resourceId?: string;
 }
 
+/** A group left without `selectable` is assigned, on create and on PATCH alike. */
+const resourceGroupOf = (g: ResourceGroupDto): ResourceGroup => ({ resourceIds: g.resourceIds, requiredCount: g.requiredCount, selectable: g.selectable ?? false });
+
 export const serviceFieldsOf = (dto: CreateServiceDto): ServiceFields => ({
   name: dto.name,
   type: dto.type,
@@ -230,7 +234,7 @@ export const serviceFieldsOf = (dto: CreateServiceDto): ServiceFields => ({
   bufferBeforeMinutes: dto.bufferBeforeMinutes ?? 0,
   bufferAfterMinutes: dto.bufferAfterMinutes ?? 0,
   slotSplitIntervalMinutes: dto.slotSplitIntervalMinutes ?? null,
-  resourceGroups: (dto.resourceGroups ?? []).map((g) => ({ resourceIds: g.resourceIds, requiredCount: g.requiredCount, selectable: g.selectable })),
+  resourceGroups: (dto.resourceGroups ?? []).map(resourceGroupOf),
   locations: (dto.locations ?? []).map((l) => ({ id: l.id ?? null, type: l.type })),
   onlineBooking: dto.onlineBooking
     ? { enabled: dto.onlineBooking.enabled, requireManualApproval: dto.onlineBooking.requireManualApproval, allowMultipleRequests: dto.onlineBooking.allowMultipleRequests }
@@ -243,5 +247,5 @@ export const serviceFieldsOf = (dto: CreateServiceDto): ServiceFields => ({
 
 export const servicePatchOf = (dto: UpdateServiceDto): ServicePatch => {
   const { revision: _revision, ...changes } = plainData<ServicePatch & { revision?: number }>(dto);
-  return changes;
+  return dto.resourceGroups ? { ...changes, resourceGroups: dto.resourceGroups.map(resourceGroupOf) } : changes;
 };
