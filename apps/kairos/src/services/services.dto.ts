@@ -39,7 +39,7 @@ export class ResourceGroupDto {
 }
 
 export class ServiceLocationDto {
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Required unless type is CUSTOMER.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Required unless type is CUSTOMER.' })
   @Nullable()
   @IsUUID()
   id!: string | null;
@@ -82,7 +82,7 @@ export class PaymentDto {
 /** Fields a service can change after creation (not `type`). */
 export class ServiceChangesDto {
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100 })
   @Nullable()
   @IsString()
   @Length(1, 100)
@@ -123,7 +123,7 @@ export class ServiceChangesDto {
   @Max(720)
   bufferAfterMinutes?: number;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 1440, description: 'null: slots start every duration.' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: 1440, description: 'null: slots start every duration.' })
   @Nullable()
   @IsInt()
   @Min(1)
@@ -158,7 +158,7 @@ export class ServiceChangesDto {
   @Type(() => PaymentDto)
   payment?: PaymentDto;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null: the tenant\'s default policy.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null: the tenant\'s default policy.' })
   @Nullable()
   @IsUUID()
   bookingPolicyId?: string | null;

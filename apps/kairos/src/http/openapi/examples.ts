@@ -219,7 +219,7 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
 };
 
 const workingHours = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
-const askedSlot = { start: '2026-03-30T09:00:00Z', end: '2026-03-30T09:30:00Z', resourceIds: [id.resource] };
+const askedSlot = { serviceId: id.service, start: '2026-03-30T09:00:00Z', end: '2026-03-30T09:30:00Z', resourceIds: [id.resource] };
 
 /** By the name of the request body's schema. */
 export const REQUEST_EXAMPLES: Record<string, object> = {
@@ -245,7 +245,7 @@ export const REQUEST_EXAMPLES: Record<string, object> = {
   UpdateSessionDto: { title: 'Morning yoga (slow)', capacity: 10 },
   CancelSessionDto: { from: '2026-04-06T00:00:00Z' },
   AvailabilityQueryDto: { serviceId: id.service, from: '2026-03-30T00:00:00Z', to: '2026-04-06T00:00:00Z', timeZone: 'Europe/Lisbon', limit: 20 },
-  CreateBookingDto: { serviceId: id.service, slot: askedSlot, contactId: id.contact },
+  CreateBookingDto: { slot: askedSlot, contactId: id.contact },
   RevisionDto: { revision: 2 },
   DeclineBookingDto: { reason: 'fully booked that day' },
   CancelBookingDto: { reason: 'cannot make it' },
@@ -253,6 +253,6 @@ export const REQUEST_EXAMPLES: Record<string, object> = {
   ParticipantsDto: { partySize: 2 },
   AttendanceDto: { status: 'ATTENDED', attendeeCount: 1 },
   BookingPaymentDto: { paymentStatus: 'PARTIALLY_PAID', amountPaid: '10.00' },
-  HoldSlotDto: { serviceId: id.service, slot: askedSlot, contactId: id.contact, minutes: 10 },
+  HoldSlotDto: { slot: askedSlot, contactId: id.contact, minutes: 10 },
   JoinWaitlistDto: { contactId: id.contact, partySize: 1 },
 };
