@@ -129,7 +129,7 @@ describe('bookings over HTTP (embedded default)', () => {
   it('fills a class to capacity and no further; cancel frees a seat; availability shows open spots', async () => {
     const yoga = (await as('post', '/v1/services', { name: 'Yoga', type: 'CLASS', defaultCapacity: 3, timeZone: 'Europe/London' }).expect(201)).body;
     const session = await as('post', `/v1/schedules/${yoga.scheduleId}/sessions`, { type: 'EVENT', localStart: '2026-03-31T18:00', localEnd: '2026-03-31T19:00' }).expect(201);
-    const join = (partySize: number, n: number) => as('post', '/v1/bookings', { serviceId: yoga.id, sessionId: session.body.id, partySize, contactId: `0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a${10 + n}` });
+    const join = (partySize: number, n: number) => as('post', '/v1/bookings', { sessionId: session.body.id, partySize, contactId: `0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a${10 + n}` });
     const first = (await join(1, 1).expect(201)).body;
     await join(2, 2).expect(422);
     await join(1, 3).expect(201);
@@ -162,12 +162,58 @@ describe('bookings over HTTP (embedded default)', () => {
     const query = { serviceId: course.id, from: '2026-03-01T00:00:00Z', to: '2026-05-01T00:00:00Z', includeUnbookable: true, minPosition: Number(series.headers['kairos-position']) };
     const slots = (await as('post', '/v1/availability/query', query).expect(200)).body.items;
     expect(slots).toEqual([expect.objectContaining({ start: '2026-03-31T17:00:00.000Z', end: '2026-04-14T19:00:00.000Z', totalSpots: 1, openSpots: 1, sessionId: null })]);
-    const booked = await as('post', '/v1/bookings', { serviceId: course.id, scheduleId: course.scheduleId, contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a31' }).expect(201);
+    const booked = await as('post', '/v1/bookings', { scheduleId: course.scheduleId, contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a31' }).expect(201);
     expect(booked.body).toMatchObject({ status: 'CONFIRMED', scheduleId: course.scheduleId, slot: { start: '2026-03-31T17:00:00.000Z', end: '2026-04-14T19:00:00.000Z' } });
-    await as('post', '/v1/bookings', { serviceId: course.id, scheduleId: course.scheduleId, contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a32' }).expect(422);
+    await as('post', '/v1/bookings', { scheduleId: course.scheduleId, contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0a32' }).expect(422);
     const after = (await as('post', '/v1/availability/query', { ...query, minPosition: Number(booked.headers['kairos-position']) }).expect(200)).body.items;
     expect(after[0]).toMatchObject({ openSpots: 0, bookable: false });
     await as('post', `/v1/bookings/${booked.body.id}/reschedule`, { slot: { start: '2026-04-01T09:00:00Z', end: '2026-04-01T10:00:00Z' } }).expect(422);
+  });
+
+  const offeredSlots = async (serviceId: string) => {
+    const query = { serviceId, from: '2026-04-03T00:00:00Z', to: '2026-04-04T00:00:00Z', limit: 3 };
+    const items: { serviceId: string; start: string; end: string }[] = (await as('post', '/v1/availability/query', query).expect(200)).body.items;
+    return items.map((s) => ({ serviceId: s.serviceId, start: s.start, end: s.end }));
+  };
+
+  it('books the slot availability answered, its serviceId inside it (or beside it, the same)', async () => {
+    const { service } = await appointmentService();
+    const [offered, , later] = await offeredSlots(service.id);
+    const booked = await as('post', '/v1/bookings', { slot: offered, contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0b01' }).expect(201);
+    expect(booked.body).toMatchObject({ serviceId: service.id, slot: { start: offered.start } });
+    await as('post', '/v1/bookings', { serviceId: service.id, slot: later, contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0b02' }).expect(201);
+  });
+
+  it('refuses a slot whose serviceId disagrees with the one beside it or with the booking, or that names none', async () => {
+    const { service } = await appointmentService();
+    const [offered] = await offeredSlots(service.id);
+    const other = (await as('post', '/v1/services', { name: 'Other', type: 'APPOINTMENT', sessionDurations: [60] }).expect(201)).body;
+    const disagree = await as('post', '/v1/bookings', { serviceId: other.id, slot: offered, contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0b03' }).expect(400);
+    expect(disagree.body.errors).toEqual([{ field: 'slot.serviceId', reason: 'differs from serviceId' }]);
+    const unnamed = await as('post', '/v1/bookings', { slot: slot(offered.start, offered.end), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0b03' }).expect(400);
+    expect(unnamed.body.errors).toEqual([{ field: 'slot.serviceId', reason: 'required with slot' }]);
+    const booked = await as('post', '/v1/bookings', { serviceId: service.id, slot: slot(offered.start, offered.end), contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0b03' }).expect(201);
+    const elsewhere = await as('post', `/v1/bookings/${booked.body.id}/reschedule`, { slot: { ...offered, serviceId: other.id } }).expect(400);
+    expect(elsewhere.body.errors).toEqual([{ field: 'slot.serviceId', reason: "not the booking's service" }]);
+  });
+
+  it('books a class by its session and a course by its schedule, no serviceId needed', async () => {
+    const yoga = (await as('post', '/v1/services', { name: 'Yoga', type: 'CLASS', defaultCapacity: 3, timeZone: 'Europe/London' }).expect(201)).body;
+    const session = (await as('post', `/v1/schedules/${yoga.scheduleId}/sessions`, { type: 'EVENT', localStart: '2026-04-03T18:00', localEnd: '2026-04-03T19:00' }).expect(201)).body;
+    const seat = await as('post', '/v1/bookings', { sessionId: session.id, contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0b04' }).expect(201);
+    expect(seat.body).toMatchObject({ serviceId: yoga.id, serviceType: 'CLASS', sessionId: session.id });
+    await as('post', '/v1/bookings', { sessionId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0bff', contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0b05' }).expect(404);
+    // An appointment's own session tells its service, which is booked by slot.
+    const { service } = await appointmentService();
+    const [offered] = await offeredSlots(service.id);
+    const booked = (await as('post', '/v1/bookings', { slot: offered, contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0b05' }).expect(201)).body;
+    const appointment = await as('post', '/v1/bookings', { sessionId: booked.appointmentSessionId, contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0b05' }).expect(400);
+    expect(appointment.body.errors).toEqual([{ field: 'slot', reason: 'required for an APPOINTMENT' }]);
+
+    const course = (await as('post', '/v1/services', { name: 'Pottery', type: 'COURSE', timeZone: 'Europe/London' }).expect(201)).body;
+    await as('post', `/v1/schedules/${course.scheduleId}/sessions`, { type: 'EVENT', localStart: '2026-04-03T19:00', localEnd: '2026-04-03T21:00' }).expect(201);
+    const enrolled = await as('post', '/v1/bookings', { scheduleId: course.scheduleId, contactId: '0b7d2a8e-7c55-4b7a-9d2c-2f7b3c1e0b06' }).expect(201);
+    expect(enrolled.body).toMatchObject({ serviceId: course.id, scheduleId: course.scheduleId });
   });
 
   it('lists bookings by contact, service and resource, and marks attendance and payment', async () => {

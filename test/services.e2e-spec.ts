@@ -72,6 +72,15 @@ describe('services over HTTP (embedded default)', () => {
     expect(list.body.items.map((s: { resourceGroups: unknown[] }) => s.resourceGroups.length)).not.toContain(1);
   });
 
+  it('takes resource groups without selectable, on PATCH and on create, as assigned (selectable false)', async () => {
+    const staff = (await post('/v1/resources', { type: 'STAFF', name: 'Ana' }).expect(201)).body;
+    const created = await post('/v1/services', haircut({ resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1, selectable: true }] })).expect(201);
+    const patched = await t.http.patch(`/v1/services/${created.body.id}`).set('Kairos-Tenant', t.tenant).send({ resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1 }] }).expect(200);
+    expect(patched.body.resourceGroups).toEqual([{ resourceIds: [staff.id], requiredCount: 1, selectable: false }]);
+    const unsaid = await post('/v1/services', haircut({ resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1 }] })).expect(201);
+    expect(unsaid.body.resourceGroups).toEqual([{ resourceIds: [staff.id], requiredCount: 1, selectable: false }]);
+  });
+
   it('updates with a revision, refuses a stale one, and keeps type immutable', async () => {
     const { body: service } = await post('/v1/services', haircut()).expect(201);
     const updated = await t.http.patch(`/v1/services/${service.id}`).set('Kairos-Tenant', t.tenant).set('If-Match', '1').send({ hidden: true }).expect(200);

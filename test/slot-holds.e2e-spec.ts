@@ -34,6 +34,28 @@ describe('slot holds (embedded default)', () => {
     await as('post', '/v1/bookings', { serviceId: svc.id, slot, contactId: bob }).expect(409);
   });
 
+  it('holds the slot availability answered, its serviceId inside it', async () => {
+    const svc = await service();
+    const hold = await as('post', '/v1/slot-holds', { slot: { ...slot, serviceId: svc.id }, contactId: ann }).expect(201);
+    expect(hold.body).toMatchObject({ serviceId: svc.id, status: 'ACTIVE' });
+    await as('post', '/v1/bookings', { slot: { ...slot, serviceId: svc.id }, contactId: ann, holdId: hold.body.id }).expect(201);
+  });
+
+  it('refuses a slot whose serviceId disagrees with the one beside it', async () => {
+    const svc = await service();
+    const disagree = await as('post', '/v1/slot-holds', { serviceId: ann, slot: { ...slot, serviceId: svc.id }, contactId: ann }).expect(400);
+    expect(disagree.body.errors).toEqual([{ field: 'slot.serviceId', reason: 'differs from serviceId' }]);
+  });
+
+  it('holds a class seat by its session alone', async () => {
+    const yoga = (await as('post', '/v1/services', { name: 'Yoga', type: 'CLASS', defaultCapacity: 1 }).expect(201)).body;
+    const session = (await as('post', `/v1/schedules/${yoga.scheduleId}/sessions`, { type: 'EVENT', start: '2026-03-31T18:00:00Z', end: '2026-03-31T19:00:00Z' }).expect(201)).body;
+    const seat = await as('post', '/v1/slot-holds', { sessionId: session.id, contactId: ann }).expect(201);
+    expect(seat.body).toMatchObject({ serviceId: yoga.id, sessionId: session.id });
+    await as('post', '/v1/bookings', { sessionId: session.id, contactId: bob }).expect(422);
+    await as('post', '/v1/bookings', { sessionId: session.id, contactId: ann, holdId: seat.body.id }).expect(201);
+  });
+
   it('gives the slot back when released', async () => {
     const svc = await service();
     const hold = await as('post', '/v1/slot-holds', { serviceId: svc.id, slot, contactId: ann }).expect(201);

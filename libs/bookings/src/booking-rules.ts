@@ -8,6 +8,8 @@ const DAY = 86_400_000;
 
 /** A slot as a request asks for it. */
 export interface AskedSlot {
+  /** The service, as availability answers the slot. */
+  serviceId?: string;
   start: string;
   end: string;
   /** Chosen resources; the others a group needs are assigned fairly. */
@@ -15,10 +17,13 @@ export interface AskedSlot {
   locationId?: string | null;
 }
 
-/** A booking as a request asks for it: exactly one of slot (APPOINTMENT), sessionId (CLASS), scheduleId (COURSE). */
+/**
+ * A booking as a request asks for it: exactly one of slot (APPOINTMENT), sessionId (CLASS),
+ * scheduleId (COURSE). Without `serviceId`, a session or schedule tells the service.
+ */
 export interface BookingRequest {
   id?: string;
-  serviceId: string;
+  serviceId?: string;
   slot?: AskedSlot;
   sessionId?: string;
   scheduleId?: string;
@@ -47,7 +52,8 @@ export type BookingChange =
 /** A slot held for a checkout: by slot (APPOINTMENT) or by session (CLASS). */
 export interface SlotHoldRequest {
   id?: string;
-  serviceId: string;
+  /** Without it, the session tells the service. */
+  serviceId?: string;
   slot?: AskedSlot;
   sessionId?: string;
   contactId: string;

@@ -119,15 +119,34 @@ export class BookingFacts {
     return courseSpanOf(series.flatMap((doc) => sessionInstances(doc, ALL_TIME)), schedule);
   }
 
+  /**
+   * The service a request names, or, for a class session or a course schedule named alone, the
+   * service owning its schedule: a slot from availability carries its service, a session or a
+   * schedule tells it.
+   */
+  async serviceOf(reader: StreamReader, tenant: string, asked: { serviceId?: string; sessionId?: string; scheduleId?: string }): Promise<ServiceView> {
+    if (asked.serviceId) return this.service(reader, tenant, asked.serviceId);
+    if (!asked.sessionId && !asked.scheduleId) throw new DomainError('validation', 'a slot names its service', [{ field: 'slot.serviceId', reason: 'required with slot' }]);
+    const field = asked.sessionId ? 'sessionId' : 'scheduleId';
+    const scheduleId = asked.sessionId ? await this.sessionScheduleId(reader, tenant, asked.sessionId) : asked.scheduleId!;
+    const schedule = await this.schedule(reader, tenant, scheduleId);
+    if (schedule.ownerType !== 'SERVICE') {
+      throw new DomainError('not-found', `${field} ${asked.sessionId ?? scheduleId} belongs to no service`, [{ field, reason: asked.sessionId ? 'not a class session' : 'not the schedule of a service' }]);
+    }
+    return this.service(reader, tenant, schedule.ownerId);
+  }
+
+  private async sessionScheduleId(reader: StreamReader, tenant: string, sessionId: string): Promise<string> {
+    const resolved = await resolveSession(reader, this.readStore, tenant, sessionId).catch(() => null);
+    if (!resolved || resolved.state.status === 'none') throw new DomainError('not-found', `session ${sessionId} does not exist`, [{ field: 'sessionId', reason: 'no such session' }]);
+    return resolved.state.view.scheduleId;
+  }
+
   /** A class session by id alone: its service is the owner of the session's schedule. */
   async classContext(reader: StreamReader, tenant: string, sessionId: string): Promise<{ service: ServiceView; session: SessionInstance; capacity: number }> {
-    const resolved = await resolveSession(reader, this.readStore, tenant, sessionId);
-    if (resolved.state.status === 'none') throw new DomainError('not-found', `session ${sessionId} does not exist`);
-    const schedule = await this.schedule(reader, tenant, resolved.state.view.scheduleId);
-    if (schedule.ownerType !== 'SERVICE') throw new DomainError('not-found', `session ${sessionId} is not a class session`, [{ field: 'sessionId', reason: 'not a class session' }]);
-    const service = await this.service(reader, tenant, schedule.ownerId);
+    const service = await this.serviceOf(reader, tenant, { sessionId });
     const session = await this.classSession(reader, tenant, service, sessionId);
-    return { service, session, capacity: session.capacity ?? schedule.capacity };
+    return { service, session, capacity: session.capacity ?? (await this.schedule(reader, tenant, service.scheduleId)).capacity };
   }
 
   /** A class session instance of the service, as it stands in the event store. */

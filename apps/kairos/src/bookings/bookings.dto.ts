@@ -2,10 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { AskedSlot, BookingChange, BookingRequest, SlotHoldRequest } from '@kairos/bookings';
+import { DomainError } from '@kairos/core';
 import { ListQueryDto } from '../http/common.dto';
 import { IsInstant, Nullable, Optional } from '../http/validators';
 
 export class SlotDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'The service, as availability answers the slot; required to book or hold a slot unless given as the top-level serviceId.' })
+  @Optional()
+  @IsUUID()
+  serviceId?: string;
   @ApiProperty({ example: '2026-03-30T09:00:00Z' }) @IsInstant() start!: string;
   @ApiProperty({ example: '2026-03-30T09:30:00Z' }) @IsInstant() end!: string;
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Chosen resources; others are assigned fairly.' })
@@ -14,7 +19,7 @@ export class SlotDto {
   @ArrayMaxSize(20)
   @IsUUID('all', { each: true })
   resourceIds?: string[];
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) @Nullable() @IsUUID() locationId?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) @Nullable() @IsUUID() locationId?: string | null;
 }
 
 export class ContactDto {
@@ -25,7 +30,10 @@ export class ContactDto {
 
 export class CreateBookingDto {
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() id?: string;
-  @ApiProperty({ format: 'uuid' }) @IsUUID() serviceId!: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Also taken here rather than as slot.serviceId (the two must agree); a session or schedule needs none.' })
+  @Optional()
+  @IsUUID()
+  serviceId?: string;
   @ApiPropertyOptional({ type: SlotDto, description: 'APPOINTMENT' }) @Optional() @ValidateNested() @Type(() => SlotDto) slot?: SlotDto;
   @ApiPropertyOptional({ description: 'CLASS: the session instance' }) @Optional() @IsUUID() sessionId?: string;
   @ApiPropertyOptional({ description: 'COURSE: the course schedule' }) @Optional() @IsUUID() scheduleId?: string;
@@ -46,13 +54,13 @@ export class RevisionDto {
 }
 
 export class CancelBookingDto extends RevisionDto {
-  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(0, 1000) reason?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @Nullable() @IsString() @Length(0, 1000) reason?: string | null;
   @ApiPropertyOptional() @Optional() @IsBoolean() ignorePolicy?: boolean;
   @ApiPropertyOptional() @Optional() @IsBoolean() restoreCredit?: boolean;
 }
 
 export class DeclineBookingDto extends RevisionDto {
-  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(0, 1000) reason?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @Nullable() @IsString() @Length(0, 1000) reason?: string | null;
 }
 
 export class RescheduleBookingDto extends RevisionDto {
@@ -70,11 +78,11 @@ export class AttendanceDto {
   @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) attendeeCount!: number;
 }
 
-export class PaymentDto {
+export class BookingPaymentDto {
   @ApiProperty({ enum: ['NOT_PAID', 'PAID', 'PARTIALLY_PAID', 'REFUNDED', 'EXEMPT'] })
   @IsIn(['NOT_PAID', 'PAID', 'PARTIALLY_PAID', 'REFUNDED', 'EXEMPT'])
   paymentStatus!: 'NOT_PAID' | 'PAID' | 'PARTIALLY_PAID' | 'REFUNDED' | 'EXEMPT';
-  @ApiPropertyOptional({ nullable: true, example: '10.00' }) @Nullable() @Matches(/^\d{1,12}(\.\d{1,4})?$/) amountPaid?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '10.00' }) @Nullable() @Matches(/^\d{1,12}(\.\d{1,4})?$/) amountPaid?: string | null;
 }
 
 export class ListBookingsDto extends ListQueryDto {
@@ -90,7 +98,10 @@ export class ListBookingsDto extends ListQueryDto {
 
 export class HoldSlotDto {
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() id?: string;
-  @ApiProperty({ format: 'uuid' }) @IsUUID() serviceId!: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Also taken here rather than as slot.serviceId (the two must agree); a session needs none.' })
+  @Optional()
+  @IsUUID()
+  serviceId?: string;
   @ApiPropertyOptional({ type: SlotDto, description: 'APPOINTMENT' }) @Optional() @ValidateNested() @Type(() => SlotDto) slot?: SlotDto;
   @ApiPropertyOptional({ description: 'CLASS' }) @Optional() @IsUUID() sessionId?: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() contactId!: string;
@@ -104,11 +115,23 @@ export class JoinWaitlistDto {
 }
 
 const slotOf = (dto: SlotDto | undefined): AskedSlot | undefined =>
-  dto && { start: dto.start, end: dto.end, ...(dto.resourceIds !== undefined ? { resourceIds: dto.resourceIds } : {}), ...(dto.locationId !== undefined ? { locationId: dto.locationId } : {}) };
+  dto && { ...(dto.serviceId !== undefined ? { serviceId: dto.serviceId } : {}), start: dto.start, end: dto.end, ...(dto.resourceIds !== undefined ? { resourceIds: dto.resourceIds } : {}), ...(dto.locationId !== undefined ? { locationId: dto.locationId } : {}) };
+
+/**
+ * A slot carries its service as availability answered it; the service may also come beside the
+ * slot, as it did before slots carried it. Given twice, the two must name the same service.
+ */
+const serviceIdOf = (dto: { serviceId?: string; slot?: SlotDto }): string | undefined => {
+  const inSlot = dto.slot?.serviceId;
+  if (inSlot !== undefined && dto.serviceId !== undefined && inSlot !== dto.serviceId) {
+    throw new DomainError('validation', 'slot.serviceId and serviceId name different services', [{ field: 'slot.serviceId', reason: 'differs from serviceId' }]);
+  }
+  return inSlot ?? dto.serviceId;
+};
 
 export const bookingRequestOf = (dto: CreateBookingDto): BookingRequest => ({
   id: dto.id,
-  serviceId: dto.serviceId,
+  serviceId: serviceIdOf(dto),
   slot: slotOf(dto.slot),
   sessionId: dto.sessionId,
   scheduleId: dto.scheduleId,
@@ -123,7 +146,7 @@ export const bookingRequestOf = (dto: CreateBookingDto): BookingRequest => ({
 
 export const slotHoldRequestOf = (dto: HoldSlotDto): SlotHoldRequest => ({
   id: dto.id,
-  serviceId: dto.serviceId,
+  serviceId: serviceIdOf(dto),
   slot: slotOf(dto.slot),
   sessionId: dto.sessionId,
   contactId: dto.contactId,

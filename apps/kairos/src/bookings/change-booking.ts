@@ -113,6 +113,9 @@ export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
     now: Date,
   ): Promise<BookingCommand> {
     if (before.serviceType === 'COURSE') throw new DomainError('invalid-transition', 'a course is booked whole; cancel and book another instead');
+    if (change.slot?.serviceId !== undefined && change.slot.serviceId !== before.serviceId) {
+      throw new DomainError('validation', 'a booking moves within its service', [{ field: 'slot.serviceId', reason: "not the booking's service" }]);
+    }
     if (before.serviceType === 'CLASS') {
       if (!change.sessionId) throw new DomainError('validation', 'a class booking moves to another session', [{ field: 'sessionId', reason: 'required for a CLASS' }]);
       const service = await this.facts.service(reader, tenant, before.serviceId);

@@ -54,7 +54,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
     return handleCommand(this.es, ctx, async (attempt) => {
       const { now } = attempt;
       // Reads asked for together share one read of the event store (SqlEventStore.readStream).
-      const [service, before, heldState] = await Promise.all([this.facts.service(attempt, tenant, request.serviceId), attempt.read(booking), held ? attempt.read(held) : null]);
+      const [service, before, heldState] = await Promise.all([this.facts.serviceOf(attempt, tenant, request), attempt.read(booking), held ? attempt.read(held) : null]);
       const [policy, schedule] = await Promise.all([this.facts.policy(attempt, tenant, service.bookingPolicyId), this.facts.schedule(attempt, tenant, service.scheduleId)]);
       if (request.scheduleId && request.scheduleId !== service.scheduleId) {
         await this.references.requireAll([{ field: 'scheduleId', streamId: scheduleStream(tenant, request.scheduleId), noun: 'schedule' }]);

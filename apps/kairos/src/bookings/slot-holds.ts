@@ -28,7 +28,7 @@ export class HoldSlotHandler implements ICommandHandler<HoldSlot> {
     const hold = streamOf(slotHoldStream(tenant, id), slotHoldDecider);
     return handleCommand(this.es, ctx, async (attempt) => {
       const { now } = attempt;
-      const service = await this.facts.service(attempt, tenant, request.serviceId);
+      const service = await this.facts.serviceOf(attempt, tenant, request);
       const policy = await this.facts.policy(attempt, tenant, service.bookingPolicyId);
       const schedule = await this.facts.schedule(attempt, tenant, service.scheduleId);
       const subject = slotHoldSubjectOf(request, service);

@@ -14,7 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { LocationType, RateType, ServiceFields, ServicePatch, ServiceType } from '@kairos/services';
+import { LocationType, RateType, ResourceGroup, ServiceFields, ServicePatch, ServiceType } from '@kairos/services';
 import { ListQueryDto, booleanQuery, plainData } from '../http/common.dto';
 import { MoneyDto } from '../http/money.dto';
 import { IsTimeZone, Nullable, Optional } from '../http/validators';
@@ -32,13 +32,14 @@ export class ResourceGroupDto {
   @Min(1)
   requiredCount!: number;
 
-  @ApiProperty({ description: 'The customer picks the resource; otherwise one is assigned.' })
+  @ApiPropertyOptional({ default: false, description: 'The customer picks the resource; otherwise one is assigned.' })
+  @Optional()
   @IsBoolean()
-  selectable!: boolean;
+  selectable?: boolean;
 }
 
 export class ServiceLocationDto {
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Required unless type is CUSTOMER.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Required unless type is CUSTOMER.' })
   @Nullable()
   @IsUUID()
   id!: string | null;
@@ -81,7 +82,7 @@ export class PaymentDto {
 /** Fields a service can change after creation (not `type`). */
 export class ServiceChangesDto {
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100 })
   @Nullable()
   @IsString()
   @Length(1, 100)
@@ -122,7 +123,7 @@ export class ServiceChangesDto {
   @Max(720)
   bufferAfterMinutes?: number;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 1440, description: 'null: slots start every duration.' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: 1440, description: 'null: slots start every duration.' })
   @Nullable()
   @IsInt()
   @Min(1)
@@ -157,7 +158,7 @@ export class ServiceChangesDto {
   @Type(() => PaymentDto)
   payment?: PaymentDto;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null: the tenant\'s default policy.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null: the tenant\'s default policy.' })
   @Nullable()
   @IsUUID()
   bookingPolicyId?: string | null;
@@ -220,6 +221,9 @@ export class ListServicesDto extends ListQueryDto {
   resourceId?: string;
 }
 
+/** A group left without `selectable` is assigned, on create and on PATCH alike. */
+const resourceGroupOf = (g: ResourceGroupDto): ResourceGroup => ({ resourceIds: g.resourceIds, requiredCount: g.requiredCount, selectable: g.selectable ?? false });
+
 export const serviceFieldsOf = (dto: CreateServiceDto): ServiceFields => ({
   name: dto.name,
   type: dto.type,
@@ -230,7 +234,7 @@ export const serviceFieldsOf = (dto: CreateServiceDto): ServiceFields => ({
   bufferBeforeMinutes: dto.bufferBeforeMinutes ?? 0,
   bufferAfterMinutes: dto.bufferAfterMinutes ?? 0,
   slotSplitIntervalMinutes: dto.slotSplitIntervalMinutes ?? null,
-  resourceGroups: (dto.resourceGroups ?? []).map((g) => ({ resourceIds: g.resourceIds, requiredCount: g.requiredCount, selectable: g.selectable })),
+  resourceGroups: (dto.resourceGroups ?? []).map(resourceGroupOf),
   locations: (dto.locations ?? []).map((l) => ({ id: l.id ?? null, type: l.type })),
   onlineBooking: dto.onlineBooking
     ? { enabled: dto.onlineBooking.enabled, requireManualApproval: dto.onlineBooking.requireManualApproval, allowMultipleRequests: dto.onlineBooking.allowMultipleRequests }
@@ -243,5 +247,5 @@ export const serviceFieldsOf = (dto: CreateServiceDto): ServiceFields => ({
 
 export const servicePatchOf = (dto: UpdateServiceDto): ServicePatch => {
   const { revision: _revision, ...changes } = plainData<ServicePatch & { revision?: number }>(dto);
-  return changes;
+  return dto.resourceGroups ? { ...changes, resourceGroups: dto.resourceGroups.map(resourceGroupOf) } : changes;
 };

@@ -1,0 +1,198 @@
+import {
+  ComponentsObject,
+  HeaderObject,
+  OperationObject,
+  ParameterObject,
+  ReferenceObject,
+  RequestBodyObject,
+  ResponseObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { Answer, Contract } from './contract';
+import { ANSWER_EXAMPLES, REQUEST_EXAMPLES } from './examples';
+import { AnsweredCode, problemExample, problemOf } from './problems';
+import { ref } from './answers';
+
+/**
+ * The contract's conventions, applied by middleware to every /v1 operation alike (api.md §1), are
+ * documented here alike: the headers a request may carry, the security, and the refusals that follow
+ * from what an operation is (a write or a query, with a path id, with a body).
+ */
+export const CONVENTION_COMPONENTS: Pick<ComponentsObject, 'parameters' | 'securitySchemes'> = {
+  securitySchemes: {
+    bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 JWT with claims `tenant`, `actor` (BUSINESS|CUSTOMER) and optionally `sub`; the production mode.' },
+    tenant: { type: 'apiKey', in: 'header', name: 'Kairos-Tenant', description: 'Development mode (KAIROS_AUTH=dev): the tenant, [A-Za-z0-9_-]{1,64}; the actor is BUSINESS unless Kairos-Actor says CUSTOMER.' },
+  },
+  parameters: {
+    IdempotencyKey: {
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description: 'Makes the write take effect at most once: a retry with the same key and request replays the first answer (Idempotency-Replayed: true), for 24 h per tenant, method and path.',
+      schema: { type: 'string', maxLength: 255 },
+      example: '5f0c2b8e-checkout-42',
+    },
+    IfMatch: {
+      name: 'If-Match',
+      in: 'header',
+      required: false,
+      description: 'The revision the write expects (a number, quoted or weak as an ETag may be); stale: 409 revision-conflict. Wins over a body `revision`.',
+      schema: { type: 'string' },
+      example: '3',
+    },
+    KairosMinPosition: {
+      name: 'Kairos-Min-Position',
+      in: 'header',
+      required: false,
+      description: "Same as the minPosition parameter: wait (up to 5 s) until the read model reached this position, a write's Kairos-Position.",
+      schema: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+      example: 1042,
+    },
+    KairosActor: {
+      name: 'Kairos-Actor',
+      in: 'header',
+      required: false,
+      description: 'Development mode only: CUSTOMER acts as the customer (BUSINESS otherwise). Ignored with bearer tokens, whose `actor` claim says it.',
+      schema: { type: 'string', enum: ['BUSINESS', 'CUSTOMER'] },
+    },
+    CorrelationId: {
+      name: 'X-Correlation-Id',
+      in: 'header',
+      required: false,
+      description: 'Stamped on the events the request causes (first 128 characters); a new id when absent.',
+      schema: { type: 'string' },
+    },
+  },
+};
+
+/** Response headers, written into each response: one may be required in one answer and optional in another. */
+const HEADERS: Record<string, HeaderObject> = {
+  KairosPosition: {
+    description: "For a write, the global position of its last event; for a query, the position its read model had reached. Absent when there is none (a write that changed nothing, a read model that has applied nothing).",
+    schema: { type: 'integer', minimum: 0 },
+  },
+  Location: { description: 'The created (or continued) resource.', schema: { type: 'string' } },
+  IdempotencyReplayed: { description: 'true: the answer of an earlier request with the same Idempotency-Key, replayed.', schema: { type: 'string', enum: ['true'] } },
+  RetryAfter: { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } },
+};
+
+const parameter = (name: string): ReferenceObject => ({ $ref: `#/components/parameters/${name}` });
+const header = (name: string, required = false): HeaderObject => ({ ...HEADERS[name], required });
+
+/** What the route is, as its controller declares it. */
+export interface Route {
+  operation: OperationObject;
+  kind: 'query' | 'write';
+  contract: Contract;
+}
+
+const answerSchema = (answer: Answer): SchemaObject | ReferenceObject => {
+  if (typeof answer === 'string') return ref(answer);
+  if ('pageOf' in answer) return ref(`${answer.pageOf}Page`);
+  return { oneOf: answer.oneOf.map(ref) };
+};
+
+const answerExample = (answer: Answer): unknown => {
+  if (typeof answer === 'string') return ANSWER_EXAMPLES[answer];
+  if ('pageOf' in answer) return { items: [ANSWER_EXAMPLES[answer.pageOf]], nextCursor: null };
+  return ANSWER_EXAMPLES[answer.oneOf[0]];
+};
+
+const answerName = (answer: Answer): string =>
+  typeof answer === 'string' ? answer : 'pageOf' in answer ? `a page of ${answer.pageOf} ({items, nextCursor})` : answer.oneOf.join(' or ');
+
+/** The refusals every operation of its kind can answer, each with when. */
+const conventionalRefusals = (route: Route, reads: { ifMatch: boolean; minPosition: boolean; pathIds: string[]; body: boolean }): [AnsweredCode, string][] => [
+  ['validation', 'a field, parameter or header is missing, unknown or ill-typed (`errors` names each)'],
+  ['unauthenticated', 'no valid tenant: a missing, bad or expired bearer token (or Kairos-Tenant header in development mode)'],
+  ...(reads.pathIds.length > 0 ? [['not-found', `no such ${reads.pathIds.join(' or ')} for this tenant (a path id that is no UUID, too)`] as [AnsweredCode, string]] : []),
+  ...(reads.body ? [['unsupported-media-type', 'the body is not JSON in UTF-8 (Content-Type, charset or Content-Encoding)'] as [AnsweredCode, string]] : []),
+  ...(route.kind === 'write'
+    ? ([
+        ['revision-conflict', reads.ifMatch ? 'the revision in If-Match or the body is stale, or other writers kept winning' : 'other writers to the same records kept winning; retry'],
+        ['request-in-progress', 'the first request with this Idempotency-Key is still running'],
+        ['idempotency-key-reused', 'this Idempotency-Key was used with another request'],
+      ] as [AnsweredCode, string][])
+    : []),
+  ...(reads.minPosition ? [['projection-lag', 'the read model did not reach minPosition within 5 s; retry after Retry-After'] as [AnsweredCode, string]] : []),
+  ['unavailable', 'a store or the broker is out of reach; retry after Retry-After (a write with the same Idempotency-Key)'],
+  ['internal', 'a failure of the service; nothing unrecorded was changed'],
+];
+
+const errorResponses = (route: Route, refusals: [AnsweredCode, string][]): Record<string, ResponseObject> => {
+  const byStatus = new Map<number, [AnsweredCode, string][]>();
+  for (const [code, when] of refusals) {
+    const status = problemOf(code).status;
+    const same = byStatus.get(status) ?? [];
+    const known = same.find(([c]) => c === code);
+    if (known) known[1] = `${known[1]}; ${when}`;
+    else byStatus.set(status, [...same, [code, when]]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, codes]) => [
+      String(status),
+      {
+        description: `${problemOf(codes[0][0]).title}: ${codes.map(([code, when]) => `\`${code}\` (${when})`).join(', ')}.`,
+        headers: {
+          ...(status === 503 ? { 'Retry-After': header('RetryAfter', true) } : {}),
+          // A refusal is kept for the key and replayed like a success (idempotency.ts), save a revision conflict and a failure of the service.
+          ...(route.kind === 'write' && status < 500 ? { 'Idempotency-Replayed': header('IdempotencyReplayed') } : {}),
+        },
+        content: {
+          'application/problem+json': {
+            schema: ref('Problem'),
+            examples: Object.fromEntries(codes.map(([code, when]) => [code, problemExample(code, when)])),
+          },
+        },
+      },
+    ]),
+  );
+};
+
+const bodyName = (body: RequestBodyObject | ReferenceObject | undefined): string | undefined => {
+  const schema = body && 'content' in body ? body.content['application/json']?.schema : undefined;
+  return schema && '$ref' in schema ? schema.$ref.split('/').pop() : undefined;
+};
+
+/** Completes an operation as generated from its controller with what the conventions and its contract say. */
+export const completeOperation = (route: Route): OperationObject => {
+  const { operation, contract, kind } = route;
+  const params = (operation.parameters ?? []) as ParameterObject[];
+  const reads = {
+    ifMatch: params.some((p) => p.in === 'header' && p.name.toLowerCase() === 'if-match'),
+    minPosition: params.some((p) => p.in === 'query' && p.name === 'minPosition'),
+    pathIds: params.filter((p) => p.in === 'path').map((p) => p.name),
+    body: operation.requestBody !== undefined,
+  };
+  const parameters = [
+    ...params.filter((p) => p.in !== 'header').map((p) => (p.in === 'path' ? { ...p, schema: { type: 'string', format: 'uuid' }, description: `the ${p.name} (a UUID)` } : p)),
+    parameter('CorrelationId'),
+    parameter('KairosActor'),
+    ...(kind === 'write' ? [parameter('IdempotencyKey')] : []),
+    ...(reads.ifMatch ? [parameter('IfMatch')] : []),
+    ...(reads.minPosition ? [parameter('KairosMinPosition')] : []),
+  ];
+  const [success] = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
+  const status = Number(success);
+  const answer: ResponseObject = {
+    description: `${status === 201 ? 'Created' : 'OK'}: ${answerName(contract.answers)}.`,
+    headers: {
+      ...(contract.unpositioned ? {} : { 'Kairos-Position': header('KairosPosition') }),
+      ...(status === 201 ? { Location: header('Location', true) } : contract.location ? { Location: { ...header('Location'), description: contract.location } } : {}),
+      ...(kind === 'write' ? { 'Idempotency-Replayed': header('IdempotencyReplayed') } : {}),
+    },
+    content: { 'application/json': { schema: answerSchema(contract.answers), example: answerExample(contract.answers) } },
+  };
+  const refusals = [...conventionalRefusals(route, reads), ...(Object.entries(contract.refuses ?? {}) as [AnsweredCode, string][])];
+  const bodyExample = REQUEST_EXAMPLES[bodyName(operation.requestBody) ?? ''];
+  const requestBody = operation.requestBody as RequestBodyObject | undefined;
+  return {
+    ...operation,
+    parameters,
+    ...(requestBody
+      ? { requestBody: { ...requestBody, content: { 'application/json': { ...requestBody.content['application/json'], ...(bodyExample ? { example: bodyExample } : {}) } } } }
+      : {}),
+    responses: { [success]: answer, ...errorResponses(route, refusals) },
+    security: [{ bearer: [] }, { tenant: [] }],
+  };
+};
