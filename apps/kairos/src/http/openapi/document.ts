@@ -7,7 +7,7 @@ import { isQueryByPost } from '../admission';
 import { ANSWERS, AnswerName, answerSchemas, pageSchema } from './answers';
 import { CONTRACT, Contract } from './contract';
 import { CONVENTION_COMPONENTS, Route, completeOperation } from './conventions';
-import { PROBLEM_SCHEMA } from './problems';
+import { AnsweredCode, PROBLEM_SCHEMA, problemExamples } from './problems';
 
 const TAGS: Record<string, string> = {
   services: 'What can be booked: appointments, classes and courses.',
@@ -104,5 +104,7 @@ export const openApiDocument = (app: INestApplication, controllers: Type[]): Ope
     ...Object.fromEntries([...pages].map((name) => [`${name}Page`, pageSchema(name)])),
     Problem: PROBLEM_SCHEMA,
   };
-  return { ...generated, paths, components: { ...generated.components, schemas, ...CONVENTION_COMPONENTS } };
+  // One example per problem the operations name, written once.
+  const named = new Set([...JSON.stringify(paths).matchAll(/#\/components\/examples\/([a-z-]+)/g)].map((m) => m[1] as AnsweredCode));
+  return { ...generated, paths, components: { ...generated.components, schemas, ...CONVENTION_COMPONENTS, examples: problemExamples(named) } };
 };
