@@ -125,7 +125,7 @@ describe('the OpenAPI document (/docs-json)', () => {
     }
   });
 
-  it('types every field: no bare object without properties, no OpenAPI 3.1 type lists, one class per schema name', () => {
+  it('types every field: no bare object without properties, no OpenAPI 3.1 type lists, integers as integers, one class per schema name', () => {
     for (const [component, root] of Object.entries<Json>(doc.components.schemas)) {
       for (const { pointer, schema } of schemasIn(root, component)) {
         if (schema.$ref) continue;
@@ -133,7 +133,12 @@ describe('the OpenAPI document (/docs-json)', () => {
         expect([pointer, shaped ? 'typed' : schema]).toEqual([pointer, 'typed']);
         expect([pointer, schema.type === undefined && !schema.allOf && !schema.anyOf && !schema.oneOf ? 'untyped' : 'typed']).toEqual([pointer, 'typed']);
         expect([pointer, Array.isArray(schema.type)]).toEqual([pointer, false]);
+        // Money is a decimal string: every number of the contract is a count, minutes or a position.
+        expect([pointer, schema.type]).not.toEqual([pointer, 'number']);
       }
+    }
+    for (const { name, op } of operationsOf(doc)) {
+      for (const p of op.parameters as Json[]) expect([name, p.name, p.schema?.type ?? p.schema?.items?.type]).not.toEqual([name, p.name, 'number']);
     }
     // Two classes of one name showed one's shape under both: the service's payment as the booking's.
     const payment: Json = doc.components.schemas.CreateServiceDto.properties.payment;

@@ -11,6 +11,7 @@ import { Answer, Contract } from './contract';
 import { ANSWER_EXAMPLES, REQUEST_EXAMPLES } from './examples';
 import { AnsweredCode, problemOf } from './problems';
 import { ref } from './answers';
+import { asInteger } from './request-schemas';
 
 /**
  * The contract's conventions, applied by middleware to every /v1 operation alike (api.md §1), are
@@ -86,6 +87,8 @@ export interface Route {
   operation: OperationObject;
   kind: 'query' | 'write';
   contract: Contract;
+  /** Its parameters' integer fields (query parameters reflected as `number`). */
+  integers: Set<string>;
 }
 
 const answerSchema = (answer: Answer): SchemaObject | ReferenceObject => {
@@ -105,10 +108,10 @@ const answerName = (answer: Answer): string =>
 
 /** The refusals every operation of its kind can answer, each with when. */
 const conventionalRefusals = (route: Route, reads: { ifMatch: boolean; minPosition: boolean; pathIds: string[]; body: boolean }): [AnsweredCode, string][] => [
-  ['validation', 'a field, parameter or header is missing, unknown or ill-typed (`errors` names each)'],
-  ['unauthenticated', 'no valid tenant: a missing, bad or expired bearer token (or Kairos-Tenant header in development mode)'],
-  ...(reads.pathIds.length > 0 ? [['not-found', `no such ${reads.pathIds.join(' or ')} for this tenant (a path id that is no UUID, too)`] as [AnsweredCode, string]] : []),
-  ...(reads.body ? [['unsupported-media-type', 'the body is not JSON in UTF-8 (Content-Type, charset or Content-Encoding)'] as [AnsweredCode, string]] : []),
+  ['validation', 'a field, parameter or header is missing, unknown or ill-typed; `errors` names each'],
+  ['unauthenticated', 'no valid tenant: a missing, bad or expired bearer token, or Kairos-Tenant header in development mode'],
+  ...(reads.pathIds.length > 0 ? [['not-found', `no such ${reads.pathIds.join(' or ')} for this tenant, or a path id that is no UUID`] as [AnsweredCode, string]] : []),
+  ...(reads.body ? [['unsupported-media-type', 'the body is not JSON in UTF-8: its Content-Type, charset or Content-Encoding'] as [AnsweredCode, string]] : []),
   ...(route.kind === 'write'
     ? ([
         ['revision-conflict', reads.ifMatch ? 'the revision in If-Match or the body is stale, or other writers kept winning' : 'other writers to the same records kept winning; retry'],
@@ -117,7 +120,7 @@ const conventionalRefusals = (route: Route, reads: { ifMatch: boolean; minPositi
       ] as [AnsweredCode, string][])
     : []),
   ...(reads.minPosition ? [['projection-lag', 'the read model did not reach minPosition within 5 s; retry after Retry-After'] as [AnsweredCode, string]] : []),
-  ['unavailable', 'a store or the broker is out of reach; retry after Retry-After (a write with the same Idempotency-Key)'],
+  ['unavailable', 'a store or the broker is out of reach; retry after Retry-After, a write with the same Idempotency-Key'],
   ['internal', 'a failure of the service; nothing unrecorded was changed'],
 ];
 
@@ -134,7 +137,7 @@ const errorResponses = (route: Route, refusals: [AnsweredCode, string][]): Recor
     [...byStatus].map(([status, codes]) => [
       String(status),
       {
-        description: `${problemOf(codes[0][0]).title}: ${codes.map(([code, when]) => `\`${code}\` (${when})`).join(', ')}.`,
+        description: [`${problemOf(codes[0][0]).title}:`, ...codes.map(([code, when]) => `- \`${code}\`: ${when}`)].join('\n'),
         headers: {
           ...(status === 503 ? { 'Retry-After': header('RetryAfter') } : {}),
           // A refusal is kept for the key and replayed like a success (idempotency.ts), save a revision conflict and a failure of the service.
@@ -170,7 +173,10 @@ export const completeOperation = (route: Route): OperationObject => {
     // The convention headers a handler reads come back below, described once for all.
     ...params
       .filter((p) => !(p.in === 'header' && CONVENTION_HEADERS.includes(p.name.toLowerCase())))
-      .map((p) => (p.in === 'path' ? { ...p, schema: { type: 'string', format: 'uuid' }, description: `the ${p.name} (a UUID)` } : p)),
+      .map((p) => {
+        if (p.in === 'path') return { ...p, schema: { type: 'string', format: 'uuid' }, description: `the ${p.name} (a UUID)` };
+        return p.in === 'query' && route.integers.has(p.name) && p.schema ? { ...p, schema: asInteger(p.schema as SchemaObject) } : p;
+      }),
     parameter('CorrelationId'),
     parameter('KairosActor'),
     ...(kind === 'write' ? [parameter('IdempotencyKey')] : []),

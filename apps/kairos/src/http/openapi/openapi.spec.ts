@@ -1,8 +1,9 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsNumberString } from 'class-validator';
 import { Type } from '@sinclair/typebox';
 import { instant, integer, nullable, oneOf, record, text } from '@kairos/core';
-import { requireUniqueSchemaNames } from './document';
+import { requestClasses, withIntegers } from './request-schemas';
 import { openApiSchemaOf } from './schema-objects';
 
 describe('openApiSchemaOf (event shapes in the dialect of OpenAPI 3.0)', () => {
@@ -37,7 +38,7 @@ describe('openApiSchemaOf (event shapes in the dialect of OpenAPI 3.0)', () => {
   });
 });
 
-describe('requireUniqueSchemaNames', () => {
+describe('requestClasses', () => {
   const dtoNamed = () => {
     class PaymentDto {
       @ApiProperty() rateType!: string;
@@ -65,10 +66,25 @@ describe('requireUniqueSchemaNames', () => {
   }
 
   it('fails when two request classes share a name, however deep one of them is', () => {
-    expect(() => requireUniqueSchemaNames([ServicesController, BookingsController])).toThrow('two request schemas are named PaymentDto');
+    expect(() => requestClasses([ServicesController, BookingsController])).toThrow('two request schemas are named PaymentDto');
   });
 
   it('passes the same class met twice', () => {
-    expect(() => requireUniqueSchemaNames([ServicesController, ServicesController])).not.toThrow();
+    expect(() => requestClasses([ServicesController, ServicesController])).not.toThrow();
+  });
+});
+
+describe('withIntegers', () => {
+  class PartyDto {
+    @ApiProperty() @IsInt() size!: number;
+    @ApiProperty({ type: [Number] }) @IsInt({ each: true }) minutes!: number[];
+    @ApiProperty() @IsNumberString() amount!: string;
+  }
+
+  it('types as integers the numbers class-validator holds to integers, and leaves the rest', () => {
+    const schemas = { PartyDto: { type: 'object', properties: { size: { type: 'number' }, minutes: { type: 'array', items: { type: 'number' } }, amount: { type: 'string' } } } };
+    expect(withIntegers(schemas, new Map([['PartyDto', PartyDto]]))).toEqual({
+      PartyDto: { type: 'object', properties: { size: { type: 'integer' }, minutes: { type: 'array', items: { type: 'integer' } }, amount: { type: 'string' } } },
+    });
   });
 });
