@@ -32,6 +32,7 @@ export class WaitlistController {
 
   /** Where a join's Location points: one entry, as it stands. */
   @Get('waitlist/:entryId')
+  @Documented({ summary: 'One waitlist entry, as it stands', answers: 'WaitlistEntry' })
   entry(@Ctx() ctx: RequestContext, @Param('entryId') entryId: string, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
     return this.queries.execute(new GetDocument(ctx, { projection: 'bookings', collection: WAITLIST_ENTRIES, noun: 'waitlist entry' }, entryId, minPositionOf(query, min)));
   }
