@@ -77,6 +77,9 @@ describe('services over HTTP (embedded default)', () => {
     const created = await post('/v1/services', haircut({ resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1, selectable: true }] })).expect(201);
     const patched = await t.http.patch(`/v1/services/${created.body.id}`).set('Kairos-Tenant', t.tenant).send({ resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1 }] }).expect(200);
     expect(patched.body.resourceGroups).toEqual([{ resourceIds: [staff.id], requiredCount: 1, selectable: false }]);
+    // The same groups again change nothing, though the stored ones come back from the store with their keys reordered.
+    const again = await t.http.patch(`/v1/services/${created.body.id}`).set('Kairos-Tenant', t.tenant).send({ resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1 }] }).expect(200);
+    expect(again.body.revision).toBe(patched.body.revision);
     const unsaid = await post('/v1/services', haircut({ resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1 }] })).expect(201);
     expect(unsaid.body.resourceGroups).toEqual([{ resourceIds: [staff.id], requiredCount: 1, selectable: false }]);
   });

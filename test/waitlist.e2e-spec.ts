@@ -42,6 +42,10 @@ describe('waitlist (embedded default)', () => {
     expect(enrolled.body).toMatchObject({ status: 'CONFIRMED', sessionId: session.id, contactId: contact(10) });
     const after = await as('get', `/v1/sessions/${session.id}/waitlist?minPosition=${enrolled.headers['kairos-position']}`).expect(200);
     expect(after.body.entries.map((e: { status: string }) => e.status)).toEqual(['ENROLLED', 'WAITING']);
+    // The join's Location names the entry, as it stands now.
+    expect(early.headers.location).toBe(`/v1/waitlist/${early.body.entryId}`);
+    const entry = await as('get', `${early.headers.location}?minPosition=${enrolled.headers['kairos-position']}`).expect(200);
+    expect(entry.body).toMatchObject({ entryId: early.body.entryId, status: 'ENROLLED', bookingId: enrolled.body.id });
   });
 
   it('expires a lapsed offer from the durable timer and offers the next; nobody left opens the spot to all', async () => {

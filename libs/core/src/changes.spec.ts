@@ -13,4 +13,10 @@ describe('changedFields', () => {
   it('reports no change for an identical patch', () => {
     expect(hasChanges(changedFields({ a: { b: 1 } }, { a: { b: 1 } }))).toBe(false);
   });
+
+  it('reports no change for equal objects whose keys come in another order', () => {
+    const stored = { groups: [{ selectable: true, resourceIds: ['r1'], requiredCount: 1 }] };
+    expect(hasChanges(changedFields(stored, { groups: [{ resourceIds: ['r1'], requiredCount: 1, selectable: true }] }))).toBe(false);
+    expect(hasChanges(changedFields(stored, { groups: [{ resourceIds: ['r1'], requiredCount: 2, selectable: true }] }))).toBe(true);
+  });
 });

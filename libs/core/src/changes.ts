@@ -1,4 +1,13 @@
-const equal = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/**
+ * JSON with every object's keys in order: equal values give equal text whatever order their keys
+ * came in (a store such as PostgreSQL's jsonb hands objects back with keys reordered).
+ */
+export const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+
+const equal = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 
 export interface FieldChanges<T> {
   changes: Partial<T>;

@@ -7,7 +7,7 @@ import { ListQueryDto } from '../http/common.dto';
 import { IsInstant, Nullable, Optional } from '../http/validators';
 
 export class SlotDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'The service, as availability answers the slot; required to book or hold a slot unless given as the top-level serviceId.' })
+  @ApiPropertyOptional({ format: 'uuid', description: "The service, as availability answers the slot: booking or holding a slot needs it here or as the top-level serviceId; a reschedule checks it is the booking's." })
   @Optional()
   @IsUUID()
   serviceId?: string;

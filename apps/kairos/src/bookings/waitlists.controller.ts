@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import { WAITLISTS } from '@kairos/bookings';
+import { WAITLISTS, WAITLIST_ENTRIES } from '@kairos/bookings';
 import { ReadQueryDto, minPositionOf } from '../http/common.dto';
 import { Ctx, RequestContext } from '../http/request-context';
 import { GetDocument } from '../queries/read-models';
@@ -28,6 +28,13 @@ export class WaitlistController {
   @Documented({ summary: "A session's waitlist, in join order", answers: 'Waitlist' })
   list(@Ctx() ctx: RequestContext, @Param('sessionId') sessionId: string, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
     return this.queries.execute(new GetDocument(ctx, { projection: 'bookings', collection: WAITLISTS, noun: 'waitlist' }, sessionId, minPositionOf(query, min)));
+  }
+
+  /** Where a join's Location points: one entry, as it stands. */
+  @Get('waitlist/:entryId')
+  @Documented({ summary: 'One waitlist entry, as it stands', answers: 'WaitlistEntry' })
+  entry(@Ctx() ctx: RequestContext, @Param('entryId') entryId: string, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
+    return this.queries.execute(new GetDocument(ctx, { projection: 'bookings', collection: WAITLIST_ENTRIES, noun: 'waitlist entry' }, entryId, minPositionOf(query, min)));
   }
 
   @Post('waitlist/:entryId/accept')

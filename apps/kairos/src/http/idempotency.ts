@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NextFunction, Request, Response } from 'express';
-import { DomainError, streamId } from '@kairos/core';
+import { DomainError, canonicalJson, streamId } from '@kairos/core';
 import { EventStore, ExpectedRevision } from '@kairos/event-store';
 import { ReadStore } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
@@ -27,12 +27,6 @@ type Answer = { status: number; headers: Record<string, string>; body: string };
 type StoredAnswer = { id: string; requestHash: string; expiresAt: number; response: Answer };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** JSON with every object's keys in order: the same request whatever order its fields came in. */
-const canonicalJson = (value: unknown) =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
 
 export const idempotencyStream = (tenant: string, keyId: string) => streamId('idempotency', tenant, keyId);
 

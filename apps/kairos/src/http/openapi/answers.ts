@@ -78,7 +78,7 @@ export const ANSWERS = {
     allowedActions: record({ cancel: flag(), reschedule: flag() }, 'what the caller may still do, given its policy windows'),
   }),
   SlotHold: SlotHoldView,
-  WaitlistEntry,
+  WaitlistEntry: record({ ...WaitlistEntry.properties, id: Type.Optional(text('the entryId again, as GET /v1/waitlist/{entryId} answers it')) }),
   Waitlist: record({ id: text('the session'), entries: listOf(WaitlistEntry, 'in join order'), waiting: integer('entries still WAITING', 0) }),
   Slot: SlotShape,
 } satisfies Record<string, TSchema>;

@@ -1,6 +1,5 @@
 import {
   ComponentsObject,
-  HeaderObject,
   OperationObject,
   ParameterObject,
   ReferenceObject,
@@ -10,15 +9,16 @@ import {
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Answer, Contract } from './contract';
 import { ANSWER_EXAMPLES, REQUEST_EXAMPLES } from './examples';
-import { AnsweredCode, problemExample, problemOf } from './problems';
+import { AnsweredCode, problemOf } from './problems';
 import { ref } from './answers';
+import { asInteger } from './request-schemas';
 
 /**
  * The contract's conventions, applied by middleware to every /v1 operation alike (api.md §1), are
  * documented here alike: the headers a request may carry, the security, and the refusals that follow
  * from what an operation is (a write or a query, with a path id, with a body).
  */
-export const CONVENTION_COMPONENTS: Pick<ComponentsObject, 'parameters' | 'securitySchemes'> = {
+export const CONVENTION_COMPONENTS: Pick<ComponentsObject, 'parameters' | 'headers' | 'securitySchemes'> = {
   securitySchemes: {
     bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 JWT with claims `tenant`, `actor` (BUSINESS|CUSTOMER) and optionally `sub`; the production mode.' },
     tenant: { type: 'apiKey', in: 'header', name: 'Kairos-Tenant', description: 'Development mode (KAIROS_AUTH=dev): the tenant, [A-Za-z0-9_-]{1,64}; the actor is BUSINESS unless Kairos-Actor says CUSTOMER.' },
@@ -63,27 +63,32 @@ export const CONVENTION_COMPONENTS: Pick<ComponentsObject, 'parameters' | 'secur
       schema: { type: 'string' },
     },
   },
-};
-
-/** Response headers, written into each response: one may be required in one answer and optional in another. */
-const HEADERS: Record<string, HeaderObject> = {
-  KairosPosition: {
-    description: "For a write, the global position of its last event; for a query, the position its read model had reached. Absent when there is none (a write that changed nothing, a read model that has applied nothing).",
-    schema: { type: 'integer', minimum: 0 },
+  headers: {
+    KairosPosition: {
+      description: "For a write, the global position of its last event; for a query, the position its read model had reached. Absent when there is none (a write that changed nothing, a read model that has applied nothing).",
+      schema: { type: 'integer', minimum: 0 },
+      required: false,
+    },
+    Location: { description: 'The created resource.', schema: { type: 'string' }, required: true },
+    IdempotencyReplayed: { description: 'true: the answer of an earlier request with the same Idempotency-Key, replayed.', schema: { type: 'string', enum: ['true'] }, required: false },
+    RetryAfter: { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 }, required: true },
   },
-  Location: { description: 'The created (or continued) resource.', schema: { type: 'string' } },
-  IdempotencyReplayed: { description: 'true: the answer of an earlier request with the same Idempotency-Key, replayed.', schema: { type: 'string', enum: ['true'] } },
-  RetryAfter: { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } },
 };
 
 const parameter = (name: string): ReferenceObject => ({ $ref: `#/components/parameters/${name}` });
-const header = (name: string, required = false): HeaderObject => ({ ...HEADERS[name], required });
+const header = (name: string): ReferenceObject => ({ $ref: `#/components/headers/${name}` });
+const problemExample = (code: AnsweredCode): ReferenceObject => ({ $ref: `#/components/examples/${code}` });
+
+/** Headers handlers read by name (`@Headers('if-match')`), documented as the components above. */
+const CONVENTION_HEADERS = ['if-match', 'kairos-min-position'];
 
 /** What the route is, as its controller declares it. */
 export interface Route {
   operation: OperationObject;
   kind: 'query' | 'write';
   contract: Contract;
+  /** Its parameters' integer fields (query parameters reflected as `number`). */
+  integers: Set<string>;
 }
 
 const answerSchema = (answer: Answer): SchemaObject | ReferenceObject => {
@@ -103,10 +108,10 @@ const answerName = (answer: Answer): string =>
 
 /** The refusals every operation of its kind can answer, each with when. */
 const conventionalRefusals = (route: Route, reads: { ifMatch: boolean; minPosition: boolean; pathIds: string[]; body: boolean }): [AnsweredCode, string][] => [
-  ['validation', 'a field, parameter or header is missing, unknown or ill-typed (`errors` names each)'],
-  ['unauthenticated', 'no valid tenant: a missing, bad or expired bearer token (or Kairos-Tenant header in development mode)'],
-  ...(reads.pathIds.length > 0 ? [['not-found', `no such ${reads.pathIds.join(' or ')} for this tenant (a path id that is no UUID, too)`] as [AnsweredCode, string]] : []),
-  ...(reads.body ? [['unsupported-media-type', 'the body is not JSON in UTF-8 (Content-Type, charset or Content-Encoding)'] as [AnsweredCode, string]] : []),
+  ['validation', 'a field, parameter or header is missing, unknown or ill-typed; `errors` names each'],
+  ['unauthenticated', 'no valid tenant: a missing, bad or expired bearer token, or Kairos-Tenant header in development mode'],
+  ...(reads.pathIds.length > 0 ? [['not-found', `no such ${reads.pathIds.join(' or ')} for this tenant, or a path id that is no UUID`] as [AnsweredCode, string]] : []),
+  ...(reads.body ? [['unsupported-media-type', 'the body is not JSON in UTF-8: its Content-Type, charset or Content-Encoding'] as [AnsweredCode, string]] : []),
   ...(route.kind === 'write'
     ? ([
         ['revision-conflict', reads.ifMatch ? 'the revision in If-Match or the body is stale, or other writers kept winning' : 'other writers to the same records kept winning; retry'],
@@ -115,7 +120,7 @@ const conventionalRefusals = (route: Route, reads: { ifMatch: boolean; minPositi
       ] as [AnsweredCode, string][])
     : []),
   ...(reads.minPosition ? [['projection-lag', 'the read model did not reach minPosition within 5 s; retry after Retry-After'] as [AnsweredCode, string]] : []),
-  ['unavailable', 'a store or the broker is out of reach; retry after Retry-After (a write with the same Idempotency-Key)'],
+  ['unavailable', 'a store or the broker is out of reach; retry after Retry-After, a write with the same Idempotency-Key'],
   ['internal', 'a failure of the service; nothing unrecorded was changed'],
 ];
 
@@ -132,16 +137,16 @@ const errorResponses = (route: Route, refusals: [AnsweredCode, string][]): Recor
     [...byStatus].map(([status, codes]) => [
       String(status),
       {
-        description: `${problemOf(codes[0][0]).title}: ${codes.map(([code, when]) => `\`${code}\` (${when})`).join(', ')}.`,
+        description: [`${problemOf(codes[0][0]).title}:`, ...codes.map(([code, when]) => `- \`${code}\`: ${when}`)].join('\n'),
         headers: {
-          ...(status === 503 ? { 'Retry-After': header('RetryAfter', true) } : {}),
+          ...(status === 503 ? { 'Retry-After': header('RetryAfter') } : {}),
           // A refusal is kept for the key and replayed like a success (idempotency.ts), save a revision conflict and a failure of the service.
           ...(route.kind === 'write' && status < 500 ? { 'Idempotency-Replayed': header('IdempotencyReplayed') } : {}),
         },
         content: {
           'application/problem+json': {
             schema: ref('Problem'),
-            examples: Object.fromEntries(codes.map(([code, when]) => [code, problemExample(code, when)])),
+            examples: Object.fromEntries(codes.map(([code]) => [code, problemExample(code)])),
           },
         },
       },
@@ -165,7 +170,13 @@ export const completeOperation = (route: Route): OperationObject => {
     body: operation.requestBody !== undefined,
   };
   const parameters = [
-    ...params.filter((p) => p.in !== 'header').map((p) => (p.in === 'path' ? { ...p, schema: { type: 'string', format: 'uuid' }, description: `the ${p.name} (a UUID)` } : p)),
+    // The convention headers a handler reads come back below, described once for all.
+    ...params
+      .filter((p) => !(p.in === 'header' && CONVENTION_HEADERS.includes(p.name.toLowerCase())))
+      .map((p) => {
+        if (p.in === 'path') return { ...p, schema: { type: 'string', format: 'uuid' }, description: `the ${p.name} (a UUID)` };
+        return p.in === 'query' && route.integers.has(p.name) && p.schema ? { ...p, schema: asInteger(p.schema as SchemaObject) } : p;
+      }),
     parameter('CorrelationId'),
     parameter('KairosActor'),
     ...(kind === 'write' ? [parameter('IdempotencyKey')] : []),
@@ -178,7 +189,7 @@ export const completeOperation = (route: Route): OperationObject => {
     description: `${status === 201 ? 'Created' : 'OK'}: ${answerName(contract.answers)}.`,
     headers: {
       ...(contract.unpositioned ? {} : { 'Kairos-Position': header('KairosPosition') }),
-      ...(status === 201 ? { Location: header('Location', true) } : contract.location ? { Location: { ...header('Location'), description: contract.location } } : {}),
+      ...(status === 201 ? { Location: header('Location') } : contract.location ? { Location: { description: contract.location, schema: { type: 'string' }, required: false } } : {}),
       ...(kind === 'write' ? { 'Idempotency-Replayed': header('IdempotencyReplayed') } : {}),
     },
     content: { 'application/json': { schema: answerSchema(contract.answers), example: answerExample(contract.answers) } },

@@ -1,13 +1,13 @@
 import { INestApplication, RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA } from '@nestjs/common/constants';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { DECORATORS } from '@nestjs/swagger/dist/constants';
 import { OperationObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { isQueryByPost } from '../admission';
 import { ANSWERS, AnswerName, answerSchemas, pageSchema } from './answers';
 import { CONTRACT, Contract } from './contract';
 import { CONVENTION_COMPONENTS, Route, completeOperation } from './conventions';
-import { PROBLEM_SCHEMA } from './problems';
+import { AnsweredCode, PROBLEM_SCHEMA, problemExamples } from './problems';
+import { integerFieldsOf, parameterClassesOf, requestClasses, withIntegers } from './request-schemas';
 
 const TAGS: Record<string, string> = {
   services: 'What can be booked: appointments, classes and courses.',
@@ -39,38 +39,15 @@ const routesOf = (controllers: Type[]) => {
       if (!contract) continue;
       const method = Reflect.getMetadata(METHOD_METADATA, handler as Function) as RequestMethod;
       const kind = method === RequestMethod.GET || isQueryByPost(handler) ? 'query' : 'write';
-      routes.set(operationIdOf(controller.name, key), { kind, contract });
+      routes.set(operationIdOf(controller.name, key), { kind, contract, integers: integerFieldsOf(parameterClassesOf(prototype, key)) });
     }
   }
   return routes;
 };
 
-/**
- * The classes a document's request schemas come from, walked from the controllers' parameters:
- * Nest names a schema by its class and keeps one of two classes of the same name, so a client
- * would read the other's shape. Two such classes fail the start instead.
- */
-export const requireUniqueSchemaNames = (controllers: Type[]): void => {
-  const seen = new Map<string, Function>();
-  const visit = (type: unknown): void => {
-    if (typeof type !== 'function' || !Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES_ARRAY, type.prototype)) return;
-    const known = seen.get(type.name);
-    if (known === type) return;
-    if (known) throw new Error(`two request schemas are named ${type.name}: rename one of the classes`);
-    seen.set(type.name, type);
-    const keys = (Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES_ARRAY, type.prototype) as string[]).map((k) => k.slice(1));
-    for (const key of keys) visit((Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, type.prototype, key) as { type?: unknown } | undefined)?.type);
-  };
-  for (const controller of controllers) {
-    for (const key of Object.getOwnPropertyNames(controller.prototype)) {
-      for (const type of (Reflect.getMetadata('design:paramtypes', controller.prototype, key) as unknown[] | undefined) ?? []) visit(type);
-    }
-  }
-};
-
 /** The OpenAPI 3.0 document of the /v1 API, served at /docs-json: request shapes from the DTOs, the rest from the contracts. */
 export const openApiDocument = (app: INestApplication, controllers: Type[]): OpenAPIObject => {
-  requireUniqueSchemaNames(controllers);
+  const classes = requestClasses(controllers);
   const builder = new DocumentBuilder()
     .setTitle('Kairos')
     .setDescription(
@@ -99,10 +76,12 @@ export const openApiDocument = (app: INestApplication, controllers: Type[]): Ope
   }
   const answers = answerSchemas();
   const schemas: Record<string, SchemaObject> = {
-    ...(generated.components?.schemas as Record<string, SchemaObject>),
+    ...withIntegers(generated.components?.schemas as Record<string, SchemaObject>, classes),
     ...Object.fromEntries((Object.keys(ANSWERS) as AnswerName[]).filter((name) => views.has(name)).map((name) => [name, answers[name]])),
     ...Object.fromEntries([...pages].map((name) => [`${name}Page`, pageSchema(name)])),
     Problem: PROBLEM_SCHEMA,
   };
-  return { ...generated, paths, components: { ...generated.components, schemas, ...CONVENTION_COMPONENTS } };
+  // One example per problem the operations name, written once.
+  const named = new Set([...JSON.stringify(paths).matchAll(/#\/components\/examples\/([a-z-]+)/g)].map((m) => m[1] as AnsweredCode));
+  return { ...generated, paths, components: { ...generated.components, schemas, ...CONVENTION_COMPONENTS, examples: problemExamples(named) } };
 };

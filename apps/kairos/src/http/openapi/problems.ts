@@ -62,4 +62,6 @@ export const problemOf = (code: AnsweredCode): Problem => {
   return toProblem(new DomainError(code, detail, errors));
 };
 
-export const problemExample = (code: AnsweredCode, when: string): ExampleObject => ({ summary: `${code}: ${when}`, value: problemOf(code) });
+/** The examples of the problems a document names, as components: `#/components/examples/<code>`. */
+export const problemExamples = (codes: Iterable<AnsweredCode>): Record<string, ExampleObject> =>
+  Object.fromEntries([...codes].sort().map((code) => [code, { summary: `urn:kairos:problem:${code}`, value: problemOf(code) }]));

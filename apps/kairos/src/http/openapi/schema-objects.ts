@@ -36,6 +36,15 @@ const convert = (schema: Json): SchemaObject => {
     else out.anyOf = others;
     out.nullable = true;
   }
+  if (Array.isArray(out.anyOf) && out.anyOf.length > 0) {
+    const branches = (out.anyOf as Json[]).map(convert);
+    const [first] = branches;
+    // A union of literals of one type (TypeBox's form of an enum) is an enum, which generators read as one.
+    if (branches.every((b) => Object.keys(b).length === 2 && Array.isArray(b.enum) && b.enum.length === 1 && b.type === first.type)) {
+      delete out.anyOf;
+      Object.assign(out, { type: first.type, enum: branches.map((b) => (b.enum as unknown[])[0]) });
+    }
+  }
   if (out.nullable && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
   for (const key of ONE) if (typeof out[key] === 'object' && out[key] !== null) out[key] = convert(out[key] as Json);
   for (const key of MAP) if (out[key]) out[key] = Object.fromEntries(Object.entries(out[key] as Record<string, Json>).map(([k, v]) => [k, convert(v)]));
