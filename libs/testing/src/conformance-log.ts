@@ -14,7 +14,7 @@ const lowerCased = (headers: Iterable<[string, HeaderValue]>): Record<string, st
   Object.fromEntries([...headers].filter(([, v]) => v !== undefined).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v)]));
 
 /** One line per kind of departure, most frequent first, with how often and a request that got it. */
-export const summarize = (violations: Violation[]): string[] => {
+const summarize = (violations: Violation[]): string[] => {
   const groups = new Map<string, { count: number; request: string }>();
   for (const v of violations) {
     const line = describeViolation(v);
