@@ -114,7 +114,8 @@ const conventionalRefusals = (kind: Route['kind'], reads: { ifMatch: boolean; mi
   ['validation', 'a field, parameter or header is missing, unknown or ill-typed; `errors` names each'],
   ['unauthenticated', 'no valid tenant: a missing, bad or expired bearer token, or Kairos-Tenant header in development mode'],
   ...onlyIf(reads.pathIds.length > 0, ['not-found', `no such ${reads.pathIds.join(' or ')} for this tenant, or a path id that is no UUID`]),
-  ...onlyIf(reads.body, ['unsupported-media-type', 'the body is not JSON in UTF-8: its Content-Type, charset or Content-Encoding']),
+  // Any request that carries a body is refused unless it is JSON (validation.ts), one that takes none too.
+  ['unsupported-media-type', reads.body ? 'the body is not JSON in UTF-8: its Content-Type, charset or Content-Encoding' : 'a body was sent, and not as JSON in UTF-8 (this operation takes none)'],
   ...onlyIf(
     kind === 'write',
     ['revision-conflict', reads.ifMatch ? 'the revision in If-Match or the body is stale, or other writers kept winning' : 'other writers to the same records kept winning; retry'],
