@@ -106,26 +106,29 @@ const answerExample = (answer: Answer): unknown => {
 const answerName = (answer: Answer): string =>
   typeof answer === 'string' ? answer : 'pageOf' in answer ? `a page of ${answer.pageOf} ({items, nextCursor})` : answer.oneOf.join(' or ');
 
+type Refusal = [AnsweredCode, string];
+const onlyIf = (condition: boolean, ...refusals: Refusal[]): Refusal[] => (condition ? refusals : []);
+
 /** The refusals every operation of its kind can answer, each with when. */
-const conventionalRefusals = (route: Route, reads: { ifMatch: boolean; minPosition: boolean; pathIds: string[]; body: boolean }): [AnsweredCode, string][] => [
+const conventionalRefusals = (kind: Route['kind'], reads: { ifMatch: boolean; minPosition: boolean; pathIds: string[]; body: boolean }): Refusal[] => [
   ['validation', 'a field, parameter or header is missing, unknown or ill-typed; `errors` names each'],
   ['unauthenticated', 'no valid tenant: a missing, bad or expired bearer token, or Kairos-Tenant header in development mode'],
-  ...(reads.pathIds.length > 0 ? [['not-found', `no such ${reads.pathIds.join(' or ')} for this tenant, or a path id that is no UUID`] as [AnsweredCode, string]] : []),
-  ...(reads.body ? [['unsupported-media-type', 'the body is not JSON in UTF-8: its Content-Type, charset or Content-Encoding'] as [AnsweredCode, string]] : []),
-  ...(route.kind === 'write'
-    ? ([
-        ['revision-conflict', reads.ifMatch ? 'the revision in If-Match or the body is stale, or other writers kept winning' : 'other writers to the same records kept winning; retry'],
-        ['request-in-progress', 'the first request with this Idempotency-Key is still running'],
-        ['idempotency-key-reused', 'this Idempotency-Key was used with another request'],
-      ] as [AnsweredCode, string][])
-    : []),
-  ...(reads.minPosition ? [['projection-lag', 'the read model did not reach minPosition within 5 s; retry after Retry-After'] as [AnsweredCode, string]] : []),
+  ...onlyIf(reads.pathIds.length > 0, ['not-found', `no such ${reads.pathIds.join(' or ')} for this tenant, or a path id that is no UUID`]),
+  // Any request that carries a body is refused unless it is JSON (validation.ts), one that takes none too.
+  ['unsupported-media-type', reads.body ? 'the body is not JSON in UTF-8: its Content-Type, charset or Content-Encoding' : 'a body was sent, and not as JSON in UTF-8 (this operation takes none)'],
+  ...onlyIf(
+    kind === 'write',
+    ['revision-conflict', reads.ifMatch ? 'the revision in If-Match or the body is stale, or other writers kept winning' : 'other writers to the same records kept winning; retry'],
+    ['request-in-progress', 'the first request with this Idempotency-Key is still running'],
+    ['idempotency-key-reused', 'this Idempotency-Key was used with another request'],
+  ),
+  ...onlyIf(reads.minPosition, ['projection-lag', 'the read model did not reach minPosition within 5 s; retry after Retry-After']),
   ['unavailable', 'a store or the broker is out of reach; retry after Retry-After, a write with the same Idempotency-Key'],
   ['internal', 'a failure of the service; nothing unrecorded was changed'],
 ];
 
-const errorResponses = (route: Route, refusals: [AnsweredCode, string][]): Record<string, ResponseObject> => {
-  const byStatus = new Map<number, [AnsweredCode, string][]>();
+const errorResponses = (kind: Route['kind'], refusals: Refusal[]): Record<string, ResponseObject> => {
+  const byStatus = new Map<number, Refusal[]>();
   for (const [code, when] of refusals) {
     const status = problemOf(code).status;
     const same = byStatus.get(status) ?? [];
@@ -141,7 +144,7 @@ const errorResponses = (route: Route, refusals: [AnsweredCode, string][]): Recor
         headers: {
           ...(status === 503 ? { 'Retry-After': header('RetryAfter') } : {}),
           // A refusal is kept for the key and replayed like a success (idempotency.ts), save a revision conflict and a failure of the service.
-          ...(route.kind === 'write' && status < 500 ? { 'Idempotency-Replayed': header('IdempotencyReplayed') } : {}),
+          ...(kind === 'write' && status < 500 ? { 'Idempotency-Replayed': header('IdempotencyReplayed') } : {}),
         },
         content: {
           'application/problem+json': {
@@ -194,7 +197,7 @@ export const completeOperation = (route: Route): OperationObject => {
     },
     content: { 'application/json': { schema: answerSchema(contract.answers), example: answerExample(contract.answers) } },
   };
-  const refusals = [...conventionalRefusals(route, reads), ...(Object.entries(contract.refuses ?? {}) as [AnsweredCode, string][])];
+  const refusals = [...conventionalRefusals(kind, reads), ...(Object.entries(contract.refuses ?? {}) as Refusal[])];
   const bodyExample = REQUEST_EXAMPLES[bodyName(operation.requestBody) ?? ''];
   const requestBody = operation.requestBody as RequestBodyObject | undefined;
   return {
@@ -203,7 +206,7 @@ export const completeOperation = (route: Route): OperationObject => {
     ...(requestBody
       ? { requestBody: { ...requestBody, content: { 'application/json': { ...requestBody.content['application/json'], ...(bodyExample ? { example: bodyExample } : {}) } } } }
       : {}),
-    responses: { [success]: answer, ...errorResponses(route, refusals) },
+    responses: { [success]: answer, ...errorResponses(kind, refusals) },
     security: [{ bearer: [] }, { tenant: [] }],
   };
 };

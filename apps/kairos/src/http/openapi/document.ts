@@ -74,9 +74,12 @@ export const openApiDocument = (app: INestApplication, controllers: Type[]): Ope
       }),
     );
   }
+  const requests = generated.components?.schemas ?? {};
+  const clash = Object.keys(ANSWERS).find((name) => name in requests);
+  if (clash) throw new Error(`a request class and an answer are both named ${clash}`);
   const answers = answerSchemas();
   const schemas: Record<string, SchemaObject> = {
-    ...withIntegers(generated.components?.schemas as Record<string, SchemaObject>, classes),
+    ...withIntegers(requests as Record<string, SchemaObject>, classes),
     ...Object.fromEntries((Object.keys(ANSWERS) as AnswerName[]).filter((name) => views.has(name)).map((name) => [name, answers[name]])),
     ...Object.fromEntries([...pages].map((name) => [`${name}Page`, pageSchema(name)])),
     Problem: PROBLEM_SCHEMA,
