@@ -185,7 +185,7 @@ export const produced: DomainEvent[] = [
         workingHours: [{ daysOfWeek: ['SAT'], startTime: '22:00', endTime: '06:00', everyWeeks: 2, validFrom: '2026-03-01', validUntil: null }],
       },
     },
-    { type: 'CancelSchedule' },
+    { type: 'CancelSchedule', actor: 'BUSINESS' },
   ]),
   ...drive(sessionDecider, { now: NOW, isOccurrence: () => true }, [
     {
@@ -216,8 +216,8 @@ export const produced: DomainEvent[] = [
       changes: { localStart: '2026-03-09T10:00', localEnd: '2026-03-09T11:00', capacity: 4 },
     },
     { type: 'UpdateInstance', instanceId: 'inst-1', originalStart: '2026-03-09T09:00:00.000Z', changes: { capacity: null, title: 'Yoga (outdoor)' } },
-    { type: 'CancelInstance', instanceId: 'inst-2', originalStart: '2026-03-23T09:00:00.000Z' },
-    { type: 'CancelSeries', from: '2026-03-30T09:00:00.000Z', continuedBy: 'ses-yoga-2' },
+    { type: 'CancelInstance', instanceId: 'inst-2', originalStart: '2026-03-23T09:00:00.000Z', actor: 'BUSINESS' },
+    { type: 'CancelSeries', from: '2026-03-30T09:00:00.000Z', continuedBy: 'ses-yoga-2', actor: 'BUSINESS' },
   ]),
   ...drive(sessionDecider, { now: NOW }, [
     {
@@ -240,7 +240,7 @@ export const produced: DomainEvent[] = [
         locationId: 'loc-1',
       },
     },
-    { type: 'CancelSeries', from: null },
+    { type: 'CancelSeries', from: null, actor: 'SYSTEM' },
   ]),
   ...drive(bookingDecider, { now: NOW, actor: 'CUSTOMER', requireManualApproval: true }, [
     { type: 'CreateBooking', id: 'bk-1', fields: appointment, draft: false },
@@ -268,27 +268,27 @@ export const produced: DomainEvent[] = [
   ]),
   ...drive(slotHoldDecider, { now: NOW }, [
     { type: 'PlaceHold', minutes: 10, hold: { id: 'hold-1', serviceId: 'svc-1', serviceType: 'APPOINTMENT', slot: appointment.slot, sessionId: null, scheduleId: null, appointmentSessionId: 'ses-appt-1', partySize: 1, contactId: 'contact-1' } },
-    { type: 'BookHold', bookingId: 'bk-1', contactId: 'contact-1' },
+    { type: 'BookHold', bookingId: 'bk-1', contactId: 'contact-1', actor: 'CUSTOMER' },
   ]),
   ...drive(slotHoldDecider, { now: NOW }, [
     { type: 'PlaceHold', minutes: 5, hold: { id: 'hold-2', serviceId: 'svc-2', serviceType: 'CLASS', slot: yogaClass.slot, sessionId: 'ses-yoga', scheduleId: 'sch-2', appointmentSessionId: null, partySize: 2, contactId: 'contact-2' } },
-    { type: 'ReleaseHold' },
+    { type: 'ReleaseHold', actor: 'CUSTOMER' },
   ]),
   ...drive(slotHoldDecider, { now: NOW }, [
     { type: 'PlaceHold', minutes: 5, hold: { id: 'hold-3', serviceId: 'svc-2', serviceType: 'CLASS', slot: yogaClass.slot, sessionId: 'ses-yoga', scheduleId: 'sch-2', appointmentSessionId: null, partySize: 1, contactId: 'contact-3' } },
-    [{ type: 'ExpireHold' }, { now: LATER }],
+    [{ type: 'ExpireHold', actor: 'SYSTEM' }, { now: LATER }],
   ]),
   ...drive(waitlistDecider, { now: NOW }, [
     { type: 'Join', sessionId: 'ses-yoga', entryId: 'entry-1', contactId: 'contact-1', partySize: 2, waitlistCapacity: 5, openSpots: 0 },
     { type: 'Join', sessionId: 'ses-yoga', entryId: 'entry-2', contactId: 'contact-2', partySize: 1, waitlistCapacity: 5, openSpots: 0 },
     { type: 'OfferFreed', freeSeats: 3, reservationMinutes: 15 },
-    { type: 'Accept', entryId: 'entry-1', contactId: 'contact-1', bookingId: 'bk-5' },
-    [{ type: 'Expire', entryId: 'entry-2' }, { now: LATER }],
+    { type: 'Accept', entryId: 'entry-1', contactId: 'contact-1', bookingId: 'bk-5', actor: 'CUSTOMER' },
+    [{ type: 'Expire', entryId: 'entry-2', actor: 'SYSTEM' }, { now: LATER }],
     { type: 'Join', sessionId: 'ses-yoga', entryId: 'entry-3', contactId: 'contact-3', partySize: 1, waitlistCapacity: 5, openSpots: 0 },
-    { type: 'Leave', entryId: 'entry-3' },
+    { type: 'Leave', entryId: 'entry-3', actor: 'CUSTOMER' },
     { type: 'Join', sessionId: 'ses-yoga', entryId: 'entry-4', contactId: 'contact-4', partySize: 1, waitlistCapacity: 5, openSpots: 0 },
     { type: 'OfferFreed', freeSeats: 1, reservationMinutes: 15 },
-    { type: 'Leave', entryId: 'entry-4' },
+    { type: 'Leave', entryId: 'entry-4', actor: 'BUSINESS' },
   ]),
 ];
 

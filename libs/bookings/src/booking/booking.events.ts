@@ -1,5 +1,22 @@
 import { Static } from '@sinclair/typebox';
-import { ActorType, AggregateMeta, EventsOf, aggregateId, describedAs, eventSchema, flag, instant, integer, listOf, nullable, oneOf, record, text, timeZoneName } from '@kairos/core';
+import {
+  ActorType,
+  AggregateMeta,
+  EventsOf,
+  aggregateId,
+  describedAs,
+  eventSchema,
+  flag,
+  instant,
+  integer,
+  listOf,
+  nullable,
+  oneOf,
+  record,
+  statusChangeOf,
+  text,
+  timeZoneName,
+} from '@kairos/core';
 import { BookingPolicyFields, Money, ServiceType } from '@kairos/services';
 
 export const BookingStatus = oneOf(['CREATED', 'PENDING', 'CONFIRMED', 'DECLINED', 'CANCELED', 'WAITING_LIST']);
@@ -61,9 +78,7 @@ export type BookingView = Static<typeof BookingView>;
 
 const statusChange = {
   id: aggregateId(),
-  previousStatus: BookingStatus,
-  actor: ActorType,
-  reason: nullable(text()),
+  ...statusChangeOf(BookingStatus),
   at: instant(),
   holdsSlot: flag('whether it now holds its resources or seats'),
 };

@@ -1,4 +1,4 @@
-import { EventRoutes, PublishedEvent, ceTypeOf } from '../cloud-events';
+import { EventRoutes, PublishedEvent, ceTypeOf, dataSchemaOf } from '../cloud-events';
 import { JsonSchema, toJsonSchema } from './json-schema';
 
 /**
@@ -11,7 +11,7 @@ const DELIVERY = [
   '',
   '- **At-least-once, after commit.** An event is sent only once its append has committed, and may be sent again after a crash or a retry: consumers dedupe by `ce_id`.',
   '- **Order per aggregate.** The key is the aggregate id (a session: its series id; a waitlist: its session id), so the events of one aggregate arrive in order, on one partition; `kairos_revision` counts them (1 = the first). There is no order across aggregates; `kairos_position` is the place in the global log.',
-  '- **Evolution.** A `.v1` type only gains fields: ignore the fields you do not know. A breaking change gets a `.v2` type and topic.',
+  '- **Evolution.** A `.v1` type only gains fields: ignore the fields you do not know. A breaking change gets a `.v2` type, and an event goes to its capability\'s topic of its own major version: `kairos.<capability>.v<n>` carries the `.v<n>` types.',
   '- **Bodies.** `created` carries the aggregate as the HTTP API GET shows it; `updated` carries `changes` (the new values) and `previous` (their old values) of the changed fields only; status changes carry `previousStatus`, `actor` and `reason`.',
   '- Events of internal streams (resource claims, seats, the default-policy pointer) are never published.',
 ].join('\n');
@@ -33,6 +33,7 @@ const headersOf = (entry: PublishedEvent): JsonSchema => {
       ce_source: header('/kairos/<capability>', { const: `/kairos/${capability}` }),
       ce_time: header('when the command that produced the event was decided (RFC 3339, UTC)', { format: 'date-time' }),
       ce_subject: header(`${KEY}, the same as the key`),
+      ce_dataschema: header('$id of the JSON Schema of the value: docs/events/<ce_type>.json', { const: dataSchemaOf(entry) }),
       'content-type': header('media type of the value', { const: 'application/json' }),
       kairos_position: header('position of the event in the global log: increasing, not dense (decimal)', { pattern: DIGITS }),
       kairos_tenant: header('tenant the event belongs to'),
@@ -40,7 +41,7 @@ const headersOf = (entry: PublishedEvent): JsonSchema => {
       kairos_correlation_id: header('correlation id of the request that caused the event, when it had one'),
       kairos_causation_id: header('id of the message that caused the event, when there was one'),
     },
-    required: ['ce_specversion', 'ce_id', 'ce_type', 'ce_source', 'ce_time', 'ce_subject', 'content-type', 'kairos_position', 'kairos_tenant', 'kairos_revision'],
+    required: ['ce_specversion', 'ce_id', 'ce_type', 'ce_source', 'ce_time', 'ce_subject', 'ce_dataschema', 'content-type', 'kairos_position', 'kairos_tenant', 'kairos_revision'],
   };
 };
 
@@ -73,7 +74,8 @@ export const asyncApiDocument = (routes: EventRoutes) => {
   const reserved = routes.topics.filter((t) => !topics.includes(t));
   const entriesOf = (topic: string) => published.filter((e) => e.topic === topic);
   const capabilityOfTopic = (topic: string) => entriesOf(topic)[0].capability;
-  const operationIdOf = (topic: string) => `publish-${capabilityOfTopic(topic)}`;
+  // By topic, not capability: a capability has a topic per major version once one of its events has a `.v2`.
+  const operationIdOf = (topic: string) => `publish-${topic.replace(/^kairos\./, '')}`;
 
   const channels = Object.fromEntries(
     topics.map((topic) => [
@@ -93,7 +95,7 @@ export const asyncApiDocument = (routes: EventRoutes) => {
       operationIdOf(topic),
       {
         action: 'send',
-        title: `Publish ${capabilityOfTopic(topic)} events`,
+        title: `Publish ${capabilityOfTopic(topic)} events to ${topic}`,
         summary: `Kairos sends every ${capabilityOfTopic(topic)} event to ${topic} after its append commits.`,
         channel: { $ref: `#/channels/${token(topic)}` },
         messages: entriesOf(topic).map((e) => ({ $ref: `#/channels/${token(topic)}/messages/${token(ceTypeOf(e))}` })),

@@ -1,4 +1,4 @@
-import { EventRoutes, ceTypeOf } from '../cloud-events';
+import { EventRoutes, ceTypeOf, dataSchemaOf } from '../cloud-events';
 import { JsonSchema, toJsonSchema } from './json-schema';
 
 /** A published event's body schema as a standalone JSON Schema document, as committed under docs/events/. */
@@ -21,7 +21,7 @@ export const eventSchemaFiles = (routes: Pick<EventRoutes, 'events'>): EventSche
       file: `${ceType}.json`,
       schema: {
         $schema: 'http://json-schema.org/draft-07/schema#',
-        $id: `urn:kairos:event:${ceType}`,
+        $id: dataSchemaOf(event),
         title: ceType,
         description: description ?? event.summary,
         ...body,
