@@ -1,4 +1,4 @@
-import { EventRoutes, PublishedEvent, ceTypeOf, dataSchemaOf } from '../cloud-events';
+import { EventRoutes, PublishedEvent, PublishedMessage, ceTypeOf, dataSchemaOf } from '../cloud-events';
 import { JsonSchema, toJsonSchema } from './json-schema';
 
 /**
@@ -45,13 +45,22 @@ const headersOf = (entry: PublishedEvent): JsonSchema => {
   };
 };
 
-const messageOf = (entry: PublishedEvent) => ({
+/** A message as a consumer receives it, as an AsyncAPI message example. */
+const exampleOf = (message: PublishedMessage) => ({
+  name: `${message.headers.ce_type}-example`,
+  summary: `as published to ${message.topic}, key ${message.key}`,
+  headers: message.headers,
+  payload: JSON.parse(message.value) as unknown,
+});
+
+const messageOf = (entry: PublishedEvent, examples: readonly PublishedMessage[]) => ({
   name: ceTypeOf(entry),
   title: entry.type,
   summary: entry.summary,
   contentType: 'application/json',
   headers: headersOf(entry),
   payload: toJsonSchema(entry.body),
+  examples: examples.filter((m) => m.headers.ce_type === ceTypeOf(entry)).map(exampleOf),
   correlationId: { description: 'the request that caused the event', location: '$message.header#/kairos_correlation_id' },
   bindings: {
     kafka: {
@@ -67,7 +76,8 @@ const token = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 /** The aggregate of an event type `<aggregate>.<event>`, to name a channel's aggregates. */
 export const aggregateOf = (eventType: string) => eventType.slice(0, eventType.lastIndexOf('.'));
 
-export const asyncApiDocument = (routes: EventRoutes) => {
+/** `examples`: messages as the service publishes them, shown with the message of their `ce_type`. */
+export const asyncApiDocument = (routes: EventRoutes, examples: readonly PublishedMessage[] = []) => {
   const published = routes.events;
   // Reserved topics no event is published to yet have no channel.
   const topics = routes.topics.filter((t) => published.some((e) => e.topic === t));
@@ -124,7 +134,7 @@ export const asyncApiDocument = (routes: EventRoutes) => {
     channels,
     operations,
     components: {
-      messages: Object.fromEntries(published.map((e) => [ceTypeOf(e), messageOf(e)])),
+      messages: Object.fromEntries(published.map((e) => [ceTypeOf(e), messageOf(e, examples)])),
     },
   };
 };
