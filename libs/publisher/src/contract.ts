@@ -56,6 +56,8 @@ export const publisherContract = (open: () => Promise<PublisherFixture>) => {
       ce_source: '/kairos/services',
       ce_subject: serviceId,
       ce_time: '2026-03-29T00:30:00.000Z',
+      ce_dataschema: 'urn:kairos:event:kairos.service.created.v1',
+      'content-type': 'application/json',
       kairos_position: String(event.position),
       kairos_tenant: tenant,
       kairos_revision: '1',

@@ -118,7 +118,7 @@ describe('the event catalog', () => {
   });
 
   it("routes every event to its capability's topic, and all of one aggregate's events to one topic", () => {
-    for (const entry of EVENT_CATALOG) expect(entry.topic).toBe(`kairos.${entry.capability}.v1`);
+    for (const entry of EVENT_CATALOG) expect(entry.topic).toBe(`kairos.${entry.capability}.v${entry.schemaVersion}`);
     for (const aggregate of new Set(catalogTypes.map(aggregateOf))) {
       expect(new Set(EVENT_CATALOG.filter((e) => aggregateOf(e.type) === aggregate).map((e) => e.topic)).size).toBe(1);
     }
