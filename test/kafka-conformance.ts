@@ -55,54 +55,62 @@ export const endOffsets = async (brokers: string[]): Promise<Offsets> => {
   }
 };
 
+export interface Follower {
+  /** What was read so far, in the order each partition gave it. */
+  readonly messages: RawMessage[];
+  /** The next offset to read, per `topic/partition`, once anything was read there. */
+  readonly next: Map<string, bigint>;
+  stop(): Promise<void>;
+}
+
+/** Reads every contract topic from `since` on (a partition `since` does not name: from its start) until stopped. */
+export const follow = async (brokers: string[], since: Offsets): Promise<Follower> => {
+  const now = await endOffsets(brokers);
+  const from = (topic: string, partition: number) => BigInt(since[topic]?.[partition] ?? '0');
+  const consumer = kafkaOf(brokers).consumer({ groupId: `kairos-conformance-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}` });
+  const messages: RawMessage[] = [];
+  const next = new Map<string, bigint>();
+  await consumer.connect();
+  await consumer.subscribe({ topics: Object.keys(now) });
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      if (BigInt(message.offset) < from(topic, partition)) return;
+      messages.push({
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key?.toString() ?? '',
+        value: message.value?.toString() ?? '',
+        headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+      });
+      next.set(`${topic}/${partition}`, BigInt(message.offset) + 1n);
+    },
+  });
+  for (const [topic, partitions] of Object.entries(now)) {
+    for (const partition of Object.keys(partitions).map(Number)) consumer.seek({ topic, partition, offset: String(from(topic, partition)) });
+  }
+  return { messages, next, stop: () => consumer.disconnect() };
+};
+
 /** Every message written to a contract topic after `since` (a topic created since: all of it), up to now. */
 export const messagesSince = async (brokers: string[], since: Offsets, timeoutMs = 60_000): Promise<RawMessage[]> => {
   const until = await endOffsets(brokers);
-  const pending = new Map<string, { topic: string; partition: number; from: bigint; to: bigint }>();
-  for (const [topic, partitions] of Object.entries(until)) {
-    for (const [partition, end] of Object.entries(partitions)) {
-      const from = BigInt(since[topic]?.[Number(partition)] ?? '0');
-      if (BigInt(end) > from) pending.set(`${topic}/${partition}`, { topic, partition: Number(partition), from, to: BigInt(end) });
-    }
-  }
-  if (pending.size === 0) return [];
-  const consumer = kafkaOf(brokers).consumer({ groupId: `kairos-conformance-${process.pid}-${Date.now()}` });
-  const messages: RawMessage[] = [];
-  const ranges = [...pending.values()];
+  const ends = Object.entries(until).flatMap(([topic, partitions]) => Object.entries(partitions).map(([partition, end]) => ({ key: `${topic}/${partition}`, topic, partition: Number(partition), end: BigInt(end) })));
+  const owed = ends.filter((p) => p.end > BigInt(since[p.topic]?.[p.partition] ?? '0'));
+  if (owed.length === 0) return [];
+  const follower = await follow(brokers, since);
   try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...new Set(ranges.map((r) => r.topic))] });
-    let finish!: () => void;
-    const done = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${messages.length} messages; still waiting on ${[...pending.keys()].join(', ')}`)), timeoutMs);
-      finish = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        const range = pending.get(`${topic}/${partition}`);
-        const offset = BigInt(message.offset);
-        if (!range || offset < range.from || offset >= range.to) return;
-        messages.push({
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString() ?? '',
-          value: message.value?.toString() ?? '',
-          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
-        });
-        if (offset + 1n >= range.to) pending.delete(`${topic}/${partition}`);
-        if (pending.size === 0) finish();
-      },
-    });
-    for (const r of ranges) consumer.seek({ topic: r.topic, partition: r.partition, offset: String(r.from) });
-    await done;
-    return messages;
+    const deadline = Date.now() + timeoutMs;
+    const behind = () => owed.filter((p) => (follower.next.get(p.key) ?? 0n) < p.end);
+    while (behind().length > 0) {
+      if (Date.now() > deadline) throw new Error(`read ${follower.messages.length} messages; still behind on ${behind().map((p) => p.key).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   } finally {
-    await consumer.disconnect();
+    await follower.stop();
   }
+  const endOf = new Map(ends.map((p) => [p.key, p.end]));
+  return follower.messages.filter((m) => BigInt(m.offset) < (endOf.get(`${m.topic}/${m.partition}`) ?? 0n));
 };
 
 /** Every object schema closed: a field on the wire that its schema does not name is undocumented. */
