@@ -86,7 +86,7 @@ export const StatusChange = record(statusChange);
 export type StatusChange = Static<typeof StatusChange>;
 
 export const bookingEvents = [
-  eventSchema('booking.created', 'A booking was created; the body is the booking as GET shows it.', BookingView),
+  eventSchema('booking.created', 'A booking was created; the body is the booking as stored: what GET shows but allowedActions, which depends on who reads it and when.', BookingView),
   eventSchema('booking.confirmed', 'A booking was confirmed.', StatusChange),
   eventSchema('booking.declined', 'A booking request was declined.', StatusChange),
   eventSchema(

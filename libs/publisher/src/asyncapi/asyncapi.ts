@@ -12,7 +12,8 @@ const DELIVERY = [
   '- **At-least-once, after commit.** An event is sent only once its append has committed, and may be sent again after a crash or a retry: consumers dedupe by `ce_id`.',
   '- **Order per aggregate.** The key is the aggregate id (a session: its series id; a waitlist: its session id), so the events of one aggregate arrive in order, on one partition; `kairos_revision` counts them (1 = the first). There is no order across aggregates; `kairos_position` is the place in the global log.',
   '- **Evolution.** A `.v1` type only gains fields: ignore the fields you do not know. A breaking change gets a `.v2` type, and an event goes to its capability\'s topic of its own major version: `kairos.<capability>.v<n>` carries the `.v<n>` types.',
-  '- **Bodies.** `created` carries the aggregate as the HTTP API GET shows it; `updated` carries `changes` (the new values) and `previous` (their old values) of the changed fields only; status changes carry `previousStatus`, `actor` and `reason`.',
+  '- **Bodies.** `created` carries the aggregate as stored: what the HTTP API GET shows, except fields computed when it is read (a booking\'s `allowedActions`, a session\'s `participants` and `openSpots`); `updated` carries `changes` (the new values) and `previous` (their old values) of the changed fields only; status changes (`booking.confirmed|declined|canceled`, `schedule.canceled`, `session.canceled`, `slot-hold.released|expired|booked`, `waitlist.accepted|offer-expired|left`) carry `previousStatus`, `actor` and `reason`.',
+  '- **Schemas.** `ce_dataschema` names the JSON Schema of the value, `urn:kairos:event:<ce_type>`: the file `docs/events/<ce_type>.json` of the Kairos repository.',
   '- Events of internal streams (resource claims, seats, the default-policy pointer) are never published.',
 ].join('\n');
 
