@@ -5,7 +5,7 @@ import { SqlEventStore } from '@kairos/event-store';
 import { InProcessPublisher, KafkaPublisher, PublishedMessage, Publisher } from '@kairos/publisher';
 import { SqlReadStore } from '@kairos/read-store';
 import { PgClient, PgliteClient, SqlClient } from '@kairos/sql';
-import { buildOnce, uniqueName } from '@kairos/testing';
+import { ConformanceLog, buildOnce, uniqueName } from '@kairos/testing';
 import { createApp } from '../apps/kairos/src/bootstrap';
 import { EVENT_ROUTES } from '../apps/kairos/src/capabilities';
 import { KairosConfig, loadConfig } from '../apps/kairos/src/config/config';
@@ -21,6 +21,7 @@ export interface TestApp {
   sql: SqlClient;
   /** Messages the in-process publisher delivered (empty with Kafka). */
   published: PublishedMessage[];
+  /** Stops the app, then fails if any answer it gave departs from its own OpenAPI document. */
   close(): Promise<void>;
 }
 
@@ -96,6 +97,10 @@ export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
   await app.init();
   // Named for the run, so the global teardown finds this app's Kafka messages on a shared broker.
   const tenant = uniqueName(runTenantPrefix());
+  // Every answer the app sends, whoever asked (supertest, a fuzzer's fetch), is checked at close.
+  const conformance = new ConformanceLog();
+  conformance.useDocument((await request(app.getHttpServer()).get('/docs-json')).body as Record<string, unknown>);
+  conformance.recordServer(app.getHttpServer());
   return {
     app,
     http: request(app.getHttpServer()),
@@ -106,6 +111,7 @@ export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
     async close() {
       await app.close();
       await stores.close();
+      await conformance.verify();
     },
   };
 };

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Client } from 'pg';
-import { BuiltService, buildOnce, describeWith, testServers, uniqueName } from '@kairos/testing';
+import { BuiltService, ConformanceLog, buildOnce, describeWith, testServers, uniqueName } from '@kairos/testing';
 
 type Answer = { status: number; headers: Headers; body: Record<string, any> };
 
@@ -12,6 +12,7 @@ type Answer = { status: number; headers: Headers; body: Record<string, any> };
 describeWith('PostgreSQL', testServers.postgresUrl(), 'Idempotency-Key across a crash between commit and answer (built service, PostgreSQL)', () => {
   const schema = uniqueName('idem_crash');
   const tenant = uniqueName('tenant');
+  const conformance = new ConformanceLog();
   let service: BuiltService | undefined;
 
   const start = async (env: Record<string, string> = {}) => {
@@ -31,7 +32,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'Idempotency-Key across a 
   };
 
   const call = async (method: string, path: string, body?: object, headers: Record<string, string> = {}): Promise<Answer> => {
-    const response = await fetch(`${service!.base}${path}`, {
+    const response = await conformance.fetch(`${service!.base}${path}`, {
       method,
       headers: { 'kairos-tenant': tenant, 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -49,6 +50,9 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'Idempotency-Key across a 
   };
 
   beforeAll(buildOnce, 180_000);
+
+  // Every answer the suite received, against the service's OpenAPI document.
+  afterAll(() => conformance.verify());
 
   afterAll(async () => {
     await stop();

@@ -1,6 +1,6 @@
 import { Consumer } from 'kafkajs';
 import { Client } from 'pg';
-import { BuiltService, KafkaBroker, PostgresCluster, buildOnce, describeWith, eventually, freePort, startKafkaBroker, startPostgresCluster, testServers, uniqueName } from '@kairos/testing';
+import { BuiltService, ConformanceLog, KafkaBroker, PostgresCluster, buildOnce, describeWith, eventually, freePort, startKafkaBroker, startPostgresCluster, testServers, uniqueName } from '@kairos/testing';
 import { EVENT_ROUTES } from '../apps/kairos/src/capabilities';
 import { ConsumedMessage, consumeTopics } from './harness';
 
@@ -36,6 +36,7 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
   const tenant = uniqueName('tenant');
   const received: ConsumedMessage[] = [];
   const answers: Answer[] = [];
+  const conformance = new ConformanceLog();
   const transportFailures: { phase: string; error: string }[] = [];
   const liveness: { phase: string; status: number }[] = [];
   const acknowledged: { id: string; position: string }[] = [];
@@ -68,7 +69,7 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
 
   const call = async (method: string, path: string, body?: object): Promise<Answer> => {
     const started = Date.now();
-    const response = await fetch(`${base()}${path}`, {
+    const response = await conformance.fetch(`${base()}${path}`, {
       method,
       headers: { 'kairos-tenant': tenant, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -121,12 +122,12 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
   const probes = () =>
     loop(async () => {
       if (phase === 'killed') return;
-      const response = await fetch(`${base()}/health/live`, { signal: AbortSignal.timeout(2000) });
+      const response = await conformance.fetch(`${base()}/health/live`, { signal: AbortSignal.timeout(2000) });
       liveness.push({ phase, status: response.status });
     }, 200);
 
   const ready = async () => {
-    const response = await fetch(`${base()}/health/ready`, { signal: AbortSignal.timeout(5000) });
+    const response = await conformance.fetch(`${base()}/health/ready`, { signal: AbortSignal.timeout(5000) });
     return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as { down: string[] } };
   };
 
@@ -206,6 +207,9 @@ describeWith('PostgreSQL server programs (initdb, pg_ctl)', testServers.postgres
     await consumer?.disconnect();
     await Promise.all([cluster?.dispose(), broker?.dispose()]);
   });
+
+  // Every answer the suite received, against the service's OpenAPI document.
+  afterAll(() => conformance.verify());
 
   afterEach(() => {
     // The service's own account of what went wrong, should a check fail.

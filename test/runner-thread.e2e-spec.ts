@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Consumer } from 'kafkajs';
 import { Client } from 'pg';
-import { BuiltService, buildOnce, describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
+import { BuiltService, ConformanceLog, buildOnce, describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
 import { EVENT_ROUTES } from '../apps/kairos/src/capabilities';
 import { ConsumedMessage, consumeTopics } from './harness';
 
@@ -16,10 +16,11 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'the built service with it
   const tenant = uniqueName('tenant');
   const received: ConsumedMessage[] = [];
   let consumer: Consumer;
+  const conformance = new ConformanceLog();
   let service: BuiltService;
 
   const call = async (method: string, path: string, body?: object, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${service.base}${path}`, {
+    const response = await conformance.fetch(`${service.base}${path}`, {
       method,
       headers: { 'kairos-tenant': tenant, 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -28,6 +29,9 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'the built service with it
   };
 
   beforeAll(buildOnce, 180_000);
+
+  // Every answer the suite received, against the service's OpenAPI document.
+  afterAll(() => conformance.verify());
 
   beforeAll(async () => {
     if (!brokers) throw new Error('this suite needs the Kafka broker the global setup starts (unset KAIROS_SKIP_KAFKA)');

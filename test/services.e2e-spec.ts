@@ -84,6 +84,19 @@ describe('services over HTTP (embedded default)', () => {
     expect(unsaid.body.resourceGroups).toEqual([{ resourceIds: [staff.id], requiredCount: 1, selectable: false }]);
   });
 
+  it('takes a payment or a location on PATCH as on create: whole, what it leaves out as none', async () => {
+    const created = await post('/v1/services', haircut({ payment: { rateType: 'FIXED', price: { amount: '25.00', currency: 'EUR' }, deposit: { amount: '5.00', currency: 'EUR' } } })).expect(201);
+    const patched = await t.http
+      .patch(`/v1/services/${created.body.id}`)
+      .set('Kairos-Tenant', t.tenant)
+      .send({ payment: { rateType: 'VARIED' }, locations: [{ type: 'CUSTOMER' }] })
+      .expect(200);
+    expect(patched.body.payment).toEqual({ rateType: 'VARIED', price: null, deposit: null, planIds: [] });
+    expect(patched.body.locations).toEqual([{ id: null, type: 'CUSTOMER' }]);
+    const read = await get(`/v1/services/${created.body.id}?minPosition=${patched.headers['kairos-position']}`).expect(200);
+    expect([read.body.payment, read.body.locations]).toEqual([patched.body.payment, patched.body.locations]);
+  });
+
   it('updates with a revision, refuses a stale one, and keeps type immutable', async () => {
     const { body: service } = await post('/v1/services', haircut()).expect(201);
     const updated = await t.http.patch(`/v1/services/${service.id}`).set('Kairos-Tenant', t.tenant).set('If-Match', '1').send({ hidden: true }).expect(200);

@@ -4,7 +4,7 @@ import { RecordedEvent } from '@kairos/core';
 import { SqlEventStore } from '@kairos/event-store';
 import { toPublishedMessage } from '@kairos/publisher';
 import { PgClient } from '@kairos/sql';
-import { BuiltService, buildOnce, describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
+import { BuiltService, ConformanceLog, buildOnce, describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
 import { EVENT_ROUTES } from '../apps/kairos/src/capabilities';
 import { ConsumedMessage, consumeTopics } from './harness';
 
@@ -21,6 +21,7 @@ class Instance {
   constructor(
     readonly name: string,
     private readonly env: Record<string, string>,
+    private readonly conformance: ConformanceLog,
   ) {}
 
   async start(): Promise<void> {
@@ -40,7 +41,7 @@ class Instance {
   }
 
   async call(tenant: string, method: string, path: string, body?: object): Promise<Answer> {
-    const response = await fetch(`${this.service!.base}${path}`, {
+    const response = await this.conformance.fetch(`${this.service!.base}${path}`, {
       method,
       headers: { 'kairos-tenant': tenant, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -73,8 +74,9 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'two built instances on on
     KAIROS_POSTGRES_SCHEMA: schema,
     KAIROS_KAFKA_BROKERS: brokers ?? '',
   };
-  const first = new Instance('first', env);
-  const second = new Instance('second', env);
+  const conformance = new ConformanceLog();
+  const first = new Instance('first', env, conformance);
+  const second = new Instance('second', env, conformance);
   let consumer: Consumer;
   /** The highest position any acknowledged write answered. */
   let written = 0;
@@ -236,6 +238,9 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'two built instances on on
     await client.query(`drop schema if exists ${schema} cascade`);
     await client.close();
   });
+
+  // Every answer the suite received, against the service's OpenAPI document.
+  afterAll(() => conformance.verify());
 
   it('storms both instances, loses the leader mid-storm, and keeps answering every write on the survivor', async () => {
     const weekdays = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };

@@ -25,8 +25,9 @@ export interface OpenApiParameter {
 }
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: OpenApiParameter[]; requestBody?: { content: Record<string, { schema: OpenApiSchema }> } }>>;
-  components: { schemas: Record<string, OpenApiSchema> };
+  paths: Record<string, Record<string, { parameters?: (OpenApiParameter | { $ref: string })[]; requestBody?: { content: Record<string, { schema: OpenApiSchema }> } }>>;
+  /** The convention headers every operation shares are parameters here, which operations name by `$ref`. */
+  components: { schemas: Record<string, OpenApiSchema>; parameters?: Record<string, OpenApiParameter> };
 }
 
 export interface Operation {
@@ -44,7 +45,9 @@ export const operationsOf = (document: OpenApiDocument): Operation[] =>
       Object.entries(methods).map(([method, op]) => ({
         method: method.toUpperCase(),
         template,
-        parameters: (op.parameters ?? []).filter((p) => p.name.toLowerCase() !== 'kairos-tenant'),
+        parameters: (op.parameters ?? [])
+          .map((p) => ('$ref' in p ? document.components.parameters![p.$ref.split('/').pop()!] : p))
+          .filter((p) => p.name.toLowerCase() !== 'kairos-tenant'),
         body: op.requestBody?.content['application/json']?.schema,
       })),
     );

@@ -1,12 +1,13 @@
 import { INestApplication, LoggerService, Type } from '@nestjs/common';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { KairosConfig } from './config/config';
 import { admissionLanes, queriesByPost } from './http/admission';
 import { idempotencyMiddleware } from './http/idempotency';
+import { openApiDocument } from './http/openapi/document';
 import { sendProblem, toProblem } from './http/problem';
 import { refuseOtherMediaTypes, screenInput, validationPipe } from './http/validation';
 import { Stores } from './infrastructure/stores';
@@ -54,15 +55,7 @@ export const createApp = async (config: KairosConfig, stores: Stores, options: A
   app.use(idempotencyMiddleware(stores.eventStore, stores.readStore, config, clock));
   app.useGlobalPipes(validationPipe());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Kairos')
-      .setDescription('Scheduling and booking API. Contract: errors are RFC 9457 problem+json; writes answer Kairos-Position; queries take minPosition.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = openApiDocument(app, controllersOf(app));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 };

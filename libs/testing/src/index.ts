@@ -7,6 +7,8 @@ export * from './kafka-broker';
 export * from './built-service';
 export * from './silentable-proxy';
 export * from './decider-spec';
+export * from './openapi-conformance';
+export * from './conformance-log';
 
 /**
  * Which real servers this test run reaches. The global setup decides once and records it in the

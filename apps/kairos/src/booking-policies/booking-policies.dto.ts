@@ -15,10 +15,10 @@ export class WaitlistPolicyDto {
 /** Minutes before a session's start; null means no limit. */
 export class BookingPolicyChangesDto {
 
-  @ApiPropertyOptional({ nullable: true, default: 10080 }) @Nullable() @IsInt() @Min(0) @Max(MINUTES_MAX) earliestBookingMinutes?: number | null;
-  @ApiPropertyOptional({ nullable: true, default: 1440 }) @Nullable() @IsInt() @Min(0) @Max(MINUTES_MAX) latestBookingMinutes?: number | null;
-  @ApiPropertyOptional({ nullable: true, default: 1440 }) @Nullable() @IsInt() @Min(0) @Max(MINUTES_MAX) latestCancelMinutes?: number | null;
-  @ApiPropertyOptional({ nullable: true, default: 1440 }) @Nullable() @IsInt() @Min(0) @Max(MINUTES_MAX) latestRescheduleMinutes?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, default: 10080 }) @Nullable() @IsInt() @Min(0) @Max(MINUTES_MAX) earliestBookingMinutes?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, default: 1440 }) @Nullable() @IsInt() @Min(0) @Max(MINUTES_MAX) latestBookingMinutes?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, default: 1440 }) @Nullable() @IsInt() @Min(0) @Max(MINUTES_MAX) latestCancelMinutes?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, default: 1440 }) @Nullable() @IsInt() @Min(0) @Max(MINUTES_MAX) latestRescheduleMinutes?: number | null;
   @ApiPropertyOptional({ default: false, description: 'Needs latestBookingMinutes: null.' }) @Optional() @IsBoolean() bookAfterStart?: boolean;
 
   @ApiPropertyOptional({ type: WaitlistPolicyDto, nullable: true, description: 'null: no waitlist.' })

@@ -19,7 +19,7 @@ export class SlotDto {
   @ArrayMaxSize(20)
   @IsUUID('all', { each: true })
   resourceIds?: string[];
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) @Nullable() @IsUUID() locationId?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) @Nullable() @IsUUID() locationId?: string | null;
 }
 
 export class ContactDto {
@@ -54,13 +54,13 @@ export class RevisionDto {
 }
 
 export class CancelBookingDto extends RevisionDto {
-  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(0, 1000) reason?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @Nullable() @IsString() @Length(0, 1000) reason?: string | null;
   @ApiPropertyOptional() @Optional() @IsBoolean() ignorePolicy?: boolean;
   @ApiPropertyOptional() @Optional() @IsBoolean() restoreCredit?: boolean;
 }
 
 export class DeclineBookingDto extends RevisionDto {
-  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(0, 1000) reason?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @Nullable() @IsString() @Length(0, 1000) reason?: string | null;
 }
 
 export class RescheduleBookingDto extends RevisionDto {
@@ -78,11 +78,11 @@ export class AttendanceDto {
   @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) attendeeCount!: number;
 }
 
-export class PaymentDto {
+export class BookingPaymentDto {
   @ApiProperty({ enum: ['NOT_PAID', 'PAID', 'PARTIALLY_PAID', 'REFUNDED', 'EXEMPT'] })
   @IsIn(['NOT_PAID', 'PAID', 'PARTIALLY_PAID', 'REFUNDED', 'EXEMPT'])
   paymentStatus!: 'NOT_PAID' | 'PAID' | 'PARTIALLY_PAID' | 'REFUNDED' | 'EXEMPT';
-  @ApiPropertyOptional({ nullable: true, example: '10.00' }) @Nullable() @Matches(/^\d{1,12}(\.\d{1,4})?$/) amountPaid?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '10.00' }) @Nullable() @Matches(/^\d{1,12}(\.\d{1,4})?$/) amountPaid?: string | null;
 }
 
 export class ListBookingsDto extends ListQueryDto {

@@ -47,6 +47,9 @@ const QUERY_BY_POST = 'kairos:query-by-post';
  */
 export const QueryByPost = (): MethodDecorator => SetMetadata(QUERY_BY_POST, true);
 
+/** Whether a route handler is marked QueryByPost. */
+export const isQueryByPost = (handler: unknown): handler is Function => typeof handler === 'function' && Reflect.getMetadata(QUERY_BY_POST, handler) === true;
+
 /** Whether a POST to a path (as the request names it, from the root) is a query. */
 export type QueriesByPost = (path: string) => boolean;
 
@@ -57,7 +60,7 @@ export const queriesByPost = (controllers: Iterable<Type>): QueriesByPost => {
     const prototype = controller.prototype as Record<string, unknown>;
     for (const name of Object.getOwnPropertyNames(prototype)) {
       const handler = prototype[name];
-      if (typeof handler !== 'function' || Reflect.getMetadata(QUERY_BY_POST, handler) !== true) continue;
+      if (!isQueryByPost(handler)) continue;
       if (Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.POST) throw new Error(`${controller.name}.${name} is marked QueryByPost but is not a POST route`);
       for (const base of pathsOf(Reflect.getMetadata(PATH_METADATA, controller))) {
         for (const path of pathsOf(Reflect.getMetadata(PATH_METADATA, handler))) patterns.push(patternOf(`${base}/${path}`, `${controller.name}.${name}`));

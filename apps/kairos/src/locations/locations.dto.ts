@@ -6,11 +6,11 @@ import { ListQueryDto, booleanQuery, plainData } from '../http/common.dto';
 import { IsTimeZone, Nullable, Optional } from '../http/validators';
 
 export class AddressDto {
-  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(1, 500) formatted?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(1, 200) street?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(1, 100) city?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(1, 20) postalCode?: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'ISO 3166-1 alpha-2' }) @Nullable() @IsString() @Length(2, 2) country?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @Nullable() @IsString() @Length(1, 500) formatted?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @Nullable() @IsString() @Length(1, 200) street?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @Nullable() @IsString() @Length(1, 100) city?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @Nullable() @IsString() @Length(1, 20) postalCode?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'ISO 3166-1 alpha-2' }) @Nullable() @IsString() @Length(2, 2) country?: string | null;
 }
 
 export class LocationChangesDto {

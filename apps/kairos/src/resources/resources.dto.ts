@@ -5,8 +5,8 @@ import { ListQueryDto, plainData } from '../http/common.dto';
 import { Nullable, Optional } from '../http/validators';
 
 export class ResourceChangesDto {
-  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsEmail() email?: string | null;
-  @ApiPropertyOptional({ nullable: true, example: '+351912345678', description: 'E.164' })
+  @ApiPropertyOptional({ type: String, nullable: true }) @Nullable() @IsEmail() email?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '+351912345678', description: 'E.164' })
   @Nullable()
   @Matches(/^\+[1-9]\d{6,14}$/, { message: 'phone must be in E.164 form, such as +351912345678' })
   phone?: string | null;

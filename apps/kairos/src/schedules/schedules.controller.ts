@@ -10,6 +10,7 @@ import { Optional } from '../http/validators';
 import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
 import { CancelSchedule, UpdateSchedule } from './schedules.commands';
 import { UpdateScheduleDto, schedulePatchOf } from './schedules.dto';
+import { Documented, REFUSALS } from '../http/openapi/contract';
 
 const SCHEDULE_MODEL: ReadModelRef = { projection: 'scheduling', collection: SCHEDULES, noun: 'schedule' };
 
@@ -26,16 +27,19 @@ export class SchedulesController {
   constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
 
   @Get('business')
+  @Documented({ summary: "The business's schedule: its opening hours", answers: 'Schedule', refuses: { 'not-found': 'the tenant has no business schedule yet' } })
   business(@Ctx() ctx: RequestContext, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
     return this.queries.execute(new GetDocument(ctx, SCHEDULE_MODEL, businessScheduleIdOf(ctx.tenant), minPositionOf(query, min)));
   }
 
   @Get(':id')
+  @Documented({ summary: 'A schedule', answers: 'Schedule' })
   get(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
     return this.queries.execute(new GetDocument(ctx, SCHEDULE_MODEL, id, minPositionOf(query, min)));
   }
 
   @Get()
+  @Documented({ summary: 'Schedules, filtered by owner or tag', answers: { pageOf: 'Schedule' } })
   list(@Ctx() ctx: RequestContext, @Query() query: ListSchedulesDto, @Headers('kairos-min-position') min?: string) {
     const where: Record<string, FieldFilter> = {};
     if (query.ownerId) where.ownerId = query.ownerId;
@@ -46,12 +50,18 @@ export class SchedulesController {
   }
 
   @Patch(':id')
+  @Documented({
+    summary: "Change a schedule's working hours, links, capacity or location (a link cycle is 400)",
+    answers: 'Schedule',
+    refuses: { 'not-found': 'a linked schedule or the location names nothing of this tenant', ...REFUSALS.notLive },
+  })
   update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: UpdateScheduleDto, @Headers('if-match') ifMatch?: string) {
     return this.commands.execute(new UpdateSchedule(ctx, id, schedulePatchOf(dto), expectedRevision(ifMatch, dto.revision)));
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @Documented({ summary: 'Cancel a schedule, its future sessions and their bookings', answers: 'Schedule', refuses: REFUSALS.notLive })
   cancel(@Ctx() ctx: RequestContext, @Param('id') id: string) {
     return this.commands.execute(new CancelSchedule(ctx, id));
   }

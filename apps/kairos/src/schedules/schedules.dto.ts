@@ -32,12 +32,12 @@ export class WorkingHoursDto {
   @Max(52)
   everyWeeks?: number;
 
-  @ApiPropertyOptional({ example: '2026-01-05', nullable: true })
+  @ApiPropertyOptional({ type: String, example: '2026-01-05', nullable: true })
   @Nullable()
   @Matches(DATE, { message: 'validFrom must be YYYY-MM-DD' })
   validFrom?: string | null;
 
-  @ApiPropertyOptional({ example: '2026-12-31', nullable: true })
+  @ApiPropertyOptional({ type: String, example: '2026-12-31', nullable: true })
   @Nullable()
   @Matches(DATE, { message: 'validUntil must be YYYY-MM-DD' })
   validUntil?: string | null;
@@ -63,7 +63,7 @@ export class UpdateScheduleDto {
   @Type(() => LinkedScheduleDto)
   linkedSchedules?: LinkedScheduleDto[];
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) @Nullable() @IsUUID() locationId?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) @Nullable() @IsUUID() locationId?: string | null;
   @ApiPropertyOptional() @Optional() @IsInt() @Min(1) revision?: number;
 }
 

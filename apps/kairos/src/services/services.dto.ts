@@ -14,7 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { LocationType, RateType, ResourceGroup, ServiceFields, ServicePatch, ServiceType } from '@kairos/services';
+import { LocationType, Money, RateType, ResourceGroup, ServiceFields, ServicePatch, ServiceType } from '@kairos/services';
 import { ListQueryDto, booleanQuery, plainData } from '../http/common.dto';
 import { MoneyDto } from '../http/money.dto';
 import { IsTimeZone, Nullable, Optional } from '../http/validators';
@@ -39,7 +39,7 @@ export class ResourceGroupDto {
 }
 
 export class ServiceLocationDto {
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Required unless type is CUSTOMER.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Required unless type is CUSTOMER.' })
   @Nullable()
   @IsUUID()
   id!: string | null;
@@ -82,7 +82,7 @@ export class PaymentDto {
 /** Fields a service can change after creation (not `type`). */
 export class ServiceChangesDto {
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100 })
   @Nullable()
   @IsString()
   @Length(1, 100)
@@ -123,7 +123,7 @@ export class ServiceChangesDto {
   @Max(720)
   bufferAfterMinutes?: number;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 1440, description: 'null: slots start every duration.' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: 1440, description: 'null: slots start every duration.' })
   @Nullable()
   @IsInt()
   @Min(1)
@@ -158,7 +158,7 @@ export class ServiceChangesDto {
   @Type(() => PaymentDto)
   payment?: PaymentDto;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null: the tenant\'s default policy.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null: the tenant\'s default policy.' })
   @Nullable()
   @IsUUID()
   bookingPolicyId?: string | null;
@@ -224,6 +224,15 @@ export class ListServicesDto extends ListQueryDto {
 /** A group left without `selectable` is assigned, on create and on PATCH alike. */
 const resourceGroupOf = (g: ResourceGroupDto): ResourceGroup => ({ resourceIds: g.resourceIds, requiredCount: g.requiredCount, selectable: g.selectable ?? false });
 
+/** A location or a payment replaces the old one whole, on create and on PATCH alike: what it leaves out has none. */
+const serviceLocationOf = (l: { id?: string | null; type: LocationType }): ServiceFields['locations'][number] => ({ id: l.id ?? null, type: l.type });
+const paymentOf = (p: { rateType: RateType; price?: Money | null; deposit?: Money | null; planIds?: string[] }): ServiceFields['payment'] => ({
+  rateType: p.rateType,
+  price: p.price ?? null,
+  deposit: p.deposit ?? null,
+  planIds: p.planIds ?? [],
+});
+
 export const serviceFieldsOf = (dto: CreateServiceDto): ServiceFields => ({
   name: dto.name,
   type: dto.type,
@@ -235,17 +244,20 @@ export const serviceFieldsOf = (dto: CreateServiceDto): ServiceFields => ({
   bufferAfterMinutes: dto.bufferAfterMinutes ?? 0,
   slotSplitIntervalMinutes: dto.slotSplitIntervalMinutes ?? null,
   resourceGroups: (dto.resourceGroups ?? []).map(resourceGroupOf),
-  locations: (dto.locations ?? []).map((l) => ({ id: l.id ?? null, type: l.type })),
+  locations: (dto.locations ?? []).map(serviceLocationOf),
   onlineBooking: dto.onlineBooking
     ? { enabled: dto.onlineBooking.enabled, requireManualApproval: dto.onlineBooking.requireManualApproval, allowMultipleRequests: dto.onlineBooking.allowMultipleRequests }
     : { enabled: true, requireManualApproval: false, allowMultipleRequests: false },
-  payment: dto.payment
-    ? { rateType: dto.payment.rateType, price: dto.payment.price ?? null, deposit: dto.payment.deposit ?? null, planIds: dto.payment.planIds ?? [] }
-    : { rateType: 'NO_FEE', price: null, deposit: null, planIds: [] },
+  payment: dto.payment ? paymentOf(dto.payment) : { rateType: 'NO_FEE', price: null, deposit: null, planIds: [] },
   bookingPolicyId: dto.bookingPolicyId ?? null,
 });
 
 export const servicePatchOf = (dto: UpdateServiceDto): ServicePatch => {
   const { revision: _revision, ...changes } = plainData<ServicePatch & { revision?: number }>(dto);
-  return dto.resourceGroups ? { ...changes, resourceGroups: dto.resourceGroups.map(resourceGroupOf) } : changes;
+  return {
+    ...changes,
+    ...(dto.resourceGroups ? { resourceGroups: dto.resourceGroups.map(resourceGroupOf) } : {}),
+    ...(changes.locations ? { locations: changes.locations.map(serviceLocationOf) } : {}),
+    ...(changes.payment ? { payment: paymentOf(changes.payment) } : {}),
+  };
 };

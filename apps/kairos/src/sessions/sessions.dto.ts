@@ -10,8 +10,8 @@ const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 const localMessage = (field: string) => ({ message: `${field} must be a local date-time YYYY-MM-DDTHH:mm, without offset` });
 
 export class SessionDetailsDto {
-  @ApiPropertyOptional({ nullable: true }) @Nullable() @IsString() @Length(1, 200) title?: string | null;
-  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 1000, description: 'null: the schedule\'s' })
+  @ApiPropertyOptional({ type: String, nullable: true }) @Nullable() @IsString() @Length(1, 200) title?: string | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: 1000, description: 'null: the schedule\'s' })
   @Nullable()
   @IsInt()
   @Min(1)
@@ -27,7 +27,7 @@ export class SessionDetailsDto {
   affectedSchedules?: LinkedScheduleDto[] | null;
   @ApiPropertyOptional({ minimum: 0, maximum: 720 }) @Optional() @IsInt() @Min(0) @Max(720) bufferBeforeMinutes?: number;
   @ApiPropertyOptional({ minimum: 0, maximum: 720 }) @Optional() @IsInt() @Min(0) @Max(720) bufferAfterMinutes?: number;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) @Nullable() @IsUUID() locationId?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) @Nullable() @IsUUID() locationId?: string | null;
 }
 
 export class CreateSessionDto extends SessionDetailsDto {
@@ -38,7 +38,7 @@ export class CreateSessionDto extends SessionDetailsDto {
   @ApiPropertyOptional({ example: '2026-03-29T09:00', description: 'Local wall clock in timeZone.' }) @Optional() @Matches(LOCAL, localMessage('localStart')) localStart?: string;
   @ApiPropertyOptional({ example: '2026-03-29T10:00' }) @Optional() @Matches(LOCAL, localMessage('localEnd')) localEnd?: string;
   @ApiPropertyOptional({ example: 'Europe/London', description: 'Default: the schedule\'s.' }) @Optional() @IsTimeZone() timeZone?: string;
-  @ApiPropertyOptional({ example: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10', nullable: true }) @Nullable() @IsString() @Length(1, 500) recurrence?: string | null;
+  @ApiPropertyOptional({ type: String, example: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10', nullable: true }) @Nullable() @IsString() @Length(1, 500) recurrence?: string | null;
   @ApiPropertyOptional({ type: [String], description: 'Local date-times of skipped occurrences.' })
   @Optional()
   @IsArray()
