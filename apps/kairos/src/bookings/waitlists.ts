@@ -125,7 +125,7 @@ export class EndWaitlistEntryHandler implements ICommandHandler<EndWaitlistEntry
     return handleCommand(this.es, ctx, async (attempt) => {
       const { now } = attempt;
       const before = await attempt.read(waitlist);
-      const events = waitlistDecider.decide(how === 'leave' ? { type: 'Leave', entryId } : { type: 'Expire', entryId }, before, { now });
+      const events = waitlistDecider.decide({ type: how === 'leave' ? 'Leave' : 'Expire', entryId, actor: ctx.actor.type }, before, { now });
       const offer = events.length > 0 ? await this.waitlists.offerFreed(attempt, ctx.tenant, sessionId) : NO_OFFER;
       return {
         streams: [waitlist, seats, ...offer.streams],

@@ -72,7 +72,7 @@ export class CancelScheduleHandler implements ICommandHandler<CancelSchedule> {
     const schedule = streamOf(scheduleStream(ctx.tenant, id), scheduleDecider);
     return handleCommand(this.es, ctx, async ({ now, read }) => {
       const before = await read(schedule);
-      const events = scheduleDecider.decide({ type: 'CancelSchedule' }, before, { now });
+      const events = scheduleDecider.decide({ type: 'CancelSchedule', actor: ctx.actor.type }, before, { now });
       const ended: StreamEvents[] = [];
       const canceledSeries: SeriesChange[] = [];
       if (events.length > 0) {
@@ -83,7 +83,7 @@ export class CancelScheduleHandler implements ICommandHandler<CancelSchedule> {
         for (const [index, state] of states.entries()) {
           // An appointment's session stays with its booking, which holds its resources until it is canceled.
           if (state.status !== 'ACTIVE' || state.view.bookingId) continue;
-          const canceled = sessionDecider.decide({ type: 'CancelSeries', from: now.toISOString() }, state, { now });
+          const canceled = sessionDecider.decide({ type: 'CancelSeries', from: now.toISOString(), actor: ctx.actor.type }, state, { now });
           ended.push({ streamId: series[index].streamId, events: canceled });
           canceledSeries.push({ before: state.view, after: existing(fold(sessionDecider, canceled, state), 'session') });
         }

@@ -148,7 +148,7 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
       const override: InstanceOverride = { ...changes };
       if (change.localStart) override.localStart = change.localStart;
       if (change.localEnd) override.localEnd = change.localEnd;
-      if (change.scope === 'FOLLOWING') return this.splitFrom(attempt, ctx.tenant, series, view, instance.originalStart, override, context);
+      if (change.scope === 'FOLLOWING') return this.splitFrom(attempt, ctx, series, view, instance.originalStart, override, context);
       const events = sessionDecider.decide(
         { type: 'UpdateInstance', instanceId: instance.id, originalStart: instance.originalStart, changes: override, expectedRevision },
         state,
@@ -168,7 +168,7 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
   /** "This and following": the series ends before the instance, and a new series continues from it with the changes, in one append. */
   private async splitFrom(
     reader: StreamReader,
-    tenant: string,
+    { tenant, actor }: RequestContext,
     series: StreamOf<SessionState>,
     view: SessionView,
     originalStart: string,
@@ -176,7 +176,7 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
     context: SessionContext,
   ): Promise<CommandPlan<unknown>> {
     const continuation = continuationOf(view, originalStart, override);
-    const ended = sessionDecider.decide({ type: 'CancelSeries', from: originalStart, continuedBy: continuation.id }, { status: 'ACTIVE', view }, context);
+    const ended = sessionDecider.decide({ type: 'CancelSeries', from: originalStart, continuedBy: continuation.id, actor: actor.type }, { status: 'ACTIVE', view }, context);
     const next = streamOf(sessionStream(tenant, continuation.id), sessionDecider);
     const nextState = await reader.read(next);
     const created = sessionDecider.decide({ type: 'CreateSession', id: continuation.id, fields: continuation.fields }, nextState, context);
@@ -210,8 +210,8 @@ export class CancelSessionHandler implements ICommandHandler<CancelSession> {
       const { series, state, instance } = await resolveSession(attempt, this.readStore, ctx.tenant, id);
       const view = directlyChangeable(viewOf(state));
       const events = instance
-        ? sessionDecider.decide({ type: 'CancelInstance', instanceId: instance.id, originalStart: instance.originalStart }, state, { now, isOccurrence: isOccurrenceOf(view) })
-        : sessionDecider.decide({ type: 'CancelSeries', from: from ? new Date(from).toISOString() : now.toISOString() }, state, { now });
+        ? sessionDecider.decide({ type: 'CancelInstance', instanceId: instance.id, originalStart: instance.originalStart, actor: ctx.actor.type }, state, { now, isOccurrence: isOccurrenceOf(view) })
+        : sessionDecider.decide({ type: 'CancelSeries', from: from ? new Date(from).toISOString() : now.toISOString(), actor: ctx.actor.type }, state, { now });
       const canceled = viewOf(fold(sessionDecider, events, state));
       return withClaims(this.claims, attempt, ctx.tenant, [{ stream: series, events }], [{ before: view, after: canceled }], now, canceled);
     });

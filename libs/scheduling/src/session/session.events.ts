@@ -13,6 +13,7 @@ import {
   oneOf,
   patchOf,
   record,
+  statusChangeOf,
   text,
   timeZoneName,
 } from '@kairos/core';
@@ -96,6 +97,7 @@ export const sessionEvents = [
       continuedBy: nullable(text('the series that continues it, when "this and following" was changed')),
       canceledBookingIds: listOf(text()),
       canceledAt: instant(),
+      ...statusChangeOf(oneOf(['ACTIVE'], 'the series was active; an instance was too')),
     }),
   ),
 ] as const;

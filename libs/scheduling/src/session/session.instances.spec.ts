@@ -20,11 +20,11 @@ const instanceUpdated = (originalStart: string, changes: InstanceOverride, previ
 });
 const instanceCanceled = (originalStart: string): SessionEvent => ({
   type: 'session.canceled',
-  data: { id: 'ses1', instanceId: `i-${originalStart}`, originalStart, from: null, continuedBy: null, canceledBookingIds: [], canceledAt: T },
+  data: { id: 'ses1', instanceId: `i-${originalStart}`, originalStart, from: null, continuedBy: null, canceledBookingIds: [], canceledAt: T, previousStatus: 'ACTIVE', actor: 'BUSINESS', reason: null },
 });
 const wholeCanceled: SessionEvent = {
   type: 'session.canceled',
-  data: { id: 'ses1', instanceId: null, originalStart: null, from: null, continuedBy: null, canceledBookingIds: [], canceledAt: T },
+  data: { id: 'ses1', instanceId: null, originalStart: null, from: null, continuedBy: null, canceledBookingIds: [], canceledAt: T, previousStatus: 'ACTIVE', actor: 'BUSINESS', reason: null },
 };
 const updateInstance = (originalStart: string, changes: InstanceOverride, expectedRevision?: number): SessionCommand => ({
   type: 'UpdateInstance',
@@ -33,7 +33,7 @@ const updateInstance = (originalStart: string, changes: InstanceOverride, expect
   changes,
   expectedRevision,
 });
-const cancelInstance = (originalStart: string): SessionCommand => ({ type: 'CancelInstance', instanceId: `i-${originalStart}`, originalStart });
+const cancelInstance = (originalStart: string): SessionCommand => ({ type: 'CancelInstance', instanceId: `i-${originalStart}`, originalStart, actor: 'BUSINESS' });
 
 describe('session decider: UpdateInstance', () => {
   it('overrides one instance, keyed by its original start', () => {
