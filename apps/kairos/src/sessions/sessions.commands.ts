@@ -226,7 +226,8 @@ export class CancelSessionHandler implements ICommandHandler<CancelSession> {
           ? { sessionIds: [instance.id] }
           : fromAt === null
             ? { sessionIds: [view.id] }
-            : { sessionIds: [], seriesInstanceIds: instancesFrom(view, fromAt) };
+            : // Bookings of instances already past stay as history.
+              { sessionIds: [], seriesInstanceIds: instancesFrom(view, new Date(Math.max(Date.parse(fromAt), now.getTime())).toISOString()) };
       const cascade = await this.cascade.cancel(attempt, ctx.tenant, places, { now, actor, reason: 'the session was canceled' });
       const canceledBookingIds = cascade.canceledOn([...places.sessionIds, ...(places.seriesInstanceIds ?? [])]);
       const events = instance
@@ -236,7 +237,13 @@ export class CancelSessionHandler implements ICommandHandler<CancelSession> {
       const plan = await withClaims(this.claims, attempt, ctx.tenant, [{ stream: series, events }], [{ before: view, after: canceled }], now, canceled);
       // Nothing cascades when the session was already canceled.
       const cascaded = events.length > 0 ? cascade.appends : [];
-      return { streams: plan.streams, decide: (states, at) => { const decided = plan.decide(states, at); return { ...decided, appends: [...decided.appends, ...cascaded] }; } };
+      return {
+        streams: plan.streams,
+        decide: (states, at) => {
+          const decided = plan.decide(states, at);
+          return { ...decided, appends: [...decided.appends, ...cascaded] };
+        },
+      };
     });
   }
 }
