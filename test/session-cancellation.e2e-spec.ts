@@ -4,7 +4,7 @@ import { TestApp, startApp } from './harness';
 /** Canceling a class session, a series from an instant, or a schedule cancels what stands on it. */
 describe('canceling sessions and schedules cancels their bookings (embedded default)', () => {
   let t: TestApp;
-  const now = new Date('2026-03-28T00:00:00Z');
+  let now = new Date('2026-03-28T00:00:00Z');
   beforeAll(async () => (t = await startApp({ engine: 'pglite', clock: () => now })));
   afterAll(async () => t?.close());
 
@@ -69,6 +69,23 @@ describe('canceling sessions and schedules cancels their bookings (embedded defa
     expect([...sessionCanceled.canceledBookingIds].sort()).toEqual(ended.map((b) => b.id).sort());
     // Past its end the series has no such instance any more.
     await as('post', '/v1/bookings', { sessionId: instances[2].id, contactId: contact(13) }).expect(404);
+  });
+
+  it('leaves the bookings of instances already past as history, and they can still be canceled one by one', async () => {
+    const cls = await classOf('Rowing', 5);
+    const series = await as('post', `/v1/schedules/${cls.scheduleId}/sessions`, { type: 'EVENT', localStart: '2026-03-30T07:00', localEnd: '2026-03-30T08:00', recurrence: 'FREQ=DAILY;COUNT=2' }).expect(201);
+    const instances = await sessionsOf(cls.scheduleId, series.headers['kairos-position']);
+    const past = await book({ sessionId: instances[0].id, contactId: contact(30) });
+    const coming = await book({ sessionId: instances[1].id, contactId: contact(31) });
+    now = new Date('2026-03-30T12:00:00Z');
+    try {
+      const canceled = await as('post', `/v1/sessions/${series.body.id}/cancel`, { from: instances[0].originalStart }).expect(200);
+      expect(await bookingAt(past.id, canceled.headers['kairos-position'])).toMatchObject({ status: 'CONFIRMED' });
+      expect(await bookingAt(coming.id, canceled.headers['kairos-position'])).toMatchObject({ status: 'CANCELED' });
+      await as('post', `/v1/bookings/${past.id}/cancel`, { ignorePolicy: true }).expect(200);
+    } finally {
+      now = new Date('2026-03-28T00:00:00Z');
+    }
   });
 
   it('cancels the class and course bookings of a canceled schedule', async () => {
