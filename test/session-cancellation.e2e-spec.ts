@@ -71,6 +71,19 @@ describe('canceling sessions and schedules cancels their bookings (embedded defa
     await as('post', '/v1/bookings', { sessionId: instances[2].id, contactId: contact(13) }).expect(404);
   });
 
+  it('leaves no booking standing on a session canceled while bookings race it', async () => {
+    const cls = await classOf('Boxing', 30);
+    const session = (await as('post', `/v1/schedules/${cls.scheduleId}/sessions`, { type: 'EVENT', localStart: '2026-03-31T07:00', localEnd: '2026-03-31T08:00' }).expect(201)).body;
+    const racing = Array.from({ length: 12 }, (_, i) => as('post', '/v1/bookings', { sessionId: session.id, contactId: contact(100 + i) }));
+    const [canceled, ...answers] = await Promise.all([as('post', `/v1/sessions/${session.id}/cancel`), ...racing]);
+    expect(canceled.status).toBe(200);
+    const made = answers.filter((r) => r.status === 201).map((r) => r.body.id);
+    const last = Math.max(...[canceled, ...answers].map((r) => Number(r.headers['kairos-position'] ?? 0)));
+    for (const r of answers.filter((r) => r.status !== 201)) expect(r.body.type).toMatch(/invalid-transition/);
+    for (const id of made) expect(await bookingAt(id, String(last))).toMatchObject({ status: 'CANCELED' });
+    expect((await as('get', `/v1/sessions/${session.id}?minPosition=${last}`).expect(200)).body).toMatchObject({ participants: [], openSpots: 30 });
+  });
+
   it('leaves the bookings of instances already past as history, and they can still be canceled one by one', async () => {
     const cls = await classOf('Rowing', 5);
     const series = await as('post', `/v1/schedules/${cls.scheduleId}/sessions`, { type: 'EVENT', localStart: '2026-03-30T07:00', localEnd: '2026-03-30T08:00', recurrence: 'FREQ=DAILY;COUNT=2' }).expect(201);

@@ -48,9 +48,7 @@ export const cascadeCancellation = (
     .map((state) => ({ state, events: bookingDecider.decide({ type: 'CancelWithSession', reason }, state, { now, actor }) }))
     .filter((b) => b.events.length > 0);
   if (affected.length > MAX_CASCADED_BOOKINGS) {
-    throw new DomainError('has-future-bookings', `${affected.length} bookings would be canceled; at most ${MAX_CASCADED_BOOKINGS} at once: cancel in smaller steps`, [
-      { field: 'from', reason: `more than ${MAX_CASCADED_BOOKINGS} bookings` },
-    ]);
+    throw new DomainError('has-future-bookings', `${affected.length} bookings would be canceled; at most ${MAX_CASCADED_BOOKINGS} at once: cancel in smaller steps`);
   }
   const canceledBookingIds = affected.map((b) => (b.state.status === 'none' ? '' : b.state.view.id));
   return {
