@@ -117,6 +117,8 @@ describe('canceling sessions and schedules cancels their bookings (embedded defa
     await eventually(() => expect(publishedCancels()).toEqual(expect.arrayContaining([onClass.id, onCourse.id])), 10_000);
     const [sessionCanceled] = messages('session.canceled').filter((m) => m.id === session.id);
     expect(sessionCanceled.canceledBookingIds).toEqual([onClass.id]);
+    expect(messages('schedule.canceled').filter((m) => m.id === cls.scheduleId).map((m) => m.canceledBookingIds)).toEqual([[onClass.id]]);
+    expect(messages('schedule.canceled').filter((m) => m.id === course.scheduleId).map((m) => m.canceledBookingIds)).toEqual([[onCourse.id]]);
     await as('post', '/v1/bookings', { serviceId: course.id, scheduleId: course.scheduleId, contactId: contact(22) }).expect((res) => expect(res.status).toBeGreaterThanOrEqual(400));
   });
 });

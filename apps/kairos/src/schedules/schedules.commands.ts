@@ -80,7 +80,8 @@ export class CancelScheduleHandler implements ICommandHandler<CancelSchedule> {
     const schedule = streamOf(scheduleStream(ctx.tenant, id), scheduleDecider);
     return handleCommand(this.es, ctx, async ({ now, read }) => {
       const before = await read(schedule);
-      const events = scheduleDecider.decide({ type: 'CancelSchedule', actor: ctx.actor.type }, before, { now });
+      // The schedule's own rules answer first; the event is decided again once its bookings are known.
+      let events = scheduleDecider.decide({ type: 'CancelSchedule', actor: ctx.actor.type }, before, { now });
       const ended: StreamEvents[] = [];
       const canceledSeries: SeriesChange[] = [];
       let cascaded: StreamEvents[] = [];
@@ -101,6 +102,7 @@ export class CancelScheduleHandler implements ICommandHandler<CancelSchedule> {
           { now, actor: ctx.actor.type, reason: 'the schedule was canceled' },
         );
         cascaded = cascade.appends;
+        events = scheduleDecider.decide({ type: 'CancelSchedule', actor: ctx.actor.type, canceledBookingIds: cascade.canceledBookingIds }, before, { now });
         for (const [index, { stream, state, view }] of live.entries()) {
           const canceled = sessionDecider.decide({ type: 'CancelSeries', from, actor: ctx.actor.type, canceledBookingIds: cascade.canceledOn(instances[index]) }, state, { now });
           ended.push({ streamId: stream.streamId, events: canceled });

@@ -17,6 +17,8 @@ export interface CanceledPlaces {
 
 export interface Cascade {
   appends: StreamEvents[];
+  /** Every booking canceled. */
+  canceledBookingIds: string[];
   /** The bookings canceled on each class session instance or course. */
   canceledOn: (offerIds: string[]) => string[];
 }
@@ -74,6 +76,7 @@ export class BookingCascade {
         ...decided.seats.map((s) => ({ streamId: seatsStream(tenant, s.offerId), events: s.events })),
         ...decided.waitlists.map((w) => ({ streamId: waitlistStream(tenant, w.offerId), events: w.events })),
       ],
+      canceledBookingIds: decided.canceledBookingIds,
       canceledOn: (ids) => decided.canceledBookingIds.filter((id) => ids.includes(offerOf.get(id) ?? '')),
     };
   }
