@@ -3,6 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, existing, fold } from '@kairos/core';
 import { ReadStore, findAll } from '@kairos/read-store';
 import { SESSIONS, ScheduleState, ScheduleView, SchedulePatch, scheduleDecider, scheduleStream, sessionDecider, sessionStream } from '@kairos/scheduling';
+import { serviceDecider, serviceStream } from '@kairos/services';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { StreamEvents, StreamReader, handleCommand, streamOf } from '../infrastructure/command-handling';
@@ -94,11 +95,12 @@ export class CancelScheduleHandler implements ICommandHandler<CancelSchedule> {
         const live = states.flatMap((state, index) => (state.status === 'ACTIVE' && !state.view.bookingId ? [{ stream: series[index], state, view: state.view }] : []));
         const from = now.toISOString();
         const instances = live.map(({ view }) => (view.type === 'EVENT' ? instancesFrom(view, from) : []));
-        const service = before.status !== 'none' && before.view.ownerType === 'SERVICE';
+        const owner = before.status !== 'none' && before.view.ownerType === 'SERVICE' ? await read(streamOf(serviceStream(ctx.tenant, before.view.ownerId), serviceDecider)) : null;
+        const service = owner !== null && owner.status !== 'none' ? owner.view : null;
         const cascade = await this.cascade.cancel(
           { read },
           ctx.tenant,
-          { sessionIds: [], seriesInstanceIds: service ? instances.flat() : [], courseId: service ? id : undefined },
+          { sessionIds: [], seriesInstanceIds: service ? instances.flat() : [], courseId: service?.type === 'COURSE' ? id : undefined },
           { now, actor: ctx.actor.type, reason: 'the schedule was canceled' },
         );
         cascaded = cascade.appends;
