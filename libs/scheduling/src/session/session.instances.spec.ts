@@ -113,6 +113,13 @@ describe('session decider: CancelInstance', () => {
       .thenState({ status: 'ACTIVE', view: { status: 'ACTIVE', revision: 3, overrides: { [FIRST]: { title: 'Yin yoga', status: 'CANCELED' } } } });
   });
 
+  it('names the bookings canceled with the instance', () => {
+    const canceled = instanceCanceled(FIRST);
+    given(sessionDecider, [series])
+      .when({ ...cancelInstance(FIRST), canceledBookingIds: ['b1'] } as SessionCommand, ctx)
+      .then([{ ...canceled, data: { ...canceled.data, canceledBookingIds: ['b1'] } } as SessionEvent]);
+  });
+
   it('records nothing for an instance already canceled', () => {
     given(sessionDecider, [series, instanceCanceled(FIRST)]).when(cancelInstance(FIRST), ctx).thenNothing();
   });

@@ -125,6 +125,13 @@ describe('session decider: CancelSeries', () => {
     given(sessionDecider, [series]).when({ type: 'CancelSeries', from, actor: 'BUSINESS' }, later).thenState({ status: 'ACTIVE', view: { status: 'ACTIVE', canceledFrom: from, updatedAt: LATER, revision: 2 } });
   });
 
+  it('names the bookings canceled with it', () => {
+    const from = '2026-03-16T09:00:00.000Z';
+    given(sessionDecider, [series])
+      .when({ type: 'CancelSeries', from, actor: 'BUSINESS', canceledBookingIds: ['b1', 'b2'] }, later)
+      .then([{ type: 'session.canceled', data: { id: 'ses1', instanceId: null, originalStart: null, from, continuedBy: null, canceledBookingIds: ['b1', 'b2'], canceledAt: LATER, previousStatus: 'ACTIVE', actor: 'BUSINESS', reason: null } }]);
+  });
+
   it('cancels a whole series without "from"', () => {
     given(sessionDecider, [series]).when({ type: 'CancelSeries', from: null, actor: 'BUSINESS' }, ctx).thenState({ status: 'CANCELED', view: { canceledFrom: null } });
   });

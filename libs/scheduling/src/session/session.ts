@@ -29,8 +29,8 @@ export type SessionCommand =
   | { type: 'CreateSession'; id: string; fields: SessionFields }
   | { type: 'UpdateSeries'; changes: Partial<SessionDetails>; expectedRevision?: number }
   | { type: 'UpdateInstance'; instanceId: string; originalStart: string; changes: InstanceOverride; expectedRevision?: number }
-  | { type: 'CancelInstance'; instanceId: string; originalStart: string; actor: ActorType }
-  | { type: 'CancelSeries'; from: string | null; continuedBy?: string; actor: ActorType };
+  | { type: 'CancelInstance'; instanceId: string; originalStart: string; actor: ActorType; canceledBookingIds?: string[] }
+  | { type: 'CancelSeries'; from: string | null; continuedBy?: string; actor: ActorType; canceledBookingIds?: string[] };
 
 export type SessionState = { status: 'none' } | { status: 'ACTIVE' | 'CANCELED'; view: SessionView };
 
@@ -139,7 +139,7 @@ export const sessionDecider: Decider<SessionCommand, SessionState, SessionEvent,
               originalStart: command.originalStart,
               from: null,
               continuedBy: null,
-              canceledBookingIds: [],
+              canceledBookingIds: command.canceledBookingIds ?? [],
               canceledAt: at,
               previousStatus: 'ACTIVE',
               actor: command.actor,
@@ -160,7 +160,7 @@ export const sessionDecider: Decider<SessionCommand, SessionState, SessionEvent,
               originalStart: null,
               from,
               continuedBy: command.continuedBy ?? null,
-              canceledBookingIds: [],
+              canceledBookingIds: command.canceledBookingIds ?? [],
               canceledAt: at,
               previousStatus: 'ACTIVE',
               actor: command.actor,
