@@ -39,6 +39,8 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 const REQUIRED_HEADERS = ['ce_specversion', 'ce_id', 'ce_type', 'ce_source', 'ce_time', 'ce_subject', 'ce_dataschema', 'content-type', 'kairos_position', 'kairos_tenant', 'kairos_revision'];
 const OPTIONAL_HEADERS = ['kairos_correlation_id', 'kairos_causation_id'];
 
+const JOIN_TIMEOUT_MS = 60_000;
+
 const kafkaOf = (brokers: string[]) => new Kafka({ brokers, clientId: 'kairos-conformance', logLevel: logLevel.NOTHING });
 
 /** The next offset of every partition of every contract topic on the broker. */
@@ -71,7 +73,10 @@ export const follow = async (brokers: string[], since: Offsets): Promise<Followe
   const messages: RawMessage[] = [];
   const next = new Map<string, bigint>();
   await consumer.connect();
-  await consumer.subscribe({ topics: Object.keys(now) });
+  await consumer.subscribe({ topics: Object.keys(now), fromBeginning: true });
+  // run() returns before the group is joined, and on a fresh broker the first join waits for Kafka to
+  // create its offsets topic: a caller that acted at once would race its own reader.
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
       if (BigInt(message.offset) < from(topic, partition)) return;
@@ -86,6 +91,17 @@ export const follow = async (brokers: string[], since: Offsets): Promise<Followe
       next.set(`${topic}/${partition}`, BigInt(message.offset) + 1n);
     },
   });
+  let giveUp: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([joined, new Promise((_, reject) => (giveUp = setTimeout(() => reject(new Error(`the conformance consumer joined no group within ${JOIN_TIMEOUT_MS} ms`)), JOIN_TIMEOUT_MS)))]);
+  } catch (error) {
+    await consumer.disconnect();
+    throw error;
+  } finally {
+    clearTimeout(giveUp);
+  }
+  // Reading from the beginning is what guarantees nothing since `since` is missed (a seek before the
+  // partitions are assigned may be dropped); skipping ahead once they are is only a saving.
   for (const [topic, partitions] of Object.entries(now)) {
     for (const partition of Object.keys(partitions).map(Number)) consumer.seek({ topic, partition, offset: String(from(topic, partition)) });
   }

@@ -20,9 +20,11 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event typ
   beforeAll(async () => {
     if (!brokers) throw new Error('this suite needs the Kafka broker the global setup finds or starts (unset KAIROS_SKIP_KAFKA)');
     t = await startApp({ engine: 'postgres', postgresUrl: testServers.postgresUrl(), kafkaBrokers: brokers, clock: () => now });
-    // The app has created its topics: read them from where they stand, as a consumer that joins now would.
+    // Ready means the publisher reached the broker and created its topics (the first ping does): read
+    // them from where they stand, as a consumer that joins now would.
+    await t.http.get('/health/ready').expect(200);
     follower = await follow(brokers, await endOffsets(brokers));
-  });
+  }, 150_000); // on a fresh broker, the consumer's first group join waits for Kafka's offsets topic
   afterAll(async () => {
     await follower?.stop();
     await t?.close();
