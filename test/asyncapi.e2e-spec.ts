@@ -1,3 +1,7 @@
+import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import { asyncApiDocument } from '@kairos/publisher/asyncapi/asyncapi';
+import { EVENT_ROUTES } from '../apps/kairos/src/capabilities';
+import { eventExamples } from '../apps/kairos/src/events/event-examples';
 import { TestApp, startApp } from './harness';
 
 describe('GET /asyncapi', () => {
@@ -19,6 +23,13 @@ describe('GET /asyncapi', () => {
     expect(created.payload.required).toContain('status');
     expect(doc.channels['kairos.bookings.v1'].messages['kairos.booking.created.v1']).toEqual({ $ref: '#/components/messages/kairos.booking.created.v1' });
     expect(doc.components.messages['kairos.resource-claim.claimed.v1']).toBeUndefined();
+  });
+
+  it('serves the document the AsyncAPI parser accepts, with the examples apps/kairos/src/events/asyncapi-parser.spec.ts checks', async () => {
+    const res = await t.http.get('/asyncapi').expect(200);
+    const { diagnostics } = await new Parser().parse(JSON.stringify(res.body));
+    expect(diagnostics.filter((d) => d.severity <= DiagnosticSeverity.Warning).map((d) => `${d.path.join('/')}: ${d.message}`)).toEqual([]);
+    expect(res.body).toEqual(asyncApiDocument(EVENT_ROUTES, eventExamples(EVENT_ROUTES)));
   });
 
   it('is left out of the OpenAPI document', async () => {

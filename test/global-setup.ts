@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { postgresBinaries } from '../libs/testing/src/postgres-cluster';
+import { endOffsets } from './kafka-conformance';
 
 /**
  * Finds the real servers the integration suites run against: the local PostgreSQL, and a Kafka
@@ -39,6 +40,16 @@ export default async function globalSetup(): Promise<void> {
       process.env.KAIROS_TEST_KAFKA_BROKERS = out.trim().split('\n').pop();
     } catch (error) {
       problems.push(`kafka: scripts/kafka.sh start failed: ${(error as Error).message}`);
+    }
+  }
+
+  // Where every contract topic stood before the run: the global teardown checks each message written since.
+  const brokers = process.env.KAIROS_TEST_KAFKA_BROKERS;
+  if (brokers) {
+    try {
+      process.env.KAIROS_TEST_KAFKA_OFFSETS = JSON.stringify(await endOffsets(brokers.split(',')));
+    } catch (error) {
+      problems.push(`kafka: ${brokers} unreachable: ${(error as Error).message}`);
     }
   }
 

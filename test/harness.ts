@@ -10,6 +10,7 @@ import { createApp } from '../apps/kairos/src/bootstrap';
 import { EVENT_ROUTES } from '../apps/kairos/src/capabilities';
 import { KairosConfig, loadConfig } from '../apps/kairos/src/config/config';
 import { Stores, runnerLeases, withReadCache } from '../apps/kairos/src/infrastructure/stores';
+import { runTenantPrefix } from './kafka-conformance';
 
 export interface TestApp {
   app: INestApplication;
@@ -93,7 +94,8 @@ export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
   };
   const app = await createApp(config, stores, { clock: options.clock });
   await app.init();
-  const tenant = uniqueName('tenant');
+  // Named for the run, so the global teardown finds this app's Kafka messages on a shared broker.
+  const tenant = uniqueName(runTenantPrefix());
   // Every answer the app sends, whoever asked (supertest, a fuzzer's fetch), is checked once the suite is done.
   const conformance = new ConformanceLog();
   conformance.useDocument((await request(app.getHttpServer()).get('/docs-json')).body as Record<string, unknown>);

@@ -105,8 +105,8 @@ export const windowsMatchRawExpansion = (target: WindowsTarget, numRuns: number)
             ));
           } else if (op.kind === 'cancel') {
             const events = op.instance && first && view.recurrence !== null
-              ? sessionDecider.decide({ type: 'CancelInstance', instanceId: first.id, originalStart: first.originalStart }, { status: 'ACTIVE', view }, { now, isOccurrence: () => true })
-              : sessionDecider.decide({ type: 'CancelSeries', from: new Date(BASE + 5 * 86_400_000).toISOString() }, { status: 'ACTIVE', view }, { now });
+              ? sessionDecider.decide({ type: 'CancelInstance', instanceId: first.id, originalStart: first.originalStart, actor: 'BUSINESS' }, { status: 'ACTIVE', view }, { now, isOccurrence: () => true })
+              : sessionDecider.decide({ type: 'CancelSeries', from: new Date(BASE + 5 * 86_400_000).toISOString(), actor: 'BUSINESS' }, { status: 'ACTIVE', view }, { now });
             await apply(id, events);
           }
         }

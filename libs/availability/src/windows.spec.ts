@@ -30,7 +30,7 @@ describe('availability windows', () => {
       ['sch|2026-03', ['s1']],
       ['sch|2026-04', ['s1']],
     ]);
-    const canceled = sessionDecider.decide({ type: 'CancelSeries', from: null }, sessionDecider.evolve({ status: 'none' }, created[0]), { now });
+    const canceled = sessionDecider.decide({ type: 'CancelSeries', from: null, actor: 'BUSINESS' }, sessionDecider.evolve({ status: 'none' }, created[0]), { now });
     models.project(availabilityWindowsProjection, canceled.map(inTenant));
     expect(models.all(AVAILABILITY_MONTHS, 't1')).toEqual([]);
   });

@@ -50,7 +50,7 @@ describe('bookings projection', () => {
   it('keeps an active slot hold’s timer, and drops it once the hold is booked', () => {
     const placed = project({ type: 'slot-hold.placed', data: hold });
     expect(placed.get(HOLD_TIMERS, SYSTEM_TENANT, 't1|h1')).toEqual({ id: 't1|h1', kind: 'hold', tenant: 't1', holdId: 'h1', dueAt: hold.expiresAt });
-    const booked = project({ type: 'slot-hold.placed', data: hold }, { type: 'slot-hold.booked', data: { id: 'h1', bookingId: 'b1', at } });
+    const booked = project({ type: 'slot-hold.placed', data: hold }, { type: 'slot-hold.booked', data: { id: 'h1', bookingId: 'b1', at, previousStatus: 'ACTIVE', actor: 'CUSTOMER', reason: null } });
     expect(booked.get(SLOT_HOLDS, 't1', 'h1')).toMatchObject({ status: 'BOOKED', bookingId: 'b1' });
     expect(booked.all(HOLD_TIMERS, SYSTEM_TENANT)).toEqual([]);
   });
@@ -61,7 +61,7 @@ describe('bookings projection', () => {
       data: { entryId: 'e1', sessionId: 'ses1', contactId: 'c1', partySize: 1, position: 1, status: 'WAITING', offerExpiresAt: null, bookingId: null, joinedAt: at },
     };
     const offered: WaitlistEvent = { type: 'waitlist.offered', data: { ...entry, offerExpiresAt: '2026-03-02T09:00:00.000Z', partySize: 1 } };
-    const accepted: WaitlistEvent = { type: 'waitlist.accepted', data: { ...entry, bookingId: 'b1', offerExpiresAt: '2026-03-02T09:00:00.000Z' } };
+    const accepted: WaitlistEvent = { type: 'waitlist.accepted', data: { ...entry, bookingId: 'b1', offerExpiresAt: '2026-03-02T09:00:00.000Z', previousStatus: 'OFFERED', actor: 'CUSTOMER', reason: null } };
 
     expect(project(joined).all(HOLD_TIMERS, SYSTEM_TENANT)).toEqual([]);
     const open = project(joined, offered);

@@ -12,6 +12,7 @@ interface SeatsDoc {
   taken: Record<string, number>;
   locks: Record<string, { contactId: string; partySize: number; until: number }>;
   total: number;
+  closed?: boolean;
 }
 
 export const BOOKINGS = 'bookings';
@@ -37,9 +38,10 @@ const seatsDocs = (event: ProjectedEvent<SeatsEvent>, documents: DocumentLookup)
   const tenant = event.metadata.tenant;
   const { offerId } = event.data;
   const doc = documents.get<SeatsDoc>(SEATS, tenant, offerId) ?? { id: offerId, taken: {}, locks: {}, total: 0 };
-  const state = seatsDecider.evolve({ taken: new Map(Object.entries(doc.taken)), locks: new Map(Object.entries(doc.locks ?? {})) }, event);
+  const state = seatsDecider.evolve({ taken: new Map(Object.entries(doc.taken)), locks: new Map(Object.entries(doc.locks ?? {})), closed: doc.closed }, event);
   const taken = Object.fromEntries(state.taken);
-  return [putDoc(SEATS, tenant, { id: offerId, taken, locks: Object.fromEntries(state.locks), total: Object.values(taken).reduce((a, b) => a + b, 0) })];
+  const total = Object.values(taken).reduce((a, b) => a + b, 0);
+  return [putDoc(SEATS, tenant, { id: offerId, taken, locks: Object.fromEntries(state.locks), total, ...(state.closed ? { closed: true } : {}) })];
 };
 
 const waitlistDocs = (event: ProjectedEvent<WaitlistEvent>, documents: DocumentLookup): DocumentWrite[] => {
@@ -85,7 +87,7 @@ const bookingDocs = (event: ProjectedEvent<BookingEvent>, documents: DocumentLoo
 };
 
 // The published aggregates' types come from their event declarations; seats are internal and declare none.
-const SEATS_TYPES = everyType<SeatsEvent>({ 'seats.taken': true, 'seats.released': true, 'seats.locked': true, 'seats.unlocked': true });
+const SEATS_TYPES = everyType<SeatsEvent>({ 'seats.taken': true, 'seats.released': true, 'seats.locked': true, 'seats.unlocked': true, 'seats.closed': true });
 const WAITLIST_TYPES = eventTypesOf(waitlistEvents);
 const SLOT_HOLD_TYPES = eventTypesOf(slotHoldEvents);
 

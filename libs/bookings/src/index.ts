@@ -10,3 +10,4 @@ export * from './slot-hold/slot-hold';
 export * from './waitlist/waitlist';
 export * from './booking-rules';
 export * from './capability';
+export * from './session-cancellation';

@@ -48,6 +48,16 @@ export const describedAs = <Schema extends TSchema>(schema: Schema, description:
 export const ActorType = oneOf(['BUSINESS', 'CUSTOMER', 'SYSTEM'], 'who acted');
 export type ActorType = Static<typeof ActorType>;
 
+/**
+ * The fields every status change carries besides its own, so a consumer reads any of them the same
+ * way: the status the aggregate left, who moved it, and why.
+ */
+export const statusChangeOf = <Status extends TSchema>(previousStatus: Status) => ({
+  previousStatus,
+  actor: ActorType,
+  reason: nullable(text('why, when whoever acted said so; null otherwise')),
+});
+
 /** An IANA time zone name. */
 export const timeZoneName = () => text('IANA time zone, e.g. Europe/Lisbon');
 

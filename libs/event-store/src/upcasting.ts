@@ -1,4 +1,5 @@
 import { RecordedEvent } from '@kairos/core';
+import { EventStore } from './event-store';
 
 /** Turns the body of `type` at `fromVersion` into the body at `fromVersion + 1`. */
 export interface Upcaster {
@@ -30,3 +31,22 @@ export class Upcasters {
     return current;
   }
 }
+
+/**
+ * The store as readers must see it: every event it reads (a stream, the log, a subscription's
+ * batches) brought to the version the code understands. Appends are untouched, so old events stay
+ * as they were written and new ones are written at the current version.
+ */
+export const withUpcasting = (store: EventStore, upcasters: Upcasters): EventStore => {
+  const current = (events: RecordedEvent[]) => events.map((event) => upcasters.upcast(event));
+  return {
+    engine: store.engine,
+    append: (requests) => store.append(requests),
+    readStream: async (streamId, options) => current(await store.readStream(streamId, options)),
+    readAll: async (options) => current(await store.readAll(options)),
+    headPosition: () => store.headPosition(),
+    subscribeAll: (options) => store.subscribeAll({ ...options, onEvents: (events) => options.onEvents(current(events)) }),
+    ping: () => store.ping(),
+    close: () => store.close(),
+  };
+};

@@ -18,7 +18,14 @@ export interface PublishedEvent extends EventSchema {
 /** `kairos.<type>.v<schemaVersion>`, the CloudEvents type and the AsyncAPI message name. */
 export const ceTypeOf = (event: Pick<EventSchema, 'type' | 'schemaVersion'>) => `kairos.${event.type}.v${event.schemaVersion}`;
 
-const topicOf = (capability: string) => `kairos.${capability}.v1`;
+/**
+ * `kairos.<capability>.v<major>`: an event goes to its capability's topic of its own schema's major
+ * version, so a breaking change (a `.v2` type) reaches a `.v2` topic and `.v1` consumers never see it.
+ */
+export const topicOf = (capability: string, schemaVersion: number) => `kairos.${capability}.v${schemaVersion}`;
+
+/** The `$id` of the event's JSON Schema (docs/events/<ce_type>.json), sent as `ce_dataschema`. */
+export const dataSchemaOf = (event: Pick<EventSchema, 'type' | 'schemaVersion'>) => `urn:kairos:event:${ceTypeOf(event)}`;
 
 export interface EventRoutes {
   /** Every published event type, in catalog order. */
@@ -31,10 +38,11 @@ export interface EventRoutes {
 
 /** The routes of the catalogs a service publishes, plus topics reserved for capabilities that publish nothing yet. */
 export const eventRoutes = (catalogs: readonly EventCatalog[], reservedCapabilities: readonly string[] = []): EventRoutes => {
-  const events = catalogs.flatMap(({ capability, events }) => events.map((e): PublishedEvent => ({ ...e, capability, topic: topicOf(capability) })));
+  const events = catalogs.flatMap(({ capability, events }) => events.map((e): PublishedEvent => ({ ...e, capability, topic: topicOf(capability, e.schemaVersion) })));
   const byType = new Map(events.map((e) => [e.type, e]));
   if (byType.size !== events.length) throw new Error('an event type is cataloged twice');
-  const topics = [...new Set([...catalogs.map((c) => c.capability), ...reservedCapabilities].map(topicOf))];
+  // A capability that publishes nothing yet reserves its first topic.
+  const topics = [...new Set([...events.map((e) => e.topic), ...reservedCapabilities.map((c) => topicOf(c, 1))])];
   return { events, topics, routeOf: (type) => byType.get(type) };
 };
 
@@ -51,6 +59,7 @@ export const toPublishedMessage = (event: RecordedEvent, routes: Pick<EventRoute
     ce_source: `/kairos/${route.capability}`,
     ce_time: event.metadata.occurredAt,
     ce_subject: subject,
+    ce_dataschema: dataSchemaOf(event),
     'content-type': 'application/json',
     kairos_position: String(event.position),
     kairos_tenant: event.metadata.tenant,
@@ -58,5 +67,6 @@ export const toPublishedMessage = (event: RecordedEvent, routes: Pick<EventRoute
   };
   if (event.metadata.correlationId) headers.kairos_correlation_id = event.metadata.correlationId;
   if (event.metadata.causationId) headers.kairos_causation_id = event.metadata.causationId;
-  return { topic: route.topic, key: subject, value: JSON.stringify(event.data), headers };
+  // Topic, type and schema all follow the version the event was written at (the store upcasts old ones on reading).
+  return { topic: topicOf(route.capability, event.schemaVersion), key: subject, value: JSON.stringify(event.data), headers };
 };

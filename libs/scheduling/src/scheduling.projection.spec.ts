@@ -26,7 +26,7 @@ const createSession = (id: string, recurrence: string | null) => sessionDecider.
 
 describe('scheduling projection', () => {
   it('keeps schedules as their views; a canceled one is marked CANCELED at the next revision', () => {
-    const canceled = scheduleDecider.decide({ type: 'CancelSchedule' }, scheduleDecider.evolve({ status: 'none' }, scheduleCreated), { now: new Date('2026-03-05T00:00:00Z') });
+    const canceled = scheduleDecider.decide({ type: 'CancelSchedule', actor: 'BUSINESS' }, scheduleDecider.evolve({ status: 'none' }, scheduleCreated), { now: new Date('2026-03-05T00:00:00Z') });
     const doc = project(scheduleCreated, ...canceled).get(SCHEDULES, 't1', 'sch');
     expect(doc).toEqual({ ...scheduleCreated.data, status: 'CANCELED', revision: 2, updatedAt: '2026-03-05T00:00:00.000Z' });
   });
@@ -55,7 +55,7 @@ describe('scheduling projection', () => {
   it('folds later session events into the kept view, and ignores those of sessions it never saw created', () => {
     const created = createSession('one', null);
     const view = sessionDecider.evolve({ status: 'none' }, created[0]);
-    const canceled = sessionDecider.decide({ type: 'CancelSeries', from: null }, view, { now });
+    const canceled = sessionDecider.decide({ type: 'CancelSeries', from: null, actor: 'BUSINESS' }, view, { now });
     const models = project(...created, ...canceled, ...canceled.map((e) => ({ ...e, data: { ...e.data, id: 'unknown' } }) as SessionEvent));
     expect(models.get<SessionDoc>(SESSIONS, 't1', 'one')).toMatchObject({ status: 'CANCELED', revision: 2 });
     expect(models.all(SESSIONS, 't1').map((d) => d.id)).toEqual(['one']);

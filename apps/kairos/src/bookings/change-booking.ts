@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AskedSlot, BookingChange, BookingCommand, BookingContext, BookingView, appointmentSessionIdOf, bookingAnswerOf, bookingDecider, bookingStream, checkPolicyOverride, targetOf } from '@kairos/bookings';
-import { DomainError, fold } from '@kairos/core';
+import { ActorType, DomainError, fold } from '@kairos/core';
 import { RequestContext } from '../http/request-context';
 import { PlanPart, StreamReader, handleCommand, streamOf } from '../infrastructure/command-handling';
 import { EventSourcing } from '../infrastructure/event-sourcing';
@@ -17,13 +17,13 @@ export class ChangeBooking {
 const NO_HOLD_CHANGE: PlanPart = { streams: [], decide: () => [] };
 
 /** Gives back what the booking held before and takes what it holds after; unchanged holds cancel out. */
-const holdChangesOf = (tenant: string, before: BookingView, after: BookingView, scheduleId: string, capacity: number): PlanPart => {
+const holdChangesOf = (tenant: string, actor: ActorType, before: BookingView, after: BookingView, scheduleId: string, capacity: number): PlanPart => {
   const moved = before.slot.start !== after.slot.start || before.sessionId !== after.sessionId || before.appointmentSessionId !== after.appointmentSessionId;
   const resized = before.partySize !== after.partySize;
   if (before.holdsSlot === after.holdsSlot && !moved && !resized) return NO_HOLD_CHANGE;
   const release = before.holdsSlot && (moved || !after.holdsSlot) ? targetOf(before, scheduleId, capacity) : null;
   const take = after.holdsSlot && (moved || resized || !before.holdsSlot) ? targetOf(after, scheduleId, capacity) : null;
-  return holdChange(tenant, release, take);
+  return holdChange(tenant, actor, release, take);
 };
 
 /**
@@ -83,7 +83,7 @@ export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
       }
       const events = bookingDecider.decide(command, state, context);
       const after = viewOf(fold(bookingDecider, events, state));
-      const holds = events.length > 0 ? holdChangesOf(tenant, before, after, scheduleId, capacity) : NO_HOLD_CHANGE;
+      const holds = events.length > 0 ? holdChangesOf(tenant, ctx.actor.type, before, after, scheduleId, capacity) : NO_HOLD_CHANGE;
       const freedSeats = before.serviceType === 'CLASS' && before.holdsSlot && (!after.holdsSlot || after.sessionId !== before.sessionId || after.partySize < before.partySize);
       const offer = freedSeats && before.sessionId ? await this.waitlists.offerFreed(attempt, tenant, before.sessionId) : null;
       return {

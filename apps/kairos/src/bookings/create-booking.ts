@@ -99,14 +99,14 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
       const accepting = waitlistEntryId && fields.contactId ? { entryId: waitlistEntryId, contactId: fields.contactId } : undefined;
       const waitlist = accepting && sessionId ? streamOf(waitlistStream(tenant, sessionId), waitlistDecider) : null;
       const take = created.holdsSlot ? { ...targetOf(created, service.scheduleId, capacity), acceptingEntry: accepting } : null;
-      const guards = holdChange(tenant, hold ? targetOf(hold, service.scheduleId, capacity) : null, take);
+      const guards = holdChange(tenant, ctx.actor.type, hold ? targetOf(hold, service.scheduleId, capacity) : null, take);
       return {
         streams: [booking, ...(held ? [held] : []), ...(waitlist ? [waitlist] : []), ...guards.streams],
         decide: (states) => {
           const holdEnds =
-            hold && held ? [{ streamId: held.streamId, events: slotHoldDecider.decide({ type: 'BookHold', bookingId: id, contactId: fields.contactId ?? '' }, states.of(held), { now }) }] : [];
+            hold && held ? [{ streamId: held.streamId, events: slotHoldDecider.decide({ type: 'BookHold', bookingId: id, contactId: fields.contactId ?? '', actor: ctx.actor.type }, states.of(held), { now }) }] : [];
           const offerEnds =
-            waitlist && accepting ? [{ streamId: waitlist.streamId, events: waitlistDecider.decide({ type: 'Accept', ...accepting, bookingId: id }, states.of(waitlist), { now }) }] : [];
+            waitlist && accepting ? [{ streamId: waitlist.streamId, events: waitlistDecider.decide({ type: 'Accept', ...accepting, bookingId: id, actor: ctx.actor.type }, states.of(waitlist), { now }) }] : [];
           return {
             // The guards are decided after the offer, so a lapsed offer answers offer-expired rather than a locked seat.
             appends: [{ streamId: booking.streamId, events }, ...holdEnds, ...offerEnds, ...guards.decide(states, now)],

@@ -1,5 +1,5 @@
 import { ClaimsState, HoldTarget, SeatsState, claimBuckets, claimStream, claimsDecider, seatsDecider, seatsStream } from '@kairos/bookings';
-import { DomainEvent, fold } from '@kairos/core';
+import { ActorType, DomainEvent, fold } from '@kairos/core';
 import { SessionFields, SessionState, scheduleIdOf, sessionDecider, sessionStream } from '@kairos/scheduling';
 import { PlanPart, StreamEvents, StreamOf, States, streamOf } from '../infrastructure/command-handling';
 
@@ -16,9 +16,10 @@ const spanOf = (t: HoldTarget) => ({
  * Turns "give back" and "take" into appends on the guard streams, decided against their current
  * state: a clash throws slot-taken or capacity-exceeded, and the expected revisions make a
  * concurrent taker lose at append time. Giving back and taking in one change (a reschedule, a hold
- * becoming a booking) decides the take on the state after the give-back, in the same append.
+ * becoming a booking) decides the take on the state after the give-back, in the same append. The
+ * actor is whoever caused the change, named by the appointment session it cancels.
  */
-export const holdChange = (tenant: string, release: HoldTarget | null, take: HoldTarget | null): PlanPart => {
+export const holdChange = (tenant: string, actor: ActorType, release: HoldTarget | null, take: HoldTarget | null): PlanPart => {
   const seatsOf = (t: HoldTarget) => seatsStream(tenant, offerOf(t));
   const claimStreams = (t: HoldTarget) => {
     const { start, end } = spanOf(t);
@@ -76,7 +77,7 @@ export const holdChange = (tenant: string, release: HoldTarget | null, take: Hol
       }
       if (releasedSession) {
         const session = states.of(releasedSession);
-        if (session.status === 'ACTIVE') appends.push({ streamId: releasedSession.streamId, events: sessionDecider.decide({ type: 'CancelSeries', from: null }, session, { now }) });
+        if (session.status === 'ACTIVE') appends.push({ streamId: releasedSession.streamId, events: sessionDecider.decide({ type: 'CancelSeries', from: null, actor }, session, { now }) });
       }
       if (takenSession && take) appends.push({ streamId: takenSession.streamId, events: appointmentSession(take, states.of(takenSession), now) });
       return appends;

@@ -64,7 +64,7 @@ export class HoldSlotHandler implements ICommandHandler<HoldSlot> {
         { now },
       );
       const view = viewOf(fold(slotHoldDecider, events, before));
-      const taken = holdChange(tenant, null, targetOf({ ...view, id }, service.scheduleId, capacity));
+      const taken = holdChange(tenant, ctx.actor.type, null, targetOf({ ...view, id }, service.scheduleId, capacity));
       return {
         streams: [hold, ...taken.streams],
         decide: (states) => ({ appends: [{ streamId: hold.streamId, events }, ...taken.decide(states, now)], answer: view, location: `/v1/slot-holds/${id}` }),
@@ -83,10 +83,10 @@ export class EndSlotHoldHandler implements ICommandHandler<EndSlotHold> {
     return handleCommand(this.es, ctx, async (attempt) => {
       const { now } = attempt;
       const before = await attempt.read(hold);
-      const events = slotHoldDecider.decide({ type: how === 'release' ? 'ReleaseHold' : 'ExpireHold' }, before, { now });
+      const events = slotHoldDecider.decide({ type: how === 'release' ? 'ReleaseHold' : 'ExpireHold', actor: ctx.actor.type }, before, { now });
       const view = viewOf(before);
       const service = await this.facts.service(attempt, ctx.tenant, view.serviceId).catch(() => null);
-      const released = events.length > 0 ? holdChange(ctx.tenant, targetOf({ ...view }, service?.scheduleId ?? '', 1), null) : { streams: [], decide: () => [] };
+      const released = events.length > 0 ? holdChange(ctx.tenant, ctx.actor.type, targetOf({ ...view }, service?.scheduleId ?? '', 1), null) : { streams: [], decide: () => [] };
       return {
         streams: [hold, ...released.streams],
         decide: (states) => ({ appends: [{ streamId: hold.streamId, events }, ...released.decide(states, now)], answer: viewOf(fold(slotHoldDecider, events, before)) }),

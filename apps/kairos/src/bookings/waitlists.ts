@@ -35,7 +35,13 @@ export class Waitlists {
   constructor(private readonly facts: BookingFacts) {}
 
   async offerFreed(reader: StreamReader, tenant: string, sessionId: string): Promise<FreedSeatsOffer> {
-    const { service, capacity } = await this.facts.classContext(reader, tenant, sessionId);
+    // A canceled session (or an instance past its series' end) offers nothing: its waitlist ended with it.
+    const bookable = await this.facts.classContext(reader, tenant, sessionId).catch((error: unknown) => {
+      if (error instanceof DomainError && (error.code === 'not-found' || error.code === 'invalid-transition')) return null;
+      throw error;
+    });
+    if (!bookable) return NO_OFFER;
+    const { service, capacity } = bookable;
     const policy = await this.facts.policy(reader, tenant, service.bookingPolicyId);
     const rules = policy.waitlist;
     if (!rules) return NO_OFFER;
@@ -46,7 +52,7 @@ export class Waitlists {
       after: (states, appends, now) => {
         const seats = onTopOf<ReturnType<typeof seatsDecider.initialState>, SeatsEvent>(states, appends, seatsOf, seatsDecider);
         const free = capacity - seatsTaken(seats.state) - seatsLocked(seats.state, now);
-        if (free <= 0) return appends;
+        if (free <= 0 || seats.state.closed) return appends;
         const waitlist = onTopOf<ReturnType<typeof waitlistDecider.initialState>, WaitlistEvent>(states, appends, waitlistOf, waitlistDecider);
         const offers = waitlistDecider.decide({ type: 'OfferFreed', freeSeats: free, reservationMinutes: rules.reservationMinutes }, waitlist.state, { now });
         if (offers.length === 0) return appends;
@@ -125,7 +131,7 @@ export class EndWaitlistEntryHandler implements ICommandHandler<EndWaitlistEntry
     return handleCommand(this.es, ctx, async (attempt) => {
       const { now } = attempt;
       const before = await attempt.read(waitlist);
-      const events = waitlistDecider.decide(how === 'leave' ? { type: 'Leave', entryId } : { type: 'Expire', entryId }, before, { now });
+      const events = waitlistDecider.decide({ type: how === 'leave' ? 'Leave' : 'Expire', entryId, actor: ctx.actor.type }, before, { now });
       const offer = events.length > 0 ? await this.waitlists.offerFreed(attempt, ctx.tenant, sessionId) : NO_OFFER;
       return {
         streams: [waitlist, seats, ...offer.streams],

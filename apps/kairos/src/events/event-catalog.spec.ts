@@ -1,7 +1,9 @@
-import { ActorType, DomainEvent, RecordedEvent, streamId } from '@kairos/core';
+import { ActorType, DomainEvent } from '@kairos/core';
 import {
   AttendanceStatus,
   BookingEvent,
+  claimsDecider,
+  seatsDecider,
   BookingStatus,
   PaymentOption,
   EntryStatus,
@@ -22,7 +24,7 @@ import {
   SessionView,
   Transparency,
 } from '@kairos/scheduling';
-import { BookingPolicyEvent, LocationType, RateType, ServiceEvent, ServiceType } from '@kairos/services';
+import { BookingPolicyEvent, LocationType, RateType, ServiceEvent, ServiceType, defaultPolicyDecider } from '@kairos/services';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ceTypeOf, toPublishedMessage } from '@kairos/publisher';
@@ -30,7 +32,8 @@ import { aggregateOf, asyncApiDocument } from '@kairos/publisher/asyncapi/asynca
 import { JsonSchema, toJsonSchema } from '@kairos/publisher/asyncapi/json-schema';
 import { schemaErrors } from '@kairos/publisher/asyncapi/schema-check.fixture';
 import { EVENT_ROUTES } from '../capabilities';
-import { NOW, internal, produced } from './decider-drives.fixture';
+import { NOW, drive, produced } from './decider-drives';
+import { asRecorded, keyOf } from './event-examples';
 
 // Every event type of the published aggregates. A new member of a union fails to compile here until it is listed.
 type PublishedType =
@@ -82,32 +85,25 @@ const PUBLISHED_TYPES: Record<PublishedType, true> = {
   'waitlist.left': true,
 };
 
-let position = 0;
-const revisions = new Map<string, number>();
+// Internal streams: produced by deciders too, never published.
+const internal: DomainEvent[] = [
+  ...drive(defaultPolicyDecider, { now: NOW }, [{ type: 'SetDefaultPolicy', policyId: 'policy-1' }]),
+  ...drive(claimsDecider, { now: NOW }, [
+    { type: 'Claim', resourceId: 'staff-1', bucket: '2026-03-02T09', claim: { holderId: 'bk-1', start: Date.parse('2026-03-02T09:00:00Z'), end: Date.parse('2026-03-02T09:40:00Z') } },
+    { type: 'Release', resourceId: 'staff-1', bucket: '2026-03-02T09', holderId: 'bk-1' },
+  ]),
+  ...drive(seatsDecider, { now: NOW }, [
+    { type: 'Take', offerId: 'ses-yoga', holderId: 'bk-2', partySize: 2, capacity: 8 },
+    { type: 'Release', offerId: 'ses-yoga', holderId: 'bk-2' },
+  ]),
+];
+
+// Every other event has a causation id, so the headers are checked with and without one.
+const recordedAll = asRecorded([...produced, ...internal], EVENT_ROUTES, 't1').map((r) =>
+  r.position % 2 ? { ...r, metadata: { ...r.metadata, causationId: 'cause-1' } } : r,
+);
 /** The event as the store would hand it to the publisher. */
-/** The id a consumer gets as the key: the aggregate's, and a waitlist's is its session's. */
-const keyOf = (event: DomainEvent) => {
-  const data = event.data as { id?: string; sessionId?: string };
-  return (aggregateOf(event.type) === 'waitlist' ? data.sessionId : data.id) ?? 'internal';
-};
-const recorded = (event: DomainEvent): RecordedEvent => {
-  const id = keyOf(event);
-  const stream = streamId(aggregateOf(event.type), 't1', id);
-  const streamRevision = revisions.get(stream) ?? 0;
-  revisions.set(stream, streamRevision + 1);
-  position += 3;
-  return {
-    id: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
-    type: event.type,
-    schemaVersion: 1,
-    data: event.data,
-    metadata: { tenant: 't1', actor: { type: 'BUSINESS' }, occurredAt: NOW.toISOString(), correlationId: 'corr-1', ...(position % 2 ? { causationId: 'cause-1' } : {}) },
-    streamId: stream,
-    streamRevision,
-    position,
-    recordedAt: NOW.toISOString(),
-  };
-};
+const recorded = (event: DomainEvent) => recordedAll.find((r) => r.data === event.data)!;
 
 const { events: EVENT_CATALOG, routeOf } = EVENT_ROUTES;
 const catalogTypes = EVENT_CATALOG.map((e) => e.type);
@@ -122,7 +118,7 @@ describe('the event catalog', () => {
   });
 
   it("routes every event to its capability's topic, and all of one aggregate's events to one topic", () => {
-    for (const entry of EVENT_CATALOG) expect(entry.topic).toBe(`kairos.${entry.capability}.v1`);
+    for (const entry of EVENT_CATALOG) expect(entry.topic).toBe(`kairos.${entry.capability}.v${entry.schemaVersion}`);
     for (const aggregate of new Set(catalogTypes.map(aggregateOf))) {
       expect(new Set(EVENT_CATALOG.filter((e) => aggregateOf(e.type) === aggregate).map((e) => e.topic)).size).toBe(1);
     }

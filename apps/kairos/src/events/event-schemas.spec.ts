@@ -2,13 +2,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventSchemaFiles } from '@kairos/publisher/asyncapi/event-schemas';
 import { EVENT_ROUTES } from '../capabilities';
+import { eventExamples } from './event-examples';
 import { EVENT_SCHEMAS_DIR, renderEventSchema } from './write-event-schemas';
 
 const ROOT = join(__dirname, '../../../..');
 const committed = () => readdirSync(join(ROOT, EVENT_SCHEMAS_DIR)).filter((f) => f.endsWith('.json')).sort();
 
 describe('the committed event schemas (docs/events/)', () => {
-  const files = eventSchemaFiles(EVENT_ROUTES);
+  const files = eventSchemaFiles(EVENT_ROUTES, eventExamples(EVENT_ROUTES));
 
   it('are exactly the published event types, one file each (npm run events:schemas writes them)', () => {
     expect(committed()).toEqual(files.map((f) => f.file).sort());

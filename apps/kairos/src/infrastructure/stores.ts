@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOLD_TIMERS } from '@kairos/bookings';
-import { EventStore, SqlEventStore } from '@kairos/event-store';
+import { EventStore, SqlEventStore, Upcasters, withUpcasting } from '@kairos/event-store';
 import { LEASES, RunnerLeases, leaseDocuments, soleLeases } from '@kairos/projections';
 import { InProcessPublisher, KafkaPublisher, Publisher } from '@kairos/publisher';
 import { CachingReadStore, ReadStore, SqlReadStore } from '@kairos/read-store';
 import { PgClient, PgSessionLocks, PgliteClient, SqlClient } from '@kairos/sql';
 import { EVENT_ROUTES } from '../capabilities';
 import { KairosConfig } from '../config/config';
+import { UPCASTERS } from '../events/upcasters';
 import { collectionOwners } from './projections';
 
 export interface Stores {
@@ -46,7 +47,7 @@ export const runnerLeases = async (config: Pick<KairosConfig, 'eventStore' | 're
  * Opens the engines the configuration names. The adapters for EventStoreDB and MongoDB are loaded
  * only when chosen, so the embedded default does not pay for their clients at start-up.
  */
-export const openStores = async (config: KairosConfig, { poolSize = 20 }: { poolSize?: number } = {}): Promise<Stores> => {
+export const openStores = async (config: KairosConfig, { poolSize = 20, upcasters = UPCASTERS }: { poolSize?: number; upcasters?: Upcasters } = {}): Promise<Stores> => {
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const close of closers) await close().catch(() => undefined);
@@ -96,7 +97,7 @@ export const openStores = async (config: KairosConfig, { poolSize = 20 }: { pool
     closers.unshift(() => publisher.close());
 
     return {
-      eventStore,
+      eventStore: withUpcasting(eventStore, upcasters),
       readStore,
       publisher,
       leases,

@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { asyncApiDocument } from '@kairos/publisher/asyncapi/asyncapi';
 import { EVENT_ROUTES } from '../capabilities';
+import { eventExamples } from '../events/event-examples';
 import { Open } from '../http/context.guard';
 
 /** The AsyncAPI 3.0 description of every event published to Kafka: the contract for consumers, no tenant needed. */
@@ -9,7 +10,7 @@ import { Open } from '../http/context.guard';
 @Open()
 @Controller()
 export class AsyncApiController {
-  private readonly document = asyncApiDocument(EVENT_ROUTES);
+  private readonly document = asyncApiDocument(EVENT_ROUTES, eventExamples(EVENT_ROUTES));
 
   @Get('asyncapi')
   asyncapi() {

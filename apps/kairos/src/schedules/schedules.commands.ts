@@ -3,13 +3,16 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, existing, fold } from '@kairos/core';
 import { ReadStore, findAll } from '@kairos/read-store';
 import { SESSIONS, ScheduleState, ScheduleView, SchedulePatch, scheduleDecider, scheduleStream, sessionDecider, sessionStream } from '@kairos/scheduling';
+import { serviceDecider, serviceStream } from '@kairos/services';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { StreamEvents, StreamReader, handleCommand, streamOf } from '../infrastructure/command-handling';
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { References, resourceReferences } from '../infrastructure/references';
 import { READ_STORE } from '../infrastructure/tokens';
+import { BookingCascade } from '../sessions/booking-cascade';
 import { SeriesChange, SessionClaims } from '../sessions/session-claims';
+import { instancesFrom } from '../sessions/sessions.commands';
 
 export class UpdateSchedule {
   constructor(readonly ctx: RequestContext, readonly id: string, readonly patch: SchedulePatch, readonly expectedRevision?: number) {}
@@ -61,38 +64,58 @@ export class UpdateScheduleHandler implements ICommandHandler<UpdateSchedule> {
 
 @CommandHandler(CancelSchedule)
 export class CancelScheduleHandler implements ICommandHandler<CancelSchedule> {
-  constructor(private readonly es: EventSourcing, @Inject(READ_STORE) private readonly readStore: ReadStore, private readonly claims: SessionClaims) {}
+  constructor(
+    private readonly es: EventSourcing,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly claims: SessionClaims,
+    private readonly cascade: BookingCascade,
+  ) {}
 
   /**
-   * Cancels the schedule and, in the same append, every session series on it from now on: past
-   * sessions stay as history. Series are found through the read model, so one created in the last
-   * moments before may escape; cancel it on its own if so.
+   * Cancels the schedule and, in the same append, every session series on it from now on (past
+   * sessions stay as history), and the bookings and waitlist entries on them and on its course
+   * (BookingCascade). Series are found through the read model, so one created in the last moments
+   * before may escape; cancel it on its own if so.
    */
   execute({ ctx, id }: CancelSchedule): Promise<Positioned<ScheduleView>> {
     const schedule = streamOf(scheduleStream(ctx.tenant, id), scheduleDecider);
     return handleCommand(this.es, ctx, async ({ now, read }) => {
       const before = await read(schedule);
-      const events = scheduleDecider.decide({ type: 'CancelSchedule' }, before, { now });
+      // The schedule's own rules answer first; the event is decided again once its bookings are known.
+      let events = scheduleDecider.decide({ type: 'CancelSchedule', actor: ctx.actor.type }, before, { now });
       const ended: StreamEvents[] = [];
       const canceledSeries: SeriesChange[] = [];
+      let cascaded: StreamEvents[] = [];
       if (events.length > 0) {
         const seriesIds = (await findAll(this.readStore, SESSIONS, ctx.tenant, { scheduleId: id, status: 'ACTIVE' })).map((doc) => doc.id);
         const series = seriesIds.map((seriesId) => streamOf(sessionStream(ctx.tenant, seriesId), sessionDecider));
         // Asked for together, the streams are read with one statement (SqlEventStore.readStream).
         const states = await Promise.all(series.map((s) => read(s)));
-        for (const [index, state] of states.entries()) {
-          // An appointment's session stays with its booking, which holds its resources until it is canceled.
-          if (state.status !== 'ACTIVE' || state.view.bookingId) continue;
-          const canceled = sessionDecider.decide({ type: 'CancelSeries', from: now.toISOString() }, state, { now });
-          ended.push({ streamId: series[index].streamId, events: canceled });
-          canceledSeries.push({ before: state.view, after: existing(fold(sessionDecider, canceled, state), 'session') });
+        // An appointment's session stays with its booking, which holds its resources until it is canceled.
+        const live = states.flatMap((state, index) => (state.status === 'ACTIVE' && !state.view.bookingId ? [{ stream: series[index], state, view: state.view }] : []));
+        const from = now.toISOString();
+        const instances = live.map(({ view }) => (view.type === 'EVENT' ? instancesFrom(view, from) : []));
+        const owner = before.status !== 'none' && before.view.ownerType === 'SERVICE' ? await read(streamOf(serviceStream(ctx.tenant, before.view.ownerId), serviceDecider)) : null;
+        const service = owner !== null && owner.status !== 'none' ? owner.view : null;
+        const cascade = await this.cascade.cancel(
+          { read },
+          ctx.tenant,
+          { sessionIds: [], seriesInstanceIds: service ? instances.flat() : [], courseId: service?.type === 'COURSE' ? id : undefined },
+          { now, actor: ctx.actor.type, reason: 'the schedule was canceled' },
+        );
+        cascaded = cascade.appends;
+        events = scheduleDecider.decide({ type: 'CancelSchedule', actor: ctx.actor.type, canceledBookingIds: cascade.canceledBookingIds }, before, { now });
+        for (const [index, { stream, state, view }] of live.entries()) {
+          const canceled = sessionDecider.decide({ type: 'CancelSeries', from, actor: ctx.actor.type, canceledBookingIds: cascade.canceledOn(instances[index]) }, state, { now });
+          ended.push({ streamId: stream.streamId, events: canceled });
+          canceledSeries.push({ before: view, after: existing(fold(sessionDecider, canceled, state), 'session') });
         }
       }
       const claims = await this.claims.change({ read }, ctx.tenant, canceledSeries, now);
       return {
         streams: [schedule, ...claims.streams],
         decide: (states) => ({
-          appends: [{ streamId: schedule.streamId, events }, ...ended, ...claims.decide(states, now)],
+          appends: [{ streamId: schedule.streamId, events }, ...ended, ...claims.decide(states, now), ...cascaded],
           answer: viewOf(fold(scheduleDecider, events, before)),
         }),
       };

@@ -28,7 +28,8 @@ import { CommandPlan, StreamOf, StreamReader, handleCommand, streamOf } from '..
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { Reference, References, resourceReferences } from '../infrastructure/references';
 import { READ_STORE } from '../infrastructure/tokens';
-import { SeriesChange, SessionClaims } from './session-claims';
+import { BookingCascade } from './booking-cascade';
+import { CLAIM_HORIZON_DAYS, SeriesChange, SessionClaims } from './session-claims';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -148,7 +149,7 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
       const override: InstanceOverride = { ...changes };
       if (change.localStart) override.localStart = change.localStart;
       if (change.localEnd) override.localEnd = change.localEnd;
-      if (change.scope === 'FOLLOWING') return this.splitFrom(attempt, ctx.tenant, series, view, instance.originalStart, override, context);
+      if (change.scope === 'FOLLOWING') return this.splitFrom(attempt, ctx, series, view, instance.originalStart, override, context);
       const events = sessionDecider.decide(
         { type: 'UpdateInstance', instanceId: instance.id, originalStart: instance.originalStart, changes: override, expectedRevision },
         state,
@@ -168,7 +169,7 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
   /** "This and following": the series ends before the instance, and a new series continues from it with the changes, in one append. */
   private async splitFrom(
     reader: StreamReader,
-    tenant: string,
+    { tenant, actor }: RequestContext,
     series: StreamOf<SessionState>,
     view: SessionView,
     originalStart: string,
@@ -176,7 +177,7 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
     context: SessionContext,
   ): Promise<CommandPlan<unknown>> {
     const continuation = continuationOf(view, originalStart, override);
-    const ended = sessionDecider.decide({ type: 'CancelSeries', from: originalStart, continuedBy: continuation.id }, { status: 'ACTIVE', view }, context);
+    const ended = sessionDecider.decide({ type: 'CancelSeries', from: originalStart, continuedBy: continuation.id, actor: actor.type }, { status: 'ACTIVE', view }, context);
     const next = streamOf(sessionStream(tenant, continuation.id), sessionDecider);
     const nextState = await reader.read(next);
     const created = sessionDecider.decide({ type: 'CreateSession', id: continuation.id, fields: continuation.fields }, nextState, context);
@@ -202,20 +203,55 @@ export class UpdateSessionHandler implements ICommandHandler<UpdateSession> {
 
 @CommandHandler(CancelSession)
 export class CancelSessionHandler implements ICommandHandler<CancelSession> {
-  constructor(private readonly es: EventSourcing, @Inject(READ_STORE) private readonly readStore: ReadStore, private readonly claims: SessionClaims) {}
+  constructor(
+    private readonly es: EventSourcing,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly claims: SessionClaims,
+    private readonly cascade: BookingCascade,
+  ) {}
 
+  /** The session's bookings and waitlist end with it, in the same append (BookingCascade). */
   execute({ ctx, id, from }: CancelSession): Promise<Positioned<SessionView>> {
     return handleCommand(this.es, ctx, async (attempt) => {
       const { now } = attempt;
       const { series, state, instance } = await resolveSession(attempt, this.readStore, ctx.tenant, id);
       const view = directlyChangeable(viewOf(state));
+      const actor = ctx.actor.type;
+      const schedule = await attempt.read(streamOf(scheduleStream(ctx.tenant, view.scheduleId), scheduleDecider));
+      const classes = view.type === 'EVENT' && schedule.status !== 'none' && schedule.view.ownerType === 'SERVICE';
+      const fromAt = instance ? null : view.recurrence === null ? null : from ? new Date(from).toISOString() : now.toISOString();
+      const places = !classes
+        ? { sessionIds: [] }
+        : instance
+          ? { sessionIds: [instance.id] }
+          : fromAt === null
+            ? { sessionIds: [view.id] }
+            : // Bookings of instances already past stay as history.
+              { sessionIds: [], seriesInstanceIds: instancesFrom(view, new Date(Math.max(Date.parse(fromAt), now.getTime())).toISOString()) };
+      const cascade = await this.cascade.cancel(attempt, ctx.tenant, places, { now, actor, reason: 'the session was canceled' });
+      const canceledBookingIds = cascade.canceledOn([...places.sessionIds, ...(places.seriesInstanceIds ?? [])]);
       const events = instance
-        ? sessionDecider.decide({ type: 'CancelInstance', instanceId: instance.id, originalStart: instance.originalStart }, state, { now, isOccurrence: isOccurrenceOf(view) })
-        : sessionDecider.decide({ type: 'CancelSeries', from: from ? new Date(from).toISOString() : now.toISOString() }, state, { now });
+        ? sessionDecider.decide({ type: 'CancelInstance', instanceId: instance.id, originalStart: instance.originalStart, actor, canceledBookingIds }, state, { now, isOccurrence: isOccurrenceOf(view) })
+        : sessionDecider.decide({ type: 'CancelSeries', from: fromAt ?? now.toISOString(), actor, canceledBookingIds }, state, { now });
       const canceled = viewOf(fold(sessionDecider, events, state));
-      return withClaims(this.claims, attempt, ctx.tenant, [{ stream: series, events }], [{ before: view, after: canceled }], now, canceled);
+      const plan = await withClaims(this.claims, attempt, ctx.tenant, [{ stream: series, events }], [{ before: view, after: canceled }], now, canceled);
+      // Nothing cascades when the session was already canceled.
+      const cascaded = events.length > 0 ? cascade.appends : [];
+      return {
+        streams: plan.streams,
+        decide: (states, at) => {
+          const decided = plan.decide(states, at);
+          return { ...decided, appends: [...decided.appends, ...cascaded] };
+        },
+      };
     });
   }
 }
+
+/** The instances a series canceled from `from` ends, as far ahead as they can be booked. */
+export const instancesFrom = (view: SessionView, from: string): string[] =>
+  sessionInstances(view, { from: new Date(from), to: new Date(Date.parse(from) + CLAIM_HORIZON_DAYS * DAY) })
+    .filter((i) => Date.parse(i.originalStart) >= Date.parse(from))
+    .map((i) => i.id);
 
 export const SESSION_HANDLERS = [CreateSessionHandler, UpdateSessionHandler, CancelSessionHandler];

@@ -1,5 +1,22 @@
 import { Static } from '@sinclair/typebox';
-import { ActorType, AggregateMeta, EventsOf, aggregateId, describedAs, eventSchema, flag, instant, integer, listOf, nullable, oneOf, record, text, timeZoneName } from '@kairos/core';
+import {
+  ActorType,
+  AggregateMeta,
+  EventsOf,
+  aggregateId,
+  describedAs,
+  eventSchema,
+  flag,
+  instant,
+  integer,
+  listOf,
+  nullable,
+  oneOf,
+  record,
+  statusChangeOf,
+  text,
+  timeZoneName,
+} from '@kairos/core';
 import { BookingPolicyFields, Money, ServiceType } from '@kairos/services';
 
 export const BookingStatus = oneOf(['CREATED', 'PENDING', 'CONFIRMED', 'DECLINED', 'CANCELED', 'WAITING_LIST']);
@@ -61,9 +78,7 @@ export type BookingView = Static<typeof BookingView>;
 
 const statusChange = {
   id: aggregateId(),
-  previousStatus: BookingStatus,
-  actor: ActorType,
-  reason: nullable(text()),
+  ...statusChangeOf(BookingStatus),
   at: instant(),
   holdsSlot: flag('whether it now holds its resources or seats'),
 };
@@ -71,7 +86,7 @@ export const StatusChange = record(statusChange);
 export type StatusChange = Static<typeof StatusChange>;
 
 export const bookingEvents = [
-  eventSchema('booking.created', 'A booking was created; the body is the booking as GET shows it.', BookingView),
+  eventSchema('booking.created', 'A booking was created; the body is the booking as stored: what GET shows but allowedActions, which depends on who reads it and when.', BookingView),
   eventSchema('booking.confirmed', 'A booking was confirmed.', StatusChange),
   eventSchema('booking.declined', 'A booking request was declined.', StatusChange),
   eventSchema(

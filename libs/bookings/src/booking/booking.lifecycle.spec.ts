@@ -1,6 +1,6 @@
 import { DEFAULT_BOOKING_POLICY } from '@kairos/services';
 import { given } from '@kairos/testing';
-import { BookingEvent, allowedActions, bookingDecider } from './booking';
+import { BookingEvent, BookingView, allowedActions, bookingDecider } from './booking';
 import { NOW, T, business, canceled, createdBooking, customer, draftBooking, overriding, pendingBooking, recordedWith, slotAt } from './booking.fixture';
 
 const statusChange = (type: 'booking.confirmed' | 'booking.declined', previousStatus: 'CREATED' | 'PENDING', actor: 'BUSINESS' | 'CUSTOMER', reason: string | null, holdsSlot: boolean): BookingEvent => ({
@@ -147,5 +147,28 @@ describe('allowedActions', () => {
   it('offers nothing on a closed booking', () => {
     expect(allowedActions(viewOf([...createdBooking(), canceled()]), NOW, 'BUSINESS')).toEqual({ cancel: false, reschedule: false });
     expect(allowedActions(viewOf(recordedWith('DECLINED')), NOW, 'BUSINESS')).toEqual({ cancel: false, reschedule: false });
+  });
+});
+
+describe('booking decider: CancelWithSession', () => {
+  const withSession = { type: 'CancelWithSession', reason: 'the session was canceled' } as const;
+  const canceledWith = (previousStatus: BookingView['status'], creditsRestored = false): BookingEvent => ({
+    type: 'booking.canceled',
+    data: { id: 'b1', previousStatus, actor: 'BUSINESS', reason: 'the session was canceled', at: T, holdsSlot: false, withinPolicy: true, creditsRestored },
+  });
+
+  it('cancels a CONFIRMED, PENDING or CREATED booking within policy, even inside the cancel window', () => {
+    given(bookingDecider, createdBooking({ slot: slotAt(1) }, overriding)).when(withSession, business).then([canceledWith('CONFIRMED')]);
+    given(bookingDecider, pendingBooking()).when(withSession, business).then([canceledWith('PENDING')]);
+    given(bookingDecider, draftBooking()).when(withSession, business).thenState({ view: { status: 'CANCELED', holdsSlot: false, cancellation: { reason: 'the session was canceled', actor: 'BUSINESS', withinPolicy: true } } });
+  });
+
+  it('gives a membership its credit back', () => {
+    given(bookingDecider, createdBooking({ selectedPaymentOption: 'MEMBERSHIP' })).when(withSession, business).then([canceledWith('CONFIRMED', true)]);
+  });
+
+  it('leaves a booking that already ended as it is', () => {
+    given(bookingDecider, [...createdBooking(), canceled()]).when(withSession, business).thenNothing();
+    given(bookingDecider, recordedWith('DECLINED')).when(withSession, business).thenNothing();
   });
 });

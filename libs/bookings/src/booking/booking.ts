@@ -39,6 +39,8 @@ export type BookingCommand =
   | { type: 'ConfirmBooking'; expectedRevision?: number }
   | { type: 'DeclineBooking'; reason: string | null; expectedRevision?: number }
   | { type: 'CancelBooking'; reason: string | null; restoreCredit: boolean; expectedRevision?: number }
+  /** Its session or course was canceled: the business canceled, so no policy window applies and credits come back. */
+  | { type: 'CancelWithSession'; reason: string }
   | { type: 'RescheduleBooking'; slot: BookedSlot; sessionId: string | null; appointmentSessionId: string | null; expectedRevision?: number }
   | { type: 'UpdateParticipants'; partySize: number; expectedRevision?: number }
   | { type: 'MarkAttendance'; status: AttendanceStatus; attendeeCount: number }
@@ -47,6 +49,9 @@ export type BookingCommand =
 export type BookingState = { status: 'none' } | { status: 'exists'; view: BookingView };
 
 const MINUTE = 60_000;
+
+/** A booking still standing: it holds, or may yet hold, its place. */
+export const OPEN_STATUSES: BookingStatus[] = ['CREATED', 'PENDING', 'CONFIRMED'];
 
 const violation = (reason: string, detail: string) => new DomainError('policy-violation', detail, [{ field: 'slot', reason }]);
 
@@ -179,6 +184,12 @@ export const bookingDecider: Decider<BookingCommand, BookingState, BookingEvent,
         const creditsRestored = v.selectedPaymentOption.startsWith('MEMBERSHIP') && (withinPolicy || command.restoreCredit);
         return [{ type: 'booking.canceled', data: { ...change(v, command.reason, false), withinPolicy, creditsRestored } }];
       }
+      case 'CancelWithSession': {
+        const v = view(state);
+        if (!OPEN_STATUSES.includes(v.status)) return [];
+        const creditsRestored = v.selectedPaymentOption.startsWith('MEMBERSHIP');
+        return [{ type: 'booking.canceled', data: { ...change(v, command.reason, false), withinPolicy: true, creditsRestored } }];
+      }
       case 'RescheduleBooking': {
         const v = view(state);
         checkRevision(command.expectedRevision, v.revision);
@@ -238,7 +249,7 @@ export const bookingStream = (tenant: string, id: string) => streamId('booking',
 
 /** What the booking's holder may still do, for callers' buttons (cancel, reschedule). */
 export const allowedActions = (v: BookingView, now: Date, actor: Actor['type']) => {
-  const open = ['CREATED', 'PENDING', 'CONFIRMED'].includes(v.status);
+  const open = OPEN_STATUSES.includes(v.status);
   const business = actor === 'BUSINESS';
   return {
     cancel: (open || v.status === 'WAITING_LIST') && (business || withinWindow(v.policySnapshot.latestCancelMinutes, v.slot.start, now)),

@@ -112,3 +112,21 @@ describe('seatsTaken and seatsLocked', () => {
     expect(seatsLocked(state, new Date(NOW.getTime() - 1))).toBe(3);
   });
 });
+
+describe('seats decider: Close', () => {
+  const closed: SeatsEvent = { type: 'seats.closed', data: { offerId: 'ses1' } };
+
+  it('closes the seats of a canceled session once', () => {
+    given(seatsDecider, [taken('b1', 2)]).when({ type: 'Close', offerId: 'ses1' }, ctx).then([closed]);
+    given(seatsDecider, [closed]).when({ type: 'Close', offerId: 'ses1' }, ctx).thenNothing();
+  });
+
+  it('refuses taking or offering seats once closed', () => {
+    given(seatsDecider, [closed]).when(take('b1', 1), ctx).thenThrows('invalid-transition');
+    given(seatsDecider, [closed]).when(lock('e1', 'c9', 1), ctx).thenThrows('invalid-transition');
+  });
+
+  it('still gives seats back once closed', () => {
+    given(seatsDecider, [taken('b1', 2), closed]).when({ type: 'Release', offerId: 'ses1', holderId: 'b1' }, ctx).thenState({ taken: new Map(), closed: true });
+  });
+});

@@ -9,7 +9,8 @@ export type SeatsEvent =
   | DomainEvent<'seats.taken', { offerId: string; holderId: string; partySize: number; capacity: number }>
   | DomainEvent<'seats.released', { offerId: string; holderId: string }>
   | DomainEvent<'seats.locked', { offerId: string; entryId: string; contactId: string; partySize: number; until: string }>
-  | DomainEvent<'seats.unlocked', { offerId: string; entryId: string }>;
+  | DomainEvent<'seats.unlocked', { offerId: string; entryId: string }>
+  | DomainEvent<'seats.closed', { offerId: string }>;
 
 export interface SeatLock {
   contactId: string;
@@ -21,11 +22,14 @@ export type SeatsCommand =
   | { type: 'Take'; offerId: string; holderId: string; partySize: number; capacity: number; contactId?: string; entryId?: string }
   | { type: 'Release'; offerId: string; holderId: string }
   | { type: 'Lock'; offerId: string; entryId: string; contactId: string; partySize: number; capacity: number; until: Date }
-  | { type: 'Unlock'; offerId: string; entryId: string };
+  | { type: 'Unlock'; offerId: string; entryId: string }
+  | { type: 'Close'; offerId: string };
 
 export interface SeatsState {
   taken: Map<string, number>;
   locks: Map<string, SeatLock>;
+  /** The session or course was canceled: nothing more is taken or offered here. */
+  closed?: boolean;
 }
 
 export const seatsTaken = (state: SeatsState) => [...state.taken.values()].reduce((a, b) => a + b, 0);
@@ -33,6 +37,8 @@ export const seatsTaken = (state: SeatsState) => [...state.taken.values()].reduc
 /** Seats under a waitlist offer that has not lapsed, except the one `entryId` is accepting. */
 export const seatsLocked = (state: SeatsState, now: Date, except?: string) =>
   [...state.locks.entries()].filter(([id, l]) => id !== except && l.until > now.getTime()).reduce((sum, [, l]) => sum + l.partySize, 0);
+
+const closed = () => new DomainError('invalid-transition', 'the session is canceled', [{ field: 'sessionId', reason: 'canceled' }]);
 
 export const seatsDecider: Decider<SeatsCommand, SeatsState, SeatsEvent> = {
   initialState: () => ({ taken: new Map(), locks: new Map() }),
@@ -52,14 +58,17 @@ export const seatsDecider: Decider<SeatsCommand, SeatsState, SeatsEvent> = {
       case 'seats.unlocked':
         locks.delete(event.data.entryId);
         break;
+      case 'seats.closed':
+        return { taken, locks, closed: true };
       default:
         return assertNever(event);
     }
-    return { taken, locks };
+    return { taken, locks, ...(state.closed ? { closed: true } : {}) };
   },
   decide(command, state, { now }: DecisionContext) {
     switch (command.type) {
       case 'Take': {
+        if (state.closed) throw closed();
         const mine = state.taken.get(command.holderId) ?? 0;
         const booked = seatsTaken(state) - mine;
         const accepting = command.entryId !== undefined && state.locks.get(command.entryId)?.contactId === command.contactId ? command.entryId : undefined;
@@ -82,6 +91,7 @@ export const seatsDecider: Decider<SeatsCommand, SeatsState, SeatsEvent> = {
         if (!state.taken.has(command.holderId)) return [];
         return [{ type: 'seats.released', data: { offerId: command.offerId, holderId: command.holderId } }];
       case 'Lock': {
+        if (state.closed) throw closed();
         if (seatsTaken(state) + seatsLocked(state, now, command.entryId) + command.partySize > command.capacity) {
           throw new DomainError('capacity-exceeded', 'no free seats to offer');
         }
@@ -89,6 +99,8 @@ export const seatsDecider: Decider<SeatsCommand, SeatsState, SeatsEvent> = {
       }
       case 'Unlock':
         return state.locks.has(command.entryId) ? [{ type: 'seats.unlocked', data: { offerId: command.offerId, entryId: command.entryId } }] : [];
+      case 'Close':
+        return state.closed ? [] : [{ type: 'seats.closed', data: { offerId: command.offerId } }];
       default:
         return assertNever(command);
     }

@@ -19,9 +19,10 @@ const hold: Extract<SlotHoldCommand, { type: 'PlaceHold' }>['hold'] = {
   contactId: 'c1',
 };
 const placed: SlotHoldEvent = { type: 'slot-hold.placed', data: { ...hold, revision: 1, createdAt: T, updatedAt: T, expiresAt: EXPIRES, status: 'ACTIVE', bookingId: null } };
-const released: SlotHoldEvent = { type: 'slot-hold.released', data: { id: 'h1', at: T } };
-const expired: SlotHoldEvent = { type: 'slot-hold.expired', data: { id: 'h1', at: EXPIRES } };
-const booked: SlotHoldEvent = { type: 'slot-hold.booked', data: { id: 'h1', bookingId: 'b1', at: T } };
+// Each ending says the status it left and who ended the hold: the caller, or the timer for an expiry.
+const released: SlotHoldEvent = { type: 'slot-hold.released', data: { id: 'h1', at: T, previousStatus: 'ACTIVE', actor: 'CUSTOMER', reason: null } };
+const expired: SlotHoldEvent = { type: 'slot-hold.expired', data: { id: 'h1', at: EXPIRES, previousStatus: 'ACTIVE', actor: 'SYSTEM', reason: null } };
+const booked: SlotHoldEvent = { type: 'slot-hold.booked', data: { id: 'h1', bookingId: 'b1', at: T, previousStatus: 'ACTIVE', actor: 'CUSTOMER', reason: null } };
 
 describe('slot hold decider: PlaceHold', () => {
   it('places an ACTIVE hold that expires after the given minutes', () => {
@@ -35,66 +36,66 @@ describe('slot hold decider: PlaceHold', () => {
 
 describe('slot hold decider: ReleaseHold', () => {
   it('releases an ACTIVE hold', () => {
-    given(slotHoldDecider, [placed]).when({ type: 'ReleaseHold' }, ctx).then([released]);
-    given(slotHoldDecider, [placed]).when({ type: 'ReleaseHold' }, ctx).thenState({ view: { status: 'RELEASED', revision: 2, updatedAt: T } });
+    given(slotHoldDecider, [placed]).when({ type: 'ReleaseHold', actor: 'CUSTOMER' }, ctx).then([released]);
+    given(slotHoldDecider, [placed]).when({ type: 'ReleaseHold', actor: 'CUSTOMER' }, ctx).thenState({ view: { status: 'RELEASED', revision: 2, updatedAt: T } });
   });
 
   it('records nothing for a hold that is no longer ACTIVE', () => {
-    for (const ended of [released, expired, booked]) given(slotHoldDecider, [placed, ended]).when({ type: 'ReleaseHold' }, ctx).thenNothing();
+    for (const ended of [released, expired, booked]) given(slotHoldDecider, [placed, ended]).when({ type: 'ReleaseHold', actor: 'CUSTOMER' }, ctx).thenNothing();
   });
 
   it('knows no hold that was never placed', () => {
-    given(slotHoldDecider, []).when({ type: 'ReleaseHold' }, ctx).thenThrows('not-found', [{ field: 'holdId', reason: 'no such hold' }]);
+    given(slotHoldDecider, []).when({ type: 'ReleaseHold', actor: 'CUSTOMER' }, ctx).thenThrows('not-found', [{ field: 'holdId', reason: 'no such hold' }]);
   });
 });
 
 describe('slot hold decider: ExpireHold', () => {
   it('expires an ACTIVE hold from its expiry on', () => {
-    given(slotHoldDecider, [placed]).when({ type: 'ExpireHold' }, at(EXPIRES)).then([expired]);
-    given(slotHoldDecider, [placed]).when({ type: 'ExpireHold' }, at(EXPIRES)).thenState({ view: { status: 'EXPIRED', revision: 2, updatedAt: EXPIRES } });
+    given(slotHoldDecider, [placed]).when({ type: 'ExpireHold', actor: 'SYSTEM' }, at(EXPIRES)).then([expired]);
+    given(slotHoldDecider, [placed]).when({ type: 'ExpireHold', actor: 'SYSTEM' }, at(EXPIRES)).thenState({ view: { status: 'EXPIRED', revision: 2, updatedAt: EXPIRES } });
   });
 
   it('records nothing before the expiry, which a late timer may not anticipate', () => {
-    given(slotHoldDecider, [placed]).when({ type: 'ExpireHold' }, at('2026-03-01T10:04:59.999Z')).thenNothing();
+    given(slotHoldDecider, [placed]).when({ type: 'ExpireHold', actor: 'SYSTEM' }, at('2026-03-01T10:04:59.999Z')).thenNothing();
   });
 
   it('records nothing for a hold already booked or released', () => {
-    given(slotHoldDecider, [placed, booked]).when({ type: 'ExpireHold' }, at(EXPIRES)).thenNothing();
-    given(slotHoldDecider, [placed, released]).when({ type: 'ExpireHold' }, at(EXPIRES)).thenNothing();
+    given(slotHoldDecider, [placed, booked]).when({ type: 'ExpireHold', actor: 'SYSTEM' }, at(EXPIRES)).thenNothing();
+    given(slotHoldDecider, [placed, released]).when({ type: 'ExpireHold', actor: 'SYSTEM' }, at(EXPIRES)).thenNothing();
   });
 
   it('knows no hold that was never placed', () => {
-    given(slotHoldDecider, []).when({ type: 'ExpireHold' }, ctx).thenThrows('not-found');
+    given(slotHoldDecider, []).when({ type: 'ExpireHold', actor: 'SYSTEM' }, ctx).thenThrows('not-found');
   });
 });
 
 describe('slot hold decider: BookHold', () => {
   it('turns an ACTIVE hold into its booking', () => {
-    given(slotHoldDecider, [placed]).when({ type: 'BookHold', bookingId: 'b1', contactId: 'c1' }, ctx).then([booked]);
-    given(slotHoldDecider, [placed]).when({ type: 'BookHold', bookingId: 'b1', contactId: 'c1' }, ctx).thenState({ view: { status: 'BOOKED', bookingId: 'b1', revision: 2 } });
+    given(slotHoldDecider, [placed]).when({ type: 'BookHold', bookingId: 'b1', contactId: 'c1', actor: 'CUSTOMER' }, ctx).then([booked]);
+    given(slotHoldDecider, [placed]).when({ type: 'BookHold', bookingId: 'b1', contactId: 'c1', actor: 'CUSTOMER' }, ctx).thenState({ view: { status: 'BOOKED', bookingId: 'b1', revision: 2 } });
   });
 
   it('refuses a hold past its expiry even before the timer expired it', () => {
-    given(slotHoldDecider, [placed]).when({ type: 'BookHold', bookingId: 'b1', contactId: 'c1' }, at(EXPIRES)).thenThrows('invalid-transition', [{ field: 'holdId', reason: 'not active' }]);
+    given(slotHoldDecider, [placed]).when({ type: 'BookHold', bookingId: 'b1', contactId: 'c1', actor: 'CUSTOMER' }, at(EXPIRES)).thenThrows('invalid-transition', [{ field: 'holdId', reason: 'not active' }]);
   });
 
   it('refuses a hold released, expired or already booked', () => {
     for (const ended of [released, expired, booked]) {
-      given(slotHoldDecider, [placed, ended]).when({ type: 'BookHold', bookingId: 'b2', contactId: 'c1' }, ctx).thenThrows('invalid-transition');
+      given(slotHoldDecider, [placed, ended]).when({ type: 'BookHold', bookingId: 'b2', contactId: 'c1', actor: 'CUSTOMER' }, ctx).thenThrows('invalid-transition');
     }
   });
 
   it("refuses another contact's hold", () => {
-    given(slotHoldDecider, [placed]).when({ type: 'BookHold', bookingId: 'b1', contactId: 'c2' }, ctx).thenThrows('forbidden');
+    given(slotHoldDecider, [placed]).when({ type: 'BookHold', bookingId: 'b1', contactId: 'c2', actor: 'CUSTOMER' }, ctx).thenThrows('forbidden');
   });
 
   it('knows no hold that was never placed', () => {
-    given(slotHoldDecider, []).when({ type: 'BookHold', bookingId: 'b1', contactId: 'c1' }, ctx).thenThrows('not-found');
+    given(slotHoldDecider, []).when({ type: 'BookHold', bookingId: 'b1', contactId: 'c1', actor: 'CUSTOMER' }, ctx).thenThrows('not-found');
   });
 });
 
 describe('slot hold decider: evolve', () => {
   it('ignores events of a hold it never saw placed', () => {
-    given(slotHoldDecider, [released]).when({ type: 'ReleaseHold' }, ctx).thenThrows('not-found');
+    given(slotHoldDecider, [released]).when({ type: 'ReleaseHold', actor: 'CUSTOMER' }, ctx).thenThrows('not-found');
   });
 });

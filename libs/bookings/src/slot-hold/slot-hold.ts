@@ -1,4 +1,4 @@
-import { DecisionContext, Decider, DomainError, alreadyExists, assertNever, streamId } from '@kairos/core';
+import { ActorType, DecisionContext, Decider, DomainError, alreadyExists, assertNever, streamId } from '@kairos/core';
 import { SlotHoldEvent, SlotHoldView } from './slot-hold.events';
 
 export type { SlotHoldEvent, SlotHoldView } from './slot-hold.events';
@@ -10,9 +10,9 @@ export type { SlotHoldEvent, SlotHoldView } from './slot-hold.events';
  */
 export type SlotHoldCommand =
   | { type: 'PlaceHold'; hold: Omit<SlotHoldView, 'revision' | 'createdAt' | 'updatedAt' | 'status' | 'bookingId' | 'expiresAt'>; minutes: number }
-  | { type: 'ReleaseHold' }
-  | { type: 'ExpireHold' }
-  | { type: 'BookHold'; bookingId: string; contactId: string };
+  | { type: 'ReleaseHold'; actor: ActorType }
+  | { type: 'ExpireHold'; actor: ActorType }
+  | { type: 'BookHold'; bookingId: string; contactId: string; actor: ActorType };
 
 export type SlotHoldState = { status: 'none' } | { status: 'exists'; view: SlotHoldView };
 
@@ -40,6 +40,8 @@ export const slotHoldDecider: Decider<SlotHoldCommand, SlotHoldState, SlotHoldEv
   },
   decide(command, state, { now }: DecisionContext) {
     const at = now.toISOString();
+    // A hold only ever leaves ACTIVE; no command gives a reason.
+    const change = (actor: ActorType) => ({ previousStatus: 'ACTIVE' as const, actor, reason: null });
     switch (command.type) {
       case 'PlaceHold': {
         if (state.status !== 'none') throw alreadyExists('slot hold', command.hold.id);
@@ -48,11 +50,11 @@ export const slotHoldDecider: Decider<SlotHoldCommand, SlotHoldState, SlotHoldEv
       }
       case 'ReleaseHold': {
         const v = hold(state);
-        return v.status === 'ACTIVE' ? [{ type: 'slot-hold.released', data: { id: v.id, at } }] : [];
+        return v.status === 'ACTIVE' ? [{ type: 'slot-hold.released', data: { id: v.id, at, ...change(command.actor) } }] : [];
       }
       case 'ExpireHold': {
         const v = hold(state);
-        return v.status === 'ACTIVE' && Date.parse(v.expiresAt) <= now.getTime() ? [{ type: 'slot-hold.expired', data: { id: v.id, at } }] : [];
+        return v.status === 'ACTIVE' && Date.parse(v.expiresAt) <= now.getTime() ? [{ type: 'slot-hold.expired', data: { id: v.id, at, ...change(command.actor) } }] : [];
       }
       case 'BookHold': {
         const v = hold(state);
@@ -60,7 +62,7 @@ export const slotHoldDecider: Decider<SlotHoldCommand, SlotHoldState, SlotHoldEv
           throw new DomainError('invalid-transition', 'the slot hold has expired or was released', [{ field: 'holdId', reason: 'not active' }]);
         }
         if (v.contactId !== command.contactId) throw new DomainError('forbidden', 'the slot hold belongs to another contact');
-        return [{ type: 'slot-hold.booked', data: { id: v.id, bookingId: command.bookingId, at } }];
+        return [{ type: 'slot-hold.booked', data: { id: v.id, bookingId: command.bookingId, at, ...change(command.actor) } }];
       }
       default:
         return assertNever(command);

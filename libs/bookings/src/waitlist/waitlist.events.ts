@@ -1,5 +1,5 @@
 import { Static } from '@sinclair/typebox';
-import { EventsOf, eventSchema, instant, integer, nullable, oneOf, record, text } from '@kairos/core';
+import { EventsOf, eventSchema, instant, integer, nullable, oneOf, record, statusChangeOf, text } from '@kairos/core';
 
 export const EntryStatus = oneOf(['WAITING', 'OFFERED', 'ENROLLED', 'EXPIRED', 'LEFT']);
 export type EntryStatus = Static<typeof EntryStatus>;
@@ -31,8 +31,16 @@ export const waitlistEvents = [
     'Freed seats were offered to a waiting contact, locked for them until offerExpiresAt.',
     record({ ...entryRef, offerExpiresAt: instant(), partySize: partySize() }),
   ),
-  eventSchema('waitlist.accepted', 'A contact accepted their offer: it became a booking.', record({ ...entryRef, bookingId: text(), offerExpiresAt: nullable(instant()) })),
-  eventSchema('waitlist.offer-expired', 'An offer lapsed unaccepted.', record({ ...entryRef, offerExpiresAt: nullable(instant()) })),
-  eventSchema('waitlist.left', 'A contact left the waitlist.', record({ ...entryRef, offerExpiresAt: nullable(instant('null: they had no offer')) })),
+  eventSchema(
+    'waitlist.accepted',
+    'A contact accepted their offer: it became a booking.',
+    record({ ...entryRef, bookingId: text(), offerExpiresAt: nullable(instant()), ...statusChangeOf(EntryStatus) }),
+  ),
+  eventSchema('waitlist.offer-expired', 'An offer lapsed unaccepted.', record({ ...entryRef, offerExpiresAt: nullable(instant()), ...statusChangeOf(EntryStatus) })),
+  eventSchema(
+    'waitlist.left',
+    'A contact left the waitlist.',
+    record({ ...entryRef, offerExpiresAt: nullable(instant('null: they had no offer')), ...statusChangeOf(EntryStatus) }),
+  ),
 ] as const;
 export type WaitlistEvent = EventsOf<typeof waitlistEvents>;

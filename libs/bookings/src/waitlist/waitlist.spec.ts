@@ -21,7 +21,9 @@ const entry = (entryId: string, contactId: string, partySize: number, position: 
 const joined = (entryId: string, contactId: string, partySize = 1, position = 1): WaitlistEvent => ({ type: 'waitlist.joined', data: entry(entryId, contactId, partySize, position) });
 const ref = (entryId: string, contactId: string, when = T) => ({ sessionId: 'ses1', entryId, contactId, at: when });
 const offered = (entryId: string, contactId: string, partySize = 1): WaitlistEvent => ({ type: 'waitlist.offered', data: { ...ref(entryId, contactId), offerExpiresAt: OFFER_ENDS, partySize } });
-const left = (entryId: string, contactId: string): WaitlistEvent => ({ type: 'waitlist.left', data: { ...ref(entryId, contactId), offerExpiresAt: null } });
+/** The status an entry left and who moved it: the contact, or the timer for a lapsed offer. */
+const change = (previousStatus: 'WAITING' | 'OFFERED', actor: 'CUSTOMER' | 'SYSTEM' = 'CUSTOMER') => ({ previousStatus, actor, reason: null });
+const left = (entryId: string, contactId: string): WaitlistEvent => ({ type: 'waitlist.left', data: { ...ref(entryId, contactId), offerExpiresAt: null, ...change('WAITING') } });
 
 const join = (entryId: string, contactId: string, extra: Partial<Extract<WaitlistCommand, { type: 'Join' }>> = {}): WaitlistCommand => ({
   type: 'Join',
@@ -102,11 +104,11 @@ describe('waitlist decider: OfferFreed', () => {
 });
 
 describe('waitlist decider: Accept', () => {
-  const accept = (contactId = 'c1'): WaitlistCommand => ({ type: 'Accept', entryId: 'e1', contactId, bookingId: 'b1' });
+  const accept = (contactId = 'c1'): WaitlistCommand => ({ type: 'Accept', entryId: 'e1', contactId, bookingId: 'b1', actor: 'CUSTOMER' });
   const offer = [joined('e1', 'c1'), offered('e1', 'c1')];
 
   it('enrolls the offered contact with their booking', () => {
-    given(waitlistDecider, offer).when(accept(), ctx).then([{ type: 'waitlist.accepted', data: { ...ref('e1', 'c1'), bookingId: 'b1', offerExpiresAt: OFFER_ENDS } }]);
+    given(waitlistDecider, offer).when(accept(), ctx).then([{ type: 'waitlist.accepted', data: { ...ref('e1', 'c1'), bookingId: 'b1', offerExpiresAt: OFFER_ENDS, ...change('OFFERED') } }]);
     given(waitlistDecider, offer).when(accept(), ctx).thenState({ entries: [{ status: 'ENROLLED', bookingId: 'b1' }] });
   });
 
@@ -131,12 +133,12 @@ describe('waitlist decider: Accept', () => {
 
 describe('waitlist decider: Expire', () => {
   const offer = [joined('e1', 'c1'), offered('e1', 'c1')];
-  const expire: WaitlistCommand = { type: 'Expire', entryId: 'e1' };
+  const expire: WaitlistCommand = { type: 'Expire', entryId: 'e1', actor: 'SYSTEM' };
 
   it('expires a lapsed offer', () => {
     given(waitlistDecider, offer)
       .when(expire, at(OFFER_ENDS))
-      .then([{ type: 'waitlist.offer-expired', data: { ...ref('e1', 'c1', OFFER_ENDS), offerExpiresAt: OFFER_ENDS } }]);
+      .then([{ type: 'waitlist.offer-expired', data: { ...ref('e1', 'c1', OFFER_ENDS), offerExpiresAt: OFFER_ENDS, ...change('OFFERED', 'SYSTEM') } }]);
     given(waitlistDecider, offer).when(expire, at(OFFER_ENDS)).thenState({ entries: [{ status: 'EXPIRED' }] });
   });
 
@@ -151,18 +153,18 @@ describe('waitlist decider: Expire', () => {
 });
 
 describe('waitlist decider: Leave', () => {
-  const leave: WaitlistCommand = { type: 'Leave', entryId: 'e1' };
+  const leave: WaitlistCommand = { type: 'Leave', entryId: 'e1', actor: 'CUSTOMER' };
 
   it('lets a waiting or offered contact leave', () => {
     given(waitlistDecider, [joined('e1', 'c1')]).when(leave, ctx).then([left('e1', 'c1')]);
     given(waitlistDecider, [joined('e1', 'c1'), offered('e1', 'c1')])
       .when(leave, ctx)
-      .then([{ type: 'waitlist.left', data: { ...ref('e1', 'c1'), offerExpiresAt: OFFER_ENDS } }]);
+      .then([{ type: 'waitlist.left', data: { ...ref('e1', 'c1'), offerExpiresAt: OFFER_ENDS, ...change('OFFERED') } }]);
   });
 
   it('records nothing for an entry already closed', () => {
     given(waitlistDecider, [joined('e1', 'c1'), left('e1', 'c1')]).when(leave, ctx).thenNothing();
-    given(waitlistDecider, [joined('e1', 'c1'), offered('e1', 'c1'), { type: 'waitlist.accepted', data: { ...ref('e1', 'c1'), bookingId: 'b1', offerExpiresAt: OFFER_ENDS } }])
+    given(waitlistDecider, [joined('e1', 'c1'), offered('e1', 'c1'), { type: 'waitlist.accepted', data: { ...ref('e1', 'c1'), bookingId: 'b1', offerExpiresAt: OFFER_ENDS, ...change('OFFERED') } }])
       .when(leave, ctx)
       .thenNothing();
   });

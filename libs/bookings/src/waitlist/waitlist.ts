@@ -1,4 +1,4 @@
-import { DecisionContext, Decider, DomainError, assertNever, streamId } from '@kairos/core';
+import { ActorType, DecisionContext, Decider, DomainError, assertNever, streamId } from '@kairos/core';
 import { EntryRef, WaitlistEntry, WaitlistEvent } from './waitlist.events';
 
 export type { EntryStatus, WaitlistEntry, WaitlistEvent } from './waitlist.events';
@@ -11,9 +11,9 @@ export type { EntryStatus, WaitlistEntry, WaitlistEvent } from './waitlist.event
 export type WaitlistCommand =
   | { type: 'Join'; sessionId: string; entryId: string; contactId: string; partySize: number; waitlistCapacity: number; openSpots: number }
   | { type: 'OfferFreed'; freeSeats: number; reservationMinutes: number }
-  | { type: 'Accept'; entryId: string; contactId: string; bookingId: string }
-  | { type: 'Expire'; entryId: string }
-  | { type: 'Leave'; entryId: string };
+  | { type: 'Accept'; entryId: string; contactId: string; bookingId: string; actor: ActorType }
+  | { type: 'Expire'; entryId: string; actor: ActorType }
+  | { type: 'Leave'; entryId: string; actor: ActorType };
 
 export interface WaitlistState {
   entries: WaitlistEntry[];
@@ -28,6 +28,8 @@ const entry = (state: WaitlistState, entryId: string) => {
 };
 
 const ref = (e: WaitlistEntry, at: string): EntryRef => ({ sessionId: e.sessionId, entryId: e.entryId, contactId: e.contactId, at });
+/** The status an entry leaves, and who moved it; no command gives a reason. */
+const change = (e: WaitlistEntry, actor: ActorType) => ({ previousStatus: e.status, actor, reason: null });
 
 export const waitingCount = (state: WaitlistState) => state.entries.filter((e) => e.status === 'WAITING' || e.status === 'OFFERED').length;
 
@@ -85,17 +87,17 @@ export const waitlistDecider: Decider<WaitlistCommand, WaitlistState, WaitlistEv
         if (e.contactId !== command.contactId) throw new DomainError('forbidden', 'the offer is for another contact');
         if (e.status !== 'OFFERED') throw new DomainError('invalid-transition', `waitlist entry is ${e.status}; cannot accept`);
         if (Date.parse(e.offerExpiresAt!) <= now.getTime()) throw new DomainError('offer-expired', 'the offer lapsed', [{ field: 'entryId', reason: 'offer expired' }]);
-        return [{ type: 'waitlist.accepted', data: { ...ref(e, at), bookingId: command.bookingId, offerExpiresAt: e.offerExpiresAt } }];
+        return [{ type: 'waitlist.accepted', data: { ...ref(e, at), bookingId: command.bookingId, offerExpiresAt: e.offerExpiresAt, ...change(e, command.actor) } }];
       }
       case 'Expire': {
         const e = entry(state, command.entryId);
         if (e.status !== 'OFFERED' || Date.parse(e.offerExpiresAt!) > now.getTime()) return [];
-        return [{ type: 'waitlist.offer-expired', data: { ...ref(e, at), offerExpiresAt: e.offerExpiresAt } }];
+        return [{ type: 'waitlist.offer-expired', data: { ...ref(e, at), offerExpiresAt: e.offerExpiresAt, ...change(e, command.actor) } }];
       }
       case 'Leave': {
         const e = entry(state, command.entryId);
         if (e.status !== 'WAITING' && e.status !== 'OFFERED') return [];
-        return [{ type: 'waitlist.left', data: { ...ref(e, at), offerExpiresAt: e.offerExpiresAt } }];
+        return [{ type: 'waitlist.left', data: { ...ref(e, at), offerExpiresAt: e.offerExpiresAt, ...change(e, command.actor) } }];
       }
       default:
         return assertNever(command);

@@ -20,7 +20,7 @@ export interface JsonSchema {
   format?: 'date-time';
   pattern?: string;
   minimum?: number;
-  examples?: JsonValue[];
+  examples?: unknown[];
 }
 
 const ORDER = ['type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'format', 'pattern', 'minimum', 'description'];

@@ -1,5 +1,5 @@
 import { Static, Type } from '@sinclair/typebox';
-import { AggregateMeta, EventsOf, aggregateId, eventSchema, instant, integer, listOf, nullable, oneOf, patchOf, record, text, timeZoneName, updatedBody } from '@kairos/core';
+import { AggregateMeta, EventsOf, aggregateId, eventSchema, instant, integer, listOf, nullable, oneOf, patchOf, record, statusChangeOf, text, timeZoneName, updatedBody } from '@kairos/core';
 import { WorkingHoursRule } from '../time';
 
 export const ScheduleOwnerType = oneOf(['SERVICE', 'RESOURCE', 'BUSINESS']);
@@ -47,6 +47,16 @@ export type ScheduleView = Static<typeof ScheduleView>;
 export const scheduleEvents = [
   eventSchema('schedule.created', 'A schedule was created; the body is the schedule as GET shows it.', ScheduleView),
   eventSchema('schedule.updated', 'Fields of a schedule changed.', updatedBody(SchedulePatch)),
-  eventSchema('schedule.canceled', 'A schedule was canceled.', record({ id: aggregateId(), canceledAt: instant(), previousStatus: oneOf(['ACTIVE']) })),
+  eventSchema(
+    'schedule.canceled',
+    'A schedule was canceled.',
+    record({
+      id: aggregateId(),
+      canceledAt: instant(),
+      ...statusChangeOf(oneOf(['ACTIVE'])),
+      // Optional: schedules canceled before bookings were canceled with them carry none.
+      canceledBookingIds: Type.Optional(listOf(text(), 'every booking canceled with the schedule: its sessions\' (also in their session.canceled) and its course\'s')),
+    }),
+  ),
 ] as const;
 export type ScheduleEvent = EventsOf<typeof scheduleEvents>;

@@ -8,7 +8,7 @@ const later = { now: new Date(LATER) };
 const fields: ScheduleFields = { ownerType: 'SERVICE', ownerId: 's1', timeZone: 'Europe/London', tags: ['INDIVIDUAL'], capacity: 1, linkedSchedules: [], workingHours: [], locationId: null };
 const create: ScheduleCommand = { type: 'CreateSchedule', id: 'sch', fields };
 const created: ScheduleEvent[] = [{ type: 'schedule.created', data: { id: 'sch', revision: 1, createdAt: T, updatedAt: T, status: 'ACTIVE', ...fields } }];
-const canceled: ScheduleEvent = { type: 'schedule.canceled', data: { id: 'sch', canceledAt: T, previousStatus: 'ACTIVE' } };
+const canceled: ScheduleEvent = { type: 'schedule.canceled', data: { id: 'sch', canceledAt: T, previousStatus: 'ACTIVE', actor: 'BUSINESS', reason: null, canceledBookingIds: [] } };
 const update = (patch: SchedulePatch, expectedRevision?: number): ScheduleCommand => ({ type: 'UpdateSchedule', patch, expectedRevision });
 const mornings = { daysOfWeek: ['MON' as const], startTime: '09:00', endTime: '12:00', everyWeeks: 1, validFrom: null, validUntil: null };
 
@@ -58,13 +58,16 @@ describe('schedule decider', () => {
 
   describe('CancelSchedule', () => {
     it('cancels once, and records nothing the second time', () => {
-      given(scheduleDecider, created).when({ type: 'CancelSchedule' }, { now }).then([canceled]);
-      given(scheduleDecider, created).when({ type: 'CancelSchedule' }, later).thenState({ view: { status: 'CANCELED', revision: 2, updatedAt: LATER } });
-      given(scheduleDecider, [...created, canceled]).when({ type: 'CancelSchedule' }, { now }).thenNothing();
+      given(scheduleDecider, created).when({ type: 'CancelSchedule', actor: 'BUSINESS' }, { now }).then([canceled]);
+      given(scheduleDecider, created).when({ type: 'CancelSchedule', actor: 'BUSINESS' }, later).thenState({ view: { status: 'CANCELED', revision: 2, updatedAt: LATER } });
+      given(scheduleDecider, [...created, canceled]).when({ type: 'CancelSchedule', actor: 'BUSINESS' }, { now }).thenNothing();
+      given(scheduleDecider, created)
+        .when({ type: 'CancelSchedule', actor: 'BUSINESS', canceledBookingIds: ['b1', 'b2'] }, { now })
+        .then([{ ...canceled, data: { ...canceled.data, canceledBookingIds: ['b1', 'b2'] } } as ScheduleEvent]);
     });
 
     it('knows no schedule that was never created', () => {
-      given(scheduleDecider, []).when({ type: 'CancelSchedule' }, { now }).thenThrows('not-found');
+      given(scheduleDecider, []).when({ type: 'CancelSchedule', actor: 'BUSINESS' }, { now }).thenThrows('not-found');
     });
   });
 

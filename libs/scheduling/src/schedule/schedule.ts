@@ -1,4 +1,5 @@
 import {
+  ActorType,
   DecisionContext,
   Decider,
   DomainError,
@@ -21,7 +22,7 @@ export type { LinkedSchedule, ScheduleEvent, ScheduleFields, ScheduleOwnerType, 
 export type ScheduleCommand =
   | { type: 'CreateSchedule'; id: string; fields: ScheduleFields }
   | { type: 'UpdateSchedule'; patch: SchedulePatch; expectedRevision?: number }
-  | { type: 'CancelSchedule' };
+  | { type: 'CancelSchedule'; actor: ActorType; canceledBookingIds?: string[] };
 
 export type ScheduleState = { status: 'none' } | { status: 'ACTIVE' | 'CANCELED'; view: ScheduleView };
 
@@ -69,7 +70,7 @@ export const scheduleDecider: Decider<ScheduleCommand, ScheduleState, ScheduleEv
       case 'CancelSchedule':
         if (state.status === 'none') throw new DomainError('not-found', 'schedule does not exist');
         if (state.status === 'CANCELED') return [];
-        return [{ type: 'schedule.canceled', data: { id: state.view.id, canceledAt: at, previousStatus: 'ACTIVE' } }];
+        return [{ type: 'schedule.canceled', data: { id: state.view.id, canceledAt: at, previousStatus: 'ACTIVE', actor: command.actor, reason: null, canceledBookingIds: command.canceledBookingIds ?? [] } }];
       default:
         return assertNever(command);
     }

@@ -13,6 +13,7 @@ import {
   oneOf,
   patchOf,
   record,
+  statusChangeOf,
   text,
   timeZoneName,
 } from '@kairos/core';
@@ -94,8 +95,9 @@ export const sessionEvents = [
       originalStart: nullable(instant("the instance's original start; null: the series")),
       from: nullable(instant('a series canceled from this instant on; null with an instance, or for the whole session')),
       continuedBy: nullable(text('the series that continues it, when "this and following" was changed')),
-      canceledBookingIds: listOf(text()),
+      canceledBookingIds: listOf(text(), 'the bookings canceled with it, each also announced by its own booking.canceled'),
       canceledAt: instant(),
+      ...statusChangeOf(oneOf(['ACTIVE'], 'the series was active; an instance was too')),
     }),
   ),
 ] as const;

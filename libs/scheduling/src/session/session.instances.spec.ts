@@ -20,11 +20,11 @@ const instanceUpdated = (originalStart: string, changes: InstanceOverride, previ
 });
 const instanceCanceled = (originalStart: string): SessionEvent => ({
   type: 'session.canceled',
-  data: { id: 'ses1', instanceId: `i-${originalStart}`, originalStart, from: null, continuedBy: null, canceledBookingIds: [], canceledAt: T },
+  data: { id: 'ses1', instanceId: `i-${originalStart}`, originalStart, from: null, continuedBy: null, canceledBookingIds: [], canceledAt: T, previousStatus: 'ACTIVE', actor: 'BUSINESS', reason: null },
 });
 const wholeCanceled: SessionEvent = {
   type: 'session.canceled',
-  data: { id: 'ses1', instanceId: null, originalStart: null, from: null, continuedBy: null, canceledBookingIds: [], canceledAt: T },
+  data: { id: 'ses1', instanceId: null, originalStart: null, from: null, continuedBy: null, canceledBookingIds: [], canceledAt: T, previousStatus: 'ACTIVE', actor: 'BUSINESS', reason: null },
 };
 const updateInstance = (originalStart: string, changes: InstanceOverride, expectedRevision?: number): SessionCommand => ({
   type: 'UpdateInstance',
@@ -33,7 +33,7 @@ const updateInstance = (originalStart: string, changes: InstanceOverride, expect
   changes,
   expectedRevision,
 });
-const cancelInstance = (originalStart: string): SessionCommand => ({ type: 'CancelInstance', instanceId: `i-${originalStart}`, originalStart });
+const cancelInstance = (originalStart: string): SessionCommand => ({ type: 'CancelInstance', instanceId: `i-${originalStart}`, originalStart, actor: 'BUSINESS' });
 
 describe('session decider: UpdateInstance', () => {
   it('overrides one instance, keyed by its original start', () => {
@@ -111,6 +111,13 @@ describe('session decider: CancelInstance', () => {
     given(sessionDecider, [series, instanceUpdated(FIRST, { title: 'Yin yoga' })])
       .when(cancelInstance(FIRST), ctx)
       .thenState({ status: 'ACTIVE', view: { status: 'ACTIVE', revision: 3, overrides: { [FIRST]: { title: 'Yin yoga', status: 'CANCELED' } } } });
+  });
+
+  it('names the bookings canceled with the instance', () => {
+    const canceled = instanceCanceled(FIRST);
+    given(sessionDecider, [series])
+      .when({ ...cancelInstance(FIRST), canceledBookingIds: ['b1'] } as SessionCommand, ctx)
+      .then([{ ...canceled, data: { ...canceled.data, canceledBookingIds: ['b1'] } } as SessionEvent]);
   });
 
   it('records nothing for an instance already canceled', () => {

@@ -18,7 +18,7 @@ const createdWith = (fields: SessionFields): SessionEvent => ({
 const series = createdWith(weekly);
 const canceledWhole: SessionEvent = {
   type: 'session.canceled',
-  data: { id: 'ses1', instanceId: null, originalStart: null, from: null, continuedBy: null, canceledBookingIds: [], canceledAt: T },
+  data: { id: 'ses1', instanceId: null, originalStart: null, from: null, continuedBy: null, canceledBookingIds: [], canceledAt: T, previousStatus: 'ACTIVE', actor: 'BUSINESS', reason: null },
 };
 const create = (fields: SessionFields): SessionCommand => ({ type: 'CreateSession', id: 'ses1', fields });
 
@@ -112,31 +112,38 @@ describe('session decider: UpdateSeries', () => {
 describe('session decider: CancelSeries', () => {
   it('cancels a single session whole, whatever "from" it is given', () => {
     given(sessionDecider, [createdWith(single)])
-      .when({ type: 'CancelSeries', from: '2026-03-09T09:00:00.000Z' }, ctx)
-      .then([{ type: 'session.canceled', data: { id: 'ses1', instanceId: null, originalStart: null, from: null, continuedBy: null, canceledBookingIds: [], canceledAt: T } }]);
-    given(sessionDecider, [createdWith(single)]).when({ type: 'CancelSeries', from: null }, ctx).thenState({ status: 'CANCELED', view: { status: 'CANCELED', revision: 2 } });
+      .when({ type: 'CancelSeries', from: '2026-03-09T09:00:00.000Z', actor: 'BUSINESS' }, ctx)
+      .then([{ type: 'session.canceled', data: { id: 'ses1', instanceId: null, originalStart: null, from: null, continuedBy: null, canceledBookingIds: [], canceledAt: T, previousStatus: 'ACTIVE', actor: 'BUSINESS', reason: null } }]);
+    given(sessionDecider, [createdWith(single)]).when({ type: 'CancelSeries', from: null, actor: 'BUSINESS' }, ctx).thenState({ status: 'CANCELED', view: { status: 'CANCELED', revision: 2 } });
   });
 
   it('cancels a series from an instant on, staying ACTIVE before it', () => {
     const from = '2026-03-16T09:00:00.000Z';
     given(sessionDecider, [series])
-      .when({ type: 'CancelSeries', from, continuedBy: 'ses2' }, later)
-      .then([{ type: 'session.canceled', data: { id: 'ses1', instanceId: null, originalStart: null, from, continuedBy: 'ses2', canceledBookingIds: [], canceledAt: LATER } }]);
-    given(sessionDecider, [series]).when({ type: 'CancelSeries', from }, later).thenState({ status: 'ACTIVE', view: { status: 'ACTIVE', canceledFrom: from, updatedAt: LATER, revision: 2 } });
+      .when({ type: 'CancelSeries', from, continuedBy: 'ses2', actor: 'BUSINESS' }, later)
+      .then([{ type: 'session.canceled', data: { id: 'ses1', instanceId: null, originalStart: null, from, continuedBy: 'ses2', canceledBookingIds: [], canceledAt: LATER, previousStatus: 'ACTIVE', actor: 'BUSINESS', reason: null } }]);
+    given(sessionDecider, [series]).when({ type: 'CancelSeries', from, actor: 'BUSINESS' }, later).thenState({ status: 'ACTIVE', view: { status: 'ACTIVE', canceledFrom: from, updatedAt: LATER, revision: 2 } });
+  });
+
+  it('names the bookings canceled with it', () => {
+    const from = '2026-03-16T09:00:00.000Z';
+    given(sessionDecider, [series])
+      .when({ type: 'CancelSeries', from, actor: 'BUSINESS', canceledBookingIds: ['b1', 'b2'] }, later)
+      .then([{ type: 'session.canceled', data: { id: 'ses1', instanceId: null, originalStart: null, from, continuedBy: null, canceledBookingIds: ['b1', 'b2'], canceledAt: LATER, previousStatus: 'ACTIVE', actor: 'BUSINESS', reason: null } }]);
   });
 
   it('cancels a whole series without "from"', () => {
-    given(sessionDecider, [series]).when({ type: 'CancelSeries', from: null }, ctx).thenState({ status: 'CANCELED', view: { canceledFrom: null } });
+    given(sessionDecider, [series]).when({ type: 'CancelSeries', from: null, actor: 'BUSINESS' }, ctx).thenState({ status: 'CANCELED', view: { canceledFrom: null } });
   });
 
   it('refuses to cancel twice, and knows no session that was never created', () => {
-    given(sessionDecider, [series, canceledWhole]).when({ type: 'CancelSeries', from: null }, ctx).thenThrows('invalid-transition');
-    given(sessionDecider, []).when({ type: 'CancelSeries', from: null }, ctx).thenThrows('not-found');
+    given(sessionDecider, [series, canceledWhole]).when({ type: 'CancelSeries', from: null, actor: 'BUSINESS' }, ctx).thenThrows('invalid-transition');
+    given(sessionDecider, []).when({ type: 'CancelSeries', from: null, actor: 'BUSINESS' }, ctx).thenThrows('not-found');
   });
 });
 
 describe('session decider: evolve', () => {
   it('ignores events of a session it never saw created', () => {
-    given(sessionDecider, [canceledWhole]).when({ type: 'CancelSeries', from: null }, ctx).thenThrows('not-found');
+    given(sessionDecider, [canceledWhole]).when({ type: 'CancelSeries', from: null, actor: 'BUSINESS' }, ctx).thenThrows('not-found');
   });
 });

@@ -1,4 +1,5 @@
 import {
+  ActorType,
   DecisionContext,
   Decider,
   DomainError,
@@ -28,8 +29,8 @@ export type SessionCommand =
   | { type: 'CreateSession'; id: string; fields: SessionFields }
   | { type: 'UpdateSeries'; changes: Partial<SessionDetails>; expectedRevision?: number }
   | { type: 'UpdateInstance'; instanceId: string; originalStart: string; changes: InstanceOverride; expectedRevision?: number }
-  | { type: 'CancelInstance'; instanceId: string; originalStart: string }
-  | { type: 'CancelSeries'; from: string | null; continuedBy?: string };
+  | { type: 'CancelInstance'; instanceId: string; originalStart: string; actor: ActorType; canceledBookingIds?: string[] }
+  | { type: 'CancelSeries'; from: string | null; continuedBy?: string; actor: ActorType; canceledBookingIds?: string[] };
 
 export type SessionState = { status: 'none' } | { status: 'ACTIVE' | 'CANCELED'; view: SessionView };
 
@@ -138,8 +139,11 @@ export const sessionDecider: Decider<SessionCommand, SessionState, SessionEvent,
               originalStart: command.originalStart,
               from: null,
               continuedBy: null,
-              canceledBookingIds: [],
+              canceledBookingIds: command.canceledBookingIds ?? [],
               canceledAt: at,
+              previousStatus: 'ACTIVE',
+              actor: command.actor,
+              reason: null,
             },
           },
         ];
@@ -150,7 +154,18 @@ export const sessionDecider: Decider<SessionCommand, SessionState, SessionEvent,
         return [
           {
             type: 'session.canceled',
-            data: { id: view.id, instanceId: null, originalStart: null, from, continuedBy: command.continuedBy ?? null, canceledBookingIds: [], canceledAt: at },
+            data: {
+              id: view.id,
+              instanceId: null,
+              originalStart: null,
+              from,
+              continuedBy: command.continuedBy ?? null,
+              canceledBookingIds: command.canceledBookingIds ?? [],
+              canceledAt: at,
+              previousStatus: 'ACTIVE',
+              actor: command.actor,
+              reason: null,
+            },
           },
         ];
       }

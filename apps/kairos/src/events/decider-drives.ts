@@ -1,24 +1,24 @@
 /**
- * Every published aggregate driven through its decider, command by command: the events a consumer can
- * receive (`produced`) and the internal ones that must never leave the service (`internal`).
+ * Every published aggregate driven through its decider, command by command: every event a consumer
+ * can receive, as the deciders write it. The AsyncAPI document and docs/events/ take their examples
+ * from here, and the event catalog spec checks each against its schema, so no example is made up.
  */
-import { DecisionContext, Decider, DomainEvent } from '@kairos/core';
-import { BookingFields, bookingDecider, claimsDecider, seatsDecider, slotHoldDecider, waitlistDecider } from '@kairos/bookings';
+import { DecisionContext, Decider, DomainEvent, fold } from '@kairos/core';
+import { BookingFields, bookingDecider, slotHoldDecider, waitlistDecider } from '@kairos/bookings';
 import { locationDecider, resourceDecider } from '@kairos/resources';
 import { scheduleDecider, sessionDecider } from '@kairos/scheduling';
-import { BookingPolicyFields, ServiceFields, bookingPolicyDecider, defaultPolicyDecider, serviceDecider } from '@kairos/services';
-import { given } from '@kairos/testing';
+import { BookingPolicyFields, ServiceFields, bookingPolicyDecider, serviceDecider } from '@kairos/services';
 
 export const NOW = new Date('2026-03-01T10:00:00.000Z');
 const LATER = new Date('2026-04-01T10:00:00.000Z');
 const at = (iso: string) => new Date(iso);
 
 /** Runs commands one after the other, each decided on the state the previous ones left. */
-const drive = <C, S, E extends DomainEvent, Ctx extends DecisionContext>(decider: Decider<C, S, E, Ctx>, context: Ctx, steps: (C | [C, Partial<Ctx>])[]) => {
+export const drive = <C, S, E extends DomainEvent, Ctx extends DecisionContext>(decider: Decider<C, S, E, Ctx>, context: Ctx, steps: (C | [C, Partial<Ctx>])[]) => {
   const history: E[] = [];
   for (const step of steps) {
     const [command, extra] = Array.isArray(step) ? step : [step, {}];
-    const events = given(decider, history).when(command, { ...context, ...extra })();
+    const events = decider.decide(command, fold(decider, history), { ...context, ...extra });
     if (events.length === 0) throw new Error(`${JSON.stringify(command)} produced no event`);
     history.push(...events);
   }
@@ -185,7 +185,7 @@ export const produced: DomainEvent[] = [
         workingHours: [{ daysOfWeek: ['SAT'], startTime: '22:00', endTime: '06:00', everyWeeks: 2, validFrom: '2026-03-01', validUntil: null }],
       },
     },
-    { type: 'CancelSchedule' },
+    { type: 'CancelSchedule', actor: 'BUSINESS' },
   ]),
   ...drive(sessionDecider, { now: NOW, isOccurrence: () => true }, [
     {
@@ -216,8 +216,8 @@ export const produced: DomainEvent[] = [
       changes: { localStart: '2026-03-09T10:00', localEnd: '2026-03-09T11:00', capacity: 4 },
     },
     { type: 'UpdateInstance', instanceId: 'inst-1', originalStart: '2026-03-09T09:00:00.000Z', changes: { capacity: null, title: 'Yoga (outdoor)' } },
-    { type: 'CancelInstance', instanceId: 'inst-2', originalStart: '2026-03-23T09:00:00.000Z' },
-    { type: 'CancelSeries', from: '2026-03-30T09:00:00.000Z', continuedBy: 'ses-yoga-2' },
+    { type: 'CancelInstance', instanceId: 'inst-2', originalStart: '2026-03-23T09:00:00.000Z', actor: 'BUSINESS' },
+    { type: 'CancelSeries', from: '2026-03-30T09:00:00.000Z', continuedBy: 'ses-yoga-2', actor: 'BUSINESS' },
   ]),
   ...drive(sessionDecider, { now: NOW }, [
     {
@@ -240,7 +240,7 @@ export const produced: DomainEvent[] = [
         locationId: 'loc-1',
       },
     },
-    { type: 'CancelSeries', from: null },
+    { type: 'CancelSeries', from: null, actor: 'SYSTEM' },
   ]),
   ...drive(bookingDecider, { now: NOW, actor: 'CUSTOMER', requireManualApproval: true }, [
     { type: 'CreateBooking', id: 'bk-1', fields: appointment, draft: false },
@@ -268,39 +268,26 @@ export const produced: DomainEvent[] = [
   ]),
   ...drive(slotHoldDecider, { now: NOW }, [
     { type: 'PlaceHold', minutes: 10, hold: { id: 'hold-1', serviceId: 'svc-1', serviceType: 'APPOINTMENT', slot: appointment.slot, sessionId: null, scheduleId: null, appointmentSessionId: 'ses-appt-1', partySize: 1, contactId: 'contact-1' } },
-    { type: 'BookHold', bookingId: 'bk-1', contactId: 'contact-1' },
+    { type: 'BookHold', bookingId: 'bk-1', contactId: 'contact-1', actor: 'CUSTOMER' },
   ]),
   ...drive(slotHoldDecider, { now: NOW }, [
     { type: 'PlaceHold', minutes: 5, hold: { id: 'hold-2', serviceId: 'svc-2', serviceType: 'CLASS', slot: yogaClass.slot, sessionId: 'ses-yoga', scheduleId: 'sch-2', appointmentSessionId: null, partySize: 2, contactId: 'contact-2' } },
-    { type: 'ReleaseHold' },
+    { type: 'ReleaseHold', actor: 'CUSTOMER' },
   ]),
   ...drive(slotHoldDecider, { now: NOW }, [
     { type: 'PlaceHold', minutes: 5, hold: { id: 'hold-3', serviceId: 'svc-2', serviceType: 'CLASS', slot: yogaClass.slot, sessionId: 'ses-yoga', scheduleId: 'sch-2', appointmentSessionId: null, partySize: 1, contactId: 'contact-3' } },
-    [{ type: 'ExpireHold' }, { now: LATER }],
+    [{ type: 'ExpireHold', actor: 'SYSTEM' }, { now: LATER }],
   ]),
   ...drive(waitlistDecider, { now: NOW }, [
     { type: 'Join', sessionId: 'ses-yoga', entryId: 'entry-1', contactId: 'contact-1', partySize: 2, waitlistCapacity: 5, openSpots: 0 },
     { type: 'Join', sessionId: 'ses-yoga', entryId: 'entry-2', contactId: 'contact-2', partySize: 1, waitlistCapacity: 5, openSpots: 0 },
     { type: 'OfferFreed', freeSeats: 3, reservationMinutes: 15 },
-    { type: 'Accept', entryId: 'entry-1', contactId: 'contact-1', bookingId: 'bk-5' },
-    [{ type: 'Expire', entryId: 'entry-2' }, { now: LATER }],
+    { type: 'Accept', entryId: 'entry-1', contactId: 'contact-1', bookingId: 'bk-5', actor: 'CUSTOMER' },
+    [{ type: 'Expire', entryId: 'entry-2', actor: 'SYSTEM' }, { now: LATER }],
     { type: 'Join', sessionId: 'ses-yoga', entryId: 'entry-3', contactId: 'contact-3', partySize: 1, waitlistCapacity: 5, openSpots: 0 },
-    { type: 'Leave', entryId: 'entry-3' },
+    { type: 'Leave', entryId: 'entry-3', actor: 'CUSTOMER' },
     { type: 'Join', sessionId: 'ses-yoga', entryId: 'entry-4', contactId: 'contact-4', partySize: 1, waitlistCapacity: 5, openSpots: 0 },
     { type: 'OfferFreed', freeSeats: 1, reservationMinutes: 15 },
-    { type: 'Leave', entryId: 'entry-4' },
-  ]),
-];
-
-// Internal streams: produced by deciders too, never published.
-export const internal: DomainEvent[] = [
-  ...drive(defaultPolicyDecider, { now: NOW }, [{ type: 'SetDefaultPolicy', policyId: 'policy-1' }]),
-  ...drive(claimsDecider, { now: NOW }, [
-    { type: 'Claim', resourceId: 'staff-1', bucket: '2026-03-02T09', claim: { holderId: 'bk-1', start: Date.parse('2026-03-02T09:00:00Z'), end: Date.parse('2026-03-02T09:40:00Z') } },
-    { type: 'Release', resourceId: 'staff-1', bucket: '2026-03-02T09', holderId: 'bk-1' },
-  ]),
-  ...drive(seatsDecider, { now: NOW }, [
-    { type: 'Take', offerId: 'ses-yoga', holderId: 'bk-2', partySize: 2, capacity: 8 },
-    { type: 'Release', offerId: 'ses-yoga', holderId: 'bk-2' },
+    { type: 'Leave', entryId: 'entry-4', actor: 'BUSINESS' },
   ]),
 ];

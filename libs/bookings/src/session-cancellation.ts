@@ -1,0 +1,69 @@
+import { ActorType, DomainError } from '@kairos/core';
+import { BookingEvent, BookingState, bookingDecider } from './booking/booking';
+import { SeatsEvent, SeatsState, seatsDecider } from './seats/seats';
+import { WaitlistEvent, WaitlistState, waitlistDecider } from './waitlist/waitlist';
+
+/**
+ * How many bookings one cancellation may cancel: every one is a stream in the same atomic append,
+ * so a series with more is canceled in steps (a later `from` first, or instance by instance).
+ */
+export const MAX_CASCADED_BOOKINGS = 100;
+
+/** A canceled class session instance (its id) or course (its schedule's id), with the streams that guard it. */
+export interface CanceledOffer {
+  offerId: string;
+  seats: SeatsState;
+  /** Class sessions only: a course has no waitlist. */
+  waitlist: WaitlistState | null;
+}
+
+export interface CascadedCancellation {
+  bookings: { id: string; events: BookingEvent[] }[];
+  seats: { offerId: string; events: SeatsEvent[] }[];
+  waitlists: { offerId: string; events: WaitlistEvent[] }[];
+  canceledBookingIds: string[];
+}
+
+/** The offer a booking stands on: its class session, or its course's schedule. */
+const offerOf = (state: BookingState) => (state.status === 'none' ? null : state.view.serviceType === 'COURSE' ? state.view.scheduleId : state.view.sessionId);
+
+/**
+ * What canceling class sessions or a course does to what stands on them, decided on the streams'
+ * current states: every open booking still on one of them (CREATED drafts included: they could
+ * only be confirmed onto a canceled session) is canceled by the caller, within policy, and gives its
+ * seats back; each offer's seats close, so no booking or waitlist offer takes them afterwards; and
+ * its waitlist entries still waiting or offered end as LEFT, their locked seats unlocked and never
+ * offered again. `bookings` may hold stale candidates (a read model's): only those still on a
+ * canceled offer count.
+ */
+export const cascadeCancellation = (
+  offers: CanceledOffer[],
+  bookings: BookingState[],
+  context: { now: Date; actor: ActorType; reason: string },
+): CascadedCancellation => {
+  const { now, actor, reason } = context;
+  const canceled = new Set(offers.map((o) => o.offerId));
+  const affected = bookings
+    .filter((state) => canceled.has(offerOf(state) ?? ''))
+    .map((state) => ({ state, events: bookingDecider.decide({ type: 'CancelWithSession', reason }, state, { now, actor }) }))
+    .filter((b) => b.events.length > 0);
+  if (affected.length > MAX_CASCADED_BOOKINGS) {
+    throw new DomainError('has-future-bookings', `${affected.length} bookings would be canceled; at most ${MAX_CASCADED_BOOKINGS} at once: cancel in smaller steps`);
+  }
+  const canceledBookingIds = affected.map((b) => (b.state.status === 'none' ? '' : b.state.view.id));
+  return {
+    bookings: affected.map((b, i) => ({ id: canceledBookingIds[i], events: b.events })),
+    seats: offers.map(({ offerId, seats }) => ({
+      offerId,
+      events: [
+        ...[...seats.taken.keys()].flatMap((holderId) => seatsDecider.decide({ type: 'Release', offerId, holderId }, seats, { now })),
+        ...[...seats.locks.keys()].flatMap((entryId) => seatsDecider.decide({ type: 'Unlock', offerId, entryId }, seats, { now })),
+        ...seatsDecider.decide({ type: 'Close', offerId }, seats, { now }),
+      ],
+    })),
+    waitlists: offers.flatMap(({ offerId, waitlist }) =>
+      waitlist ? [{ offerId, events: waitlist.entries.flatMap((e) => waitlistDecider.decide({ type: 'Leave', entryId: e.entryId, actor }, waitlist, { now })) }] : [],
+    ),
+    canceledBookingIds,
+  };
+};

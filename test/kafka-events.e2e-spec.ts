@@ -1,0 +1,131 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeWith, eventually, testServers } from '@kairos/testing';
+import { TestApp, buildForRunnerThread, startApp } from './harness';
+import { Follower, endOffsets, follow, problemsOf, report } from './kafka-conformance';
+
+/** Every event type the contract documents: one committed schema each, named by ce_type. */
+const DOCUMENTED = readdirSync(join(__dirname, '..', 'docs', 'events'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.replace(/\.json$/, ''))
+  .sort();
+
+describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event type, read by an independent consumer (PostgreSQL + Kafka)', () => {
+  const brokers = testServers.kafkaBrokers()?.split(',');
+  let t: TestApp;
+  let follower: Follower;
+  let now = new Date('2026-03-28T00:00:00Z');
+
+  buildForRunnerThread();
+  beforeAll(async () => {
+    if (!brokers) throw new Error('this suite needs the Kafka broker the global setup finds or starts (unset KAIROS_SKIP_KAFKA)');
+    t = await startApp({ engine: 'postgres', postgresUrl: testServers.postgresUrl(), kafkaBrokers: brokers, clock: () => now });
+    // Ready means the publisher reached the broker and created its topics (the first ping does): read
+    // them from where they stand, as a consumer that joins now would.
+    await t.http.get('/health/ready').expect(200);
+    follower = await follow(brokers, await endOffsets(brokers));
+  }, 150_000); // on a fresh broker, the consumer's first group join waits for Kafka's offsets topic
+  afterAll(async () => {
+    await follower?.stop();
+    await t?.close();
+  });
+
+  const as = (method: 'post' | 'patch' | 'delete', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', t.tenant).send(body);
+  const customer = (path: string, body?: object) => t.http.post(path).set('Kairos-Tenant', t.tenant).set('Kairos-Actor', 'CUSTOMER').send(body);
+  const contact = (n: number) => `0b7d2a8e-7c55-4b7a-9d2c-${String(n).padStart(12, '0')}`;
+  const slot = (start: string, end: string) => ({ start, end });
+  const mine = () => follower.messages.filter((m) => m.headers.kairos_tenant === t.tenant);
+  const typesOf = () => [...new Set(mine().map((m) => m.headers.ce_type))].sort();
+
+  it('publishes each documented type through the API, every message conforming to the contract', async () => {
+    // Catalog: policies, locations, resources, services, schedules.
+    const policy = (await as('post', '/v1/booking-policies', { name: 'Standard', maxParticipantsPerBooking: 4, waitlist: { capacity: 5, reservationMinutes: 10 } }).expect(201)).body;
+    await as('patch', `/v1/booking-policies/${policy.id}`, { name: 'Standard+' }).expect(200);
+    await as('post', `/v1/booking-policies/${policy.id}/set-default`).expect(200);
+    const spare = (await as('post', '/v1/booking-policies', { name: 'Spare' }).expect(201)).body;
+    await as('delete', `/v1/booking-policies/${spare.id}`).expect(200);
+
+    const location = (await as('post', '/v1/locations', { name: 'Downtown', timeZone: 'Europe/London' }).expect(201)).body;
+    await as('patch', `/v1/locations/${location.id}`, { name: 'Downtown East' }).expect(200);
+    await as('post', `/v1/locations/${location.id}/archive`).expect(200);
+
+    const staff = (await as('post', '/v1/resources', { type: 'STAFF', name: 'Ana' }).expect(201)).body;
+    await as('patch', `/v1/resources/${staff.id}`, { name: 'Ana Silva' }).expect(200);
+    await as('patch', `/v1/schedules/${staff.scheduleId}`, { timeZone: 'Europe/London', workingHours: [{ daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' }] }).expect(200);
+    const room = (await as('post', '/v1/resources', { type: 'ROOM', name: 'Spare room' }).expect(201)).body;
+    await as('post', `/v1/schedules/${room.scheduleId}/cancel`).expect(200);
+    await as('delete', `/v1/resources/${room.id}`).expect(200);
+
+    const cut = (
+      await as('post', '/v1/services', {
+        name: 'Cut',
+        type: 'APPOINTMENT',
+        sessionDurations: [60],
+        timeZone: 'Europe/London',
+        resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1, selectable: true }],
+        onlineBooking: { enabled: true, requireManualApproval: true, allowMultipleRequests: true },
+      }).expect(201)
+    ).body;
+    const extra = (await as('post', '/v1/services', { name: 'Extra', type: 'CLASS', timeZone: 'Europe/London' }).expect(201)).body;
+    await as('patch', `/v1/services/${extra.id}`, { name: 'Extra class' }).expect(200);
+    await as('delete', `/v1/services/${extra.id}`).expect(200);
+
+    // Appointments: a request confirmed, rescheduled, resized, paid, attended; another declined; a third canceled.
+    const request = (await customer('/v1/bookings', { serviceId: cut.id, slot: slot('2026-03-30T09:00:00Z', '2026-03-30T10:00:00Z'), contactId: contact(1) }).expect(201)).body;
+    await as('post', `/v1/bookings/${request.id}/confirm`).expect(200);
+    await as('post', `/v1/bookings/${request.id}/reschedule`, { slot: slot('2026-03-30T11:00:00Z', '2026-03-30T12:00:00Z') }).expect(200);
+    await as('post', `/v1/bookings/${request.id}/payment`, { paymentStatus: 'PAID', amountPaid: '25.00' }).expect(200);
+    const declined = (await customer('/v1/bookings', { serviceId: cut.id, slot: slot('2026-03-31T09:00:00Z', '2026-03-31T10:00:00Z'), contactId: contact(2) }).expect(201)).body;
+    await as('post', `/v1/bookings/${declined.id}/decline`).expect(200);
+
+    // Slot holds: booked, released, expired.
+    const booked = (await as('post', '/v1/slot-holds', { serviceId: cut.id, slot: slot('2026-04-01T09:00:00Z', '2026-04-01T10:00:00Z'), contactId: contact(3) }).expect(201)).body;
+    await as('post', '/v1/bookings', { serviceId: cut.id, slot: slot('2026-04-01T09:00:00Z', '2026-04-01T10:00:00Z'), contactId: contact(3), holdId: booked.id }).expect(201);
+    const released = (await as('post', '/v1/slot-holds', { serviceId: cut.id, slot: slot('2026-04-01T11:00:00Z', '2026-04-01T12:00:00Z'), contactId: contact(4) }).expect(201)).body;
+    await as('delete', `/v1/slot-holds/${released.id}`).expect(200);
+    const lapsing = (await as('post', '/v1/slot-holds', { serviceId: cut.id, slot: slot('2026-04-01T13:00:00Z', '2026-04-01T14:00:00Z'), contactId: contact(5), minutes: 1 }).expect(201)).body;
+
+    // Classes: a full session's waitlist, an offer accepted, one lapsing, one left; sessions updated and canceled.
+    const yoga = (await as('post', '/v1/services', { name: 'Yoga', type: 'CLASS', defaultCapacity: 1, timeZone: 'Europe/London' }).expect(201)).body;
+    const session = (await as('post', `/v1/schedules/${yoga.scheduleId}/sessions`, { type: 'EVENT', localStart: '2026-03-31T18:00', localEnd: '2026-03-31T19:00' }).expect(201)).body;
+    await as('patch', `/v1/sessions/${session.id}`, { title: 'Evening yoga' }).expect(200);
+    const seated = (await as('post', '/v1/bookings', { serviceId: yoga.id, sessionId: session.id, contactId: contact(10) }).expect(201)).body;
+    const line = [];
+    for (const n of [11, 12, 13]) line.push((await as('post', `/v1/sessions/${session.id}/waitlist`, { contactId: contact(n) }).expect(201)).body);
+    const [first, second, third] = line;
+    await as('post', `/v1/bookings/${seated.id}/cancel`).expect(200);
+    const accepted = (await as('post', `/v1/waitlist/${first.entryId}/accept`).expect(201)).body;
+    await as('post', `/v1/bookings/${accepted.id}/cancel`).expect(200);
+    await as('delete', `/v1/waitlist/${third.entryId}`).expect(200);
+    const other = (await as('post', `/v1/schedules/${yoga.scheduleId}/sessions`, { type: 'EVENT', localStart: '2026-04-02T18:00', localEnd: '2026-04-02T19:00' }).expect(201)).body;
+    await as('post', `/v1/sessions/${other.id}/cancel`).expect(200);
+    const group = (await as('post', '/v1/services', { name: 'Pilates', type: 'CLASS', defaultCapacity: 5, timeZone: 'Europe/London' }).expect(201)).body;
+    const mat = (await as('post', `/v1/schedules/${group.scheduleId}/sessions`, { type: 'EVENT', localStart: '2026-04-01T18:00', localEnd: '2026-04-01T19:00' }).expect(201)).body;
+    const pair = (await as('post', '/v1/bookings', { serviceId: group.id, sessionId: mat.id, contactId: contact(20) }).expect(201)).body;
+    await as('post', `/v1/bookings/${pair.id}/participants`, { partySize: 2 }).expect(200);
+
+    // Time passes: the short hold and the second offer lapse (the timer acts), the first appointment is over.
+    now = new Date('2026-04-03T00:00:00Z');
+    await eventually(() => expect(typesOf()).toEqual(expect.arrayContaining(['kairos.slot-hold.expired.v1', 'kairos.waitlist.offer-expired.v1'])), 30_000);
+    const ofType = (type: string) => mine().filter((m) => m.headers.ce_type === type);
+    expect(ofType('kairos.slot-hold.expired.v1').map((m) => [m.key, JSON.parse(m.value).actor])).toEqual([[lapsing.id, 'SYSTEM']]);
+    expect(ofType('kairos.waitlist.offer-expired.v1').map((m) => [m.key, JSON.parse(m.value).entryId, JSON.parse(m.value).actor])).toEqual([[session.id, second.entryId, 'SYSTEM']]);
+    await as('post', `/v1/bookings/${request.id}/attendance`, { status: 'ATTENDED', attendeeCount: 1 }).expect(200);
+
+    await eventually(() => expect(typesOf()).toEqual(DOCUMENTED), 30_000);
+    expect(report(mine())).toEqual([]);
+  });
+
+  it('fails a message that strays from the contract', () => {
+    const [good] = mine().filter((m) => m.headers.ce_type === 'kairos.booking.confirmed.v1');
+    expect(problemsOf(good)).toEqual([]);
+    const { ce_dataschema: _dropped, ...noSchema } = good.headers;
+    expect(problemsOf({ ...good, headers: noSchema })).toContain('header ce_dataschema is missing');
+    expect(problemsOf({ ...good, topic: 'kairos.bookings.v2' })).toEqual(['kairos.booking.confirmed.v1 from /kairos/bookings is on kairos.bookings.v2']);
+    expect(problemsOf({ ...good, headers: { ...good.headers, extra: 'x' } })).toEqual(['header extra is not in the contract']);
+    expect(problemsOf({ ...good, value: JSON.stringify({ ...JSON.parse(good.value), surprise: 1 }) })).toHaveLength(1);
+    expect(problemsOf({ ...good, value: JSON.stringify({ ...JSON.parse(good.value), actor: 'ROBOT' }) })).toHaveLength(1);
+    expect(problemsOf({ ...good, headers: { ...good.headers, ce_specversion: '0.3' } })[0]).toMatch(/specversion|CloudEvent/);
+    expect(problemsOf({ ...good, headers: { ...good.headers, ce_subject: 'another' } })).toEqual([`subject another is not the key ${good.key}`]);
+  });
+});
