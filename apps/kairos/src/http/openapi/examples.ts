@@ -1,5 +1,5 @@
 import { BookedSlot } from '@kairos/bookings';
-import { BookingPolicyFields } from '@kairos/services';
+import { BookingPolicyFields, DEFAULT_BOOKING_POLICY } from '@kairos/services';
 import { AnswerName, AnswerOf } from './answers';
 
 /**
@@ -26,17 +26,7 @@ const id = {
 const at = '2026-03-02T10:15:00.000Z';
 const meta = (of: string) => ({ id: of, revision: 1, createdAt: at, updatedAt: at });
 
-const policy: BookingPolicyFields = {
-  name: 'Standard',
-  earliestBookingMinutes: 10080,
-  latestBookingMinutes: 60,
-  latestCancelMinutes: 1440,
-  latestRescheduleMinutes: 1440,
-  bookAfterStart: false,
-  waitlist: { capacity: 10, reservationMinutes: 10 },
-  maxParticipantsPerBooking: 1,
-  autoAssignResources: false,
-};
+const policy: BookingPolicyFields = { ...DEFAULT_BOOKING_POLICY, name: 'Standard', latestBookingMinutes: 60 };
 
 const slot: BookedSlot = {
   start: '2026-03-30T09:00:00.000Z',
