@@ -63,6 +63,7 @@ describe('the OpenAPI document (/docs-json)', () => {
         'component-name-unique': 'error',
         'operation-tag-defined': 'error',
         'operation-singular-tag': 'error',
+        'parameter-description': 'error',
         // A proprietary service has no license to name (package.json: UNLICENSED).
         'info-license': 'off',
         'info-license-strict': 'off',

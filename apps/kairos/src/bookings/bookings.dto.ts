@@ -85,15 +85,17 @@ export class BookingPaymentDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: '10.00' }) @Nullable() @Matches(/^\d{1,12}(\.\d{1,4})?$/) amountPaid?: string | null;
 }
 
+const BOOKING_STATUSES = ['CREATED', 'PENDING', 'CONFIRMED', 'DECLINED', 'CANCELED', 'WAITING_LIST'];
+
 export class ListBookingsDto extends ListQueryDto {
-  @ApiPropertyOptional() @Optional() @IsString() contactId?: string;
-  @ApiPropertyOptional() @Optional() @IsString() serviceId?: string;
-  @ApiPropertyOptional() @Optional() @IsString() resourceId?: string;
+  @ApiPropertyOptional({ description: 'Bookings of this contact.' }) @Optional() @IsString() contactId?: string;
+  @ApiPropertyOptional({ description: 'Bookings of this service.' }) @Optional() @IsString() serviceId?: string;
+  @ApiPropertyOptional({ description: 'Bookings that hold this resource.' }) @Optional() @IsString() resourceId?: string;
   @ApiPropertyOptional({ description: 'a class session (instance) id: its participants' }) @Optional() @IsString() sessionId?: string;
-  @ApiPropertyOptional() @Optional() @IsIn(['CREATED', 'PENDING', 'CONFIRMED', 'DECLINED', 'CANCELED', 'WAITING_LIST']) status?: string;
-  @ApiPropertyOptional() @Optional() @IsInstant() from?: string;
-  @ApiPropertyOptional() @Optional() @IsInstant() to?: string;
-  @ApiPropertyOptional({ enum: ['start', '-start'], default: 'start' }) @Optional() @IsIn(['start', '-start']) sort?: 'start' | '-start';
+  @ApiPropertyOptional({ enum: BOOKING_STATUSES, description: 'Bookings in this status.' }) @Optional() @IsIn(BOOKING_STATUSES) status?: string;
+  @ApiPropertyOptional({ description: 'Bookings starting at or after this instant.' }) @Optional() @IsInstant() from?: string;
+  @ApiPropertyOptional({ description: 'Bookings starting before this instant.' }) @Optional() @IsInstant() to?: string;
+  @ApiPropertyOptional({ enum: ['start', '-start'], default: 'start', description: 'By start, earliest first (start) or latest first (-start).' }) @Optional() @IsIn(['start', '-start']) sort?: 'start' | '-start';
 }
 
 export class HoldSlotDto {

@@ -18,7 +18,7 @@ export class ReadQueryDto {
 }
 
 export class ListQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50, description: 'Items per page.' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -32,7 +32,7 @@ export class ListQueryDto extends ReadQueryDto {
   @MaxLength(1000)
   cursor?: string;
 
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ default: false, description: 'Also list soft-deleted items (they carry deletedAt).' })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()

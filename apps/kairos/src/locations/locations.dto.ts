@@ -32,7 +32,7 @@ export class UpdateLocationDto extends LocationChangesDto {
 }
 
 export class ListLocationsDto extends ListQueryDto {
-  @ApiPropertyOptional() @Optional() @Transform(booleanQuery) @IsBoolean() archived?: boolean;
+  @ApiPropertyOptional({ description: 'Only archived (true) or only current (false) locations.' }) @Optional() @Transform(booleanQuery) @IsBoolean() archived?: boolean;
 }
 
 const addressOf = (dto: CreateLocationDto['address']): Address | null =>

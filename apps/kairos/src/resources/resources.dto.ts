@@ -35,8 +35,8 @@ export class UpdateResourceDto extends ResourceChangesDto {
 }
 
 export class ListResourcesDto extends ListQueryDto {
-  @ApiPropertyOptional({ enum: ['STAFF', 'ROOM', 'EQUIPMENT'] }) @Optional() @IsIn(['STAFF', 'ROOM', 'EQUIPMENT']) type?: ResourceType;
-  @ApiPropertyOptional() @Optional() @IsString() tag?: string;
+  @ApiPropertyOptional({ enum: ['STAFF', 'ROOM', 'EQUIPMENT'], description: 'Resources of this type.' }) @Optional() @IsIn(['STAFF', 'ROOM', 'EQUIPMENT']) type?: ResourceType;
+  @ApiPropertyOptional({ description: 'Resources carrying this tag.' }) @Optional() @IsString() tag?: string;
 }
 
 export const resourceFieldsOf = (dto: CreateResourceDto): ResourceFields => ({

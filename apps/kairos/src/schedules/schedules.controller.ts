@@ -15,9 +15,9 @@ import { Documented, REFUSALS } from '../http/openapi/contract';
 const SCHEDULE_MODEL: ReadModelRef = { projection: 'scheduling', collection: SCHEDULES, noun: 'schedule' };
 
 export class ListSchedulesDto extends ListQueryDto {
-  @ApiPropertyOptional() @Optional() @IsString() ownerId?: string;
-  @ApiPropertyOptional({ enum: ['SERVICE', 'RESOURCE', 'BUSINESS'] }) @Optional() @IsIn(['SERVICE', 'RESOURCE', 'BUSINESS']) ownerType?: string;
-  @ApiPropertyOptional({ enum: ['INDIVIDUAL', 'GROUP', 'COURSE'] }) @Optional() @IsIn(['INDIVIDUAL', 'GROUP', 'COURSE']) tag?: string;
+  @ApiPropertyOptional({ description: 'Schedules of this owner (a service, a resource).' }) @Optional() @IsString() ownerId?: string;
+  @ApiPropertyOptional({ enum: ['SERVICE', 'RESOURCE', 'BUSINESS'], description: 'Schedules whose owner is of this kind.' }) @Optional() @IsIn(['SERVICE', 'RESOURCE', 'BUSINESS']) ownerType?: string;
+  @ApiPropertyOptional({ enum: ['INDIVIDUAL', 'GROUP', 'COURSE'], description: 'Schedules carrying this tag.' }) @Optional() @IsIn(['INDIVIDUAL', 'GROUP', 'COURSE']) tag?: string;
 }
 
 /** Services and resources create their schedules; here they are read, given hours and links, and canceled. */

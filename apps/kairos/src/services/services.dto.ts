@@ -199,18 +199,18 @@ export class UpdateServiceDto extends ServiceChangesDto {
 }
 
 export class ListServicesDto extends ListQueryDto {
-  @ApiPropertyOptional({ enum: ['APPOINTMENT', 'CLASS', 'COURSE'] })
+  @ApiPropertyOptional({ enum: ['APPOINTMENT', 'CLASS', 'COURSE'], description: 'Services of this type.' })
   @Optional()
   @IsIn(['APPOINTMENT', 'CLASS', 'COURSE'])
   type?: ServiceType;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Only hidden (true) or only visible (false) services.' })
   @Optional()
   @Transform(booleanQuery)
   @IsBoolean()
   hidden?: boolean;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Services of this category.' })
   @Optional()
   @IsString()
   category?: string;

@@ -68,10 +68,10 @@ const toArray = ({ value }: { value: unknown }) => (value === undefined ? undefi
 
 export class ListSessionsDto extends ListQueryDto {
   @ApiPropertyOptional({ type: [String], description: 'Repeatable.' }) @Optional() @Transform(toArray) @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) scheduleId?: string[];
-  @ApiPropertyOptional() @Optional() @IsString() affectsScheduleId?: string;
-  @ApiProperty({ example: '2026-03-01T00:00:00Z' }) @IsInstant() from!: string;
-  @ApiProperty({ example: '2026-04-01T00:00:00Z' }) @IsInstant() to!: string;
-  @ApiPropertyOptional({ enum: ['EVENT', 'WORKING_HOURS', 'AVAILABILITY'] }) @Optional() @IsIn(['EVENT', 'WORKING_HOURS', 'AVAILABILITY']) type?: string;
+  @ApiPropertyOptional({ description: 'Sessions that affect this schedule (its BUSY or FREE time), whichever schedule they belong to.' }) @Optional() @IsString() affectsScheduleId?: string;
+  @ApiProperty({ example: '2026-03-01T00:00:00Z', description: 'Instances ending after this instant.' }) @IsInstant() from!: string;
+  @ApiProperty({ example: '2026-04-01T00:00:00Z', description: 'Instances starting before this instant.' }) @IsInstant() to!: string;
+  @ApiPropertyOptional({ enum: ['EVENT', 'WORKING_HOURS', 'AVAILABILITY'], description: 'Sessions of this type.' }) @Optional() @IsIn(['EVENT', 'WORKING_HOURS', 'AVAILABILITY']) type?: string;
 }
 
 /** Only the details the request gives: an update changes those alone. */
