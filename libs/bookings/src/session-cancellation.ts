@@ -25,7 +25,7 @@ export interface CascadedCancellation {
 }
 
 /** The offer a booking stands on: its class session, or its course's schedule. */
-const offerOf = (state: BookingState) => (state.status === 'none' ? null : state.view.serviceType === 'COURSE' ? state.view.scheduleId : state.view.sessionId);
+export const offerOf = (state: BookingState) => (state.status === 'none' ? null : state.view.serviceType === 'COURSE' ? state.view.scheduleId : state.view.sessionId);
 
 /**
  * What canceling class sessions or a course does to what stands on them, decided on the streams'

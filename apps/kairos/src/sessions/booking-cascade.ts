@@ -1,5 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BOOKINGS, OPEN_STATUSES, WAITLIST_ENTRIES, WaitlistEntry, bookingDecider, bookingStream, cascadeCancellation, seatsDecider, seatsStream, waitlistDecider, waitlistStream } from '@kairos/bookings';
+import {
+  BOOKINGS,
+  OPEN_STATUSES,
+  WAITLIST_ENTRIES,
+  WaitlistEntry,
+  bookingDecider,
+  bookingStream,
+  cascadeCancellation,
+  offerOf,
+  seatsDecider,
+  seatsStream,
+  waitlistDecider,
+  waitlistStream,
+} from '@kairos/bookings';
 import { ActorType } from '@kairos/core';
 import { FieldFilter, ReadStore, findAll } from '@kairos/read-store';
 import { StreamEvents, StreamReader, streamOf } from '../infrastructure/command-handling';
@@ -69,7 +82,7 @@ export class BookingCascade {
       bookingStates,
       context,
     );
-    const offerOf = new Map(bookingStates.flatMap((s) => (s.status === 'none' ? [] : [[s.view.id, s.view.serviceType === 'COURSE' ? s.view.scheduleId : s.view.sessionId] as const])));
+    const offerOfBooking = new Map(bookingStates.flatMap((s) => (s.status === 'none' ? [] : [[s.view.id, offerOf(s)] as const])));
     return {
       appends: [
         ...decided.bookings.map((b) => ({ streamId: bookingStream(tenant, b.id), events: b.events })),
@@ -77,7 +90,7 @@ export class BookingCascade {
         ...decided.waitlists.map((w) => ({ streamId: waitlistStream(tenant, w.offerId), events: w.events })),
       ],
       canceledBookingIds: decided.canceledBookingIds,
-      canceledOn: (ids) => decided.canceledBookingIds.filter((id) => ids.includes(offerOf.get(id) ?? '')),
+      canceledOn: (ids) => decided.canceledBookingIds.filter((id) => ids.includes(offerOfBooking.get(id) ?? '')),
     };
   }
 }

@@ -38,6 +38,16 @@ const slot: BookedSlot = {
   bufferAfterMinutes: 10,
 };
 
+/** Where the example booking, and the hold that became it, stand: one appointment slot. */
+const appointmentPlace = {
+  serviceId: id.service,
+  serviceType: 'APPOINTMENT',
+  slot,
+  sessionId: null,
+  scheduleId: null,
+  appointmentSessionId: id.appointmentSession,
+} as const;
+
 const classDetails = {
   title: 'Morning yoga',
   capacity: 12,
@@ -149,12 +159,7 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
   },
   Booking: {
     ...meta(id.booking),
-    serviceId: id.service,
-    serviceType: 'APPOINTMENT',
-    slot,
-    sessionId: null,
-    scheduleId: null,
-    appointmentSessionId: id.appointmentSession,
+    ...appointmentPlace,
     contactId: id.contact,
     contactDetails: { name: 'Rita Costa', email: 'rita@example.com', phone: null },
     partySize: 1,
@@ -174,12 +179,7 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
   },
   SlotHold: {
     ...meta(id.hold),
-    serviceId: id.service,
-    serviceType: 'APPOINTMENT',
-    slot,
-    sessionId: null,
-    scheduleId: null,
-    appointmentSessionId: id.appointmentSession,
+    ...appointmentPlace,
     partySize: 1,
     contactId: id.contact,
     expiresAt: '2026-03-02T10:25:00.000Z',
