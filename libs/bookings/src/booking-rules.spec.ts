@@ -16,6 +16,7 @@ import {
   classSlotOf,
   contactIdOf,
   courseSpanOf,
+  creditChangeOf,
   dayLoadOf,
   heldFor,
   slotHoldSubjectOf,
@@ -84,6 +85,14 @@ describe('booking request checks', () => {
   it('wants a contact id or contact details', () => {
     expect(() => checkBookingRequest({ serviceId: 's1', slot: asked }, 'BUSINESS')).toThrow(error('validation', 'contactId'));
     expect(() => checkBookingRequest({ serviceId: 's1', slot: asked, contact: { email: 'a@b.c' } }, 'BUSINESS')).not.toThrow();
+  });
+
+  it('pays with a plan order only for a MEMBERSHIP booking of a named contact', () => {
+    expect(() => checkBookingRequest({ ...request, planOrderId: 'o1' }, 'BUSINESS')).toThrow(error('validation', 'planOrderId'));
+    expect(() => checkBookingRequest({ ...request, planOrderId: 'o1', selectedPaymentOption: 'ONLINE' }, 'BUSINESS')).toThrow(error('validation', 'planOrderId'));
+    expect(() => checkBookingRequest({ serviceId: 's1', slot: asked, contact: { email: 'a@b.c' }, selectedPaymentOption: 'MEMBERSHIP' }, 'CUSTOMER')).toThrow(error('validation', 'contactId'));
+    expect(() => checkBookingRequest({ ...request, selectedPaymentOption: 'MEMBERSHIP' }, 'CUSTOMER')).not.toThrow();
+    expect(() => checkBookingRequest({ ...request, selectedPaymentOption: 'MEMBERSHIP_OFFLINE', planOrderId: 'o1' }, 'CUSTOMER')).not.toThrow();
   });
 
   it('lets only the business override the policy', () => {
@@ -254,6 +263,11 @@ describe('a new booking\'s fields and answer', () => {
     expect(seat).toMatchObject({ appointmentSessionId: null, contactId: 'c1', contactDetails: null, partySize: 3, selectedPaymentOption: 'ONLINE', sessionId: 'i1' });
   });
 
+  it('stores the plan order a MEMBERSHIP booking redeemed from', () => {
+    const fields = bookingFieldsOf('t1', 'b1', { ...request, selectedPaymentOption: 'MEMBERSHIP' }, service, DEFAULT_BOOKING_POLICY, { slot, sessionId: null, scheduleId: null, planOrderId: 'o1' });
+    expect(fields).toMatchObject({ selectedPaymentOption: 'MEMBERSHIP', planOrderId: 'o1' });
+  });
+
   it('names a new appointment session per revision', () => {
     expect(appointmentSessionIdOf('b1', 1)).toBe(appointmentSessionIdOf('b1', 1));
     expect(appointmentSessionIdOf('b1', 2)).not.toBe(appointmentSessionIdOf('b1', 1));
@@ -276,5 +290,33 @@ describe('a new booking\'s fields and answer', () => {
       partySize: 1,
       capacity: 1,
     });
+  });
+});
+
+describe('credits a booking change gives back or takes', () => {
+  const at = now.toISOString();
+  const status = { id: 'b1', previousStatus: 'CONFIRMED' as const, actor: 'BUSINESS' as const, reason: null, at, holdsSlot: false };
+  const withPlan = { planOrderId: 'o1' };
+
+  it('gives back everything on a cancel that restores credits, and on a decline', () => {
+    expect(creditChangeOf(withPlan, [{ type: 'booking.canceled', data: { ...status, withinPolicy: true, creditsRestored: true } }])).toEqual({ kind: 'restore' });
+    expect(creditChangeOf(withPlan, [{ type: 'booking.declined', data: { ...status, previousStatus: 'PENDING' } }])).toEqual({ kind: 'restore' });
+  });
+
+  it('keeps them on a cancel that does not restore, a reschedule, a confirmation or a payment', () => {
+    expect(creditChangeOf(withPlan, [{ type: 'booking.canceled', data: { ...status, withinPolicy: false, creditsRestored: false } }])).toBeNull();
+    expect(creditChangeOf(withPlan, [{ type: 'booking.rescheduled', data: { id: 'b1', slot, sessionId: null, appointmentSessionId: null, previous: { slot, sessionId: null }, at } }])).toBeNull();
+    expect(creditChangeOf(withPlan, [{ type: 'booking.confirmed', data: { ...status, previousStatus: 'PENDING', holdsSlot: true } }])).toBeNull();
+    expect(creditChangeOf(withPlan, [])).toBeNull();
+  });
+
+  it('takes the difference when the party grows, and gives it back when it shrinks', () => {
+    const resized = (from: number, to: number) => [{ type: 'booking.participants-updated' as const, data: { id: 'b1', partySize: to, previous: { partySize: from }, at } }];
+    expect(creditChangeOf(withPlan, resized(2, 5))).toEqual({ kind: 'redeem', credits: 3 });
+    expect(creditChangeOf(withPlan, resized(5, 1))).toEqual({ kind: 'restore', credits: 4 });
+  });
+
+  it('changes nothing for a booking no plan order paid', () => {
+    expect(creditChangeOf({ planOrderId: null }, [{ type: 'booking.declined', data: { ...status, previousStatus: 'PENDING' } }])).toBeNull();
   });
 });

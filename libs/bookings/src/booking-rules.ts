@@ -1,7 +1,7 @@
 import { Actor, DomainError, KAIROS_NAMESPACE, uuidV5 } from '@kairos/core';
 import { ScheduleView, SessionInstance } from '@kairos/scheduling';
 import { BookingPolicyFields, ServiceView } from '@kairos/services';
-import { AttendanceStatus, BookedSlot, BookingFields, BookingView, PaymentOption, PaymentStatus, allowedActions } from './booking/booking';
+import { AttendanceStatus, BookedSlot, BookingEvent, BookingFields, BookingView, PaymentOption, PaymentStatus, allowedActions } from './booking/booking';
 import { SlotHoldState, SlotHoldView } from './slot-hold/slot-hold';
 
 const DAY = 86_400_000;
@@ -31,6 +31,8 @@ export interface BookingRequest {
   contact?: { name?: string; email?: string; phone?: string };
   partySize?: number;
   selectedPaymentOption?: PaymentOption;
+  /** MEMBERSHIP or MEMBERSHIP_OFFLINE: the order to redeem from; without it, the covering order that ends first. */
+  planOrderId?: string;
   /** A checkout awaiting payment: holds nothing. */
   draft?: boolean;
   /** Book the slot this hold keeps. */
@@ -125,7 +127,39 @@ export const checkBookingRequest = (request: BookingRequest, actor: Actor['type'
     throw new DomainError('validation', 'give exactly one of slot, sessionId, scheduleId', [{ field: given[1] ?? 'slot', reason: 'exactly one of slot, sessionId, scheduleId' }]);
   }
   if (!request.contactId && !request.contact) throw new DomainError('validation', 'give contactId or contact', [{ field: 'contactId', reason: 'required without contact' }]);
+  const withPlan = paysWithPlan(request.selectedPaymentOption ?? 'OFFLINE');
+  if (request.planOrderId && !withPlan) {
+    throw new DomainError('validation', 'a plan order pays for a MEMBERSHIP booking only', [{ field: 'planOrderId', reason: 'only with selectedPaymentOption MEMBERSHIP or MEMBERSHIP_OFFLINE' }]);
+  }
+  // Plan orders belong to contacts: one named by its details alone has none.
+  if (withPlan && !request.contactId) {
+    throw new DomainError('validation', 'a booking paid with a plan names its contact', [{ field: 'contactId', reason: 'required with a MEMBERSHIP payment' }]);
+  }
   checkPolicyOverride(request.ignorePolicy, actor);
+};
+
+/** MEMBERSHIP and MEMBERSHIP_OFFLINE are paid with a plan order's credits. */
+export const paysWithPlan = (option: PaymentOption): boolean => option === 'MEMBERSHIP' || option === 'MEMBERSHIP_OFFLINE';
+
+/** What a change of a booking paid with a plan does to the credits its order holds for it. */
+export type CreditChange = { kind: 'redeem'; credits: number } | { kind: 'restore'; credits?: number };
+
+/**
+ * Credits follow the booking's events: a cancel that restores them (inside the window, by the
+ * business, with its session) and a decline (a declined request never spent them) give back all it
+ * holds; a party that grows takes the difference and one that shrinks gives it back; a reschedule
+ * keeps them.
+ */
+export const creditChangeOf = (booking: Pick<BookingView, 'planOrderId'>, events: readonly BookingEvent[]): CreditChange | null => {
+  if (!booking.planOrderId) return null;
+  for (const event of events) {
+    if ((event.type === 'booking.canceled' && event.data.creditsRestored) || event.type === 'booking.declined') return { kind: 'restore' };
+    if (event.type === 'booking.participants-updated') {
+      const grown = event.data.partySize - event.data.previous.partySize;
+      return grown > 0 ? { kind: 'redeem', credits: grown } : { kind: 'restore', credits: -grown };
+    }
+  }
+  return null;
 };
 
 export const checkPolicyOverride = (ignorePolicy: boolean | undefined, actor: Actor['type']): void => {
@@ -186,7 +220,7 @@ export const bookingFieldsOf = (
   request: BookingRequest,
   service: Pick<ServiceView, 'id' | 'type' | 'payment'>,
   policy: BookingPolicyFields,
-  booked: { slot: BookedSlot; sessionId: string | null; scheduleId: string | null },
+  booked: { slot: BookedSlot; sessionId: string | null; scheduleId: string | null; planOrderId?: string | null },
 ): BookingFields => ({
   serviceId: service.id,
   serviceType: service.type,
@@ -199,7 +233,7 @@ export const bookingFieldsOf = (
   partySize: request.partySize ?? 1,
   selectedPaymentOption: request.selectedPaymentOption ?? 'OFFLINE',
   price: service.payment.price,
-  planOrderId: null,
+  planOrderId: booked.planOrderId ?? null,
   couponCode: null,
   policySnapshot: policy,
 });

@@ -44,6 +44,13 @@ export class CreateBookingDto {
   @Optional()
   @IsIn(['OFFLINE', 'ONLINE', 'MEMBERSHIP', 'MEMBERSHIP_OFFLINE'])
   selectedPaymentOption?: 'OFFLINE' | 'ONLINE' | 'MEMBERSHIP' | 'MEMBERSHIP_OFFLINE';
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "MEMBERSHIP or MEMBERSHIP_OFFLINE: the contact's plan order to redeem partySize credits from; without it, the covering ACTIVE order that ends first",
+  })
+  @Optional()
+  @IsUUID()
+  planOrderId?: string;
   @ApiPropertyOptional({ description: 'A checkout awaiting payment: holds nothing.' }) @Optional() @IsBoolean() draft?: boolean;
   @ApiPropertyOptional({ format: 'uuid', description: 'Book the slot this hold keeps (same contact).' }) @Optional() @IsUUID() holdId?: string;
   @ApiPropertyOptional({ description: 'BUSINESS only: skip policy windows (never the invariants).' }) @Optional() @IsBoolean() ignorePolicy?: boolean;
@@ -141,6 +148,7 @@ export const bookingRequestOf = (dto: CreateBookingDto): BookingRequest => ({
   contact: dto.contact && { name: dto.contact.name, email: dto.contact.email, phone: dto.contact.phone },
   partySize: dto.partySize,
   selectedPaymentOption: dto.selectedPaymentOption,
+  planOrderId: dto.planOrderId,
   draft: dto.draft,
   holdId: dto.holdId,
   ignorePolicy: dto.ignorePolicy,
