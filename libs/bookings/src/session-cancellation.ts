@@ -1,5 +1,7 @@
-import { ActorType, DomainError } from '@kairos/core';
+import { ActorType, DomainError, fold } from '@kairos/core';
+import { PlanOrderEvent, PlanOrderState, planOrderDecider } from '@kairos/memberships';
 import { BookingEvent, BookingState, bookingDecider } from './booking/booking';
+import { creditChangeOf } from './booking-rules';
 import { SeatsEvent, SeatsState, seatsDecider } from './seats/seats';
 import { WaitlistEvent, WaitlistState, waitlistDecider } from './waitlist/waitlist';
 
@@ -21,8 +23,15 @@ export interface CascadedCancellation {
   bookings: { id: string; events: BookingEvent[] }[];
   seats: { offerId: string; events: SeatsEvent[] }[];
   waitlists: { offerId: string; events: WaitlistEvent[] }[];
+  /** Credits given back to the plan orders that paid for canceled bookings. */
+  orders: { orderId: string; events: PlanOrderEvent[] }[];
   canceledBookingIds: string[];
 }
+
+/** The plan orders that paid for these bookings: the cascade may give them credits back, so the caller reads them. */
+export const planOrdersOf = (bookings: BookingState[]): string[] => [
+  ...new Set(bookings.flatMap((state) => (state.status === 'exists' && state.view.planOrderId ? [state.view.planOrderId] : []))),
+];
 
 /** The offer a booking stands on: its class session, or its course's schedule. */
 export const offerOf = (state: BookingState) => (state.status === 'none' ? null : state.view.serviceType === 'COURSE' ? state.view.scheduleId : state.view.sessionId);
@@ -34,12 +43,14 @@ export const offerOf = (state: BookingState) => (state.status === 'none' ? null 
  * seats back; each offer's seats close, so no booking or waitlist offer takes them afterwards; and
  * its waitlist entries still waiting or offered end as LEFT, their locked seats unlocked and never
  * offered again. `bookings` may hold stale candidates (a read model's): only those still on a
- * canceled offer count.
+ * canceled offer count. A canceled booking paid with a plan gives its credits back to its order
+ * (`orders`: the states of the orders `planOrdersOf` names), several bookings of one order in turn.
  */
 export const cascadeCancellation = (
   offers: CanceledOffer[],
   bookings: BookingState[],
   context: { now: Date; actor: ActorType; reason: string },
+  orders: ReadonlyMap<string, PlanOrderState> = new Map(),
 ): CascadedCancellation => {
   const { now, actor, reason } = context;
   const canceled = new Set(offers.map((o) => o.offerId));
@@ -51,6 +62,14 @@ export const cascadeCancellation = (
     throw new DomainError('has-future-bookings', `${affected.length} bookings would be canceled; at most ${MAX_CASCADED_BOOKINGS} at once: cancel in smaller steps`);
   }
   const canceledBookingIds = affected.map((b) => (b.state.status === 'none' ? '' : b.state.view.id));
+  const restored = new Map<string, { state: PlanOrderState; events: PlanOrderEvent[] }>();
+  for (const { state, events } of affected) {
+    if (state.status === 'none' || creditChangeOf(state.view, events)?.kind !== 'restore') continue;
+    const orderId = state.view.planOrderId!;
+    const order = restored.get(orderId) ?? { state: orders.get(orderId) ?? planOrderDecider.initialState(), events: [] };
+    const given = planOrderDecider.decide({ type: 'RestoreCredits', bookingId: state.view.id }, order.state, { now });
+    restored.set(orderId, { state: fold(planOrderDecider, given, order.state), events: [...order.events, ...given] });
+  }
   return {
     bookings: affected.map((b, i) => ({ id: canceledBookingIds[i], events: b.events })),
     seats: offers.map(({ offerId, seats }) => ({
@@ -64,6 +83,7 @@ export const cascadeCancellation = (
     waitlists: offers.flatMap(({ offerId, waitlist }) =>
       waitlist ? [{ offerId, events: waitlist.entries.flatMap((e) => waitlistDecider.decide({ type: 'Leave', entryId: e.entryId, actor }, waitlist, { now })) }] : [],
     ),
+    orders: [...restored].map(([orderId, { events }]) => ({ orderId, events })),
     canceledBookingIds,
   };
 };

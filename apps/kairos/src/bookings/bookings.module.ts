@@ -4,6 +4,7 @@ import { BOOKING_QUERY_HANDLERS } from './bookings.queries';
 import { BookingsController } from './bookings.controller';
 import { ChangeBookingHandler } from './change-booking';
 import { CreateBookingHandler } from './create-booking';
+import { CreditRedemption } from './credit-redemption';
 import { HoldExpiryTimer } from './hold-expiry';
 import { EndSlotHoldHandler, HoldSlotHandler } from './slot-holds';
 import { SlotHoldsController } from './slot-holds.controller';
@@ -12,6 +13,6 @@ import { WaitlistController } from './waitlists.controller';
 
 @Module({
   controllers: [BookingsController, SlotHoldsController, WaitlistController],
-  providers: [BookingFacts, CreateBookingHandler, ChangeBookingHandler, HoldSlotHandler, EndSlotHoldHandler, HoldExpiryTimer, Waitlists, JoinWaitlistHandler, EndWaitlistEntryHandler, AcceptWaitlistOfferHandler, ...BOOKING_QUERY_HANDLERS],
+  providers: [BookingFacts, CreditRedemption, CreateBookingHandler, ChangeBookingHandler, HoldSlotHandler, EndSlotHoldHandler, HoldExpiryTimer, Waitlists, JoinWaitlistHandler, EndWaitlistEntryHandler, AcceptWaitlistOfferHandler, ...BOOKING_QUERY_HANDLERS],
 })
 export class BookingsModule {}

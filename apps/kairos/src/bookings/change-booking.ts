@@ -1,5 +1,18 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { AskedSlot, BookingChange, BookingCommand, BookingContext, BookingView, appointmentSessionIdOf, bookingAnswerOf, bookingDecider, bookingStream, checkPolicyOverride, targetOf } from '@kairos/bookings';
+import {
+  AskedSlot,
+  BookingChange,
+  BookingCommand,
+  BookingContext,
+  BookingView,
+  appointmentSessionIdOf,
+  bookingAnswerOf,
+  bookingDecider,
+  bookingStream,
+  checkPolicyOverride,
+  creditChangeOf,
+  targetOf,
+} from '@kairos/bookings';
 import { ActorType, DomainError, fold } from '@kairos/core';
 import { RequestContext } from '../http/request-context';
 import { PlanPart, StreamReader, handleCommand, streamOf } from '../infrastructure/command-handling';
@@ -7,6 +20,7 @@ import { EventSourcing } from '../infrastructure/event-sourcing';
 import { usesResource } from '../infrastructure/references';
 import { BookingFacts } from './booking-facts';
 import { viewOf } from './create-booking';
+import { CreditRedemption } from './credit-redemption';
 import { holdChange } from './holds';
 import { Waitlists } from './waitlists';
 
@@ -36,6 +50,7 @@ export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
     private readonly es: EventSourcing,
     private readonly waitlists: Waitlists,
     private readonly facts: BookingFacts,
+    private readonly credits: CreditRedemption,
   ) {}
 
   execute({ ctx, id, change, expectedRevision }: ChangeBooking) {
@@ -84,12 +99,13 @@ export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
       const events = bookingDecider.decide(command, state, context);
       const after = viewOf(fold(bookingDecider, events, state));
       const holds = events.length > 0 ? holdChangesOf(tenant, ctx.actor.type, before, after, scheduleId, capacity) : NO_HOLD_CHANGE;
+      const credits = this.credits.change(tenant, before, creditChangeOf(before, events), service);
       const freedSeats = before.serviceType === 'CLASS' && before.holdsSlot && (!after.holdsSlot || after.sessionId !== before.sessionId || after.partySize < before.partySize);
       const offer = freedSeats && before.sessionId ? await this.waitlists.offerFreed(attempt, tenant, before.sessionId) : null;
       return {
-        streams: [booking, ...holds.streams, ...(offer?.streams ?? [])],
+        streams: [booking, ...holds.streams, ...credits.streams, ...(offer?.streams ?? [])],
         decide: (states) => {
-          const appends = [{ streamId: booking.streamId, events }, ...holds.decide(states, now)];
+          const appends = [{ streamId: booking.streamId, events }, ...holds.decide(states, now), ...credits.decide(states, now)];
           return { appends: offer ? offer.after(states, appends, now) : appends, answer: bookingAnswerOf(after, now, ctx.actor.type) };
         },
       };

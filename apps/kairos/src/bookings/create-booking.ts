@@ -13,6 +13,7 @@ import {
   checkBookingRequest,
   classSlotOf,
   heldFor,
+  paysWithPlan,
   slotHoldDecider,
   slotHoldStream,
   targetOf,
@@ -26,6 +27,7 @@ import { handleCommand, streamOf } from '../infrastructure/command-handling';
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { References } from '../infrastructure/references';
 import { BookingFacts } from './booking-facts';
+import { CreditRedemption } from './credit-redemption';
 import { holdChange } from './holds';
 
 export class CreateBooking {
@@ -41,6 +43,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
     private readonly es: EventSourcing,
     private readonly facts: BookingFacts,
     private readonly references: References,
+    private readonly credits: CreditRedemption,
   ) {}
 
   async execute({ ctx, request, waitlistEntryId }: CreateBooking) {
@@ -85,7 +88,10 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
           slot = await this.facts.courseSpan(tenant, service, schedule);
           break;
       }
-      const fields = bookingFieldsOf(tenant, id, request, service, policy, { slot, sessionId, scheduleId });
+      const paid = paysWithPlan(request.selectedPaymentOption ?? 'OFFLINE')
+        ? await this.credits.redeem(attempt, tenant, { bookingId: id, contactId: request.contactId!, planOrderId: request.planOrderId, credits: request.partySize ?? 1, service, start: slot.start }, now)
+        : null;
+      const fields = bookingFieldsOf(tenant, id, request, service, policy, { slot, sessionId, scheduleId, planOrderId: paid?.planOrderId });
       const context: BookingContext = {
         now,
         actor: ctx.actor.type,
@@ -101,7 +107,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
       const take = created.holdsSlot ? { ...targetOf(created, service.scheduleId, capacity), acceptingEntry: accepting } : null;
       const guards = holdChange(tenant, ctx.actor.type, hold ? targetOf(hold, service.scheduleId, capacity) : null, take);
       return {
-        streams: [booking, ...(held ? [held] : []), ...(waitlist ? [waitlist] : []), ...guards.streams],
+        streams: [booking, ...(held ? [held] : []), ...(waitlist ? [waitlist] : []), ...guards.streams, ...(paid?.part.streams ?? [])],
         decide: (states) => {
           const holdEnds =
             hold && held ? [{ streamId: held.streamId, events: slotHoldDecider.decide({ type: 'BookHold', bookingId: id, contactId: fields.contactId ?? '', actor: ctx.actor.type }, states.of(held), { now }) }] : [];
@@ -109,7 +115,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
             waitlist && accepting ? [{ streamId: waitlist.streamId, events: waitlistDecider.decide({ type: 'Accept', ...accepting, bookingId: id, actor: ctx.actor.type }, states.of(waitlist), { now }) }] : [];
           return {
             // The guards are decided after the offer, so a lapsed offer answers offer-expired rather than a locked seat.
-            appends: [{ streamId: booking.streamId, events }, ...holdEnds, ...offerEnds, ...guards.decide(states, now)],
+            appends: [{ streamId: booking.streamId, events }, ...holdEnds, ...offerEnds, ...guards.decide(states, now), ...(paid?.part.decide(states, now) ?? [])],
             answer: bookingAnswerOf(created, now, ctx.actor.type),
             location: `/v1/bookings/${id}`,
           };

@@ -8,12 +8,14 @@ import {
   bookingStream,
   cascadeCancellation,
   offerOf,
+  planOrdersOf,
   seatsDecider,
   seatsStream,
   waitlistDecider,
   waitlistStream,
 } from '@kairos/bookings';
 import { ActorType } from '@kairos/core';
+import { planOrderDecider, planOrderStream } from '@kairos/memberships';
 import { FieldFilter, ReadStore, findAll } from '@kairos/read-store';
 import { StreamEvents, StreamReader, streamOf } from '../infrastructure/command-handling';
 import { READ_STORE } from '../infrastructure/tokens';
@@ -77,10 +79,14 @@ export class BookingCascade {
     const bookingIds = [...new Set([...onSessions, ...onCourse].map((doc) => doc.id).concat(holders))];
     const bookings = bookingIds.map((id) => streamOf(bookingStream(tenant, id), bookingDecider));
     const bookingStates = await Promise.all(bookings.map((s) => reader.read(s)));
+    // Read through the attempt, so credits given back are appended with the order's revision.
+    const orderIds = planOrdersOf(bookingStates);
+    const orderStates = await Promise.all(orderIds.map((id) => reader.read(streamOf(planOrderStream(tenant, id), planOrderDecider))));
     const decided = cascadeCancellation(
       offerIds.map((offerId, i) => ({ offerId, seats: seatStates[i], waitlist: i < classIds.length ? waitlistStates[i] : null })),
       bookingStates,
       context,
+      new Map(orderIds.map((id, i) => [id, orderStates[i]])),
     );
     const offerOfBooking = new Map(bookingStates.flatMap((s) => (s.status === 'none' ? [] : [[s.view.id, offerOf(s)] as const])));
     return {
@@ -88,6 +94,7 @@ export class BookingCascade {
         ...decided.bookings.map((b) => ({ streamId: bookingStream(tenant, b.id), events: b.events })),
         ...decided.seats.map((s) => ({ streamId: seatsStream(tenant, s.offerId), events: s.events })),
         ...decided.waitlists.map((w) => ({ streamId: waitlistStream(tenant, w.offerId), events: w.events })),
+        ...decided.orders.map((o) => ({ streamId: planOrderStream(tenant, o.orderId), events: o.events })),
       ],
       canceledBookingIds: decided.canceledBookingIds,
       canceledOn: (ids) => decided.canceledBookingIds.filter((id) => ids.includes(offerOfBooking.get(id) ?? '')),
