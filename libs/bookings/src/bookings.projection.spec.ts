@@ -1,7 +1,7 @@
-import { MemoryReadModels, enveloped } from '@kairos/core';
+import { MemoryReadModels, SYSTEM_TENANT, enveloped } from '@kairos/core';
 import { DEFAULT_BOOKING_POLICY } from '@kairos/services';
 import { BookedSlot, BookingEvent, BookingView } from './booking/booking';
-import { BOOKINGS, BookingDoc, HOLD_TIMERS, SEATS, SLOT_HOLDS, SYSTEM_TENANT, WAITLISTS, WAITLIST_ENTRIES, bookingsProjection } from './bookings.projection';
+import { BOOKINGS, BookingDoc, HOLD_TIMERS, SEATS, SLOT_HOLDS, WAITLISTS, WAITLIST_ENTRIES, bookingsProjection } from './bookings.projection';
 import { SeatsEvent } from './seats/seats';
 import { SlotHoldEvent, SlotHoldView } from './slot-hold/slot-hold';
 import { WaitlistEvent } from './waitlist/waitlist';

@@ -1,4 +1,4 @@
-import { DocumentLookup, DocumentWrite, ProjectedEvent, ProjectionDefinition, deleteDoc, eventTypesOf, everyType, isOneOf, putDoc } from '@kairos/core';
+import { DocumentLookup, DocumentWrite, ProjectedEvent, ProjectionDefinition, SYSTEM_TENANT, deleteDoc, eventTypesOf, everyType, isOneOf, putDoc } from '@kairos/core';
 import { bookingEvents } from './booking/booking.events';
 import { slotHoldEvents } from './slot-hold/slot-hold.events';
 import { waitlistEvents } from './waitlist/waitlist.events';
@@ -24,7 +24,6 @@ export const SLOT_HOLDS = 'slot_holds';
  * tenant's due holds. Removed when the hold ends, whoever ends it.
  */
 export const HOLD_TIMERS = 'hold_timers';
-export const SYSTEM_TENANT = '_system';
 /** A session's waitlist, FIFO, and each entry's session for addressing entries by id. */
 export const WAITLISTS = 'waitlists';
 export const WAITLIST_ENTRIES = 'waitlist_entries';

@@ -1,6 +1,9 @@
 import { DomainEvent } from './domain-event';
 import { EventMetadata, RecordedEvent } from './events';
 
+/** The tenant of documents kept for every tenant at once, such as durable timers: one query finds them all. */
+export const SYSTEM_TENANT = '_system';
+
 /** A read-model document: JSON, identified by `id` within its tenant. */
 export type ReadModelDoc = { id: string } & Record<string, unknown>;
 

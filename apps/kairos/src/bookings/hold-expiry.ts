@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { HOLD_TIMERS, SYSTEM_TENANT } from '@kairos/bookings';
-import { KAIROS_NAMESPACE, StoreUnavailable, uuidV5 } from '@kairos/core';
+import { HOLD_TIMERS } from '@kairos/bookings';
+import { KAIROS_NAMESPACE, SYSTEM_TENANT, StoreUnavailable, uuidV5 } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
 import { RequestContext } from '../http/request-context';
