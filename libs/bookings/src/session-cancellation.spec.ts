@@ -1,8 +1,9 @@
 import { fold } from '@kairos/core';
+import { PlanOrderCommand, PlanOrderState, planOrderDecider } from '@kairos/memberships';
 import { BookingEvent, BookingFields, bookingDecider } from './booking/booking';
-import { NOW, T, business, createdBooking, draftBooking, pendingBooking } from './booking/booking.fixture';
+import { NOW, T, business, createdBooking, draftBooking, overriding, pendingBooking } from './booking/booking.fixture';
 import { SeatsEvent, seatsDecider } from './seats/seats';
-import { MAX_CASCADED_BOOKINGS, cascadeCancellation } from './session-cancellation';
+import { MAX_CASCADED_BOOKINGS, cascadeCancellation, planOrdersOf } from './session-cancellation';
 import { WaitlistEvent, waitlistDecider } from './waitlist/waitlist';
 
 const REASON = 'the session was canceled';
@@ -77,5 +78,44 @@ describe('cascadeCancellation: what a canceled class session or course takes wit
     const many = Array.from({ length: MAX_CASCADED_BOOKINGS + 1 }, (_, i) => booking(`b${i}`, createdBooking(onSession())));
     expect(() => cascadeCancellation([{ offerId: 'ses1', seats: seats([]), waitlist: null }], many, context)).toThrow(expect.objectContaining({ code: 'has-future-bookings' }));
     expect(cascadeCancellation([{ offerId: 'ses1', seats: seats([]), waitlist: null }], many.slice(1), context).canceledBookingIds).toHaveLength(MAX_CASCADED_BOOKINGS);
+  });
+
+  it('given bookings paid with a plan order, when the session is canceled, then each gives back the credits it holds, one after the other', () => {
+    const plan = {
+      id: 'p1',
+      revision: 1,
+      createdAt: T,
+      updatedAt: T,
+      name: 'Five classes',
+      description: null,
+      pricing: { type: 'SINGLE_PAYMENT' as const, cycle: null, cycleCount: null, duration: { unit: 'MONTH' as const, length: 3 }, freeTrialDays: 0, price: null },
+      benefit: { kind: 'LIMITED' as const, credits: 5, serviceIds: ['s1'] },
+      timeZone: 'UTC',
+      archivedAt: null,
+    };
+    const redeem = (bookingId: string, credits: number): PlanOrderCommand => ({ type: 'RedeemCredits', bookingId, credits, serviceId: 's1', servicePlanIds: [], start: T });
+    let order: PlanOrderState = planOrderDecider.initialState();
+    for (const command of [{ type: 'PurchasePlan' as const, id: 'o1', plan, contactId: 'c1' }, redeem('b1', 1), redeem('b2', 2)]) {
+      order = fold(planOrderDecider, planOrderDecider.decide(command, order, { now: NOW }), order);
+    }
+    const paid = { ...onSession(), selectedPaymentOption: 'MEMBERSHIP' as const, planOrderId: 'o1' };
+    const bookings = [booking('b1', createdBooking(paid)), booking('b2', createdBooking({ ...paid, partySize: 2 }, overriding)), booking('b3', createdBooking(onSession()))];
+    expect(planOrdersOf(bookings)).toEqual(['o1']);
+
+    const decided = cascadeCancellation([{ offerId: 'ses1', seats: seats([]), waitlist: null }], bookings, context, new Map([['o1', order]]));
+    expect(decided.bookings.map((b) => b.events[0].data)).toEqual([
+      expect.objectContaining({ id: 'b1', creditsRestored: true }),
+      expect.objectContaining({ id: 'b2', creditsRestored: true }),
+      expect.objectContaining({ id: 'b3', creditsRestored: false }),
+    ]);
+    expect(decided.orders).toEqual([
+      {
+        orderId: 'o1',
+        events: [
+          { type: 'plan-order.credits-restored', data: { id: 'o1', bookingId: 'b1', credits: 1, remaining: 3, at: T } },
+          { type: 'plan-order.credits-restored', data: { id: 'o1', bookingId: 'b2', credits: 2, remaining: 5, at: T } },
+        ],
+      },
+    ]);
   });
 });

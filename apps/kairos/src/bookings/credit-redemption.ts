@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BookingView, CreditChange } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
-import { PLAN_ORDERS, PlanOrderCommand, PlanOrderState, PlanOrderView, coversService, orderCovers, planOrderDecider, planOrderStream } from '@kairos/memberships';
+import { PLAN_ORDERS, PlanOrderCommand, PlanOrderState, PlanOrderView, coversService, noEligiblePlan, orderRefusal, planOrderDecider, planOrderStream } from '@kairos/memberships';
 import { ReadStore, findAll } from '@kairos/read-store';
 import { ServiceView } from '@kairos/services';
 import { PlanPart, StreamOf, StreamReader, streamOf } from '../infrastructure/command-handling';
@@ -20,7 +20,8 @@ export interface Redemption {
 
 const NO_CREDITS: PlanPart = { streams: [], decide: () => [] };
 
-const noEligiblePlan = (reason: string, detail: string) => new DomainError('no-eligible-plan', detail, [{ field: 'planOrderId', reason }]);
+/** Refusals of the choice of order, before any one order is asked (its own refusals: `noEligiblePlan`). */
+const noOrder = (reason: 'not-the-contacts-order' | 'no-covering-order', detail: string) => new DomainError('no-eligible-plan', detail, [{ field: 'planOrderId', reason }]);
 
 /** The order's command decided in the booking's own append, on the order's state as the attempt read it. */
 const orderPart = (order: StreamOf<PlanOrderState>, command: PlanOrderCommand): PlanPart => ({
@@ -60,7 +61,7 @@ export class CreditRedemption {
       const order = streamOf(planOrderStream(tenant, asked.planOrderId), planOrderDecider);
       const state = await reader.read(order);
       if (state.status === 'none') throw new DomainError('not-found', `plan order ${asked.planOrderId} does not exist`, [{ field: 'planOrderId', reason: 'no such plan order' }]);
-      if (state.view.contactId !== asked.contactId) throw noEligiblePlan('not-the-contacts-order', "the plan order is not the contact's");
+      if (state.view.contactId !== asked.contactId) throw noOrder('not-the-contacts-order', "the plan order is not the contact's");
       return { planOrderId: asked.planOrderId, part: orderPart(order, command) };
     }
     const candidates = await findAll<PlanOrderView>(this.readStore, PLAN_ORDERS, tenant, { contactId: asked.contactId, status: 'ACTIVE' });
@@ -70,11 +71,10 @@ export class CreditRedemption {
     const fresh = (await Promise.all(orders.map(async (stream) => ({ stream, state: await reader.read(stream) }))))
       .flatMap(({ stream, state }) => (state.status === 'none' || !coversService(state.view, command.serviceId, command.servicePlanIds) ? [] : [{ stream, view: state.view }]))
       .sort((a, b) => endsFirst(a.view, b.view));
-    const chosen = fresh.find(({ view }) => orderCovers(view, covers));
+    const chosen = fresh.find(({ view }) => orderRefusal(view, covers) === null);
     if (chosen) return { planOrderId: chosen.view.id, part: orderPart(chosen.stream, command) };
-    if (fresh.length === 0) throw noEligiblePlan('no-covering-order', 'no active plan order of the contact covers this service');
-    // The decider says why the first to end cannot pay.
-    return { planOrderId: fresh[0].view.id, part: orderPart(fresh[0].stream, command) };
+    if (fresh.length === 0) throw noOrder('no-covering-order', 'no active plan order of the contact covers this service');
+    throw noEligiblePlan(orderRefusal(fresh[0].view, covers)!);
   }
 
   /** The part of a booking change's append that gives back or takes the credits the change asks of its order. */
