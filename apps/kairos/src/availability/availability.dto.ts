@@ -14,7 +14,7 @@ export class AvailabilityQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() locationId?: string;
   @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 1000 }) @Optional() @IsInt() @Min(1) @Max(1000) partySize?: number;
   @ApiPropertyOptional({ minimum: 1, maximum: 1440 }) @Optional() @IsInt() @Min(1) @Max(1440) durationMinutes?: number;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Sees its own waitlist offer.' }) @Optional() @IsUUID() contactId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Sees its own waitlist offer, and whether one of its ACTIVE plan orders would pay for each slot (coveredByPlan).' }) @Optional() @IsUUID() contactId?: string;
   @ApiPropertyOptional({ default: false }) @Optional() @IsBoolean() includeUnbookable?: boolean;
   @ApiPropertyOptional({ minimum: 1, maximum: 1000 }) @Optional() @IsInt() @Min(1) @Max(1000) slotsPerDay?: number;
   @ApiPropertyOptional({ description: 'From the previous page\'s nextCursor.' }) @Optional() @IsString() @MaxLength(65536) cursor?: string;

@@ -13,7 +13,8 @@ import {
 } from '@kairos/availability';
 import { SEATS, WAITLISTS } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
-import { InvalidCursor, ReadStore, opaqueCursor, openCursor } from '@kairos/read-store';
+import { PLAN_ORDERS, PlanOrderView, orderCovers } from '@kairos/memberships';
+import { InvalidCursor, ReadStore, findAll, opaqueCursor, openCursor } from '@kairos/read-store';
 import { ALL_TIME, sessionInstances } from '@kairos/scheduling';
 import { BOOKING_POLICIES, BookingPolicyFields, DEFAULT_BOOKING_POLICY, SERVICES, ServiceView } from '@kairos/services';
 import { KairosConfig } from '../config/config';
@@ -186,7 +187,7 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
     };
 
     const start = request.cursor ? decodeWalkCursor(request.cursor, query) : walkStart(query);
-    const page = await walkPage(setting, query, start, limit, {
+    const walk = walkPage(setting, query, start, limit, {
       load,
       chunkDays: () => days,
       goOn: () => {
@@ -196,7 +197,12 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
         return now - started < this.config.availabilityBudgetMs;
       },
     }).finally(letGo);
-    return new Positioned({ items: page.items, nextCursor: page.next ? encodeWalkCursor(page.next) : null }, position);
+    // One read of the contact's orders for the whole page, beside the walk; each slot is then a pure check.
+    const [page, orders] = await Promise.all([walk, request.contactId ? findAll<PlanOrderView>(this.readStore, PLAN_ORDERS, tenant, { contactId: request.contactId, status: 'ACTIVE' }) : null]);
+    const covered = (start: string, covering: PlanOrderView[]) =>
+      covering.some((order) => orderCovers(order, { serviceId: service.id, servicePlanIds: service.payment.planIds, start, credits: query.partySize, now }));
+    const items = orders ? page.items.map((slot) => ({ ...slot, coveredByPlan: covered(slot.start, orders) })) : page.items;
+    return new Positioned({ items, nextCursor: page.next ? encodeWalkCursor(page.next) : null }, position);
   }
 
   /** Seats taken and offered per class session or course, and how many wait for them. */

@@ -34,13 +34,14 @@ export class BookingsController {
     answers: 'Booking',
     refuses: {
       ...REFUSALS.takenId,
-      'not-found': 'the service, session, schedule, contact, location or hold names nothing of this tenant',
+      'not-found': 'the service, session, schedule, contact, location, hold or plan order names nothing of this tenant',
       forbidden: 'a CUSTOMER overriding the policy, or booking a hold of another contact',
       'slot-taken': 'the slot, a resource or the seats are taken or held',
       'slot-locked': 'the seats are offered to someone on the waitlist',
       'capacity-exceeded': 'not enough open spots for the party',
       'policy-violation': 'too early, too late, online booking disabled or a party over the policy (`errors` gives the reason)',
       'invalid-transition': 'the hold is no longer active',
+      'no-eligible-plan': 'paid with a plan: no order of the contact can pay for the party (`errors[0].reason` says why)',
     },
   })
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateBookingDto) {
@@ -126,6 +127,7 @@ export class BookingsController {
       'capacity-exceeded': 'not enough open spots for the larger party',
       'policy-violation': 'more participants than the policy allows',
       'invalid-transition': 'an appointment, or a status that cannot change',
+      'no-eligible-plan': 'paid with a plan: its order has too few credits left for the larger party',
     },
   })
   participants(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: ParticipantsDto, @Headers('if-match') ifMatch?: string) {

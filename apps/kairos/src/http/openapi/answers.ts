@@ -80,7 +80,10 @@ export const ANSWERS = {
   SlotHold: SlotHoldView,
   WaitlistEntry: record({ ...WaitlistEntry.properties, id: Type.Optional(text('the entryId again, as GET /v1/waitlist/{entryId} answers it')) }),
   Waitlist: record({ id: text('the session'), entries: listOf(WaitlistEntry, 'in join order'), waiting: integer('entries still WAITING', 0) }),
-  Slot: SlotShape,
+  Slot: record({
+    ...SlotShape.properties,
+    coveredByPlan: Type.Optional(flag("asked with a contactId: whether one of the contact's ACTIVE plan orders would pay for the party here (covers the service, runs past the start, has the credits)")),
+  }),
 } satisfies Record<string, TSchema>;
 
 export type AnswerName = keyof typeof ANSWERS;
