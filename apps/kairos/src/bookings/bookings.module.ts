@@ -4,7 +4,6 @@ import { BOOKING_QUERY_HANDLERS } from './bookings.queries';
 import { BookingsController } from './bookings.controller';
 import { ChangeBookingHandler } from './change-booking';
 import { CreateBookingHandler } from './create-booking';
-import { HoldExpiryTimer } from './hold-expiry';
 import { EndSlotHoldHandler, HoldSlotHandler } from './slot-holds';
 import { SlotHoldsController } from './slot-holds.controller';
 import { AcceptWaitlistOfferHandler, EndWaitlistEntryHandler, JoinWaitlistHandler, Waitlists } from './waitlists';
@@ -12,6 +11,6 @@ import { WaitlistController } from './waitlists.controller';
 
 @Module({
   controllers: [BookingsController, SlotHoldsController, WaitlistController],
-  providers: [BookingFacts, CreateBookingHandler, ChangeBookingHandler, HoldSlotHandler, EndSlotHoldHandler, HoldExpiryTimer, Waitlists, JoinWaitlistHandler, EndWaitlistEntryHandler, AcceptWaitlistOfferHandler, ...BOOKING_QUERY_HANDLERS],
+  providers: [BookingFacts, CreateBookingHandler, ChangeBookingHandler, HoldSlotHandler, EndSlotHoldHandler, Waitlists, JoinWaitlistHandler, EndWaitlistEntryHandler, AcceptWaitlistOfferHandler, ...BOOKING_QUERY_HANDLERS],
 })
 export class BookingsModule {}
