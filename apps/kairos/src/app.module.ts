@@ -6,6 +6,7 @@ import { KairosConfig } from './config/config';
 import { ContextGuard } from './http/context.guard';
 import { PositionInterceptor } from './http/positioned';
 import { ProblemFilter } from './http/problem';
+import { DurableTimer } from './infrastructure/durable-timer';
 import { EventSourcing } from './infrastructure/event-sourcing';
 import { FutureCommitments, References } from './infrastructure/references';
 import { Runtime } from './infrastructure/runtime';
@@ -51,6 +52,7 @@ export class AppModule {
       controllers: [OpsController, AsyncApiController],
       providers: [
         Runtime,
+        DurableTimer,
         { provide: RUNNER_GAUGES, useExisting: Metrics },
         { provide: APP_GUARD, useClass: ContextGuard },
         { provide: APP_INTERCEPTOR, useClass: PositionInterceptor },

@@ -1,4 +1,5 @@
-import { DocumentLookup, DocumentWrite, ProjectedEvent, ProjectionDefinition, SYSTEM_TENANT, advance, deleteDoc, eventTypesOf, putDoc, updatedFields, viewDocuments } from '@kairos/core';
+import { Static } from '@sinclair/typebox';
+import { DocumentLookup, DocumentWrite, ProjectedEvent, ProjectionDefinition, SYSTEM_TENANT, advance, deleteDoc, eventTypesOf, instant, integer, nullable, oneOf, putDoc, record, text, updatedFields, viewDocuments } from '@kairos/core';
 import { PlanEvent, PlanView } from './plan/plan';
 import { PlanOrderEvent, PlanOrderView, evolvePlanOrder, nextDueAt } from './plan-order/plan-order';
 import { planOrderEvents } from './plan-order/plan-order.events';
@@ -13,18 +14,19 @@ export const PLAN_ORDER_LEDGER = 'plan_order_ledger';
  */
 export const PLAN_ORDER_TIMERS = 'plan_order_timers';
 
-export type LedgerKind = 'GRANTED' | 'EXPIRED' | 'REDEEMED' | 'RESTORED';
+export const LedgerKind = oneOf(['GRANTED', 'EXPIRED', 'REDEEMED', 'RESTORED'], 'granted by a cycle, expired unused at its end, taken or given back by a booking');
+export type LedgerKind = Static<typeof LedgerKind>;
 
-export interface LedgerEntry {
-  id: string;
-  orderId: string;
-  bookingId: string | null;
-  kind: LedgerKind;
-  credits: number;
-  /** The balance after the movement; null for an UNLIMITED benefit. */
-  remaining: number | null;
-  at: string;
-}
+export const LedgerEntry = record({
+  id: text(),
+  orderId: text(),
+  bookingId: nullable(text('the booking that took or gave back the credits; null for grants and expiries')),
+  kind: LedgerKind,
+  credits: integer(undefined, 0),
+  remaining: nullable(integer('the balance after it; null for an UNLIMITED benefit', 0)),
+  at: instant(),
+});
+export type LedgerEntry = Static<typeof LedgerEntry>;
 
 export interface PlanOrderTimer {
   id: string;

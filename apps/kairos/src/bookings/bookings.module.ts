@@ -5,7 +5,6 @@ import { BookingsController } from './bookings.controller';
 import { ChangeBookingHandler } from './change-booking';
 import { CreateBookingHandler } from './create-booking';
 import { CreditRedemption } from './credit-redemption';
-import { HoldExpiryTimer } from './hold-expiry';
 import { EndSlotHoldHandler, HoldSlotHandler } from './slot-holds';
 import { SlotHoldsController } from './slot-holds.controller';
 import { AcceptWaitlistOfferHandler, EndWaitlistEntryHandler, JoinWaitlistHandler, Waitlists } from './waitlists';
@@ -13,6 +12,6 @@ import { WaitlistController } from './waitlists.controller';
 
 @Module({
   controllers: [BookingsController, SlotHoldsController, WaitlistController],
-  providers: [BookingFacts, CreditRedemption, CreateBookingHandler, ChangeBookingHandler, HoldSlotHandler, EndSlotHoldHandler, HoldExpiryTimer, Waitlists, JoinWaitlistHandler, EndWaitlistEntryHandler, AcceptWaitlistOfferHandler, ...BOOKING_QUERY_HANDLERS],
+  providers: [BookingFacts, CreditRedemption, CreateBookingHandler, ChangeBookingHandler, HoldSlotHandler, EndSlotHoldHandler, Waitlists, JoinWaitlistHandler, EndWaitlistEntryHandler, AcceptWaitlistOfferHandler, ...BOOKING_QUERY_HANDLERS],
 })
 export class BookingsModule {}

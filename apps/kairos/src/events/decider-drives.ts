@@ -5,6 +5,7 @@
  */
 import { DecisionContext, Decider, DomainEvent, fold } from '@kairos/core';
 import { BookingFields, bookingDecider, slotHoldDecider, waitlistDecider } from '@kairos/bookings';
+import { PlanFields, planDecider, planOrderDecider } from '@kairos/memberships';
 import { locationDecider, resourceDecider } from '@kairos/resources';
 import { scheduleDecider, sessionDecider } from '@kairos/scheduling';
 import { BookingPolicyFields, ServiceFields, bookingPolicyDecider, serviceDecider } from '@kairos/services';
@@ -69,6 +70,17 @@ const openPolicy: BookingPolicyFields = {
   maxParticipantsPerBooking: 1,
   autoAssignResources: false,
 };
+
+const membership: PlanFields = {
+  name: 'Monthly membership',
+  description: 'Four classes a month, the first week free',
+  pricing: { type: 'SUBSCRIPTION', cycle: { unit: 'MONTH', length: 1 }, cycleCount: 12, duration: null, freeTrialDays: 7, price: { amountMinor: 3000, currency: 'EUR' } },
+  benefit: { kind: 'LIMITED', credits: 4, serviceIds: ['svc-2'] },
+  timeZone: 'Europe/Lisbon',
+};
+const membershipView = { id: 'plan-1', revision: 1, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(), ...membership, archivedAt: null };
+const punchCard = { ...membershipView, id: 'plan-2', pricing: { ...membership.pricing, type: 'SINGLE_PAYMENT' as const, cycle: null, cycleCount: null, duration: { unit: 'MONTH' as const, length: 3 }, freeTrialDays: 0 } };
+const yogaCredits = { credits: 1, serviceId: 'svc-2', servicePlanIds: [], start: '2026-03-04T18:00:00.000Z' };
 
 const slot = (start: string, end: string) => ({
   start,
@@ -289,5 +301,30 @@ export const produced: DomainEvent[] = [
     { type: 'Join', sessionId: 'ses-yoga', entryId: 'entry-4', contactId: 'contact-4', partySize: 1, waitlistCapacity: 5, openSpots: 0 },
     { type: 'OfferFreed', freeSeats: 1, reservationMinutes: 15 },
     { type: 'Leave', entryId: 'entry-4', actor: 'BUSINESS' },
+  ]),
+  ...drive(planDecider, { now: NOW }, [
+    { type: 'CreatePlan', id: 'plan-1', fields: membership },
+    { type: 'UpdatePlan', patch: { name: 'Monthly membership (4 classes)' } },
+    { type: 'ArchivePlan' },
+  ]),
+  ...drive(planOrderDecider, { now: NOW }, [
+    { type: 'PurchasePlan', id: 'order-1', plan: membershipView, contactId: 'contact-2' },
+    { type: 'RedeemCredits', bookingId: 'bk-2', ...yogaCredits },
+    { type: 'RestoreCredits', bookingId: 'bk-2' },
+    { type: 'UpdatePayment', paymentStatus: 'PAID', amountPaid: 3000, actor: 'BUSINESS' },
+    [{ type: 'PauseOrder', actor: 'CUSTOMER', reason: 'travelling' }, { now: at('2026-03-03T10:00:00.000Z') }],
+    [{ type: 'ResumeOrder', actor: 'CUSTOMER' }, { now: at('2026-03-05T10:00:00.000Z') }],
+    [{ type: 'Tick' }, { now: at('2026-03-10T10:00:00.000Z') }],
+    [{ type: 'CancelOrder', effective: 'END_OF_CYCLE', actor: 'CUSTOMER', reason: 'moving away' }, { now: at('2026-03-11T10:00:00.000Z') }],
+    [{ type: 'Tick' }, { now: at('2026-04-11T10:00:00.000Z') }],
+  ]),
+  ...drive(planOrderDecider, { now: NOW }, [
+    { type: 'PurchasePlan', id: 'order-2', plan: punchCard, contactId: 'contact-3' },
+    { type: 'UpdatePayment', paymentStatus: 'PAID', amountPaid: 3000, actor: 'BUSINESS' },
+    { type: 'CancelOrder', effective: 'NOW', actor: 'BUSINESS' },
+  ]),
+  ...drive(planOrderDecider, { now: NOW }, [
+    { type: 'PurchasePlan', id: 'order-3', plan: punchCard, contactId: 'contact-4', price: null },
+    [{ type: 'Tick' }, { now: at('2026-06-02T00:00:00.000Z') }],
   ]),
 ];

@@ -12,6 +12,7 @@ import {
   SlotHoldView,
   WaitlistEvent,
 } from '@kairos/bookings';
+import { BenefitKind, CancelEffective, PlanEvent, PlanOrderEvent, PlanOrderStatus, PricingType, PaymentStatus as OrderPaymentStatus } from '@kairos/memberships';
 import { LocationEvent, LocationFields, ResourceEvent, ResourceType } from '@kairos/resources';
 import {
   DayOfWeek,
@@ -45,7 +46,9 @@ type PublishedType =
   | SessionEvent['type']
   | BookingEvent['type']
   | SlotHoldEvent['type']
-  | WaitlistEvent['type'];
+  | WaitlistEvent['type']
+  | PlanEvent['type']
+  | PlanOrderEvent['type'];
 const PUBLISHED_TYPES: Record<PublishedType, true> = {
   'service.created': true,
   'service.updated': true,
@@ -83,6 +86,20 @@ const PUBLISHED_TYPES: Record<PublishedType, true> = {
   'waitlist.accepted': true,
   'waitlist.offer-expired': true,
   'waitlist.left': true,
+  'plan.created': true,
+  'plan.updated': true,
+  'plan.archived': true,
+  'plan-order.purchased': true,
+  'plan-order.started': true,
+  'plan-order.cycle-started': true,
+  'plan-order.paused': true,
+  'plan-order.resumed': true,
+  'plan-order.ended': true,
+  'plan-order.cancel-scheduled': true,
+  'plan-order.canceled': true,
+  'plan-order.credits-redeemed': true,
+  'plan-order.credits-restored': true,
+  'plan-order.payment-updated': true,
 };
 
 // Internal streams: produced by deciders too, never published.
@@ -217,6 +234,11 @@ describe('the event catalog', () => {
       ['slot-hold.placed', 'serviceType', serviceTypes],
       ['slot-hold.placed', 'status', members<SlotHoldView['status']>({ ACTIVE: true, RELEASED: true, EXPIRED: true, BOOKED: true })],
       ['waitlist.joined', 'status', members<EntryStatus>({ WAITING: true, OFFERED: true, ENROLLED: true, EXPIRED: true, LEFT: true })],
+      ['plan.created', 'pricing.type', members<PricingType>({ SUBSCRIPTION: true, SINGLE_PAYMENT: true, UNLIMITED: true })],
+      ['plan.created', 'benefit.kind', members<BenefitKind>({ LIMITED: true, UNLIMITED: true })],
+      ['plan-order.purchased', 'status', members<PlanOrderStatus>({ PENDING: true, ACTIVE: true, PAUSED: true, ENDED: true, CANCELED: true })],
+      ['plan-order.purchased', 'paymentStatus', members<OrderPaymentStatus>({ NOT_PAID: true, PAID: true, PARTIALLY_PAID: true, REFUNDED: true, EXEMPT: true })],
+      ['plan-order.canceled', 'effective', members<CancelEffective>({ NOW: true, END_OF_CYCLE: true })],
     ] as const)('%s %s', (type, path, values) => {
       expect(enumAt(type, path)).toEqual(values);
     });

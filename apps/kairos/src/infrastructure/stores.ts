@@ -1,12 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOLD_TIMERS } from '@kairos/bookings';
 import { EventStore, SqlEventStore, Upcasters, withUpcasting } from '@kairos/event-store';
 import { LEASES, RunnerLeases, leaseDocuments, soleLeases } from '@kairos/projections';
 import { InProcessPublisher, KafkaPublisher, Publisher } from '@kairos/publisher';
 import { CachingReadStore, ReadStore, SqlReadStore } from '@kairos/read-store';
 import { PgClient, PgSessionLocks, PgliteClient, SqlClient } from '@kairos/sql';
-import { EVENT_ROUTES } from '../capabilities';
+import { EVENT_ROUTES, TIMER_SOURCES } from '../capabilities';
 import { KairosConfig } from '../config/config';
 import { UPCASTERS } from '../events/upcasters';
 import { collectionOwners } from './projections';
@@ -23,12 +22,12 @@ export interface Stores {
 /**
  * Only a process whose runners write the read models hears of every change (RunnerReports, which
  * Runtime delivers), which is what keeps the cache exact; even there it serves only the
- * projections whose runner leads in this process. Hold timers pass through: the expiry sweep asks
- * for those due before a new instant every second.
+ * projections whose runner leads in this process. Timer collections pass through: the durable
+ * timer asks for those due before a new instant every second.
  */
 export const withReadCache = (readStore: ReadStore, config: Pick<KairosConfig, 'roles' | 'readCacheEntries'>): ReadStore =>
   config.roles.includes('projector') && config.readCacheEntries > 0
-    ? new CachingReadStore(readStore, { owners: collectionOwners(), maxEntries: config.readCacheEntries, passThrough: new Set([HOLD_TIMERS]) })
+    ? new CachingReadStore(readStore, { owners: collectionOwners(), maxEntries: config.readCacheEntries, passThrough: new Set(TIMER_SOURCES.map((source) => source.collection)) })
     : readStore;
 
 /**

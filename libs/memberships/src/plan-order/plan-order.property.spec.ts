@@ -83,7 +83,7 @@ describe('plan order credits (property)', () => {
         const order = view(state);
         expect(models.get(PLAN_ORDERS, 't1', 'o1')).toEqual(order);
         if (order.credits.remaining === null) return;
-        const sign = { GRANTED: 1, EXPIRED: -1, REDEEMED: -1, RESTORED: 1 } as const;
+        const sign: Record<LedgerEntry['kind'], number> = { GRANTED: 1, EXPIRED: -1, REDEEMED: -1, RESTORED: 1 };
         const ledger = models.all<LedgerEntry>(PLAN_ORDER_LEDGER, 't1');
         expect(ledger.reduce((sum, e) => sum + sign[e.kind] * e.credits, 0)).toBe(order.credits.remaining);
         expect(ledger.at(-1)?.remaining).toBe(order.credits.remaining);

@@ -2,6 +2,7 @@ import { Static, TSchema, Type } from '@sinclair/typebox';
 import { PolicyViolations, Slot } from '@kairos/availability';
 import { BookingStatus, BookingView, SlotHoldView, WaitlistEntry } from '@kairos/bookings';
 import { flag, instant, integer, listOf, nullable, record, text, timeZoneName } from '@kairos/core';
+import { LedgerEntry, PlanOrderView, PlanView } from '@kairos/memberships';
 import { LocationView, ResourceView } from '@kairos/resources';
 import { ScheduleView, SessionDetails, SessionInstance, SessionType, SessionView } from '@kairos/scheduling';
 import { BookingPolicyFields, BookingPolicyView, ServiceView } from '@kairos/services';
@@ -84,6 +85,9 @@ export const ANSWERS = {
     ...SlotShape.properties,
     coveredByPlan: Type.Optional(flag("asked with a contactId: whether one of the contact's ACTIVE plan orders would pay for the party here (covers the service, runs past the start, has the credits)")),
   }),
+  Plan: PlanView,
+  PlanOrder: PlanOrderView,
+  PlanOrderLedgerEntry: LedgerEntry,
 } satisfies Record<string, TSchema>;
 
 export type AnswerName = keyof typeof ANSWERS;

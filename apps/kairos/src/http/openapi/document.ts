@@ -20,6 +20,8 @@ const TAGS: Record<string, string> = {
   bookings: 'Bookings and their life cycle.',
   'slot-holds': 'Slots kept for a checkout.',
   waitlist: 'Waitlists of full class sessions.',
+  plans: 'Pricing plans: subscriptions, packages and memberships.',
+  'plan-orders': "Contacts' orders of plans, their cycles and credits.",
 };
 
 const operationIdOf = (controller: string, method: string) => `${controller}_${method}`;

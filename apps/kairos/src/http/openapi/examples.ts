@@ -22,6 +22,8 @@ const id = {
   hold: '7c9e1a3c-5e7a-4c9e-8a1c-3e5a7c9e1a3c',
   contact: '4d6f8a0c-2e4a-4c8e-9a2c-4e6a8c0e2a4c',
   entry: '9e1a3c5e-7a9c-4e1a-8c3e-5a7c9e1a3c5e',
+  plan: '1d3f5b7d-9f1b-4d3f-8b5d-7f9b1d3f5b7d',
+  planOrder: '2e4a6c8e-0a2c-4e4a-9c6e-8a0c2e4a6c8e',
 };
 const at = '2026-03-02T10:15:00.000Z';
 const meta = (of: string) => ({ id: of, revision: 1, createdAt: at, updatedAt: at });
@@ -206,6 +208,39 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
     policyViolations: { tooEarly: false, tooLate: false, onlineBookingDisabled: false },
     locked: false,
   },
+  Plan: {
+    ...meta(id.plan),
+    name: 'Monthly membership',
+    description: 'Four classes a month, the first week free',
+    pricing: { type: 'SUBSCRIPTION', cycle: { unit: 'MONTH', length: 1 }, cycleCount: null, duration: null, freeTrialDays: 7, price: { amountMinor: 3000, currency: 'EUR' } },
+    benefit: { kind: 'LIMITED', credits: 4, serviceIds: [id.service] },
+    timeZone: 'Europe/Lisbon',
+    archivedAt: null,
+  },
+  PlanOrder: {
+    ...meta(id.planOrder),
+    planId: id.plan,
+    contactId: id.contact,
+    planSnapshot: {
+      name: 'Monthly membership',
+      pricing: { type: 'SUBSCRIPTION', cycle: { unit: 'MONTH', length: 1 }, cycleCount: null, duration: null, freeTrialDays: 7, price: { amountMinor: 3000, currency: 'EUR' } },
+      benefit: { kind: 'LIMITED', credits: 4, serviceIds: [id.service] },
+      timeZone: 'Europe/Lisbon',
+    },
+    status: 'ACTIVE',
+    startsAt: at,
+    endsAt: null,
+    trialEndsAt: '2026-03-09T10:15:00.000Z',
+    currentCycle: { index: 0, startsAt: at, endsAt: '2026-03-09T10:15:00.000Z' },
+    credits: { granted: 4, redeemed: 1, restored: 0, expired: 0, remaining: 3 },
+    price: { amountMinor: 3000, currency: 'EUR' },
+    couponCode: null,
+    paymentStatus: 'NOT_PAID',
+    amountPaid: 0,
+    pausedAt: null,
+    cancelEffectiveAt: null,
+  },
+  PlanOrderLedgerEntry: { id: `${id.planOrder}:0000000002:0`, orderId: id.planOrder, bookingId: id.booking, kind: 'REDEEMED', credits: 1, remaining: 3, at },
 };
 
 const workingHours = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
@@ -245,4 +280,16 @@ export const REQUEST_EXAMPLES: Record<string, object> = {
   BookingPaymentDto: { paymentStatus: 'PARTIALLY_PAID', amountPaid: '10.00' },
   HoldSlotDto: { slot: askedSlot, contactId: id.contact, minutes: 10 },
   JoinWaitlistDto: { contactId: id.contact, partySize: 1 },
+  CreatePlanDto: {
+    name: 'Monthly membership',
+    pricing: { type: 'SUBSCRIPTION', cycle: { unit: 'MONTH', length: 1 }, freeTrialDays: 7, price: { amountMinor: 3000, currency: 'EUR' } },
+    benefit: { kind: 'LIMITED', credits: 4, serviceIds: [id.service] },
+    timeZone: 'Europe/Lisbon',
+  },
+  UpdatePlanDto: { name: 'Monthly membership (4 classes)', description: null },
+  ArchivePlanDto: { revision: 2 },
+  PurchasePlanDto: { planId: id.plan, contactId: id.contact },
+  ReasonDto: { reason: 'travelling for a month' },
+  CancelPlanOrderDto: { effective: 'END_OF_CYCLE', reason: 'moving away' },
+  PlanOrderPaymentDto: { paymentStatus: 'PAID', amountPaid: 3000 },
 };
