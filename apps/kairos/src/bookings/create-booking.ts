@@ -88,7 +88,8 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
           slot = await this.facts.courseSpan(tenant, service, schedule);
           break;
       }
-      const paid = paysWithPlan(request.selectedPaymentOption ?? 'OFFLINE')
+      // A taken id answers already-exists whatever the credits.
+      const paid = paysWithPlan(request.selectedPaymentOption ?? 'OFFLINE') && before.status === 'none'
         ? await this.credits.redeem(attempt, tenant, { bookingId: id, contactId: request.contactId!, planOrderId: request.planOrderId, credits: request.partySize ?? 1, service, start: slot.start }, now)
         : null;
       const fields = bookingFieldsOf(tenant, id, request, service, policy, { slot, sessionId, scheduleId, planOrderId: paid?.planOrderId });

@@ -64,12 +64,12 @@ export class CreditRedemption {
       if (state.view.contactId !== asked.contactId) throw noOrder('not-the-contacts-order', "the plan order is not the contact's");
       return { planOrderId: asked.planOrderId, part: orderPart(order, command) };
     }
+    // What an order covers never changes (its plan is snapshotted), so the read model may pick the candidates.
     const candidates = await findAll<PlanOrderView>(this.readStore, PLAN_ORDERS, tenant, { contactId: asked.contactId, status: 'ACTIVE' });
-    const ids = candidates.filter((o) => coversService(o, command.serviceId, command.servicePlanIds)).map((o) => o.id);
+    const orders = candidates.filter((o) => coversService(o, command.serviceId, command.servicePlanIds)).map((o) => streamOf(planOrderStream(tenant, o.id), planOrderDecider));
     // Asked for together, the streams are read with one statement (SqlEventStore.readStream).
-    const orders = ids.map((id) => streamOf(planOrderStream(tenant, id), planOrderDecider));
     const fresh = (await Promise.all(orders.map(async (stream) => ({ stream, state: await reader.read(stream) }))))
-      .flatMap(({ stream, state }) => (state.status === 'none' || !coversService(state.view, command.serviceId, command.servicePlanIds) ? [] : [{ stream, view: state.view }]))
+      .flatMap(({ stream, state }) => (state.status === 'exists' ? [{ stream, view: state.view }] : []))
       .sort((a, b) => endsFirst(a.view, b.view));
     const chosen = fresh.find(({ view }) => orderRefusal(view, covers) === null);
     if (chosen) return { planOrderId: chosen.view.id, part: orderPart(chosen.stream, command) };
