@@ -104,6 +104,22 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event typ
     const pair = (await as('post', '/v1/bookings', { serviceId: group.id, sessionId: mat.id, contactId: contact(20) }).expect(201)).body;
     await as('post', `/v1/bookings/${pair.id}/participants`, { partySize: 2 }).expect(200);
 
+    // Plans: a membership with a day's trial that renews, one canceled at the end of its trial, a paid pack paused and resumed.
+    const trial = { type: 'SUBSCRIPTION', cycle: { unit: 'WEEK', length: 1 }, freeTrialDays: 1 };
+    const membership = (await as('post', '/v1/plans', { name: 'Weekly', pricing: trial, benefit: { kind: 'UNLIMITED', serviceIds: [yoga.id] } }).expect(201)).body;
+    await as('patch', `/v1/plans/${membership.id}`, { name: 'Weekly yoga' }).expect(200);
+    const renewing = (await as('post', '/v1/plan-orders', { planId: membership.id, contactId: contact(30) }).expect(201)).body;
+    const leaving = (await as('post', '/v1/plan-orders', { planId: membership.id, contactId: contact(31) }).expect(201)).body;
+    await as('post', `/v1/plan-orders/${leaving.id}/cancel`, { effective: 'END_OF_CYCLE' }).expect(200);
+    await as('post', `/v1/plans/${membership.id}/archive`).expect(200);
+    const pack = (
+      await as('post', '/v1/plans', { name: 'Three days', pricing: { type: 'SINGLE_PAYMENT', duration: { unit: 'DAY', length: 3 }, price: { amountMinor: 2000, currency: 'GBP' } }, benefit: { kind: 'LIMITED', credits: 3 } }).expect(201)
+    ).body;
+    const packOrder = (await as('post', '/v1/plan-orders', { planId: pack.id, contactId: contact(32) }).expect(201)).body;
+    await as('post', `/v1/plan-orders/${packOrder.id}/payment`, { paymentStatus: 'PAID', amountPaid: 2000 }).expect(200);
+    await as('post', `/v1/plan-orders/${packOrder.id}/pause`).expect(200);
+    await as('post', `/v1/plan-orders/${packOrder.id}/resume`).expect(200);
+
     // Time passes: the short hold and the second offer lapse (the timer acts), the first appointment is over.
     now = new Date('2026-04-03T00:00:00Z');
     await eventually(() => expect(typesOf()).toEqual(expect.arrayContaining(['kairos.slot-hold.expired.v1', 'kairos.waitlist.offer-expired.v1'])), 30_000);
@@ -111,6 +127,11 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event typ
     expect(ofType('kairos.slot-hold.expired.v1').map((m) => [m.key, JSON.parse(m.value).actor])).toEqual([[lapsing.id, 'SYSTEM']]);
     expect(ofType('kairos.waitlist.offer-expired.v1').map((m) => [m.key, JSON.parse(m.value).entryId, JSON.parse(m.value).actor])).toEqual([[session.id, second.entryId, 'SYSTEM']]);
     await as('post', `/v1/bookings/${request.id}/attendance`, { status: 'ATTENDED', attendeeCount: 1 }).expect(200);
+    // The timer also renewed the membership, canceled the other at the end of its trial and ended the pack.
+    await eventually(() => expect(typesOf()).toEqual(expect.arrayContaining(['kairos.plan-order.cycle-started.v1', 'kairos.plan-order.canceled.v1', 'kairos.plan-order.ended.v1'])), 30_000);
+    expect(ofType('kairos.plan-order.cycle-started.v1').map((m) => m.key)).toContain(renewing.id);
+    expect(ofType('kairos.plan-order.canceled.v1').map((m) => [m.key, JSON.parse(m.value).effective])).toEqual([[leaving.id, 'END_OF_CYCLE']]);
+    expect(ofType('kairos.plan-order.ended.v1').map((m) => m.key)).toEqual([packOrder.id]);
 
     await eventually(() => expect(typesOf()).toEqual(DOCUMENTED), 30_000);
     expect(report(mine())).toEqual([]);

@@ -43,7 +43,8 @@ export class PlanOrdersController {
     if (query.contactId) where.contactId = query.contactId;
     if (query.planId) where.planId = query.planId;
     if (query.status) where.status = query.status;
-    return this.queries.execute(new ListDocuments(ctx, PLAN_ORDER_MODEL, where, query, minPositionOf(query, min)));
+    // Orders end or are canceled, never deleted: includeDeleted has nothing to hide.
+    return this.queries.execute(new ListDocuments(ctx, PLAN_ORDER_MODEL, where, { ...query, includeDeleted: true }, minPositionOf(query, min)));
   }
 
   @Get(':id/ledger')

@@ -39,7 +39,8 @@ export class PlansController {
     if (query.benefitKind) where._benefitKind = query.benefitKind;
     if (query.serviceId) where._serviceIds = { contains: query.serviceId };
     if (query.archived !== undefined) where._archived = query.archived;
-    return this.queries.execute(new ListDocuments(ctx, PLAN_MODEL, where, query, minPositionOf(query, min)));
+    // Plans are archived, never deleted: includeDeleted has nothing to hide.
+    return this.queries.execute(new ListDocuments(ctx, PLAN_MODEL, where, { ...query, includeDeleted: true }, minPositionOf(query, min)));
   }
 
   @Patch(':id')
