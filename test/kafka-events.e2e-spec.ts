@@ -109,6 +109,10 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event typ
     const membership = (await as('post', '/v1/plans', { name: 'Weekly', pricing: trial, benefit: { kind: 'UNLIMITED', serviceIds: [yoga.id] } }).expect(201)).body;
     await as('patch', `/v1/plans/${membership.id}`, { name: 'Weekly yoga' }).expect(200);
     const renewing = (await as('post', '/v1/plan-orders', { planId: membership.id, contactId: contact(30) }).expect(201)).body;
+    // A class paid with the membership redeems a credit; canceled inside the window, it gives it back.
+    const early = (await as('post', `/v1/schedules/${yoga.scheduleId}/sessions`, { type: 'EVENT', localStart: '2026-04-01T07:00', localEnd: '2026-04-01T08:00' }).expect(201)).body;
+    const member = (await as('post', '/v1/bookings', { sessionId: early.id, contactId: contact(30), selectedPaymentOption: 'MEMBERSHIP', planOrderId: renewing.id }).expect(201)).body;
+    await as('post', `/v1/bookings/${member.id}/cancel`).expect(200);
     const leaving = (await as('post', '/v1/plan-orders', { planId: membership.id, contactId: contact(31) }).expect(201)).body;
     await as('post', `/v1/plan-orders/${leaving.id}/cancel`, { effective: 'END_OF_CYCLE' }).expect(200);
     await as('post', `/v1/plans/${membership.id}/archive`).expect(200);
