@@ -165,20 +165,22 @@ describe('plans and plan orders (embedded default)', () => {
   });
 });
 
-describeWith('PostgreSQL', testServers.postgresUrl(), 'plan order timers across a restart (PostgreSQL + Kafka)', () => {
-  const brokers = testServers.kafkaBrokers()?.split(',');
+const postgresAndKafka = testServers.postgresUrl() && testServers.kafkaBrokers();
+
+describeWith('PostgreSQL and Kafka', postgresAndKafka, 'plan order timers across a restart (PostgreSQL + Kafka)', () => {
+  // Read when the suite runs: a skipped suite's body still runs, without a broker.
+  const brokers = () => testServers.kafkaBrokers()!.split(',');
   let now = new Date('2026-03-01T10:00:00Z');
   buildForRunnerThread();
 
   it('fires every cycle due while the app was down once, and publishes it to kairos.memberships.v1 as a CloudEvent', async () => {
-    if (!brokers) throw new Error('this suite needs the Kafka broker the global setup finds or starts (unset KAIROS_SKIP_KAFKA)');
     const schema = uniqueName('plans');
     const url = testServers.postgresUrl();
-    const start = () => startApp({ engine: 'postgres', postgresUrl: url, schema, kafkaBrokers: brokers, clock: () => now });
+    const start = () => startApp({ engine: 'postgres', postgresUrl: url, schema, kafkaBrokers: brokers(), clock: () => now });
     let t = await start();
     try {
       await t.http.get('/health/ready').expect(200);
-      const since = await endOffsets(brokers);
+      const since = await endOffsets(brokers());
       const tenant = t.tenant;
       const as = (path: string, body?: object) => t.http.post(path).set('Kairos-Tenant', tenant).send(body);
       const plan = (await as('/v1/plans', monthly).expect(201)).body;
@@ -202,7 +204,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'plan order timers across 
 
       let messages: RawMessage[] = [];
       await eventually(async () => {
-        messages = (await messagesSince(brokers, since)).filter((m) => m.key === id);
+        messages = (await messagesSince(brokers(), since)).filter((m) => m.key === id);
         expect(messages).toHaveLength(3);
       }, 30_000);
       expect(messages.map((m) => [m.topic, m.headers.ce_type, JSON.parse(m.value).cycle?.index ?? null])).toEqual([
