@@ -33,6 +33,7 @@ const trialOrder: PlanOrderView = {
   startsAt: T,
   endsAt: null,
   trialEndsAt: TRIAL_END,
+  cyclesFrom: TRIAL_END,
   currentCycle: { index: 0, startsAt: T, endsAt: TRIAL_END },
   credits: { granted: 4, redeemed: 0, restored: 0, expired: 0, remaining: 4 },
   price: { amountMinor: 3000, currency: 'EUR' },
@@ -50,7 +51,8 @@ const pendingPurchased: PlanOrderEvent = {
     ...trialOrder,
     planSnapshot: { ...trialOrder.planSnapshot, pricing: noTrial.pricing },
     status: 'PENDING',
-    trialEndsAt: null, currentCycle: { index: 1, startsAt: T, endsAt: '2026-04-01T09:00:00.000Z' } },
+    trialEndsAt: null,
+    cyclesFrom: T, currentCycle: { index: 1, startsAt: T, endsAt: '2026-04-01T09:00:00.000Z' } },
 };
 const redeem = (bookingId: string, credits = 1, extra: Partial<Extract<PlanOrderCommand, { type: 'RedeemCredits' }>> = {}): PlanOrderCommand => ({
   type: 'RedeemCredits',
@@ -176,6 +178,7 @@ describe('plan order decider: PauseOrder and ResumeOrder', () => {
             id: 'o1',
             endsAt: null,
             trialEndsAt: '2026-03-11T10:00:00.000Z',
+            cyclesFrom: '2026-03-11T10:00:00.000Z',
             currentCycle: { index: 0, startsAt: T, endsAt: '2026-03-11T10:00:00.000Z' },
             cancelEffectiveAt: '2026-03-11T10:00:00.000Z',
             at: '2026-03-05T10:00:00.000Z',
@@ -251,6 +254,17 @@ describe('plan order decider: Tick', () => {
       { index: 3, startsAt: CYCLE_2_END, endsAt: '2026-06-08T09:00:00.000Z' },
     ]);
     given(planOrderDecider, [purchased, ...events]).when({ type: 'Tick' }, late).thenNothing();
+  });
+
+  it('keeps the day of the month a membership was bought on, through short months', () => {
+    const endOfJanuary = { ...noTrial, pricing: { ...noTrial.pricing, price: null }, timeZone: 'UTC' };
+    const bought = planOrderDecider.decide(purchase(endOfJanuary), { status: 'none' }, at('2026-01-31T10:00:00.000Z'));
+    const events = given(planOrderDecider, bought).when({ type: 'Tick' }, at('2026-04-01T00:00:00.000Z'))();
+    expect([bought[0].data, ...events.map((e) => e.data)].map((d) => ('currentCycle' in d ? d.currentCycle : 'cycle' in d ? d.cycle : null)?.endsAt)).toEqual([
+      '2026-02-28T10:00:00.000Z',
+      '2026-03-31T10:00:00.000Z',
+      '2026-04-30T10:00:00.000Z',
+    ]);
   });
 
   it('ends a counted order at its end', () => {

@@ -49,13 +49,17 @@ const shifted = (instant: string | null, byMs: number) => (instant === null ? nu
 const later = (instant: string, amount: { unit: string; length: number }, zone: string) =>
   iso(DateTime.fromISO(instant, { zone }).plus({ [`${amount.unit.toLowerCase()}s`]: amount.length }));
 
-/** The cycle after `cycle`: a SUBSCRIPTION's last paid cycle ends with the order, whatever the calendar did since. */
+/**
+ * The cycle after `cycle`. Paid cycles are counted from `cyclesFrom`, not from the cycle before, so a
+ * membership bought on 31 January renews on the last day of February, then on 31 March; the last
+ * one of a counted subscription ends with the order.
+ */
 const nextCycle = (order: PlanOrderView, cycle: PlanCycle): PlanCycle => {
   const { pricing } = order.planSnapshot;
   const index = cycle.index + 1;
-  const startsAt = cycle.endsAt!;
   const last = pricing.cycleCount !== null && index >= pricing.cycleCount;
-  return { index, startsAt, endsAt: last ? order.endsAt : later(startsAt, pricing.cycle!, order.planSnapshot.timeZone) };
+  const endsAt = last ? order.endsAt : later(order.cyclesFrom!, { unit: pricing.cycle!.unit, length: pricing.cycle!.length * index }, order.planSnapshot.timeZone);
+  return { index, startsAt: cycle.endsAt!, endsAt };
 };
 
 /** Credits a cycle grants: none counted for an UNLIMITED benefit. */
@@ -126,6 +130,7 @@ const purchasedOrder = (command: Extract<PlanOrderCommand, { type: 'PurchasePlan
     startsAt,
     endsAt,
     trialEndsAt,
+    cyclesFrom: pricing.type === 'SUBSCRIPTION' ? paidFrom : null,
     currentCycle: { index: 0, startsAt, endsAt: trialEndsAt },
     credits: { granted, redeemed: 0, restored: 0, expired: 0, remaining: snapshot.benefit.kind === 'LIMITED' ? granted : null },
     price,
@@ -156,8 +161,8 @@ export const evolvePlanOrder = (order: PlanOrderView, event: PlanOrderEvent): Pl
     case 'plan-order.paused':
       return advance(order, event.data.at, { status: 'PAUSED', pausedAt: event.data.at });
     case 'plan-order.resumed': {
-      const { endsAt, trialEndsAt, currentCycle, cancelEffectiveAt, at } = event.data;
-      return advance(order, at, { status: 'ACTIVE', pausedAt: null, endsAt, trialEndsAt, currentCycle, cancelEffectiveAt });
+      const { endsAt, trialEndsAt, cyclesFrom, currentCycle, cancelEffectiveAt, at } = event.data;
+      return advance(order, at, { status: 'ACTIVE', pausedAt: null, endsAt, trialEndsAt, cyclesFrom, currentCycle, cancelEffectiveAt });
     }
     case 'plan-order.ended':
       return advance(order, event.data.at, { status: 'ENDED' });
@@ -263,6 +268,7 @@ export const planOrderDecider: Decider<PlanOrderCommand, PlanOrderState, PlanOrd
               id: order.id,
               endsAt: shifted(order.endsAt, pausedMs),
               trialEndsAt: order.currentCycle.index === 0 ? shifted(order.trialEndsAt, pausedMs) : order.trialEndsAt,
+              cyclesFrom: shifted(order.cyclesFrom, pausedMs),
               currentCycle: { ...order.currentCycle, endsAt: shifted(order.currentCycle.endsAt, pausedMs) },
               cancelEffectiveAt: shifted(order.cancelEffectiveAt, pausedMs),
               at,

@@ -231,6 +231,7 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
     startsAt: at,
     endsAt: null,
     trialEndsAt: '2026-03-09T10:15:00.000Z',
+    cyclesFrom: '2026-03-09T10:15:00.000Z',
     currentCycle: { index: 0, startsAt: at, endsAt: '2026-03-09T10:15:00.000Z' },
     credits: { granted: 4, redeemed: 1, restored: 0, expired: 0, remaining: 3 },
     price: { amountMinor: 3000, currency: 'EUR' },
