@@ -311,6 +311,23 @@ describe('plan order decider: RedeemCredits', () => {
     given(planOrderDecider, [unlimited]).when(redeem('b1', 7), ctx).then([redeemed('b1', 7, null)]);
   });
 
+  it("takes from the new cycle's credits when the last cycle ended before the timer fired, recording the cycle first", () => {
+    const after = at('2026-03-08T11:00:00.000Z');
+    given(planOrderDecider, [purchased, redeemed('b1', 4, 0)])
+      .when(redeem('b2'), after)
+      .then([
+        {
+          type: 'plan-order.cycle-started',
+          data: { id: 'o1', cycle: { index: 1, startsAt: TRIAL_END, endsAt: CYCLE_1_END }, creditsGranted: 4, creditsExpired: 0, remaining: 4, at: after.now.toISOString() },
+        },
+        redeemed('b2', 1, 3, after.now.toISOString()),
+      ]);
+  });
+
+  it('refuses fewer than one credit', () => {
+    given(planOrderDecider, [purchased]).when(redeem('b1', 0), ctx).thenThrows('validation', [{ field: 'credits' }]);
+  });
+
   it('refuses with the reason: not active, service not covered, ending before the slot, too few credits', () => {
     const refuses = (events: PlanOrderEvent[], command: PlanOrderCommand, reason: string, when = ctx) =>
       given(planOrderDecider, events).when(command, when).thenThrows('no-eligible-plan', [{ field: 'planOrderId', reason }]);
@@ -334,6 +351,13 @@ describe('plan order decider: RestoreCredits', () => {
   it("gives back everything the booking holds, or the part asked for", () => {
     given(planOrderDecider, [purchased, redeemed('b1', 3, 1)]).when({ type: 'RestoreCredits', bookingId: 'b1' }, ctx).then([restored('b1', 3, 4)]);
     given(planOrderDecider, [purchased, redeemed('b1', 3, 1)]).when({ type: 'RestoreCredits', bookingId: 'b1', credits: 1 }, ctx).then([restored('b1', 1, 2)]);
+  });
+
+  it('gives back into the running cycle, so a cycle that had already ended does not expire them', () => {
+    const after = at('2026-03-08T11:00:00.000Z');
+    given(planOrderDecider, [purchased, redeemed('b1', 2, 2)])
+      .when({ type: 'RestoreCredits', bookingId: 'b1' }, after)
+      .thenState({ view: { currentCycle: { index: 1 }, credits: { granted: 8, expired: 2, redeemed: 2, restored: 2, remaining: 6 } } });
   });
 
   it('never gives back more than the booking holds', () => {

@@ -76,15 +76,15 @@ export const nextDueAt = (order: PlanOrderView): string | null => {
 export const coversService = (order: Pick<PlanOrderView, 'planId' | 'planSnapshot'>, serviceId: string, servicePlanIds: readonly string[]) =>
   order.planSnapshot.benefit.serviceIds.includes(serviceId) || servicePlanIds.includes(order.planId);
 
-/** Why the order cannot pay for the request, or null when it can. */
+/** Why the order cannot pay for the request, or null when it can; judged on the order as it stands at `now`, whatever the timer has yet to fire. */
 export const orderRefusal = (order: PlanOrderView, request: CreditRequest): NoEligiblePlanReason | null => {
-  const now = request.now.getTime();
-  const over = (instant: string | null, t: number) => instant !== null && ms(instant) <= t;
-  if (order.status !== 'ACTIVE' || over(order.endsAt, now) || over(order.cancelEffectiveAt, now)) return 'order-not-active';
-  if (!coversService(order, request.serviceId, request.servicePlanIds)) return 'service-not-covered';
+  const current = orderAsOf(order, request.now);
+  if (current.status !== 'ACTIVE') return 'order-not-active';
+  if (!coversService(current, request.serviceId, request.servicePlanIds)) return 'service-not-covered';
   const start = ms(request.start);
-  if (over(order.endsAt, start) || over(order.cancelEffectiveAt, start)) return 'order-ends-before-slot';
-  if (order.credits.remaining !== null && order.credits.remaining < request.credits) return 'insufficient-credits';
+  const over = (instant: string | null) => instant !== null && ms(instant) <= start;
+  if (over(current.endsAt) || over(current.cancelEffectiveAt)) return 'order-ends-before-slot';
+  if (current.credits.remaining !== null && current.credits.remaining < request.credits) return 'insufficient-credits';
   return null;
 };
 
@@ -211,6 +211,13 @@ const dueEvents = (order: PlanOrderView, now: Date): PlanOrderEvent[] => {
   return events;
 };
 
+/**
+ * The order at `now`, with what the timer has still to fire applied. Credits move on the running
+ * cycle: a redemption just after a cycle ended takes from the new cycle's grant, and a restoration
+ * is not expired by a cycle that had already ended.
+ */
+export const orderAsOf = (order: PlanOrderView, now: Date): PlanOrderView => dueEvents(order, now).reduce(evolvePlanOrder, order);
+
 const movementOf = (order: PlanOrderView, delta: number) => (order.credits.remaining === null ? null : order.credits.remaining + delta);
 
 /**
@@ -290,15 +297,21 @@ export const planOrderDecider: Decider<PlanOrderCommand, PlanOrderState, PlanOrd
       case 'Tick':
         return dueEvents(order, now);
       case 'RedeemCredits': {
-        const refusal = orderRefusal(order, { ...command, now });
+        if (!Number.isInteger(command.credits) || command.credits < 1) throw new DomainError('validation', 'credits: at least 1', [{ field: 'credits', reason: 'at least 1' }]);
+        // What fell due is recorded before the redemption, in the same append.
+        const due = dueEvents(order, now);
+        const current = due.reduce(evolvePlanOrder, order);
+        const refusal = orderRefusal(current, { ...command, now });
         if (refusal) throw noEligiblePlan(refusal);
-        return [{ type: 'plan-order.credits-redeemed', data: { id: order.id, bookingId: command.bookingId, credits: command.credits, remaining: movementOf(order, -command.credits), at } }];
+        return [...due, { type: 'plan-order.credits-redeemed', data: { id: order.id, bookingId: command.bookingId, credits: command.credits, remaining: movementOf(current, -command.credits), at } }];
       }
       case 'RestoreCredits': {
         const holds = held[command.bookingId] ?? 0;
         const credits = Math.min(command.credits ?? holds, holds);
         if (credits <= 0) return [];
-        return [{ type: 'plan-order.credits-restored', data: { id: order.id, bookingId: command.bookingId, credits, remaining: movementOf(order, credits), at } }];
+        const due = dueEvents(order, now);
+        const current = due.reduce(evolvePlanOrder, order);
+        return [...due, { type: 'plan-order.credits-restored', data: { id: order.id, bookingId: command.bookingId, credits, remaining: movementOf(current, credits), at } }];
       }
       default:
         return assertNever(command);
