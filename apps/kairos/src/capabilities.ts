@@ -2,6 +2,7 @@ import { Type } from '@nestjs/common';
 import { availabilityCapability } from '@kairos/availability';
 import { bookingsCapability } from '@kairos/bookings';
 import { Capability } from '@kairos/core';
+import { membershipsCapability } from '@kairos/memberships';
 import { EventRoutes, eventRoutes } from '@kairos/publisher';
 import { resourcesCapability } from '@kairos/resources';
 import { schedulingCapability } from '@kairos/scheduling';
@@ -10,6 +11,7 @@ import { AvailabilityModule } from './availability/availability.module';
 import { BookingPoliciesModule } from './booking-policies/booking-policies.module';
 import { BookingsModule } from './bookings/bookings.module';
 import { LocationsModule } from './locations/locations.module';
+import { CouponsModule } from './memberships/coupons.module';
 import { ResourcesModule } from './resources/resources.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { ServicesModule } from './services/services.module';
@@ -31,6 +33,7 @@ export const REGISTERED_CAPABILITIES: readonly RegisteredCapability[] = [
   { capability: schedulingCapability, modules: [SchedulesModule, SessionsModule] },
   { capability: availabilityCapability, modules: [AvailabilityModule] },
   { capability: bookingsCapability, modules: [BookingsModule] },
+  { capability: membershipsCapability, modules: [CouponsModule] },
 ];
 
 export const CAPABILITIES: readonly Capability[] = REGISTERED_CAPABILITIES.map((registered) => registered.capability);
@@ -38,7 +41,7 @@ export const CAPABILITIES: readonly Capability[] = REGISTERED_CAPABILITIES.map((
 export const CAPABILITY_MODULES: readonly Type[] = REGISTERED_CAPABILITIES.flatMap((registered) => registered.modules);
 
 /** Capabilities still to come whose topics already exist for consumers to subscribe to (api.md §3). */
-export const RESERVED_CAPABILITIES: readonly string[] = ['memberships', 'clients', 'notifications'];
+export const RESERVED_CAPABILITIES: readonly string[] = ['clients', 'notifications'];
 
 /** Where each published event goes, and every topic the service owns: what the publisher, the AsyncAPI document and consumers' tests share. */
 export const EVENT_ROUTES: EventRoutes = eventRoutes(CAPABILITIES.flatMap((capability) => capability.events ?? []), RESERVED_CAPABILITIES);

@@ -1,4 +1,5 @@
-import { DocumentLookup, ProjectionDefinition, ViewDoc, advance, eventTypesOf, putDoc, updatedFields, viewDocuments } from '@kairos/core';
+import { Static } from '@sinclair/typebox';
+import { DocumentLookup, ProjectionDefinition, ViewDoc, advance, eventTypesOf, instant, integer, nullable, oneOf, putDoc, record, text, updatedFields, viewDocuments } from '@kairos/core';
 import { CouponEvent, useIdOf } from './coupon/coupon';
 import { couponEvents } from './coupon/coupon.events';
 
@@ -6,19 +7,20 @@ export const COUPONS = 'coupons';
 /** One document per use of a coupon: who used it, for what, and whether it still counts. */
 export const COUPON_USES = 'coupon_uses';
 
-export interface CouponUseDoc {
-  id: string;
-  couponId: string;
-  code: string;
-  bookingId: string | null;
-  planOrderId: string | null;
-  contactId: string | null;
-  discountMinor: number;
-  currency: string;
-  status: 'ACTIVE' | 'RELEASED';
-  redeemedAt: string;
-  releasedAt: string | null;
-}
+export const CouponUse = record({
+  id: text('<couponId>|<bookingId or planOrderId>'),
+  couponId: text(),
+  code: text(),
+  bookingId: nullable(text()),
+  planOrderId: nullable(text()),
+  contactId: nullable(text()),
+  discountMinor: integer('minor units of currency', 0),
+  currency: text('ISO 4217 code'),
+  status: oneOf(['ACTIVE', 'RELEASED'], 'RELEASED: its booking or order was canceled or declined, so it no longer counts'),
+  redeemedAt: instant(),
+  releasedAt: nullable(instant()),
+});
+export type CouponUseDoc = Static<typeof CouponUse>;
 
 type UseEvent = Extract<CouponEvent, { type: 'coupon.redeemed' | 'coupon.released' }>;
 

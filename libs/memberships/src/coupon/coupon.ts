@@ -51,7 +51,8 @@ export type CouponState = { status: 'none' } | { status: 'ACTIVE' | 'ARCHIVED'; 
 /** A use is known by what used the coupon: its booking, else its plan order. */
 export const useIdOf = (use: { bookingId: string | null; planOrderId: string | null }): string => use.bookingId ?? use.planOrderId ?? '';
 
-const refused = (reason: string, message: string) => new DomainError('coupon-invalid', message, [{ field: 'couponCode', reason }]);
+/** `coupon-invalid`, with the rule the coupon's use breaks as the reason. */
+export const couponInvalid = (reason: string, message: string) => new DomainError('coupon-invalid', message, [{ field: 'couponCode', reason }]);
 
 export const validateCoupon = (f: CouponFields): FieldError[] => {
   const errors: FieldError[] = [];
@@ -75,6 +76,8 @@ const ensureValid = (fields: CouponFields) => {
 
 const fieldsOf = ({ id: _i, revision: _r, createdAt: _c, updatedAt: _u, uses: _n, archivedAt: _a, ...fields }: CouponView): CouponFields => fields;
 
+export const unknownCoupon = () => couponInvalid('not-found', 'no coupon has this code');
+
 const applies = (view: CouponView, use: Pick<CouponUseRequest, 'serviceId' | 'planId'>) =>
   (view.serviceIds.length === 0 && view.planIds.length === 0) ||
   (use.serviceId !== null && view.serviceIds.includes(use.serviceId)) ||
@@ -85,16 +88,16 @@ const applies = (view: CouponView, use: Pick<CouponUseRequest, 'serviceId' | 'pl
  * rule it breaks. Only active uses count against the limits: a released one gives its place back.
  */
 export const discountFor = (state: CouponState, use: Omit<CouponUseRequest, 'bookingId' | 'planOrderId'>, now: Date): number => {
-  if (state.status === 'none') throw refused('not-found', 'no coupon has this code');
+  if (state.status === 'none') throw unknownCoupon();
   const { view, uses } = state;
-  if (state.status === 'ARCHIVED') throw refused('archived', `coupon ${view.code} is archived`);
-  if (view.validFrom !== null && now.getTime() < Date.parse(view.validFrom)) throw refused('not-yet-valid', `coupon ${view.code} is valid from ${view.validFrom}`);
-  if (view.validUntil !== null && now.getTime() >= Date.parse(view.validUntil)) throw refused('expired', `coupon ${view.code} expired at ${view.validUntil}`);
-  if (!applies(view, use)) throw refused('not-applicable', `coupon ${view.code} does not apply to this ${use.planId ? 'plan' : 'service'}`);
-  if (use.price === null) throw refused('no-price', 'there is no price to take a discount off');
-  if (view.usageLimit !== null && uses.length >= view.usageLimit) throw refused('usage-limit-reached', `coupon ${view.code} has been used ${view.usageLimit} times`);
+  if (state.status === 'ARCHIVED') throw couponInvalid('archived', `coupon ${view.code} is archived`);
+  if (view.validFrom !== null && now.getTime() < Date.parse(view.validFrom)) throw couponInvalid('not-yet-valid', `coupon ${view.code} is valid from ${view.validFrom}`);
+  if (view.validUntil !== null && now.getTime() >= Date.parse(view.validUntil)) throw couponInvalid('expired', `coupon ${view.code} expired at ${view.validUntil}`);
+  if (!applies(view, use)) throw couponInvalid('not-applicable', `coupon ${view.code} does not apply to this ${use.planId ? 'plan' : 'service'}`);
+  if (use.price === null) throw couponInvalid('no-price', 'there is no price to take a discount off');
+  if (view.usageLimit !== null && uses.length >= view.usageLimit) throw couponInvalid('usage-limit-reached', `coupon ${view.code} has been used ${view.usageLimit} times`);
   if (view.perContactLimit !== null && use.contactId !== null && uses.filter((u) => u.contactId === use.contactId).length >= view.perContactLimit) {
-    throw refused('per-contact-limit-reached', `this contact has used coupon ${view.code} ${view.perContactLimit} times`);
+    throw couponInvalid('per-contact-limit-reached', `this contact has used coupon ${view.code} ${view.perContactLimit} times`);
   }
   return discountOf(view, use.price.subtotalMinor);
 };

@@ -22,6 +22,7 @@ const id = {
   hold: '7c9e1a3c-5e7a-4c9e-8a1c-3e5a7c9e1a3c',
   contact: '4d6f8a0c-2e4a-4c8e-9a2c-4e6a8c0e2a4c',
   entry: '9e1a3c5e-7a9c-4e1a-8c3e-5a7c9e1a3c5e',
+  coupon: '1d3f5b7d-9f1b-4d3f-8b5d-7f9b1d3f5b7d',
 };
 const at = '2026-03-02T10:15:00.000Z';
 const meta = (of: string) => ({ id: of, revision: 1, createdAt: at, updatedAt: at });
@@ -47,6 +48,9 @@ const appointmentPlace = {
   scheduleId: null,
   appointmentSessionId: id.appointmentSession,
 } as const;
+
+/** 10% off the example service's 25.00 EUR, for one participant. */
+const discounted = { currency: 'EUR', subtotalMinor: 2500, discountMinor: 250, totalMinor: 2250 };
 
 const classDetails = {
   title: 'Morning yoga',
@@ -206,6 +210,46 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
     policyViolations: { tooEarly: false, tooLate: false, onlineBookingDisabled: false },
     locked: false,
   },
+  Coupon: {
+    ...meta(id.coupon),
+    code: 'SPRING10',
+    name: 'Spring 10% off',
+    discountType: 'PERCENT',
+    percentOff: 10,
+    amountOffMinor: null,
+    validFrom: '2026-03-01T00:00:00.000Z',
+    validUntil: '2026-06-01T00:00:00.000Z',
+    usageLimit: 100,
+    perContactLimit: 1,
+    serviceIds: [id.service],
+    planIds: [],
+    uses: 1,
+    archivedAt: null,
+  },
+  CouponUse: {
+    id: `${id.coupon}|${id.booking}`,
+    couponId: id.coupon,
+    code: 'SPRING10',
+    bookingId: id.booking,
+    planOrderId: null,
+    contactId: id.contact,
+    discountMinor: 250,
+    currency: 'EUR',
+    status: 'ACTIVE',
+    redeemedAt: at,
+    releasedAt: null,
+  },
+  CouponValidation: { couponId: id.coupon, code: 'SPRING10', discountType: 'PERCENT', ...discounted },
+  PriceSnapshot: {
+    ...discounted,
+    rateType: 'FIXED',
+    unitAmountMinor: 2500,
+    partySize: 1,
+    depositMinor: null,
+    couponCode: 'SPRING10',
+    planOrderId: null,
+    coveredByPlanMinor: 0,
+  },
 };
 
 const workingHours = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
@@ -245,4 +289,8 @@ export const REQUEST_EXAMPLES: Record<string, object> = {
   BookingPaymentDto: { paymentStatus: 'PARTIALLY_PAID', amountPaid: '10.00' },
   HoldSlotDto: { slot: askedSlot, contactId: id.contact, minutes: 10 },
   JoinWaitlistDto: { contactId: id.contact, partySize: 1 },
+  CreateCouponDto: { code: 'SPRING10', name: 'Spring 10% off', discountType: 'PERCENT', percentOff: 10, validUntil: '2026-06-01T00:00:00Z', usageLimit: 100, perContactLimit: 1 },
+  UpdateCouponDto: { usageLimit: 200, validUntil: null },
+  ValidateCouponDto: { code: 'spring10', serviceId: id.service, contactId: id.contact },
+  PricePreviewDto: { serviceId: id.service, partySize: 1, couponCode: 'SPRING10', contactId: id.contact },
 };
