@@ -1,5 +1,6 @@
 import { Actor, DomainError, KAIROS_NAMESPACE, uuidV5 } from '@kairos/core';
 import { ScheduleView, SessionInstance } from '@kairos/scheduling';
+import { DiscountTerms, priceSnapshotOf } from '@kairos/memberships';
 import { BookingPolicyFields, ServiceView } from '@kairos/services';
 import { AttendanceStatus, BookedSlot, BookingFields, BookingView, PaymentOption, PaymentStatus, allowedActions } from './booking/booking';
 import { SlotHoldState, SlotHoldView } from './slot-hold/slot-hold';
@@ -37,6 +38,8 @@ export interface BookingRequest {
   holdId?: string;
   /** BUSINESS only: skip policy windows (never the invariants). */
   ignorePolicy?: boolean;
+  /** A coupon to take off the price, matched whatever its case. */
+  couponCode?: string;
 }
 
 /** A change to a booking after its creation, as a request asks for it. */
@@ -126,7 +129,12 @@ export const checkBookingRequest = (request: BookingRequest, actor: Actor['type'
   }
   if (!request.contactId && !request.contact) throw new DomainError('validation', 'give contactId or contact', [{ field: 'contactId', reason: 'required without contact' }]);
   checkPolicyOverride(request.ignorePolicy, actor);
+  if (request.couponCode && paidByPlan(request.selectedPaymentOption)) {
+    throw new DomainError('coupon-not-combinable', 'a coupon does not combine with paying by a membership', [{ field: 'couponCode', reason: 'not with a membership' }]);
+  }
 };
+
+const paidByPlan = (option: PaymentOption | undefined) => option === 'MEMBERSHIP' || option === 'MEMBERSHIP_OFFLINE';
 
 export const checkPolicyOverride = (ignorePolicy: boolean | undefined, actor: Actor['type']): void => {
   if (ignorePolicy && actor !== 'BUSINESS') throw new DomainError('forbidden', 'only the business may override the policy');
@@ -187,6 +195,10 @@ export const bookingFieldsOf = (
   service: Pick<ServiceView, 'id' | 'type' | 'payment'>,
   policy: BookingPolicyFields,
   booked: { slot: BookedSlot; sessionId: string | null; scheduleId: string | null },
+  /** The coupon it uses, already found by its code; its use is appended with the booking. */
+  coupon: DiscountTerms | null = null,
+  /** The plan order whose credits pay for it, when paid by a membership. */
+  planOrderId: string | null = null,
 ): BookingFields => ({
   serviceId: service.id,
   serviceType: service.type,
@@ -199,9 +211,17 @@ export const bookingFieldsOf = (
   partySize: request.partySize ?? 1,
   selectedPaymentOption: request.selectedPaymentOption ?? 'OFFLINE',
   price: service.payment.price,
-  planOrderId: null,
-  couponCode: null,
+  planOrderId,
+  couponCode: coupon?.code ?? null,
   policySnapshot: policy,
+  priceSnapshot: priceSnapshotOf({
+    rateType: service.payment.rateType,
+    price: service.payment.price,
+    deposit: service.payment.deposit,
+    partySize: request.partySize ?? 1,
+    coupon,
+    plan: paidByPlan(request.selectedPaymentOption) ? { planOrderId } : null,
+  }),
 });
 
 /** A booked appointment lasts one of the service's durations. */

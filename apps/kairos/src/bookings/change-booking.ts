@@ -6,6 +6,7 @@ import { PlanPart, StreamReader, handleCommand, streamOf } from '../infrastructu
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { usesResource } from '../infrastructure/references';
 import { BookingFacts } from './booking-facts';
+import { couponReleasesOf, endsCouponUse } from '../memberships/coupon-use';
 import { viewOf } from './create-booking';
 import { holdChange } from './holds';
 import { Waitlists } from './waitlists';
@@ -86,10 +87,11 @@ export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
       const holds = events.length > 0 ? holdChangesOf(tenant, ctx.actor.type, before, after, scheduleId, capacity) : NO_HOLD_CHANGE;
       const freedSeats = before.serviceType === 'CLASS' && before.holdsSlot && (!after.holdsSlot || after.sessionId !== before.sessionId || after.partySize < before.partySize);
       const offer = freedSeats && before.sessionId ? await this.waitlists.offerFreed(attempt, tenant, before.sessionId) : null;
+      const couponReleases = endsCouponUse(before, after) ? await couponReleasesOf(attempt, tenant, [before], now) : [];
       return {
         streams: [booking, ...holds.streams, ...(offer?.streams ?? [])],
         decide: (states) => {
-          const appends = [{ streamId: booking.streamId, events }, ...holds.decide(states, now)];
+          const appends = [{ streamId: booking.streamId, events }, ...holds.decide(states, now), ...couponReleases];
           return { appends: offer ? offer.after(states, appends, now) : appends, answer: bookingAnswerOf(after, now, ctx.actor.type) };
         },
       };

@@ -26,6 +26,7 @@ import { handleCommand, streamOf } from '../infrastructure/command-handling';
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { References } from '../infrastructure/references';
 import { BookingFacts } from './booking-facts';
+import { bookingCouponOf, couponUseOf } from '../memberships/coupon-use';
 import { holdChange } from './holds';
 
 export class CreateBooking {
@@ -54,7 +55,12 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
     return handleCommand(this.es, ctx, async (attempt) => {
       const { now } = attempt;
       // Reads asked for together share one read of the event store (SqlEventStore.readStream).
-      const [service, before, heldState] = await Promise.all([this.facts.serviceOf(attempt, tenant, request), attempt.read(booking), held ? attempt.read(held) : null]);
+      const [service, before, heldState, coupon] = await Promise.all([
+        this.facts.serviceOf(attempt, tenant, request),
+        attempt.read(booking),
+        held ? attempt.read(held) : null,
+        request.couponCode ? bookingCouponOf(attempt, tenant, request.couponCode) : null,
+      ]);
       const [policy, schedule] = await Promise.all([this.facts.policy(attempt, tenant, service.bookingPolicyId), this.facts.schedule(attempt, tenant, service.scheduleId)]);
       if (request.scheduleId && request.scheduleId !== service.scheduleId) {
         await this.references.requireAll([{ field: 'scheduleId', streamId: scheduleStream(tenant, request.scheduleId), noun: 'schedule' }]);
@@ -85,7 +91,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
           slot = await this.facts.courseSpan(tenant, service, schedule);
           break;
       }
-      const fields = bookingFieldsOf(tenant, id, request, service, policy, { slot, sessionId, scheduleId });
+      const fields = bookingFieldsOf(tenant, id, request, service, policy, { slot, sessionId, scheduleId }, coupon?.terms);
       const context: BookingContext = {
         now,
         actor: ctx.actor.type,
@@ -100,8 +106,9 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
       const waitlist = accepting && sessionId ? streamOf(waitlistStream(tenant, sessionId), waitlistDecider) : null;
       const take = created.holdsSlot ? { ...targetOf(created, service.scheduleId, capacity), acceptingEntry: accepting } : null;
       const guards = holdChange(tenant, ctx.actor.type, hold ? targetOf(hold, service.scheduleId, capacity) : null, take);
+      const couponUse = coupon ? couponUseOf(coupon, id, fields) : null;
       return {
-        streams: [booking, ...(held ? [held] : []), ...(waitlist ? [waitlist] : []), ...guards.streams],
+        streams: [booking, ...(held ? [held] : []), ...(waitlist ? [waitlist] : []), ...guards.streams, ...(couponUse?.streams ?? [])],
         decide: (states) => {
           const holdEnds =
             hold && held ? [{ streamId: held.streamId, events: slotHoldDecider.decide({ type: 'BookHold', bookingId: id, contactId: fields.contactId ?? '', actor: ctx.actor.type }, states.of(held), { now }) }] : [];
@@ -109,7 +116,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
             waitlist && accepting ? [{ streamId: waitlist.streamId, events: waitlistDecider.decide({ type: 'Accept', ...accepting, bookingId: id, actor: ctx.actor.type }, states.of(waitlist), { now }) }] : [];
           return {
             // The guards are decided after the offer, so a lapsed offer answers offer-expired rather than a locked seat.
-            appends: [{ streamId: booking.streamId, events }, ...holdEnds, ...offerEnds, ...guards.decide(states, now)],
+            appends: [{ streamId: booking.streamId, events }, ...holdEnds, ...offerEnds, ...guards.decide(states, now), ...(couponUse?.decide(states, now) ?? [])],
             answer: bookingAnswerOf(created, now, ctx.actor.type),
             location: `/v1/bookings/${id}`,
           };

@@ -17,6 +17,7 @@ import { ActorType } from '@kairos/core';
 import { FieldFilter, ReadStore, findAll } from '@kairos/read-store';
 import { StreamEvents, StreamReader, streamOf } from '../infrastructure/command-handling';
 import { READ_STORE } from '../infrastructure/tokens';
+import { couponReleasesOf } from '../memberships/coupon-use';
 
 /** What a session or schedule cancellation cancels with it: the class session instances and the course it ends. */
 export interface CanceledPlaces {
@@ -82,12 +83,15 @@ export class BookingCascade {
       bookingStates,
       context,
     );
+    const canceled = new Set(decided.canceledBookingIds);
+    const couponReleases = await couponReleasesOf(reader, tenant, bookingStates.flatMap((s) => (s.status !== 'none' && canceled.has(s.view.id) ? [s.view] : [])), context.now);
     const offerOfBooking = new Map(bookingStates.flatMap((s) => (s.status === 'none' ? [] : [[s.view.id, offerOf(s)] as const])));
     return {
       appends: [
         ...decided.bookings.map((b) => ({ streamId: bookingStream(tenant, b.id), events: b.events })),
         ...decided.seats.map((s) => ({ streamId: seatsStream(tenant, s.offerId), events: s.events })),
         ...decided.waitlists.map((w) => ({ streamId: waitlistStream(tenant, w.offerId), events: w.events })),
+        ...couponReleases,
       ],
       canceledBookingIds: decided.canceledBookingIds,
       canceledOn: (ids) => decided.canceledBookingIds.filter((id) => ids.includes(offerOfBooking.get(id) ?? '')),

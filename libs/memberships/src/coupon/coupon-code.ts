@@ -1,7 +1,7 @@
-import { Decider, DomainError } from '@kairos/core';
+import { Decider, DomainError, DomainEvent } from '@kairos/core';
 
 /** Internal: a tenant's code taken by one coupon. Not published; it only guards uniqueness and finds a coupon by its code. */
-export type CouponCodeEvent = { type: 'coupon-code.claimed'; data: { code: string; couponId: string } };
+export type CouponCodeEvent = DomainEvent<'coupon-code.claimed', { code: string; couponId: string }>;
 export type CouponCodeCommand = { type: 'ClaimCouponCode'; code: string; couponId: string };
 export type CouponCodeState = { couponId: string | null };
 

@@ -51,6 +51,16 @@ const appointmentPlace = {
 
 /** 10% off the example service's 25.00 EUR, for one participant. */
 const discounted = { currency: 'EUR', subtotalMinor: 2500, discountMinor: 250, totalMinor: 2250 };
+const priceSnapshot: AnswerOf<'PriceSnapshot'> = {
+  ...discounted,
+  rateType: 'FIXED',
+  unitAmountMinor: 2500,
+  partySize: 1,
+  depositMinor: null,
+  couponCode: 'SPRING10',
+  planOrderId: null,
+  coveredByPlanMinor: 0,
+};
 
 const classDetails = {
   title: 'Morning yoga',
@@ -170,8 +180,9 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
     selectedPaymentOption: 'OFFLINE',
     price: { amount: '25.00', currency: 'EUR' },
     planOrderId: null,
-    couponCode: null,
+    couponCode: 'SPRING10',
     policySnapshot: policy,
+    priceSnapshot,
     status: 'CONFIRMED',
     actor: 'CUSTOMER',
     paymentStatus: 'NOT_PAID',
@@ -240,16 +251,7 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
     releasedAt: null,
   },
   CouponValidation: { couponId: id.coupon, code: 'SPRING10', discountType: 'PERCENT', ...discounted },
-  PriceSnapshot: {
-    ...discounted,
-    rateType: 'FIXED',
-    unitAmountMinor: 2500,
-    partySize: 1,
-    depositMinor: null,
-    couponCode: 'SPRING10',
-    planOrderId: null,
-    coveredByPlanMinor: 0,
-  },
+  PriceSnapshot: priceSnapshot,
 };
 
 const workingHours = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
