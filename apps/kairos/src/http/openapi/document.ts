@@ -20,6 +20,8 @@ const TAGS: Record<string, string> = {
   bookings: 'Bookings and their life cycle.',
   'slot-holds': 'Slots kept for a checkout.',
   waitlist: 'Waitlists of full class sessions.',
+  coupons: 'Discount codes and their uses.',
+  prices: 'What a booking would cost.',
 };
 
 const operationIdOf = (controller: string, method: string) => `${controller}_${method}`;
