@@ -26,7 +26,8 @@ import { handleCommand, streamOf } from '../infrastructure/command-handling';
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { References } from '../infrastructure/references';
 import { BookingFacts } from './booking-facts';
-import { bookingCouponOf, couponUseOf } from '../memberships/coupon-use';
+import { couponUseOf } from '../memberships/coupon-use';
+import { couponByCode } from '../memberships/coupons.commands';
 import { holdChange } from './holds';
 
 export class CreateBooking {
@@ -59,7 +60,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
         this.facts.serviceOf(attempt, tenant, request),
         attempt.read(booking),
         held ? attempt.read(held) : null,
-        request.couponCode ? bookingCouponOf(attempt, tenant, request.couponCode) : null,
+        request.couponCode ? couponByCode(attempt, tenant, request.couponCode) : null,
       ]);
       const [policy, schedule] = await Promise.all([this.facts.policy(attempt, tenant, service.bookingPolicyId), this.facts.schedule(attempt, tenant, service.scheduleId)]);
       if (request.scheduleId && request.scheduleId !== service.scheduleId) {
@@ -91,7 +92,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
           slot = await this.facts.courseSpan(tenant, service, schedule);
           break;
       }
-      const fields = bookingFieldsOf(tenant, id, request, service, policy, { slot, sessionId, scheduleId }, coupon?.terms);
+      const fields = bookingFieldsOf(tenant, id, request, service, policy, { slot, sessionId, scheduleId }, coupon?.state.view);
       const context: BookingContext = {
         now,
         actor: ctx.actor.type,

@@ -1,27 +1,15 @@
 import { BookingFields, BookingView } from '@kairos/bookings';
 import { fold } from '@kairos/core';
-import { CouponState, DiscountTerms, couponDecider, unknownCoupon } from '@kairos/memberships';
-import { PlanPart, StreamEvents, StreamOf, StreamReader } from '../infrastructure/command-handling';
-import { couponByCode } from './coupons.commands';
-
-/** The coupon a booking request names: its terms price the booking, and its stream takes the use. */
-export interface BookingCoupon {
-  terms: DiscountTerms;
-  stream: StreamOf<CouponState>;
-}
-
-export const bookingCouponOf = async (reader: StreamReader, tenant: string, code: string): Promise<BookingCoupon> => {
-  const { stream, state } = await couponByCode(reader, tenant, code);
-  if (state.status === 'none') throw unknownCoupon();
-  return { terms: state.view, stream };
-};
+import { CouponState, couponDecider } from '@kairos/memberships';
+import { PlanPart, StreamEvents, StreamReader } from '../infrastructure/command-handling';
+import { CouponByCode, couponByCode } from './coupons.commands';
 
 /**
  * The coupon's use, appended with the booking on the revision of the coupon the price was computed
  * from: of racers for its last use, one commits and the others decide again on the coupon as it
  * now is, and are refused (`usage-limit-reached`).
  */
-export const couponUseOf = (coupon: BookingCoupon, bookingId: string, fields: BookingFields): PlanPart => ({
+export const couponUseOf = (coupon: CouponByCode, bookingId: string, fields: BookingFields): PlanPart => ({
   streams: [coupon.stream],
   decide: (states, now) => [
     {
@@ -58,7 +46,7 @@ export const couponReleasesOf = async (reader: StreamReader, tenant: string, end
   return Promise.all(
     [...byCode].map(async ([code, bookingIds]) => {
       const { stream, state } = await couponByCode(reader, tenant, code);
-      let current = state;
+      let current: CouponState = state;
       const events = bookingIds.flatMap((useId) => {
         const released = couponDecider.decide({ type: 'ReleaseCoupon', useId }, current, { now });
         current = fold(couponDecider, released, current);

@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { existing, fold } from '@kairos/core';
-import { CouponCommand, CouponState, CouponView, couponCodeDecider, couponCodeStream, couponDecider, couponStream, unknownCoupon } from '@kairos/memberships';
+import { CouponCommand, CouponState, CouponView, ExistingCoupon, couponCodeDecider, couponCodeStream, couponDecider, couponStream, unknownCoupon } from '@kairos/memberships';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
 import { StreamOf, StreamReader, handleCommand, streamOf } from '../infrastructure/command-handling';
@@ -13,7 +13,7 @@ export class DecideCoupon {
 
 export interface CouponByCode {
   stream: StreamOf<CouponState>;
-  state: CouponState;
+  state: ExistingCoupon;
 }
 
 /**
@@ -24,7 +24,10 @@ export const couponByCode = async (reader: StreamReader, tenant: string, code: s
   const claim = await reader.read(streamOf(couponCodeStream(tenant, code), couponCodeDecider));
   if (claim.couponId === null) throw unknownCoupon();
   const stream = streamOf(couponStream(tenant, claim.couponId), couponDecider);
-  return { stream, state: await reader.read(stream) };
+  // The claim and the coupon's creation are appended together, so a claimed code always has its coupon.
+  const state = await reader.read(stream);
+  if (state.status === 'none') throw unknownCoupon();
+  return { stream, state };
 };
 
 @CommandHandler(DecideCoupon)

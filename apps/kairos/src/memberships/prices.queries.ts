@@ -40,8 +40,7 @@ const priced = async (reader: StreamReader, tenant: string, request: PriceReques
   const { state } = await couponByCode(reader, tenant, request.couponCode);
   const before = priceSnapshotOf(rate);
   discountFor(state, { contactId: request.contactId, serviceId: request.serviceId, planId: null, price: before && { subtotalMinor: before.subtotalMinor, currency: before.currency } }, now);
-  const coupon = (state as Exclude<typeof state, { status: 'none' }>).view;
-  return { snapshot: priceSnapshotOf({ ...rate, coupon }), coupon };
+  return { snapshot: priceSnapshotOf({ ...rate, coupon: state.view }), coupon: state.view };
 };
 
 @QueryHandler(PreviewPrice)

@@ -46,7 +46,8 @@ interface ActiveUse {
   contactId: string | null;
 }
 
-export type CouponState = { status: 'none' } | { status: 'ACTIVE' | 'ARCHIVED'; view: CouponView; uses: ActiveUse[] };
+export type CouponState = { status: 'none' } | ExistingCoupon;
+export type ExistingCoupon = { status: 'ACTIVE' | 'ARCHIVED'; view: CouponView; uses: ActiveUse[] };
 
 /** A use is known by what used the coupon: its booking, else its plan order. */
 export const useIdOf = (use: { bookingId: string | null; planOrderId: string | null }): string => use.bookingId ?? use.planOrderId ?? '';
@@ -153,7 +154,7 @@ export const couponDecider: Decider<CouponCommand, CouponState, CouponEvent> = {
         // Deciding again for the same booking or order (a retried request) uses the coupon once.
         if (state.status !== 'none' && state.uses.some((u) => u.useId === useIdOf(command))) return [];
         const discountMinor = discountFor(state, command, now);
-        const { view } = state as Exclude<CouponState, { status: 'none' }>;
+        const { view } = state as ExistingCoupon;
         const { bookingId, planOrderId, contactId, price } = command;
         return [{ type: 'coupon.redeemed', data: { id: view.id, code: view.code, bookingId, planOrderId, contactId, discountMinor, currency: price!.currency, at } }];
       }
