@@ -25,9 +25,9 @@ import { RequestContext } from '../http/request-context';
 import { handleCommand, streamOf } from '../infrastructure/command-handling';
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { References } from '../infrastructure/references';
-import { BookingFacts } from './booking-facts';
 import { couponUseOf } from '../memberships/coupon-use';
 import { couponByCode } from '../memberships/coupons.commands';
+import { BookingFacts } from './booking-facts';
 import { holdChange } from './holds';
 
 export class CreateBooking {
