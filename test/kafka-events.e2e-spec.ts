@@ -78,6 +78,23 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event typ
     const declined = (await customer('/v1/bookings', { serviceId: cut.id, slot: slot('2026-03-31T09:00:00Z', '2026-03-31T10:00:00Z'), contactId: contact(2) }).expect(201)).body;
     await as('post', `/v1/bookings/${declined.id}/decline`).expect(200);
 
+    // Coupons: one changed, used by a booking, released by its cancellation, then archived.
+    const colour = (
+      await as('post', '/v1/services', {
+        name: 'Colour',
+        type: 'APPOINTMENT',
+        sessionDurations: [60],
+        timeZone: 'Europe/London',
+        resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1, selectable: true }],
+        payment: { rateType: 'FIXED', price: { amount: '40.00', currency: 'EUR' } },
+      }).expect(201)
+    ).body;
+    const coupon = (await as('post', '/v1/coupons', { code: 'SPRING10', name: 'Spring', discountType: 'PERCENT', percentOff: 10 }).expect(201)).body;
+    await as('patch', `/v1/coupons/${coupon.id}`, { usageLimit: 50 }).expect(200);
+    const discounted = (await as('post', '/v1/bookings', { serviceId: colour.id, slot: slot('2026-04-02T09:00:00Z', '2026-04-02T10:00:00Z'), contactId: contact(6), couponCode: 'spring10' }).expect(201)).body;
+    await as('post', `/v1/bookings/${discounted.id}/cancel`).expect(200);
+    await as('post', `/v1/coupons/${coupon.id}/archive`).expect(200);
+
     // Slot holds: booked, released, expired.
     const booked = (await as('post', '/v1/slot-holds', { serviceId: cut.id, slot: slot('2026-04-01T09:00:00Z', '2026-04-01T10:00:00Z'), contactId: contact(3) }).expect(201)).body;
     await as('post', '/v1/bookings', { serviceId: cut.id, slot: slot('2026-04-01T09:00:00Z', '2026-04-01T10:00:00Z'), contactId: contact(3), holdId: booked.id }).expect(201);

@@ -6,6 +6,9 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { TestApp, startApp } from './harness';
 
+/** The POST operations that are queries: they change nothing, so take no Idempotency-Key and refuse no write. */
+const QUERIES_BY_POST = ['/v1/availability/query', '/v1/booking-policies/strictest', '/v1/coupons/validate', '/v1/prices/preview'];
+
 type Json = Record<string, any>;
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 const PROBLEM = { $ref: '#/components/schemas/Problem' };
@@ -89,7 +92,7 @@ describe('the OpenAPI document (/docs-json)', () => {
     expect(doc.components.schemas.Problem.properties.errors.items.required).toEqual(['field', 'reason']);
     for (const { name, op, method, path } of operationsOf(doc)) {
       const statuses = Object.keys(op.responses);
-      const write = method !== 'get' && !['/v1/availability/query', '/v1/booking-policies/strictest'].includes(path);
+      const write = method !== 'get' && !QUERIES_BY_POST.includes(path);
       const expected = ['400', '401', '415', '500', '503', ...(path.includes('{') ? ['404'] : []), ...(write ? ['409', '422'] : [])];
       expect([name, statuses]).toEqual([name, expect.arrayContaining(expected)]);
       for (const status of statuses.filter((s) => Number(s) >= 400)) {
@@ -111,7 +114,7 @@ describe('the OpenAPI document (/docs-json)', () => {
       expect([name, path.startsWith('/v1/')]).toEqual([name, true]);
       expect([name, op.security]).toEqual([name, [{ bearer: [] }, { tenant: [] }]]);
       const parameters = (op.parameters as Json[]).map((p) => refName(p) ?? `${p.in}:${p.name}`);
-      const query = method === 'get' || ['/v1/availability/query', '/v1/booking-policies/strictest'].includes(path);
+      const query = method === 'get' || QUERIES_BY_POST.includes(path);
       const [success] = Object.entries<Json>(op.responses).find(([s]) => s.startsWith('2'))!;
       const headers = Object.keys(op.responses[success].headers ?? {});
       const header = (named: string) => op.responses[success].headers[named].$ref?.split('/').pop();

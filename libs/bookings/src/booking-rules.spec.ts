@@ -258,14 +258,45 @@ describe('a new booking\'s fields and answer', () => {
       planOrderId: null,
       couponCode: null,
       policySnapshot: DEFAULT_BOOKING_POLICY,
+      priceSnapshot: {
+        currency: 'EUR',
+        rateType: 'FIXED',
+        unitAmountMinor: 1000,
+        partySize: 1,
+        subtotalMinor: 1000,
+        depositMinor: null,
+        couponCode: null,
+        discountMinor: 0,
+        planOrderId: null,
+        coveredByPlanMinor: 0,
+        totalMinor: 1000,
+      },
     });
     const seat = bookingFieldsOf('t1', 'b1', { ...request, partySize: 3, selectedPaymentOption: 'ONLINE' }, { ...service, type: 'CLASS' }, DEFAULT_BOOKING_POLICY, { slot, sessionId: 'i1', scheduleId: null });
     expect(seat).toMatchObject({ appointmentSessionId: null, contactId: 'c1', contactDetails: null, partySize: 3, selectedPaymentOption: 'ONLINE', sessionId: 'i1' });
   });
 
-  it('stores the plan order a MEMBERSHIP booking redeemed from', () => {
-    const fields = bookingFieldsOf('t1', 'b1', { ...request, selectedPaymentOption: 'MEMBERSHIP' }, service, DEFAULT_BOOKING_POLICY, { slot, sessionId: null, scheduleId: null, planOrderId: 'o1' });
-    expect(fields).toMatchObject({ selectedPaymentOption: 'MEMBERSHIP', planOrderId: 'o1' });
+  it('snapshots the price with the coupon taken off, or covered whole by a plan', () => {
+    const spring = { code: 'Spring10', discountType: 'PERCENT' as const, percentOff: 10, amountOffMinor: null };
+    const booked = { slot, sessionId: null, scheduleId: null };
+    expect(bookingFieldsOf('t1', 'b1', { ...request, partySize: 3, couponCode: 'SPRING10' }, service, DEFAULT_BOOKING_POLICY, booked, spring)).toMatchObject({
+      couponCode: 'Spring10',
+      priceSnapshot: { subtotalMinor: 3000, couponCode: 'Spring10', discountMinor: 300, totalMinor: 2700 },
+    });
+    expect(bookingFieldsOf('t1', 'b1', { ...request, selectedPaymentOption: 'MEMBERSHIP' }, service, DEFAULT_BOOKING_POLICY, { ...booked, planOrderId: 'po1' })).toMatchObject({
+      planOrderId: 'po1',
+      priceSnapshot: { subtotalMinor: 1000, planOrderId: 'po1', coveredByPlanMinor: 1000, totalMinor: 0 },
+    });
+    expect(bookingFieldsOf('t1', 'b1', request, { ...service, payment: { rateType: 'NO_FEE', price: null, deposit: null, planIds: [] } }, DEFAULT_BOOKING_POLICY, booked).priceSnapshot).toBeNull();
+  });
+
+  it('refuses a coupon with a membership', () => {
+    for (const selectedPaymentOption of ['MEMBERSHIP', 'MEMBERSHIP_OFFLINE'] as const) {
+      expect(() => checkBookingRequest({ ...request, couponCode: 'SPRING10', selectedPaymentOption }, 'CUSTOMER')).toThrow(
+        expect.objectContaining({ code: 'coupon-not-combinable', errors: [{ field: 'couponCode', reason: 'not with a membership' }] }),
+      );
+    }
+    expect(() => checkBookingRequest({ ...request, couponCode: 'SPRING10', selectedPaymentOption: 'ONLINE' }, 'CUSTOMER')).not.toThrow();
   });
 
   it('names a new appointment session per revision', () => {

@@ -1,5 +1,6 @@
 import { Actor, DomainError, KAIROS_NAMESPACE, uuidV5 } from '@kairos/core';
 import { ScheduleView, SessionInstance } from '@kairos/scheduling';
+import { DiscountTerms, priceSnapshotOf } from '@kairos/memberships';
 import { BookingPolicyFields, ServiceView } from '@kairos/services';
 import { AttendanceStatus, BookedSlot, BookingEvent, BookingFields, BookingView, PaymentOption, PaymentStatus, allowedActions } from './booking/booking';
 import { SlotHoldState, SlotHoldView } from './slot-hold/slot-hold';
@@ -39,6 +40,8 @@ export interface BookingRequest {
   holdId?: string;
   /** BUSINESS only: skip policy windows (never the invariants). */
   ignorePolicy?: boolean;
+  /** A coupon to take off the price, matched whatever its case. */
+  couponCode?: string;
 }
 
 /** A change to a booking after its creation, as a request asks for it. */
@@ -136,6 +139,9 @@ export const checkBookingRequest = (request: BookingRequest, actor: Actor['type'
     throw new DomainError('validation', 'a booking paid with a plan names its contact', [{ field: 'contactId', reason: 'required with a MEMBERSHIP payment' }]);
   }
   checkPolicyOverride(request.ignorePolicy, actor);
+  if (request.couponCode && withPlan) {
+    throw new DomainError('coupon-not-combinable', 'a coupon does not combine with paying by a membership', [{ field: 'couponCode', reason: 'not with a membership' }]);
+  }
 };
 
 /** MEMBERSHIP and MEMBERSHIP_OFFLINE are paid with a plan order's credits. */
@@ -221,6 +227,8 @@ export const bookingFieldsOf = (
   service: Pick<ServiceView, 'id' | 'type' | 'payment'>,
   policy: BookingPolicyFields,
   booked: { slot: BookedSlot; sessionId: string | null; scheduleId: string | null; planOrderId?: string | null },
+  /** The coupon it uses, already found by its code; its use is appended with the booking. */
+  coupon: DiscountTerms | null = null,
 ): BookingFields => ({
   serviceId: service.id,
   serviceType: service.type,
@@ -234,8 +242,16 @@ export const bookingFieldsOf = (
   selectedPaymentOption: request.selectedPaymentOption ?? 'OFFLINE',
   price: service.payment.price,
   planOrderId: booked.planOrderId ?? null,
-  couponCode: null,
+  couponCode: coupon?.code ?? null,
   policySnapshot: policy,
+  priceSnapshot: priceSnapshotOf({
+    rateType: service.payment.rateType,
+    price: service.payment.price,
+    deposit: service.payment.deposit,
+    partySize: request.partySize ?? 1,
+    coupon,
+    plan: paysWithPlan(request.selectedPaymentOption ?? 'OFFLINE') ? { planOrderId: booked.planOrderId ?? null } : null,
+  }),
 });
 
 /** A booked appointment lasts one of the service's durations. */

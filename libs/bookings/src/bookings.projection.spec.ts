@@ -17,7 +17,7 @@ const slot: BookedSlot = {
 const booking: BookingView = {
   id: 'b1', revision: 1, createdAt: at, updatedAt: at, serviceId: 's1', serviceType: 'APPOINTMENT', slot, sessionId: null, scheduleId: null, appointmentSessionId: null,
   contactId: 'c1', contactDetails: null, partySize: 1, selectedPaymentOption: 'OFFLINE', price: null, planOrderId: null, couponCode: null,
-  policySnapshot: DEFAULT_BOOKING_POLICY, status: 'PENDING', actor: 'CUSTOMER', paymentStatus: 'NOT_PAID', amountPaid: null,
+  policySnapshot: DEFAULT_BOOKING_POLICY, priceSnapshot: null, status: 'PENDING', actor: 'CUSTOMER', paymentStatus: 'NOT_PAID', amountPaid: null,
   attendance: { status: 'NOT_SET', attendeeCount: 0 }, cancellation: null, holdsSlot: true,
 };
 const hold: SlotHoldView = {

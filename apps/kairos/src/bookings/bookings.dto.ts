@@ -5,6 +5,7 @@ import { AskedSlot, BookingChange, BookingRequest, SlotHoldRequest } from '@kair
 import { DomainError } from '@kairos/core';
 import { ListQueryDto } from '../http/common.dto';
 import { IsInstant, Nullable, Optional } from '../http/validators';
+import { COUPON_CODE } from '../memberships/coupons.dto';
 
 export class SlotDto {
   @ApiPropertyOptional({ format: 'uuid', description: "The service, as availability answers the slot: booking or holding a slot needs it here or as the top-level serviceId; a reschedule checks it is the booking's." })
@@ -54,6 +55,10 @@ export class CreateBookingDto {
   @ApiPropertyOptional({ description: 'A checkout awaiting payment: holds nothing.' }) @Optional() @IsBoolean() draft?: boolean;
   @ApiPropertyOptional({ format: 'uuid', description: 'Book the slot this hold keeps (same contact).' }) @Optional() @IsUUID() holdId?: string;
   @ApiPropertyOptional({ description: 'BUSINESS only: skip policy windows (never the invariants).' }) @Optional() @IsBoolean() ignorePolicy?: boolean;
+  @ApiPropertyOptional({ example: 'SPRING10', description: 'A coupon to take off the price, matched whatever its case; not with a MEMBERSHIP payment.' })
+  @Optional()
+  @Matches(COUPON_CODE, { message: 'couponCode must be 3–40 letters, digits, - or _' })
+  couponCode?: string;
 }
 
 export class RevisionDto {
@@ -152,6 +157,7 @@ export const bookingRequestOf = (dto: CreateBookingDto): BookingRequest => ({
   draft: dto.draft,
   holdId: dto.holdId,
   ignorePolicy: dto.ignorePolicy,
+  couponCode: dto.couponCode,
 });
 
 export const slotHoldRequestOf = (dto: HoldSlotDto): SlotHoldRequest => ({

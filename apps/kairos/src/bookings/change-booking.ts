@@ -18,6 +18,7 @@ import { RequestContext } from '../http/request-context';
 import { PlanPart, StreamReader, handleCommand, streamOf } from '../infrastructure/command-handling';
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { usesResource } from '../infrastructure/references';
+import { couponReleasesOf, endsCouponUse } from '../memberships/coupon-use';
 import { BookingFacts } from './booking-facts';
 import { viewOf } from './create-booking';
 import { CreditRedemption } from './credit-redemption';
@@ -102,10 +103,11 @@ export class ChangeBookingHandler implements ICommandHandler<ChangeBooking> {
       const credits = this.credits.change(tenant, before, creditChangeOf(before, events), service);
       const freedSeats = before.serviceType === 'CLASS' && before.holdsSlot && (!after.holdsSlot || after.sessionId !== before.sessionId || after.partySize < before.partySize);
       const offer = freedSeats && before.sessionId ? await this.waitlists.offerFreed(attempt, tenant, before.sessionId) : null;
+      const couponReleases = endsCouponUse(before, after) ? await couponReleasesOf(attempt, tenant, [before], now) : [];
       return {
         streams: [booking, ...holds.streams, ...credits.streams, ...(offer?.streams ?? [])],
         decide: (states) => {
-          const appends = [{ streamId: booking.streamId, events }, ...holds.decide(states, now), ...credits.decide(states, now)];
+          const appends = [{ streamId: booking.streamId, events }, ...holds.decide(states, now), ...credits.decide(states, now), ...couponReleases];
           return { appends: offer ? offer.after(states, appends, now) : appends, answer: bookingAnswerOf(after, now, ctx.actor.type) };
         },
       };

@@ -26,6 +26,8 @@ import { RequestContext } from '../http/request-context';
 import { handleCommand, streamOf } from '../infrastructure/command-handling';
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { References } from '../infrastructure/references';
+import { couponUseOf } from '../memberships/coupon-use';
+import { couponByCode } from '../memberships/coupons.commands';
 import { BookingFacts } from './booking-facts';
 import { CreditRedemption } from './credit-redemption';
 import { holdChange } from './holds';
@@ -57,7 +59,12 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
     return handleCommand(this.es, ctx, async (attempt) => {
       const { now } = attempt;
       // Reads asked for together share one read of the event store (SqlEventStore.readStream).
-      const [service, before, heldState] = await Promise.all([this.facts.serviceOf(attempt, tenant, request), attempt.read(booking), held ? attempt.read(held) : null]);
+      const [service, before, heldState, coupon] = await Promise.all([
+        this.facts.serviceOf(attempt, tenant, request),
+        attempt.read(booking),
+        held ? attempt.read(held) : null,
+        request.couponCode ? couponByCode(attempt, tenant, request.couponCode) : null,
+      ]);
       const [policy, schedule] = await Promise.all([this.facts.policy(attempt, tenant, service.bookingPolicyId), this.facts.schedule(attempt, tenant, service.scheduleId)]);
       if (request.scheduleId && request.scheduleId !== service.scheduleId) {
         await this.references.requireAll([{ field: 'scheduleId', streamId: scheduleStream(tenant, request.scheduleId), noun: 'schedule' }]);
@@ -92,7 +99,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
       const paid = paysWithPlan(request.selectedPaymentOption ?? 'OFFLINE') && before.status === 'none'
         ? await this.credits.redeem(attempt, tenant, { bookingId: id, contactId: request.contactId!, planOrderId: request.planOrderId, credits: request.partySize ?? 1, service, start: slot.start }, now)
         : null;
-      const fields = bookingFieldsOf(tenant, id, request, service, policy, { slot, sessionId, scheduleId, planOrderId: paid?.planOrderId });
+      const fields = bookingFieldsOf(tenant, id, request, service, policy, { slot, sessionId, scheduleId, planOrderId: paid?.planOrderId }, coupon?.state.view);
       const context: BookingContext = {
         now,
         actor: ctx.actor.type,
@@ -107,8 +114,9 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
       const waitlist = accepting && sessionId ? streamOf(waitlistStream(tenant, sessionId), waitlistDecider) : null;
       const take = created.holdsSlot ? { ...targetOf(created, service.scheduleId, capacity), acceptingEntry: accepting } : null;
       const guards = holdChange(tenant, ctx.actor.type, hold ? targetOf(hold, service.scheduleId, capacity) : null, take);
+      const couponUse = coupon ? couponUseOf(coupon, id, fields) : null;
       return {
-        streams: [booking, ...(held ? [held] : []), ...(waitlist ? [waitlist] : []), ...guards.streams, ...(paid?.part.streams ?? [])],
+        streams: [booking, ...(held ? [held] : []), ...(waitlist ? [waitlist] : []), ...guards.streams, ...(paid?.part.streams ?? []), ...(couponUse?.streams ?? [])],
         decide: (states) => {
           const holdEnds =
             hold && held ? [{ streamId: held.streamId, events: slotHoldDecider.decide({ type: 'BookHold', bookingId: id, contactId: fields.contactId ?? '', actor: ctx.actor.type }, states.of(held), { now }) }] : [];
@@ -116,7 +124,14 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
             waitlist && accepting ? [{ streamId: waitlist.streamId, events: waitlistDecider.decide({ type: 'Accept', ...accepting, bookingId: id, actor: ctx.actor.type }, states.of(waitlist), { now }) }] : [];
           return {
             // The guards are decided after the offer, so a lapsed offer answers offer-expired rather than a locked seat.
-            appends: [{ streamId: booking.streamId, events }, ...holdEnds, ...offerEnds, ...guards.decide(states, now), ...(paid?.part.decide(states, now) ?? [])],
+            appends: [
+              { streamId: booking.streamId, events },
+              ...holdEnds,
+              ...offerEnds,
+              ...guards.decide(states, now),
+              ...(paid?.part.decide(states, now) ?? []),
+              ...(couponUse?.decide(states, now) ?? []),
+            ],
             answer: bookingAnswerOf(created, now, ctx.actor.type),
             location: `/v1/bookings/${id}`,
           };

@@ -5,7 +5,7 @@
  */
 import { DecisionContext, Decider, DomainEvent, fold } from '@kairos/core';
 import { BookingFields, bookingDecider, slotHoldDecider, waitlistDecider } from '@kairos/bookings';
-import { PlanFields, planDecider, planOrderDecider } from '@kairos/memberships';
+import { CouponFields, PlanFields, couponDecider, planDecider, planOrderDecider, priceSnapshotOf } from '@kairos/memberships';
 import { locationDecider, resourceDecider } from '@kairos/resources';
 import { scheduleDecider, sessionDecider } from '@kairos/scheduling';
 import { BookingPolicyFields, ServiceFields, bookingPolicyDecider, serviceDecider } from '@kairos/services';
@@ -91,6 +91,20 @@ const slot = (start: string, end: string) => ({
   bufferBeforeMinutes: 0,
   bufferAfterMinutes: 10,
 });
+const spring: CouponFields = {
+  code: 'SPRING',
+  name: 'Spring 10% off',
+  discountType: 'PERCENT',
+  percentOff: 10,
+  amountOffMinor: null,
+  validFrom: null,
+  validUntil: '2026-06-01T00:00:00.000Z',
+  usageLimit: 100,
+  perContactLimit: 1,
+  serviceIds: ['svc-1'],
+  planIds: [],
+};
+
 const appointment: BookingFields = {
   serviceId: 'svc-1',
   serviceType: 'APPOINTMENT',
@@ -106,6 +120,7 @@ const appointment: BookingFields = {
   planOrderId: null,
   couponCode: 'SPRING',
   policySnapshot: openPolicy,
+  priceSnapshot: priceSnapshotOf({ rateType: 'FIXED', price: money('25.00'), deposit: null, partySize: 1, coupon: spring }),
 };
 const yogaClass: BookingFields = {
   ...appointment,
@@ -122,6 +137,7 @@ const yogaClass: BookingFields = {
   planOrderId: 'order-1',
   couponCode: null,
   policySnapshot: strictPolicy,
+  priceSnapshot: null,
 };
 
 export const produced: DomainEvent[] = [
@@ -277,6 +293,13 @@ export const produced: DomainEvent[] = [
   ...drive(bookingDecider, { now: NOW, actor: 'CUSTOMER' }, [
     { type: 'CreateBooking', id: 'bk-4', fields: { ...yogaClass, policySnapshot: openPolicy, partySize: 1, selectedPaymentOption: 'MEMBERSHIP_OFFLINE' }, draft: false },
     { type: 'CancelBooking', reason: null, restoreCredit: false },
+  ]),
+  ...drive(couponDecider, { now: NOW }, [
+    { type: 'CreateCoupon', id: 'coupon-1', fields: spring },
+    { type: 'UpdateCoupon', patch: { usageLimit: 200, validUntil: null } },
+    { type: 'UseCoupon', bookingId: 'bk-1', planOrderId: null, contactId: 'contact-1', serviceId: 'svc-1', planId: null, price: { subtotalMinor: 2500, currency: 'EUR' } },
+    { type: 'ReleaseCoupon', useId: 'bk-1' },
+    { type: 'ArchiveCoupon' },
   ]),
   ...drive(slotHoldDecider, { now: NOW }, [
     { type: 'PlaceHold', minutes: 10, hold: { id: 'hold-1', serviceId: 'svc-1', serviceType: 'APPOINTMENT', slot: appointment.slot, sessionId: null, scheduleId: null, appointmentSessionId: 'ses-appt-1', partySize: 1, contactId: 'contact-1' } },

@@ -12,7 +12,7 @@ import {
   SlotHoldView,
   WaitlistEvent,
 } from '@kairos/bookings';
-import { BenefitKind, CancelEffective, PlanEvent, PlanOrderEvent, PlanOrderStatus, PricingType, PaymentStatus as OrderPaymentStatus } from '@kairos/memberships';
+import { BenefitKind, CancelEffective, CouponEvent, DiscountType, PaymentStatus as OrderPaymentStatus, PlanEvent, PlanOrderEvent, PlanOrderStatus, PricingType, couponCodeDecider } from '@kairos/memberships';
 import { LocationEvent, LocationFields, ResourceEvent, ResourceType } from '@kairos/resources';
 import {
   DayOfWeek,
@@ -48,7 +48,8 @@ type PublishedType =
   | SlotHoldEvent['type']
   | WaitlistEvent['type']
   | PlanEvent['type']
-  | PlanOrderEvent['type'];
+  | PlanOrderEvent['type']
+  | CouponEvent['type'];
 const PUBLISHED_TYPES: Record<PublishedType, true> = {
   'service.created': true,
   'service.updated': true,
@@ -100,6 +101,11 @@ const PUBLISHED_TYPES: Record<PublishedType, true> = {
   'plan-order.credits-redeemed': true,
   'plan-order.credits-restored': true,
   'plan-order.payment-updated': true,
+  'coupon.created': true,
+  'coupon.updated': true,
+  'coupon.archived': true,
+  'coupon.redeemed': true,
+  'coupon.released': true,
 };
 
 // Internal streams: produced by deciders too, never published.
@@ -113,6 +119,7 @@ const internal: DomainEvent[] = [
     { type: 'Take', offerId: 'ses-yoga', holderId: 'bk-2', partySize: 2, capacity: 8 },
     { type: 'Release', offerId: 'ses-yoga', holderId: 'bk-2' },
   ]),
+  ...drive(couponCodeDecider, { now: NOW }, [{ type: 'ClaimCouponCode', code: 'SPRING', couponId: 'coupon-1' }]),
 ];
 
 // Every other event has a causation id, so the headers are checked with and without one.
@@ -162,7 +169,7 @@ describe('the event catalog', () => {
   });
 
   it('leaves internal events out: no route, no entry, no message', () => {
-    expect(typesOf(internal)).toEqual(['booking-policy-default.changed', 'resource-claim.claimed', 'resource-claim.released', 'seats.released', 'seats.taken']);
+    expect(typesOf(internal)).toEqual(['booking-policy-default.changed', 'coupon-code.claimed', 'resource-claim.claimed', 'resource-claim.released', 'seats.released', 'seats.taken']);
     for (const event of internal) {
       expect(routed(event.type)).toBe(false);
       expect(catalogTypes).not.toContain(event.type);
@@ -233,6 +240,8 @@ describe('the event catalog', () => {
       ['booking.payment-updated', 'previous.paymentStatus', paymentStatus],
       ['slot-hold.placed', 'serviceType', serviceTypes],
       ['slot-hold.placed', 'status', members<SlotHoldView['status']>({ ACTIVE: true, RELEASED: true, EXPIRED: true, BOOKED: true })],
+      ['coupon.created', 'discountType', members<DiscountType>({ PERCENT: true, FIXED: true })],
+      ['booking.created', 'priceSnapshot.rateType', members<RateType>({ FIXED: true, VARIED: true, CUSTOM: true, NO_FEE: true })],
       ['waitlist.joined', 'status', members<EntryStatus>({ WAITING: true, OFFERED: true, ENROLLED: true, EXPIRED: true, LEFT: true })],
       ['plan.created', 'pricing.type', members<PricingType>({ SUBSCRIPTION: true, SINGLE_PAYMENT: true, UNLIMITED: true })],
       ['plan.created', 'benefit.kind', members<BenefitKind>({ LIMITED: true, UNLIMITED: true })],

@@ -19,6 +19,7 @@ import { planOrderDecider, planOrderStream } from '@kairos/memberships';
 import { FieldFilter, ReadStore, findAll } from '@kairos/read-store';
 import { StreamEvents, StreamReader, streamOf } from '../infrastructure/command-handling';
 import { READ_STORE } from '../infrastructure/tokens';
+import { couponReleasesOf } from '../memberships/coupon-use';
 
 /** What a session or schedule cancellation cancels with it: the class session instances and the course it ends. */
 export interface CanceledPlaces {
@@ -88,6 +89,8 @@ export class BookingCascade {
       context,
       new Map(orderIds.map((id, i) => [id, orderStates[i]])),
     );
+    const canceled = new Set(decided.canceledBookingIds);
+    const couponReleases = await couponReleasesOf(reader, tenant, bookingStates.flatMap((s) => (s.status !== 'none' && canceled.has(s.view.id) ? [s.view] : [])), context.now);
     const offerOfBooking = new Map(bookingStates.flatMap((s) => (s.status === 'none' ? [] : [[s.view.id, offerOf(s)] as const])));
     return {
       appends: [
@@ -95,6 +98,7 @@ export class BookingCascade {
         ...decided.seats.map((s) => ({ streamId: seatsStream(tenant, s.offerId), events: s.events })),
         ...decided.waitlists.map((w) => ({ streamId: waitlistStream(tenant, w.offerId), events: w.events })),
         ...decided.orders.map((o) => ({ streamId: planOrderStream(tenant, o.orderId), events: o.events })),
+        ...couponReleases,
       ],
       canceledBookingIds: decided.canceledBookingIds,
       canceledOn: (ids) => decided.canceledBookingIds.filter((id) => ids.includes(offerOfBooking.get(id) ?? '')),

@@ -17,6 +17,7 @@ import {
   text,
   timeZoneName,
 } from '@kairos/core';
+import { PriceSnapshot } from '@kairos/memberships';
 import { BookingPolicyFields, Money, ServiceType } from '@kairos/services';
 
 export const BookingStatus = oneOf(['CREATED', 'PENDING', 'CONFIRMED', 'DECLINED', 'CANCELED', 'WAITING_LIST']);
@@ -58,8 +59,9 @@ export const BookingFields = record({
   selectedPaymentOption: PaymentOption,
   price: nullable(Money),
   planOrderId: nullable(text()),
-  couponCode: nullable(text()),
+  couponCode: nullable(text('the coupon it used, as the coupon writes its code')),
   policySnapshot: describedAs(BookingPolicyFields, 'the booking policy in force when it was booked'),
+  priceSnapshot: nullable(describedAs(PriceSnapshot, 'the price it was sold at; null: its service has no price')),
 });
 export type BookingFields = Static<typeof BookingFields>;
 

@@ -35,6 +35,7 @@ export const fieldsOf = (overrides: Partial<BookingFields> = {}): BookingFields 
   planOrderId: null,
   couponCode: null,
   policySnapshot: DEFAULT_BOOKING_POLICY,
+  priceSnapshot: null,
   ...overrides,
 });
 

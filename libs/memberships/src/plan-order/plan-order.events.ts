@@ -1,6 +1,7 @@
 import { Static } from '@sinclair/typebox';
 import { AggregateMeta, EventsOf, aggregateId, describedAs, eventSchema, instant, integer, nullable, oneOf, record, statusChangeOf, text } from '@kairos/core';
-import { MinorMoney, PlanBenefit, PlanPricing } from '../plan/plan.events';
+import { PlanBenefit, PlanPricing } from '../plan/plan.events';
+import { MinorMoney } from '../pricing/money';
 
 export const PlanOrderStatus = oneOf(['PENDING', 'ACTIVE', 'PAUSED', 'ENDED', 'CANCELED']);
 export type PlanOrderStatus = Static<typeof PlanOrderStatus>;

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { ActorType, DecisionContext, Decider, DomainError, advance, alreadyExists, assertNever, existing, invalidTransition } from '@kairos/core';
-import { MinorMoney, PlanView } from '../plan/plan.events';
+import { PlanView } from '../plan/plan.events';
 import { CancelEffective, PaymentStatus, PlanCycle, PlanOrderEvent, PlanOrderView, PlanSnapshot } from './plan-order.events';
+import { MinorMoney } from '../pricing/money';
 
 export type { CancelEffective, CreditBalance, PaymentStatus, PlanCycle, PlanOrderEvent, PlanOrderStatus, PlanOrderView, PlanSnapshot } from './plan-order.events';
 

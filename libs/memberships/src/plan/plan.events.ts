@@ -1,5 +1,6 @@
 import { Static } from '@sinclair/typebox';
 import { AggregateMeta, EventsOf, aggregateId, describedAs, eventSchema, instant, integer, listOf, nullable, oneOf, patchOf, record, text, timeZoneName, updatedBody } from '@kairos/core';
+import { MinorMoney } from '../pricing/money';
 
 export const PricingType = oneOf(['SUBSCRIPTION', 'SINGLE_PAYMENT', 'UNLIMITED'], 'SUBSCRIPTION renews every cycle; SINGLE_PAYMENT is valid for a duration; UNLIMITED never ends');
 export type PricingType = Static<typeof PricingType>;
@@ -10,9 +11,6 @@ export type DurationUnit = Static<typeof DurationUnit>;
 export const BenefitKind = oneOf(['LIMITED', 'UNLIMITED'], 'LIMITED: a number of credits (a package or punch card); UNLIMITED: a membership');
 export type BenefitKind = Static<typeof BenefitKind>;
 
-/** An amount of money in the currency's minor units (cents), never a float. */
-export const MinorMoney = record({ amountMinor: integer('in minor units of the currency, e.g. 2500 for 25.00 EUR', 0), currency: text('ISO 4217 code') });
-export type MinorMoney = Static<typeof MinorMoney>;
 
 export const PlanPricing = record({
   type: PricingType,

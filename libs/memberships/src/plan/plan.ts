@@ -2,7 +2,7 @@ import { IANAZone } from 'luxon';
 import { DecisionContext, Decider, DomainError, FieldError, advance, alreadyExists, assertNever, changedFields, checkRevision, existing, hasChanges, requireLive } from '@kairos/core';
 import { PlanEvent, PlanFields, PlanPatch, PlanView } from './plan.events';
 
-export type { BenefitKind, CycleUnit, DurationUnit, MinorMoney, PlanBenefit, PlanEvent, PlanFields, PlanPatch, PlanPricing, PlanView, PricingType } from './plan.events';
+export type { BenefitKind, CycleUnit, DurationUnit, PlanBenefit, PlanEvent, PlanFields, PlanPatch, PlanPricing, PlanView, PricingType } from './plan.events';
 
 export type PlanCommand =
   | { type: 'CreatePlan'; id: string; fields: PlanFields }

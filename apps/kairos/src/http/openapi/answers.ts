@@ -2,7 +2,7 @@ import { Static, TSchema, Type } from '@sinclair/typebox';
 import { PolicyViolations, Slot } from '@kairos/availability';
 import { BookingStatus, BookingView, SlotHoldView, WaitlistEntry } from '@kairos/bookings';
 import { flag, instant, integer, listOf, nullable, record, text, timeZoneName } from '@kairos/core';
-import { LedgerEntry, PlanOrderView, PlanView } from '@kairos/memberships';
+import { CouponUse, CouponView, DiscountType, LedgerEntry, PlanOrderView, PlanView, PriceSnapshot } from '@kairos/memberships';
 import { LocationView, ResourceView } from '@kairos/resources';
 import { ScheduleView, SessionDetails, SessionInstance, SessionType, SessionView } from '@kairos/scheduling';
 import { BookingPolicyFields, BookingPolicyView, ServiceView } from '@kairos/services';
@@ -88,6 +88,18 @@ export const ANSWERS = {
   Plan: PlanView,
   PlanOrder: PlanOrderView,
   PlanOrderLedgerEntry: LedgerEntry,
+  Coupon: CouponView,
+  CouponUse,
+  CouponValidation: record({
+    couponId: text(),
+    code: text('as the coupon has it'),
+    discountType: DiscountType,
+    discountMinor: integer('what it takes off, in minor units of currency', 0),
+    currency: text('ISO 4217 code'),
+    subtotalMinor: integer('the price before the discount', 0),
+    totalMinor: integer('the price after it', 0),
+  }),
+  PriceSnapshot,
 } satisfies Record<string, TSchema>;
 
 export type AnswerName = keyof typeof ANSWERS;

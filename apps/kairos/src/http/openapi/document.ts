@@ -22,6 +22,8 @@ const TAGS: Record<string, string> = {
   waitlist: 'Waitlists of full class sessions.',
   plans: 'Pricing plans: subscriptions, packages and memberships.',
   'plan-orders': "Contacts' orders of plans, their cycles and credits.",
+  coupons: 'Discount codes and their uses.',
+  prices: 'What a booking would cost.',
 };
 
 const operationIdOf = (controller: string, method: string) => `${controller}_${method}`;

@@ -24,6 +24,7 @@ const id = {
   entry: '9e1a3c5e-7a9c-4e1a-8c3e-5a7c9e1a3c5e',
   plan: '1d3f5b7d-9f1b-4d3f-8b5d-7f9b1d3f5b7d',
   planOrder: '2e4a6c8e-0a2c-4e4a-9c6e-8a0c2e4a6c8e',
+  coupon: '3f5b7d9f-1b3d-4f5b-9d7f-9b1d3f5b7d9f',
 };
 const at = '2026-03-02T10:15:00.000Z';
 const meta = (of: string) => ({ id: of, revision: 1, createdAt: at, updatedAt: at });
@@ -49,6 +50,19 @@ const appointmentPlace = {
   scheduleId: null,
   appointmentSessionId: id.appointmentSession,
 } as const;
+
+/** 10% off the example service's 25.00 EUR, for one participant. */
+const discounted = { currency: 'EUR', subtotalMinor: 2500, discountMinor: 250, totalMinor: 2250 };
+const priceSnapshot: AnswerOf<'PriceSnapshot'> = {
+  ...discounted,
+  rateType: 'FIXED',
+  unitAmountMinor: 2500,
+  partySize: 1,
+  depositMinor: null,
+  couponCode: 'SPRING10',
+  planOrderId: null,
+  coveredByPlanMinor: 0,
+};
 
 const classDetails = {
   title: 'Morning yoga',
@@ -168,8 +182,9 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
     selectedPaymentOption: 'OFFLINE',
     price: { amount: '25.00', currency: 'EUR' },
     planOrderId: null,
-    couponCode: null,
+    couponCode: 'SPRING10',
     policySnapshot: policy,
+    priceSnapshot,
     status: 'CONFIRMED',
     actor: 'CUSTOMER',
     paymentStatus: 'NOT_PAID',
@@ -242,6 +257,37 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
     cancelEffectiveAt: null,
   },
   PlanOrderLedgerEntry: { id: `${id.planOrder}:0000000002:0`, orderId: id.planOrder, bookingId: id.booking, kind: 'REDEEMED', credits: 1, remaining: 3, at },
+  Coupon: {
+    ...meta(id.coupon),
+    code: 'SPRING10',
+    name: 'Spring 10% off',
+    discountType: 'PERCENT',
+    percentOff: 10,
+    amountOffMinor: null,
+    validFrom: '2026-03-01T00:00:00.000Z',
+    validUntil: '2026-06-01T00:00:00.000Z',
+    usageLimit: 100,
+    perContactLimit: 1,
+    serviceIds: [id.service],
+    planIds: [],
+    uses: 1,
+    archivedAt: null,
+  },
+  CouponUse: {
+    id: `${id.coupon}|${id.booking}`,
+    couponId: id.coupon,
+    code: 'SPRING10',
+    bookingId: id.booking,
+    planOrderId: null,
+    contactId: id.contact,
+    discountMinor: 250,
+    currency: 'EUR',
+    status: 'ACTIVE',
+    redeemedAt: at,
+    releasedAt: null,
+  },
+  CouponValidation: { couponId: id.coupon, code: 'SPRING10', discountType: 'PERCENT', ...discounted },
+  PriceSnapshot: priceSnapshot,
 };
 
 const workingHours = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
@@ -293,4 +339,8 @@ export const REQUEST_EXAMPLES: Record<string, object> = {
   ReasonDto: { reason: 'travelling for a month' },
   CancelPlanOrderDto: { effective: 'END_OF_CYCLE', reason: 'moving away' },
   PlanOrderPaymentDto: { paymentStatus: 'PAID', amountPaid: 3000 },
+  CreateCouponDto: { code: 'SPRING10', name: 'Spring 10% off', discountType: 'PERCENT', percentOff: 10, validUntil: '2026-06-01T00:00:00Z', usageLimit: 100, perContactLimit: 1 },
+  UpdateCouponDto: { usageLimit: 200, validUntil: null },
+  ValidateCouponDto: { code: 'spring10', serviceId: id.service, contactId: id.contact },
+  PricePreviewDto: { serviceId: id.service, partySize: 1, couponCode: 'SPRING10', contactId: id.contact },
 };
