@@ -191,6 +191,32 @@ describe('bookings paid with a plan order redeem and give back its credits (embe
     expect(second.planOrderId).toBe(long.order.id);
   });
 
+  it('prices: a service the contact\'s order covers previews as paid by it; a plan previews at its price, with a coupon off', async () => {
+    const me = contact(30);
+    const priced = { payment: { rateType: 'FIXED', price: { amount: '12.00', currency: 'EUR' } } };
+    const { cls } = await classWithSessions('Priced yoga', ['2026-04-06T18:00'], priced);
+    const alone = await as('post', '/v1/prices/preview', { serviceId: cls.id, partySize: 2, contactId: me }).expect(200);
+    expect(alone.body).toMatchObject({ subtotalMinor: 2400, planOrderId: null, coveredByPlanMinor: 0, totalMinor: 2400 });
+
+    const { plan, order } = await punchCard(me, [cls.id], 2);
+    const covered = await as('post', '/v1/prices/preview', { serviceId: cls.id, partySize: 2, contactId: me }).expect(200);
+    expect(covered.body).toMatchObject({ subtotalMinor: 2400, planOrderId: order.id, coveredByPlanMinor: 2400, totalMinor: 0 });
+    const tooMany = await as('post', '/v1/prices/preview', { serviceId: cls.id, partySize: 3, contactId: me }).expect(200);
+    expect(tooMany.body).toMatchObject({ planOrderId: null, totalMinor: 3600 });
+
+    await as('post', '/v1/coupons', { code: 'PLAN20', name: 'Plans 20 % off', discountType: 'PERCENT', percentOff: 20, planIds: [plan.id] }).expect(201);
+    const planPrice = await as('post', '/v1/prices/preview', { planId: plan.id, couponCode: 'plan20' }).expect(200);
+    expect(planPrice.body).toMatchObject({ currency: 'EUR', subtotalMinor: 5000, couponCode: 'PLAN20', discountMinor: 1000, totalMinor: 4000 });
+    const valid = await as('post', '/v1/coupons/validate', { code: 'PLAN20', planId: plan.id, contactId: me }).expect(200);
+    expect(valid.body).toMatchObject({ discountMinor: 1000, totalMinor: 4000 });
+    const notForServices = await as('post', '/v1/coupons/validate', { code: 'PLAN20', serviceId: cls.id }).expect(422);
+    expect(refusal(notForServices)).toEqual(['urn:kairos:problem:coupon-invalid', { field: 'couponCode', reason: 'not-applicable' }]);
+    const both = await as('post', '/v1/prices/preview', { serviceId: cls.id, planId: plan.id }).expect(400);
+    expect(both.body.errors).toEqual([{ field: 'planId', reason: 'exactly one of serviceId, planId' }]);
+    const party = await as('post', '/v1/prices/preview', { planId: plan.id, partySize: 2 }).expect(400);
+    expect(party.body.errors).toEqual([{ field: 'partySize', reason: 'must be 1 for a plan' }]);
+  });
+
   it('availability asked for a contact says which slots its orders cover', async () => {
     const me = contact(8);
     const { cls } = await classWithSessions('Climbing', ['2026-04-01T18:00', '2026-04-02T18:00']);

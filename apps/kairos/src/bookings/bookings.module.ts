@@ -4,7 +4,7 @@ import { BOOKING_QUERY_HANDLERS } from './bookings.queries';
 import { BookingsController } from './bookings.controller';
 import { ChangeBookingHandler } from './change-booking';
 import { CreateBookingHandler } from './create-booking';
-import { CreditRedemption } from './credit-redemption';
+import { CreditRedemption } from '../memberships/credit-redemption';
 import { EndSlotHoldHandler, HoldSlotHandler } from './slot-holds';
 import { SlotHoldsController } from './slot-holds.controller';
 import { AcceptWaitlistOfferHandler, EndWaitlistEntryHandler, JoinWaitlistHandler, Waitlists } from './waitlists';

@@ -21,7 +21,7 @@ import { usesResource } from '../infrastructure/references';
 import { couponReleasesOf, endsCouponUse } from '../memberships/coupon-use';
 import { BookingFacts } from './booking-facts';
 import { viewOf } from './create-booking';
-import { CreditRedemption } from './credit-redemption';
+import { CreditRedemption } from '../memberships/credit-redemption';
 import { holdChange } from './holds';
 import { Waitlists } from './waitlists';
 

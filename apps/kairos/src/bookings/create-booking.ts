@@ -29,7 +29,7 @@ import { References } from '../infrastructure/references';
 import { couponUseOf } from '../memberships/coupon-use';
 import { couponByCode } from '../memberships/coupons.commands';
 import { BookingFacts } from './booking-facts';
-import { CreditRedemption } from './credit-redemption';
+import { CreditRedemption } from '../memberships/credit-redemption';
 import { holdChange } from './holds';
 
 export class CreateBooking {

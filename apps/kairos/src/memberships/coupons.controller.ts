@@ -10,7 +10,7 @@ import { Ctx, RequestContext } from '../http/request-context';
 import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
 import { DecideCoupon } from './coupons.commands';
 import { CreateCouponDto, UpdateCouponDto, couponFieldsOf, couponPatchOf } from './coupons.dto';
-import { ValidateCouponDto } from './prices.dto';
+import { ValidateCouponDto, pricedOfferOf } from './prices.dto';
 import { ValidateCoupon } from './prices.queries';
 
 const COUPON_MODEL: ReadModelRef = { projection: 'coupons', collection: COUPONS, noun: 'coupon' };
@@ -40,7 +40,7 @@ export class CouponsController {
     unpositioned: true,
   })
   validate(@Ctx() ctx: RequestContext, @Body() dto: ValidateCouponDto) {
-    return this.queries.execute(new ValidateCoupon(ctx, { serviceId: dto.serviceId, partySize: dto.partySize ?? 1, contactId: dto.contactId ?? null, couponCode: dto.code }));
+    return this.queries.execute(new ValidateCoupon(ctx, { ...pricedOfferOf(dto, dto.code), couponCode: dto.code }));
   }
 
   @Get(':id')

@@ -4,7 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { QueryByPost } from '../http/admission';
 import { Documented } from '../http/openapi/contract';
 import { Ctx, RequestContext } from '../http/request-context';
-import { PricePreviewDto } from './prices.dto';
+import { PricePreviewDto, pricedOfferOf } from './prices.dto';
 import { PreviewPrice } from './prices.queries';
 
 @ApiTags('prices')
@@ -26,6 +26,6 @@ export class PricesController {
     unpositioned: true,
   })
   preview(@Ctx() ctx: RequestContext, @Body() dto: PricePreviewDto) {
-    return this.queries.execute(new PreviewPrice(ctx, { serviceId: dto.serviceId, partySize: dto.partySize ?? 1, contactId: dto.contactId ?? null, couponCode: dto.couponCode ?? null }));
+    return this.queries.execute(new PreviewPrice(ctx, pricedOfferOf(dto, dto.couponCode ?? null)));
   }
 }

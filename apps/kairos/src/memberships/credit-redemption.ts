@@ -43,9 +43,7 @@ export class CreditRedemption {
 
   /**
    * The order a new booking paid with a plan redeems from, and the part of its append that
-   * redeems: the order named (the contact's own), or else, among the contact's ACTIVE orders
-   * covering the service (candidates from the read model, each then read fresh), the first to end
-   * that has the credits. None: 422 no-eligible-plan, with the first-ending covering order's reason.
+   * redeems: the order named (the contact's own), or else the covering order that ends first.
    */
   async redeem(reader: StreamReader, tenant: string, asked: Redemption, now: Date): Promise<{ planOrderId: string; part: PlanPart }> {
     const command: PlanOrderCommand = {
@@ -56,7 +54,6 @@ export class CreditRedemption {
       servicePlanIds: asked.service.payment.planIds,
       start: asked.start,
     };
-    const covers = { serviceId: command.serviceId, servicePlanIds: command.servicePlanIds, start: command.start, credits: command.credits, now };
     if (asked.planOrderId) {
       const order = streamOf(planOrderStream(tenant, asked.planOrderId), planOrderDecider);
       const state = await reader.read(order);
@@ -64,15 +61,26 @@ export class CreditRedemption {
       if (state.view.contactId !== asked.contactId) throw noOrder('not-the-contacts-order', "the plan order is not the contact's");
       return { planOrderId: asked.planOrderId, part: orderPart(order, command) };
     }
+    const chosen = await this.covering(reader, tenant, asked, now);
+    return { planOrderId: chosen.view.id, part: orderPart(chosen.stream, command) };
+  }
+
+  /**
+   * Among the contact's ACTIVE orders covering the service (candidates from the read model, each
+   * then read fresh), the first to end that has the credits. None: 422 no-eligible-plan, with the
+   * first-ending covering order's reason.
+   */
+  async covering(reader: StreamReader, tenant: string, asked: Omit<Redemption, 'bookingId' | 'planOrderId'>, now: Date): Promise<{ stream: StreamOf<PlanOrderState>; view: PlanOrderView }> {
+    const covers = { serviceId: asked.service.id, servicePlanIds: asked.service.payment.planIds, start: asked.start, credits: asked.credits, now };
     // What an order covers never changes (its plan is snapshotted), so the read model may pick the candidates.
     const candidates = await findAll<PlanOrderView>(this.readStore, PLAN_ORDERS, tenant, { contactId: asked.contactId, status: 'ACTIVE' });
-    const orders = candidates.filter((o) => coversService(o, command.serviceId, command.servicePlanIds)).map((o) => streamOf(planOrderStream(tenant, o.id), planOrderDecider));
+    const orders = candidates.filter((o) => coversService(o, covers.serviceId, covers.servicePlanIds)).map((o) => streamOf(planOrderStream(tenant, o.id), planOrderDecider));
     // Asked for together, the streams are read with one statement (SqlEventStore.readStream).
     const fresh = (await Promise.all(orders.map(async (stream) => ({ stream, state: await reader.read(stream) }))))
       .flatMap(({ stream, state }) => (state.status === 'exists' ? [{ stream, view: state.view }] : []))
       .sort((a, b) => endsFirst(a.view, b.view));
     const chosen = fresh.find(({ view }) => orderRefusal(view, covers) === null);
-    if (chosen) return { planOrderId: chosen.view.id, part: orderPart(chosen.stream, command) };
+    if (chosen) return chosen;
     if (fresh.length === 0) throw noOrder('no-covering-order', 'no active plan order of the contact covers this service');
     throw noEligiblePlan(orderRefusal(fresh[0].view, covers)!);
   }
