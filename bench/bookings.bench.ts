@@ -5,7 +5,8 @@
  *  - a seeded tenant: 20 staff and 3 rooms working Mon–Fri 08:00–20:00 in London, a 30-minute
  *    "any staff" appointment, a 60-minute staff + room appointment with a 10-minute buffer, three
  *    classes of 20 seats, a default policy without windows, the clock pinned to 2026-03-01;
- *  - 50 concurrent clients for BENCH_SECONDS (default 30): ~70 % creates (a fifth of them on a small
+ *  - 50 concurrent clients for BENCH_SECONDS (default 30), each holding a plan order of the haircut:
+ *    ~70 % creates (a fifth of them on a small
  *    hot set of slots, some class joins), ~15 % cancels and ~15 % reschedules of their own bookings;
  *  - afterwards: no resource held twice and no class over capacity, in the read model (over HTTP)
  *    and in the event store (folding the booking streams); how long the read model and Kafka take to
@@ -35,7 +36,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { BookingView } from '@kairos/bookings';
 import { startBookingsApp } from './bookings/app';
-import { eventStoreBookings, heldOf, readModelBookings, violations } from './bookings/checks';
+import { eventStoreBookings, heldOf, planBalanceMismatches, readModelBookings, violations } from './bookings/checks';
 import { runLoad } from './bookings/load-window';
 import { routeLine } from './bookings/profile';
 import { reportBookings } from './bookings/report';
@@ -107,7 +108,7 @@ const main = async () => {
     log(`app on :${port}, schema ${schema}, tenant ${tenant}`);
 
     const seedStart = performance.now();
-    const seed = await seedTenant(client, tenant);
+    const seed = await seedTenant(client, tenant, CLIENTS);
     await publisher.ping(); // creates the topics before the consumer subscribes
     log(`seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
@@ -130,6 +131,7 @@ const main = async () => {
     const listedIds = new Set(listed.map((b) => b.id));
     const activeIds = new Set(result.active);
     const mismatches = [...activeIds].filter((id) => !listedIds.has(id)).length + [...listedIds].filter((id) => !activeIds.has(id)).length;
+    const planBalances = await planBalanceMismatches(client, seed, listed, result.lastPosition);
     const fromStore = await eventStoreBookings(eventStore);
     const storeHeld = fromStore.bookings.flatMap((b) => heldOf(b) ?? []);
     const store = violations(storeHeld);
@@ -149,6 +151,7 @@ const main = async () => {
       storeHeld,
       store,
       mismatches,
+      planBalances,
       events: fromStore.events,
       profiling: profile !== null,
       profileRoutes,

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { postgresBinaries } from '../libs/testing/src/postgres-cluster';
@@ -36,8 +36,11 @@ export default async function globalSetup(): Promise<void> {
     process.env.KAIROS_TEST_KAFKA_BROKERS = process.env.KAIROS_KAFKA_BROKERS;
   } else if (process.env.KAIROS_SKIP_KAFKA !== '1') {
     try {
+      // A broker this checkout already runs is someone else's (another run, a developer's): it is used, and left running.
+      const running = spawnSync('bash', ['scripts/kafka.sh', 'status'], { cwd: `${__dirname}/..`, stdio: 'ignore' }).status === 0;
       const out = execFileSync('bash', ['scripts/kafka.sh', 'start'], { cwd: `${__dirname}/..`, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
       process.env.KAIROS_TEST_KAFKA_BROKERS = out.trim().split('\n').pop();
+      if (!running) process.env.KAIROS_TEST_KAFKA_STARTED = '1';
     } catch (error) {
       problems.push(`kafka: scripts/kafka.sh start failed: ${(error as Error).message}`);
     }

@@ -25,7 +25,8 @@ export default async function globalTeardown(): Promise<void> {
   try {
     await checkPublishedMessages();
   } finally {
-    if (!process.env.KAIROS_KAFKA_BROKERS && process.env.KAIROS_KEEP_KAFKA !== '1') {
+    // Only the broker this run started is stopped: a run without Kafka, or on a broker already running, leaves it be.
+    if (process.env.KAIROS_TEST_KAFKA_STARTED === '1' && process.env.KAIROS_KEEP_KAFKA !== '1') {
       execFileSync('bash', ['scripts/kafka.sh', 'stop'], { cwd: `${__dirname}/..`, stdio: 'inherit' });
     }
   }

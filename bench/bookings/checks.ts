@@ -1,7 +1,7 @@
 import { BookingState, BookingView, bookingDecider } from '@kairos/bookings';
 import { SqlEventStore } from '@kairos/event-store';
 import { HttpClient } from '../kit/http-client';
-import { CLASS_CAPACITY, MINUTE } from './scenario';
+import { CLASS_CAPACITY, MINUTE, PLAN_CREDITS, Seed } from './scenario';
 
 /** After the load: what the read model and the event store hold, and whether anything is held twice. */
 
@@ -101,4 +101,19 @@ export const runnerLagP99 = (before: string, after: string, runner: string): num
   const total = diffs.find((d) => d.le === Infinity)?.n ?? 0;
   if (total === 0) return NaN;
   return (diffs.find((d) => d.n >= 0.99 * total)?.le ?? Infinity) * 1000;
+};
+
+/**
+ * Plan orders whose balance in the read model is not their credits less the plan-paid bookings that
+ * still stand on them: a credit redeemed twice, or not given back with a cancel.
+ */
+export const planBalanceMismatches = async (client: HttpClient, seed: Seed, standing: BookingView[], minPosition: number): Promise<number> => {
+  const spent = new Map<string, number>();
+  for (const b of standing) if (b.planOrderId) spent.set(b.planOrderId, (spent.get(b.planOrderId) ?? 0) + b.partySize);
+  let mismatches = 0;
+  for (const id of seed.planOrders) {
+    const order = await client.ok<{ credits: { remaining: number } }>('GET', `/v1/plan-orders/${id}?minPosition=${minPosition}`);
+    if (order.body.credits.remaining !== PLAN_CREDITS - (spent.get(id) ?? 0)) mismatches++;
+  }
+  return mismatches;
 };

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { BookingView } from '@kairos/bookings';
@@ -28,8 +27,8 @@ import {
  * The load, in a worker thread of its own so that the app's event loop (the main thread) carries
  * only the app, as it would in production: the clients, the projection-lag prober and the Kafka
  * consumer, all timed on this thread's clock. Each client books, cancels and reschedules its own
- * bookings: ~70 % creates (a fifth of them on the hot set, some class joins), ~15 % cancels, ~15 %
- * reschedules.
+ * bookings: ~70 % creates (a fifth of them on the hot set, some class joins, some paid with a plan
+ * order's credits), ~15 % cancels (giving back a plan-paid booking's credit), ~15 % reschedules.
  */
 
 const KAFKA_DRAIN_MS = 20_000;
@@ -86,7 +85,7 @@ const runWorker = async (input: WorkerInput): Promise<void> => {
     const random = mulberry32(20260301 + index);
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
     const own: Owned[] = [];
-    const contactId = randomUUID();
+    const contactId = seed.contacts[index];
 
     const slotA = () => {
       let t = 0;
@@ -158,10 +157,11 @@ const runWorker = async (input: WorkerInput): Promise<void> => {
         start = slotB();
         body = { serviceId: seed.serviceB, slot: { start: iso(start), end: iso(start + 60 * MINUTE) }, contactId };
       } else {
-        op = 'create-appt';
+        // A third of the haircuts are paid with the client's plan order: its credit is redeemed in the booking's append.
+        op = r < 0.7 ? 'create-plan' : 'create-appt';
         kind = 'A';
         start = slotA();
-        body = { serviceId: seed.serviceA, slot: { start: iso(start), end: iso(start + 30 * MINUTE) }, contactId };
+        body = { serviceId: seed.serviceA, slot: { start: iso(start), end: iso(start + 30 * MINUTE) }, contactId, ...(op === 'create-plan' ? { selectedPaymentOption: 'MEMBERSHIP' } : {}) };
       }
       const answer = await timed(op, 'POST', '/v1/bookings', body, 201);
       if (!answer) return;

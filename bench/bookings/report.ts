@@ -26,6 +26,8 @@ export interface Outcome {
   storeHeld: Held[];
   store: ReturnType<typeof violations>;
   mismatches: number;
+  /** Plan orders whose balance disagrees with the plan-paid bookings standing on them. */
+  planBalances: number;
   /** Events in the log at the end. */
   events: number;
   profiling: boolean;
@@ -38,7 +40,7 @@ export interface Outcome {
 
 /** The per-operation table, the report table, then the JSON summary as the last line of stdout. */
 export const reportBookings = (outcome: Outcome): void => {
-  const { window, pgbenchTps, listed, readModel, storeHeld, store, mismatches, events, profiling, profileRoutes, sequential, clients, poolSize, seconds } = outcome;
+  const { window, pgbenchTps, listed, readModel, storeHeld, store, mismatches, planBalances, events, profiling, profileRoutes, sequential, clients, poolSize, seconds } = outcome;
   const { result } = window;
   const ops = result.ops;
   const creates = CREATES;
@@ -53,6 +55,8 @@ export const reportBookings = (outcome: Outcome): void => {
   const projectionLagP99Ms = p(result.projectionLags, 99);
   const kafkaLagP99Ms = result.kafkaMissing > 0 ? Infinity : p(result.kafkaLags, 99);
   const bookingsTarget = { atLeast: BOOKINGS_PER_PGBENCH_TPS * pgbenchTps };
+  // The same haircut booked with and without a plan order's credit, in the same run: what redeeming adds.
+  const planCreateRatio = p(ops['create-plan'].latencies, 50) / p(ops['create-appt'].latencies, 50);
 
   const rows: Row[] = [
     { metric: 'bookingsPerSec (creates; ≥ 30 % of pgbench)', value: bookingsPerSec, unit: '/s', target: bookingsTarget },
@@ -64,6 +68,8 @@ export const reportBookings = (outcome: Outcome): void => {
     { metric: 'doubleBookings (read model)', value: doubleBookings, unit: `of ${listed}`, target: DOUBLE_BOOKINGS_TARGET },
     { metric: 'doubleBookings (event store)', value: store.total, unit: `of ${storeHeld.length}`, target: DOUBLE_BOOKINGS_TARGET },
     { metric: 'read model vs clients\' own bookings', value: mismatches, unit: 'differ', target: { atMost: 0 } },
+    { metric: 'plan orders: balance vs plan-paid bookings standing', value: planBalances, unit: `differ (of ${clients})`, target: { atMost: 0 } },
+    { metric: 'plan-paid create p50 / plain create p50 (same service)', value: planCreateRatio, unit: '×' },
     { metric: 'projectionLagP99Ms (write → GET sees it)', value: projectionLagP99Ms, unit: `ms (p50 ${p(result.projectionLags, 50).toFixed(1)}, n=${result.projectionLags.length})`, target: PROJECTION_LAG_TARGET },
     { metric: '  projection probe GETs (not in the latencies)', value: result.probeRequests, unit: `requests, ${result.probeErrors} failed, ${result.probeTimeouts} timed out` },
     { metric: '  bookings runner lag p99 (server, bucket)', value: runnerLagP99(window.metricsBefore, window.metricsAfter, 'bookings'), unit: 'ms ≤' },
@@ -120,6 +126,9 @@ export const reportBookings = (outcome: Outcome): void => {
     doubleBookings,
     doubleBookingsEventStore: store.total,
     readModelMismatches: mismatches,
+    planCreates: ops['create-plan'].ok,
+    planCreateP50Ratio: round(planCreateRatio, 3),
+    planBalanceMismatches: planBalances,
     pgbenchTps: round(pgbenchTps),
     projectionLagP99Ms: round(projectionLagP99Ms, 3),
     kafkaLagP99Ms: Number.isFinite(kafkaLagP99Ms) ? round(kafkaLagP99Ms, 3) : null,
@@ -143,6 +152,7 @@ export const reportBookings = (outcome: Outcome): void => {
       projectionLagP99Ms: meets(projectionLagP99Ms, PROJECTION_LAG_TARGET),
       kafkaLagP99Ms: meets(kafkaLagP99Ms, KAFKA_LAG_TARGET),
       errors: errors === 0,
+      planBalances: planBalances === 0,
     },
   };
   const byOp = OPS.map((op) => {

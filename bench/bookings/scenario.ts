@@ -32,6 +32,9 @@ export const iso = (ms: number) => new Date(ms).toISOString();
 /** What the seed made, by id, for the clients to book. */
 export interface Seed {
   tenant: string;
+  /** One contact per client, each holding an ACTIVE plan order that pays for its plan-paid bookings. */
+  contacts: string[];
+  planOrders: string[];
   serviceA: string;
   serviceB: string;
   classes: { serviceId: string; sessions: string[] }[];
@@ -46,9 +49,11 @@ export interface WorkerInput {
   seed: Seed;
 }
 
-export type Op = 'create-appt' | 'create-hot' | 'create-room' | 'create-class' | 'cancel' | 'reschedule';
-export const OPS: Op[] = ['create-appt', 'create-hot', 'create-room', 'create-class', 'cancel', 'reschedule'];
-export const CREATES = ['create-appt', 'create-hot', 'create-room', 'create-class'] as const;
+export type Op = 'create-appt' | 'create-plan' | 'create-hot' | 'create-room' | 'create-class' | 'cancel' | 'reschedule';
+export const OPS: Op[] = ['create-appt', 'create-plan', 'create-hot', 'create-room', 'create-class', 'cancel', 'reschedule'];
+export const CREATES = ['create-appt', 'create-plan', 'create-hot', 'create-room', 'create-class'] as const;
+/** Credits of each client's plan order: more than a client can book in any run, so a refusal is an error. */
+export const PLAN_CREDITS = 10_000;
 
 export interface OpStats {
   latencies: number[];

@@ -1,13 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { HttpClient } from '../kit/http-client';
-import { CLASSES, CLASS_CAPACITY, ROOMS, ROOM_SERVICE_STAFF, SESSIONS_PER_CLASS, STAFF, Seed, WEEKDAYS, ZONE, iso, london, pad } from './scenario';
+import { CLASSES, CLASS_CAPACITY, PLAN_CREDITS, ROOMS, ROOM_SERVICE_STAFF, SESSIONS_PER_CLASS, STAFF, Seed, WEEKDAYS, ZONE, iso, london, pad } from './scenario';
 
 /**
  * A tenant of 20 staff and 3 rooms working Mon–Fri 08:00–20:00 in London, a 30-minute "any staff"
  * appointment, a 60-minute staff + room appointment with a 10-minute buffer, three classes of 20
- * seats, a default policy without windows; seeded over HTTP, with every read model the booking
- * path consults caught up before it returns.
+ * seats, a default policy without windows, and a free punch card covering the haircut that each
+ * client's contact holds; seeded over HTTP, with every read model the booking path consults caught
+ * up before it returns.
  */
-export const seedTenant = async (client: HttpClient, tenant: string): Promise<Seed> => {
+export const seedTenant = async (client: HttpClient, tenant: string, clients: number): Promise<Seed> => {
   let lastPosition = 0;
   const ok = async (method: string, path: string, body?: unknown) => {
     const answer = await client.ok(method, path, body);
@@ -65,9 +67,19 @@ export const seedTenant = async (client: HttpClient, tenant: string): Promise<Se
     }
     classes.push({ serviceId: service.id, sessions });
   }
+  const plan = await ok('POST', '/v1/plans', {
+    name: 'Haircut card',
+    pricing: { type: 'UNLIMITED', price: null },
+    benefit: { kind: 'LIMITED', credits: PLAN_CREDITS, serviceIds: [serviceA.id] },
+    timeZone: ZONE,
+  });
+  const contacts = Array.from({ length: clients }, () => randomUUID());
+  const planOrders: string[] = [];
+  for (const contactId of contacts) planOrders.push((await ok('POST', '/v1/plan-orders', { planId: plan.id, contactId })).id);
   // Every read model the booking path consults has caught up before the clock starts.
   for (const serviceId of [serviceA.id, serviceB.id]) {
     await ok('POST', '/v1/availability/query', { serviceId, from: iso(london(2, 0)), to: iso(london(3, 0)), minPosition: lastPosition, limit: 1 });
   }
-  return { tenant, serviceA: serviceA.id, serviceB: serviceB.id, classes, lastPosition };
+  await ok('GET', `/v1/plan-orders?contactId=${contacts[0]}&minPosition=${lastPosition}`);
+  return { tenant, contacts, planOrders, serviceA: serviceA.id, serviceB: serviceB.id, classes, lastPosition };
 };
