@@ -1,7 +1,6 @@
 import { Consumer } from 'kafkajs';
-import { PgClient } from '@kairos/sql';
-import { describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
-import { TestApp, buildForRunnerThread, consumeTopics, startApp } from './harness';
+import { describeWith, eventually, testServers } from '@kairos/testing';
+import { TestApp, consumeTopics, startApp, twoInstances } from './harness';
 
 const NOW = new Date('2026-03-28T00:00:00Z');
 const weekdays = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
@@ -24,37 +23,24 @@ interface Outcome {
  * time across processes, not in a read model.
  */
 describeWith('PostgreSQL', testServers.postgresUrl(), 'bookings under concurrency: two instances, one database', () => {
-  const schema = uniqueName('race');
-  const url = testServers.postgresUrl()!;
   const brokers = testServers.kafkaBrokers()?.split(',');
-  let a: TestApp;
-  let b: TestApp;
+  const instances = twoInstances('race', { clock: () => NOW, kafkaBrokers: brokers });
   let consumer: Consumer | undefined;
   const published = new Map<string, { type: string; key: string }>();
 
-  buildForRunnerThread();
   beforeAll(async () => {
-    a = await startApp({ engine: 'postgres', postgresUrl: url, schema, clock: () => NOW, kafkaBrokers: brokers });
-    b = await startApp({ engine: 'postgres', postgresUrl: url, schema, clock: () => NOW, roles: 'api' });
-    b.tenant = a.tenant;
     if (brokers) {
       consumer = await consumeTopics(brokers, ['kairos.bookings.v1'], ({ key, headers }) => {
-        if (headers.kairos_tenant === a.tenant) published.set(headers.ce_id, { type: headers.ce_type, key });
+        if (headers.kairos_tenant === instances.a().tenant) published.set(headers.ce_id, { type: headers.ce_type, key });
       });
     }
   });
-  afterAll(async () => {
-    await consumer?.disconnect();
-    await b?.close();
-    await a?.close();
-    const cleanup = new PgClient({ url });
-    await cleanup.query(`drop schema if exists ${schema} cascade`);
-    await cleanup.close();
-  });
+  afterAll(async () => consumer?.disconnect());
 
-  const as = (t: TestApp, method: 'post' | 'patch' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', a.tenant).send(body);
+  const as = (t: TestApp, method: 'post' | 'patch' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', instances.a().tenant).send(body);
 
   it('400 concurrent bookings over 40 contested slots (some needing staff + room): one winner per resource and time', async () => {
+    const [a, b] = [instances.a(), instances.b()];
     // Read your writes: the availability query below waits for the last of these.
     let written = 0;
     const positionOf = (res: { headers: Record<string, string> }) => (written = Math.max(written, Number(res.headers['kairos-position'])));
@@ -118,6 +104,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'bookings under concurrenc
   }, 120_000);
 
   it('200 concurrent joins of a class with capacity 20: exactly 20 seats taken', async () => {
+    const [a, b] = [instances.a(), instances.b()];
     const cls = (await as(a, 'post', '/v1/services', { name: 'Spin', type: 'CLASS', defaultCapacity: 20, timeZone: 'Europe/London' }).expect(201)).body;
     const session = (await as(a, 'post', `/v1/schedules/${cls.scheduleId}/sessions`, { type: 'EVENT', localStart: '2026-03-31T18:00', localEnd: '2026-03-31T19:00' }).expect(201)).body;
     const outcomes: Outcome[] = await Promise.all(

@@ -1,6 +1,5 @@
-import { PgClient } from '@kairos/sql';
-import { describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
-import { TestApp, buildForRunnerThread, startApp } from './harness';
+import { describeWith, eventually, testServers } from '@kairos/testing';
+import { TestApp, startApp, twoInstances } from './harness';
 
 const NOW = new Date('2026-03-28T00:00:00Z');
 const weekdays = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
@@ -146,27 +145,11 @@ describe('coupons and prices over HTTP (embedded default)', () => {
  * different free slots, so only the coupon's stream decides between them.
  */
 describeWith('PostgreSQL', testServers.postgresUrl(), "a coupon's last use under concurrency: two instances, one database", () => {
-  const schema = uniqueName('coupon');
-  const url = testServers.postgresUrl()!;
-  let a: TestApp;
-  let b: TestApp;
-
-  buildForRunnerThread();
-  beforeAll(async () => {
-    a = await startApp({ engine: 'postgres', postgresUrl: url, schema, clock: () => NOW });
-    b = await startApp({ engine: 'postgres', postgresUrl: url, schema, clock: () => NOW, roles: 'api' });
-    b.tenant = a.tenant;
-  });
-  afterAll(async () => {
-    await b?.close();
-    await a?.close();
-    const cleanup = new PgClient({ url });
-    await cleanup.query(`drop schema if exists ${schema} cascade`);
-    await cleanup.close();
-  });
+  const instances = twoInstances('coupon', { clock: () => NOW });
 
   it('gives the one use of a coupon to exactly one of 20 concurrent bookings', async () => {
-    const on = (t: TestApp): Call => (method, path, body) => t.http[method](path).set('Kairos-Tenant', a.tenant).send(body);
+    const [a, b] = [instances.a(), instances.b()];
+    const on = (t: TestApp): Call => (method, path, body) => t.http[method](path).set('Kairos-Tenant', instances.a().tenant).send(body);
     const service = await pricedAppointment(on(a));
     const coupon = (await on(a)('post', '/v1/coupons', { code: 'LAST1', name: 'Last one', discountType: 'PERCENT', percentOff: 20, usageLimit: 1 }).expect(201)).body;
     const slots = ['2026-03-30', '2026-03-31', '2026-04-01'].flatMap((day) => [9, 10, 11, 12, 13, 14, 15].map((hour) => hourAt(day, hour))).slice(0, 20);

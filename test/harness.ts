@@ -5,7 +5,7 @@ import { SqlEventStore } from '@kairos/event-store';
 import { InProcessPublisher, KafkaPublisher, PublishedMessage, Publisher } from '@kairos/publisher';
 import { SqlReadStore } from '@kairos/read-store';
 import { PgClient, PgliteClient, SqlClient } from '@kairos/sql';
-import { ConformanceLog, buildOnce, uniqueName } from '@kairos/testing';
+import { ConformanceLog, buildOnce, testServers, uniqueName } from '@kairos/testing';
 import { createApp } from '../apps/kairos/src/bootstrap';
 import { EVENT_ROUTES } from '../apps/kairos/src/capabilities';
 import { KairosConfig, loadConfig } from '../apps/kairos/src/config/config';
@@ -45,6 +45,31 @@ const BUILD_TIMEOUT_MS = 240_000;
  * gets a hook of its own, before the suite's.
  */
 export const buildForRunnerThread = () => beforeAll(buildOnce, BUILD_TIMEOUT_MS);
+
+/**
+ * For a suite racing two instances of the app on one fresh PostgreSQL schema, as two processes of one
+ * deployment: the first runs every role (and publishes to `kafkaBrokers`, if given), the second
+ * serves requests only; both act for the first's tenant. The schema is dropped after the suite.
+ */
+export const twoInstances = (prefix: string, options: Pick<TestAppOptions, 'clock' | 'kafkaBrokers'> = {}) => {
+  const url = testServers.postgresUrl()!;
+  const schema = uniqueName(prefix);
+  const apps: { a?: TestApp; b?: TestApp } = {};
+  buildForRunnerThread();
+  beforeAll(async () => {
+    apps.a = await startApp({ ...options, engine: 'postgres', postgresUrl: url, schema });
+    apps.b = await startApp({ engine: 'postgres', postgresUrl: url, schema, clock: options.clock, roles: 'api' });
+    apps.b.tenant = apps.a.tenant;
+  });
+  afterAll(async () => {
+    await apps.b?.close();
+    await apps.a?.close();
+    const cleanup = new PgClient({ url });
+    await cleanup.query(`drop schema if exists ${schema} cascade`);
+    await cleanup.close();
+  });
+  return { a: () => apps.a!, b: () => apps.b! };
+};
 
 /** The real app on real engines: in-memory PGlite, or a fresh schema on the local PostgreSQL. */
 export const startApp = async (options: TestAppOptions): Promise<TestApp> => {

@@ -1,7 +1,6 @@
 import { PlanOrderEvent, planOrderDecider, planOrderStream } from '@kairos/memberships';
-import { PgClient } from '@kairos/sql';
-import { describeWith, testServers, uniqueName } from '@kairos/testing';
-import { TestApp, buildForRunnerThread, startApp } from './harness';
+import { describeWith, testServers } from '@kairos/testing';
+import { TestApp, twoInstances } from './harness';
 
 const NOW = new Date('2026-03-28T00:00:00Z');
 const CREDITS = 10;
@@ -25,28 +24,12 @@ const tally = (outcomes: Outcome[]) =>
  * the order's stream revision guards each redemption in its booking's append, across processes.
  */
 describeWith('PostgreSQL', testServers.postgresUrl(), 'plan credits under concurrency: two instances, one database', () => {
-  const schema = uniqueName('credits');
-  const url = testServers.postgresUrl()!;
-  let a: TestApp;
-  let b: TestApp;
+  const instances = twoInstances('credits', { clock: () => NOW });
 
-  buildForRunnerThread();
-  beforeAll(async () => {
-    a = await startApp({ engine: 'postgres', postgresUrl: url, schema, clock: () => NOW });
-    b = await startApp({ engine: 'postgres', postgresUrl: url, schema, clock: () => NOW, roles: 'api' });
-    b.tenant = a.tenant;
-  });
-  afterAll(async () => {
-    await b?.close();
-    await a?.close();
-    const cleanup = new PgClient({ url });
-    await cleanup.query(`drop schema if exists ${schema} cascade`);
-    await cleanup.close();
-  });
-
-  const as = (t: TestApp, method: 'post' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', a.tenant).send(body);
+  const as = (t: TestApp, method: 'post' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', instances.a().tenant).send(body);
 
   it(`${BOOKINGS} concurrent bookings of distinct class sessions against an order of ${CREDITS} credits: exactly ${CREDITS} win, the balance ends at 0 and never went below`, async () => {
+    const [a, b] = [instances.a(), instances.b()];
     const me = '3e9a7b1c-5d2f-4a6e-8c0b-000000000001';
     const cls = (await as(a, 'post', '/v1/services', { name: 'Spin', type: 'CLASS', defaultCapacity: 5, timeZone: 'Europe/London' }).expect(201)).body;
     // Ten hourly sessions a day, Monday to Friday: each booking takes seats of its own, so only the credits are contested.
