@@ -165,7 +165,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'two built instances on on
     }
     return [...led].sort();
   };
-  const RUNNERS = ['availability', 'bookings', 'publisher:kafka', 'resources', 'scheduling', 'services'];
+  const RUNNERS = ['availability', 'bookings', 'memberships', 'publisher:kafka', 'resources', 'scheduling', 'services'];
 
   /** Once the storm is over, each instance reads every staff schedule at the last write's position. */
   const settled = async (instances: Instance[]) => {
