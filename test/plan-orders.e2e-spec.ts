@@ -142,6 +142,31 @@ describe('plans and plan orders (embedded default)', () => {
     expect(filtered.items).toHaveLength(2);
   });
 
+  it('takes a coupon off an order\'s price, counts its use with the order and gives it back when the order is canceled at the end of its cycle', async () => {
+    now = new Date('2026-03-01T10:00:00Z');
+    const pack = (await as('post', '/v1/plans', { ...monthly, pricing: { type: 'SUBSCRIPTION', cycle: { unit: 'MONTH', length: 1 }, price: { amountMinor: 3000, currency: 'EUR' } } }).expect(201)).body;
+    const coupon = (await as('post', '/v1/coupons', { code: 'Welcome', name: 'First month', discountType: 'FIXED', amountOffMinor: 1000, usageLimit: 1, planIds: [pack.id] }).expect(201)).body;
+    const bought = await as('post', '/v1/plan-orders', { planId: pack.id, contactId: contact(7), couponCode: 'WELCOME' }).expect(201);
+    expect(bought.body).toMatchObject({ status: 'PENDING', couponCode: 'Welcome', price: { amountMinor: 2000, currency: 'EUR' } });
+    const second = await as('post', '/v1/plan-orders', { planId: pack.id, contactId: contact(8), couponCode: 'welcome' }).expect(422);
+    expect(second.body).toMatchObject({ type: 'urn:kairos:problem:coupon-invalid', errors: [{ field: 'couponCode', reason: 'usage-limit-reached' }] });
+    const unknown = await as('post', '/v1/plan-orders', { planId: pack.id, contactId: contact(8), couponCode: 'NOPE' }).expect(422);
+    expect(unknown.body.errors).toEqual([{ field: 'couponCode', reason: 'not-found' }]);
+
+    const paid = await as('post', `/v1/plan-orders/${bought.body.id}/payment`, { paymentStatus: 'PAID', amountPaid: 2000 }).expect(200);
+    const scheduled = await as('post', `/v1/plan-orders/${bought.body.id}/cancel`, { effective: 'END_OF_CYCLE' }).expect(200);
+    await order(bought.body.id, scheduled.headers['kairos-position']);
+    expect((await as('get', `/v1/coupons/${coupon.id}?minPosition=${paid.headers['kairos-position']}`).expect(200)).body.uses).toBe(1);
+    now = new Date('2026-04-01T10:00:01Z');
+    await sweep();
+    await eventually(async () => expect(await order(bought.body.id)).toMatchObject({ status: 'CANCELED' }));
+    await eventually(async () => expect((await as('get', `/v1/coupons/${coupon.id}`).expect(200)).body.uses).toBe(0));
+    const usage = (await as('get', `/v1/coupons/${coupon.id}/usage`).expect(200)).body.items;
+    expect(usage).toEqual([expect.objectContaining({ planOrderId: bought.body.id, bookingId: null, discountMinor: 1000, status: 'RELEASED' })]);
+    // Given back, the use is there for the next order.
+    await as('post', '/v1/plan-orders', { planId: pack.id, contactId: contact(8), couponCode: 'welcome' }).expect(201);
+  });
+
   it('takes no new order for an archived plan, and lets existing orders go on', async () => {
     now = new Date('2026-03-01T10:00:00Z');
     const plan = (await as('post', '/v1/plans', monthly).expect(201)).body;

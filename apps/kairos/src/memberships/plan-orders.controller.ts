@@ -27,7 +27,7 @@ export class PlanOrdersController {
   })
   purchase(@Ctx() ctx: RequestContext, @Body() dto: PurchasePlanDto) {
     const startsAt = dto.startsAt === undefined ? {} : { startsAt: new Date(dto.startsAt).toISOString() };
-    return this.commands.execute(new PurchasePlan(ctx, dto.id ?? newId(), { planId: dto.planId, contactId: dto.contactId, ...startsAt }));
+    return this.commands.execute(new PurchasePlan(ctx, dto.id ?? newId(), { planId: dto.planId, contactId: dto.contactId, couponCode: dto.couponCode, ...startsAt }));
   }
 
   @Get(':id')

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { CancelEffective, PaymentStatus, PlanOrderStatus } from '@kairos/memberships';
 import { ListQueryDto } from '../http/common.dto';
 import { IsInstant, Optional } from '../http/validators';
+import { COUPON_CODE } from './coupons.dto';
 
 const ORDER_STATUSES = ['PENDING', 'ACTIVE', 'PAUSED', 'ENDED', 'CANCELED'];
 const REPORTED_PAYMENT_STATUSES = ['NOT_PAID', 'PAID', 'PARTIALLY_PAID', 'REFUNDED'];
@@ -25,6 +26,11 @@ export class PurchasePlanDto {
   @Optional()
   @IsInstant()
   startsAt?: string;
+
+  @ApiPropertyOptional({ example: 'SPRING10', description: "A coupon taken off the plan's price, matched whatever its case; its use is given back if the order is canceled." })
+  @Optional()
+  @Matches(COUPON_CODE, { message: 'couponCode must be 3–40 letters, digits, - or _' })
+  couponCode?: string;
 }
 
 export class ReasonDto {
