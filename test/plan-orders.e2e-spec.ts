@@ -187,6 +187,8 @@ describe('plans and plan orders (embedded default)', () => {
     await as('post', '/v1/plans', { ...monthly, benefit: { kind: 'LIMITED', credits: 4, serviceIds: [contact(98)] } }).expect(404);
     const invalid = await as('post', '/v1/plans', { ...monthly, pricing: { type: 'SUBSCRIPTION' } }).expect(400);
     expect(invalid.body.errors).toEqual([{ field: 'pricing.cycle', reason: 'a SUBSCRIPTION needs a cycle' }]);
+    const bare = await as('post', '/v1/plans', { name: 'Bare' }).expect(400);
+    expect(bare.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['pricing', 'benefit']));
   });
 });
 

@@ -5,7 +5,7 @@ import { SqlEventStore } from '@kairos/event-store';
 import { toPublishedMessage } from '@kairos/publisher';
 import { PgClient } from '@kairos/sql';
 import { BuiltService, ConformanceLog, buildOnce, describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
-import { EVENT_ROUTES } from '../apps/kairos/src/capabilities';
+import { CAPABILITIES, EVENT_ROUTES } from '../apps/kairos/src/capabilities';
 import { ConsumedMessage, consumeTopics } from './harness';
 
 interface Answer {
@@ -165,7 +165,8 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'two built instances on on
     }
     return [...led].sort();
   };
-  const RUNNERS = ['availability', 'bookings', 'memberships', 'publisher:kafka', 'resources', 'scheduling', 'services'];
+  /** Every projection of every capability, and the publisher. */
+  const RUNNERS = [...CAPABILITIES.flatMap((c) => c.projections.map((p) => p.name)), 'publisher:kafka'].sort();
 
   /** Once the storm is over, each instance reads every staff schedule at the last write's position. */
   const settled = async (instances: Instance[]) => {

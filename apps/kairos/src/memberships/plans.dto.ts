@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { BenefitKind, CycleUnit, DurationUnit, PlanFields, PlanPatch, PricingType } from '@kairos/memberships';
 import { ListQueryDto, booleanQuery } from '../http/common.dto';
 import { IsTimeZone, Nullable, Optional } from '../http/validators';
@@ -113,11 +113,13 @@ export class CreatePlanDto extends PlanChangesDto {
   name!: string;
 
   @ApiProperty({ type: PricingDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => PricingDto)
   pricing!: PricingDto;
 
   @ApiProperty({ type: BenefitDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => BenefitDto)
   benefit!: BenefitDto;
