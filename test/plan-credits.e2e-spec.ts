@@ -121,10 +121,10 @@ describe('bookings paid with a plan order redeem and give back its credits (embe
     expect((await orderAt(order.id, positionOf(restored))).credits).toMatchObject({ redeemed: 2, restored: 1, remaining: 4 });
   });
 
-  it('a declined request gives its credits back; a reschedule keeps them; canceling the session gives them back', async () => {
+  it('a declined request gives its credits back; a reschedule keeps them, but not past the order\'s end; canceling the session gives them back', async () => {
     const me = contact(3);
     // This service names the plan in its payment instead of the plan naming it.
-    const { cls, sessions } = await classWithSessions('Pilates', ['2026-04-01T18:00', '2026-04-02T18:00'], { onlineBooking: { enabled: true, requireManualApproval: true, allowMultipleRequests: false } });
+    const { cls, sessions } = await classWithSessions('Pilates', ['2026-04-01T18:00', '2026-04-02T18:00', '2026-07-01T18:00'], { onlineBooking: { enabled: true, requireManualApproval: true, allowMultipleRequests: false } });
     const { order, plan } = await punchCard(me, []);
     await as('patch', `/v1/services/${cls.id}`, { payment: { rateType: 'NO_FEE', planIds: [plan.id] } }).expect(200);
 
@@ -134,6 +134,9 @@ describe('bookings paid with a plan order redeem and give back its credits (embe
     expect((await orderAt(order.id, positionOf(declined))).credits).toMatchObject({ redeemed: 1, restored: 1, remaining: 5 });
 
     const booking = (await as('post', '/v1/bookings', { sessionId: sessions[0].id, contactId: me, selectedPaymentOption: 'MEMBERSHIP' }).expect(201)).body;
+    // The card runs three months: a move past its end keeps no credit, so it is refused and the booking stays.
+    const pastEnd = await as('post', `/v1/bookings/${booking.id}/reschedule`, { sessionId: sessions[2].id, ignorePolicy: true }).expect(422);
+    expect(refusal(pastEnd)).toEqual(['urn:kairos:problem:no-eligible-plan', { field: 'planOrderId', reason: 'order-ends-before-slot' }]);
     const moved = await as('post', `/v1/bookings/${booking.id}/reschedule`, { sessionId: sessions[1].id }).expect(200);
     expect(moved.body).toMatchObject({ sessionId: sessions[1].id, planOrderId: order.id });
     expect((await orderAt(order.id, positionOf(moved))).credits).toMatchObject({ redeemed: 2, restored: 1, remaining: 4 });

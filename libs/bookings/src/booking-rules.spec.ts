@@ -334,9 +334,12 @@ describe('credits a booking change gives back or takes', () => {
     expect(creditChangeOf(withPlan, [{ type: 'booking.declined', data: { ...status, previousStatus: 'PENDING' } }])).toEqual({ kind: 'restore' });
   });
 
-  it('keeps them on a cancel that does not restore, a reschedule, a confirmation or a payment', () => {
+  it('keeps them on a cancel that does not restore, a confirmation or a payment, and on a reschedule, at its new start', () => {
     expect(creditChangeOf(withPlan, [{ type: 'booking.canceled', data: { ...status, withinPolicy: false, creditsRestored: false } }])).toBeNull();
-    expect(creditChangeOf(withPlan, [{ type: 'booking.rescheduled', data: { id: 'b1', slot, sessionId: null, appointmentSessionId: null, previous: { slot, sessionId: null }, at } }])).toBeNull();
+    expect(creditChangeOf(withPlan, [{ type: 'booking.rescheduled', data: { id: 'b1', slot, sessionId: null, appointmentSessionId: null, previous: { slot, sessionId: null }, at } }])).toEqual({
+      kind: 'move',
+      start: slot.start,
+    });
     expect(creditChangeOf(withPlan, [{ type: 'booking.confirmed', data: { ...status, previousStatus: 'PENDING', holdsSlot: true } }])).toBeNull();
     expect(creditChangeOf(withPlan, [])).toBeNull();
   });

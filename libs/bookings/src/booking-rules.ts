@@ -148,13 +148,13 @@ export const checkBookingRequest = (request: BookingRequest, actor: Actor['type'
 export const paysWithPlan = (option: PaymentOption): boolean => option === 'MEMBERSHIP' || option === 'MEMBERSHIP_OFFLINE';
 
 /** What a change of a booking paid with a plan does to the credits its order holds for it. */
-export type CreditChange = { kind: 'redeem'; credits: number } | { kind: 'restore'; credits?: number };
+export type CreditChange = { kind: 'redeem'; credits: number } | { kind: 'restore'; credits?: number } | { kind: 'move'; start: string };
 
 /**
  * Credits follow the booking's events: a cancel that restores them (inside the window, by the
  * business, with its session) and a decline (a declined request never spent them) give back all it
  * holds; a party that grows takes the difference and one that shrinks gives it back; a reschedule
- * keeps them.
+ * keeps them, at a start the order still runs at.
  */
 export const creditChangeOf = (booking: Pick<BookingView, 'planOrderId'>, events: readonly BookingEvent[]): CreditChange | null => {
   if (!booking.planOrderId) return null;
@@ -164,6 +164,7 @@ export const creditChangeOf = (booking: Pick<BookingView, 'planOrderId'>, events
       const grown = event.data.partySize - event.data.previous.partySize;
       return grown > 0 ? { kind: 'redeem', credits: grown } : { kind: 'restore', credits: -grown };
     }
+    if (event.type === 'booking.rescheduled') return { kind: 'move', start: event.data.slot.start };
   }
   return null;
 };

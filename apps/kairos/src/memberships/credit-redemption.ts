@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BookingView, CreditChange } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
-import { PLAN_ORDERS, PlanOrderCommand, PlanOrderState, PlanOrderView, coversService, noEligiblePlan, orderRefusal, planOrderDecider, planOrderStream } from '@kairos/memberships';
+import { PLAN_ORDERS, PlanOrderCommand, PlanOrderState, PlanOrderView, checkMove, coversService, noEligiblePlan, orderRefusal, planOrderDecider, planOrderStream } from '@kairos/memberships';
 import { ReadStore, findAll } from '@kairos/read-store';
 import { ServiceView } from '@kairos/services';
 import { PlanPart, StreamOf, StreamReader, streamOf } from '../infrastructure/command-handling';
@@ -85,15 +85,31 @@ export class CreditRedemption {
     throw noEligiblePlan(orderRefusal(fresh[0].view, covers)!);
   }
 
-  /** The part of a booking change's append that gives back or takes the credits the change asks of its order. */
+  /** The part of a booking change's append that gives back or takes the credits the change asks of its order, or checks that a move stays inside it. */
   change(tenant: string, booking: Pick<BookingView, 'id' | 'planOrderId' | 'serviceId' | 'slot'>, change: CreditChange | null, service: Pick<ServiceView, 'payment'> | null): PlanPart {
     if (!change || !booking.planOrderId) return NO_CREDITS;
     const order = streamOf(planOrderStream(tenant, booking.planOrderId), planOrderDecider);
-    return orderPart(
-      order,
-      change.kind === 'restore'
-        ? { type: 'RestoreCredits', bookingId: booking.id, credits: change.credits }
-        : { type: 'RedeemCredits', bookingId: booking.id, credits: change.credits, serviceId: booking.serviceId, servicePlanIds: service?.payment.planIds ?? [], start: booking.slot.start },
-    );
+    switch (change.kind) {
+      case 'move':
+        return {
+          streams: [order],
+          decide: (states, now) => {
+            const state = states.of(order);
+            if (state.status === 'exists') checkMove(state.view, change.start, now);
+            return [];
+          },
+        };
+      case 'restore':
+        return orderPart(order, { type: 'RestoreCredits', bookingId: booking.id, credits: change.credits });
+      case 'redeem':
+        return orderPart(order, {
+          type: 'RedeemCredits',
+          bookingId: booking.id,
+          credits: change.credits,
+          serviceId: booking.serviceId,
+          servicePlanIds: service?.payment.planIds ?? [],
+          start: booking.slot.start,
+        });
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { given } from '@kairos/testing';
 import { PlanFields } from '../plan/plan';
 import { monthlyPlanFields, planView, punchCardFields } from '../plan/plan.fixture';
-import { PlanOrderCommand, PlanOrderEvent, PlanOrderView, coversService, nextDueAt, orderCovers, planOrderDecider } from './plan-order';
+import { PlanOrderCommand, PlanOrderEvent, PlanOrderView, checkMove, coversService, nextDueAt, orderCovers, planOrderDecider } from './plan-order';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const T = NOW.toISOString();
@@ -385,6 +385,14 @@ describe('plan order rules', () => {
     const request = { serviceId: 's1', servicePlanIds: [], start: '2026-03-05T10:00:00.000Z', credits: 4, now: NOW };
     expect(orderCovers(trialOrder, request)).toBe(true);
     expect(orderCovers(trialOrder, { ...request, credits: 5 })).toBe(false);
+  });
+
+  it('lets a booking that holds its credits move to any start before the order ends or its scheduled cancel, and refuses one after', () => {
+    const ending = { ...trialOrder, endsAt: '2026-04-01T00:00:00.000Z' };
+    expect(() => checkMove(ending, '2026-03-31T23:00:00.000Z', NOW)).not.toThrow();
+    expect(() => checkMove(ending, '2026-04-01T00:00:00.000Z', NOW)).toThrow(expect.objectContaining({ code: 'no-eligible-plan', errors: [{ field: 'planOrderId', reason: 'order-ends-before-slot' }] }));
+    expect(() => checkMove({ ...trialOrder, cancelEffectiveAt: TRIAL_END }, '2026-03-09T10:00:00.000Z', NOW)).toThrow(expect.objectContaining({ code: 'no-eligible-plan' }));
+    expect(() => checkMove(trialOrder, '2027-03-09T10:00:00.000Z', NOW)).not.toThrow();
   });
 
   it('is due at the earliest of its cycle end, its end and a scheduled cancel, while ACTIVE', () => {

@@ -82,14 +82,15 @@ export const orderRefusal = (order: PlanOrderView, request: CreditRequest): NoEl
   const current = orderAsOf(order, request.now);
   if (current.status !== 'ACTIVE') return 'order-not-active';
   if (!coversService(current, request.serviceId, request.servicePlanIds)) return 'service-not-covered';
-  const start = ms(request.start);
-  const over = (instant: string | null) => instant !== null && ms(instant) <= start;
-  if (over(current.endsAt) || over(current.cancelEffectiveAt)) return 'order-ends-before-slot';
+  if (endsBy(current, request.start)) return 'order-ends-before-slot';
   if (current.credits.remaining !== null && current.credits.remaining < request.credits) return 'insufficient-credits';
   return null;
 };
 
 export const orderCovers = (order: PlanOrderView, request: CreditRequest) => orderRefusal(order, request) === null;
+
+/** Whether the order is over (ended, or canceled at the end of its cycle) by `start`. */
+const endsBy = (order: PlanOrderView, start: string) => [order.endsAt, order.cancelEffectiveAt].some((end) => end !== null && ms(end) <= ms(start));
 
 const refusalMessages: Record<NoEligiblePlanReason, string> = {
   'order-not-active': 'the plan order is not active',
@@ -99,6 +100,14 @@ const refusalMessages: Record<NoEligiblePlanReason, string> = {
 };
 
 export const noEligiblePlan = (reason: NoEligiblePlanReason) => new DomainError('no-eligible-plan', refusalMessages[reason], [{ field: 'planOrderId', reason }]);
+
+/**
+ * A booking keeps the credits it holds when it moves, but not to a slot the order no longer runs
+ * at: judged on the order as it stands at `now`.
+ */
+export const checkMove = (order: PlanOrderView, start: string, now: Date): void => {
+  if (endsBy(orderAsOf(order, now), start)) throw noEligiblePlan('order-ends-before-slot');
+};
 
 /** The order as bought: its first cycle (the free trial, if any), its end and its first credits. */
 const purchasedOrder = (command: Extract<PlanOrderCommand, { type: 'PurchasePlan' }>, at: string): PlanOrderView => {
