@@ -112,6 +112,7 @@ export class BookingsController {
       'capacity-exceeded': 'not enough open spots for the party',
       'policy-violation': 'past the reschedule window, or the new slot outside the booking window',
       'invalid-transition': 'a course, or a status that cannot move',
+      'no-eligible-plan': 'paid with a plan: the new slot starts when its order has ended or is canceled',
     },
   })
   reschedule(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: RescheduleBookingDto, @Headers('if-match') ifMatch?: string) {
