@@ -15,7 +15,6 @@ import { TimerSource } from './infrastructure/timers';
 import { LocationsModule } from './locations/locations.module';
 import { MEMBERSHIP_TIMERS } from './memberships/plan-order-timer';
 import { MembershipsModule } from './memberships/memberships.module';
-import { CouponsModule } from './memberships/coupons.module';
 import { ResourcesModule } from './resources/resources.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { ServicesModule } from './services/services.module';
@@ -38,7 +37,7 @@ export const REGISTERED_CAPABILITIES: readonly RegisteredCapability[] = [
   { capability: schedulingCapability, modules: [SchedulesModule, SessionsModule] },
   { capability: availabilityCapability, modules: [AvailabilityModule] },
   { capability: bookingsCapability, modules: [BookingsModule], timers: BOOKING_TIMERS },
-  { capability: membershipsCapability, modules: [MembershipsModule, CouponsModule], timers: MEMBERSHIP_TIMERS },
+  { capability: membershipsCapability, modules: [MembershipsModule], timers: MEMBERSHIP_TIMERS },
 ];
 
 export const CAPABILITIES: readonly Capability[] = REGISTERED_CAPABILITIES.map((registered) => registered.capability);
