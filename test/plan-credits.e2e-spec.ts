@@ -218,6 +218,14 @@ describe('bookings paid with a plan order redeem and give back its credits (embe
     expect(both.body.errors).toEqual([{ field: 'planId', reason: 'exactly one of serviceId, planId' }]);
     const party = await as('post', '/v1/prices/preview', { planId: plan.id, partySize: 2 }).expect(400);
     expect(party.body.errors).toEqual([{ field: 'partySize', reason: 'must be 1 for a plan' }]);
+    // A thing without a price is refused as such, coupon or not; a price its currency cannot express is refused when set.
+    const { cls: free } = await classWithSessions('Free yoga', []);
+    const unpriced = await as('post', '/v1/prices/preview', { serviceId: free.id, couponCode: 'PLAN20' }).expect(400);
+    expect(unpriced.body.errors).toEqual([{ field: 'serviceId', reason: 'has no price' }]);
+    const inexact = await as('post', '/v1/services', { name: 'Odd', type: 'CLASS', payment: { rateType: 'FIXED', price: { amount: '12.005', currency: 'EUR' } } }).expect(400);
+    expect(inexact.body.errors).toEqual([{ field: 'payment.price.amount', reason: 'amount must have at most the decimals of EUR' }]);
+    const unknownCurrency = await as('post', '/v1/services', { name: 'Odd', type: 'CLASS', payment: { rateType: 'FIXED', price: { amount: '12', currency: 'ABC' } } }).expect(400);
+    expect(unknownCurrency.body.errors).toEqual([{ field: 'payment.price.currency', reason: 'currency must be an ISO 4217 code such as EUR' }]);
   });
 
   it('availability asked for a contact says which slots its orders cover', async () => {

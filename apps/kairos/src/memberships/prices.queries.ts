@@ -53,20 +53,32 @@ const rateOf = (offer: Offer): Omit<PriceInput, 'partySize'> => {
   return { rateType: price ? 'FIXED' : 'NO_FEE', price: price && { amount: fromMinorUnits(price), currency: price.currency }, deposit: null };
 };
 
+const noPrice = (request: PriceRequest) =>
+  new DomainError('validation', `the ${request.planId ? 'plan' : 'service'} has no price`, [{ field: request.planId ? 'planId' : 'serviceId', reason: 'has no price' }]);
+
 /**
  * The price for a party, with the coupon taken off when one is named (`coupon-invalid` when it may
  * not be used); without a coupon, a service is covered when the contact holds an ACTIVE plan order
- * that would pay for the party now.
+ * that would pay for the party now. `priceRequired`: something without a price is refused as such
+ * (400), before any coupon is judged.
  */
-const priced = async (reader: StreamReader, credits: CreditRedemption, tenant: string, request: PriceRequest, now: Date): Promise<{ snapshot: PriceSnapshot | null; coupon: CouponView | null }> => {
+const priced = async (
+  reader: StreamReader,
+  credits: CreditRedemption,
+  tenant: string,
+  request: PriceRequest,
+  now: Date,
+  priceRequired: boolean,
+): Promise<{ snapshot: PriceSnapshot | null; coupon: CouponView | null }> => {
   const offer = await offerOf(reader, tenant, request);
   const rate = { ...rateOf(offer), partySize: request.partySize };
+  const before = priceSnapshotOf(rate);
+  if (!before && priceRequired) throw noPrice(request);
   if (!request.couponCode) {
     const order = offer.kind === 'service' && request.contactId ? await coveringOrder(reader, credits, tenant, offer.service, request, now) : null;
     return { snapshot: priceSnapshotOf({ ...rate, plan: order === null ? null : { planOrderId: order } }), coupon: null };
   }
   const { state } = await couponByCode(reader, tenant, request.couponCode);
-  const before = priceSnapshotOf(rate);
   discountFor(state, { contactId: request.contactId, serviceId: request.serviceId, planId: request.planId, price: before && { subtotalMinor: before.subtotalMinor, currency: before.currency } }, now);
   return { snapshot: priceSnapshotOf({ ...rate, coupon: state.view }), coupon: state.view };
 };
@@ -90,9 +102,8 @@ export class PreviewPriceHandler implements IQueryHandler<PreviewPrice, PriceSna
   ) {}
 
   async execute({ ctx, request }: PreviewPrice): Promise<PriceSnapshot> {
-    const { snapshot } = await priced(this.es, this.credits, ctx.tenant, request, this.es.now());
-    const field = request.planId ? 'planId' : 'serviceId';
-    if (!snapshot) throw new DomainError('validation', `the ${request.planId ? 'plan' : 'service'} has no price`, [{ field, reason: 'has no price' }]);
+    const { snapshot } = await priced(this.es, this.credits, ctx.tenant, request, this.es.now(), true);
+    if (!snapshot) throw noPrice(request);
     return snapshot;
   }
 }
@@ -105,7 +116,7 @@ export class ValidateCouponHandler implements IQueryHandler<ValidateCoupon, Coup
   ) {}
 
   async execute({ ctx, request }: ValidateCoupon): Promise<CouponValidation> {
-    const { snapshot, coupon } = await priced(this.es, this.credits, ctx.tenant, request, this.es.now());
+    const { snapshot, coupon } = await priced(this.es, this.credits, ctx.tenant, request, this.es.now(), false);
     // A coupon only passes with a price to take off (no-price), so both are there.
     const { currency, subtotalMinor, discountMinor, totalMinor } = snapshot!;
     return { couponId: coupon!.id, code: coupon!.code, discountType: coupon!.discountType, discountMinor, currency, subtotalMinor, totalMinor };

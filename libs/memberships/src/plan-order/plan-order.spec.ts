@@ -221,6 +221,16 @@ describe('plan order decider: CancelOrder', () => {
     given(planOrderDecider, [purchased, scheduled]).when({ type: 'CancelOrder', effective: 'NOW', actor: 'BUSINESS' }, ctx).thenState({ view: { status: 'CANCELED' } });
   });
 
+  it('decides on the order as it stands: a cycle the timer has yet to fire is recorded first, and the cancel waits for the running cycle', () => {
+    const afterTrial = at('2026-03-09T00:00:00.000Z');
+    const events = given(planOrderDecider, [purchased]).when({ type: 'CancelOrder', effective: 'END_OF_CYCLE', actor: 'CUSTOMER' }, afterTrial)();
+    expect(events.map((e) => e.type)).toEqual(['plan-order.cycle-started', 'plan-order.cancel-scheduled']);
+    expect(events[1]).toMatchObject({ data: { effectiveAt: CYCLE_1_END } });
+    // Past its end unfired, an order is over: it ends, and a cancel is refused rather than recorded.
+    const ending = { ...trialOrder, endsAt: TRIAL_END, trialEndsAt: null, cyclesFrom: null };
+    given(planOrderDecider, [{ type: 'plan-order.purchased', data: ending }]).when({ type: 'CancelOrder', effective: 'NOW', actor: 'BUSINESS' }, afterTrial).thenThrows('invalid-transition');
+  });
+
   it('refuses to cancel an order already canceled or ended', () => {
     const ended: PlanOrderEvent = { type: 'plan-order.ended', data: { id: 'o1', endedAt: T, at: T, previousStatus: 'ACTIVE', actor: 'SYSTEM', reason: null } };
     given(planOrderDecider, [purchased, canceled]).when({ type: 'CancelOrder', effective: 'NOW', actor: 'BUSINESS' }, ctx).thenThrows('invalid-transition');
@@ -385,6 +395,13 @@ describe('plan order rules', () => {
     const request = { serviceId: 's1', servicePlanIds: [], start: '2026-03-05T10:00:00.000Z', credits: 4, now: NOW };
     expect(orderCovers(trialOrder, request)).toBe(true);
     expect(orderCovers(trialOrder, { ...request, credits: 5 })).toBe(false);
+  });
+
+  it('pays for no slot before the order starts', () => {
+    const later = { ...trialOrder, startsAt: '2026-03-10T00:00:00.000Z' };
+    expect(orderCovers(later, { serviceId: 's1', servicePlanIds: [], start: '2026-03-09T10:00:00.000Z', credits: 1, now: NOW })).toBe(false);
+    expect(() => checkMove(later, '2026-03-09T10:00:00.000Z', NOW)).toThrow(expect.objectContaining({ errors: [{ field: 'planOrderId', reason: 'order-starts-after-slot' }] }));
+    expect(orderCovers(later, { serviceId: 's1', servicePlanIds: [], start: '2026-03-10T10:00:00.000Z', credits: 1, now: NOW })).toBe(true);
   });
 
   it('lets a booking that holds its credits move to any start before the order ends or its scheduled cancel, and refuses one after', () => {

@@ -17,7 +17,7 @@ export interface CreditRequest {
   now: Date;
 }
 
-export type NoEligiblePlanReason = 'order-not-active' | 'service-not-covered' | 'order-ends-before-slot' | 'insufficient-credits';
+export type NoEligiblePlanReason = 'order-not-active' | 'service-not-covered' | 'order-starts-after-slot' | 'order-ends-before-slot' | 'insufficient-credits';
 
 export type PlanOrderCommand =
   | {
@@ -82,19 +82,24 @@ export const orderRefusal = (order: PlanOrderView, request: CreditRequest): NoEl
   const current = orderAsOf(order, request.now);
   if (current.status !== 'ACTIVE') return 'order-not-active';
   if (!coversService(current, request.serviceId, request.servicePlanIds)) return 'service-not-covered';
-  if (endsBy(current, request.start)) return 'order-ends-before-slot';
+  const outside = slotOutside(current, request.start);
+  if (outside) return outside;
   if (current.credits.remaining !== null && current.credits.remaining < request.credits) return 'insufficient-credits';
   return null;
 };
 
 export const orderCovers = (order: PlanOrderView, request: CreditRequest) => orderRefusal(order, request) === null;
 
-/** Whether the order is over (ended, or canceled at the end of its cycle) by `start`. */
-const endsBy = (order: PlanOrderView, start: string) => [order.endsAt, order.cancelEffectiveAt].some((end) => end !== null && ms(end) <= ms(start));
+/** Why a slot starting at `start` is outside the order's run: before it starts, or once it is over (ended, or canceled at the end of its cycle). */
+const slotOutside = (order: PlanOrderView, start: string): NoEligiblePlanReason | null => {
+  if (ms(start) < ms(order.startsAt)) return 'order-starts-after-slot';
+  return [order.endsAt, order.cancelEffectiveAt].some((end) => end !== null && ms(end) <= ms(start)) ? 'order-ends-before-slot' : null;
+};
 
 const refusalMessages: Record<NoEligiblePlanReason, string> = {
   'order-not-active': 'the plan order is not active',
   'service-not-covered': "the plan order's plan does not cover the service",
+  'order-starts-after-slot': 'the plan order starts after the slot starts',
   'order-ends-before-slot': 'the plan order ends before the slot starts',
   'insufficient-credits': 'the plan order has fewer credits left than the booking needs',
 };
@@ -102,11 +107,12 @@ const refusalMessages: Record<NoEligiblePlanReason, string> = {
 export const noEligiblePlan = (reason: NoEligiblePlanReason) => new DomainError('no-eligible-plan', refusalMessages[reason], [{ field: 'planOrderId', reason }]);
 
 /**
- * A booking keeps the credits it holds when it moves, but not to a slot the order no longer runs
- * at: judged on the order as it stands at `now`.
+ * A booking keeps the credits it holds when it moves, but not to a slot the order does not run at:
+ * judged on the order as it stands at `now`.
  */
 export const checkMove = (order: PlanOrderView, start: string, now: Date): void => {
-  if (endsBy(orderAsOf(order, now), start)) throw noEligiblePlan('order-ends-before-slot');
+  const outside = slotOutside(orderAsOf(order, now), start);
+  if (outside) throw noEligiblePlan(outside);
 };
 
 /** The order as bought: its first cycle (the free trial, if any), its end and its first credits. */
@@ -257,74 +263,75 @@ export const planOrderDecider: Decider<PlanOrderCommand, PlanOrderState, PlanOrd
       }
       return [{ type: 'plan-order.purchased', data: purchasedOrder(command, at) }];
     }
-    const order = existing(state, 'plan order');
+    const stored = existing(state, 'plan order');
+    if (command.type === 'Tick') return dueEvents(stored, now);
+    // What the timer has yet to fire is recorded first, in the same append: every command decides on
+    // the order as it stands at `now` (a cancel at the end of the cycle waits for the running cycle, not one already over).
+    const due = dueEvents(stored, now);
+    const order = due.reduce(evolvePlanOrder, stored);
     const held = state.status === 'exists' ? state.held : {};
     const change = (actor: ActorType, reason?: string | null) => ({ previousStatus: order.status, actor, reason: reason ?? null });
-    switch (command.type) {
-      case 'UpdatePayment': {
-        if (order.paymentStatus === 'EXEMPT') throw new DomainError('validation', 'a free order takes no payment', [{ field: 'paymentStatus', reason: 'the order is free' }]);
-        if (order.paymentStatus === command.paymentStatus && order.amountPaid === command.amountPaid) return [];
-        const updated: PlanOrderEvent = {
-          type: 'plan-order.payment-updated',
-          data: { id: order.id, paymentStatus: command.paymentStatus, amountPaid: command.amountPaid, previous: { paymentStatus: order.paymentStatus }, at },
-        };
-        const starts = order.status === 'PENDING' && command.paymentStatus === 'PAID';
-        return starts ? [updated, { type: 'plan-order.started', data: { id: order.id, at, ...change(command.actor) } }] : [updated];
-      }
-      case 'PauseOrder':
-        if (order.status !== 'ACTIVE') throw invalidTransition('plan order', order.status, 'pause');
-        return [{ type: 'plan-order.paused', data: { id: order.id, at, ...change(command.actor, command.reason) } }];
-      case 'ResumeOrder': {
-        if (order.status !== 'PAUSED') throw invalidTransition('plan order', order.status, 'resume');
-        // The paused time is given back: everything still ahead of the order moves later by it.
-        const pausedMs = now.getTime() - ms(order.pausedAt!);
-        return [
-          {
-            type: 'plan-order.resumed',
-            data: {
-              id: order.id,
-              endsAt: shifted(order.endsAt, pausedMs),
-              trialEndsAt: order.currentCycle.index === 0 ? shifted(order.trialEndsAt, pausedMs) : order.trialEndsAt,
-              cyclesFrom: shifted(order.cyclesFrom, pausedMs),
-              currentCycle: { ...order.currentCycle, endsAt: shifted(order.currentCycle.endsAt, pausedMs) },
-              cancelEffectiveAt: shifted(order.cancelEffectiveAt, pausedMs),
-              at,
-              ...change(command.actor, command.reason),
-            },
-          },
-        ];
-      }
-      case 'CancelOrder': {
-        if (order.status === 'ENDED' || order.status === 'CANCELED') throw invalidTransition('plan order', order.status, 'cancel');
-        const cycleEnd = order.currentCycle.endsAt;
-        // Only a running cycle has an end to wait for; a PENDING order or one without cycles ends at once.
-        if (command.effective === 'END_OF_CYCLE' && order.status !== 'PENDING' && cycleEnd !== null) {
-          if (order.cancelEffectiveAt !== null) return [];
-          return [{ type: 'plan-order.cancel-scheduled', data: { id: order.id, effectiveAt: cycleEnd, at, actor: command.actor, reason: command.reason ?? null } }];
+    const decided = ((): PlanOrderEvent[] => {
+      switch (command.type) {
+        case 'UpdatePayment': {
+          if (order.paymentStatus === 'EXEMPT') throw new DomainError('validation', 'a free order takes no payment', [{ field: 'paymentStatus', reason: 'the order is free' }]);
+          if (order.paymentStatus === command.paymentStatus && order.amountPaid === command.amountPaid) return [];
+          const updated: PlanOrderEvent = {
+            type: 'plan-order.payment-updated',
+            data: { id: order.id, paymentStatus: command.paymentStatus, amountPaid: command.amountPaid, previous: { paymentStatus: order.paymentStatus }, at },
+          };
+          const starts = order.status === 'PENDING' && command.paymentStatus === 'PAID';
+          return starts ? [updated, { type: 'plan-order.started', data: { id: order.id, at, ...change(command.actor) } }] : [updated];
         }
-        return [{ type: 'plan-order.canceled', data: { id: order.id, effective: 'NOW', at, ...change(command.actor, command.reason) } }];
+        case 'PauseOrder':
+          if (order.status !== 'ACTIVE') throw invalidTransition('plan order', order.status, 'pause');
+          return [{ type: 'plan-order.paused', data: { id: order.id, at, ...change(command.actor, command.reason) } }];
+        case 'ResumeOrder': {
+          if (order.status !== 'PAUSED') throw invalidTransition('plan order', order.status, 'resume');
+          // The paused time is given back: everything still ahead of the order moves later by it.
+          const pausedMs = now.getTime() - ms(order.pausedAt!);
+          return [
+            {
+              type: 'plan-order.resumed',
+              data: {
+                id: order.id,
+                endsAt: shifted(order.endsAt, pausedMs),
+                trialEndsAt: order.currentCycle.index === 0 ? shifted(order.trialEndsAt, pausedMs) : order.trialEndsAt,
+                cyclesFrom: shifted(order.cyclesFrom, pausedMs),
+                currentCycle: { ...order.currentCycle, endsAt: shifted(order.currentCycle.endsAt, pausedMs) },
+                cancelEffectiveAt: shifted(order.cancelEffectiveAt, pausedMs),
+                at,
+                ...change(command.actor, command.reason),
+              },
+            },
+          ];
+        }
+        case 'CancelOrder': {
+          if (order.status === 'ENDED' || order.status === 'CANCELED') throw invalidTransition('plan order', order.status, 'cancel');
+          const cycleEnd = order.currentCycle.endsAt;
+          // Only a running cycle has an end to wait for; a PENDING order or one without cycles ends at once.
+          if (command.effective === 'END_OF_CYCLE' && order.status !== 'PENDING' && cycleEnd !== null) {
+            if (order.cancelEffectiveAt !== null) return [];
+            return [{ type: 'plan-order.cancel-scheduled', data: { id: order.id, effectiveAt: cycleEnd, at, actor: command.actor, reason: command.reason ?? null } }];
+          }
+          return [{ type: 'plan-order.canceled', data: { id: order.id, effective: 'NOW', at, ...change(command.actor, command.reason) } }];
+        }
+        case 'RedeemCredits': {
+          if (!Number.isInteger(command.credits) || command.credits < 1) throw new DomainError('validation', 'credits: at least 1', [{ field: 'credits', reason: 'at least 1' }]);
+          const refusal = orderRefusal(order, { ...command, now });
+          if (refusal) throw noEligiblePlan(refusal);
+          return [{ type: 'plan-order.credits-redeemed', data: { id: order.id, bookingId: command.bookingId, credits: command.credits, remaining: movementOf(order, -command.credits), at } }];
+        }
+        case 'RestoreCredits': {
+          const holds = held[command.bookingId] ?? 0;
+          const credits = Math.min(command.credits ?? holds, holds);
+          if (credits <= 0) return [];
+          return [{ type: 'plan-order.credits-restored', data: { id: order.id, bookingId: command.bookingId, credits, remaining: movementOf(order, credits), at } }];
+        }
+        default:
+          return assertNever(command);
       }
-      case 'Tick':
-        return dueEvents(order, now);
-      case 'RedeemCredits': {
-        if (!Number.isInteger(command.credits) || command.credits < 1) throw new DomainError('validation', 'credits: at least 1', [{ field: 'credits', reason: 'at least 1' }]);
-        // What fell due is recorded before the redemption, in the same append.
-        const due = dueEvents(order, now);
-        const current = due.reduce(evolvePlanOrder, order);
-        const refusal = orderRefusal(current, { ...command, now });
-        if (refusal) throw noEligiblePlan(refusal);
-        return [...due, { type: 'plan-order.credits-redeemed', data: { id: order.id, bookingId: command.bookingId, credits: command.credits, remaining: movementOf(current, -command.credits), at } }];
-      }
-      case 'RestoreCredits': {
-        const holds = held[command.bookingId] ?? 0;
-        const credits = Math.min(command.credits ?? holds, holds);
-        if (credits <= 0) return [];
-        const due = dueEvents(order, now);
-        const current = due.reduce(evolvePlanOrder, order);
-        return [...due, { type: 'plan-order.credits-restored', data: { id: order.id, bookingId: command.bookingId, credits, remaining: movementOf(current, credits), at } }];
-      }
-      default:
-        return assertNever(command);
-    }
+    })();
+    return decided.length > 0 ? [...due, ...decided] : [];
   },
 };

@@ -41,6 +41,17 @@ export const toMinorUnits = (money: DecimalMoney, field = 'amount'): number => {
   return Number(minor);
 };
 
+/** Whether a decimal amount is a whole number of its currency's minor units (and the currency an ISO 4217 one). */
+export const isExactMoney = (money: DecimalMoney): boolean => {
+  try {
+    toMinorUnits(money);
+    return true;
+  } catch (error) {
+    if (error instanceof DomainError) return false;
+    throw error;
+  }
+};
+
 /** The decimal string of an amount in minor units, with the currency's digits: 2550 EUR is "25.50". */
 export const fromMinorUnits = ({ amountMinor, currency }: MinorMoney): string => {
   const digits = minorDigitsOf(currency);

@@ -18,8 +18,11 @@ describe('pricing', () => {
     expect(discountOf(fixed(5000), 2500)).toBe(2500);
   });
 
-  it('has no snapshot for what has no price', () => {
+  it('has no snapshot for what has no price, or a stored price its currency cannot express', () => {
     expect(priceSnapshotOf({ rateType: 'NO_FEE', price: null, deposit: null, partySize: 1 })).toBeNull();
+    expect(priceSnapshotOf({ rateType: 'FIXED', price: eur('25.505'), deposit: null, partySize: 1 })).toBeNull();
+    expect(priceSnapshotOf({ rateType: 'FIXED', price: { amount: '25.00', currency: 'ABC' }, deposit: null, partySize: 1 })).toBeNull();
+    expect(priceSnapshotOf({ rateType: 'FIXED', price: eur('25.00'), deposit: eur('1.001'), partySize: 1 })).toMatchObject({ totalMinor: 2500, depositMinor: null });
   });
 
   it('multiplies the rate by the party, takes the coupon off and keeps the deposit within the total', () => {

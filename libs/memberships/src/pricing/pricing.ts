@@ -1,7 +1,7 @@
 import { Static } from '@sinclair/typebox';
 import { integer, nullable, oneOf, record, text } from '@kairos/core';
 import { Money, RateType } from '@kairos/services';
-import { toMinorUnits } from './money';
+import { isExactMoney, toMinorUnits } from './money';
 
 export const DiscountType = oneOf(['PERCENT', 'FIXED']);
 export type DiscountType = Static<typeof DiscountType>;
@@ -55,7 +55,8 @@ export interface PriceInput {
 
 /** The price snapshot of a sale; null when it has no price. */
 export const priceSnapshotOf = ({ rateType, price, deposit, partySize, coupon = null, plan = null }: PriceInput): PriceSnapshot | null => {
-  if (!price) return null;
+  // A price stored before prices were checked against their currency ("25.505" EUR) cannot be sold exactly: no snapshot, rather than no sale.
+  if (!price || !isExactMoney(price)) return null;
   const unitAmountMinor = toMinorUnits(price, 'price.amount');
   const subtotalMinor = unitAmountMinor * partySize;
   const discountMinor = coupon ? discountOf(coupon, subtotalMinor) : 0;
@@ -67,7 +68,7 @@ export const priceSnapshotOf = ({ rateType, price, deposit, partySize, coupon = 
     unitAmountMinor,
     partySize,
     subtotalMinor,
-    depositMinor: deposit ? Math.min(toMinorUnits(deposit, 'deposit.amount') * partySize, totalMinor) : null,
+    depositMinor: deposit && isExactMoney(deposit) ? Math.min(toMinorUnits(deposit, 'deposit.amount') * partySize, totalMinor) : null,
     couponCode: coupon?.code ?? null,
     discountMinor,
     planOrderId: plan?.planOrderId ?? null,
