@@ -237,6 +237,74 @@ export const orderAsOf = (order: PlanOrderView, now: Date): PlanOrderView => due
 const movementOf = (order: PlanOrderView, delta: number) => (order.credits.remaining === null ? null : order.credits.remaining + delta);
 
 /**
+ * A request on an existing order, decided on the order as it stands at `now`; `held`: the credits
+ * each booking holds, so a restoration gives back no more than it took.
+ */
+const decideOnOrder = (command: Exclude<PlanOrderCommand, { type: 'PurchasePlan' | 'Tick' }>, order: PlanOrderView, held: Record<string, number>, now: Date): PlanOrderEvent[] => {
+  const at = now.toISOString();
+  const change = (actor: ActorType, reason?: string | null) => ({ previousStatus: order.status, actor, reason: reason ?? null });
+  switch (command.type) {
+    case 'UpdatePayment': {
+      if (order.paymentStatus === 'EXEMPT') throw new DomainError('validation', 'a free order takes no payment', [{ field: 'paymentStatus', reason: 'the order is free' }]);
+      if (order.paymentStatus === command.paymentStatus && order.amountPaid === command.amountPaid) return [];
+      const updated: PlanOrderEvent = {
+        type: 'plan-order.payment-updated',
+        data: { id: order.id, paymentStatus: command.paymentStatus, amountPaid: command.amountPaid, previous: { paymentStatus: order.paymentStatus }, at },
+      };
+      const starts = order.status === 'PENDING' && command.paymentStatus === 'PAID';
+      return starts ? [updated, { type: 'plan-order.started', data: { id: order.id, at, ...change(command.actor) } }] : [updated];
+    }
+    case 'PauseOrder':
+      if (order.status !== 'ACTIVE') throw invalidTransition('plan order', order.status, 'pause');
+      return [{ type: 'plan-order.paused', data: { id: order.id, at, ...change(command.actor, command.reason) } }];
+    case 'ResumeOrder': {
+      if (order.status !== 'PAUSED') throw invalidTransition('plan order', order.status, 'resume');
+      // The paused time is given back: everything still ahead of the order moves later by it.
+      const pausedMs = now.getTime() - ms(order.pausedAt!);
+      return [
+        {
+          type: 'plan-order.resumed',
+          data: {
+            id: order.id,
+            endsAt: shifted(order.endsAt, pausedMs),
+            trialEndsAt: order.currentCycle.index === 0 ? shifted(order.trialEndsAt, pausedMs) : order.trialEndsAt,
+            cyclesFrom: shifted(order.cyclesFrom, pausedMs),
+            currentCycle: { ...order.currentCycle, endsAt: shifted(order.currentCycle.endsAt, pausedMs) },
+            cancelEffectiveAt: shifted(order.cancelEffectiveAt, pausedMs),
+            at,
+            ...change(command.actor, command.reason),
+          },
+        },
+      ];
+    }
+    case 'CancelOrder': {
+      if (order.status === 'ENDED' || order.status === 'CANCELED') throw invalidTransition('plan order', order.status, 'cancel');
+      const cycleEnd = order.currentCycle.endsAt;
+      // Only a running cycle has an end to wait for; a PENDING order or one without cycles ends at once.
+      if (command.effective === 'END_OF_CYCLE' && order.status !== 'PENDING' && cycleEnd !== null) {
+        if (order.cancelEffectiveAt !== null) return [];
+        return [{ type: 'plan-order.cancel-scheduled', data: { id: order.id, effectiveAt: cycleEnd, at, actor: command.actor, reason: command.reason ?? null } }];
+      }
+      return [{ type: 'plan-order.canceled', data: { id: order.id, effective: 'NOW', at, ...change(command.actor, command.reason) } }];
+    }
+    case 'RedeemCredits': {
+      if (!Number.isInteger(command.credits) || command.credits < 1) throw new DomainError('validation', 'credits: at least 1', [{ field: 'credits', reason: 'at least 1' }]);
+      const refusal = orderRefusal(order, { ...command, now });
+      if (refusal) throw noEligiblePlan(refusal);
+      return [{ type: 'plan-order.credits-redeemed', data: { id: order.id, bookingId: command.bookingId, credits: command.credits, remaining: movementOf(order, -command.credits), at } }];
+    }
+    case 'RestoreCredits': {
+      const holds = held[command.bookingId] ?? 0;
+      const credits = Math.min(command.credits ?? holds, holds);
+      if (credits <= 0) return [];
+      return [{ type: 'plan-order.credits-restored', data: { id: order.id, bookingId: command.bookingId, credits, remaining: movementOf(order, credits), at } }];
+    }
+    default:
+      return assertNever(command);
+  }
+};
+
+/**
  * A contact's order of a plan: bought PENDING (or ACTIVE when free or in a trial), paid, paused and
  * resumed, ended or canceled; its credits granted per cycle, taken and given back by bookings.
  */
@@ -269,69 +337,7 @@ export const planOrderDecider: Decider<PlanOrderCommand, PlanOrderState, PlanOrd
     // the order as it stands at `now` (a cancel at the end of the cycle waits for the running cycle, not one already over).
     const due = dueEvents(stored, now);
     const order = due.reduce(evolvePlanOrder, stored);
-    const held = state.status === 'exists' ? state.held : {};
-    const change = (actor: ActorType, reason?: string | null) => ({ previousStatus: order.status, actor, reason: reason ?? null });
-    const decided = ((): PlanOrderEvent[] => {
-      switch (command.type) {
-        case 'UpdatePayment': {
-          if (order.paymentStatus === 'EXEMPT') throw new DomainError('validation', 'a free order takes no payment', [{ field: 'paymentStatus', reason: 'the order is free' }]);
-          if (order.paymentStatus === command.paymentStatus && order.amountPaid === command.amountPaid) return [];
-          const updated: PlanOrderEvent = {
-            type: 'plan-order.payment-updated',
-            data: { id: order.id, paymentStatus: command.paymentStatus, amountPaid: command.amountPaid, previous: { paymentStatus: order.paymentStatus }, at },
-          };
-          const starts = order.status === 'PENDING' && command.paymentStatus === 'PAID';
-          return starts ? [updated, { type: 'plan-order.started', data: { id: order.id, at, ...change(command.actor) } }] : [updated];
-        }
-        case 'PauseOrder':
-          if (order.status !== 'ACTIVE') throw invalidTransition('plan order', order.status, 'pause');
-          return [{ type: 'plan-order.paused', data: { id: order.id, at, ...change(command.actor, command.reason) } }];
-        case 'ResumeOrder': {
-          if (order.status !== 'PAUSED') throw invalidTransition('plan order', order.status, 'resume');
-          // The paused time is given back: everything still ahead of the order moves later by it.
-          const pausedMs = now.getTime() - ms(order.pausedAt!);
-          return [
-            {
-              type: 'plan-order.resumed',
-              data: {
-                id: order.id,
-                endsAt: shifted(order.endsAt, pausedMs),
-                trialEndsAt: order.currentCycle.index === 0 ? shifted(order.trialEndsAt, pausedMs) : order.trialEndsAt,
-                cyclesFrom: shifted(order.cyclesFrom, pausedMs),
-                currentCycle: { ...order.currentCycle, endsAt: shifted(order.currentCycle.endsAt, pausedMs) },
-                cancelEffectiveAt: shifted(order.cancelEffectiveAt, pausedMs),
-                at,
-                ...change(command.actor, command.reason),
-              },
-            },
-          ];
-        }
-        case 'CancelOrder': {
-          if (order.status === 'ENDED' || order.status === 'CANCELED') throw invalidTransition('plan order', order.status, 'cancel');
-          const cycleEnd = order.currentCycle.endsAt;
-          // Only a running cycle has an end to wait for; a PENDING order or one without cycles ends at once.
-          if (command.effective === 'END_OF_CYCLE' && order.status !== 'PENDING' && cycleEnd !== null) {
-            if (order.cancelEffectiveAt !== null) return [];
-            return [{ type: 'plan-order.cancel-scheduled', data: { id: order.id, effectiveAt: cycleEnd, at, actor: command.actor, reason: command.reason ?? null } }];
-          }
-          return [{ type: 'plan-order.canceled', data: { id: order.id, effective: 'NOW', at, ...change(command.actor, command.reason) } }];
-        }
-        case 'RedeemCredits': {
-          if (!Number.isInteger(command.credits) || command.credits < 1) throw new DomainError('validation', 'credits: at least 1', [{ field: 'credits', reason: 'at least 1' }]);
-          const refusal = orderRefusal(order, { ...command, now });
-          if (refusal) throw noEligiblePlan(refusal);
-          return [{ type: 'plan-order.credits-redeemed', data: { id: order.id, bookingId: command.bookingId, credits: command.credits, remaining: movementOf(order, -command.credits), at } }];
-        }
-        case 'RestoreCredits': {
-          const holds = held[command.bookingId] ?? 0;
-          const credits = Math.min(command.credits ?? holds, holds);
-          if (credits <= 0) return [];
-          return [{ type: 'plan-order.credits-restored', data: { id: order.id, bookingId: command.bookingId, credits, remaining: movementOf(order, credits), at } }];
-        }
-        default:
-          return assertNever(command);
-      }
-    })();
+    const decided = decideOnOrder(command, order, state.status === 'exists' ? state.held : {}, now);
     return decided.length > 0 ? [...due, ...decided] : [];
   },
 };
