@@ -1,4 +1,5 @@
 import { EventCatalog } from './event-schema';
+import { ErasureRule, PersonalDataRule } from './personal-data';
 import { ProjectionDefinition } from './projection';
 
 /**
@@ -10,4 +11,8 @@ export interface Capability {
   readonly projections: readonly ProjectionDefinition[];
   /** The events it publishes; none for a capability that only reads others' events. */
   readonly events?: EventCatalog;
+  /** The fields of its events (published or internal) that hold a person's data, sealed in the log with that person's key. */
+  readonly personalData?: readonly PersonalDataRule[];
+  /** The events that erase a person: appending one destroys that person's key first. */
+  readonly erasures?: readonly ErasureRule[];
 }

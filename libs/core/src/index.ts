@@ -11,3 +11,4 @@ export * from './event-schema';
 export * from './projection';
 export * from './view-documents';
 export * from './capability';
+export * from './personal-data';
