@@ -5,9 +5,10 @@ import { postgresBinaries } from '../libs/testing/src/postgres-cluster';
 import { endOffsets } from './kafka-conformance';
 
 /**
- * Finds the real servers the integration suites run against: the local PostgreSQL, and a Kafka
- * broker started from its Maven Central jars by scripts/kafka.sh. KAIROS_REQUIRE lists servers
- * that must be reachable (CI sets postgres,kafka): missing one fails the run instead of skipping.
+ * Finds the real servers the integration suites run against: the local PostgreSQL, a Kafka broker
+ * started from its Maven Central jars by scripts/kafka.sh, and a GreenMail mail server (SMTP, IMAP
+ * and its HTTP API) started the same way by scripts/greenmail.sh. KAIROS_REQUIRE lists servers that
+ * must be reachable (CI sets postgres,kafka,greenmail): missing one fails the run instead of skipping.
  */
 export default async function globalSetup(): Promise<void> {
   // Suites that run the built service build it once per run (libs/testing BuiltService).
@@ -56,6 +57,21 @@ export default async function globalSetup(): Promise<void> {
     }
   }
 
+  if (process.env.KAIROS_SKIP_GREENMAIL !== '1') {
+    try {
+      // Like the broker: a GreenMail this checkout already runs is used and left running.
+      const running = spawnSync('bash', ['scripts/greenmail.sh', 'status'], { cwd: `${__dirname}/..`, stdio: 'ignore' }).status === 0;
+      const out = execFileSync('bash', ['scripts/greenmail.sh', 'start'], { cwd: `${__dirname}/..`, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const address = Object.fromEntries(out.trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
+      process.env.KAIROS_TEST_SMTP_URL = address.SMTP;
+      process.env.KAIROS_TEST_IMAP_URL = address.IMAP;
+      process.env.KAIROS_TEST_GREENMAIL_API = address.API;
+      if (!running) process.env.KAIROS_TEST_GREENMAIL_STARTED = '1';
+    } catch (error) {
+      problems.push(`greenmail: scripts/greenmail.sh start failed: ${(error as Error).message}`);
+    }
+  }
+
   for (const problem of problems) {
     const server = problem.split(':')[0];
     if (required.has(server)) throw new Error(`required server missing (KAIROS_REQUIRE=${[...required].join(',')}): ${problem}`);
@@ -63,7 +79,7 @@ export default async function globalSetup(): Promise<void> {
     console.warn(`integration: ${problem}; its suites are skipped`);
   }
   for (const server of required) {
-    if (!['postgres', 'kafka', 'eventstoredb', 'mongodb'].includes(server)) throw new Error(`KAIROS_REQUIRE names unknown server ${server}`);
+    if (!['postgres', 'kafka', 'greenmail', 'eventstoredb', 'mongodb'].includes(server)) throw new Error(`KAIROS_REQUIRE names unknown server ${server}`);
   }
   if (required.has('eventstoredb') && !process.env.KAIROS_EVENTSTOREDB_URL) throw new Error('KAIROS_REQUIRE has eventstoredb but KAIROS_EVENTSTOREDB_URL is unset');
   if (required.has('mongodb') && !process.env.KAIROS_MONGODB_URL) throw new Error('KAIROS_REQUIRE has mongodb but KAIROS_MONGODB_URL is unset');

@@ -25,9 +25,12 @@ export default async function globalTeardown(): Promise<void> {
   try {
     await checkPublishedMessages();
   } finally {
-    // Only the broker this run started is stopped: a run without Kafka, or on a broker already running, leaves it be.
+    // Only the servers this run started are stopped: a run without them, or on ones already running, leaves them be.
     if (process.env.KAIROS_TEST_KAFKA_STARTED === '1' && process.env.KAIROS_KEEP_KAFKA !== '1') {
       execFileSync('bash', ['scripts/kafka.sh', 'stop'], { cwd: `${__dirname}/..`, stdio: 'inherit' });
+    }
+    if (process.env.KAIROS_TEST_GREENMAIL_STARTED === '1') {
+      execFileSync('bash', ['scripts/greenmail.sh', 'stop'], { cwd: `${__dirname}/..`, stdio: 'inherit' });
     }
   }
 }

@@ -35,6 +35,46 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ KAIROS_FAULT_AFTER_APPEND: 'crash' })).toThrow(/KAIROS_FAULT_AFTER_APPEND=crash is not exit/);
   });
 
+  it('sends no email or SMS unless a server is configured', () => {
+    expect(loadConfig({})).not.toHaveProperty('smtp');
+    expect(loadConfig({})).not.toHaveProperty('sms');
+  });
+
+  it('takes the SMTP server, the sender and the optional IMAP archive together', () => {
+    const smtp = { KAIROS_SMTP_URL: 'smtp://user:secret@mail.example.com:587', KAIROS_SMTP_FROM: 'Kairos <bookings@example.com>' };
+    expect(loadConfig(smtp).smtp).toEqual({ url: 'smtp://user:secret@mail.example.com:587', from: 'Kairos <bookings@example.com>' });
+    const archive = { KAIROS_SMTP_ARCHIVE_IMAP_URL: 'imaps://user:secret@mail.example.com/Archive', KAIROS_SMTP_ARCHIVE_ADDRESS: 'archive@example.com' };
+    expect(loadConfig({ ...smtp, ...archive }).smtp?.archive).toEqual({ imapUrl: 'imaps://user:secret@mail.example.com/Archive', address: 'archive@example.com' });
+  });
+
+  it('refuses a malformed or incomplete SMTP setting without printing its password', () => {
+    const bad = () => loadConfig({ KAIROS_SMTP_URL: 'http://user:secret@mail.example.com', KAIROS_SMTP_ARCHIVE_ADDRESS: 'archive' });
+    expect(bad).toThrow(
+      new ConfigError([
+        'KAIROS_SMTP_URL is not a smtp:// or smtps:// URL with a host',
+        'KAIROS_SMTP_FROM is required by KAIROS_SMTP_URL',
+        'KAIROS_SMTP_ARCHIVE_IMAP_URL and KAIROS_SMTP_ARCHIVE_ADDRESS go together',
+        'KAIROS_SMTP_ARCHIVE_ADDRESS=archive is not an email address',
+      ]),
+    );
+    expect(() => loadConfig({ KAIROS_SMTP_FROM: 'bookings@example.com' })).toThrow(/KAIROS_SMTP_FROM and KAIROS_SMTP_ARCHIVE_\* need KAIROS_SMTP_URL/);
+    expect(() => loadConfig({ KAIROS_SMTP_URL: 'smtp://h', KAIROS_SMTP_FROM: 'nobody' })).toThrow(/KAIROS_SMTP_FROM=nobody is not an email address/);
+    expect(() => loadConfig({ KAIROS_SMTP_URL: 'not a url', KAIROS_SMTP_FROM: 'a@b.c' })).toThrow(/KAIROS_SMTP_URL is not a smtp:\/\/ or smtps:\/\/ URL/);
+  });
+
+  it('takes the four SMS provider settings together', () => {
+    const sms = { KAIROS_SMS_URL: 'https://api.twilio.com/', KAIROS_SMS_ACCOUNT_SID: 'AC1', KAIROS_SMS_AUTH_TOKEN: 'token', KAIROS_SMS_FROM: '+15005550006' };
+    expect(loadConfig(sms).sms).toEqual({ url: 'https://api.twilio.com', accountSid: 'AC1', authToken: 'token', from: '+15005550006' });
+    expect(() => loadConfig({ KAIROS_SMS_URL: 'https://api.twilio.com' })).toThrow(/KAIROS_SMS_AUTH_TOKEN is required by KAIROS_SMS_URL/);
+    expect(() => loadConfig({ ...sms, KAIROS_SMS_URL: 'ftp://x' })).toThrow(/KAIROS_SMS_URL is not a http:\/\/ or https:\/\/ URL/);
+  });
+
+  it('injects no fault after a send unless the environment asks for it', () => {
+    expect(loadConfig({}).faultAfterSend).toBeUndefined();
+    expect(loadConfig({ KAIROS_FAULT_AFTER_SEND: 'exit' }).faultAfterSend).toBe('exit');
+    expect(() => loadConfig({ KAIROS_FAULT_AFTER_SEND: 'crash' })).toThrow(/KAIROS_FAULT_AFTER_SEND=crash is not exit/);
+  });
+
   it('reports every problem at once, naming the variables', () => {
     expect(() => loadConfig({ KAIROS_EVENT_STORE: 'postgres', KAIROS_READ_STORE: 'mysql', KAIROS_PUBLISHER: 'kafka', PORT: 'x' })).toThrow(
       new ConfigError([

@@ -42,6 +42,36 @@ export interface KairosConfig {
    * before its answer is sent: the crash a retry must survive. Only the environment sets it.
    */
   faultAfterAppend?: 'exit';
+  /** Email goes out through this SMTP server; without it, emails are logged instead of sent. */
+  smtp?: SmtpConfig;
+  /** SMS goes out through this Twilio-style REST API; without it, text messages are logged instead of sent. */
+  sms?: SmsConfig;
+  /**
+   * Test only: `exit` kills the process right after a provider took a notification, before its
+   * delivery is recorded: the crash in which a message must not go out twice. Only the environment sets it.
+   */
+  faultAfterSend?: 'exit';
+}
+
+export interface SmtpConfig {
+  /** `smtp://user:pass@host:port` (STARTTLS when the server offers it) or `smtps://` (TLS from the start). */
+  url: string;
+  /** The From address, e.g. `Kairos <bookings@example.com>`. */
+  from: string;
+  /**
+   * A mailbox every email is also sent to (Bcc), read over IMAP: a send whose outcome was not
+   * recorded is looked up there by its Message-ID before it is sent again.
+   */
+  archive?: { imapUrl: string; address: string };
+}
+
+export interface SmsConfig {
+  /** Base URL of the API, e.g. `https://api.twilio.com`. */
+  url: string;
+  accountSid: string;
+  authToken: string;
+  /** The sender: an E.164 number or an alphanumeric sender id. */
+  from: string;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +141,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
   const faultAfterAppend = env.KAIROS_FAULT_AFTER_APPEND?.trim() || undefined;
   if (faultAfterAppend !== undefined && faultAfterAppend !== 'exit') problems.push(`KAIROS_FAULT_AFTER_APPEND=${faultAfterAppend} is not exit`);
 
+  const faultAfterSend = env.KAIROS_FAULT_AFTER_SEND?.trim() || undefined;
+  if (faultAfterSend !== undefined && faultAfterSend !== 'exit') problems.push(`KAIROS_FAULT_AFTER_SEND=${faultAfterSend} is not exit`);
+
+  const smtp = smtpConfig(env, problems);
+  const sms = smsConfig(env, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     eventStore,
@@ -131,5 +167,56 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
     maxConcurrentRequests,
     runners,
     ...(faultAfterAppend ? { faultAfterAppend: 'exit' as const } : {}),
+    ...(faultAfterSend ? { faultAfterSend: 'exit' as const } : {}),
+    ...(smtp ? { smtp } : {}),
+    ...(sms ? { sms } : {}),
   };
+};
+
+const setting = (env: NodeJS.ProcessEnv, name: string) => env[name]?.trim() || undefined;
+
+/** A URL of one of the schemes; problems name the variable, never the value, which may hold a password. */
+const urlSetting = (env: NodeJS.ProcessEnv, name: string, schemes: readonly string[], problems: string[]) => {
+  const value = setting(env, name);
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !schemes.includes(url.protocol.slice(0, -1)) || !url.hostname) {
+    problems.push(`${name} is not a ${schemes.map((s) => `${s}://`).join(' or ')} URL with a host`);
+    return undefined;
+  }
+  return value;
+};
+
+const EMAIL_ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/;
+
+const smtpConfig = (env: NodeJS.ProcessEnv, problems: string[]): SmtpConfig | undefined => {
+  const given = setting(env, 'KAIROS_SMTP_URL');
+  const url = urlSetting(env, 'KAIROS_SMTP_URL', ['smtp', 'smtps'], problems);
+  const from = setting(env, 'KAIROS_SMTP_FROM');
+  const imapUrl = urlSetting(env, 'KAIROS_SMTP_ARCHIVE_IMAP_URL', ['imap', 'imaps'], problems);
+  const address = setting(env, 'KAIROS_SMTP_ARCHIVE_ADDRESS');
+  if (given && !from) problems.push('KAIROS_SMTP_FROM is required by KAIROS_SMTP_URL');
+  if (from && !EMAIL_ADDRESS.test(from.replace(/^.*<([^>]*)>\s*$/, '$1'))) problems.push(`KAIROS_SMTP_FROM=${from} is not an email address`);
+  if (!given && (from || setting(env, 'KAIROS_SMTP_ARCHIVE_IMAP_URL') || address)) problems.push('KAIROS_SMTP_FROM and KAIROS_SMTP_ARCHIVE_* need KAIROS_SMTP_URL');
+  if (!!setting(env, 'KAIROS_SMTP_ARCHIVE_IMAP_URL') !== !!address) problems.push('KAIROS_SMTP_ARCHIVE_IMAP_URL and KAIROS_SMTP_ARCHIVE_ADDRESS go together');
+  if (address && !EMAIL_ADDRESS.test(address)) problems.push(`KAIROS_SMTP_ARCHIVE_ADDRESS=${address} is not an email address`);
+  if (!url || !from) return undefined;
+  return { url, from, ...(imapUrl && address ? { archive: { imapUrl, address } } : {}) };
+};
+
+const SMS_SETTINGS = ['KAIROS_SMS_URL', 'KAIROS_SMS_ACCOUNT_SID', 'KAIROS_SMS_AUTH_TOKEN', 'KAIROS_SMS_FROM'] as const;
+
+const smsConfig = (env: NodeJS.ProcessEnv, problems: string[]): SmsConfig | undefined => {
+  const given = SMS_SETTINGS.filter((name) => setting(env, name));
+  if (given.length === 0) return undefined;
+  for (const name of SMS_SETTINGS) if (!setting(env, name)) problems.push(`${name} is required by ${given.join(', ')}`);
+  const url = urlSetting(env, 'KAIROS_SMS_URL', ['http', 'https'], problems);
+  const [accountSid, authToken, from] = [setting(env, 'KAIROS_SMS_ACCOUNT_SID'), setting(env, 'KAIROS_SMS_AUTH_TOKEN'), setting(env, 'KAIROS_SMS_FROM')];
+  if (!url || !accountSid || !authToken || !from) return undefined;
+  return { url: url.replace(/\/+$/, ''), accountSid, authToken, from };
 };
