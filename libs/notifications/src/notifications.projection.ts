@@ -1,3 +1,4 @@
+import { Static } from '@sinclair/typebox';
 import { BookedSlot, BookingEvent, BookingStatus, WaitlistEvent, bookingEvents, waitlistEvents } from '@kairos/bookings';
 import {
   DocumentLookup,
@@ -8,17 +9,24 @@ import {
   SYSTEM_TENANT,
   deleteDoc,
   eventTypesOf,
+  instant,
+  integer,
   isOneOf,
+  listOf,
+  nullable,
+  oneOf,
   putDoc,
+  record,
+  text,
   uuidV5,
 } from '@kairos/core';
 import { PlanOrderEvent, planOrderEvents } from '@kairos/memberships';
-import { DELIVERY_EVENT_TYPES, DeliveryEvent, OutboxDispatched } from './delivery/delivery.events';
+import { DELIVERY_EVENT_TYPES, DeliveryEvent, DeliveryStatus, OutboxDispatched } from './delivery/delivery.events';
 import { nextAttemptAt } from './delivery/delivery';
 import { OutboxEntry, OutboxSlot } from './outbox';
 import { NotificationSettingsView, SettingsEvent, settingsEvents } from './settings/settings.events';
 import { SETTINGS_ID, defaultSettings, settingsDecider } from './settings/settings';
-import { Trigger } from './triggers';
+import { Channel, Trigger } from './triggers';
 
 /** Things to tell contacts, due at `dueAt`, under the system tenant. */
 export const NOTIFICATION_OUTBOX = 'notification_outbox';
@@ -61,36 +69,37 @@ interface NotificationPlanOrder {
   [key: string]: unknown;
 }
 
-export interface DeliveryAnswer {
-  attempt: number;
-  outcome: 'SENT' | 'DEFERRED' | 'FAILED';
-  answer: string | null;
-  error: string | null;
-  at: string;
-}
+export const DeliveryAnswer = record({
+  attempt: integer(undefined, 0),
+  outcome: oneOf(['SENT', 'DEFERRED', 'FAILED']),
+  answer: nullable(text("the provider's answer, as it gave it")),
+  error: nullable(text()),
+  at: instant(),
+});
+export type DeliveryAnswer = Static<typeof DeliveryAnswer>;
 
 /** A notification as the delivery log shows it. */
-export interface NotificationLogEntry {
-  id: string;
-  revision: number;
-  createdAt: string;
-  updatedAt: string;
-  trigger: Trigger;
-  channel: 'EMAIL' | 'SMS';
-  contactId: string;
-  bookingId: string | null;
-  outboxId: string;
-  status: 'QUEUED' | 'SENT' | 'FAILED';
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  failureReason: string | null;
-  provider: string | null;
-  providerMessageId: string | null;
-  sentAt: string | null;
-  answers: DeliveryAnswer[];
-  [key: string]: unknown;
-}
+export const NotificationView = record({
+  id: text('one per (event or reminder, contact, channel)'),
+  revision: integer(undefined, 1),
+  createdAt: instant(),
+  updatedAt: instant(),
+  trigger: Trigger,
+  channel: Channel,
+  contactId: text(),
+  bookingId: nullable(text()),
+  outboxId: text('what it tells; the notifications on other channels of the same thing share it'),
+  status: DeliveryStatus,
+  attempts: integer('attempts begun so far', 0),
+  nextAttemptAt: nullable(instant('QUEUED: when it is next tried (or its running attempt is checked)')),
+  lastError: nullable(text()),
+  failureReason: nullable(text('FAILED: why')),
+  provider: nullable(text('SENT: smtp, twilio, log, ...')),
+  providerMessageId: nullable(text()),
+  sentAt: nullable(instant()),
+  answers: listOf(DeliveryAnswer, "each attempt's outcome, in order"),
+});
+export type NotificationLogEntry = Static<typeof NotificationView>;
 
 /** The outbox id of one thing to tell one contact: the same event (or reminder) and contact give the same id, so a replay dedupes. */
 export const outboxIdOf = (tenant: string, key: string, contactId: string) => uuidV5(OUTBOX_NAMESPACE, `${tenant}:${key}:${contactId}`);
@@ -276,7 +285,7 @@ const deliveryDocs = (event: ProjectedEvent<DeliveryEvent | OutboxDispatched>, d
       sentAt: null,
       answers: [],
     };
-    return [putDoc(NOTIFICATIONS, tenant, entry), putDoc(NOTIFICATION_DELIVERIES, SYSTEM_TENANT, { id: timer, tenant, notificationId: id, dueAt: at })];
+    return [putDoc(NOTIFICATIONS, tenant, { ...entry }), putDoc(NOTIFICATION_DELIVERIES, SYSTEM_TENANT, { id: timer, tenant, notificationId: id, dueAt: at })];
   }
   const before = documents.get<NotificationLogEntry>(NOTIFICATIONS, tenant, event.data.id);
   if (!before) return [];
@@ -306,7 +315,7 @@ const deliveryDocs = (event: ProjectedEvent<DeliveryEvent | OutboxDispatched>, d
       return [];
   }
   return [
-    putDoc(NOTIFICATIONS, tenant, after),
+    putDoc(NOTIFICATIONS, tenant, { ...after }),
     after.nextAttemptAt === null ? deleteDoc(NOTIFICATION_DELIVERIES, SYSTEM_TENANT, timer) : putDoc(NOTIFICATION_DELIVERIES, SYSTEM_TENANT, { id: timer, tenant, notificationId: after.id, dueAt: after.nextAttemptAt }),
   ];
 };

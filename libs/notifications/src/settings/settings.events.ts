@@ -1,4 +1,5 @@
 import { Static } from '@sinclair/typebox';
+import { Channel, Trigger } from '../triggers';
 import { EventsOf, eventSchema, flag, instant, integer, mapOf, nullable, patchOf, record, text, updatedBody } from '@kairos/core';
 
 export const ChannelSwitches = record({ EMAIL: flag(), SMS: flag() }, 'whether the trigger sends on each channel');
@@ -28,6 +29,13 @@ export const NotificationSettingsView = record({
   ...NotificationSettingsFields.properties,
 });
 export type NotificationSettingsView = Static<typeof NotificationSettingsView>;
+
+export const NotificationTemplateView = record({
+  trigger: Trigger,
+  channel: Channel,
+  ...MessageTemplate.properties,
+  custom: flag("whether it is the business's own (else the built-in one)"),
+});
 
 export const settingsEvents = [
   eventSchema(
