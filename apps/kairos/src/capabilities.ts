@@ -3,6 +3,7 @@ import { availabilityCapability } from '@kairos/availability';
 import { bookingsCapability } from '@kairos/bookings';
 import { Capability } from '@kairos/core';
 import { membershipsCapability } from '@kairos/memberships';
+import { notificationsCapability } from '@kairos/notifications';
 import { EventRoutes, eventRoutes } from '@kairos/publisher';
 import { resourcesCapability } from '@kairos/resources';
 import { schedulingCapability } from '@kairos/scheduling';
@@ -15,6 +16,7 @@ import { TimerSource } from './infrastructure/timers';
 import { LocationsModule } from './locations/locations.module';
 import { MEMBERSHIP_TIMERS } from './memberships/plan-order-timer';
 import { MembershipsModule } from './memberships/memberships.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { ResourcesModule } from './resources/resources.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { ServicesModule } from './services/services.module';
@@ -38,6 +40,7 @@ export const REGISTERED_CAPABILITIES: readonly RegisteredCapability[] = [
   { capability: availabilityCapability, modules: [AvailabilityModule] },
   { capability: bookingsCapability, modules: [BookingsModule], timers: BOOKING_TIMERS },
   { capability: membershipsCapability, modules: [MembershipsModule], timers: MEMBERSHIP_TIMERS },
+  { capability: notificationsCapability, modules: [NotificationsModule] },
 ];
 
 export const CAPABILITIES: readonly Capability[] = REGISTERED_CAPABILITIES.map((registered) => registered.capability);
@@ -48,7 +51,7 @@ export const CAPABILITY_MODULES: readonly Type[] = REGISTERED_CAPABILITIES.flatM
 export const TIMER_SOURCES: readonly TimerSource[] = REGISTERED_CAPABILITIES.flatMap((registered) => registered.timers ?? []);
 
 /** Capabilities still to come whose topics already exist for consumers to subscribe to (api.md §3). */
-export const RESERVED_CAPABILITIES: readonly string[] = ['clients', 'notifications'];
+export const RESERVED_CAPABILITIES: readonly string[] = ['clients'];
 
 /** Where each published event goes, and every topic the service owns: what the publisher, the AsyncAPI document and consumers' tests share. */
 export const EVENT_ROUTES: EventRoutes = eventRoutes(CAPABILITIES.flatMap((capability) => capability.events ?? []), RESERVED_CAPABILITIES);

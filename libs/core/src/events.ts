@@ -5,6 +5,14 @@ export interface Actor {
   id?: string;
 }
 
+/** Whether a write tells the people it concerns, and what it adds to their message. */
+export interface ParticipantNotification {
+  /** false: the write sends the participants nothing. */
+  notifyParticipants: boolean;
+  /** Shown in the message it sends (`{{message}}` in templates). */
+  message?: string;
+}
+
 /** What every stored event carries besides its body. */
 export interface EventMetadata {
   tenant: string;
@@ -13,6 +21,8 @@ export interface EventMetadata {
   causationId?: string;
   /** When the command that produced the event was decided (ISO-8601 UTC). */
   occurredAt: string;
+  /** Given by the write that produced the event; absent: notify as the settings say. */
+  participantNotification?: ParticipantNotification;
 }
 
 /** An event as a command produces it, before the store gives it a place. */

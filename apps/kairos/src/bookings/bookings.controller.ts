@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@n
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
-import { Ctx, RequestContext } from '../http/request-context';
+import { Ctx, RequestContext, notifying } from '../http/request-context';
 import { BookingChange } from '@kairos/bookings';
 import {
   AttendanceDto,
@@ -45,7 +45,7 @@ export class BookingsController {
     },
   })
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateBookingDto) {
-    return this.commands.execute(new CreateBooking(ctx, bookingRequestOf(dto)));
+    return this.commands.execute(new CreateBooking(notifying(ctx, dto.participantNotification), bookingRequestOf(dto)));
   }
 
   @Get(':id')
@@ -78,14 +78,14 @@ export class BookingsController {
     },
   })
   confirm(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: RevisionDto, @Headers('if-match') ifMatch?: string) {
-    return this.change(ctx, id, { kind: 'confirm' }, ifMatch, dto.revision);
+    return this.change(notifying(ctx, dto.participantNotification), id, { kind: 'confirm' }, ifMatch, dto.revision);
   }
 
   @Post(':id/decline')
   @HttpCode(200)
   @Documented({ summary: 'Decline a created or pending booking', answers: 'Booking', refuses: { forbidden: 'a CUSTOMER declining', 'invalid-transition': 'its status cannot be declined' } })
   decline(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: DeclineBookingDto, @Headers('if-match') ifMatch?: string) {
-    return this.change(ctx, id, { kind: 'decline', reason: dto.reason ?? null }, ifMatch, dto.revision);
+    return this.change(notifying(ctx, dto.participantNotification), id, { kind: 'decline', reason: dto.reason ?? null }, ifMatch, dto.revision);
   }
 
   @Post(':id/cancel')
@@ -96,7 +96,7 @@ export class BookingsController {
     refuses: { forbidden: 'a CUSTOMER overriding the policy', 'policy-violation': 'past the cancel window', 'invalid-transition': 'it is declined or canceled' },
   })
   cancel(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: CancelBookingDto, @Headers('if-match') ifMatch?: string) {
-    return this.change(ctx, id, cancellationOf(dto), ifMatch, dto.revision);
+    return this.change(notifying(ctx, dto.participantNotification), id, cancellationOf(dto), ifMatch, dto.revision);
   }
 
   @Post(':id/reschedule')
@@ -116,7 +116,7 @@ export class BookingsController {
     },
   })
   reschedule(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: RescheduleBookingDto, @Headers('if-match') ifMatch?: string) {
-    return this.change(ctx, id, rescheduleOf(dto), ifMatch, dto.revision);
+    return this.change(notifying(ctx, dto.participantNotification), id, rescheduleOf(dto), ifMatch, dto.revision);
   }
 
   @Post(':id/participants')
@@ -132,7 +132,7 @@ export class BookingsController {
     },
   })
   participants(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: ParticipantsDto, @Headers('if-match') ifMatch?: string) {
-    return this.change(ctx, id, { kind: 'participants', partySize: dto.partySize }, ifMatch, dto.revision);
+    return this.change(notifying(ctx, dto.participantNotification), id, { kind: 'participants', partySize: dto.partySize }, ifMatch, dto.revision);
   }
 
   @Post(':id/attendance')

@@ -6,6 +6,7 @@ import { DomainError } from '@kairos/core';
 import { ListQueryDto } from '../http/common.dto';
 import { IsInstant, Nullable, Optional } from '../http/validators';
 import { COUPON_CODE } from '../memberships/coupons.dto';
+import { NotifyingDto } from '../notifications/participant-notification.dto';
 
 export class SlotDto {
   @ApiPropertyOptional({ format: 'uuid', description: "The service, as availability answers the slot: booking or holding a slot needs it here or as the top-level serviceId; a reschedule checks it is the booking's." })
@@ -29,7 +30,7 @@ export class ContactDto {
   @ApiPropertyOptional({ description: 'E.164' }) @Optional() @Matches(/^\+[1-9]\d{6,14}$/, { message: 'phone must be in E.164 form' }) phone?: string;
 }
 
-export class CreateBookingDto {
+export class CreateBookingDto extends NotifyingDto {
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() id?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Also taken here rather than as slot.serviceId (the two must agree); a session or schedule needs none.' })
   @Optional()
@@ -61,7 +62,7 @@ export class CreateBookingDto {
   couponCode?: string;
 }
 
-export class RevisionDto {
+export class RevisionDto extends NotifyingDto {
   @ApiPropertyOptional() @Optional() @IsInt() @Min(1) revision?: number;
 }
 

@@ -1,7 +1,7 @@
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Request } from 'express';
-import { Actor, DomainError, newId } from '@kairos/core';
+import { Actor, DomainError, ParticipantNotification, newId } from '@kairos/core';
 import { ExpectedRevision } from '@kairos/event-store';
 import { KairosConfig } from '../config/config';
 import { isStorable } from './validation';
@@ -11,6 +11,8 @@ export interface RequestContext {
   tenant: string;
   actor: Actor;
   correlationId: string;
+  /** What a booking or session write said about telling its participants; it goes into the metadata of every event the write appends. */
+  participantNotification?: ParticipantNotification;
   /** A write with an Idempotency-Key: its first append records the key and the answer (idempotency.ts). */
   idempotency?: KeyedRequest;
 }
@@ -67,6 +69,10 @@ export const readRequestContext = (req: Request, config: Pick<KairosConfig, 'aut
   }
   return { tenant, actor, correlationId };
 };
+
+/** The context of a write that said whether to tell its participants (and what). */
+export const notifying = (ctx: RequestContext, participantNotification: ParticipantNotification | undefined): RequestContext =>
+  participantNotification ? { ...ctx, participantNotification } : ctx;
 
 /** The caller's context, resolved once per request by the context middleware. */
 export const Ctx = createParamDecorator((_: unknown, host: ExecutionContext): RequestContext => {

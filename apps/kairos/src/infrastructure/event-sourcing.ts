@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Decider, DomainError, DomainEvent, NewEvent, RecordedEvent, newId } from '@kairos/core';
+import { Decider, DomainError, DomainEvent, EventMetadata, NewEvent, RecordedEvent, newId } from '@kairos/core';
 import { AppendRequest, AppendResult, EventStore, ExpectedRevision, WrongExpectedRevision } from '@kairos/event-store';
 import { KairosConfig } from '../config/config';
 import { KEY_RECORDED, KeyRecord } from '../http/idempotency';
@@ -55,7 +55,13 @@ export class EventSourcing {
    * another answers as that one did (idempotency.ts).
    */
   async commit<T>(ctx: RequestContext, pending: PendingAppend[], occurredAt: Date, body: T, location?: string): Promise<Positioned<T>> {
-    const metadata = { tenant: ctx.tenant, actor: ctx.actor, correlationId: ctx.correlationId, occurredAt: occurredAt.toISOString() };
+    const metadata: EventMetadata = {
+      tenant: ctx.tenant,
+      actor: ctx.actor,
+      correlationId: ctx.correlationId,
+      occurredAt: occurredAt.toISOString(),
+      ...(ctx.participantNotification ? { participantNotification: ctx.participantNotification } : {}),
+    };
     const requests: AppendRequest[] = pending
       .filter((p) => p.events.length > 0)
       .map((p) => ({

@@ -5,11 +5,11 @@ import { IsIn, IsString } from 'class-validator';
 import { FieldFilter } from '@kairos/read-store';
 import { SCHEDULES, businessScheduleIdOf } from '@kairos/scheduling';
 import { ListQueryDto, ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
-import { Ctx, RequestContext } from '../http/request-context';
+import { Ctx, RequestContext, notifying } from '../http/request-context';
 import { Optional } from '../http/validators';
 import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
 import { CancelSchedule, UpdateSchedule } from './schedules.commands';
-import { UpdateScheduleDto, schedulePatchOf } from './schedules.dto';
+import { CancelScheduleDto, UpdateScheduleDto, schedulePatchOf } from './schedules.dto';
 import { Documented, REFUSALS } from '../http/openapi/contract';
 
 const SCHEDULE_MODEL: ReadModelRef = { projection: 'scheduling', collection: SCHEDULES, noun: 'schedule' };
@@ -62,7 +62,7 @@ export class SchedulesController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Documented({ summary: 'Cancel a schedule, its future sessions and their bookings', answers: 'Schedule', refuses: REFUSALS.notLive })
-  cancel(@Ctx() ctx: RequestContext, @Param('id') id: string) {
-    return this.commands.execute(new CancelSchedule(ctx, id));
+  cancel(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: CancelScheduleDto) {
+    return this.commands.execute(new CancelSchedule(notifying(ctx, dto.participantNotification), id));
   }
 }

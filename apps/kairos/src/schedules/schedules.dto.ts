@@ -4,6 +4,10 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsUUID, Matches, Max,
 import { SchedulePatch } from '@kairos/scheduling';
 import { LinkedScheduleDto } from '../http/linked-schedule.dto';
 import { Nullable, IsTimeZone, Optional } from '../http/validators';
+import { NotifyingDto } from '../notifications/participant-notification.dto';
+
+/** A schedule's cancel takes nothing but whether to tell the participants of its bookings. */
+export class CancelScheduleDto extends NotifyingDto {}
 
 const DAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;

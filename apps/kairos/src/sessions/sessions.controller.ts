@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { DomainError, newId } from '@kairos/core';
 import { ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
-import { Ctx, RequestContext } from '../http/request-context';
+import { Ctx, RequestContext, notifying } from '../http/request-context';
 import { CancelSession, CreateSession, UpdateSession } from './sessions.commands';
 import { CancelSessionDto, CreateSessionDto, ListSessionsDto, UpdateSessionDto, sessionDetailsOf, sessionInputOf } from './sessions.dto';
 import { GetSession, ListSessions } from './sessions.queries';
@@ -26,7 +26,7 @@ export class SessionsController {
     },
   })
   create(@Ctx() ctx: RequestContext, @Param('scheduleId') scheduleId: string, @Body() dto: CreateSessionDto) {
-    return this.commands.execute(new CreateSession(ctx, scheduleId, dto.id ?? newId(), sessionInputOf(dto)));
+    return this.commands.execute(new CreateSession(notifying(ctx, dto.participantNotification), scheduleId, dto.id ?? newId(), sessionInputOf(dto)));
   }
 
   @Get('sessions')
@@ -66,13 +66,13 @@ export class SessionsController {
   })
   update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: UpdateSessionDto, @Headers('if-match') ifMatch?: string) {
     const change = { details: sessionDetailsOf(dto), localStart: dto.localStart, localEnd: dto.localEnd, scope: dto.scope };
-    return this.commands.execute(new UpdateSession(ctx, id, change, expectedRevision(ifMatch, dto.revision)));
+    return this.commands.execute(new UpdateSession(notifying(ctx, dto.participantNotification), id, change, expectedRevision(ifMatch, dto.revision)));
   }
 
   @Post('sessions/:id/cancel')
   @HttpCode(200)
   @Documented({ summary: 'Cancel an instance, or a series from an instant on; their bookings are canceled', answers: 'Session', refuses: REFUSALS.notLive })
   cancel(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: CancelSessionDto) {
-    return this.commands.execute(new CancelSession(ctx, id, dto.from));
+    return this.commands.execute(new CancelSession(notifying(ctx, dto.participantNotification), id, dto.from));
   }
 }

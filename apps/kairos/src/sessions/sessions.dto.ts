@@ -5,11 +5,12 @@ import { SessionDetails, SessionInput } from '@kairos/scheduling';
 import { ListQueryDto } from '../http/common.dto';
 import { IsInstant, IsTimeZone, Nullable, Optional } from '../http/validators';
 import { LinkedScheduleDto } from '../http/linked-schedule.dto';
+import { NotifyingDto } from '../notifications/participant-notification.dto';
 
 const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 const localMessage = (field: string) => ({ message: `${field} must be a local date-time YYYY-MM-DDTHH:mm, without offset` });
 
-export class SessionDetailsDto {
+export class SessionDetailsDto extends NotifyingDto {
   @ApiPropertyOptional({ type: String, nullable: true }) @Nullable() @IsString() @Length(1, 200) title?: string | null;
   @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: 1000, description: 'null: the schedule\'s' })
   @Nullable()
@@ -57,7 +58,7 @@ export class UpdateSessionDto extends SessionDetailsDto {
   @ApiPropertyOptional() @Optional() @IsInt() @Min(1) revision?: number;
 }
 
-export class CancelSessionDto {
+export class CancelSessionDto extends NotifyingDto {
   @ApiPropertyOptional({ description: 'Series only: cancel instances starting at or after this instant (default now).' })
   @Optional()
   @IsInstant()

@@ -3,6 +3,7 @@ import { PolicyViolations, Slot } from '@kairos/availability';
 import { BookingStatus, BookingView, SlotHoldView, WaitlistEntry } from '@kairos/bookings';
 import { flag, instant, integer, listOf, nullable, record, text, timeZoneName } from '@kairos/core';
 import { CouponUse, CouponView, DiscountType, LedgerEntry, PlanOrderView, PlanView, PriceSnapshot } from '@kairos/memberships';
+import { NotificationSettingsView, NotificationTemplateView, NotificationView } from '@kairos/notifications';
 import { LocationView, ResourceView } from '@kairos/resources';
 import { ScheduleView, SessionDetails, SessionInstance, SessionType, SessionView } from '@kairos/scheduling';
 import { BookingPolicyFields, BookingPolicyView, ServiceView } from '@kairos/services';
@@ -100,6 +101,9 @@ export const ANSWERS = {
     totalMinor: integer('the price after it', 0),
   }),
   PriceSnapshot,
+  NotificationSettings: NotificationSettingsView,
+  NotificationTemplate: NotificationTemplateView,
+  Notification: NotificationView,
 } satisfies Record<string, TSchema>;
 
 export type AnswerName = keyof typeof ANSWERS;
