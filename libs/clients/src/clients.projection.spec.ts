@@ -1,6 +1,6 @@
 import { MemoryReadModels, enveloped } from '@kairos/core';
 import { ContactEvent, contactDecider } from './contact/contact';
-import { CONTACTS, CONTACT_NOTES, clientsProjection } from './clients.projection';
+import { CONTACTS, CONTACT_NOTES, ContactDoc, clientsProjection } from './clients.projection';
 import { searchKeyOf } from './contact/contact-search';
 
 const now = new Date('2026-03-01T10:00:00.000Z');
@@ -18,7 +18,7 @@ const note = (noteId: string): ContactEvent => ({ type: 'contact.note-added', da
 
 describe('clients projection', () => {
   it('keeps a contact as GET shows it, with its email lower-cased and its search keys beside it', () => {
-    const doc = project(created).get(CONTACTS, 't1', 'c1') as Record<string, unknown> & { _search: string[] };
+    const doc = project(created).get<ContactDoc>(CONTACTS, 't1', 'c1')!;
     expect(doc).toMatchObject({ ...created.data, _email: 'rita@example.com', _noteIds: [] });
     for (const query of ['rita', 'Costa', 'rita co', 'rita@ex', 'example.com', '+35191', '35191', '912345']) {
       expect(doc._search).toContain(searchKeyOf(query));
@@ -28,7 +28,7 @@ describe('clients projection', () => {
 
   it('follows updates, search keys included', () => {
     const updated: ContactEvent = { type: 'contact.updated', data: { id: 'c1', changes: { name: 'Ana Lima' }, previous: { name: 'Rita Costa' }, updatedAt: L } };
-    const doc = project(created, updated).get(CONTACTS, 't1', 'c1') as Record<string, unknown> & { _search: string[] };
+    const doc = project(created, updated).get<ContactDoc>(CONTACTS, 't1', 'c1')!;
     expect(doc).toMatchObject({ name: 'Ana Lima', revision: 2, updatedAt: L });
     expect(doc._search).toContain('lima');
     expect(doc._search).not.toContain('costa');

@@ -69,9 +69,9 @@ describe('contact decider', () => {
   });
 
   describe('notes', () => {
-    it('adds a note with its author, once per note id', () => {
+    it('adds a note with its author; a note id is taken once', () => {
       given(contactDecider, created()).when({ type: 'AddNote', noteId: 'n1', text: 'Prefers mornings', author: { type: 'BUSINESS', id: 'staff-1' } }, context).then([noteAdded]);
-      given(contactDecider, [...created(), noteAdded]).when({ type: 'AddNote', noteId: 'n1', text: 'Prefers mornings', author: { type: 'BUSINESS' } }, context).thenNothing();
+      given(contactDecider, [...created(), noteAdded]).when({ type: 'AddNote', noteId: 'n1', text: 'Prefers mornings', author: { type: 'BUSINESS' } }, context).thenThrows('already-exists');
     });
 
     it('records an author without an id as null', () => {

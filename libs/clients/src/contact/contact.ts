@@ -93,8 +93,7 @@ export const contactDecider: Decider<ContactCommand, ContactState, ContactEvent>
       }
       case 'AddNote': {
         const { view, noteIds } = live(state);
-        // A retried request adds its note once.
-        if (noteIds.includes(command.noteId)) return [];
+        if (noteIds.includes(command.noteId)) throw alreadyExists('note', command.noteId);
         const author: NoteAuthor = { type: command.author.type, id: command.author.id ?? null };
         return [{ type: 'contact.note-added', data: { id: view.id, noteId: command.noteId, text: command.text, author, at } }];
       }
