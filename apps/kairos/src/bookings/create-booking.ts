@@ -22,13 +22,13 @@ import {
 } from '@kairos/bookings';
 import { existing, fold, newId } from '@kairos/core';
 import { scheduleStream } from '@kairos/scheduling';
-import { bookingContactOf } from '../clients/booking-contact';
 import { RequestContext } from '../http/request-context';
 import { handleCommand, streamOf } from '../infrastructure/command-handling';
 import { EventSourcing } from '../infrastructure/event-sourcing';
 import { References } from '../infrastructure/references';
 import { couponUseOf } from '../memberships/coupon-use';
 import { couponByCode } from '../memberships/coupons.commands';
+import { bookingContactOf } from './booking-contact';
 import { BookingFacts } from './booking-facts';
 import { CreditRedemption } from '../memberships/credit-redemption';
 import { holdChange } from './holds';
