@@ -133,12 +133,15 @@ const deliveryScenarios = (options: () => Omit<TestAppOptions, 'clock' | 'config
     expect(canceled.sequence).toBeGreaterThan(moved.sequence);
 
     // The delivery log: each message SENT by SMTP on its first attempt, under the Message-ID it arrived with.
-    const log = await notificationsOf(api, booking.id);
-    expect(log.map((n) => [n.trigger, n.status, n.attempts, n.provider]).sort()).toEqual([
-      ['BOOKING_CANCELED', 'SENT', 1, 'smtp'],
-      ['BOOKING_CONFIRMED', 'SENT', 1, 'smtp'],
-      ['BOOKING_RESCHEDULED', 'SENT', 1, 'smtp'],
-    ]);
+    let log: Notification[] = [];
+    await eventually(async () => {
+      log = await notificationsOf(api, booking.id);
+      expect(log.map((n) => [n.trigger, n.status, n.attempts, n.provider]).sort()).toEqual([
+        ['BOOKING_CANCELED', 'SENT', 1, 'smtp'],
+        ['BOOKING_CONFIRMED', 'SENT', 1, 'smtp'],
+        ['BOOKING_RESCHEDULED', 'SENT', 1, 'smtp'],
+      ]);
+    });
     expect(log.map((n) => `<${n.id}@kairos>`).sort()).toEqual((await mailbox(email)).map((m) => m.messageId).sort());
   });
 
@@ -160,9 +163,11 @@ const deliveryScenarios = (options: () => Omit<TestAppOptions, 'clock' | 'config
     // A contact without a zone of their own reads the booking's: 13:00 UTC is 14:00 in London (BST).
     expect(reminder.parsed.text).toContain('Monday 30 March 2026, 14:00 – Monday 30 March 2026, 15:00 (Europe/London)');
     expect(calendarOf(reminder.parsed)).toMatchObject({ method: 'REQUEST', uid: `${booking.id}@kairos` });
-    const sent = (await notificationsOf(api, booking.id)).find((n) => n.trigger === 'BOOKING_REMINDER')!;
-    expect(sent.status).toBe('SENT');
-    expect(Date.parse(sent.sentAt!)).toBeGreaterThanOrEqual(Date.parse('2026-03-29T13:00:00Z'));
+    await eventually(async () => {
+      const sent = (await notificationsOf(api, booking.id)).find((n) => n.trigger === 'BOOKING_REMINDER');
+      expect(sent?.status).toBe('SENT');
+      expect(Date.parse(sent!.sentAt!)).toBeGreaterThanOrEqual(Date.parse('2026-03-29T13:00:00Z'));
+    });
   });
 };
 
