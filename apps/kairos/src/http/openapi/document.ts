@@ -24,6 +24,7 @@ const TAGS: Record<string, string> = {
   'plan-orders': "Contacts' orders of plans, their cycles and credits.",
   coupons: 'Discount codes and their uses.',
   prices: 'What a booking would cost.',
+  notifications: 'Messages to contacts: settings, templates and the delivery log.',
 };
 
 const operationIdOf = (controller: string, method: string) => `${controller}_${method}`;
