@@ -3,10 +3,11 @@
  * can receive, as the deciders write it. The AsyncAPI document and docs/events/ take their examples
  * from here, and the event catalog spec checks each against its schema, so no example is made up.
  */
-import { DecisionContext, Decider, DomainEvent, fold } from '@kairos/core';
+import { DecisionContext, Decider, DomainEvent, eventTypesOf, fold } from '@kairos/core';
 import { BookingFields, bookingDecider, slotHoldDecider, waitlistDecider } from '@kairos/bookings';
 import { contactDecider } from '@kairos/clients';
 import { CouponFields, PlanFields, couponDecider, planDecider, planOrderDecider, priceSnapshotOf } from '@kairos/memberships';
+import { NotificationRequest, RenderedMessage, deliveryDecider, notificationsEvents, settingsDecider } from '@kairos/notifications';
 import { locationDecider, resourceDecider } from '@kairos/resources';
 import { scheduleDecider, sessionDecider } from '@kairos/scheduling';
 import { BookingPolicyFields, ServiceFields, bookingPolicyDecider, serviceDecider } from '@kairos/services';
@@ -139,6 +140,28 @@ const yogaClass: BookingFields = {
   couponCode: null,
   policySnapshot: strictPolicy,
   priceSnapshot: null,
+};
+
+const confirmationBy = (channel: NotificationRequest['channel']): NotificationRequest => ({
+  id: `notification-${channel.toLowerCase()}-1`,
+  trigger: 'BOOKING_CONFIRMED',
+  channel,
+  contactId: 'contact-1',
+  bookingId: 'bk-1',
+  outboxId: 'outbox-1',
+});
+const confirmationEmail: RenderedMessage = {
+  to: 'ana@example.com',
+  subject: 'Booking confirmed: Haircut',
+  text: 'Hello Ana, your booking is confirmed.',
+  html: null,
+  calendar: { method: 'REQUEST', uid: 'bk-1@kairos', sequence: 0, start: '2026-03-02T09:00:00.000Z', end: '2026-03-02T09:30:00.000Z', summary: 'Haircut', description: null, location: null },
+};
+
+/** A delivery's published events: its attempts and retries stay in its stream. */
+const published = (schemas: Parameters<typeof eventTypesOf>[0], events: DomainEvent[]) => {
+  const types: string[] = eventTypesOf(schemas);
+  return events.filter((event) => types.includes(event.type));
 };
 
 export const produced: DomainEvent[] = [
@@ -357,5 +380,21 @@ export const produced: DomainEvent[] = [
     { type: 'AddNote', noteId: 'note-1', text: 'Prefers mornings.', author: { type: 'BUSINESS', id: 'staff-1' } },
     { type: 'DeleteNote', noteId: 'note-1' },
     [{ type: 'EraseContact' }, { now: LATER }],
+  ]),
+  ...drive(settingsDecider, { now: NOW }, [
+    { type: 'UpdateSettings', reminderHoursBefore: 2, senderName: 'Baixa Hair Studio', enabled: { BOOKING_CONFIRMED: { SMS: true } } },
+    { type: 'PutTemplate', trigger: 'BOOKING_CONFIRMED', channel: 'EMAIL', template: { subject: 'See you soon, {{contact.name}}', body: 'Your {{service.name}} is on {{booking.start}} ({{booking.timeZone}}).' } },
+  ]),
+  ...published(notificationsEvents.events, [
+    ...drive(deliveryDecider, { now: NOW }, [
+      { type: 'RequestNotification', request: confirmationBy('EMAIL'), message: confirmationEmail },
+      { type: 'StartAttempt' },
+      { type: 'RecordSent', attempt: 1, provider: 'smtp', providerMessageId: '<notification-1@kairos>', answer: '250 OK: queued' },
+    ]),
+    ...drive(deliveryDecider, { now: NOW }, [
+      { type: 'RequestNotification', request: confirmationBy('SMS'), message: { ...confirmationEmail, to: '+351912345678', subject: null, html: null, calendar: null } },
+      { type: 'StartAttempt' },
+      { type: 'RecordFailure', attempt: 1, permanent: true, error: 'the number cannot receive text messages', answer: '400 {"code":21614}' },
+    ]),
   ]),
 ];

@@ -14,6 +14,7 @@ import {
 } from '@kairos/bookings';
 import { ContactEvent, contactEmailDecider } from '@kairos/clients';
 import { BenefitKind, CancelEffective, CouponEvent, DiscountType, PaymentStatus as OrderPaymentStatus, PlanEvent, PlanOrderEvent, PlanOrderStatus, PricingType, couponCodeDecider } from '@kairos/memberships';
+import { CHANNELS, DeliveryEvent, SettingsEvent, TRIGGERS, deliveryDecider, outboxDecider } from '@kairos/notifications';
 import { LocationEvent, LocationFields, ResourceEvent, ResourceType } from '@kairos/resources';
 import {
   DayOfWeek,
@@ -51,7 +52,9 @@ type PublishedType =
   | PlanEvent['type']
   | PlanOrderEvent['type']
   | CouponEvent['type']
-  | ContactEvent['type'];
+  | ContactEvent['type']
+  | Exclude<DeliveryEvent['type'], 'notification.rendered' | 'notification.attempted' | 'notification.deferred'>
+  | SettingsEvent['type'];
 const PUBLISHED_TYPES: Record<PublishedType, true> = {
   'service.created': true,
   'service.updated': true,
@@ -113,6 +116,10 @@ const PUBLISHED_TYPES: Record<PublishedType, true> = {
   'contact.deleted': true,
   'contact.note-added': true,
   'contact.note-deleted': true,
+  'notification.requested': true,
+  'notification.sent': true,
+  'notification.failed': true,
+  'notification-settings.updated': true,
 };
 
 // Internal streams: produced by deciders too, never published.
@@ -131,6 +138,16 @@ const internal: DomainEvent[] = [
     { type: 'ClaimEmail', contactId: 'contact-1' },
     { type: 'ReleaseEmail', contactId: 'contact-1' },
   ]),
+  ...drive(deliveryDecider, { now: NOW }, [
+    {
+      type: 'RequestNotification',
+      request: { id: 'notification-2', trigger: 'BOOKING_REMINDER', channel: 'EMAIL', contactId: 'contact-1', bookingId: 'bk-1', outboxId: 'outbox-2' },
+      message: { to: 'ana@example.com', subject: 'Reminder', text: 'See you tomorrow', html: null, calendar: null },
+    },
+    { type: 'StartAttempt' },
+    { type: 'RecordFailure', attempt: 1, permanent: false, error: 'connection refused', answer: null },
+  ]).filter((event) => event.type !== 'notification.requested'),
+  ...drive(outboxDecider, { now: NOW }, [{ type: 'DispatchOutbox', outboxId: 'outbox-2', notificationIds: ['notification-2'], skipped: null }]),
 ];
 
 // Every other event has a causation id, so the headers are checked with and without one.
@@ -180,7 +197,20 @@ describe('the event catalog', () => {
   });
 
   it('leaves internal events out: no route, no entry, no message', () => {
-    expect(typesOf(internal)).toEqual(['booking-policy-default.changed', 'contact-email.claimed', 'contact-email.released', 'coupon-code.claimed', 'resource-claim.claimed', 'resource-claim.released', 'seats.released', 'seats.taken']);
+    expect(typesOf(internal)).toEqual([
+      'booking-policy-default.changed',
+      'contact-email.claimed',
+      'contact-email.released',
+      'coupon-code.claimed',
+      'notification-outbox.dispatched',
+      'notification.attempted',
+      'notification.deferred',
+      'notification.rendered',
+      'resource-claim.claimed',
+      'resource-claim.released',
+      'seats.released',
+      'seats.taken',
+    ]);
     for (const event of internal) {
       expect(routed(event.type)).toBe(false);
       expect(catalogTypes).not.toContain(event.type);
@@ -259,6 +289,8 @@ describe('the event catalog', () => {
       ['plan-order.purchased', 'status', members<PlanOrderStatus>({ PENDING: true, ACTIVE: true, PAUSED: true, ENDED: true, CANCELED: true })],
       ['plan-order.purchased', 'paymentStatus', members<OrderPaymentStatus>({ NOT_PAID: true, PAID: true, PARTIALLY_PAID: true, REFUNDED: true, EXEMPT: true })],
       ['plan-order.canceled', 'effective', members<CancelEffective>({ NOW: true, END_OF_CYCLE: true })],
+      ['notification.requested', 'trigger', [...TRIGGERS].sort()],
+      ['notification.sent', 'channel', [...CHANNELS].sort()],
     ] as const)('%s %s', (type, path, values) => {
       expect(enumAt(type, path)).toEqual(values);
     });

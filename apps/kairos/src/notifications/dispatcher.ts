@@ -120,7 +120,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
 
   /** Dispatches the outbox entries due by now, then delivers the notifications due by now; answers how many of each it took up. */
   async sweep(): Promise<{ dispatched: number; delivered: number }> {
-    const due = { where: { dueAt: { lt: this.es.now().toISOString() } }, orderBy: 'dueAt', limit: DUE_PER_SWEEP };
+    // Due at or before now: what a write asked for at this very instant goes out on this sweep.
+    const due = { where: { dueAt: { lt: new Date(this.es.now().getTime() + 1).toISOString() } }, orderBy: 'dueAt', limit: DUE_PER_SWEEP };
     const entries = await this.readStore.find<OutboxEntry>(NOTIFICATION_OUTBOX, SYSTEM_TENANT, due);
     await inParallel(entries.items, SENDS_AT_ONCE, (entry) => this.settled(`outbox entry ${entry.outboxId}`, () => this.dispatch(entry)));
     const deliveries = await this.readStore.find<DeliveryTimer>(NOTIFICATION_DELIVERIES, SYSTEM_TENANT, due);

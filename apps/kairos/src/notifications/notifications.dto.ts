@@ -53,9 +53,9 @@ export class NotificationTemplateDto {
 const STATUSES = ['QUEUED', 'SENT', 'FAILED'];
 
 export class ListNotificationsDto extends ListQueryDto {
-  @ApiPropertyOptional() @Optional() @IsString() contactId?: string;
-  @ApiPropertyOptional() @Optional() @IsString() bookingId?: string;
-  @ApiPropertyOptional({ enum: STATUSES }) @Optional() @IsIn(STATUSES) status?: DeliveryStatus;
-  @ApiPropertyOptional({ enum: TRIGGERS }) @Optional() @IsIn(TRIGGERS) trigger?: Trigger;
-  @ApiPropertyOptional({ enum: CHANNELS }) @Optional() @IsIn(CHANNELS) channel?: Channel;
+  @ApiPropertyOptional({ description: 'Notifications to this contact.' }) @Optional() @IsString() contactId?: string;
+  @ApiPropertyOptional({ description: 'Notifications about this booking.' }) @Optional() @IsString() bookingId?: string;
+  @ApiPropertyOptional({ enum: STATUSES, description: 'QUEUED, SENT or FAILED.' }) @Optional() @IsIn(STATUSES) status?: DeliveryStatus;
+  @ApiPropertyOptional({ enum: TRIGGERS, description: 'What they are about.' }) @Optional() @IsIn(TRIGGERS) trigger?: Trigger;
+  @ApiPropertyOptional({ enum: CHANNELS, description: 'The channel they went out on.' }) @Optional() @IsIn(CHANNELS) channel?: Channel;
 }

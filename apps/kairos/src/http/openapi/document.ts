@@ -25,6 +25,7 @@ const TAGS: Record<string, string> = {
   coupons: 'Discount codes and their uses.',
   contacts: 'The people who book: their details, bookings, plan orders and notes.',
   prices: 'What a booking would cost.',
+  notifications: 'Messages to contacts: settings, templates and the delivery log.',
 };
 
 const operationIdOf = (controller: string, method: string) => `${controller}_${method}`;
