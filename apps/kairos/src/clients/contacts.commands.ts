@@ -13,8 +13,9 @@ export class DecideContact {
 
 const emailOf = (state: ContactState): string | null => (state.status === 'LIVE' ? state.view.email : null);
 
-/** The email a command leaves the contact with, as far as can be told before deciding: what it sets, else what it has. */
+/** The email a command leaves the contact with, as far as can be told before deciding: none once erased, else what it sets, else what it has. */
 const emailAsked = (command: ContactCommand, before: string | null): string | null => {
+  if (command.type === 'EraseContact') return null;
   if (command.type === 'CreateContact') return command.fields.email;
   if (command.type === 'UpdateContact' && command.patch.email !== undefined) return command.patch.email;
   return before;
