@@ -2,11 +2,11 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { BuiltService, ConformanceLog, buildOnce, describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
+import { ConformanceLog, buildOnce, describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
 import { KairosConfig } from '../apps/kairos/src/config/config';
 import { NotificationDispatcher } from '../apps/kairos/src/notifications/dispatcher';
 import { TestApp, TestAppOptions, buildForRunnerThread, startApp } from './harness';
+import { builtServiceOnPostgres } from './support/built-service-on-postgres';
 import { ReceivedMail, calendarOf, greenMail, mailCount, mailbox, privateGreenMail, waitForMail } from './support/greenmail';
 
 /**
@@ -218,7 +218,8 @@ describeWith('PostgreSQL and GreenMail', postgresAndMail, 'notification delivery
 
       const back = server.resume();
       expect(back.smtpUrl).toBe(mail.smtpUrl);
-      await eventually(async () => expect((await notificationsOf(api, booking.id))[0].status).toBe('SENT'), 40_000, 200);
+      // The next retry after the server is back sends it (retries wait 5 s, doubling: 35 s after the first attempt, then 75 s).
+      await eventually(async () => expect((await notificationsOf(api, booking.id))[0].status).toBe('SENT'), 90_000, 200);
       const [sent] = await notificationsOf(api, booking.id);
       expect(sent.answers.map((a) => a.outcome)).toEqual([...Array(sent.attempts - 1).fill('DEFERRED'), 'SENT']);
       const received = await waitForMail(email, 1, 5_000, back.api);
@@ -230,7 +231,7 @@ describeWith('PostgreSQL and GreenMail', postgresAndMail, 'notification delivery
       server.stop();
       rmSync(state, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 180_000);
 
   it('sends 1,000 confirmations for a burst of 1,000 bookings, each exactly once', async () => {
     const archive = `${uniqueName('archive')}@kairos.test`;
@@ -275,30 +276,21 @@ describeWith('PostgreSQL and GreenMail', postgresAndMail, 'notification delivery
  * the attempt is in doubt, the archive mailbox shows the message went out, and it is not sent twice.
  */
 describeWith('PostgreSQL and GreenMail', postgresAndMail, 'a crash between "accepted by SMTP" and "recorded as SENT" (built service, PostgreSQL, GreenMail)', () => {
-  const schema = uniqueName('notify_crash');
   const tenant = uniqueName('tenant');
   const conformance = new ConformanceLog();
   const archive = `${uniqueName('archive')}@kairos.test`;
-  let service: BuiltService | undefined;
-
-  const start = async (env: Record<string, string> = {}) => {
-    service = await BuiltService.start({
-      KAIROS_EVENT_STORE: 'postgres',
-      KAIROS_READ_STORE: 'postgres',
-      KAIROS_PUBLISHER: 'inprocess',
-      KAIROS_POSTGRES_URL: testServers.postgresUrl(),
-      KAIROS_POSTGRES_SCHEMA: schema,
-      KAIROS_LOG_LEVEL: 'error',
+  const built = builtServiceOnPostgres('notify_crash');
+  const start = (env: Record<string, string> = {}) =>
+    built.start({
       KAIROS_SMTP_URL: greenMail.smtpUrl(),
       KAIROS_SMTP_FROM: FROM,
       KAIROS_SMTP_ARCHIVE_IMAP_URL: `${greenMail.imapUrl()!.replace('imap://', `imap://${encodeURIComponent(archive)}:any@`)}/INBOX`,
       KAIROS_SMTP_ARCHIVE_ADDRESS: archive,
       ...env,
     });
-  };
   const api: Api = {
     async call(method, path, body) {
-      const response = await conformance.fetch(`${service!.base}${path}`, {
+      const response = await conformance.fetch(`${built.service().base}${path}`, {
         method: method.toUpperCase(),
         headers: { 'kairos-tenant': tenant, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -308,19 +300,13 @@ describeWith('PostgreSQL and GreenMail', postgresAndMail, 'a crash between "acce
   };
 
   beforeAll(buildOnce, 240_000);
-  afterAll(async () => {
-    await service?.stop();
-    const pg = new Client({ connectionString: testServers.postgresUrl() });
-    await pg.connect();
-    await pg.query(`drop schema if exists ${schema} cascade`);
-    await pg.end();
-  });
+  afterAll(async () => built.dispose());
 
   it('sends the confirmation once: after the restart the archive shows it went out, and it is recorded as SENT', async () => {
     // The service reads the real clock: a day two to four days ahead, inside the default booking window.
     const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-    await start({ KAIROS_FAULT_AFTER_SEND: 'exit' });
-    const exited = once(service!.process, 'exit');
+    const crashing = await start({ KAIROS_FAULT_AFTER_SEND: 'exit' });
+    const exited = once(crashing.process, 'exit');
     const { service: massage, contact, email } = await studio(api, { day });
     const booking = await book(api, massage.id, contact.id, `${day}T13:00:00Z`, `${day}T14:00:00Z`);
     const [code, signal] = await exited;
