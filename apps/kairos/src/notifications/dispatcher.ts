@@ -25,7 +25,7 @@ import { EventSourcing } from '../infrastructure/event-sourcing';
 import { CONFIG, READ_STORE } from '../infrastructure/tokens';
 import { ChannelKind, NotificationChannel, OutgoingMessage, PermanentDeliveryFailure, TransientDeliveryFailure } from './channels/channel';
 import { notificationsFor, skipReason } from './outbox-dispatch';
-import { recipientOf } from './recipients';
+import { CONTACTS, recipientOf } from './recipients';
 
 export const NOTIFICATION_CHANNELS = Symbol('NotificationChannels');
 
@@ -91,8 +91,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
     this.channels = new Map(channels.map((channel) => [channel.channel, channel]));
   }
 
-  onApplicationBootstrap() {
+  async onApplicationBootstrap() {
     if (!this.config.roles.includes('projector')) return;
+    await this.readStore.ensureCollections([CONTACTS]);
     this.schedule(SWEEP_EVERY_MS);
   }
 
