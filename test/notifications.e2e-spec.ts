@@ -45,6 +45,8 @@ const notifier = (options: () => TestAppOptions) => {
    */
   const settle = (bookingId: string, expected: ({ trigger: string } & Record<string, unknown>)[]) =>
     eventually(async () => {
+      // Work is due strictly before now: the pinned clock moves on a millisecond per look.
+      state.now = new Date(state.now.getTime() + 1);
       await sweep();
       const log: { trigger: string }[] = (await as('get', `/v1/notifications?bookingId=${bookingId}`).expect(200)).body.items;
       const byTrigger = (a: { trigger: string }, b: { trigger: string }) => a.trigger.localeCompare(b.trigger);
@@ -129,7 +131,7 @@ describe('notifications over HTTP (embedded default)', () => {
 });
 
 const emailJourney = (options: () => TestAppOptions) => {
-  const { state, as, appointmentService, outboxOf, settle } = notifier(() => ({
+  const { state, t, as, appointmentService, outboxOf, settle } = notifier(() => ({
     ...options(),
     config: { smtp: { url: greenMail.smtpUrl()!, from: 'Baixa Hair <bookings@baixa.test>' } },
   }));
@@ -174,8 +176,10 @@ const emailJourney = (options: () => TestAppOptions) => {
     await settle(booked.body.id, [{ trigger: 'BOOKING_CONFIRMED', status: 'SENT' }]);
     await settle(missed.body.id, [{ trigger: 'BOOKING_CONFIRMED', status: 'SENT' }]);
 
-    state.now = new Date('2026-03-31T08:59:59Z');
+    state.now = new Date('2026-03-31T08:59:58Z');
     await settle(booked.body.id, [{ trigger: 'BOOKING_CONFIRMED' }]);
+    const head = String(await t().stores.eventStore.headPosition());
+    expect((await outboxOf(booked.body.id, head)).map((e) => e.trigger)).toEqual(['BOOKING_REMINDER']);
     state.now = new Date('2026-03-31T09:00:00Z');
     await settle(booked.body.id, [{ trigger: 'BOOKING_CONFIRMED' }, { trigger: 'BOOKING_REMINDER', status: 'SENT' }]);
     const reminder = (await waitForMail(email, 2)).find((m) => m.parsed.subject === 'Reminder: Haircut')!;
