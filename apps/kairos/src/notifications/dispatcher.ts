@@ -164,7 +164,12 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
   private async deliver(tenant: string, id: string) {
     const stream = streamOf(notificationStream(tenant, id), deliveryDecider);
     const state = await this.es.read(stream);
-    if (state.status !== 'QUEUED' || !state.message) return;
+    if (state.status !== 'QUEUED') return;
+    // The rendered message reads as null once its contact is erased: it can never be sent.
+    if (!state.message) {
+      await this.record(tenant, id, { type: 'GiveUp', reason: 'the contact was erased before it went out' });
+      return;
+    }
     const channel = this.channels.get(state.request.channel);
     if (!channel) return;
     const message = this.outgoing(state);
