@@ -19,16 +19,18 @@ const notifier = (options: () => TestAppOptions) => {
   const as = (method: 'post' | 'patch' | 'put' | 'get' | 'delete', path: string, body?: object) => t().http[method](path).set('Kairos-Tenant', t().tenant).send(body);
   const appointmentService = async () => {
     const staff = (await as('post', '/v1/resources', { type: 'STAFF', name: 'Sam' }).expect(201)).body;
-    await as('patch', `/v1/schedules/${staff.scheduleId}`, { timeZone: 'Europe/London', workingHours: [weekdays] }).expect(200);
-    return (
-      await as('post', '/v1/services', {
-        name: 'Haircut',
-        type: 'APPOINTMENT',
-        sessionDurations: [60],
-        timeZone: 'Europe/London',
-        resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1, selectable: true }],
-      }).expect(201)
-    ).body as { id: string };
+    const hours = await as('patch', `/v1/schedules/${staff.scheduleId}`, { timeZone: 'Europe/London', workingHours: [weekdays] }).expect(200);
+    await as('get', `/v1/schedules/${staff.scheduleId}?minPosition=${hours.headers['kairos-position']}`).expect(200);
+    const service = await as('post', '/v1/services', {
+      name: 'Haircut',
+      type: 'APPOINTMENT',
+      sessionDurations: [60],
+      timeZone: 'Europe/London',
+      resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1, selectable: true }],
+    }).expect(201);
+    // A booking's slot takes its zone from the service's schedule as the read models hold it.
+    await as('get', `/v1/schedules/${service.body.scheduleId}?minPosition=${service.headers['kairos-position']}`).expect(200);
+    return service.body as { id: string };
   };
   const sweep = () => t().app.get(NotificationDispatcher).sweep();
   /** The tenant's outbox entries for a booking, once the projection applied the write at `position`. */
@@ -37,12 +39,18 @@ const notifier = (options: () => TestAppOptions) => {
     const entries = await t().stores.readStore.find<OutboxEntry>(NOTIFICATION_OUTBOX, SYSTEM_TENANT, { where: { tenant: t().tenant, bookingId }, orderBy: 'dueAt', limit: 50 });
     return entries.items;
   };
-  /** Sweeps until the booking's notifications settle as expected (dispatch, then delivery, each once the projection caught up). */
-  const settle = (bookingId: string, expected: object[]) =>
+  /**
+   * Sweeps until the booking's notifications settle as expected, by trigger (dispatch, then
+   * delivery, each once the projection caught up; under a pinned clock they share their instant).
+   */
+  const settle = (bookingId: string, expected: ({ trigger: string } & Record<string, unknown>)[]) =>
     eventually(async () => {
+      // Work is due strictly before now: the pinned clock moves on a millisecond per look.
+      state.now = new Date(state.now.getTime() + 1);
       await sweep();
-      const log = (await as('get', `/v1/notifications?bookingId=${bookingId}`).expect(200)).body.items;
-      expect(log).toMatchObject(expected);
+      const log: { trigger: string }[] = (await as('get', `/v1/notifications?bookingId=${bookingId}`).expect(200)).body.items;
+      const byTrigger = (a: { trigger: string }, b: { trigger: string }) => a.trigger.localeCompare(b.trigger);
+      expect([...log].sort(byTrigger)).toMatchObject([...expected].sort(byTrigger));
     }, 20_000, 100);
   return { state, t, as, appointmentService, sweep, outboxOf, settle };
 };
@@ -118,12 +126,12 @@ describe('notifications over HTTP (embedded default)', () => {
     await as('get', '/v1/notifications/0b7d2a8e-7c55-4b7a-9d2c-000000000000').expect(404);
     // Swept again, nothing more goes out.
     state.now = new Date(state.now.getTime() + 1000);
-    await settle(told.body.id, [{ id: sent.id, revision: sent.revision }]);
+    await settle(told.body.id, [{ trigger: 'BOOKING_CONFIRMED', id: sent.id, revision: sent.revision }]);
   });
 });
 
 const emailJourney = (options: () => TestAppOptions) => {
-  const { state, as, appointmentService, outboxOf, settle } = notifier(() => ({
+  const { state, t, as, appointmentService, outboxOf, settle } = notifier(() => ({
     ...options(),
     config: { smtp: { url: greenMail.smtpUrl()!, from: 'Baixa Hair <bookings@baixa.test>' } },
   }));
@@ -151,7 +159,7 @@ const emailJourney = (options: () => TestAppOptions) => {
     expect(calendarOf(update.parsed)).toMatchObject({ method: 'REQUEST', uid: `${id}@kairos`, sequence: 1, start: new Date('2026-03-31T09:00:00Z') });
 
     await as('post', `/v1/bookings/${id}/cancel`, { participantNotification: { notifyParticipants: true, message: 'The salon floods.' } }).expect(200);
-    await settle(id, [{ status: 'SENT' }, { status: 'SENT' }, { trigger: 'BOOKING_CANCELED', status: 'SENT' }]);
+    await settle(id, [{ trigger: 'BOOKING_CONFIRMED' }, { trigger: 'BOOKING_RESCHEDULED' }, { trigger: 'BOOKING_CANCELED', status: 'SENT' }]);
     const cancellation = (await waitForMail(email, 3)).find((m) => m.parsed.subject === 'Booking canceled: Haircut')!;
     expect(cancellation.parsed.text).toContain('The salon floods.');
     expect(calendarOf(cancellation.parsed)).toMatchObject({ method: 'CANCEL', uid: `${id}@kairos`, sequence: 2 });
@@ -168,8 +176,10 @@ const emailJourney = (options: () => TestAppOptions) => {
     await settle(booked.body.id, [{ trigger: 'BOOKING_CONFIRMED', status: 'SENT' }]);
     await settle(missed.body.id, [{ trigger: 'BOOKING_CONFIRMED', status: 'SENT' }]);
 
-    state.now = new Date('2026-03-31T08:59:59Z');
+    state.now = new Date('2026-03-31T08:59:58Z');
     await settle(booked.body.id, [{ trigger: 'BOOKING_CONFIRMED' }]);
+    const head = String(await t().stores.eventStore.headPosition());
+    expect((await outboxOf(booked.body.id, head)).map((e) => e.trigger)).toEqual(['BOOKING_REMINDER']);
     state.now = new Date('2026-03-31T09:00:00Z');
     await settle(booked.body.id, [{ trigger: 'BOOKING_CONFIRMED' }, { trigger: 'BOOKING_REMINDER', status: 'SENT' }]);
     const reminder = (await waitForMail(email, 2)).find((m) => m.parsed.subject === 'Reminder: Haircut')!;

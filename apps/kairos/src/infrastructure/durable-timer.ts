@@ -6,27 +6,22 @@ import { TIMER_SOURCES } from '../capabilities';
 import { KairosConfig } from '../config/config';
 import { RequestContext } from '../http/request-context';
 import { EventSourcing } from './event-sourcing';
+import { RepeatingSweep } from './sweeps';
 import { DueTimer } from './timers';
 import { CONFIG, READ_STORE } from './tokens';
 
-const SWEEP_EVERY_MS = 1000;
-const MAX_SWEEP_BACKOFF_MS = 10_000;
 const DUE_PER_SWEEP = 200;
 
 /**
  * The durable timer: every second it asks the read models for timers past due, of every
  * registered source, and fires each one's command. What is due lives in the event store, so a
  * restart loses nothing; it only picks it up on its next look. Runs with the projector role, in
- * one process or several. While a store is unreachable it looks less and less often (up to every
- * 10 s) and goes back to every second at the first look that works.
+ * one process or several, backing off while a store is unreachable (RepeatingSweep).
  */
 @Injectable()
 export class DurableTimer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('durable-timer');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
-  private failures = 0;
+  private readonly looks = new RepeatingSweep(this.logger, 'look for due timers', () => this.sweep());
 
   constructor(
     private readonly commands: CommandBus,
@@ -36,30 +31,11 @@ export class DurableTimer implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   onApplicationBootstrap() {
-    if (!this.config.roles.includes('projector')) return;
-    this.schedule(SWEEP_EVERY_MS);
+    if (this.config.roles.includes('projector')) this.looks.start();
   }
 
-  private schedule(delay: number) {
-    this.timer = setTimeout(() => (this.running = this.sweepAndSchedule()), delay);
-  }
-
-  /** Never rejects: a failing look is logged once per outage, and each one after it waits longer. */
-  private async sweepAndSchedule(): Promise<void> {
-    try {
-      await this.sweep();
-      if (this.failures > 0) this.logger.log({ message: 'looking for due timers again', failedLooks: this.failures });
-      this.failures = 0;
-    } catch (error) {
-      if (this.failures++ === 0) this.logger.warn({ message: 'could not look for due timers; backing off', error: (error as Error).message });
-    }
-    if (!this.stopped) this.schedule(Math.min(SWEEP_EVERY_MS * 2 ** this.failures, MAX_SWEEP_BACKOFF_MS));
-  }
-
-  async onApplicationShutdown() {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationShutdown() {
+    return this.looks.stop();
   }
 
   /** Fires every timer due by now, of every tenant and source; answers how many it found. */

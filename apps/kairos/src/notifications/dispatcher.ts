@@ -22,15 +22,14 @@ import { KairosConfig } from '../config/config';
 import { RequestContext } from '../http/request-context';
 import { handleCommand, streamOf } from '../infrastructure/command-handling';
 import { EventSourcing } from '../infrastructure/event-sourcing';
+import { RepeatingSweep } from '../infrastructure/sweeps';
 import { CONFIG, READ_STORE } from '../infrastructure/tokens';
 import { ChannelKind, NotificationChannel, OutgoingMessage, PermanentDeliveryFailure, TransientDeliveryFailure } from './channels/channel';
 import { notificationsFor, skipReason } from './outbox-dispatch';
-import { recipientOf } from './recipients';
+import { CONTACTS, recipientOf } from './recipients';
 
 export const NOTIFICATION_CHANNELS = Symbol('NotificationChannels');
 
-const SWEEP_EVERY_MS = 1000;
-const MAX_SWEEP_BACKOFF_MS = 10_000;
 const DUE_PER_SWEEP = 200;
 /** Messages handed to providers at once: enough to keep an SMTP pool busy, few enough not to flood it. */
 const SENDS_AT_ONCE = 8;
@@ -69,7 +68,7 @@ const addressOf = (from: string) => /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
  * time. Each attempt is appended before the provider is called; one left without an outcome (the
  * process died mid-send) is in doubt after a minute, when the channel is asked whether the provider
  * has it before it is sent again with the same message id. Runs with the projector role, like the
- * durable timer, and backs off the same way while a store is unreachable.
+ * durable timer, and backs off the same way while a store is unreachable (RepeatingSweep).
  */
 @Injectable()
 export class NotificationDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -77,10 +76,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
   private readonly channels: Map<ChannelKind, NotificationChannel>;
   /** Notifications this process is delivering now, so a sweep does not start them again meanwhile. */
   private readonly delivering = new Set<string>();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
-  private failures = 0;
+  private readonly looks = new RepeatingSweep(this.logger, 'dispatch notifications', () => this.sweep());
 
   constructor(
     private readonly es: EventSourcing,
@@ -91,37 +87,21 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
     this.channels = new Map(channels.map((channel) => [channel.channel, channel]));
   }
 
-  onApplicationBootstrap() {
+  async onApplicationBootstrap() {
     if (!this.config.roles.includes('projector')) return;
-    this.schedule(SWEEP_EVERY_MS);
+    await this.readStore.ensureCollections([CONTACTS]);
+    this.looks.start();
   }
 
   async onApplicationShutdown() {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.looks.stop();
     await Promise.all([...this.channels.values()].map((channel) => channel.close()));
-  }
-
-  private schedule(delay: number) {
-    this.timer = setTimeout(() => (this.running = this.sweepAndSchedule()), delay);
-  }
-
-  private async sweepAndSchedule(): Promise<void> {
-    try {
-      await this.sweep();
-      if (this.failures > 0) this.logger.log({ message: 'dispatching notifications again', failedLooks: this.failures });
-      this.failures = 0;
-    } catch (error) {
-      if (this.failures++ === 0) this.logger.warn({ message: 'could not dispatch notifications; backing off', error: (error as Error).message });
-    }
-    if (!this.stopped) this.schedule(Math.min(SWEEP_EVERY_MS * 2 ** this.failures, MAX_SWEEP_BACKOFF_MS));
   }
 
   /** Dispatches the outbox entries due by now, then delivers the notifications due by now; answers how many of each it took up. */
   async sweep(): Promise<{ dispatched: number; delivered: number }> {
-    // Due at or before now: what a write asked for at this very instant goes out on this sweep.
-    const due = { where: { dueAt: { lt: new Date(this.es.now().getTime() + 1).toISOString() } }, orderBy: 'dueAt', limit: DUE_PER_SWEEP };
+    // Due before now, as timers are: what a write asks for goes out on the next sweep.
+    const due = { where: { dueAt: { lt: this.es.now().toISOString() } }, orderBy: 'dueAt', limit: DUE_PER_SWEEP };
     const entries = await this.readStore.find<OutboxEntry>(NOTIFICATION_OUTBOX, SYSTEM_TENANT, due);
     await inParallel(entries.items, SENDS_AT_ONCE, (entry) => this.settled(`outbox entry ${entry.outboxId}`, () => this.dispatch(entry)));
     const deliveries = await this.readStore.find<DeliveryTimer>(NOTIFICATION_DELIVERIES, SYSTEM_TENANT, due);
@@ -184,7 +164,12 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
   private async deliver(tenant: string, id: string) {
     const stream = streamOf(notificationStream(tenant, id), deliveryDecider);
     const state = await this.es.read(stream);
-    if (state.status !== 'QUEUED' || !state.message) return;
+    if (state.status !== 'QUEUED') return;
+    // The rendered message reads as null once its contact is erased: it can never be sent.
+    if (!state.message) {
+      await this.record(tenant, id, { type: 'GiveUp', reason: 'the contact was erased before it went out' });
+      return;
+    }
     const channel = this.channels.get(state.request.channel);
     if (!channel) return;
     const message = this.outgoing(state);

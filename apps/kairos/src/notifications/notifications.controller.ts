@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, Headers, Param, Patch, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, ExecutionContext, Get, Headers, Param, Patch, Put, Query, applyDecorators, createParamDecorator } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
+import { Request } from 'express';
 import { DomainError } from '@kairos/core';
-import { Channel, NOTIFICATIONS, NotificationSettingsView, Trigger, customTemplate, isChannel, isTrigger } from '@kairos/notifications';
+import { CHANNELS, Channel, NOTIFICATIONS, TRIGGERS, NotificationSettingsView, Trigger, customTemplate, isChannel, isTrigger } from '@kairos/notifications';
 import { FieldFilter } from '@kairos/read-store';
 import { ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
 import { Documented } from '../http/openapi/contract';
@@ -15,12 +16,24 @@ import { checkTemplate, templateFor } from './templates';
 
 const NOTIFICATION_MODEL: ReadModelRef = { projection: 'notifications', collection: NOTIFICATIONS, noun: 'notification' };
 
-/** A trigger and channel named in the path; anything else names no template (404, as an unknown id). */
-const templatePath = (trigger: string, channel: string): { trigger: Trigger; channel: Channel } => {
-  if (!isTrigger(trigger)) throw new DomainError('not-found', `there is no trigger ${trigger}`);
-  if (!isChannel(channel)) throw new DomainError('not-found', `there is no channel ${channel}`);
+interface TemplatePath {
+  trigger: Trigger;
+  channel: Channel;
+}
+
+/**
+ * The trigger and channel a template route names. They are names, not ids, so they bypass the
+ * pipe that takes every path parameter for a UUID; anything else names no template (404, as an
+ * unknown id).
+ */
+const TemplateKey = createParamDecorator((_: unknown, host: ExecutionContext): TemplatePath => {
+  const { trigger, channel } = host.switchToHttp().getRequest<Request>().params as Record<string, string>;
+  if (!isTrigger(trigger)) throw new DomainError('not-found', `there is no trigger ${trigger}`, [{ field: 'trigger', reason: `one of ${TRIGGERS.join(', ')}` }]);
+  if (!isChannel(channel)) throw new DomainError('not-found', `there is no channel ${channel}`, [{ field: 'channel', reason: `one of ${CHANNELS.join(', ')}` }]);
   return { trigger, channel };
-};
+});
+
+const TemplateRoute = () => applyDecorators(ApiParam({ name: 'trigger', enum: TRIGGERS, description: 'What the message is about.' }), ApiParam({ name: 'channel', enum: CHANNELS, description: 'EMAIL or SMS.' }));
 
 const templateView = (settings: NotificationSettingsView, trigger: Trigger, channel: Channel) => ({
   trigger,
@@ -63,15 +76,15 @@ export class NotificationsController {
 
   @Get('notification-templates/:trigger/:channel')
   @Documented({ summary: 'The template a trigger uses on a channel: the business\'s own, else the built-in one', answers: 'NotificationTemplate' })
-  async template(@Ctx() ctx: RequestContext, @Param('trigger') trigger: string, @Param('channel') channel: string, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
-    const path = templatePath(trigger, channel);
+  @TemplateRoute()
+  async template(@Ctx() ctx: RequestContext, @TemplateKey() path: TemplatePath, @Query() query: ReadQueryDto, @Headers('kairos-min-position') min?: string) {
     return asTemplate(await this.queries.execute(new GetNotificationSettings(ctx, minPositionOf(query, min))), path.trigger, path.channel);
   }
 
   @Put('notification-templates/:trigger/:channel')
   @Documented({ summary: 'Write the template a trigger uses on a channel (Handlebars; refused when it does not parse or names an unknown placeholder)', answers: 'NotificationTemplate' })
-  async putTemplate(@Ctx() ctx: RequestContext, @Param('trigger') trigger: string, @Param('channel') channel: string, @Body() dto: NotificationTemplateDto) {
-    const path = templatePath(trigger, channel);
+  @TemplateRoute()
+  async putTemplate(@Ctx() ctx: RequestContext, @TemplateKey() path: TemplatePath, @Body() dto: NotificationTemplateDto) {
     if (path.channel === 'EMAIL' && !dto.subject) throw new DomainError('validation', 'an email template needs a subject', [{ field: 'subject', reason: 'required for EMAIL' }]);
     const template = { subject: path.channel === 'EMAIL' ? dto.subject! : null, body: dto.body };
     checkTemplate(template);
@@ -80,8 +93,8 @@ export class NotificationsController {
 
   @Delete('notification-templates/:trigger/:channel')
   @Documented({ summary: "Drop the business's template: the trigger goes back to the built-in one", answers: 'NotificationTemplate' })
-  async deleteTemplate(@Ctx() ctx: RequestContext, @Param('trigger') trigger: string, @Param('channel') channel: string) {
-    const path = templatePath(trigger, channel);
+  @TemplateRoute()
+  async deleteTemplate(@Ctx() ctx: RequestContext, @TemplateKey() path: TemplatePath) {
     return asTemplate(await this.commands.execute(new ChangeNotificationSettings(ctx, { type: 'DeleteTemplate', ...path })), path.trigger, path.channel);
   }
 

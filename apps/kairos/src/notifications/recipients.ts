@@ -9,8 +9,12 @@ export interface Recipient {
   timeZone: string | null;
 }
 
-/** The contacts read model (the clients capability's); an erased contact has no document there. */
-const CONTACTS = 'contacts';
+/**
+ * The contacts read model, which the clients capability keeps (an erased contact has no document
+ * there); the dispatcher makes sure its collection exists, so the lookup works whether or not that
+ * capability runs.
+ */
+export const CONTACTS = 'contacts';
 
 interface ContactDoc {
   id: string;

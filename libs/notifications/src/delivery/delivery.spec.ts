@@ -71,6 +71,13 @@ describe('notification delivery: outcomes', () => {
       .then([{ type: 'notification.failed', data: { ...about, reason: 'mailbox unavailable', answer: '550 no such user', attempts: 1, at: T } }]);
   });
 
+  it('gives up a message that can no longer be sent, with the reason', () => {
+    given(deliveryDecider, [...requested, attempted(1), deferred(1, T)])
+      .when({ type: 'GiveUp', reason: 'the contact was erased' }, ctx)
+      .then([{ type: 'notification.failed', data: { ...about, reason: 'the contact was erased', answer: null, attempts: 1, at: T } }]);
+    given(deliveryDecider, [...requested, attempted(1), sent]).when({ type: 'GiveUp', reason: 'x' }, ctx).thenThrows('invalid-transition');
+  });
+
   it('ignores the late outcome of an attempt that is no longer the running one', () => {
     given(deliveryDecider, [...requested, attempted(1), attempted(2)]).when({ type: 'RecordFailure', attempt: 1, permanent: true, error: 'x', answer: null }, ctx).thenNothing();
   });

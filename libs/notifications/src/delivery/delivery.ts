@@ -27,7 +27,8 @@ export type DeliveryCommand =
   | { type: 'RequestNotification'; request: NotificationRequest; message: RenderedMessage }
   | { type: 'StartAttempt' }
   | { type: 'RecordSent'; attempt: number; provider: string; providerMessageId: string | null; answer: string }
-  | { type: 'RecordFailure'; attempt: number; permanent: boolean; error: string; answer: string | null };
+  | { type: 'RecordFailure'; attempt: number; permanent: boolean; error: string; answer: string | null }
+  | { type: 'GiveUp'; reason: string };
 
 export type DeliveryState =
   | { status: 'none' }
@@ -125,6 +126,11 @@ export const deliveryDecider: Decider<DeliveryCommand, DeliveryState, DeliveryEv
         }
         const retryAt = new Date(now.getTime() + retryDelayMs(command.attempt)).toISOString();
         return [{ type: 'notification.deferred', data: { id, attempt: command.attempt, error: command.error, answer: command.answer, retryAt, at } }];
+      }
+      case 'GiveUp': {
+        const queued = requireQueued(state, 'give up');
+        const { id, trigger, channel, contactId, bookingId } = queued.request;
+        return [{ type: 'notification.failed', data: { id, trigger, channel, contactId, bookingId, reason: command.reason, answer: null, attempts: queued.attempts, at } }];
       }
       default:
         return assertNever(command);
