@@ -147,8 +147,10 @@ const contactsOverHttp = (options: Pick<TestAppOptions, 'engine' | 'postgresUrl'
     await as('post', `/v1/contacts/${doraId}/notes`, { text: 'Lives at Rua Augusta 1.' }).expect(201);
     expect((await after(booked, `/v1/bookings/${booked.body.id}`).expect(200)).body.contactDetails).toEqual({ name: 'Dora', email: 'dora@example.com', phone: '+351914000222' });
 
-    const erased = await as('delete', `/v1/contacts/${doraId}`).expect(204);
+    const erased = await as('delete', `/v1/contacts/${doraId}`, undefined, { 'Idempotency-Key': `erase-${doraId}` }).expect(204);
     expect(erased.text).toBe('');
+    const replayed = await as('delete', `/v1/contacts/${doraId}`, undefined, { 'Idempotency-Key': `erase-${doraId}` }).expect(204);
+    expect([replayed.headers['idempotency-replayed'], replayed.headers['kairos-position'], replayed.text]).toEqual(['true', erased.headers['kairos-position'], '']);
     expect(problemOf(await after(erased, `/v1/contacts/${doraId}`).expect(404)).type).toBe('urn:kairos:problem:not-found');
     await as('get', `/v1/contacts/${doraId}/notes`).expect(404);
     await as('get', `/v1/contacts/${doraId}/bookings`).expect(404);

@@ -346,4 +346,7 @@ export const REQUEST_EXAMPLES: Record<string, object> = {
   UpdateCouponDto: { usageLimit: 200, validUntil: null },
   ValidateCouponDto: { code: 'spring10', serviceId: id.service, contactId: id.contact },
   PricePreviewDto: { serviceId: id.service, partySize: 1, couponCode: 'SPRING10', contactId: id.contact },
+  CreateContactDto: { name: 'Rita Costa', email: 'rita@example.com', phone: '+351 912 345 678', timeZone: 'Europe/Lisbon' },
+  UpdateContactDto: { email: 'rita.costa@example.com', phone: null },
+  AddContactNoteDto: { text: 'Prefers morning appointments.' },
 };
