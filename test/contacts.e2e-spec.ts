@@ -4,6 +4,7 @@ import { TestApp, TestAppOptions, buildForRunnerThread, startApp, twoInstances }
 const NOW = new Date('2026-03-28T00:00:00Z');
 const weekdays = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
 const hourAt = (day: string, hour: number) => ({ start: `${day}T${String(hour).padStart(2, '0')}:00:00Z`, end: `${day}T${String(hour + 1).padStart(2, '0')}:00:00Z` });
+const HAIRCUT = { name: 'Cut', type: 'APPOINTMENT', sessionDurations: [60], timeZone: 'Europe/London', payment: { rateType: 'FIXED', price: { amount: '25.00', currency: 'EUR' } } };
 const EXTERNAL_CONTACT = '0b7d2a8e-7c55-4b7a-9d2c-000000000077';
 
 type Method = 'post' | 'patch' | 'get' | 'delete';
@@ -22,14 +23,8 @@ const caller = (t: () => TestApp, tenant: () => string = () => t().tenant): Call
 const pricedAppointment = async (as: Call) => {
   const staff = (await as('post', '/v1/resources', { type: 'STAFF', name: 'Ana' }).expect(201)).body;
   await as('patch', `/v1/schedules/${staff.scheduleId}`, { timeZone: 'Europe/London', workingHours: [weekdays] }).expect(200);
-  const created = await as('post', '/v1/services', {
-    name: 'Cut',
-    type: 'APPOINTMENT',
-    sessionDurations: [60],
-    timeZone: 'Europe/London',
-    resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1, selectable: true }],
-    payment: { rateType: 'FIXED', price: { amount: '25.00', currency: 'EUR' } },
-  }).expect(201);
+  const resourceGroups = [{ resourceIds: [staff.id], requiredCount: 1, selectable: true }];
+  const created = await as('post', '/v1/services', { ...HAIRCUT, resourceGroups }).expect(201);
   const position = created.headers['kairos-position'];
   await as('get', `/v1/services/${created.body.id}?minPosition=${position}`).expect(200);
   await as('get', `/v1/schedules/${created.body.scheduleId}?minPosition=${position}`).expect(200);
@@ -147,8 +142,10 @@ const contactsOverHttp = (options: Pick<TestAppOptions, 'engine' | 'postgresUrl'
     await as('post', `/v1/contacts/${doraId}/notes`, { text: 'Lives at Rua Augusta 1.' }).expect(201);
     expect((await after(booked, `/v1/bookings/${booked.body.id}`).expect(200)).body.contactDetails).toEqual({ name: 'Dora', email: 'dora@example.com', phone: '+351914000222' });
 
-    const erased = await as('delete', `/v1/contacts/${doraId}`).expect(204);
+    const erased = await as('delete', `/v1/contacts/${doraId}`, undefined, { 'Idempotency-Key': `erase-${doraId}` }).expect(204);
     expect(erased.text).toBe('');
+    const replayed = await as('delete', `/v1/contacts/${doraId}`, undefined, { 'Idempotency-Key': `erase-${doraId}` }).expect(204);
+    expect([replayed.headers['idempotency-replayed'], replayed.headers['kairos-position'], replayed.text]).toEqual(['true', erased.headers['kairos-position'], '']);
     expect(problemOf(await after(erased, `/v1/contacts/${doraId}`).expect(404)).type).toBe('urn:kairos:problem:not-found');
     await as('get', `/v1/contacts/${doraId}/notes`).expect(404);
     await as('get', `/v1/contacts/${doraId}/bookings`).expect(404);

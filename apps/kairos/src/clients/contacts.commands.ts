@@ -21,6 +21,8 @@ const emailAsked = (command: ContactCommand, before: string | null): string | nu
   return before;
 };
 
+const sameEmail = (email: string, other: string | null) => other !== null && normalisedEmail(email) === normalisedEmail(other);
+
 /** What a command answers: the contact, the note it added, or nothing (erasure, a note deleted). */
 type ContactAnswer = ContactView | ContactNoteDoc | null;
 
@@ -49,8 +51,8 @@ export class DecideContactHandler implements ICommandHandler<DecideContact, Posi
     return handleCommand(this.es, ctx, async (attempt) => {
       const held = emailOf(await attempt.read(contact));
       const asked = emailAsked(command, held);
-      const release = held !== null && (asked === null || normalisedEmail(asked) !== normalisedEmail(held)) ? streamOf(contactEmailStream(ctx.tenant, held), contactEmailDecider) : null;
-      const claim = asked !== null && (held === null || normalisedEmail(asked) !== normalisedEmail(held)) ? streamOf(contactEmailStream(ctx.tenant, asked), contactEmailDecider) : null;
+      const release = held !== null && !sameEmail(held, asked) ? streamOf(contactEmailStream(ctx.tenant, held), contactEmailDecider) : null;
+      const claim = asked !== null && !sameEmail(asked, held) ? streamOf(contactEmailStream(ctx.tenant, asked), contactEmailDecider) : null;
       return {
         streams: [contact, ...(release ? [release] : []), ...(claim ? [claim] : [])],
         decide: (states, now) => {

@@ -385,4 +385,7 @@ export const REQUEST_EXAMPLES: Record<string, object> = {
   PricePreviewDto: { serviceId: id.service, partySize: 1, couponCode: 'SPRING10', contactId: id.contact },
   NotificationSettingsDto: { reminderHoursBefore: 2, senderName: 'Baixa Hair Studio', enabled: { BOOKING_CONFIRMED: { SMS: true } } },
   NotificationTemplateDto: { subject: 'See you soon, {{contact.name}}', body: 'Your {{service.name}} is on {{booking.start}} ({{booking.timeZone}}).{{#if message}} {{message}}{{/if}}' },
+  CreateContactDto: { name: 'Rita Costa', email: 'rita@example.com', phone: '+351 912 345 678', timeZone: 'Europe/Lisbon' },
+  UpdateContactDto: { email: 'rita.costa@example.com', phone: null },
+  AddContactNoteDto: { text: 'Prefers morning appointments.' },
 };
