@@ -57,7 +57,7 @@ export default async function globalSetup(): Promise<void> {
     }
   }
 
-  if (process.env.KAIROS_SKIP_GREENMAIL !== '1') {
+  if (process.env.KAIROS_SKIP_GREENMAIL !== '1' || required.has('greenmail')) {
     try {
       // Like the broker: a GreenMail this checkout already runs is used and left running.
       const running = spawnSync('bash', ['scripts/greenmail.sh', 'status'], { cwd: `${__dirname}/..`, stdio: 'ignore' }).status === 0;
