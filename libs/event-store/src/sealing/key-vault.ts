@@ -11,11 +11,10 @@ export interface SubjectKey {
  * longer be opened, and no new key is ever made for that subject.
  */
 export interface KeyVault {
-  /**
-   * The subject's key; with `create`, one is made if the subject has none yet (concurrent callers
-   * get the same key). Null when there is none and `create` is false; `{ key: null }` once destroyed.
-   */
-  keyFor(tenant: string, subject: string, options: { create: boolean }): Promise<SubjectKey | null>;
+  /** The subject's key, made if it has none yet (concurrent callers get the same key); `{ key: null }` once destroyed. */
+  keyFor(tenant: string, subject: string): Promise<SubjectKey>;
+  /** The keys of those subjects that have one (destroyed ones too), in one trip: what reading a page of the log needs. */
+  keysOf(tenant: string, subjects: readonly string[]): Promise<Map<string, SubjectKey>>;
   /** Destroys the subject's key (or marks a subject that never had one), so none is ever made again. */
   destroy(tenant: string, subject: string): Promise<void>;
 }
@@ -31,15 +30,17 @@ export interface KeyCacheOptions {
 
 export const DEFAULT_KEY_CACHE: KeyCacheOptions = { maxEntries: 10_000, ttlMs: 30_000 };
 
+const DESTROYED: SubjectKey = Object.freeze({ key: null });
+
 /**
  * Keeps keys in memory for a short while, so sealing a booking or opening a page of the log costs
  * no round trip to the vault most of the time. A key destroyed here is known destroyed at once; one
  * destroyed by another process is still used here until its entry expires (`ttlMs`). Concurrent
- * asks for one subject share one trip to the vault.
+ * asks to make one subject's key share one trip to the vault.
  */
 export class CachedKeyVault implements KeyVault {
   private readonly keys: LRUCache<string, SubjectKey>;
-  private readonly inFlight = new Map<string, Promise<SubjectKey | null>>();
+  private readonly making = new Map<string, Promise<SubjectKey>>();
 
   constructor(
     private readonly inner: KeyVault,
@@ -48,36 +49,42 @@ export class CachedKeyVault implements KeyVault {
     this.keys = new LRUCache<string, SubjectKey>({ max: Math.max(1, options.maxEntries), ttl: Math.max(1, options.ttlMs) });
   }
 
-  async keyFor(tenant: string, subject: string, options: { create: boolean }): Promise<SubjectKey | null> {
-    const id = `${tenant}\u0000${subject}`;
+  async keyFor(tenant: string, subject: string): Promise<SubjectKey> {
+    const id = cacheKey(tenant, subject);
     const kept = this.keys.get(id);
     if (kept) return kept;
-    const asking = `${id}\u0000${options.create}`;
-    const pending = this.inFlight.get(asking);
+    const pending = this.making.get(id);
     if (pending) return pending;
-    const ask = this.inner.keyFor(tenant, subject, options).then(
-      (found) => {
-        this.inFlight.delete(asking);
-        // Destroyed here while the vault was asked: that stands.
-        const destroyed = this.keys.get(id)?.key === null;
-        if (destroyed) return DESTROYED;
-        // A subject with no key yet is not remembered: someone may make one any moment.
-        if (found) this.keys.set(id, found);
-        return found;
-      },
-      (error: unknown) => {
-        this.inFlight.delete(asking);
-        throw error;
-      },
-    );
-    this.inFlight.set(asking, ask);
-    return ask;
+    const making = this.inner.keyFor(tenant, subject).finally(() => this.making.delete(id));
+    this.making.set(id, making);
+    return this.keep(id, await making);
+  }
+
+  async keysOf(tenant: string, subjects: readonly string[]): Promise<Map<string, SubjectKey>> {
+    const found = new Map<string, SubjectKey>();
+    const missing: string[] = [];
+    for (const subject of new Set(subjects)) {
+      const kept = this.keys.get(cacheKey(tenant, subject));
+      if (kept) found.set(subject, kept);
+      else missing.push(subject);
+    }
+    if (missing.length === 0) return found;
+    // A subject with no key yet is not remembered: someone may make one any moment.
+    for (const [subject, key] of await this.inner.keysOf(tenant, missing)) found.set(subject, this.keep(cacheKey(tenant, subject), key));
+    return found;
   }
 
   async destroy(tenant: string, subject: string): Promise<void> {
     await this.inner.destroy(tenant, subject);
-    this.keys.set(`${tenant}\u0000${subject}`, DESTROYED);
+    this.keys.set(cacheKey(tenant, subject), DESTROYED);
+  }
+
+  /** Destroyed here while the vault was asked: that stands. */
+  private keep(id: string, key: SubjectKey): SubjectKey {
+    if (this.keys.get(id)?.key === null) return DESTROYED;
+    this.keys.set(id, key);
+    return key;
   }
 }
 
-const DESTROYED: SubjectKey = Object.freeze({ key: null });
+const cacheKey = (tenant: string, subject: string) => `${tenant}\u0000${subject}`;

@@ -3,7 +3,7 @@ import { CachingReadStore, ReadStore, SqlReadStore } from '@kairos/read-store';
 import { MongoReadStore } from '@kairos/read-store/mongodb/mongo-read-store';
 import { describeWith, scratchPglite, scratchPostgres, testServers, uniqueName } from '@kairos/testing';
 import { CachedKeyVault } from './key-vault';
-import { keyVaultContract } from './key-vault.contract';
+import { existingKey, keyVaultContract } from './key-vault.contract';
 import { ReadStoreKeyVault, SUBJECT_KEYS } from './read-store-key-vault';
 
 const onSql = (open: () => Promise<{ client: ConstructorParameters<typeof SqlReadStore>[0]; dispose(): Promise<void> }>) => async () => {
@@ -23,8 +23,8 @@ const vaultOnReadStore = (open: () => Promise<{ store: ReadStore; dispose(): Pro
     const { store, dispose } = await open();
     try {
       const vault = new ReadStoreKeyVault(store);
-      const made = await vault.keyFor('t1', 'c1', { create: true });
-      expect(await store.get(SUBJECT_KEYS, 't1', 'c1')).toEqual({ id: 'c1', key: made!.key!.toString('base64') });
+      const made = await vault.keyFor('t1', 'c1');
+      expect(await store.get(SUBJECT_KEYS, 't1', 'c1')).toEqual({ id: 'c1', key: made.key!.toString('base64') });
       await vault.destroy('t1', 'c1');
       expect(await store.get(SUBJECT_KEYS, 't1', 'c1')).toEqual({ id: 'c1', key: null });
     } finally {
@@ -72,31 +72,36 @@ describe('key vault behind the read cache and a key cache (PGlite)', () => {
     try {
       const here = new CachedKeyVault(new ReadStoreKeyVault(store), { maxEntries: 10, ttlMs: 200 });
       const elsewhere = new ReadStoreKeyVault(store);
-      const key = await here.keyFor('t1', 'c1', { create: true });
-      await here.keyFor('t1', 'c2', { create: true });
+      await here.keyFor('t1', 'c1');
+      await here.keyFor('t1', 'c2');
       await here.destroy('t1', 'c1');
-      expect(await here.keyFor('t1', 'c1', { create: false })).toEqual({ key: null });
+      expect(await existingKey(here, 't1', 'c1')).toEqual({ key: null });
 
       await elsewhere.destroy('t1', 'c2');
-      expect((await here.keyFor('t1', 'c2', { create: false }))?.key).toHaveLength(32);
+      expect((await existingKey(here, 't1', 'c2'))?.key).toHaveLength(32);
       await new Promise((resolve) => setTimeout(resolve, 250));
-      expect(await here.keyFor('t1', 'c2', { create: false })).toEqual({ key: null });
-      expect(key?.key).toHaveLength(32);
+      expect(await existingKey(here, 't1', 'c2')).toEqual({ key: null });
     } finally {
       await dispose();
     }
   });
 
-  it('asks the vault once for a subject many ask for at once', async () => {
+  it('asks the vault once to make a key many ask for at once, and only for the keys it does not keep', async () => {
     const { store, dispose } = await onSql(scratchPglite)();
     try {
-      let asked = 0;
       const inner = new ReadStoreKeyVault(store);
-      const counting = { keyFor: (...args: Parameters<ReadStoreKeyVault['keyFor']>) => (asked++, inner.keyFor(...args)), destroy: inner.destroy.bind(inner) };
+      const asked: string[][] = [];
+      const counting = {
+        keyFor: (tenant: string, subject: string) => (asked.push([subject]), inner.keyFor(tenant, subject)),
+        keysOf: (tenant: string, subjects: readonly string[]) => (asked.push([...subjects]), inner.keysOf(tenant, subjects)),
+        destroy: (tenant: string, subject: string) => inner.destroy(tenant, subject),
+      };
       const vault = new CachedKeyVault(counting);
-      await Promise.all(Array.from({ length: 20 }, () => vault.keyFor('t1', 'c1', { create: true })));
-      await vault.keyFor('t1', 'c1', { create: false });
-      expect(asked).toBe(1);
+      await Promise.all(Array.from({ length: 20 }, () => vault.keyFor('t1', 'c1')));
+      await inner.keyFor('t1', 'c2');
+      expect([...(await vault.keysOf('t1', ['c1', 'c2', 'c3'])).keys()].sort()).toEqual(['c1', 'c2']);
+      await vault.keysOf('t1', ['c1', 'c2']);
+      expect(asked).toEqual([['c1'], ['c2', 'c3']]);
     } finally {
       await dispose();
     }

@@ -31,15 +31,21 @@ export class ReadStoreKeyVault implements KeyVault {
     return this.ready;
   }
 
-  async keyFor(tenant: string, subject: string, { create }: { create: boolean }): Promise<SubjectKey | null> {
+  async keyFor(tenant: string, subject: string): Promise<SubjectKey> {
     await this.ensured();
     const found = await this.store.get<KeyDocument>(SUBJECT_KEYS, tenant, subject);
-    if (found || !create) return found && keyOf(found);
+    if (found) return keyOf(found);
     const made: KeyDocument = { id: subject, key: randomBytes(KEY_BYTES).toString('base64') };
     if (await this.store.insertIfAbsent(SUBJECT_KEYS, tenant, { ...made })) return keyOf(made);
     const first = await this.store.get<KeyDocument>(SUBJECT_KEYS, tenant, subject);
     if (!first) throw new Error(`the key of ${subject} was made and is gone`);
     return keyOf(first);
+  }
+
+  async keysOf(tenant: string, subjects: readonly string[]): Promise<Map<string, SubjectKey>> {
+    await this.ensured();
+    const found = await this.store.getMany<KeyDocument>(SUBJECT_KEYS, tenant, [...subjects]);
+    return new Map(found.map((doc) => [doc.id, keyOf(doc)]));
   }
 
   async destroy(tenant: string, subject: string): Promise<void> {

@@ -88,7 +88,7 @@ export class SealingEventStore implements EventStore {
     const keyOf = (tenant: string, subject: string) => {
       const id = subjectKey(tenant, subject);
       if (erased.has(id)) return Promise.resolve(null);
-      if (!keys.has(id)) keys.set(id, this.vault.keyFor(tenant, subject, { create: true }));
+      if (!keys.has(id)) keys.set(id, this.vault.keyFor(tenant, subject));
       return keys.get(id)!;
     };
     const sealed = await Promise.all(
@@ -125,28 +125,21 @@ export class SealingEventStore implements EventStore {
 
   /** Each event as it was appended, its sealed fields opened, or null where the key is gone. */
   private async open(events: RecordedEvent[]): Promise<RecordedEvent[]> {
-    const keys = new Map<string, Promise<SubjectKey | null>>();
-    const keyOf = (tenant: string, subject: string) => {
-      const id = subjectKey(tenant, subject);
-      if (!keys.has(id)) keys.set(id, this.vault.keyFor(tenant, subject, { create: false }));
-      return keys.get(id)!;
-    };
-    // Every event asks at once, each subject once: a page of the log costs one trip per unknown subject, in parallel.
-    return Promise.all(events.map((event) => this.opened(event, keyOf)));
-  }
-
-  private async opened(event: RecordedEvent, keyOf: (tenant: string, subject: string) => Promise<SubjectKey | null>): Promise<RecordedEvent> {
-    if (!isBody(event.data) || !isSealed(event.data[SEALED])) return event;
-    const { [SEALED]: envelope, ...clear } = event.data as Body & { [SEALED]: SealedFields };
-    const gone = Object.fromEntries(envelope.fields.map((field) => [field, null]));
-    const key = envelope.data ? (await keyOf(event.metadata.tenant, envelope.subject))?.key : null;
-    if (!key) return { ...event, data: deepFreeze({ ...clear, ...gone }) };
-    const decipher = createDecipheriv(CIPHER, key, Buffer.from(envelope.iv!, 'base64'));
-    decipher.setAAD(boundTo(event.metadata.tenant, envelope.subject, event.id));
-    decipher.setAuthTag(Buffer.from(envelope.tag!, 'base64'));
-    // A ciphertext that does not open with its subject's key was altered: failing loudly beats reading it as erased.
-    const personal = JSON.parse(Buffer.concat([decipher.update(Buffer.from(envelope.data!, 'base64')), decipher.final()]).toString('utf8')) as Body;
-    return { ...event, data: deepFreeze({ ...clear, ...gone, ...personal }) };
+    const subjectsByTenant = new Map<string, Set<string>>();
+    for (const event of events) {
+      const envelope = isBody(event.data) ? event.data[SEALED] : undefined;
+      if (!isSealed(envelope) || !envelope.data) continue;
+      const subjects = subjectsByTenant.get(event.metadata.tenant) ?? new Set<string>();
+      subjectsByTenant.set(event.metadata.tenant, subjects.add(envelope.subject));
+    }
+    // One trip per tenant on the page for the keys it needs, not one per event.
+    const keys = new Map<string, SubjectKey>();
+    await Promise.all(
+      [...subjectsByTenant].map(async ([tenant, subjects]) => {
+        for (const [subject, key] of await this.vault.keysOf(tenant, [...subjects])) keys.set(subjectKey(tenant, subject), key);
+      }),
+    );
+    return events.map((event) => opened(event, keys));
   }
 
   readStream: EventStore['readStream'] = async (streamId, options) => this.open(await this.inner.readStream(streamId, options));
@@ -167,3 +160,17 @@ export class SealingEventStore implements EventStore {
     return this.inner.close();
   }
 }
+
+const opened = (event: RecordedEvent, keys: ReadonlyMap<string, SubjectKey>): RecordedEvent => {
+  if (!isBody(event.data) || !isSealed(event.data[SEALED])) return event;
+  const { [SEALED]: envelope, ...clear } = event.data as Body & { [SEALED]: SealedFields };
+  const gone = Object.fromEntries(envelope.fields.map((field) => [field, null]));
+  const key = envelope.data ? keys.get(subjectKey(event.metadata.tenant, envelope.subject))?.key : null;
+  if (!key) return { ...event, data: deepFreeze({ ...clear, ...gone }) };
+  const decipher = createDecipheriv(CIPHER, key, Buffer.from(envelope.iv!, 'base64'));
+  decipher.setAAD(boundTo(event.metadata.tenant, envelope.subject, event.id));
+  decipher.setAuthTag(Buffer.from(envelope.tag!, 'base64'));
+  // A ciphertext that does not open with its subject's key was altered: failing loudly beats reading it as erased.
+  const personal = JSON.parse(Buffer.concat([decipher.update(Buffer.from(envelope.data!, 'base64')), decipher.final()]).toString('utf8')) as Body;
+  return { ...event, data: deepFreeze({ ...clear, ...gone, ...personal }) };
+};
