@@ -12,6 +12,7 @@ import {
   SlotHoldView,
   WaitlistEvent,
 } from '@kairos/bookings';
+import { ContactEvent, contactEmailDecider } from '@kairos/clients';
 import { BenefitKind, CancelEffective, CouponEvent, DiscountType, PaymentStatus as OrderPaymentStatus, PlanEvent, PlanOrderEvent, PlanOrderStatus, PricingType, couponCodeDecider } from '@kairos/memberships';
 import { LocationEvent, LocationFields, ResourceEvent, ResourceType } from '@kairos/resources';
 import {
@@ -49,7 +50,8 @@ type PublishedType =
   | WaitlistEvent['type']
   | PlanEvent['type']
   | PlanOrderEvent['type']
-  | CouponEvent['type'];
+  | CouponEvent['type']
+  | ContactEvent['type'];
 const PUBLISHED_TYPES: Record<PublishedType, true> = {
   'service.created': true,
   'service.updated': true,
@@ -106,6 +108,11 @@ const PUBLISHED_TYPES: Record<PublishedType, true> = {
   'coupon.archived': true,
   'coupon.redeemed': true,
   'coupon.released': true,
+  'contact.created': true,
+  'contact.updated': true,
+  'contact.deleted': true,
+  'contact.note-added': true,
+  'contact.note-deleted': true,
 };
 
 // Internal streams: produced by deciders too, never published.
@@ -120,6 +127,10 @@ const internal: DomainEvent[] = [
     { type: 'Release', offerId: 'ses-yoga', holderId: 'bk-2' },
   ]),
   ...drive(couponCodeDecider, { now: NOW }, [{ type: 'ClaimCouponCode', code: 'SPRING', couponId: 'coupon-1' }]),
+  ...drive(contactEmailDecider, { now: NOW }, [
+    { type: 'ClaimEmail', contactId: 'contact-1' },
+    { type: 'ReleaseEmail', contactId: 'contact-1' },
+  ]),
 ];
 
 // Every other event has a causation id, so the headers are checked with and without one.
@@ -169,7 +180,7 @@ describe('the event catalog', () => {
   });
 
   it('leaves internal events out: no route, no entry, no message', () => {
-    expect(typesOf(internal)).toEqual(['booking-policy-default.changed', 'coupon-code.claimed', 'resource-claim.claimed', 'resource-claim.released', 'seats.released', 'seats.taken']);
+    expect(typesOf(internal)).toEqual(['booking-policy-default.changed', 'contact-email.claimed', 'contact-email.released', 'coupon-code.claimed', 'resource-claim.claimed', 'resource-claim.released', 'seats.released', 'seats.taken']);
     for (const event of internal) {
       expect(routed(event.type)).toBe(false);
       expect(catalogTypes).not.toContain(event.type);
