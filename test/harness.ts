@@ -9,7 +9,7 @@ import { ConformanceLog, buildOnce, testServers, uniqueName } from '@kairos/test
 import { createApp } from '../apps/kairos/src/bootstrap';
 import { EVENT_ROUTES } from '../apps/kairos/src/capabilities';
 import { KairosConfig, loadConfig } from '../apps/kairos/src/config/config';
-import { Stores, runnerLeases, withReadCache } from '../apps/kairos/src/infrastructure/stores';
+import { Stores, runnerLeases, withReadCache, withSealing } from '../apps/kairos/src/infrastructure/stores';
 import { runTenantPrefix } from './kafka-conformance';
 
 export interface TestApp {
@@ -106,7 +106,7 @@ export const startApp = async (options: TestAppOptions): Promise<TestApp> => {
   const readStore = new SqlReadStore(sql);
   const leases = await runnerLeases(config, readStore);
   const stores: Stores = {
-    eventStore,
+    eventStore: withSealing(eventStore, readStore),
     readStore: withReadCache(readStore, config),
     publisher,
     leases,

@@ -7,7 +7,7 @@ import { PgClient, ident } from '@kairos/sql';
 import { createApp } from '../../apps/kairos/src/bootstrap';
 import { EVENT_ROUTES } from '../../apps/kairos/src/capabilities';
 import { KairosConfig, loadConfig } from '../../apps/kairos/src/config/config';
-import { Stores, runnerLeases, withReadCache } from '../../apps/kairos/src/infrastructure/stores';
+import { Stores, runnerLeases, withReadCache, withSealing } from '../../apps/kairos/src/infrastructure/stores';
 import { Cleanup } from '../kit/processes';
 import { Profile, instrument } from './profile';
 import { NOW } from './scenario';
@@ -48,8 +48,8 @@ export const startBookingsApp = async (options: AppOptions, cleanup: Cleanup) =>
   const sqlReadStore = new SqlReadStore(sql);
   const leases = await runnerLeases(config, sqlReadStore);
   const stores: Stores = {
-    eventStore,
-    // Wrapped as openStores wraps it: this process runs the projector, so it keeps the read cache.
+    // Wrapped as openStores wraps them: people's data sealed; this process runs the projector, so it keeps the read cache.
+    eventStore: withSealing(eventStore, sqlReadStore),
     readStore: withReadCache(sqlReadStore, config),
     publisher,
     leases,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NextFunction, Request, Response } from 'express';
-import { DomainError, canonicalJson, streamId } from '@kairos/core';
+import { DomainError, PersonalDataRule, canonicalJson, streamId } from '@kairos/core';
 import { EventStore, ExpectedRevision } from '@kairos/event-store';
 import { ReadStore } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
@@ -16,11 +16,43 @@ const KEPT_MS = 24 * 60 * 60 * 1000;
 /** What a committed request answered, recorded with its events: a retry answers it again. */
 export interface KeyRecord {
   requestHash: string;
+  /** The request's path: whose answer it is, for sealing (KEY_RECORD_PERSONAL_DATA). */
+  path: string;
   status: number;
   location: string | null;
-  /** The body as sent, JSON text. */
-  body: string;
+  /** The body as sent, JSON text; null once the contact it was about is erased. */
+  body: string | null;
 }
+
+const CONTACT_PATH = /^\/v1\/contacts\/([^/]+)/;
+
+const jsonObject = (text: unknown): Record<string, unknown> => {
+  try {
+    const value = typeof text === 'string' ? (JSON.parse(text) as unknown) : null;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+};
+
+/**
+ * A recorded answer repeats what the request wrote, a contact's name, email and phone among it: its
+ * body is sealed with the key of the contact it is about (the contact of a `/v1/contacts/{id}...`
+ * path, the one a new contact's answer names, or the body's `contactId`), so an erased contact leaves
+ * no readable copy in the key's stream.
+ */
+export const KEY_RECORD_PERSONAL_DATA: PersonalDataRule = {
+  eventType: KEY_RECORDED,
+  fields: ['body'],
+  subjectOf: (record) => {
+    const path = typeof record.path === 'string' ? record.path : '';
+    const contactInPath = CONTACT_PATH.exec(path)?.[1];
+    if (contactInPath) return contactInPath;
+    const body = jsonObject(record.body);
+    if (path === '/v1/contacts' && typeof body.id === 'string') return body.id;
+    return typeof body.contactId === 'string' ? body.contactId : null;
+  },
+};
 
 type Answer = { status: number; headers: Record<string, string>; body: string };
 
@@ -68,7 +100,7 @@ export const idempotencyMiddleware = (eventStore: EventStore, readStore: ReadSto
   const answerOf = ({ record, position }: { record: KeyRecord; position: number }): Answer => ({
     status: record.status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'kairos-position': String(position), ...(record.location ? { location: record.location } : {}) },
-    body: record.body,
+    body: record.body ?? '',
   });
 
   return async (req: Request & { idempotency?: KeyedRequest }, res: Response, next: NextFunction) => {
@@ -102,7 +134,7 @@ export const idempotencyMiddleware = (eventStore: EventStore, readStore: ReadSto
       running.add(streamId);
       res.once('close', () => running.delete(streamId));
 
-      const keyed: KeyedRequest = { streamId, requestHash, expected: committed.expected, status: 200, committed: false };
+      const keyed: KeyedRequest = { streamId, path: req.path, requestHash, expected: committed.expected, status: 200, committed: false };
       req.idempotency = keyed;
       res.send = ((body?: unknown) => {
         res.send = send;

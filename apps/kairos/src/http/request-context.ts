@@ -20,6 +20,8 @@ export interface RequestContext {
 export interface KeyedRequest {
   /** `idempotency:<tenant>:<key id>`: whoever appends to it first owns the key. */
   streamId: string;
+  /** The request's path, recorded with the key: whose answer it is. */
+  path: string;
   requestHash: string;
   /** `noStream`, or the revision of a record past its time that this request takes over. */
   expected: ExpectedRevision;

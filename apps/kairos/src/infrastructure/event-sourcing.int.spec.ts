@@ -25,7 +25,7 @@ describe('EventSourcing.commit with an Idempotency-Key, and handleCommand (PGlit
     tenant: 't1',
     actor: { type: 'BUSINESS' },
     correlationId: 'c1',
-    idempotency: { streamId, requestHash: 'h1', expected: 'noStream', status: 201, committed: false },
+    idempotency: { streamId, path: '/v1/things', requestHash: 'h1', expected: 'noStream', status: 201, committed: false },
   });
   const change = (streamId: string) => ({ streamId, expected: 'any' as const, events: [{ type: 'thing.changed', data: { n: 1 } }] });
 
@@ -35,7 +35,7 @@ describe('EventSourcing.commit with an Idempotency-Key, and handleCommand (PGlit
     const ctx = keyedContext('idempotency:t1:once');
     const answered = await es.commit(ctx, [change('thing:t1:a')], NOW, { id: 'a' }, '/v1/things/a');
     const [record] = await store.readStream('idempotency:t1:once');
-    expect(record).toMatchObject({ type: KEY_RECORDED, position: answered.position, data: { requestHash: 'h1', status: 201, location: '/v1/things/a', body: '{"id":"a"}' } satisfies KeyRecord });
+    expect(record).toMatchObject({ type: KEY_RECORDED, position: answered.position, data: { requestHash: 'h1', path: '/v1/things', status: 201, location: '/v1/things/a', body: '{"id":"a"}' } satisfies KeyRecord });
     await es.commit(ctx, [change('thing:t1:a')], NOW, { id: 'a' });
     expect(await store.readStream('idempotency:t1:once')).toHaveLength(1);
     expect(await store.readStream('thing:t1:a')).toHaveLength(2);

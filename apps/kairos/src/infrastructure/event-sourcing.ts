@@ -72,7 +72,7 @@ export class EventSourcing {
     if (requests.length === 0) return new Positioned(body, null, location);
     const key = ctx.idempotency && !ctx.idempotency.committed ? ctx.idempotency : undefined;
     if (key) {
-      const record: KeyRecord = { requestHash: key.requestHash, status: key.status, location: location ?? null, body: body === undefined ? '' : JSON.stringify(body) };
+      const record: KeyRecord = { requestHash: key.requestHash, path: key.path, status: key.status, location: location ?? null, body: body === undefined ? '' : JSON.stringify(body) };
       // Last, so its position is the append's: the one a replay answers.
       requests.push({ streamId: key.streamId, expectedRevision: key.expected, events: [{ id: newId(), type: KEY_RECORDED, schemaVersion: SCHEMA_VERSION, data: record, metadata }] });
     }

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventStore, SqlEventStore, Upcasters, withUpcasting } from '@kairos/event-store';
+import { CachedKeyVault, EventStore, ReadStoreKeyVault, SealingEventStore, SealingRules, SqlEventStore, Upcasters, withUpcasting } from '@kairos/event-store';
 import { LEASES, RunnerLeases, leaseDocuments, soleLeases } from '@kairos/projections';
 import { InProcessPublisher, KafkaPublisher, Publisher } from '@kairos/publisher';
 import { CachingReadStore, ReadStore, SqlReadStore } from '@kairos/read-store';
 import { PgClient, PgSessionLocks, PgliteClient, SqlClient } from '@kairos/sql';
-import { EVENT_ROUTES, TIMER_SOURCES } from '../capabilities';
+import { CAPABILITIES, EVENT_ROUTES, TIMER_SOURCES } from '../capabilities';
 import { KairosConfig } from '../config/config';
 import { UPCASTERS } from '../events/upcasters';
+import { KEY_RECORD_PERSONAL_DATA } from '../http/idempotency';
 import { collectionOwners } from './projections';
 
 export interface Stores {
@@ -29,6 +30,20 @@ export const withReadCache = (readStore: ReadStore, config: Pick<KairosConfig, '
   config.roles.includes('projector') && config.readCacheEntries > 0
     ? new CachingReadStore(readStore, { owners: collectionOwners(), maxEntries: config.readCacheEntries, passThrough: new Set(TIMER_SOURCES.map((source) => source.collection)) })
     : readStore;
+
+/** Every capability's personal data and erasures, and the answers recorded with idempotency keys. */
+export const SEALING_RULES: SealingRules = {
+  personalData: [...CAPABILITIES.flatMap((capability) => capability.personalData ?? []), KEY_RECORD_PERSONAL_DATA],
+  erasures: CAPABILITIES.flatMap((capability) => capability.erasures ?? []),
+};
+
+/**
+ * The log as every engine writes and reads it here: people's data sealed with their own keys, kept
+ * in the read store (given without its read cache: keys are no read model) and in this process's
+ * memory for a short while (CachedKeyVault).
+ */
+export const withSealing = (eventStore: EventStore, readStore: ReadStore, rules: SealingRules = SEALING_RULES): EventStore =>
+  new SealingEventStore(eventStore, new CachedKeyVault(new ReadStoreKeyVault(readStore)), rules);
 
 /**
  * One leader per runner among the processes sharing a database: PostgreSQL's session locks when
@@ -87,6 +102,7 @@ export const openStores = async (config: KairosConfig, { poolSize = 20, upcaster
       readStore = new SqlReadStore(sql!);
     }
 
+    const sealed = withSealing(eventStore, readStore);
     const leases = await runnerLeases(config, readStore);
     closers.unshift(() => leases.close());
     readStore = withReadCache(readStore, config);
@@ -96,7 +112,7 @@ export const openStores = async (config: KairosConfig, { poolSize = 20, upcaster
     closers.unshift(() => publisher.close());
 
     return {
-      eventStore: withUpcasting(eventStore, upcasters),
+      eventStore: withUpcasting(sealed, upcasters),
       readStore,
       publisher,
       leases,
