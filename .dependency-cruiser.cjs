@@ -9,7 +9,7 @@
 /** Every library but the infrastructure ones is domain, so a new capability's library is held to the rules unnamed. */
 const INFRASTRUCTURE = '(sql|event-store|read-store|projections|publisher|testing)';
 const DOMAIN = `^libs/(?!${INFRASTRUCTURE}/)[^/]+/src/`;
-const PURE_PACKAGES = '(^|/)node_modules/(luxon|@types/luxon|@sinclair/typebox)/';
+const PURE_PACKAGES = '(^|/)node_modules/(luxon|@types/luxon|@sinclair/typebox|libphonenumber-js)/';
 /** Node built-ins that reach outside the process (files, network, processes, threads, the host). */
 const IO_BUILTINS = '^(node:)?(fs|fs/promises|net|http|https|http2|tls|dgram|dns|dns/promises|child_process|cluster|worker_threads|readline|repl|inspector|os|vm|v8|perf_hooks|async_hooks|process)$';
 const TESTS = '(\\.spec|\\.int\\.spec|\\.e2e-spec|\\.fixture)\\.ts$|/test-oracle\\.ts$|^libs/testing/';

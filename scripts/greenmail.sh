@@ -16,11 +16,8 @@ state="${KAIROS_GREENMAIL_STATE:-$root/.greenmail}"
 lib="${KAIROS_GREENMAIL_CACHE:-$HOME/.cache/kairos/greenmail-$version}"
 mkdir -p "$state"
 
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-
-running() { [ -f "$state/pid" ] && kill -0 "$(cat "$state/pid")" 2>/dev/null; }
+# shellcheck source=lib/local-server.sh
+. "$root/scripts/lib/local-server.sh"
 
 addresses() {
   echo "SMTP=smtp://127.0.0.1:$(cat "$state/smtp.port")"
@@ -28,18 +25,9 @@ addresses() {
   echo "API=http://127.0.0.1:$(cat "$state/api.port")"
 }
 
-resolve_jar() {
-  if [ -f "$lib/.complete" ]; then return; fi
-  mkdir -p "$lib"
-  echo "greenmail: resolving GreenMail $version from Maven Central into $lib" >&2
-  mvn -B -q -f "$tool/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
-    -DoutputDirectory="$lib" -DincludeScope=runtime >&2
-  touch "$lib/.complete"
-}
-
 start() {
   if running; then addresses; return; fi
-  resolve_jar
+  resolve_jars "GreenMail $version"
   # One free port per protocol, all different (the setup.test.all preset would bind fixed ones).
   local ports=()
   while [ "${#ports[@]}" -lt 3 ]; do
@@ -80,13 +68,8 @@ launch() {
 }
 
 stop() {
-  if running; then
-    local pid; pid=$(cat "$state/pid")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$state/pid" "$state/addresses"
+  stop_server
+  rm -f "$state/addresses"
 }
 
 case "${1:-}" in

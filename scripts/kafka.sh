@@ -15,24 +15,12 @@ state="${KAIROS_KAFKA_STATE:-$root/.kafka}"
 lib="${KAIROS_KAFKA_CACHE:-$HOME/.cache/kairos/kafka-3.9.1}"
 mkdir -p "$state"
 
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-
-running() { [ -f "$state/pid" ] && kill -0 "$(cat "$state/pid")" 2>/dev/null; }
-
-resolve_jars() {
-  if [ -f "$lib/.complete" ]; then return; fi
-  mkdir -p "$lib"
-  echo "kafka: resolving Apache Kafka 3.9.1 jars from Maven Central into $lib" >&2
-  mvn -B -q -f "$tool/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
-    -DoutputDirectory="$lib" -DincludeScope=runtime >&2
-  touch "$lib/.complete"
-}
+# shellcheck source=lib/local-server.sh
+. "$root/scripts/lib/local-server.sh"
 
 start() {
   if running; then cat "$state/brokers"; return; fi
-  resolve_jars
+  resolve_jars "Apache Kafka 3.9.1 jars"
   local port ctl
   port=${KAFKA_PORT:-$(free_port)}
   ctl=$(free_port)
@@ -71,13 +59,8 @@ launch() {
 }
 
 stop() {
-  if running; then
-    local pid; pid=$(cat "$state/pid")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$state/pid" "$state/brokers"
+  stop_server
+  rm -f "$state/brokers"
 }
 
 case "${1:-}" in

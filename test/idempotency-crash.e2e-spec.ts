@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { Client } from 'pg';
 import { BuiltService, ConformanceLog, buildOnce, describeWith, testServers, uniqueName } from '@kairos/testing';
+import { builtServiceOnPostgres } from './support/built-service-on-postgres';
 
 type Answer = { status: number; headers: Headers; body: Record<string, any> };
 
@@ -10,21 +10,13 @@ type Answer = { status: number; headers: Headers; body: Record<string, any> };
  * and body must answer what the first attempt would have, with exactly one effect.
  */
 describeWith('PostgreSQL', testServers.postgresUrl(), 'Idempotency-Key across a crash between commit and answer (built service, PostgreSQL)', () => {
-  const schema = uniqueName('idem_crash');
   const tenant = uniqueName('tenant');
   const conformance = new ConformanceLog();
+  const built = builtServiceOnPostgres('idem_crash');
   let service: BuiltService | undefined;
 
   const start = async (env: Record<string, string> = {}) => {
-    service = await BuiltService.start({
-      KAIROS_EVENT_STORE: 'postgres',
-      KAIROS_READ_STORE: 'postgres',
-      KAIROS_PUBLISHER: 'inprocess',
-      KAIROS_POSTGRES_URL: testServers.postgresUrl(),
-      KAIROS_POSTGRES_SCHEMA: schema,
-      KAIROS_LOG_LEVEL: 'error',
-      ...env,
-    });
+    service = await built.start(env);
   };
 
   const stop = async () => {
@@ -51,13 +43,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'Idempotency-Key across a 
 
   beforeAll(buildOnce, 180_000);
 
-  afterAll(async () => {
-    await stop();
-    const pg = new Client({ connectionString: testServers.postgresUrl() });
-    await pg.connect();
-    await pg.query(`drop schema if exists ${schema} cascade`);
-    await pg.end();
-  });
+  afterAll(async () => built.dispose());
 
   it('replays the committed answer of a class booking, an appointment booking and a cancel, each taking effect once', async () => {
     await start();

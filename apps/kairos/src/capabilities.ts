@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { availabilityCapability } from '@kairos/availability';
 import { bookingsCapability } from '@kairos/bookings';
+import { clientsCapability } from '@kairos/clients';
 import { Capability } from '@kairos/core';
 import { membershipsCapability } from '@kairos/memberships';
 import { notificationsCapability } from '@kairos/notifications';
@@ -12,6 +13,7 @@ import { AvailabilityModule } from './availability/availability.module';
 import { BookingPoliciesModule } from './booking-policies/booking-policies.module';
 import { BookingsModule } from './bookings/bookings.module';
 import { BOOKING_TIMERS } from './bookings/hold-expiry';
+import { ClientsModule } from './clients/clients.module';
 import { TimerSource } from './infrastructure/timers';
 import { LocationsModule } from './locations/locations.module';
 import { MEMBERSHIP_TIMERS } from './memberships/plan-order-timer';
@@ -41,6 +43,7 @@ export const REGISTERED_CAPABILITIES: readonly RegisteredCapability[] = [
   { capability: bookingsCapability, modules: [BookingsModule], timers: BOOKING_TIMERS },
   { capability: membershipsCapability, modules: [MembershipsModule], timers: MEMBERSHIP_TIMERS },
   { capability: notificationsCapability, modules: [NotificationsModule] },
+  { capability: clientsCapability, modules: [ClientsModule] },
 ];
 
 export const CAPABILITIES: readonly Capability[] = REGISTERED_CAPABILITIES.map((registered) => registered.capability);
@@ -51,7 +54,7 @@ export const CAPABILITY_MODULES: readonly Type[] = REGISTERED_CAPABILITIES.flatM
 export const TIMER_SOURCES: readonly TimerSource[] = REGISTERED_CAPABILITIES.flatMap((registered) => registered.timers ?? []);
 
 /** Capabilities still to come whose topics already exist for consumers to subscribe to (api.md §3). */
-export const RESERVED_CAPABILITIES: readonly string[] = ['clients'];
+export const RESERVED_CAPABILITIES: readonly string[] = [];
 
 /** Where each published event goes, and every topic the service owns: what the publisher, the AsyncAPI document and consumers' tests share. */
 export const EVENT_ROUTES: EventRoutes = eventRoutes(CAPABILITIES.flatMap((capability) => capability.events ?? []), RESERVED_CAPABILITIES);

@@ -14,7 +14,6 @@ import {
   checkPolicyOverride,
   checkSlotHoldRequest,
   classSlotOf,
-  contactIdOf,
   courseSpanOf,
   creditChangeOf,
   dayLoadOf,
@@ -233,16 +232,8 @@ describe('"any staff" fairness', () => {
 describe('a new booking\'s fields and answer', () => {
   const service = { id: 's1', type: 'APPOINTMENT' as const, payment: { rateType: 'FIXED' as const, price: { amount: '10.00', currency: 'EUR' }, deposit: null, planIds: [] } };
 
-  it('takes the contact id given, or derives a stable one from the details', () => {
-    expect(contactIdOf('t1', { contactId: 'c1' }, 'b1')).toBe('c1');
-    expect(contactIdOf('t1', { contact: { email: 'Ana@Example.com', name: 'Ana' } }, 'b1')).toBe(uuidV5(KAIROS_NAMESPACE, 'contact:t1:ana@example.com'));
-    expect(contactIdOf('t1', { contact: { phone: '+351912345678' } }, 'b1')).toBe(uuidV5(KAIROS_NAMESPACE, 'contact:t1:+351912345678'));
-    expect(contactIdOf('t1', { contact: {} }, 'B1')).toBe(uuidV5(KAIROS_NAMESPACE, 'contact:t1:b1'));
-    expect(contactIdOf('t2', { contact: { email: 'ana@example.com' } }, 'b1')).not.toBe(contactIdOf('t1', { contact: { email: 'ana@example.com' } }, 'b1'));
-  });
-
   it('snapshots the policy and price, with the defaults the request left out', () => {
-    const fields = bookingFieldsOf('t1', 'b1', { serviceId: 's1', slot: asked, contact: { name: 'Ana' } }, service, DEFAULT_BOOKING_POLICY, { slot, sessionId: null, scheduleId: null });
+    const fields = bookingFieldsOf('c9', 'b1', { serviceId: 's1', slot: asked, contact: { name: 'Ana' } }, service, DEFAULT_BOOKING_POLICY, { slot, sessionId: null, scheduleId: null });
     expect(fields).toEqual({
       serviceId: 's1',
       serviceType: 'APPOINTMENT',
@@ -250,7 +241,7 @@ describe('a new booking\'s fields and answer', () => {
       sessionId: null,
       scheduleId: null,
       appointmentSessionId: appointmentSessionIdOf('b1', 1),
-      contactId: uuidV5(KAIROS_NAMESPACE, 'contact:t1:ana'),
+      contactId: 'c9',
       contactDetails: { name: 'Ana', email: null, phone: null },
       partySize: 1,
       selectedPaymentOption: 'OFFLINE',
@@ -272,22 +263,22 @@ describe('a new booking\'s fields and answer', () => {
         totalMinor: 1000,
       },
     });
-    const seat = bookingFieldsOf('t1', 'b1', { ...request, partySize: 3, selectedPaymentOption: 'ONLINE' }, { ...service, type: 'CLASS' }, DEFAULT_BOOKING_POLICY, { slot, sessionId: 'i1', scheduleId: null });
+    const seat = bookingFieldsOf('c1', 'b1', { ...request, partySize: 3, selectedPaymentOption: 'ONLINE' }, { ...service, type: 'CLASS' }, DEFAULT_BOOKING_POLICY, { slot, sessionId: 'i1', scheduleId: null });
     expect(seat).toMatchObject({ appointmentSessionId: null, contactId: 'c1', contactDetails: null, partySize: 3, selectedPaymentOption: 'ONLINE', sessionId: 'i1' });
   });
 
   it('snapshots the price with the coupon taken off, or covered whole by a plan', () => {
     const spring = { code: 'Spring10', discountType: 'PERCENT' as const, percentOff: 10, amountOffMinor: null };
     const booked = { slot, sessionId: null, scheduleId: null };
-    expect(bookingFieldsOf('t1', 'b1', { ...request, partySize: 3, couponCode: 'SPRING10' }, service, DEFAULT_BOOKING_POLICY, booked, spring)).toMatchObject({
+    expect(bookingFieldsOf('c1', 'b1', { ...request, partySize: 3, couponCode: 'SPRING10' }, service, DEFAULT_BOOKING_POLICY, booked, spring)).toMatchObject({
       couponCode: 'Spring10',
       priceSnapshot: { subtotalMinor: 3000, couponCode: 'Spring10', discountMinor: 300, totalMinor: 2700 },
     });
-    expect(bookingFieldsOf('t1', 'b1', { ...request, selectedPaymentOption: 'MEMBERSHIP' }, service, DEFAULT_BOOKING_POLICY, { ...booked, planOrderId: 'po1' })).toMatchObject({
+    expect(bookingFieldsOf('c1', 'b1', { ...request, selectedPaymentOption: 'MEMBERSHIP' }, service, DEFAULT_BOOKING_POLICY, { ...booked, planOrderId: 'po1' })).toMatchObject({
       planOrderId: 'po1',
       priceSnapshot: { subtotalMinor: 1000, planOrderId: 'po1', coveredByPlanMinor: 1000, totalMinor: 0 },
     });
-    expect(bookingFieldsOf('t1', 'b1', request, { ...service, payment: { rateType: 'NO_FEE', price: null, deposit: null, planIds: [] } }, DEFAULT_BOOKING_POLICY, booked).priceSnapshot).toBeNull();
+    expect(bookingFieldsOf('c1', 'b1', request, { ...service, payment: { rateType: 'NO_FEE', price: null, deposit: null, planIds: [] } }, DEFAULT_BOOKING_POLICY, booked).priceSnapshot).toBeNull();
   });
 
   it('refuses a coupon with a membership', () => {
@@ -305,7 +296,7 @@ describe('a new booking\'s fields and answer', () => {
   });
 
   it('answers with the view and what its holder may do; holds what the view books', () => {
-    const fields = bookingFieldsOf('t1', 'b1', request, service, DEFAULT_BOOKING_POLICY, { slot, sessionId: null, scheduleId: null });
+    const fields = bookingFieldsOf('c1', 'b1', request, service, DEFAULT_BOOKING_POLICY, { slot, sessionId: null, scheduleId: null });
     const events = bookingDecider.decide({ type: 'CreateBooking', id: 'b1', fields, draft: false }, bookingDecider.initialState(), { now, actor: 'BUSINESS', ignorePolicy: true });
     const state = fold(bookingDecider, events, bookingDecider.initialState());
     if (state.status === 'none') throw new Error('not created');

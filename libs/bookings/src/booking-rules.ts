@@ -217,12 +217,9 @@ export const slotHoldSubjectOf = (request: SlotHoldRequest, service: Pick<Servic
   throw new DomainError('validation', 'an appointment is held by slot, a class by session', [{ field: request.slot ? 'slot' : 'sessionId', reason: `not for a ${service.type}` }]);
 };
 
-/** A contact named only by its details gets a stable id per tenant: the same email books as the same contact. */
-export const contactIdOf = (tenant: string, request: Pick<BookingRequest, 'contactId' | 'contact'>, bookingId: string): string =>
-  request.contactId ?? uuidV5(KAIROS_NAMESPACE, `contact:${tenant}:${(request.contact?.email ?? request.contact?.phone ?? request.contact?.name ?? bookingId).toLowerCase()}`);
-
+/** `contactId`: the one the request names, or the contact its details found or created. */
 export const bookingFieldsOf = (
-  tenant: string,
+  contactId: string,
   id: string,
   request: BookingRequest,
   service: Pick<ServiceView, 'id' | 'type' | 'payment'>,
@@ -237,7 +234,7 @@ export const bookingFieldsOf = (
   sessionId: booked.sessionId,
   scheduleId: booked.scheduleId,
   appointmentSessionId: service.type === 'APPOINTMENT' ? appointmentSessionIdOf(id, 1) : null,
-  contactId: contactIdOf(tenant, request, id),
+  contactId,
   contactDetails: request.contact ? { name: request.contact.name ?? null, email: request.contact.email ?? null, phone: request.contact.phone ?? null } : null,
   partySize: request.partySize ?? 1,
   selectedPaymentOption: request.selectedPaymentOption ?? 'OFFLINE',

@@ -1,14 +1,15 @@
+import { ContactEvent } from '@kairos/clients';
 import { MemoryReadModels, SYSTEM_TENANT, enveloped } from '@kairos/core';
 import { DEFAULT_BOOKING_POLICY } from '@kairos/services';
 import { BookedSlot, BookingEvent, BookingView } from './booking/booking';
-import { BOOKINGS, BookingDoc, HOLD_TIMERS, SEATS, SLOT_HOLDS, WAITLISTS, WAITLIST_ENTRIES, bookingsProjection } from './bookings.projection';
+import { BOOKINGS, BookingDoc, CONTACT_BOOKINGS, HOLD_TIMERS, SEATS, SLOT_HOLDS, WAITLISTS, WAITLIST_ENTRIES, bookingsProjection } from './bookings.projection';
 import { SeatsEvent } from './seats/seats';
 import { SlotHoldEvent, SlotHoldView } from './slot-hold/slot-hold';
 import { WaitlistEvent } from './waitlist/waitlist';
 
 const at = '2026-03-02T08:00:00.000Z';
 const inTenant = enveloped({ tenant: 't1', actor: { type: 'BUSINESS' }, occurredAt: at });
-const project = (...events: (SeatsEvent | WaitlistEvent | SlotHoldEvent | BookingEvent)[]) =>
+const project = (...events: (SeatsEvent | WaitlistEvent | SlotHoldEvent | BookingEvent | ContactEvent)[]) =>
   new MemoryReadModels().project(bookingsProjection, events.map(inTenant));
 
 const slot: BookedSlot = {
@@ -31,6 +32,23 @@ describe('bookings projection', () => {
     const confirmed: BookingEvent = { type: 'booking.confirmed', data: { id: 'b1', previousStatus: 'PENDING', actor: 'BUSINESS', reason: null, at: '2026-03-03T00:00:00.000Z', holdsSlot: true } };
     const doc = project({ type: 'booking.created', data: booking }, confirmed).get<BookingDoc>(BOOKINGS, 't1', 'b1');
     expect(doc).toEqual({ ...booking, status: 'CONFIRMED', revision: 2, updatedAt: '2026-03-03T00:00:00.000Z', _resourceIds: ['r1', 'r2'], _start: slot.start });
+  });
+
+  it("forgets an erased contact's details on its bookings, and only its own", () => {
+    const ana = { name: 'Ana', email: 'ana@example.com', phone: null };
+    const models = project(
+      { type: 'booking.created', data: { ...booking, contactDetails: ana } },
+      { type: 'booking.created', data: { ...booking, id: 'b2', contactDetails: ana } },
+      { type: 'booking.created', data: { ...booking, id: 'b3', contactId: 'c2', contactDetails: ana } },
+      { type: 'contact.deleted', data: { id: 'c1', deletedAt: at } },
+    );
+    expect(models.all<BookingDoc>(BOOKINGS, 't1').map((b) => [b.id, b.contactId, b.contactDetails])).toEqual([
+      ['b1', 'c1', null],
+      ['b2', 'c1', null],
+      ['b3', 'c2', ana],
+    ]);
+    expect(models.all(CONTACT_BOOKINGS, 't1')).toEqual([{ id: 'c2', bookingIds: ['b3'] }]);
+    expect(project({ type: 'contact.deleted', data: { id: 'c9', deletedAt: at } }).all(BOOKINGS, 't1')).toEqual([]);
   });
 
   it('ignores the later events of a booking it never saw created', () => {

@@ -1,3 +1,4 @@
+import { ContactEvent } from '@kairos/clients';
 import { DocumentLookup, DocumentWrite, ProjectedEvent, ProjectionDefinition, SYSTEM_TENANT, deleteDoc, eventTypesOf, everyType, isOneOf, putDoc } from '@kairos/core';
 import { bookingEvents } from './booking/booking.events';
 import { slotHoldEvents } from './slot-hold/slot-hold.events';
@@ -27,6 +28,10 @@ export const HOLD_TIMERS = 'hold_timers';
 /** A session's waitlist, FIFO, and each entry's session for addressing entries by id. */
 export const WAITLISTS = 'waitlists';
 export const WAITLIST_ENTRIES = 'waitlist_entries';
+/** Per contact, the ids of its bookings: what to scrub of its details when the contact is erased. */
+export const CONTACT_BOOKINGS = 'contact_bookings';
+
+type ContactErased = Extract<ContactEvent, { type: 'contact.deleted' }>;
 
 export interface BookingDoc extends BookingView {
   _resourceIds: string[];
@@ -82,7 +87,22 @@ const bookingDocs = (event: ProjectedEvent<BookingEvent>, documents: DocumentLoo
   const next = bookingDecider.evolve(state, event);
   if (next.status === 'none') return [];
   const { _resourceIds: _r, _start: _s, ...view } = next.view as BookingDoc;
-  return [putDoc(BOOKINGS, tenant, { ...view, _resourceIds: view.slot.resourceIds, _start: view.slot.start })];
+  const booking = putDoc(BOOKINGS, tenant, { ...view, _resourceIds: view.slot.resourceIds, _start: view.slot.start });
+  if (event.type !== 'booking.created' || view.contactId === null) return [booking];
+  const index = documents.get<{ id: string; bookingIds: string[] }>(CONTACT_BOOKINGS, tenant, view.contactId) ?? { id: view.contactId, bookingIds: [] };
+  return [booking, putDoc(CONTACT_BOOKINGS, tenant, { id: index.id, bookingIds: [...index.bookingIds, view.id] })];
+};
+
+/** An erased contact's bookings stay for the business's records, without the contact's details. */
+const scrubbedBookings = (event: ProjectedEvent<ContactErased>, documents: DocumentLookup): DocumentWrite[] => {
+  const tenant = event.metadata.tenant;
+  const index = documents.get<{ id: string; bookingIds: string[] }>(CONTACT_BOOKINGS, tenant, event.data.id);
+  if (!index) return [];
+  const scrubbed = index.bookingIds.flatMap((id) => {
+    const doc = documents.get<BookingDoc>(BOOKINGS, tenant, id);
+    return doc ? [putDoc(BOOKINGS, tenant, { ...doc, contactDetails: null })] : [];
+  });
+  return [...scrubbed, deleteDoc(CONTACT_BOOKINGS, tenant, index.id)];
 };
 
 // The published aggregates' types come from their event declarations; seats are internal and declare none.
@@ -90,12 +110,13 @@ const SEATS_TYPES = everyType<SeatsEvent>({ 'seats.taken': true, 'seats.released
 const WAITLIST_TYPES = eventTypesOf(waitlistEvents);
 const SLOT_HOLD_TYPES = eventTypesOf(slotHoldEvents);
 
-/** Bookings by id, filterable by contact, service, resource, status and start; seats, slot holds, waitlists and their timers. */
-export const bookingsProjection: ProjectionDefinition<SeatsEvent | WaitlistEvent | SlotHoldEvent | BookingEvent> = {
+/** Bookings by id, filterable by contact, service, resource, status and start (an erased contact's without its details); seats, slot holds, waitlists and their timers. */
+export const bookingsProjection: ProjectionDefinition<SeatsEvent | WaitlistEvent | SlotHoldEvent | BookingEvent | ContactErased> = {
   name: 'bookings',
-  collections: [BOOKINGS, SEATS, SLOT_HOLDS, HOLD_TIMERS, WAITLISTS, WAITLIST_ENTRIES],
-  canHandle: [...SEATS_TYPES, ...WAITLIST_TYPES, ...SLOT_HOLD_TYPES, ...eventTypesOf(bookingEvents)],
+  collections: [BOOKINGS, SEATS, SLOT_HOLDS, HOLD_TIMERS, WAITLISTS, WAITLIST_ENTRIES, CONTACT_BOOKINGS],
+  canHandle: [...SEATS_TYPES, ...WAITLIST_TYPES, ...SLOT_HOLD_TYPES, ...eventTypesOf(bookingEvents), 'contact.deleted'],
   evolve(event, documents) {
+    if (event.type === 'contact.deleted') return scrubbedBookings(event, documents);
     if (isOneOf<SeatsEvent>(SEATS_TYPES)(event)) return seatsDocs(event, documents);
     if (isOneOf<WaitlistEvent>(WAITLIST_TYPES)(event)) return waitlistDocs(event, documents);
     if (isOneOf<SlotHoldEvent>(SLOT_HOLD_TYPES)(event)) return slotHoldDocs(event, documents);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsPhoneNumber, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { AskedSlot, BookingChange, BookingRequest, SlotHoldRequest } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
 import { ListQueryDto } from '../http/common.dto';
@@ -27,7 +27,11 @@ export class SlotDto {
 export class ContactDto {
   @ApiPropertyOptional() @Optional() @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional() @Optional() @IsEmail() email?: string;
-  @ApiPropertyOptional({ description: 'E.164' }) @Optional() @Matches(/^\+[1-9]\d{6,14}$/, { message: 'phone must be in E.164 form' }) phone?: string;
+  @ApiPropertyOptional({ description: 'E.164, a valid number' })
+  @Optional()
+  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'phone must be in E.164 form' })
+  @IsPhoneNumber(undefined, { message: 'phone must be a valid phone number' })
+  phone?: string;
 }
 
 export class CreateBookingDto extends NotifyingDto {

@@ -28,6 +28,7 @@ import { EventSourcing } from '../infrastructure/event-sourcing';
 import { References } from '../infrastructure/references';
 import { couponUseOf } from '../memberships/coupon-use';
 import { couponByCode } from '../memberships/coupons.commands';
+import { bookingContactOf } from './booking-contact';
 import { BookingFacts } from './booking-facts';
 import { CreditRedemption } from '../memberships/credit-redemption';
 import { holdChange } from './holds';
@@ -59,11 +60,12 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
     return handleCommand(this.es, ctx, async (attempt) => {
       const { now } = attempt;
       // Reads asked for together share one read of the event store (SqlEventStore.readStream).
-      const [service, before, heldState, coupon] = await Promise.all([
+      const [service, before, heldState, coupon, contact] = await Promise.all([
         this.facts.serviceOf(attempt, tenant, request),
         attempt.read(booking),
         held ? attempt.read(held) : null,
         request.couponCode ? couponByCode(attempt, tenant, request.couponCode) : null,
+        bookingContactOf(attempt, tenant, request),
       ]);
       const [policy, schedule] = await Promise.all([this.facts.policy(attempt, tenant, service.bookingPolicyId), this.facts.schedule(attempt, tenant, service.scheduleId)]);
       if (request.scheduleId && request.scheduleId !== service.scheduleId) {
@@ -99,7 +101,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
       const paid = paysWithPlan(request.selectedPaymentOption ?? 'OFFLINE') && before.status === 'none'
         ? await this.credits.redeem(attempt, tenant, { bookingId: id, contactId: request.contactId!, planOrderId: request.planOrderId, credits: request.partySize ?? 1, service, start: slot.start }, now)
         : null;
-      const fields = bookingFieldsOf(tenant, id, request, service, policy, { slot, sessionId, scheduleId, planOrderId: paid?.planOrderId }, coupon?.state.view);
+      const fields = bookingFieldsOf(contact.contactId, id, request, service, policy, { slot, sessionId, scheduleId, planOrderId: paid?.planOrderId }, coupon?.state.view);
       const context: BookingContext = {
         now,
         actor: ctx.actor.type,
@@ -116,7 +118,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
       const guards = holdChange(tenant, ctx.actor.type, hold ? targetOf(hold, service.scheduleId, capacity) : null, take);
       const couponUse = coupon ? couponUseOf(coupon, id, fields) : null;
       return {
-        streams: [booking, ...(held ? [held] : []), ...(waitlist ? [waitlist] : []), ...guards.streams, ...(paid?.part.streams ?? []), ...(couponUse?.streams ?? [])],
+        streams: [booking, ...(held ? [held] : []), ...(waitlist ? [waitlist] : []), ...guards.streams, ...(paid?.part.streams ?? []), ...(couponUse?.streams ?? []), ...contact.part.streams],
         decide: (states) => {
           const holdEnds =
             hold && held ? [{ streamId: held.streamId, events: slotHoldDecider.decide({ type: 'BookHold', bookingId: id, contactId: fields.contactId ?? '', actor: ctx.actor.type }, states.of(held), { now }) }] : [];
@@ -131,6 +133,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBooking> {
               ...guards.decide(states, now),
               ...(paid?.part.decide(states, now) ?? []),
               ...(couponUse?.decide(states, now) ?? []),
+              ...contact.part.decide(states, now),
             ],
             answer: bookingAnswerOf(created, now, ctx.actor.type),
             location: `/v1/bookings/${id}`,

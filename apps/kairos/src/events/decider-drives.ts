@@ -5,6 +5,7 @@
  */
 import { DecisionContext, Decider, DomainEvent, eventTypesOf, fold } from '@kairos/core';
 import { BookingFields, bookingDecider, slotHoldDecider, waitlistDecider } from '@kairos/bookings';
+import { contactDecider } from '@kairos/clients';
 import { CouponFields, PlanFields, couponDecider, planDecider, planOrderDecider, priceSnapshotOf } from '@kairos/memberships';
 import { NotificationRequest, RenderedMessage, deliveryDecider, notificationsEvents, settingsDecider } from '@kairos/notifications';
 import { locationDecider, resourceDecider } from '@kairos/resources';
@@ -372,6 +373,13 @@ export const produced: DomainEvent[] = [
   ...drive(planOrderDecider, { now: NOW }, [
     { type: 'PurchasePlan', id: 'order-3', plan: punchCard, contactId: 'contact-4', price: null },
     [{ type: 'Tick' }, { now: at('2026-06-02T00:00:00.000Z') }],
+  ]),
+  ...drive(contactDecider, { now: NOW }, [
+    { type: 'CreateContact', id: 'contact-1', fields: { name: 'Ana Silva', email: 'ana@example.com', phone: '+351912345678', timeZone: 'Europe/Lisbon' } },
+    { type: 'UpdateContact', patch: { phone: '+351913000111' } },
+    { type: 'AddNote', noteId: 'note-1', text: 'Prefers mornings.', author: { type: 'BUSINESS', id: 'staff-1' } },
+    { type: 'DeleteNote', noteId: 'note-1' },
+    [{ type: 'EraseContact' }, { now: LATER }],
   ]),
   ...drive(settingsDecider, { now: NOW }, [
     { type: 'UpdateSettings', reminderHoursBefore: 2, senderName: 'Baixa Hair Studio', enabled: { BOOKING_CONFIRMED: { SMS: true } } },

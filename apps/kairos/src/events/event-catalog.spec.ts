@@ -12,6 +12,7 @@ import {
   SlotHoldView,
   WaitlistEvent,
 } from '@kairos/bookings';
+import { ContactEvent, contactEmailDecider } from '@kairos/clients';
 import { BenefitKind, CancelEffective, CouponEvent, DiscountType, PaymentStatus as OrderPaymentStatus, PlanEvent, PlanOrderEvent, PlanOrderStatus, PricingType, couponCodeDecider } from '@kairos/memberships';
 import { CHANNELS, DeliveryEvent, SettingsEvent, TRIGGERS, deliveryDecider, outboxDecider } from '@kairos/notifications';
 import { LocationEvent, LocationFields, ResourceEvent, ResourceType } from '@kairos/resources';
@@ -51,6 +52,7 @@ type PublishedType =
   | PlanEvent['type']
   | PlanOrderEvent['type']
   | CouponEvent['type']
+  | ContactEvent['type']
   | Exclude<DeliveryEvent['type'], 'notification.rendered' | 'notification.attempted' | 'notification.deferred'>
   | SettingsEvent['type'];
 const PUBLISHED_TYPES: Record<PublishedType, true> = {
@@ -109,6 +111,11 @@ const PUBLISHED_TYPES: Record<PublishedType, true> = {
   'coupon.archived': true,
   'coupon.redeemed': true,
   'coupon.released': true,
+  'contact.created': true,
+  'contact.updated': true,
+  'contact.deleted': true,
+  'contact.note-added': true,
+  'contact.note-deleted': true,
   'notification.requested': true,
   'notification.sent': true,
   'notification.failed': true,
@@ -127,6 +134,10 @@ const internal: DomainEvent[] = [
     { type: 'Release', offerId: 'ses-yoga', holderId: 'bk-2' },
   ]),
   ...drive(couponCodeDecider, { now: NOW }, [{ type: 'ClaimCouponCode', code: 'SPRING', couponId: 'coupon-1' }]),
+  ...drive(contactEmailDecider, { now: NOW }, [
+    { type: 'ClaimEmail', contactId: 'contact-1' },
+    { type: 'ReleaseEmail', contactId: 'contact-1' },
+  ]),
   ...drive(deliveryDecider, { now: NOW }, [
     {
       type: 'RequestNotification',
@@ -188,6 +199,8 @@ describe('the event catalog', () => {
   it('leaves internal events out: no route, no entry, no message', () => {
     expect(typesOf(internal)).toEqual([
       'booking-policy-default.changed',
+      'contact-email.claimed',
+      'contact-email.released',
       'coupon-code.claimed',
       'notification-outbox.dispatched',
       'notification.attempted',

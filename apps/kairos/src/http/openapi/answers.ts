@@ -1,6 +1,7 @@
 import { Static, TSchema, Type } from '@sinclair/typebox';
 import { PolicyViolations, Slot } from '@kairos/availability';
 import { BookingStatus, BookingView, SlotHoldView, WaitlistEntry } from '@kairos/bookings';
+import { ContactView, NoteAuthor } from '@kairos/clients';
 import { flag, instant, integer, listOf, nullable, record, text, timeZoneName } from '@kairos/core';
 import { CouponUse, CouponView, DiscountType, LedgerEntry, PlanOrderView, PlanView, PriceSnapshot } from '@kairos/memberships';
 import { NotificationSettingsView, NotificationTemplateView, NotificationView } from '@kairos/notifications';
@@ -104,6 +105,8 @@ export const ANSWERS = {
   NotificationSettings: NotificationSettingsView,
   NotificationTemplate: NotificationTemplateView,
   Notification: NotificationView,
+  Contact: ContactView,
+  ContactNote: record({ id: text(), contactId: text(), text: text(), author: NoteAuthor, createdAt: instant() }),
 } satisfies Record<string, TSchema>;
 
 export type AnswerName = keyof typeof ANSWERS;

@@ -9,8 +9,8 @@ export type Answer = AnswerName | { pageOf: AnswerName } | { oneOf: AnswerName[]
 /** What an operation documents beyond the conventions every /v1 operation shares (conventions.ts). */
 export interface Contract {
   summary: string;
-  /** The body of its success. */
-  answers: Answer;
+  /** The body of its success; null: it answers 204 No Content. */
+  answers: Answer | null;
   /** The refusals particular to it, each with when it happens; the status follows the code (api.md §1). */
   refuses?: Partial<Record<ProblemCode, string>>;
   /** When a success other than 201 Created names a resource in `Location`. */

@@ -188,15 +188,19 @@ export const completeOperation = (route: Route): OperationObject => {
   ];
   const [success] = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
   const status = Number(success);
-  const answer: ResponseObject = {
-    description: `${status === 201 ? 'Created' : 'OK'}: ${answerName(contract.answers)}.`,
-    headers: {
-      ...(contract.unpositioned ? {} : { 'Kairos-Position': header('KairosPosition') }),
-      ...(status === 201 ? { Location: header('Location') } : contract.location ? { Location: { description: contract.location, schema: { type: 'string' }, required: false } } : {}),
-      ...(kind === 'write' ? { 'Idempotency-Replayed': header('IdempotencyReplayed') } : {}),
-    },
-    content: { 'application/json': { schema: answerSchema(contract.answers), example: answerExample(contract.answers) } },
+  const headers = {
+    ...(contract.unpositioned ? {} : { 'Kairos-Position': header('KairosPosition') }),
+    ...(status === 201 ? { Location: header('Location') } : contract.location ? { Location: { description: contract.location, schema: { type: 'string' }, required: false } } : {}),
+    ...(kind === 'write' ? { 'Idempotency-Replayed': header('IdempotencyReplayed') } : {}),
   };
+  const answer: ResponseObject =
+    contract.answers === null
+      ? { description: 'No Content: done, nothing to show.', headers }
+      : {
+          description: `${status === 201 ? 'Created' : 'OK'}: ${answerName(contract.answers)}.`,
+          headers,
+          content: { 'application/json': { schema: answerSchema(contract.answers), example: answerExample(contract.answers) } },
+        };
   const refusals = [...conventionalRefusals(kind, reads), ...(Object.entries(contract.refuses ?? {}) as Refusal[])];
   const bodyExample = REQUEST_EXAMPLES[bodyName(operation.requestBody) ?? ''];
   const requestBody = operation.requestBody as RequestBodyObject | undefined;

@@ -23,6 +23,7 @@ const TAGS: Record<string, string> = {
   plans: 'Pricing plans: subscriptions, packages and memberships.',
   'plan-orders': "Contacts' orders of plans, their cycles and credits.",
   coupons: 'Discount codes and their uses.',
+  contacts: 'The people who book: their details, bookings, plan orders and notes.',
   prices: 'What a booking would cost.',
   notifications: 'Messages to contacts: settings, templates and the delivery log.',
 };
@@ -31,7 +32,7 @@ const operationIdOf = (controller: string, method: string) => `${controller}_${m
 
 /** A route's answer, item of a page, or branch: the views the document needs as components. */
 const answersNamed = ({ answers }: Contract): { views: AnswerName[]; pages: AnswerName[] } =>
-  typeof answers === 'string' ? { views: [answers], pages: [] } : 'pageOf' in answers ? { views: [answers.pageOf], pages: [answers.pageOf] } : { views: answers.oneOf, pages: [] };
+  answers === null ? { views: [], pages: [] } : typeof answers === 'string' ? { views: [answers], pages: [] } : 'pageOf' in answers ? { views: [answers.pageOf], pages: [answers.pageOf] } : { views: answers.oneOf, pages: [] };
 
 /** Each documented route by its operation id, with what it is: a query (GET, or a POST marked QueryByPost) or a write. */
 const routesOf = (controllers: Type[]) => {

@@ -25,6 +25,7 @@ const id = {
   plan: '1d3f5b7d-9f1b-4d3f-8b5d-7f9b1d3f5b7d',
   planOrder: '2e4a6c8e-0a2c-4e4a-9c6e-8a0c2e4a6c8e',
   coupon: '3f5b7d9f-1b3d-4f5b-9d7f-9b1d3f5b7d9f',
+  note: '4a6c8e0a-2c4e-4a6c-8e0a-2c4e6a8c0e2a',
 };
 const at = '2026-03-02T10:15:00.000Z';
 const meta = (of: string) => ({ id: of, revision: 1, createdAt: at, updatedAt: at });
@@ -324,6 +325,8 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
     sentAt: at,
     answers: [{ attempt: 1, outcome: 'SENT', answer: '250 OK: queued', error: null, at }],
   },
+  Contact: { ...meta(id.contact), name: 'Rita Costa', email: 'rita@example.com', phone: '+351912345678', timeZone: 'Europe/Lisbon' },
+  ContactNote: { id: id.note, contactId: id.contact, text: 'Prefers morning appointments.', author: { type: 'BUSINESS', id: 'staff-17' }, createdAt: at },
 };
 
 const workingHours = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
@@ -382,4 +385,7 @@ export const REQUEST_EXAMPLES: Record<string, object> = {
   PricePreviewDto: { serviceId: id.service, partySize: 1, couponCode: 'SPRING10', contactId: id.contact },
   NotificationSettingsDto: { reminderHoursBefore: 2, senderName: 'Baixa Hair Studio', enabled: { BOOKING_CONFIRMED: { SMS: true } } },
   NotificationTemplateDto: { subject: 'See you soon, {{contact.name}}', body: 'Your {{service.name}} is on {{booking.start}} ({{booking.timeZone}}).{{#if message}} {{message}}{{/if}}' },
+  CreateContactDto: { name: 'Rita Costa', email: 'rita@example.com', phone: '+351 912 345 678', timeZone: 'Europe/Lisbon' },
+  UpdateContactDto: { email: 'rita.costa@example.com', phone: null },
+  AddContactNoteDto: { text: 'Prefers morning appointments.' },
 };

@@ -1,5 +1,5 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
-import { describeWith, uniqueName } from '@kairos/testing';
+import { describeWith, freePort, uniqueName } from '@kairos/testing';
 import { calendarOf, greenMail, mailbox, waitForMail } from '../../../../../test/support/greenmail';
 import { CalendarInvite, OutgoingMessage, PermanentDeliveryFailure, TransientDeliveryFailure } from './channel';
 import { EmailChannel } from './email';
@@ -57,15 +57,6 @@ const refusingSmtpServer = async (rcptReply: string): Promise<{ url: string; clo
       await new Promise((resolve) => server.close(resolve));
     },
   };
-};
-
-/** A port nothing listens on: taken, then released. */
-const closedPort = async () => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 };
 
 describeWith('GreenMail', greenMail.smtpUrl(), 'EmailChannel (GreenMail)', () => {
@@ -139,7 +130,7 @@ describeWith('GreenMail', greenMail.smtpUrl(), 'EmailChannel (GreenMail)', () =>
   });
 
   it('takes an SMTP server that cannot be reached as transient', async () => {
-    const outcome = channel({ url: `smtp://127.0.0.1:${await closedPort()}`, from }).send(message('ada@example.test'));
+    const outcome = channel({ url: `smtp://127.0.0.1:${await freePort()}`, from }).send(message('ada@example.test'));
     await expect(outcome).rejects.toBeInstanceOf(TransientDeliveryFailure);
   });
 
@@ -160,7 +151,7 @@ describeWith('GreenMail', greenMail.smtpUrl(), 'EmailChannel (GreenMail)', () =>
     expect(await mailbox(archive.address)).toHaveLength(1);
 
     expect(await channel({ url: greenMail.smtpUrl()!, from }).wasDelivered(sent)).toBeNull();
-    const unreachable = channel({ url: greenMail.smtpUrl()!, from, archive: { ...archive, imapUrl: `imap://a:b@127.0.0.1:${await closedPort()}/INBOX` } });
+    const unreachable = channel({ url: greenMail.smtpUrl()!, from, archive: { ...archive, imapUrl: `imap://a:b@127.0.0.1:${await freePort()}/INBOX` } });
     expect(await unreachable.wasDelivered(sent)).toBeNull();
   });
 });

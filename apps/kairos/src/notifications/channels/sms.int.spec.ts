@@ -1,5 +1,4 @@
-import { AddressInfo, createServer } from 'node:net';
-import { uniqueName } from '@kairos/testing';
+import { freePort, uniqueName } from '@kairos/testing';
 import { twilioStandIn } from '../../../../../test/support/twilio-stand-in';
 import { OutgoingMessage, PermanentDeliveryFailure, TransientDeliveryFailure } from './channel';
 import { SmsChannel } from './sms';
@@ -71,11 +70,7 @@ describe('SmsChannel (a local stand-in of the Twilio Messages API)', () => {
   });
 
   it('takes a provider that cannot be reached as transient', async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
-    const unreachable = new SmsChannel({ url: `http://127.0.0.1:${port}`, ...credentials, from: '+15005550006' });
+    const unreachable = new SmsChannel({ url: `http://127.0.0.1:${await freePort()}`, ...credentials, from: '+15005550006' });
     await expect(unreachable.send(message())).rejects.toBeInstanceOf(TransientDeliveryFailure);
   });
 });

@@ -1,0 +1,78 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ContactCommand, ContactEvent, ContactNoteDoc, ContactState, ContactView, contactDecider, contactEmailDecider, contactEmailStream, contactStream, normalisedEmail } from '@kairos/clients';
+import { fold } from '@kairos/core';
+import { Positioned } from '../http/positioned';
+import { RequestContext } from '../http/request-context';
+import { StreamEvents, handleCommand, streamOf } from '../infrastructure/command-handling';
+import { EventSourcing } from '../infrastructure/event-sourcing';
+
+/** Any command on one contact; one that sets, changes or drops its email also moves the email's claim. */
+export class DecideContact {
+  constructor(readonly ctx: RequestContext, readonly id: string, readonly command: ContactCommand) {}
+}
+
+const emailOf = (state: ContactState): string | null => (state.status === 'LIVE' ? state.view.email : null);
+
+/** The email a command leaves the contact with, as far as can be told before deciding: none once erased, else what it sets, else what it has. */
+const emailAsked = (command: ContactCommand, before: string | null): string | null => {
+  if (command.type === 'EraseContact') return null;
+  if (command.type === 'CreateContact') return command.fields.email;
+  if (command.type === 'UpdateContact' && command.patch.email !== undefined) return command.patch.email;
+  return before;
+};
+
+const sameEmail = (email: string, other: string | null) => other !== null && normalisedEmail(email) === normalisedEmail(other);
+
+/** What a command answers: the contact, the note it added, or nothing (erasure, a note deleted). */
+type ContactAnswer = ContactView | ContactNoteDoc | null;
+
+const answerOf = (events: ContactEvent[], after: ContactState): ContactAnswer => {
+  const [event] = events;
+  if (event?.type === 'contact.note-added') {
+    const { id: contactId, noteId, text, author, at } = event.data;
+    return { id: noteId, contactId, text, author, createdAt: at };
+  }
+  if (event?.type === 'contact.deleted' || event?.type === 'contact.note-deleted') return null;
+  return after.status === 'LIVE' ? after.view : null;
+};
+
+const locationOf = (command: ContactCommand, id: string): string | undefined => {
+  if (command.type === 'CreateContact') return `/v1/contacts/${id}`;
+  if (command.type === 'AddNote') return `/v1/contacts/${id}/notes`;
+  return undefined;
+};
+
+@CommandHandler(DecideContact)
+export class DecideContactHandler implements ICommandHandler<DecideContact, Positioned<ContactAnswer>> {
+  constructor(private readonly es: EventSourcing) {}
+
+  execute({ ctx, id, command }: DecideContact) {
+    const contact = streamOf(contactStream(ctx.tenant, id), contactDecider);
+    return handleCommand(this.es, ctx, async (attempt) => {
+      const held = emailOf(await attempt.read(contact));
+      const asked = emailAsked(command, held);
+      const release = held !== null && !sameEmail(held, asked) ? streamOf(contactEmailStream(ctx.tenant, held), contactEmailDecider) : null;
+      const claim = asked !== null && !sameEmail(asked, held) ? streamOf(contactEmailStream(ctx.tenant, asked), contactEmailDecider) : null;
+      return {
+        streams: [contact, ...(release ? [release] : []), ...(claim ? [claim] : [])],
+        decide: (states, now) => {
+          const before = states.of(contact);
+          const events = contactDecider.decide(command, before, { now });
+          const after = fold(contactDecider, events, before);
+          // Decided after the contact, so an id taken or a contact gone answers first, and only then an email taken.
+          const kept = emailOf(after);
+          const claims: StreamEvents[] = [];
+          if (release && events.length > 0) claims.push({ streamId: release.streamId, events: contactEmailDecider.decide({ type: 'ReleaseEmail', contactId: id }, states.of(release), { now }) });
+          if (claim && kept !== null) claims.push({ streamId: claim.streamId, events: contactEmailDecider.decide({ type: 'ClaimEmail', contactId: id }, states.of(claim), { now }) });
+          return {
+            appends: [{ streamId: contact.streamId, events }, ...claims],
+            answer: answerOf(events, after),
+            location: locationOf(command, id),
+          };
+        },
+      };
+    });
+  }
+}
+
+export const CONTACT_COMMAND_HANDLERS = [DecideContactHandler];
