@@ -26,7 +26,7 @@ import { RepeatingSweep } from '../infrastructure/sweeps';
 import { CONFIG, READ_STORE } from '../infrastructure/tokens';
 import { ChannelKind, NotificationChannel, OutgoingMessage, PermanentDeliveryFailure, TransientDeliveryFailure } from './channels/channel';
 import { notificationsFor, skipReason } from './outbox-dispatch';
-import { CONTACTS, recipientOf } from './recipients';
+import { recipientOf } from './recipients';
 
 export const NOTIFICATION_CHANNELS = Symbol('NotificationChannels');
 
@@ -87,10 +87,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
     this.channels = new Map(channels.map((channel) => [channel.channel, channel]));
   }
 
-  async onApplicationBootstrap() {
-    if (!this.config.roles.includes('projector')) return;
-    await this.readStore.ensureCollections([CONTACTS]);
-    this.looks.start();
+  onApplicationBootstrap() {
+    if (this.config.roles.includes('projector')) this.looks.start();
   }
 
   async onApplicationShutdown() {
