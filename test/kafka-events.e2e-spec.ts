@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describeWith, eventually, testServers } from '@kairos/testing';
 import { TestApp, buildForRunnerThread, startApp } from './harness';
 import { Follower, endOffsets, follow, problemsOf, report } from './kafka-conformance';
+import { twilioStandIn } from './support/twilio-stand-in';
 
 /** Every event type the contract documents: one committed schema each, named by ce_type. */
 const DOCUMENTED = readdirSync(join(__dirname, '..', 'docs', 'events'))
@@ -15,11 +16,14 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event typ
   let t: TestApp;
   let follower: Follower;
   let now = new Date('2026-03-28T00:00:00Z');
+  const sms = { accountSid: 'AC-kafka-events', authToken: 'secret', from: '+15005550006' };
+  let provider: Awaited<ReturnType<typeof twilioStandIn>>;
 
   buildForRunnerThread();
   beforeAll(async () => {
     if (!brokers) throw new Error('this suite needs the Kafka broker the global setup finds or starts (unset KAIROS_SKIP_KAFKA)');
-    t = await startApp({ engine: 'postgres', postgresUrl: testServers.postgresUrl(), kafkaBrokers: brokers, clock: () => now });
+    provider = await twilioStandIn(sms);
+    t = await startApp({ engine: 'postgres', postgresUrl: testServers.postgresUrl(), kafkaBrokers: brokers, clock: () => now, config: { sms: { ...sms, url: provider.url } } });
     // Ready means the publisher reached the broker and created its topics (the first ping does): read
     // them from where they stand, as a consumer that joins now would.
     await t.http.get('/health/ready').expect(200);
@@ -28,6 +32,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event typ
   afterAll(async () => {
     await follower?.stop();
     await t?.close();
+    await provider?.close();
   });
 
   const as = (method: 'post' | 'patch' | 'delete', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', t.tenant).send(body);
@@ -141,7 +146,12 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event typ
     await as('post', `/v1/plan-orders/${packOrder.id}/pause`).expect(200);
     await as('post', `/v1/plan-orders/${packOrder.id}/resume`).expect(200);
 
-    // Time passes: the short hold and the second offer lapse (the timer acts), the first appointment is over.
+    // Notifications: confirmations by SMS too; the email goes to the log (no SMTP server here), the text message is refused for good.
+    await as('patch', '/v1/notification-settings', { enabled: { BOOKING_CONFIRMED: { SMS: true } } }).expect(200);
+    provider.failNext(400);
+    await as('post', '/v1/bookings', { serviceId: cut.id, slot: slot('2026-04-02T11:00:00Z', '2026-04-02T12:00:00Z'), contact: { name: 'Noor', email: 'noor@example.test', phone: '+442071838750' } }).expect(201);
+
+    // Time passes: the short hold and the second offer lapse (the timer acts), the first appointment is over; the notifier sends what is due.
     now = new Date('2026-04-03T00:00:00Z');
     await eventually(() => expect(typesOf()).toEqual(expect.arrayContaining(['kairos.slot-hold.expired.v1', 'kairos.waitlist.offer-expired.v1'])), 30_000);
     const ofType = (type: string) => mine().filter((m) => m.headers.ce_type === type);

@@ -1,4 +1,4 @@
-import { DecisionContext, Decider, assertNever } from '@kairos/core';
+import { DecisionContext, Decider } from '@kairos/core';
 import { OutboxDispatched } from './delivery/delivery.events';
 import { Trigger } from './triggers';
 
@@ -46,12 +46,6 @@ export type OutboxState = { dispatched: boolean };
 export const outboxDecider: Decider<OutboxCommand, OutboxState, OutboxDispatched> = {
   initialState: () => ({ dispatched: false }),
   evolve: () => ({ dispatched: true }),
-  decide(command, state, { now }: DecisionContext) {
-    switch (command.type) {
-      case 'DispatchOutbox':
-        return state.dispatched ? [] : [{ type: 'notification-outbox.dispatched', data: { id: command.outboxId, notificationIds: command.notificationIds, skipped: command.skipped, at: now.toISOString() } }];
-      default:
-        return assertNever(command.type as never);
-    }
-  },
+  decide: (command, state, { now }: DecisionContext) =>
+    state.dispatched ? [] : [{ type: 'notification-outbox.dispatched', data: { id: command.outboxId, notificationIds: command.notificationIds, skipped: command.skipped, at: now.toISOString() } }],
 };

@@ -26,7 +26,7 @@ import { RepeatingSweep } from '../infrastructure/sweeps';
 import { CONFIG, READ_STORE } from '../infrastructure/tokens';
 import { ChannelKind, NotificationChannel, OutgoingMessage, PermanentDeliveryFailure, TransientDeliveryFailure } from './channels/channel';
 import { notificationsFor, skipReason } from './outbox-dispatch';
-import { CONTACTS, recipientOf } from './recipients';
+import { recipientOf } from './recipients';
 
 export const NOTIFICATION_CHANNELS = Symbol('NotificationChannels');
 
@@ -87,10 +87,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
     this.channels = new Map(channels.map((channel) => [channel.channel, channel]));
   }
 
-  async onApplicationBootstrap() {
-    if (!this.config.roles.includes('projector')) return;
-    await this.readStore.ensureCollections([CONTACTS]);
-    this.looks.start();
+  onApplicationBootstrap() {
+    if (this.config.roles.includes('projector')) this.looks.start();
   }
 
   async onApplicationShutdown() {
@@ -103,25 +101,34 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
     // Due before now, as timers are: what a write asks for goes out on the next sweep.
     const due = { where: { dueAt: { lt: this.es.now().toISOString() } }, orderBy: 'dueAt', limit: DUE_PER_SWEEP };
     const entries = await this.readStore.find<OutboxEntry>(NOTIFICATION_OUTBOX, SYSTEM_TENANT, due);
-    await inParallel(entries.items, SENDS_AT_ONCE, (entry) => this.settled(`outbox entry ${entry.outboxId}`, () => this.dispatch(entry)));
+    // A new notification is delivered at once by whoever dispatched it; the delivery timers are for retries and the rest.
+    await inParallel(entries.items, SENDS_AT_ONCE, (entry) =>
+      this.settled(`outbox entry ${entry.outboxId}`, async () => {
+        for (const id of await this.dispatch(entry)) await this.deliverHere(entry.tenant, id);
+      }),
+    );
     const deliveries = await this.readStore.find<DeliveryTimer>(NOTIFICATION_DELIVERIES, SYSTEM_TENANT, due);
-    const todo = deliveries.items.filter((timer) => !this.delivering.has(timer.id));
-    await inParallel(todo, SENDS_AT_ONCE, async (timer) => {
-      this.delivering.add(timer.id);
-      try {
-        await this.settled(`notification ${timer.notificationId}`, () => this.deliver(timer.tenant, timer.notificationId));
-      } finally {
-        this.delivering.delete(timer.id);
-      }
-    });
-    return { dispatched: entries.items.length, delivered: todo.length };
+    await inParallel(deliveries.items, SENDS_AT_ONCE, (timer) => this.deliverHere(timer.tenant, timer.notificationId));
+    return { dispatched: entries.items.length, delivered: deliveries.items.length };
+  }
+
+  /** Delivers a notification unless this process is at it already. */
+  private async deliverHere(tenant: string, id: string) {
+    const key = `${tenant}|${id}`;
+    if (this.delivering.has(key)) return;
+    this.delivering.add(key);
+    try {
+      await this.settled(`notification ${id}`, () => this.deliver(tenant, id));
+    } finally {
+      this.delivering.delete(key);
+    }
   }
 
   /**
    * Runs one piece of work; a refusal means another dispatcher got there first (or the read model
    * lags behind the stream), which the next sweep sees. An unreachable store stops the sweep.
    */
-  private async settled(what: string, work: () => Promise<void>) {
+  private async settled(what: string, work: () => Promise<unknown>) {
     try {
       await work();
     } catch (error) {
@@ -135,7 +142,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
     return { tenant, actor: { type: 'SYSTEM' }, correlationId: uuidV5(KAIROS_NAMESPACE, cause) };
   }
 
-  private async dispatch(entry: OutboxEntry) {
+  /** Turns an outbox entry into its notifications; answers their ids when this call dispatched it, none when another did. */
+  private async dispatch(entry: OutboxEntry): Promise<string[]> {
     const { tenant, outboxId } = entry;
     const skipped = skipReason(entry, this.es.now());
     const settings = (await this.readStore.get<NotificationSettingsView>(NOTIFICATION_SETTINGS, tenant, SETTINGS_ID)) ?? defaultSettings();
@@ -144,20 +152,21 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
     const planned = skipped ? [] : notificationsFor(entry, { settings, recipient, serviceName: service?.name ?? null }, (channel) => uuidV5(NOTIFICATION_NAMESPACE, `${outboxId}:${channel}`));
     const outbox = streamOf(notificationOutboxStream(tenant, outboxId), outboxDecider);
     const deliveries = planned.map((notification) => ({ notification, stream: streamOf(notificationStream(tenant, notification.request.id), deliveryDecider) }));
-    await handleCommand(this.es, this.contextFor(tenant, `notification-outbox:${outboxId}`), () => ({
+    const outcome = await handleCommand(this.es, this.contextFor(tenant, `notification-outbox:${outboxId}`), () => ({
       streams: [outbox, ...deliveries.map((d) => d.stream)],
       decide: (states, now) => {
         const dispatched = outboxDecider.decide({ type: 'DispatchOutbox', outboxId, notificationIds: planned.map((p) => p.request.id), skipped }, states.of(outbox), { now });
         // Dispatched before: its notifications exist already, whatever the settings say now.
-        if (dispatched.length === 0) return { appends: [], answer: undefined };
+        if (dispatched.length === 0) return { appends: [], answer: false };
         const requests = deliveries.map(({ notification, stream }) => ({
           streamId: stream.streamId,
           events: deliveryDecider.decide({ type: 'RequestNotification', ...notification }, states.of(stream), { now }) as DomainEvent[],
         }));
-        return { appends: [{ streamId: outbox.streamId, events: dispatched }, ...requests], answer: undefined };
+        return { appends: [{ streamId: outbox.streamId, events: dispatched }, ...requests], answer: true };
       },
     }));
     if (skipped) this.logger.log({ message: 'skipped a reminder', reason: skipped, tenant, outboxId, bookingId: entry.bookingId });
+    return outcome.body ? planned.map((p) => p.request.id) : [];
   }
 
   /** One step of a notification's delivery: settle an attempt in doubt, or make the next attempt. */

@@ -60,14 +60,7 @@ const switchesAfter = (current: NotificationSettingsView['enabled'], patch: Swit
 export const settingsDecider: Decider<SettingsCommand, SettingsState, SettingsEvent> = {
   initialState: defaultSettings,
 
-  evolve(state, event) {
-    switch (event.type) {
-      case 'notification-settings.updated':
-        return { ...state, ...event.data.changes, revision: state.revision + 1, updatedAt: event.data.updatedAt };
-      default:
-        return assertNever(event.type as never);
-    }
-  },
+  evolve: (state, event) => ({ ...state, ...event.data.changes, revision: state.revision + 1, updatedAt: event.data.updatedAt }),
 
   decide(command, state, { now }: DecisionContext) {
     const current = settingsFieldsOf(state);
