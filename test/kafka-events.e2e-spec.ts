@@ -116,6 +116,8 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event typ
     for (const n of [11, 12, 13]) line.push((await as('post', `/v1/sessions/${session.id}/waitlist`, { contactId: contact(n) }).expect(201)).body);
     const [first, second, third] = line;
     await as('post', `/v1/bookings/${seated.id}/cancel`).expect(200);
+    // The offer is read from the waitlist's read model, which may lag the cancel that made it.
+    await eventually(async () => expect((await as('get', `/v1/waitlist/${first.entryId}`).expect(200)).body.status).toBe('OFFERED'), 10_000);
     const accepted = (await as('post', `/v1/waitlist/${first.entryId}/accept`).expect(201)).body;
     await as('post', `/v1/bookings/${accepted.id}/cancel`).expect(200);
     await as('delete', `/v1/waitlist/${third.entryId}`).expect(200);
@@ -150,6 +152,14 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event typ
     await as('patch', '/v1/notification-settings', { enabled: { BOOKING_CONFIRMED: { SMS: true } } }).expect(200);
     provider.failNext(400);
     await as('post', '/v1/bookings', { serviceId: cut.id, slot: slot('2026-04-02T11:00:00Z', '2026-04-02T12:00:00Z'), contact: { name: 'Noor', email: 'noor@example.test', phone: '+442071838750' } }).expect(201);
+
+    // Contacts: one made by hand, changed, noted, its note deleted, then erased.
+    const client = (await as('post', '/v1/contacts', { name: 'Ines', email: 'ines@example.test', timeZone: 'Europe/Lisbon' }).expect(201)).body;
+    const changed = (await as('patch', `/v1/contacts/${client.id}`, { phone: '+351912345678', revision: client.revision }).expect(200)).body;
+    const note = (await as('post', `/v1/contacts/${client.id}/notes`, { text: 'prefers mornings' }).expect(201)).body;
+    await as('delete', `/v1/contacts/${client.id}/notes/${note.id}`).expect(204);
+    expect(changed.phone).toBe('+351912345678');
+    await as('delete', `/v1/contacts/${client.id}`).expect(204);
 
     // Time passes: the short hold and the second offer lapse (the timer acts), the first appointment is over; the notifier sends what is due.
     now = new Date('2026-04-03T00:00:00Z');
