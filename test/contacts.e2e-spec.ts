@@ -94,6 +94,9 @@ const contactsOverHttp = (options: Pick<TestAppOptions, 'engine' | 'postgresUrl'
     expect(deleted.text).toBe('');
     expect(ids((await after(deleted, `/v1/contacts/${contact.id}/notes`).expect(200)).body)).toEqual([byCustomer.body.id]);
     expect(problemOf(await as('delete', `/v1/contacts/${contact.id}/notes/${byStaff.body.id}`).expect(404)).type).toBe('urn:kairos:problem:not-found');
+    // A note's id is Kairos's: one the caller chose could be another contact's note's too, and the two would be one note.
+    const other = (await as('post', '/v1/contacts', { name: 'Bea Other' }).expect(201)).body;
+    expect(problemOf(await as('post', `/v1/contacts/${other.id}/notes`, { id: byCustomer.body.id, text: 'Not Bea.' }).expect(400)).error.field).toBe('id');
 
     const service = await pricedAppointment(as);
     const early = await as('post', '/v1/bookings', { serviceId: service.id, slot: hourAt('2026-03-30', 9), contact: { name: 'Bea', email: 'BEA@example.com' } }).expect(201);

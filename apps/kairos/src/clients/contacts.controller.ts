@@ -7,7 +7,7 @@ import { PLAN_ORDERS } from '@kairos/memberships';
 import { FieldFilter } from '@kairos/read-store';
 import { ListBookings } from '../bookings/bookings.queries';
 import { ListQueryDto, ReadQueryDto, expectedRevision, minPositionOf } from '../http/common.dto';
-import { Documented, REFUSALS } from '../http/openapi/contract';
+import { Documented } from '../http/openapi/contract';
 import { Ctx, RequestContext } from '../http/request-context';
 import { GetDocument, ListDocuments, ReadModelRef } from '../queries/read-models';
 import { BusinessOnlyGuard } from './business-only.guard';
@@ -95,9 +95,9 @@ export class ContactsController {
   }
 
   @Post(':id/notes')
-  @Documented({ summary: 'Write a note about a contact; its author is the caller', answers: 'ContactNote', refuses: { ...BUSINESS_ONLY, ...REFUSALS.takenId } })
+  @Documented({ summary: 'Write a note about a contact; its author is the caller', answers: 'ContactNote', refuses: BUSINESS_ONLY })
   addNote(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() dto: AddContactNoteDto) {
-    return this.commands.execute(new DecideContact(ctx, id, { type: 'AddNote', noteId: dto.id ?? newId(), text: dto.text, author: ctx.actor }));
+    return this.commands.execute(new DecideContact(ctx, id, { type: 'AddNote', noteId: newId(), text: dto.text, author: ctx.actor }));
   }
 
   @Delete(':id/notes/:noteId')
