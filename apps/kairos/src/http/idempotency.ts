@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NextFunction, Request, Response } from 'express';
+import { contactStream } from '@kairos/clients';
 import { DomainError, canonicalJson, streamId } from '@kairos/core';
 import { EventStore, ExpectedRevision } from '@kairos/event-store';
 import { ReadStore } from '@kairos/read-store';
@@ -24,7 +25,20 @@ export interface KeyRecord {
 
 type Answer = { status: number; headers: Record<string, string>; body: string };
 
-type StoredAnswer = { id: string; requestHash: string; expiresAt: number; response: Answer };
+/** `contactId`: the contact the answer is about (its details may be in it), so the answer is not replayed once that contact is erased. */
+type StoredAnswer = { id: string; requestHash: string; expiresAt: number; response: Answer; contactId?: string | null };
+
+/** The contact an answer is about: the one its path names, else the one its body names. */
+const contactOfAnswer = (path: string, body: string): string | null => {
+  const named = /^\/v1\/contacts\/([^/]+)/.exec(path)?.[1];
+  if (named) return named;
+  try {
+    const { contactId } = JSON.parse(body) as { contactId?: unknown };
+    return typeof contactId === 'string' ? contactId : null;
+  } catch {
+    return null;
+  }
+};
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -65,6 +79,8 @@ export const idempotencyMiddleware = (eventStore: EventStore, readStore: ReadSto
     return { record: last.data as KeyRecord, position: last.position };
   };
 
+  const erased = async (tenant: string, contactId: string) => (await eventStore.readStream(contactStream(tenant, contactId))).some((event) => event.type === 'contact.deleted');
+
   const answerOf = ({ record, position }: { record: KeyRecord; position: number }): Answer => ({
     status: record.status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'kairos-position': String(position), ...(record.location ? { location: record.location } : {}) },
@@ -96,7 +112,8 @@ export const idempotencyMiddleware = (eventStore: EventStore, readStore: ReadSto
       const stored = await readStore.get<StoredAnswer>(IDEMPOTENCY, tenant, id);
       if (stored?.response && stored.expiresAt >= now().getTime()) {
         if (stored.requestHash !== requestHash) throw keyReused();
-        return replay(stored.response);
+        // An erased contact's details may not be told again: the request runs anew, finds no contact, and its answer replaces this one.
+        if (!(stored.contactId && (await erased(tenant, stored.contactId)))) return replay(stored.response);
       }
       if (running.has(streamId)) throw new DomainError('request-in-progress', 'the first request with this Idempotency-Key is still running');
       running.add(streamId);
@@ -120,7 +137,13 @@ export const idempotencyMiddleware = (eventStore: EventStore, readStore: ReadSto
           const headers = Object.fromEntries(
             ['content-type', 'location', 'kairos-position'].flatMap((name) => (res.getHeader(name) === undefined ? [] : [[name, String(res.getHeader(name))]])),
           );
-          const answer: StoredAnswer = { id, requestHash, expiresAt: now().getTime() + KEPT_MS, response: { status: res.statusCode, headers, body: text } };
+          const answer: StoredAnswer = {
+            id,
+            requestHash,
+            expiresAt: now().getTime() + KEPT_MS,
+            response: { status: res.statusCode, headers, body: text },
+            contactId: contactOfAnswer(req.path, text),
+          };
           // The first answer stays; one past its 24 h (or left by an older version) gives way.
           if (!(await readStore.insertIfAbsent(IDEMPOTENCY, tenant, { ...answer })) && stored) {
             await readStore.replaceIf(IDEMPOTENCY, tenant, { ...answer }, 'expiresAt', stored.expiresAt);
