@@ -88,13 +88,15 @@ const contactsOverHttp = (options: Pick<TestAppOptions, 'engine' | 'postgresUrl'
     const contact = (await as('post', '/v1/contacts', { name: 'Bea Reis', email: 'bea@example.com' }).expect(201)).body;
     const byStaff = await as('post', `/v1/contacts/${contact.id}/notes`, { text: 'Prefers mornings.' }).expect(201);
     expect(byStaff.body).toEqual({ id: byStaff.body.id, contactId: contact.id, text: 'Prefers mornings.', author: { type: 'BUSINESS', id: null }, createdAt: NOW.toISOString() });
-    const byCustomer = await as('post', `/v1/contacts/${contact.id}/notes`, { text: 'Allergic to latex.' }, { 'Kairos-Actor': 'CUSTOMER' }).expect(201);
-    expect(byCustomer.body.author).toEqual({ type: 'CUSTOMER', id: null });
+    const byCustomer = await as('post', `/v1/contacts/${contact.id}/notes`, { text: 'Allergic to latex.' }).expect(201);
     expect((await after(byCustomer, `/v1/contacts/${contact.id}/notes`).expect(200)).body.items.map((n: { text: string }) => n.text).sort()).toEqual(['Allergic to latex.', 'Prefers mornings.']);
     const deleted = await as('delete', `/v1/contacts/${contact.id}/notes/${byStaff.body.id}`).expect(204);
     expect(deleted.text).toBe('');
     expect(ids((await after(deleted, `/v1/contacts/${contact.id}/notes`).expect(200)).body)).toEqual([byCustomer.body.id]);
     expect(problemOf(await as('delete', `/v1/contacts/${contact.id}/notes/${byStaff.body.id}`).expect(404)).type).toBe('urn:kairos:problem:not-found');
+    // A note's id is Kairos's: one the caller chose could be another contact's note's too, and the two would be one note.
+    const other = (await as('post', '/v1/contacts', { name: 'Bea Other' }).expect(201)).body;
+    expect(problemOf(await as('post', `/v1/contacts/${other.id}/notes`, { id: byCustomer.body.id, text: 'Not Bea.' }).expect(400)).error.field).toBe('id');
 
     const service = await pricedAppointment(as);
     const early = await as('post', '/v1/bookings', { serviceId: service.id, slot: hourAt('2026-03-30', 9), contact: { name: 'Bea', email: 'BEA@example.com' } }).expect(201);
@@ -111,6 +113,33 @@ const contactsOverHttp = (options: Pick<TestAppOptions, 'engine' | 'postgresUrl'
     const order = await as('post', '/v1/plan-orders', { planId: plan.id, contactId: contact.id }).expect(201);
     expect(ids((await after(order, `/v1/contacts/${contact.id}/plan-orders`).expect(200)).body)).toEqual([order.body.id]);
     expect(problemOf(await as('get', `/v1/contacts/${EXTERNAL_CONTACT}/bookings`).expect(404)).type).toBe('urn:kairos:problem:not-found');
+  });
+
+  it('refuses a CUSTOMER every contacts route with 403, before looking at the request', async () => {
+    const contact = (await as('post', '/v1/contacts', { name: 'Gil Sousa', email: 'gil@example.com' }).expect(201)).body;
+    const noted = await as('post', `/v1/contacts/${contact.id}/notes`, { text: 'Pays cash.' }).expect(201);
+    const note = noted.body;
+    const customer = { 'Kairos-Actor': 'CUSTOMER' };
+    const asked: [Method, string, object?][] = [
+      ['post', '/v1/contacts', { name: 'Me', email: 'me@example.com' }],
+      ['post', '/v1/contacts', { unknown: 'field' }],
+      ['get', '/v1/contacts'],
+      ['get', '/v1/contacts?q=gil'],
+      ['get', `/v1/contacts/${contact.id}`],
+      ['get', '/v1/contacts/not-a-uuid'],
+      ['patch', `/v1/contacts/${contact.id}`, { name: 'Mine now' }],
+      ['delete', `/v1/contacts/${contact.id}`],
+      ['get', `/v1/contacts/${contact.id}/bookings`],
+      ['get', `/v1/contacts/${contact.id}/plan-orders`],
+      ['get', `/v1/contacts/${contact.id}/notes`],
+      ['post', `/v1/contacts/${contact.id}/notes`, { text: 'Mine.' }],
+      ['delete', `/v1/contacts/${contact.id}/notes/${note.id}`],
+    ];
+    for (const [method, path, body] of asked) {
+      expect([method, path, (await as(method, path, body, customer).expect(403)).body.type]).toEqual([method, path, 'urn:kairos:problem:forbidden']);
+    }
+    expect((await after(noted, `/v1/contacts/${contact.id}`).expect(200)).body).toEqual({ ...contact, revision: 2 });
+    expect(ids((await after(noted, `/v1/contacts/${contact.id}/notes`).expect(200)).body)).toEqual([note.id]);
   });
 
   it('finds or creates the contact a booking names by its details: one per email, a new one without', async () => {
@@ -142,6 +171,8 @@ const contactsOverHttp = (options: Pick<TestAppOptions, 'engine' | 'postgresUrl'
     await as('post', `/v1/contacts/${doraId}/notes`, { text: 'Lives at Rua Augusta 1.' }).expect(201);
     expect((await after(booked, `/v1/bookings/${booked.body.id}`).expect(200)).body.contactDetails).toEqual({ name: 'Dora', email: 'dora@example.com', phone: '+351914000222' });
 
+    const unchangedKey = { 'Idempotency-Key': `unchanged-${doraId}` };
+    expect((await as('patch', `/v1/contacts/${doraId}`, { name: 'Dora' }, unchangedKey).expect(200)).body).toMatchObject({ name: 'Dora', email: 'dora@example.com' });
     const erased = await as('delete', `/v1/contacts/${doraId}`, undefined, { 'Idempotency-Key': `erase-${doraId}` }).expect(204);
     expect(erased.text).toBe('');
     const replayed = await as('delete', `/v1/contacts/${doraId}`, undefined, { 'Idempotency-Key': `erase-${doraId}` }).expect(204);
@@ -155,6 +186,8 @@ const contactsOverHttp = (options: Pick<TestAppOptions, 'engine' | 'postgresUrl'
       expect(booking).toMatchObject({ id: booked.body.id, contactId: doraId, contactDetails: null, status: booked.body.status });
     });
     await as('delete', `/v1/contacts/${doraId}`).expect(404);
+    // The answer kept for the key of a request that changed nothing is not replayed once the contact is erased: it tells its details.
+    expect((await as('patch', `/v1/contacts/${doraId}`, { name: 'Dora' }, unchangedKey).expect(404)).body.type).toBe('urn:kairos:problem:not-found');
     await as('patch', `/v1/contacts/${doraId}`, { name: 'Back' }).expect(404);
     await as('post', `/v1/contacts/${doraId}/notes`, { text: 'x' }).expect(404);
 

@@ -47,8 +47,17 @@ describe('bookings projection', () => {
       ['b2', 'c1', null],
       ['b3', 'c2', ana],
     ]);
-    expect(models.all(CONTACT_BOOKINGS, 't1')).toEqual([{ id: 'c2', bookingIds: ['b3'] }]);
+    expect(models.all(CONTACT_BOOKINGS, 't1')).toEqual([
+      { id: 'c1', bookingIds: [], erased: true },
+      { id: 'c2', bookingIds: ['b3'] },
+    ]);
     expect(project({ type: 'contact.deleted', data: { id: 'c9', deletedAt: at } }).all(BOOKINGS, 't1')).toEqual([]);
+  });
+
+  it('keeps no details on a booking of a contact erased before the booking reached it (a booking racing the erasure)', () => {
+    const ana = { name: 'Ana', email: 'ana@example.com', phone: null };
+    const models = project({ type: 'contact.deleted', data: { id: 'c1', deletedAt: at } }, { type: 'booking.created', data: { ...booking, contactDetails: ana } });
+    expect(models.get<BookingDoc>(BOOKINGS, 't1', 'b1')).toMatchObject({ id: 'b1', contactId: 'c1', contactDetails: null });
   });
 
   it('ignores the later events of a booking it never saw created', () => {

@@ -28,8 +28,17 @@ export const HOLD_TIMERS = 'hold_timers';
 /** A session's waitlist, FIFO, and each entry's session for addressing entries by id. */
 export const WAITLISTS = 'waitlists';
 export const WAITLIST_ENTRIES = 'waitlist_entries';
-/** Per contact, the ids of its bookings: what to scrub of its details when the contact is erased. */
+/**
+ * Per contact, the ids of its bookings: what to scrub of its details when the contact is erased.
+ * An erased contact's document stays, marked, so a booking that raced the erasure and comes after it keeps no details either.
+ */
 export const CONTACT_BOOKINGS = 'contact_bookings';
+
+interface ContactBookingsDoc {
+  id: string;
+  bookingIds: string[];
+  erased?: true;
+}
 
 type ContactErased = Extract<ContactEvent, { type: 'contact.deleted' }>;
 
@@ -87,22 +96,22 @@ const bookingDocs = (event: ProjectedEvent<BookingEvent>, documents: DocumentLoo
   const next = bookingDecider.evolve(state, event);
   if (next.status === 'none') return [];
   const { _resourceIds: _r, _start: _s, ...view } = next.view as BookingDoc;
-  const booking = putDoc(BOOKINGS, tenant, { ...view, _resourceIds: view.slot.resourceIds, _start: view.slot.start });
-  if (event.type !== 'booking.created' || view.contactId === null) return [booking];
-  const index = documents.get<{ id: string; bookingIds: string[] }>(CONTACT_BOOKINGS, tenant, view.contactId) ?? { id: view.contactId, bookingIds: [] };
-  return [booking, putDoc(CONTACT_BOOKINGS, tenant, { id: index.id, bookingIds: [...index.bookingIds, view.id] })];
+  const doc = { ...view, _resourceIds: view.slot.resourceIds, _start: view.slot.start };
+  if (event.type !== 'booking.created' || view.contactId === null) return [putDoc(BOOKINGS, tenant, doc)];
+  const index = documents.get<ContactBookingsDoc>(CONTACT_BOOKINGS, tenant, view.contactId) ?? { id: view.contactId, bookingIds: [] };
+  if (index.erased) return [putDoc(BOOKINGS, tenant, { ...doc, contactDetails: null })];
+  return [putDoc(BOOKINGS, tenant, doc), putDoc(CONTACT_BOOKINGS, tenant, { id: index.id, bookingIds: [...index.bookingIds, view.id] })];
 };
 
 /** An erased contact's bookings stay for the business's records, without the contact's details. */
 const scrubbedBookings = (event: ProjectedEvent<ContactErased>, documents: DocumentLookup): DocumentWrite[] => {
   const tenant = event.metadata.tenant;
-  const index = documents.get<{ id: string; bookingIds: string[] }>(CONTACT_BOOKINGS, tenant, event.data.id);
-  if (!index) return [];
-  const scrubbed = index.bookingIds.flatMap((id) => {
+  const bookingIds = documents.get<ContactBookingsDoc>(CONTACT_BOOKINGS, tenant, event.data.id)?.bookingIds ?? [];
+  const scrubbed = bookingIds.flatMap((id) => {
     const doc = documents.get<BookingDoc>(BOOKINGS, tenant, id);
     return doc ? [putDoc(BOOKINGS, tenant, { ...doc, contactDetails: null })] : [];
   });
-  return [...scrubbed, deleteDoc(CONTACT_BOOKINGS, tenant, index.id)];
+  return [...scrubbed, putDoc(CONTACT_BOOKINGS, tenant, { id: event.data.id, bookingIds: [], erased: true } satisfies ContactBookingsDoc)];
 };
 
 // The published aggregates' types come from their event declarations; seats are internal and declare none.

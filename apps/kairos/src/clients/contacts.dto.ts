@@ -36,8 +36,8 @@ export class ListContactsDto extends ListQueryDto {
   @ApiPropertyOptional({ maxLength: EMAIL_MAX, description: 'The contact with this email, whatever its case.' }) @Optional() @IsString() @Length(1, EMAIL_MAX) email?: string;
 }
 
+/** A note's id is made by Kairos: notes are found by id across contacts, so one chosen by the caller could name two notes. */
 export class AddContactNoteDto {
-  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() id?: string;
   @ApiProperty({ minLength: 1, maxLength: 5000 }) @IsString() @Length(1, 5000) text!: string;
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NextFunction, Request, Response } from 'express';
+import { contactStream } from '@kairos/clients';
 import { DomainError, PersonalDataRule, canonicalJson, streamId } from '@kairos/core';
 import { EventStore, ExpectedRevision } from '@kairos/event-store';
 import { ReadStore } from '@kairos/read-store';
@@ -24,8 +25,6 @@ export interface KeyRecord {
   body: string | null;
 }
 
-const CONTACT_PATH = /^\/v1\/contacts\/([^/]+)/;
-
 const jsonObject = (text: unknown): Record<string, unknown> => {
   try {
     const value = typeof text === 'string' ? (JSON.parse(text) as unknown) : null;
@@ -36,27 +35,28 @@ const jsonObject = (text: unknown): Record<string, unknown> => {
 };
 
 /**
- * A recorded answer repeats what the request wrote, a contact's name, email and phone among it: its
- * body is sealed with the key of the contact it is about (the contact of a `/v1/contacts/{id}...`
- * path, the one a new contact's answer names, or the body's `contactId`), so an erased contact leaves
- * no readable copy in the key's stream.
+ * The contact an answer is about, whose name, email and phone it may repeat: the contact of a
+ * `/v1/contacts/{id}...` path, the one a new contact's answer names, or the body's `contactId`.
  */
+const contactOfAnswer = (path: string, body: unknown): string | null => {
+  const contactInPath = /^\/v1\/contacts\/([^/]+)/.exec(path)?.[1];
+  if (contactInPath) return contactInPath;
+  const answer = jsonObject(body);
+  if (path === '/v1/contacts' && typeof answer.id === 'string') return answer.id;
+  return typeof answer.contactId === 'string' ? answer.contactId : null;
+};
+
+/** A recorded answer's body is sealed with the key of the contact it is about, so an erased contact leaves no readable copy in the key's stream. */
 export const KEY_RECORD_PERSONAL_DATA: PersonalDataRule = {
   eventType: KEY_RECORDED,
   fields: ['body'],
-  subjectOf: (record) => {
-    const path = typeof record.path === 'string' ? record.path : '';
-    const contactInPath = CONTACT_PATH.exec(path)?.[1];
-    if (contactInPath) return contactInPath;
-    const body = jsonObject(record.body);
-    if (path === '/v1/contacts' && typeof body.id === 'string') return body.id;
-    return typeof body.contactId === 'string' ? body.contactId : null;
-  },
+  subjectOf: (record) => contactOfAnswer(typeof record.path === 'string' ? record.path : '', record.body),
 };
 
 type Answer = { status: number; headers: Record<string, string>; body: string };
 
-type StoredAnswer = { id: string; requestHash: string; expiresAt: number; response: Answer };
+/** `contactId`: the contact the answer is about (its details may be in it), so the answer is not replayed once that contact is erased. */
+type StoredAnswer = { id: string; requestHash: string; expiresAt: number; response: Answer; contactId?: string | null };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -97,6 +97,8 @@ export const idempotencyMiddleware = (eventStore: EventStore, readStore: ReadSto
     return { record: last.data as KeyRecord, position: last.position };
   };
 
+  const erased = async (tenant: string, contactId: string) => (await eventStore.readStream(contactStream(tenant, contactId))).some((event) => event.type === 'contact.deleted');
+
   const answerOf = ({ record, position }: { record: KeyRecord; position: number }): Answer => ({
     status: record.status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'kairos-position': String(position), ...(record.location ? { location: record.location } : {}) },
@@ -128,7 +130,8 @@ export const idempotencyMiddleware = (eventStore: EventStore, readStore: ReadSto
       const stored = await readStore.get<StoredAnswer>(IDEMPOTENCY, tenant, id);
       if (stored?.response && stored.expiresAt >= now().getTime()) {
         if (stored.requestHash !== requestHash) throw keyReused();
-        return replay(stored.response);
+        // An erased contact's details may not be told again: the request runs anew, finds no contact, and its answer replaces this one.
+        if (!(stored.contactId && (await erased(tenant, stored.contactId)))) return replay(stored.response);
       }
       if (running.has(streamId)) throw new DomainError('request-in-progress', 'the first request with this Idempotency-Key is still running');
       running.add(streamId);
@@ -152,7 +155,13 @@ export const idempotencyMiddleware = (eventStore: EventStore, readStore: ReadSto
           const headers = Object.fromEntries(
             ['content-type', 'location', 'kairos-position'].flatMap((name) => (res.getHeader(name) === undefined ? [] : [[name, String(res.getHeader(name))]])),
           );
-          const answer: StoredAnswer = { id, requestHash, expiresAt: now().getTime() + KEPT_MS, response: { status: res.statusCode, headers, body: text } };
+          const answer: StoredAnswer = {
+            id,
+            requestHash,
+            expiresAt: now().getTime() + KEPT_MS,
+            response: { status: res.statusCode, headers, body: text },
+            contactId: contactOfAnswer(req.path, text),
+          };
           // The first answer stays; one past its 24 h (or left by an older version) gives way.
           if (!(await readStore.insertIfAbsent(IDEMPOTENCY, tenant, { ...answer })) && stored) {
             await readStore.replaceIf(IDEMPOTENCY, tenant, { ...answer }, 'expiresAt', stored.expiresAt);
