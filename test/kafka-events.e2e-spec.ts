@@ -35,7 +35,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event typ
     await provider?.close();
   });
 
-  const as = (method: 'post' | 'patch' | 'delete', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', t.tenant).send(body);
+  const as = (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', t.tenant).send(body);
   const customer = (path: string, body?: object) => t.http.post(path).set('Kairos-Tenant', t.tenant).set('Kairos-Actor', 'CUSTOMER').send(body);
   const contact = (n: number) => `0b7d2a8e-7c55-4b7a-9d2c-${String(n).padStart(12, '0')}`;
   const slot = (start: string, end: string) => ({ start, end });
