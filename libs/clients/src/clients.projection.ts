@@ -1,5 +1,5 @@
 import { DocumentLookup, DocumentWrite, ProjectedEvent, ProjectionDefinition, advance, deleteDoc, eventTypesOf, putDoc } from '@kairos/core';
-import { normalisedEmail } from './contact/contact';
+import { normalisedEmail } from './contact/contact-email';
 import { ContactEvent, ContactView, NoteAuthor, contactEvents } from './contact/contact.events';
 import { searchKeysOf } from './contact/contact-search';
 
@@ -32,7 +32,10 @@ const viewOf = ({ _email: _e, _search: _s, _noteIds: _n, ...view }: ContactDoc):
 
 const contactDocs = (event: ProjectedEvent<ContactEvent>, documents: DocumentLookup): DocumentWrite[] => {
   const tenant = event.metadata.tenant;
-  if (event.type === 'contact.created') return [putDoc(CONTACTS, tenant, { ...contactDoc(event.data, []) })];
+  if (event.type === 'contact.created') {
+    const { emailClaim: _claim, ...view } = event.data;
+    return [putDoc(CONTACTS, tenant, { ...contactDoc(view, []) })];
+  }
   const current = documents.get<ContactDoc>(CONTACTS, tenant, event.data.id);
   if (!current) return [];
   const view = viewOf(current);

@@ -1,4 +1,4 @@
-import { contactDecider, contactEmailDecider, contactEmailStream, contactNotFound, contactStream } from '@kairos/clients';
+import { contactDecider, contactEmailDecider, contactEmailStream, contactNotFound, contactStream, emailClaimOf } from '@kairos/clients';
 import { DomainError, newId } from '@kairos/core';
 import { PlanPart, StreamReader, streamOf } from '../infrastructure/command-handling';
 
@@ -36,7 +36,8 @@ export const bookingContactOf = async (reader: StreamReader, tenant: string, req
   }
   const details = request.contact ?? {};
   const email = details.email ?? null;
-  const claim = email === null ? null : streamOf(contactEmailStream(tenant, email), contactEmailDecider);
+  const claimId = emailClaimOf(email);
+  const claim = claimId === null ? null : streamOf(contactEmailStream(tenant, claimId), contactEmailDecider);
   const claimedBy = claim ? (await reader.read(claim)).contactId : null;
   if (claimedBy !== null) return { contactId: claimedBy, part: NOTHING };
   const id = newId();

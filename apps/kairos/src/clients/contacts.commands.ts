@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ContactCommand, ContactEvent, ContactNoteDoc, ContactState, ContactView, contactDecider, contactEmailDecider, contactEmailStream, contactStream, normalisedEmail } from '@kairos/clients';
+import { ContactCommand, ContactEvent, ContactNoteDoc, ContactState, ContactView, contactDecider, contactEmailDecider, contactEmailStream, contactStream, emailClaimOf } from '@kairos/clients';
 import { fold } from '@kairos/core';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
@@ -11,17 +11,16 @@ export class DecideContact {
   constructor(readonly ctx: RequestContext, readonly id: string, readonly command: ContactCommand) {}
 }
 
-const emailOf = (state: ContactState): string | null => (state.status === 'LIVE' ? state.view.email : null);
+/** The claim holding the contact's email, read from the claim kept in clear: an erasure retried after the key went still finds it. */
+const claimOf = (state: ContactState): string | null => (state.status === 'LIVE' ? state.emailClaim : null);
 
-/** The email a command leaves the contact with, as far as can be told before deciding: none once erased, else what it sets, else what it has. */
-const emailAsked = (command: ContactCommand, before: string | null): string | null => {
+/** The claim a command leaves the contact with, as far as can be told before deciding: none once erased, else its email's, else the one it has. */
+const claimAsked = (command: ContactCommand, before: string | null): string | null => {
   if (command.type === 'EraseContact') return null;
-  if (command.type === 'CreateContact') return command.fields.email;
-  if (command.type === 'UpdateContact' && command.patch.email !== undefined) return command.patch.email;
+  if (command.type === 'CreateContact') return emailClaimOf(command.fields.email);
+  if (command.type === 'UpdateContact' && command.patch.email !== undefined) return emailClaimOf(command.patch.email);
   return before;
 };
-
-const sameEmail = (email: string, other: string | null) => other !== null && normalisedEmail(email) === normalisedEmail(other);
 
 /** What a command answers: the contact, the note it added, or nothing (erasure, a note deleted). */
 type ContactAnswer = ContactView | ContactNoteDoc | null;
@@ -49,10 +48,10 @@ export class DecideContactHandler implements ICommandHandler<DecideContact, Posi
   execute({ ctx, id, command }: DecideContact) {
     const contact = streamOf(contactStream(ctx.tenant, id), contactDecider);
     return handleCommand(this.es, ctx, async (attempt) => {
-      const held = emailOf(await attempt.read(contact));
-      const asked = emailAsked(command, held);
-      const release = held !== null && !sameEmail(held, asked) ? streamOf(contactEmailStream(ctx.tenant, held), contactEmailDecider) : null;
-      const claim = asked !== null && !sameEmail(asked, held) ? streamOf(contactEmailStream(ctx.tenant, asked), contactEmailDecider) : null;
+      const held = claimOf(await attempt.read(contact));
+      const asked = claimAsked(command, held);
+      const release = held !== null && held !== asked ? streamOf(contactEmailStream(ctx.tenant, held), contactEmailDecider) : null;
+      const claim = asked !== null && asked !== held ? streamOf(contactEmailStream(ctx.tenant, asked), contactEmailDecider) : null;
       return {
         streams: [contact, ...(release ? [release] : []), ...(claim ? [claim] : [])],
         decide: (states, now) => {
@@ -60,7 +59,7 @@ export class DecideContactHandler implements ICommandHandler<DecideContact, Posi
           const events = contactDecider.decide(command, before, { now });
           const after = fold(contactDecider, events, before);
           // Decided after the contact, so an id taken or a contact gone answers first, and only then an email taken.
-          const kept = emailOf(after);
+          const kept = claimOf(after);
           const claims: StreamEvents[] = [];
           if (release && events.length > 0) claims.push({ streamId: release.streamId, events: contactEmailDecider.decide({ type: 'ReleaseEmail', contactId: id }, states.of(release), { now }) });
           if (claim && kept !== null) claims.push({ streamId: claim.streamId, events: contactEmailDecider.decide({ type: 'ClaimEmail', contactId: id }, states.of(claim), { now }) });

@@ -1,5 +1,4 @@
 import { Decider, DomainError, DomainEvent, KAIROS_NAMESPACE, streamId, uuidV5 } from '@kairos/core';
-import { normalisedEmail } from './contact';
 
 /**
  * Internal: a tenant's email taken by one live contact. Not published. Its stream is named by a
@@ -9,7 +8,14 @@ export type ContactEmailEvent = DomainEvent<'contact-email.claimed', { contactId
 export type ContactEmailCommand = { type: 'ClaimEmail'; contactId: string } | { type: 'ReleaseEmail'; contactId: string };
 export type ContactEmailState = { contactId: string | null };
 
-export const contactEmailStream = (tenant: string, email: string) => streamId('contact-email', tenant, uuidV5(KAIROS_NAMESPACE, `contact-email:${tenant}:${normalisedEmail(email)}`));
+/** The form an email is claimed in: two spellings that differ only in case or surrounding spaces are one email. */
+export const normalisedEmail = (email: string): string => email.trim().toLowerCase();
+
+/** The claim an email is held by within its tenant: a hash, the same for every spelling of the email. */
+export const emailClaimOf = (email: string | null): string | null => (email === null ? null : uuidV5(KAIROS_NAMESPACE, `contact-email:${normalisedEmail(email)}`));
+
+/** The stream of a claim, named by the claim (see `emailClaimOf`), never by the email. */
+export const contactEmailStream = (tenant: string, claim: string) => streamId('contact-email', tenant, claim);
 
 export const emailTaken = (field = 'email') => new DomainError('already-exists', 'another contact has this email', [{ field, reason: 'taken' }]);
 

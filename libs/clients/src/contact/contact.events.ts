@@ -18,9 +18,19 @@ export type ContactView = Static<typeof ContactView>;
 export const NoteAuthor = record({ type: ActorType, id: nullable(text("the actor's id (its token's sub); null: none given")) }, 'who wrote it');
 export type NoteAuthor = Static<typeof NoteAuthor>;
 
+/**
+ * What holds the contact's email unique, kept in clear beside the sealed email so the contact can
+ * give it back on erasure, when the email itself can no longer be read.
+ */
+const EmailClaim = nullable(text('a hash of the normalised email naming the claim that keeps it unique (never the email); null: no email'));
+
 export const contactEvents = [
-  eventSchema('contact.created', 'A contact was created, by itself or by the booking that first named its email; the body is the contact as GET shows it.', ContactView),
-  eventSchema('contact.updated', 'Fields of a contact changed.', updatedBody(ContactPatch)),
+  eventSchema(
+    'contact.created',
+    'A contact was created, by itself or by the booking that first named its email; the body is the contact as GET shows it, with its email claim.',
+    record({ ...ContactView.properties, emailClaim: EmailClaim }),
+  ),
+  eventSchema('contact.updated', 'Fields of a contact changed; `emailClaim` is the claim of the email it has now.', record({ ...updatedBody(ContactPatch).properties, emailClaim: EmailClaim })),
   eventSchema(
     'contact.deleted',
     'A contact was erased: its personal data can no longer be read anywhere, its email is free again; its bookings stay, without their contact details.',

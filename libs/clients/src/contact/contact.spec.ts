@@ -1,6 +1,6 @@
 import { given } from '@kairos/testing';
 import { ContactEvent, ContactFields, contactDecider } from './contact';
-import { contactEmailDecider, contactEmailStream } from './contact-email';
+import { contactEmailDecider, contactEmailStream, emailClaimOf } from './contact-email';
 
 const now = new Date('2026-03-01T10:00:00.000Z');
 const T = now.toISOString();
@@ -18,7 +18,16 @@ describe('contact decider', () => {
     it('creates the contact as GET shows it, with its phone in E.164 and its email trimmed', () => {
       given(contactDecider, [])
         .when({ type: 'CreateContact', id: 'c1', fields: fields({ email: ' Rita@Example.com ', phone: '+351 912 345 678' }) }, context)
-        .then([{ type: 'contact.created', data: { id: 'c1', revision: 1, createdAt: T, updatedAt: T, ...fields() } }]);
+        .then([{ type: 'contact.created', data: { id: 'c1', revision: 1, createdAt: T, updatedAt: T, ...fields(), emailClaim: emailClaimOf('rita@example.com') } }]);
+    });
+
+    it('keeps its email claim in clear, so the claim is still known once the sealed email reads null', () => {
+      const [event] = created();
+      if (event.type !== 'contact.created') throw new Error('expected contact.created');
+      const unreadable = { ...event, data: { ...event.data, name: null, email: null, phone: null } };
+      const state = contactDecider.evolve(contactDecider.initialState(), unreadable);
+      expect(state).toMatchObject({ status: 'LIVE', emailClaim: emailClaimOf('RITA@example.com ') });
+      expect(emailClaimOf('rita@example.com')).not.toContain('rita');
     });
 
     it('refuses a phone that is no valid number and a zone that is no IANA zone', () => {
@@ -38,7 +47,16 @@ describe('contact decider', () => {
     it('records the changed fields with their old values, canonical', () => {
       given(contactDecider, created())
         .when({ type: 'UpdateContact', patch: { phone: '+44 20 7946 0958', name: 'Rita Costa', timeZone: null }, expectedRevision: 1 }, { now: later })
-        .then([{ type: 'contact.updated', data: { id: 'c1', changes: { phone: '+442079460958', timeZone: null }, previous: { phone: '+351912345678', timeZone: 'Europe/Lisbon' }, updatedAt: L } }]);
+        .then([{ type: 'contact.updated', data: { id: 'c1', changes: { phone: '+442079460958', timeZone: null }, previous: { phone: '+351912345678', timeZone: 'Europe/Lisbon' }, updatedAt: L, emailClaim: emailClaimOf('rita@example.com') } }]);
+    });
+
+    it("moves the email claim with the email, and drops it with the email", () => {
+      given(contactDecider, created())
+        .when({ type: 'UpdateContact', patch: { email: 'ana@example.com' } }, { now: later })
+        .then([{ type: 'contact.updated', data: { id: 'c1', changes: { email: 'ana@example.com' }, previous: { email: 'Rita@Example.com' }, updatedAt: L, emailClaim: emailClaimOf('ana@example.com') } }]);
+      given(contactDecider, created())
+        .when({ type: 'UpdateContact', patch: { email: null } }, { now: later })
+        .then([{ type: 'contact.updated', data: { id: 'c1', changes: { email: null }, previous: { email: 'Rita@Example.com' }, updatedAt: L, emailClaim: null } }]);
     });
 
     it('changes nothing when nothing differs, and refuses a stale revision', () => {
@@ -96,10 +114,11 @@ describe('contact email claim', () => {
   const claimed = { type: 'contact-email.claimed' as const, data: { contactId: 'c1' } };
 
   it('names its stream by a hash of the email, the same whatever its case or spaces', () => {
-    const stream = contactEmailStream('t1', ' Rita@Example.com');
-    expect(stream).toBe(contactEmailStream('t1', 'rita@example.com'));
+    const stream = contactEmailStream('t1', emailClaimOf(' Rita@Example.com')!);
+    expect(stream).toBe(contactEmailStream('t1', emailClaimOf('rita@example.com')!));
     expect(stream).not.toContain('rita');
-    expect(stream).not.toBe(contactEmailStream('t2', 'rita@example.com'));
+    expect(stream).not.toBe(contactEmailStream('t2', emailClaimOf('rita@example.com')!));
+    expect(emailClaimOf(null)).toBeNull();
   });
 
   it('gives an email to one contact; the same contact claiming again changes nothing', () => {

@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { Actor, Decider, DomainError, FieldError, advance, alreadyExists, assertNever, changedFields, checkRevision, hasChanges } from '@kairos/core';
+import { emailClaimOf } from './contact-email';
 import { ContactEvent, ContactFields, ContactPatch, ContactView, NoteAuthor } from './contact.events';
 
 export type { ContactEvent, ContactFields, ContactPatch, ContactView, NoteAuthor } from './contact.events';
@@ -13,10 +14,7 @@ export type ContactCommand =
   | { type: 'DeleteNote'; noteId: string };
 
 /** An erased contact keeps only its id: the id stays taken, and a booking naming it is refused. */
-export type ContactState = { status: 'none' } | { status: 'LIVE'; view: ContactView; noteIds: string[] } | { status: 'ERASED'; id: string };
-
-/** The form an email is claimed in: two spellings that differ only in case or surrounding spaces are one email. */
-export const normalisedEmail = (email: string): string => email.trim().toLowerCase();
+export type ContactState = { status: 'none' } | { status: 'LIVE'; view: ContactView; noteIds: string[]; emailClaim: string | null } | { status: 'ERASED'; id: string };
 
 /** A phone number in E.164, or null when it is not a valid number (national numbers need their + and country code). */
 export const e164Of = (phone: string): string | null => {
@@ -56,13 +54,16 @@ export const contactDecider: Decider<ContactCommand, ContactState, ContactEvent>
   initialState: () => ({ status: 'none' }),
 
   evolve(state, event) {
-    if (event.type === 'contact.created') return { status: 'LIVE', view: event.data, noteIds: [] };
+    if (event.type === 'contact.created') {
+      const { emailClaim, ...view } = event.data;
+      return { status: 'LIVE', view, noteIds: [], emailClaim };
+    }
     if (event.type === 'contact.deleted') return { status: 'ERASED', id: event.data.id };
     if (state.status !== 'LIVE') return state;
     switch (event.type) {
       // Once the contact is erased its changes read as null: nothing to fold, and nothing needs them.
       case 'contact.updated':
-        return { ...state, view: advance(state.view, event.data.updatedAt, event.data.changes ?? {}) };
+        return { ...state, view: advance(state.view, event.data.updatedAt, event.data.changes ?? {}), emailClaim: event.data.emailClaim };
       case 'contact.note-added':
         return { ...state, view: advance(state.view, event.data.at), noteIds: [...state.noteIds, event.data.noteId] };
       case 'contact.note-deleted':
@@ -77,14 +78,16 @@ export const contactDecider: Decider<ContactCommand, ContactState, ContactEvent>
     switch (command.type) {
       case 'CreateContact': {
         if (state.status !== 'none') throw alreadyExists('contact', command.id);
-        return [{ type: 'contact.created', data: { id: command.id, revision: 1, createdAt: at, updatedAt: at, ...canonicalContactFields(command.fields) } }];
+        const fields = canonicalContactFields(command.fields);
+        return [{ type: 'contact.created', data: { id: command.id, revision: 1, createdAt: at, updatedAt: at, ...fields, emailClaim: emailClaimOf(fields.email) } }];
       }
       case 'UpdateContact': {
-        const { view } = live(state);
+        const { view, emailClaim } = live(state);
         checkRevision(command.expectedRevision, view.revision);
-        const diff = changedFields<ContactFields>(fieldsOf(view), canonicalContactFields(command.patch));
+        const patch = canonicalContactFields(command.patch);
+        const diff = changedFields<ContactFields>(fieldsOf(view), patch);
         if (!hasChanges(diff)) return [];
-        return [{ type: 'contact.updated', data: { id: view.id, ...diff, updatedAt: at } }];
+        return [{ type: 'contact.updated', data: { id: view.id, ...diff, updatedAt: at, emailClaim: patch.email === undefined ? emailClaim : emailClaimOf(patch.email) } }];
       }
       case 'EraseContact': {
         const { view } = live(state);
