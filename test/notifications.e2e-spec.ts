@@ -56,7 +56,7 @@ const notifier = (options: () => TestAppOptions) => {
 };
 
 describe('notifications over HTTP (embedded default)', () => {
-  const { state, as, appointmentService, outboxOf, settle } = notifier(() => ({ engine: 'pglite' }));
+  const { state, t, as, appointmentService, sweep, outboxOf, settle } = notifier(() => ({ engine: 'pglite' }));
 
   it('answers the default settings, and changes them with the switches left out kept', async () => {
     const defaults = (await as('get', '/v1/notification-settings').expect(200)).body;
@@ -127,6 +127,21 @@ describe('notifications over HTTP (embedded default)', () => {
     // Swept again, nothing more goes out.
     state.now = new Date(state.now.getTime() + 1000);
     await settle(told.body.id, [{ trigger: 'BOOKING_CONFIRMED', id: sent.id, revision: sent.revision }]);
+  });
+
+  it('waits a minute for a contact the read models do not know yet before dispatching without them', async () => {
+    const service = await appointmentService();
+    const stranger = await as('post', '/v1/bookings', { serviceId: service.id, slot: { start: '2026-03-30T13:00:00Z', end: '2026-03-30T14:00:00Z' }, contactId: '0b7d2a8e-7c55-4b7a-9d2c-00000000beef' }).expect(201);
+    const waiting = async () => (await outboxOf(stranger.body.id, String(await t().stores.eventStore.headPosition()))).map((e) => e.trigger);
+    expect(await waiting()).toEqual(['BOOKING_CONFIRMED', 'BOOKING_REMINDER']);
+    // A contact id from the caller's own CRM looks, to the dispatcher, like one whose contact is not projected yet.
+    state.now = new Date(state.now.getTime() + 59_000);
+    await sweep();
+    expect(await waiting()).toEqual(['BOOKING_CONFIRMED', 'BOOKING_REMINDER']);
+    state.now = new Date(state.now.getTime() + 2_000);
+    await sweep();
+    await eventually(async () => expect(await waiting()).toEqual(['BOOKING_REMINDER']), 20_000, 100);
+    expect((await as('get', `/v1/notifications?bookingId=${stranger.body.id}`).expect(200)).body.items).toEqual([]);
   });
 });
 

@@ -34,6 +34,12 @@ const DUE_PER_SWEEP = 200;
 /** Messages handed to providers at once: enough to keep an SMTP pool busy, few enough not to flood it. */
 const SENDS_AT_ONCE = 8;
 
+/**
+ * How long an outbox entry waits for the contact (or service) it names to show in the read models
+ * before it is dispatched without them (an erased contact, an id from the caller's own CRM).
+ */
+const READ_MODELS_GRACE_MS = 60_000;
+
 const NOTIFICATION_NAMESPACE = uuidV5(KAIROS_NAMESPACE, 'notification');
 
 interface DeliveryTimer {
@@ -149,6 +155,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
     const settings = (await this.readStore.get<NotificationSettingsView>(NOTIFICATION_SETTINGS, tenant, SETTINGS_ID)) ?? defaultSettings();
     const recipient = skipped ? null : await recipientOf(this.readStore, tenant, entry.contactId, entry.bookingId);
     const service = entry.serviceId ? await this.readStore.get<{ id: string; name: string }>(SERVICES, tenant, entry.serviceId) : null;
+    // The contacts and services read models follow the log on their own and may not have seen yet what the outbox entry has
+    // (a booking that created its contact): dispatching now would send nothing, for good. Left for a later sweep, for a while.
+    const unknownYet = !skipped && (recipient === null || (entry.serviceId !== null && service === null));
+    if (unknownYet && this.es.now().getTime() - Date.parse(entry.dueAt) < READ_MODELS_GRACE_MS) return [];
     const planned = skipped ? [] : notificationsFor(entry, { settings, recipient, serviceName: service?.name ?? null }, (channel) => uuidV5(NOTIFICATION_NAMESPACE, `${outboxId}:${channel}`));
     const outbox = streamOf(notificationOutboxStream(tenant, outboxId), outboxDecider);
     const deliveries = planned.map((notification) => ({ notification, stream: streamOf(notificationStream(tenant, notification.request.id), deliveryDecider) }));
