@@ -70,7 +70,8 @@ describe('key vault behind the read cache and a key cache (PGlite)', () => {
   it('knows a key destroyed in its own process at once, and one destroyed elsewhere once its entry expires', async () => {
     const { store, dispose } = await onSql(scratchPglite)();
     try {
-      const here = new CachedKeyVault(new ReadStoreKeyVault(store), { maxEntries: 10, ttlMs: 200 });
+      // Long enough that a loaded machine still asks again within it; the wait below outlasts it.
+      const here = new CachedKeyVault(new ReadStoreKeyVault(store), { maxEntries: 10, ttlMs: 3_000 });
       const elsewhere = new ReadStoreKeyVault(store);
       await here.keyFor('t1', 'c1');
       await here.keyFor('t1', 'c2');
@@ -79,7 +80,7 @@ describe('key vault behind the read cache and a key cache (PGlite)', () => {
 
       await elsewhere.destroy('t1', 'c2');
       expect((await existingKey(here, 't1', 'c2'))?.key).toHaveLength(32);
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, 3_100));
       expect(await existingKey(here, 't1', 'c2')).toEqual({ key: null });
     } finally {
       await dispose();
