@@ -63,13 +63,7 @@ export const idempotencyStream = (tenant: string, keyId: string) => streamId('id
 const keyReused = () =>
   new DomainError('idempotency-key-reused', 'this Idempotency-Key was used with another request', [{ field: 'Idempotency-Key', reason: 'reused with a different request' }]);
 
-const problemType = (text: string): string | undefined => {
-  try {
-    return (JSON.parse(text) as { type?: string }).type;
-  } catch {
-    return undefined;
-  }
-};
+const problemType = (text: string): unknown => jsonObject(text).type;
 
 /**
  * `Idempotency-Key` on state-changing requests (api.md §1), kept per tenant + method + path for 24 h:
