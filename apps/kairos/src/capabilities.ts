@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { availabilityCapability } from '@kairos/availability';
 import { bookingsCapability } from '@kairos/bookings';
+import { calendarsCapability } from '@kairos/calendars';
 import { clientsCapability } from '@kairos/clients';
 import { Capability } from '@kairos/core';
 import { membershipsCapability } from '@kairos/memberships';
@@ -13,6 +14,7 @@ import { AvailabilityModule } from './availability/availability.module';
 import { BookingPoliciesModule } from './booking-policies/booking-policies.module';
 import { BookingsModule } from './bookings/bookings.module';
 import { BOOKING_TIMERS } from './bookings/hold-expiry';
+import { CalendarsModule } from './calendars/calendars.module';
 import { ClientsModule } from './clients/clients.module';
 import { TimerSource } from './infrastructure/timers';
 import { LocationsModule } from './locations/locations.module';
@@ -44,6 +46,7 @@ export const REGISTERED_CAPABILITIES: readonly RegisteredCapability[] = [
   { capability: membershipsCapability, modules: [MembershipsModule], timers: MEMBERSHIP_TIMERS },
   { capability: notificationsCapability, modules: [NotificationsModule] },
   { capability: clientsCapability, modules: [ClientsModule] },
+  { capability: calendarsCapability, modules: [CalendarsModule] },
 ];
 
 export const CAPABILITIES: readonly Capability[] = REGISTERED_CAPABILITIES.map((registered) => registered.capability);

@@ -1,4 +1,5 @@
-import { DocumentLookup, DocumentWrite, ProjectionDefinition, deleteDoc, putDoc } from '@kairos/core';
+import { DocumentLookup, DocumentWrite, ProjectedEvent, ProjectionDefinition, deleteDoc, putDoc } from '@kairos/core';
+import { ConnectionEvent } from '@kairos/calendars';
 import { ALL_TIME, SESSION_EVENT_TYPES, SessionEvent, SessionInstance, SessionState, SessionView, schedulesTouchedBy, sessionDecider, sessionInstances } from '@kairos/scheduling';
 import { BusyBlock, Calendar, ScheduleInfo, StoredBlocks, Window, busyBlockOf, holds, ownCalendar, workingBlockOf, works } from './calendar';
 
@@ -95,12 +96,50 @@ const seriesWrites = (documents: DocumentLookup, tenant: string, before: Session
 
 const instanceOf = (view: SessionView) => sessionInstances(view, ALL_TIME)[0];
 
-export const availabilityWindowsProjection: ProjectionDefinition<SessionEvent> = {
+type ExternalBusySynced = Extract<ConnectionEvent, { type: 'external-busy.synced' }>;
+
+/**
+ * Busy time from a resource's own calendar holds the resource's schedule exactly as a busy session
+ * on it would: each block sits in the month documents it overlaps, under its block id.
+ */
+const externalBusyWrites = (documents: DocumentLookup, tenant: string, { scheduleId, added, removed }: ExternalBusySynced['data']): DocumentWrite[] => {
+  const docs = new Map<string, MonthDoc>();
+  const monthDoc = (month: string) => {
+    const id = monthDocId(scheduleId, month);
+    return docs.get(id) ?? documents.get<MonthDoc>(AVAILABILITY_MONTHS, tenant, id) ?? { id, scheduleId, month, working: [], busy: [] };
+  };
+  const gone = new Map<string, Set<string>>();
+  for (const block of removed) {
+    for (const month of monthsOf(Date.parse(block.start), Date.parse(block.end))) gone.set(month, (gone.get(month) ?? new Set()).add(block.id));
+  }
+  for (const [month, ids] of gone) {
+    const doc = monthDoc(month);
+    docs.set(doc.id, { ...doc, busy: doc.busy.filter((b) => !ids.has(b.source)) });
+  }
+  const fresh = new Map<string, BusyBlock[]>();
+  for (const block of added) {
+    const busy: BusyBlock = { start: Date.parse(block.start), end: Date.parse(block.end), source: block.id };
+    for (const month of monthsOf(busy.start, busy.end)) fresh.set(month, [...(fresh.get(month) ?? []), busy]);
+  }
+  for (const [month, blocks] of fresh) {
+    const doc = monthDoc(month);
+    const ids = new Set(blocks.map((b) => b.source));
+    docs.set(doc.id, { ...doc, busy: [...doc.busy.filter((b) => !ids.has(b.source)), ...blocks].sort(byStart) });
+  }
+  return [...docs.values()].map((doc) =>
+    doc.working.length === 0 && doc.busy.length === 0 ? deleteDoc(AVAILABILITY_MONTHS, tenant, doc.id) : putDoc(AVAILABILITY_MONTHS, tenant, { ...doc }),
+  );
+};
+
+const isExternalBusy = (event: ProjectedEvent<SessionEvent | ExternalBusySynced>): event is ProjectedEvent<ExternalBusySynced> => event.type === 'external-busy.synced';
+
+export const availabilityWindowsProjection: ProjectionDefinition<SessionEvent | ExternalBusySynced> = {
   name: 'availability',
   collections: [AVAILABILITY_MONTHS, AVAILABILITY_SERIES, AVAILABILITY_SESSIONS],
-  canHandle: SESSION_EVENT_TYPES,
+  canHandle: [...SESSION_EVENT_TYPES, 'external-busy.synced'],
   evolve(event, documents) {
     const tenant = event.metadata.tenant;
+    if (isExternalBusy(event)) return externalBusyWrites(documents, tenant, event.data);
     const id = event.data.id;
     const before = event.type === 'session.created' ? null : documents.get<SessionView>(AVAILABILITY_SESSIONS, tenant, id);
     const state: SessionState = before ? { status: before.status, view: before } : { status: 'none' };

@@ -5,6 +5,7 @@
  */
 import { DecisionContext, Decider, DomainEvent, eventTypesOf, fold } from '@kairos/core';
 import { BookingFields, bookingDecider, slotHoldDecider, waitlistDecider } from '@kairos/bookings';
+import { ConnectionFields, calendarsEvents, connectionDecider } from '@kairos/calendars';
 import { contactDecider } from '@kairos/clients';
 import { CouponFields, PlanFields, couponDecider, planDecider, planOrderDecider, priceSnapshotOf } from '@kairos/memberships';
 import { NotificationRequest, RenderedMessage, deliveryDecider, notificationsEvents, settingsDecider } from '@kairos/notifications';
@@ -17,6 +18,18 @@ const LATER = new Date('2026-04-01T10:00:00.000Z');
 const at = (iso: string) => new Date(iso);
 
 /** Runs commands one after the other, each decided on the state the previous ones left. */
+/** A staff member's own calendar, read from an ICS feed every 15 minutes. */
+export const CALENDAR_FIELDS: ConnectionFields = {
+  resourceId: 'staff-1',
+  name: "Ana's calendar",
+  source: 'ICS',
+  url: 'https://calendar.example.com/ana.ics',
+  username: null,
+  ownerEmail: 'ana@example.com',
+  timeZone: 'Europe/Lisbon',
+  syncIntervalMinutes: 15,
+};
+
 export const drive = <C, S, E extends DomainEvent, Ctx extends DecisionContext>(decider: Decider<C, S, E, Ctx>, context: Ctx, steps: (C | [C, Partial<Ctx>])[]) => {
   const history: E[] = [];
   for (const step of steps) {
@@ -381,6 +394,19 @@ export const produced: DomainEvent[] = [
     { type: 'DeleteNote', noteId: 'note-1' },
     [{ type: 'EraseContact' }, { now: LATER }],
   ]),
+  ...published(calendarsEvents.events, drive(connectionDecider, { now: NOW }, [
+    { type: 'CreateConnection', id: 'cal-1', fields: CALENDAR_FIELDS, scheduleId: 'sch-staff-1', secret: null },
+    {
+      type: 'RecordSync',
+      window: { from: NOW, to: at('2027-03-01T00:00:00.000Z') },
+      snapshot: { kind: 'full', occurrences: [{ object: 'dentist@example.com', occurrence: '', start: at('2026-03-03T14:00:00.000Z'), end: at('2026-03-03T15:00:00.000Z') }] },
+      cursor: '"etag-1"',
+      limit: 500,
+    },
+    [{ type: 'RecordSyncFailure', reason: 'timeout', detail: 'no answer within 20000 ms' }, { now: LATER }],
+    [{ type: 'UpdateConnection', patch: { syncIntervalMinutes: 30 } }, { now: LATER }],
+    [{ type: 'DeleteConnection' }, { now: LATER }],
+  ])),
   ...drive(settingsDecider, { now: NOW }, [
     { type: 'UpdateSettings', reminderHoursBefore: 2, senderName: 'Baixa Hair Studio', enabled: { BOOKING_CONFIRMED: { SMS: true } } },
     { type: 'PutTemplate', trigger: 'BOOKING_CONFIRMED', channel: 'EMAIL', template: { subject: 'See you soon, {{contact.name}}', body: 'Your {{service.name}} is on {{booking.start}} ({{booking.timeZone}}).' } },

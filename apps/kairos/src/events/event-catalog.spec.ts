@@ -12,6 +12,7 @@ import {
   SlotHoldView,
   WaitlistEvent,
 } from '@kairos/bookings';
+import { ConnectionEvent, connectionDecider, feedDecider } from '@kairos/calendars';
 import { ContactEvent, contactEmailDecider } from '@kairos/clients';
 import { BenefitKind, CancelEffective, CouponEvent, DiscountType, PaymentStatus as OrderPaymentStatus, PlanEvent, PlanOrderEvent, PlanOrderStatus, PricingType, couponCodeDecider } from '@kairos/memberships';
 import { CHANNELS, DeliveryEvent, SettingsEvent, TRIGGERS, deliveryDecider, outboxDecider } from '@kairos/notifications';
@@ -35,7 +36,7 @@ import { aggregateOf, asyncApiDocument } from '@kairos/publisher/asyncapi/asynca
 import { JsonSchema, toJsonSchema } from '@kairos/publisher/asyncapi/json-schema';
 import { schemaErrors } from '@kairos/publisher/asyncapi/schema-check.fixture';
 import { EVENT_ROUTES } from '../capabilities';
-import { NOW, drive, produced } from './decider-drives';
+import { CALENDAR_FIELDS, NOW, drive, produced } from './decider-drives';
 import { asRecorded, keyOf } from './event-examples';
 
 // Every event type of the published aggregates. A new member of a union fails to compile here until it is listed.
@@ -54,7 +55,8 @@ type PublishedType =
   | CouponEvent['type']
   | ContactEvent['type']
   | Exclude<DeliveryEvent['type'], 'notification.rendered' | 'notification.attempted' | 'notification.deferred'>
-  | SettingsEvent['type'];
+  | SettingsEvent['type']
+  | Exclude<ConnectionEvent['type'], 'calendar-connection.secret-set' | 'calendar-connection.cursor-moved'>;
 const PUBLISHED_TYPES: Record<PublishedType, true> = {
   'service.created': true,
   'service.updated': true,
@@ -120,6 +122,11 @@ const PUBLISHED_TYPES: Record<PublishedType, true> = {
   'notification.sent': true,
   'notification.failed': true,
   'notification-settings.updated': true,
+  'calendar-connection.created': true,
+  'calendar-connection.updated': true,
+  'calendar-connection.deleted': true,
+  'external-busy.synced': true,
+  'calendar-connection.sync-failed': true,
 };
 
 // Internal streams: produced by deciders too, never published.
@@ -148,6 +155,11 @@ const internal: DomainEvent[] = [
     { type: 'RecordFailure', attempt: 1, permanent: false, error: 'connection refused', answer: null },
   ]).filter((event) => event.type !== 'notification.requested'),
   ...drive(outboxDecider, { now: NOW }, [{ type: 'DispatchOutbox', outboxId: 'outbox-2', notificationIds: ['notification-2'], skipped: null }]),
+  ...drive(feedDecider, { now: NOW }, [{ type: 'IssueFeed', id: 'feed-1', scope: 'RESOURCE', ownerId: 'staff-1', name: null, tokenDigest: 'digest-1' }, { type: 'RevokeFeed' }]),
+  ...drive(connectionDecider, { now: NOW }, [
+    { type: 'CreateConnection', id: 'cal-2', fields: CALENDAR_FIELDS, scheduleId: 'sch-staff-1', secret: 'app-password' },
+    { type: 'RecordSync', window: { from: NOW, to: new Date('2027-03-01T00:00:00Z') }, snapshot: { kind: 'full', occurrences: [] }, cursor: 'sync-token-1', limit: 500 },
+  ]).filter((event) => event.type !== 'calendar-connection.created'),
 ];
 
 // Every other event has a causation id, so the headers are checked with and without one.
@@ -199,6 +211,10 @@ describe('the event catalog', () => {
   it('leaves internal events out: no route, no entry, no message', () => {
     expect(typesOf(internal)).toEqual([
       'booking-policy-default.changed',
+      'calendar-connection.cursor-moved',
+      'calendar-connection.secret-set',
+      'calendar-feed.issued',
+      'calendar-feed.revoked',
       'contact-email.claimed',
       'contact-email.released',
       'coupon-code.claimed',

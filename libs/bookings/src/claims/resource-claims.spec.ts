@@ -40,6 +40,19 @@ describe('resource claims decider: Claim', () => {
   });
 });
 
+describe('resource claims decider: Record', () => {
+  const record = (holderId: string, start: string, end: string): ClaimCommand => ({ type: 'Record', resourceId: 'r1', bucket: BUCKET, claim: { holderId, start: ms(start), end: ms(end) } });
+
+  it('records busy time from elsewhere even over another holder, and a booking after it loses', () => {
+    given(claimsDecider, [claimed('b1', TEN, ELEVEN)]).when(record('x1', TEN_THIRTY, ELEVEN), ctx).then([claimed('x1', TEN_THIRTY, ELEVEN)]);
+    given(claimsDecider, [claimed('x1', TEN_THIRTY, ELEVEN)]).when(claim('b2', TEN, ELEVEN), ctx).thenThrows('slot-taken');
+  });
+
+  it('records nothing for the same span twice', () => {
+    given(claimsDecider, [claimed('x1', TEN, ELEVEN)]).when(record('x1', TEN, ELEVEN), ctx).thenNothing();
+  });
+});
+
 describe('resource claims decider: Release', () => {
   it("releases every span of the holder and keeps the others'", () => {
     given(claimsDecider, [claimed('b1', TEN, TEN_THIRTY), claimed('b2', TEN_THIRTY, ELEVEN)])

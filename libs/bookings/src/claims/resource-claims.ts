@@ -19,11 +19,22 @@ export type ClaimEvent =
 
 export type ClaimCommand =
   | { type: 'Claim'; resourceId: string; bucket: string; claim: Claim }
-  | { type: 'Release'; resourceId: string; bucket: string; holderId: string };
+  | { type: 'Release'; resourceId: string; bucket: string; holderId: string }
+  /**
+   * Busy time the business learned of elsewhere (a staff member's own calendar): a fact to record,
+   * not a request to refuse, so it is claimed even over another hold. A booking after it loses as
+   * it would to a busy session.
+   */
+  | { type: 'Record'; resourceId: string; bucket: string; claim: Claim };
 
 export interface ClaimsState {
   claims: Claim[];
 }
+
+const claimed = (resourceId: string, bucket: string, claim: Claim): ClaimEvent => ({
+  type: 'resource-claim.claimed',
+  data: { resourceId, bucket, holderId: claim.holderId, start: new Date(claim.start).toISOString(), end: new Date(claim.end).toISOString() },
+});
 
 export const claimsDecider: Decider<ClaimCommand, ClaimsState, ClaimEvent> = {
   initialState: () => ({ claims: [] }),
@@ -46,12 +57,12 @@ export const claimsDecider: Decider<ClaimCommand, ClaimsState, ClaimEvent> = {
           throw new DomainError('slot-taken', `resource ${command.resourceId} is taken at that time`, [{ field: 'slot', reason: 'taken' }]);
         }
         if (state.claims.some((c) => c.holderId === claim.holderId && c.start === claim.start && c.end === claim.end)) return [];
-        return [
-          {
-            type: 'resource-claim.claimed',
-            data: { resourceId: command.resourceId, bucket: command.bucket, holderId: claim.holderId, start: new Date(claim.start).toISOString(), end: new Date(claim.end).toISOString() },
-          },
-        ];
+        return [claimed(command.resourceId, command.bucket, claim)];
+      }
+      case 'Record': {
+        const { claim } = command;
+        if (state.claims.some((c) => c.holderId === claim.holderId && c.start === claim.start && c.end === claim.end)) return [];
+        return [claimed(command.resourceId, command.bucket, claim)];
       }
       case 'Release':
         if (!state.claims.some((c) => c.holderId === command.holderId)) return [];
