@@ -14,7 +14,8 @@ import { AvailabilityModule } from './availability/availability.module';
 import { BookingPoliciesModule } from './booking-policies/booking-policies.module';
 import { BookingsModule } from './bookings/bookings.module';
 import { BOOKING_TIMERS } from './bookings/hold-expiry';
-import { CalendarsModule } from './calendars/calendars.module';
+import { CalendarConnectionsModule } from './calendars/connections/calendar-connections.module';
+import { CalendarFeedsModule } from './calendars/feeds/calendar-feeds.module';
 import { ClientsModule } from './clients/clients.module';
 import { TimerSource } from './infrastructure/timers';
 import { LocationsModule } from './locations/locations.module';
@@ -46,7 +47,7 @@ export const REGISTERED_CAPABILITIES: readonly RegisteredCapability[] = [
   { capability: membershipsCapability, modules: [MembershipsModule], timers: MEMBERSHIP_TIMERS },
   { capability: notificationsCapability, modules: [NotificationsModule] },
   { capability: clientsCapability, modules: [ClientsModule] },
-  { capability: calendarsCapability, modules: [CalendarsModule] },
+  { capability: calendarsCapability, modules: [CalendarFeedsModule, CalendarConnectionsModule] },
 ];
 
 export const CAPABILITIES: readonly Capability[] = REGISTERED_CAPABILITIES.map((registered) => registered.capability);
