@@ -246,12 +246,12 @@ class CalendarReader {
     // A THISANDFUTURE override moves every later instance by as much as it moves its own: expand that much wider so none moved into the window is missed.
     const reach = Math.max(0, ...replaced.filter((r) => r.range && r.span).map((r) => Math.abs(r.span!.start - r.original)));
     const taken = new Set(replaced.map((r) => r.original));
+    const ranges = replaced.filter((r) => r.range && r.span).sort((a, b) => a.original - b.original);
     for (const master of masters) {
       const instances = times.expand(master, this.from - reach, this.to + reach);
       if (!instances) continue;
       const busy = this.busy(master);
       const recurring = instances.recurring;
-      const ranges = replaced.filter((r) => r.range && r.span).sort((a, b) => a.original - b.original);
       for (const [original, instance] of instances.starts) {
         if (taken.has(original)) continue;
         const range = ranges.findLast((r) => r.original <= original);
