@@ -89,7 +89,7 @@ const send = (url: URL, method: string, headers: Record<string, string>, body: s
         method,
         headers: { ...headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) },
         signal,
-        lookup: publicLookup(read.allowPrivateHosts) as never,
+        lookup: publicLookup(read.allowPrivateHosts),
       },
       resolve,
     );

@@ -174,7 +174,14 @@ class CalendarReader {
       (event.hasProperty('recurrence-id') ? group.overrides : group.masters).push(event);
       byUid.set(uid, group);
     }
-    for (const [uid, group] of byUid) this.readEvent(uid, group.masters, group.overrides, reading);
+    for (const [uid, group] of byUid) {
+      try {
+        this.readEvent(uid, group.masters, group.overrides, reading);
+      } catch (error) {
+        if (error instanceof SourceFailure) throw error;
+        throw new SourceFailure('not-a-calendar', `the event ${uid} cannot be read: ${(error as Error).message}`);
+      }
+    }
     for (const freeBusy of calendar.getAllSubcomponents('vfreebusy')) this.readFreeBusy(freeBusy, reading);
   }
 
