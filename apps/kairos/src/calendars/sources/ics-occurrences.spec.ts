@@ -268,6 +268,11 @@ describe('busyOccurrences', () => {
     expect(ICAL.TimezoneService.has('Praxis')).toBe(false);
   });
 
+  it('reads a TZID whose VTIMEZONE has no observances as the IANA zone it names', () => {
+    const ics = calendar('BEGIN:VTIMEZONE', 'TZID:Europe/Berlin', 'END:VTIMEZONE', ...event('e', 'DTSTART;TZID=Europe/Berlin:20270601T090000', 'DTEND;TZID=Europe/Berlin:20270601T100000'));
+    expect(read(ics, { timeZone: 'UTC' })).toEqual(['e - 2027-06-01T07:00:00.000Z 2027-06-01T08:00:00.000Z']);
+  });
+
   it('keys occurrences by the object the caller maps a UID to', () => {
     const ics = calendar(...event('uid-1', 'DTSTART:20270301T090000Z', 'DTEND:20270301T100000Z'));
     expect(read(ics, { object: (uid) => `/calendars/anna/work/${uid}.ics` })).toEqual(['/calendars/anna/work/uid-1.ics - 2027-03-01T09:00:00.000Z 2027-03-01T10:00:00.000Z']);

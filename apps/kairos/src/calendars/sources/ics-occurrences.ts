@@ -185,10 +185,13 @@ class CalendarReader {
     for (const freeBusy of calendar.getAllSubcomponents('vfreebusy')) this.readFreeBusy(freeBusy, reading);
   }
 
-  /** TZIDs resolve as the file defines them, else as IANA names, else as Windows names; what none knows is read in the calendar's zone. */
+  /**
+   * TZIDs resolve as the file defines them, else as IANA names, else as Windows names; what none
+   * knows is read in the calendar's zone. A VTIMEZONE without STANDARD or DAYLIGHT defines nothing.
+   */
   private resolveZone(calendar: ICAL.Component, tzid: string): Zone {
     const defined = calendar.getTimeZoneByID(tzid);
-    if (defined) return fileZone(defined);
+    if (defined?.component?.getAllSubcomponents().some((observance) => observance.name === 'standard' || observance.name === 'daylight')) return fileZone(defined);
     const name = tzid.replace(/^"|"$/g, '').replace(/^\/+/, '').trim();
     return this.iana(name) ?? this.iana(findIana(name)?.[0] ?? '') ?? this.localZone;
   }
