@@ -135,7 +135,13 @@ describe('GoogleCalendarSource', () => {
     expect(google.queries.at(-1)?.body.timeMax).toBe('2028-01-01T00:00:00.000Z');
   });
 
-  it("shows a calendar Google answers notFound for as not found", async () => {
+  it('takes the one calendar of the answer when Google spells its id otherwise', async () => {
+    const answer = await source.read(request(fourMonths, { url: 'Dr.Weber@Example.com' }));
+    expect(google.queries[0].body.items).toEqual([{ id: 'Dr.Weber@Example.com' }]);
+    expect(answer.kind === 'read' && answer.snapshot.occurrences).toHaveLength(6);
+  });
+
+  it('shows a calendar Google answers notFound for as not found', async () => {
     google.answerWith(200, recorded('freebusy-calendar-not-found.json'));
     expect(await failureOf(source.read(request(fourMonths)))).toBe('not-found');
   });

@@ -72,7 +72,9 @@ export class GoogleCalendarSource implements CalendarSource {
       if (answer.status !== 200) throw failureOf(answer.status, parseJson<ErrorAnswer>(answer.body));
       const freeBusy = parseJson<FreeBusyAnswer>(answer.body);
       if (freeBusy?.kind !== 'calendar#freeBusy' || !freeBusy.calendars) throw new SourceFailure('not-a-calendar', 'Google answered something that is not a freeBusy answer');
-      const calendar = freeBusy.calendars[connection.url];
+      // One calendar is asked for: its entry is that one even if Google spells the id otherwise (an address's case).
+      const entries = Object.values(freeBusy.calendars);
+      const calendar = freeBusy.calendars[connection.url] ?? (entries.length === 1 ? entries[0] : undefined);
       if (!calendar) throw new SourceFailure('not-a-calendar', `Google's answer has no entry for the calendar ${connection.url}`);
       if (calendar.errors?.length) throw calendarFailure(calendar.errors);
       for (const busy of calendar.busy ?? []) {
