@@ -56,3 +56,10 @@ export interface SourceLimits {
   /** Busy occurrences taken from one read (recurring events expanded). */
   maxOccurrences: number;
 }
+
+/** What every source is built with: its bounds, whether private addresses may be read, and Google's API root (tests point it at a local server). */
+export interface SourceOptions {
+  limits: SourceLimits;
+  allowPrivateHosts: boolean;
+  googleApiUrl?: string;
+}
