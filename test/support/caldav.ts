@@ -47,9 +47,12 @@ export const newCalendar = async (root = radicaleUrl()!, user = CALDAV_USER): Pr
   };
 };
 
-/** A plain WebDAV collection (no calendar), to prove a source refuses what is not a calendar. */
-export const newPlainCollection = async (root = radicaleUrl()!, user = CALDAV_USER): Promise<string> => {
+/** An address book (a CardDAV collection, no calendar), to prove a source refuses what is not a calendar. */
+export const newAddressBook = async (root = radicaleUrl()!, user = CALDAV_USER): Promise<string> => {
   const url = new URL(`${user}/${randomUUID()}/`, root).href;
-  await send(url, { method: 'MKCOL' }, user, [201]);
+  // Radicale lets a user create only calendars and address books under its principal, not plain collections.
+  const body =
+    '<mkcol xmlns="DAV:" xmlns:CR="urn:ietf:params:xml:ns:carddav"><set><prop><resourcetype><collection/><CR:addressbook/></resourcetype></prop></set></mkcol>';
+  await send(url, { method: 'MKCOL', headers: { 'content-type': 'application/xml' }, body }, user, [201]);
   return url;
 };
