@@ -1,30 +1,21 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
 import { BusyOccurrence, SyncWindow } from '@kairos/calendars';
-import { DAVResponse, createAccount, davRequest, getBasicAuthHeaders, getDAVAttribute, propfind, syncCollection, urlEquals } from 'tsdav';
+import { DAVResponse, createAccount, davRequest, getDAVAttribute, propfind, syncCollection, urlEquals } from 'tsdav';
+import { DavTransport, StaleSyncToken } from './dav-transport';
 import { busyOccurrences } from './ics-occurrences';
 import { CalendarSource, ReadRequest, SourceAnswer, SourceFailure, SourceOptions } from './source';
-import { checkCalendarUrl, publicLookup } from './url-guard';
+import { checkCalendarUrl } from './url-guard';
 
 /** A cursor of a server without sync tokens: the collection's CalendarServer ctag, which changes with any member. */
 const CTAG = 'ctag:';
 /** Hrefs per calendar-multiget, so a delta of thousands of objects is several bounded requests. */
 const MULTIGET_BATCH = 500;
-const MAX_REDIRECTS = 5;
-/** Statuses whose answer has no body (the Response constructor refuses one). */
-const NULL_BODY = new Set([204, 205, 304]);
 const CALDAV_NAMESPACES = ['urn:ietf:params:xml:ns:caldav', 'DAV:'] as Parameters<typeof getDAVAttribute>[0];
-
-/** The server refused the cursor's sync token (RFC 6578 §3.2 valid-sync-token: expired, or of another collection). */
-class StaleSyncToken extends Error {}
 
 interface Collection {
   url: string;
   syncToken: string | null;
   ctag: string | null;
 }
-
-type Fetch = typeof fetch;
 
 const text = (value: unknown): string | null => {
   if (typeof value === 'string') return value;
@@ -60,35 +51,29 @@ export class CalDavSource implements CalendarSource {
   constructor(private readonly options: SourceOptions) {}
 
   async read(request: ReadRequest): Promise<SourceAnswer> {
-    const signal = AbortSignal.any([request.signal, AbortSignal.timeout(this.options.limits.timeoutMs)]);
-    const reading = new CalDavReading(this.options, request, signal);
+    const transport = new DavTransport(this.options, request.connection, request.signal);
     try {
-      return await reading.read();
+      return await new CalDavReading(this.options, request, transport).read();
     } catch (error) {
-      if (error instanceof SourceFailure) throw error;
-      if (signal.aborted) throw new SourceFailure('timeout', `the calendar did not answer within ${this.options.limits.timeoutMs} ms`);
       // What tsdav throws itself: no principal, no calendar home, an answer that is no WebDAV.
-      throw new SourceFailure('not-a-calendar', `no CalDAV calendar at ${request.connection.url}: ${(error as Error).message}`);
+      throw transport.failureOf(error, () => new SourceFailure('not-a-calendar', `no CalDAV calendar at ${request.connection.url}: ${(error as Error).message}`));
     }
   }
 }
 
-/** One read: its deadline, the bytes it may still take, and the occurrences found so far. */
+/** One read: the requests it makes and the occurrences found so far. */
 class CalDavReading {
-  private bytesLeft: number;
   private readonly occurrences: BusyOccurrence[] = [];
   private readonly headers: Record<string, string>;
-  private readonly fetch: Fetch;
+  private readonly fetch: typeof fetch;
 
   constructor(
     private readonly options: SourceOptions,
     private readonly request: ReadRequest,
-    private readonly signal: AbortSignal,
+    transport: DavTransport,
   ) {
-    this.bytesLeft = options.limits.maxBytes;
-    const { username, secret } = request.connection;
-    this.headers = username !== null || secret !== null ? getBasicAuthHeaders({ username: username ?? '', password: secret ?? '' }) : {};
-    this.fetch = ((input: string | URL | Request, init?: RequestInit) => this.send(input instanceof Request ? input.url : String(input), init ?? {})) as Fetch;
+    this.headers = transport.headers;
+    this.fetch = transport.fetch;
   }
 
   async read(): Promise<SourceAnswer> {
@@ -233,84 +218,5 @@ class CalDavReading {
       object: () => href,
     });
     for (const occurrence of found) this.occurrences.push(occurrence);
-  }
-
-  /**
-   * Every request of the read, as tsdav's fetch: each address (redirects included) checked like the
-   * connection's and connected to only if it resolves to an allowed address, the read's deadline,
-   * its byte budget, and an HTTP error turned into the failure the connection shows.
-   */
-  private async send(address: string, init: RequestInit): Promise<Response> {
-    let url = address;
-    for (let hop = 0; ; hop++) {
-      await checkCalendarUrl(url, this.options.allowPrivateHosts);
-      const answer = await this.exchange(url, init);
-      const location = answer.status >= 300 && answer.status < 400 ? answer.headers.get('location') : null;
-      if (location !== null) {
-        // tsdav's service discovery reads the Location of /.well-known/caldav itself.
-        if (init.redirect === 'manual') return new Response(null, answer);
-        if (hop === MAX_REDIRECTS) throw new SourceFailure('unreachable', `more than ${MAX_REDIRECTS} redirects from ${address}`);
-        url = new URL(location, url).href;
-        continue;
-      }
-      if (answer.status < 200 || answer.status >= 300) throw this.failure(answer.status, url, answer.body);
-      return new Response(NULL_BODY.has(answer.status) ? null : answer.body, answer);
-    }
-  }
-
-  /** One HTTP exchange over node:http(s), whose `lookup` refuses private addresses at connect time too (a name that resolves elsewhere by then). */
-  private exchange(url: string, init: RequestInit): Promise<{ status: number; statusText: string; headers: Headers; body: string }> {
-    const target = new URL(url);
-    const transport = target.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const fail = (error: Error) => {
-        if (settled) return;
-        settled = true;
-        reject(this.transportFailure(url, error));
-      };
-      const request = transport.request(
-        target,
-        { method: init.method ?? 'GET', headers: Object.fromEntries(new Headers(init.headers).entries()), lookup: publicLookup(this.options.allowPrivateHosts), signal: this.signal },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => {
-            this.bytesLeft -= chunk.length;
-            if (this.bytesLeft >= 0) chunks.push(chunk);
-            else if (!settled) {
-              fail(new SourceFailure('too-large', `the calendar's answers exceed ${this.options.limits.maxBytes} bytes`));
-              request.destroy();
-            }
-          });
-          response.on('error', fail);
-          response.on('end', () => {
-            if (settled) return;
-            settled = true;
-            const headers = new Headers();
-            for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-            resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers, body: Buffer.concat(chunks).toString('utf8') });
-          });
-        },
-      );
-      request.on('error', fail);
-      request.end(typeof init.body === 'string' ? init.body : undefined);
-    });
-  }
-
-  private transportFailure(url: string, error: Error): SourceFailure {
-    if (error instanceof SourceFailure) return error;
-    if (this.signal.aborted) return new SourceFailure('timeout', `${url} did not answer within ${this.options.limits.timeoutMs} ms`);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EPRIVATE') return new SourceFailure('refused', error.message);
-    return new SourceFailure('unreachable', `${url}: ${code ?? error.message}`);
-  }
-
-  private failure(status: number, url: string, body: string): Error {
-    if ((status === 403 || status === 409) && body.includes('valid-sync-token')) return new StaleSyncToken(body);
-    if (status === 401 || status === 403) return new SourceFailure('unauthorized', `${url} answered ${status}`);
-    if (status === 404 || status === 410) return new SourceFailure('not-found', `${url} answered ${status}`);
-    if (status >= 500) return new SourceFailure('unreachable', `${url} answered ${status}`);
-    // 405, 400, 415...: a server that does not speak WebDAV or CalDAV.
-    return new SourceFailure('not-a-calendar', `${url} answered ${status}`);
   }
 }
