@@ -28,13 +28,51 @@ const ianaZone = (name: string): Zone => {
   return { offsetAt: (utcMs) => zone.offset(utcMs) * 60_000 };
 };
 
-/** A VTIMEZONE of the file itself, read from its own rules: never registered in ical.js's global TimezoneService, so two feeds with the same TZID cannot see each other's. */
-const fileZone = (zone: ICAL.Timezone): Zone => ({
-  offsetAt(utcMs) {
-    const local = ICAL.Time.fromJSDate(new Date(utcMs), true).convertToZone(zone);
-    return wallOf(local) - utcMs;
-  },
-});
+/** One change of offset in an ical.js Timezone's expansion of its VTIMEZONE rules, at a UTC instant. */
+interface ZoneChange {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  utcOffset: number;
+  prevUtcOffset: number;
+}
+
+/**
+ * A VTIMEZONE of the file itself, read from its own rules: never registered in ical.js's global
+ * TimezoneService, so two feeds with the same TZID cannot see each other's. The offset at an
+ * instant is looked up in the changes ical.js expands from the rules, not taken from its UTC to
+ * local conversion, which gives the summer offset for the hour after a fall-back change.
+ */
+const fileZone = (zone: ICAL.Timezone): Zone => {
+  const rules = zone as unknown as { changes: ZoneChange[]; _ensureCoverage(year: number): void };
+  let coveredTo = -Infinity;
+  let instants: number[] = [];
+  return {
+    offsetAt(utcMs) {
+      const year = new Date(utcMs).getUTCFullYear() + 1;
+      if (year > coveredTo) {
+        rules._ensureCoverage(year);
+        instants = rules.changes.map((change) => Date.UTC(change.year, change.month - 1, change.day, change.hour, change.minute, change.second));
+        coveredTo = year;
+      }
+      let low = 0;
+      let high = instants.length - 1;
+      let found = -1;
+      while (low <= high) {
+        const middle = (low + high) >> 1;
+        if (instants[middle] <= utcMs) {
+          found = middle;
+          low = middle + 1;
+        } else high = middle - 1;
+      }
+      if (found >= 0) return rules.changes[found].utcOffset * 1000;
+      return (rules.changes[0]?.prevUtcOffset ?? 0) * 1000;
+    },
+  };
+};
 
 /** An ICAL.Time's wall-clock fields as if they were UTC: the arithmetic recurrence works in. */
 const wallOf = (time: ICAL.Time) => Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second);
@@ -83,6 +121,8 @@ export const busyOccurrences = (ics: string, options: IcsReadOptions): BusyOccur
 const parseCalendars = (ics: string): ICAL.Component[] => {
   const text = ics.replace(/^\uFEFF/, '');
   if (!/^\s*BEGIN:VCALENDAR\r?\n/i.test(text)) throw new SourceFailure('not-a-calendar', 'the text does not begin with BEGIN:VCALENDAR');
+  // A calendar cut short would read as one whose missing events were deleted.
+  if (!/\nEND:VCALENDAR\s*$/i.test(text)) throw new SourceFailure('not-a-calendar', 'the text does not end with END:VCALENDAR');
   let parsed: unknown;
   try {
     parsed = ICAL.parse(text);
@@ -134,7 +174,14 @@ class CalendarReader {
       (event.hasProperty('recurrence-id') ? group.overrides : group.masters).push(event);
       byUid.set(uid, group);
     }
-    for (const [uid, group] of byUid) this.readEvent(uid, group.masters, group.overrides, reading);
+    for (const [uid, group] of byUid) {
+      try {
+        this.readEvent(uid, group.masters, group.overrides, reading);
+      } catch (error) {
+        if (error instanceof SourceFailure) throw error;
+        throw new SourceFailure('not-a-calendar', `the event ${uid} cannot be read: ${(error as Error).message}`);
+      }
+    }
     for (const freeBusy of calendar.getAllSubcomponents('vfreebusy')) this.readFreeBusy(freeBusy, reading);
   }
 
@@ -206,12 +253,12 @@ class CalendarReader {
     // A THISANDFUTURE override moves every later instance by as much as it moves its own: expand that much wider so none moved into the window is missed.
     const reach = Math.max(0, ...replaced.filter((r) => r.range && r.span).map((r) => Math.abs(r.span!.start - r.original)));
     const taken = new Set(replaced.map((r) => r.original));
+    const ranges = replaced.filter((r) => r.range && r.span).sort((a, b) => a.original - b.original);
     for (const master of masters) {
       const instances = times.expand(master, this.from - reach, this.to + reach);
       if (!instances) continue;
       const busy = this.busy(master);
       const recurring = instances.recurring;
-      const ranges = replaced.filter((r) => r.range && r.span).sort((a, b) => a.original - b.original);
       for (const [original, instance] of instances.starts) {
         if (taken.has(original)) continue;
         const range = ranges.findLast((r) => r.original <= original);
