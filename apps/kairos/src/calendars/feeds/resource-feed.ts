@@ -1,0 +1,179 @@
+import {
+  ALL_TIME,
+  RecurrenceRule,
+  SessionDoc,
+  SessionInstance,
+  SessionView,
+  Window,
+  expandSeries,
+  formatRecurrence,
+  parseRecurrence,
+  resolvedAffected,
+  sessionInstances,
+  toInstant,
+} from '@kairos/scheduling';
+import { FeedEntry } from './ics-writer';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The span over which a series' instances are compared with what its master VEVENT alone gives:
+ * a year back, 400 days ahead (as far as instance ids are indexed). Overrides, cancellations and
+ * exclusions outside it are not written; the master's rule (and its UNTIL) still is.
+ */
+export const FEED_PAST_DAYS = 365;
+export const FEED_AHEAD_DAYS = 400;
+/** At most this many VEVENTs in one feed (masters, overrides and single events together). */
+export const MAX_FEED_ENTRIES = 2000;
+
+export const feedSpan = (now: Date): Window => ({ from: new Date(now.getTime() - FEED_PAST_DAYS * DAY_MS), to: new Date(now.getTime() + FEED_AHEAD_DAYS * DAY_MS) });
+
+/** Whether an instance holds the resource whose schedule this is: an EVENT on it, or naming it BUSY (as session claims and availability read it). */
+export const holdsSchedule = (instance: SessionInstance, scheduleId: string): boolean =>
+  instance.type === 'EVENT' &&
+  (instance.scheduleId === scheduleId || resolvedAffected(instance).some((a) => a.scheduleId === scheduleId && a.transparency === 'BUSY'));
+
+const summaryOf = (title: string | null) => title ?? 'Busy';
+const statusOf = (status: 'ACTIVE' | 'CANCELED') => (status === 'CANCELED' ? 'CANCELLED' : 'CONFIRMED');
+const secondBefore = (instant: number) => Math.floor((instant - 1) / 1000) * 1000;
+const utcUntil = (instant: number): RecurrenceRule['until'] => ({ kind: 'utc', value: `${new Date(instant).toISOString().slice(0, 19)}Z` });
+
+/**
+ * The latest start the stored rule's UNTIL allows, as an instant. A local or date UNTIL bounds the
+ * wall-clock reading: the last occurrence near it is read from the expansion itself, so the UTC
+ * UNTIL written (RFC 5545 asks UTC with a TZID'd DTSTART) keeps exactly the same occurrences.
+ */
+const untilInstant = (view: SessionView, rule: RecurrenceRule): number | null => {
+  const until = rule.until;
+  if (until === null) return null;
+  if (until.kind === 'utc') return Date.parse(until.value);
+  const reading = until.kind === 'date' ? `${until.value}T23:59:59` : until.value;
+  const near = toInstant(reading, view.timeZone).getTime();
+  const around = expandSeries({ ...view, rule }, { from: new Date(near - 2 * DAY_MS), to: new Date(near + 2 * DAY_MS) });
+  return around.length > 0 ? around[around.length - 1].start.getTime() : near;
+};
+
+/**
+ * The rule the master VEVENT carries: the stored one, ended (UNTIL in UTC) where the series was
+ * canceled from. A COUNT that runs out before `canceledFrom` stays as it is.
+ */
+export const masterRuleOf = (view: SessionView): RecurrenceRule => {
+  const rule = parseRecurrence(view.recurrence!);
+  const canceledFrom = view.canceledFrom === null ? null : Date.parse(view.canceledFrom);
+  if (rule.count !== null) {
+    if (canceledFrom === null) return rule;
+    const reachesCancel = expandSeries({ ...view, rule, exdates: [] }, { from: new Date(canceledFrom), to: ALL_TIME.to }, 2).some((o) => o.start.getTime() >= canceledFrom);
+    return reachesCancel ? { ...rule, count: null, until: utcUntil(secondBefore(canceledFrom)) } : rule;
+  }
+  const ends = [untilInstant(view, rule), canceledFrom === null ? null : secondBefore(canceledFrom)].filter((t): t is number => t !== null);
+  return ends.length === 0 ? rule : { ...rule, until: utcUntil(Math.min(...ends)) };
+};
+
+/** Details the series gives instances from now on: its own, with every series-wide change made so far. */
+const currentDetails = (view: SessionView) => view.versions.reduce((acc, v) => ({ ...acc, ...v.changes }), { title: view.title });
+
+interface EntryIdentity {
+  uid: string;
+  sequence: number;
+}
+
+const singleEntry = (instance: SessionInstance, view: SessionView, identity: EntryIdentity): FeedEntry => ({
+  ...identity,
+  status: statusOf(instance.status),
+  summary: summaryOf(instance.title),
+  start: new Date(instance.start),
+  end: new Date(instance.end),
+  timeZone: view.timeZone,
+  changedAt: new Date(view.updatedAt),
+});
+
+/**
+ * A series as one master VEVENT plus what differs from it: every occurrence the master's rule gives
+ * within `span` is matched (by its original start) with the instance Kairos holds. None, or one that
+ * no longer holds this schedule → EXDATE; one whose start, end, title or status the master would
+ * render otherwise → a RECURRENCE-ID VEVENT with what it is. The master's rule never gives fewer
+ * occurrences than Kairos (it is the stored rule, only ended where the series was canceled), so
+ * every instance has its occurrence to match. Null when no instance in the span holds the schedule.
+ */
+export const seriesEntries = (view: SessionView, scheduleId: string, span: Window): FeedEntry[] | null => {
+  const rule = masterRuleOf(view);
+  const identity = { uid: `${view.id}@kairos`, sequence: view.revision - 1 };
+  const details = currentDetails(view);
+  const master: FeedEntry = {
+    ...identity,
+    status: statusOf(view.status),
+    summary: summaryOf(details.title),
+    start: toInstant(view.localStart, view.timeZone),
+    end: toInstant(view.localEnd, view.timeZone),
+    timeZone: view.timeZone,
+    changedAt: new Date(view.updatedAt),
+    rrule: formatRecurrence(rule),
+    exdates: view.exdates.map((local) => toInstant(local, view.timeZone)),
+  };
+  const inSpan = (originalStart: number) => originalStart >= span.from.getTime() && originalStart < span.to.getTime();
+  const plain = expandSeries({ ...view, rule }, span).filter((o) => inSpan(o.originalStart.getTime()));
+  // Instances keyed by where the rule put them, wherever they were moved to.
+  const moves = Object.entries(view.overrides).flatMap(([original, o]) => (o.localStart ? [Math.abs(toInstant(o.localStart, view.timeZone).getTime() - Date.parse(original))] : []));
+  const reach = Math.max(0, ...moves) + DAY_MS;
+  const actual = new Map(
+    sessionInstances(view, { from: new Date(span.from.getTime() - reach), to: new Date(span.to.getTime() + reach) })
+      .filter((i) => inSpan(Date.parse(i.originalStart)))
+      .map((i) => [i.originalStart, i]),
+  );
+  const exceptions: FeedEntry[] = [];
+  let held = 0;
+  for (const occurrence of plain) {
+    const instance = actual.get(occurrence.originalStart.toISOString());
+    if (!instance || !holdsSchedule(instance, scheduleId)) {
+      master.exdates!.push(occurrence.start);
+      continue;
+    }
+    held += 1;
+    const entry = { ...singleEntry(instance, view, identity), recurrenceId: occurrence.originalStart };
+    const asMaster = entry.start.getTime() === occurrence.start.getTime() && entry.end.getTime() === occurrence.end.getTime() && entry.summary === master.summary && entry.status === master.status;
+    if (!asMaster) exceptions.push(entry);
+  }
+  if (held === 0) return null;
+  master.exdates = [...new Map(master.exdates!.map((d) => [d.getTime(), d])).values()].sort((a, b) => a.getTime() - b.getTime());
+  return [master, ...exceptions];
+};
+
+/**
+ * The VEVENTs of a resource's feed from the sessions touching its schedule. A session an
+ * appointment booking put on the calendar is the booking's entry (UID `<bookingId>@kairos`, the
+ * booking emails' SEQUENCE): a reschedule cancels that session and adds another with the same
+ * booking, so only one of them is written, the live one if any.
+ */
+export const resourceEntries = (docs: SessionDoc[], scheduleId: string, span: Window, bookingSequence: (bookingId: string) => number): FeedEntry[] => {
+  const byBooking = new Map<string, { entry: FeedEntry; live: boolean; createdAt: string }>();
+  const groups: { lastEnd: string; entries: FeedEntry[] }[] = [];
+  for (const doc of docs) {
+    if (doc.recurrence !== null) {
+      const entries = seriesEntries(doc, scheduleId, span);
+      if (entries) groups.push({ lastEnd: doc._lastEnd, entries });
+      continue;
+    }
+    const [instance] = sessionInstances(doc, ALL_TIME);
+    if (!instance || !holdsSchedule(instance, scheduleId)) continue;
+    if (doc.bookingId === undefined) {
+      groups.push({ lastEnd: instance.end, entries: [singleEntry(instance, doc, { uid: `${doc.id}@kairos`, sequence: doc.revision - 1 })] });
+      continue;
+    }
+    const entry = singleEntry(instance, doc, { uid: `${doc.bookingId}@kairos`, sequence: bookingSequence(doc.bookingId) });
+    const live = instance.status === 'ACTIVE';
+    const kept = byBooking.get(doc.bookingId);
+    if (!kept || (live && !kept.live) || (live === kept.live && doc.createdAt > kept.createdAt)) byBooking.set(doc.bookingId, { entry, live, createdAt: doc.createdAt });
+  }
+  for (const { entry } of byBooking.values()) groups.push({ lastEnd: entry.end.toISOString(), entries: [entry] });
+  return capped(groups);
+};
+
+/** The latest-ending sessions first, until the cap: what is coming matters more than the past. A series is kept whole or left out. */
+export const capped = (groups: { lastEnd: string; entries: FeedEntry[] }[]): FeedEntry[] => {
+  const kept: FeedEntry[] = [];
+  for (const group of [...groups].sort((a, b) => (a.lastEnd > b.lastEnd ? -1 : a.lastEnd < b.lastEnd ? 1 : 0))) {
+    if (kept.length + group.entries.length > MAX_FEED_ENTRIES) continue;
+    kept.push(...group.entries);
+  }
+  return kept.sort((a, b) => a.start.getTime() - b.start.getTime() || a.uid.localeCompare(b.uid) || (a.recurrenceId?.getTime() ?? 0) - (b.recurrenceId?.getTime() ?? 0));
+};
