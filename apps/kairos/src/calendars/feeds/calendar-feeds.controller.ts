@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { newId } from '@kairos/core';
 import { BusinessOnlyGuard } from '../../clients/business-only.guard';
@@ -90,6 +90,7 @@ export class FeedByTokenController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':token.ics')
+  @ApiParam({ name: 'token', type: String })
   @Documented({ summary: 'The calendar a secret feed URL shows, with no other credential; an unknown or revoked token answers 404', answers: 'Calendar', open: 'the secret token the feed was issued with' })
   async calendar(@Req() req: Request, @Res() res: Response) {
     const body: string = await this.queries.execute(new CalendarByToken(String(req.params.token)));

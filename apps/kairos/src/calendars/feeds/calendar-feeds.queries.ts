@@ -59,6 +59,15 @@ const calendarOf = (name: string, entries: FeedEntry[], now: Date): string => {
   return writeCalendar({ name, entries, zoneSpan });
 };
 
+/**
+ * Waits until every read model the calendar reads reached `minPosition`, and answers the lowest
+ * position among them: the one the calendar is sure to reflect.
+ */
+const projectedAll = async (readStore: ReadStore, projections: string[], minPosition: number | undefined) => {
+  const positions = await Promise.all(projections.map((p) => waitUntilProjected(readStore, p, minPosition)));
+  return positions.some((p) => p === null) ? null : Math.min(...(positions as number[]));
+};
+
 /** Each booking's calendar SEQUENCE as its emails gave it (0 until the notifications read model has it). */
 const bookingSequences = async (readStore: ReadStore, tenant: string, bookingIds: string[]) => {
   const known = await readStore.getMany<NotificationBooking>(NOTIFICATION_BOOKINGS, tenant, [...new Set(bookingIds)]);
@@ -72,7 +81,8 @@ export class ResourceCalendarHandler implements IQueryHandler<ResourceCalendar, 
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore, @Inject(CLOCK) private readonly now: Clock) {}
 
   async execute({ tenant, resourceId, minPosition }: ResourceCalendar) {
-    const [resources, scheduling] = await Promise.all([waitUntilProjected(this.readStore, 'resources', minPosition), waitUntilProjected(this.readStore, 'scheduling', minPosition)]);
+    // A booking's SEQUENCE comes from the notifications read model: it must be at the caller's write too.
+    const position = await projectedAll(this.readStore, ['resources', 'scheduling', 'notifications'], minPosition);
     const resource = await this.readStore.get<ResourceView>(RESOURCES, tenant, resourceId);
     if (!resource) throw notFound(`resource ${resourceId}`);
     const now = this.now();
@@ -80,7 +90,7 @@ export class ResourceCalendarHandler implements IQueryHandler<ResourceCalendar, 
     const docs = await seriesInWindow(this.readStore, tenant, { _affects: { contains: resource.scheduleId } }, span.from, span.to);
     const sequence = await bookingSequences(this.readStore, tenant, docs.flatMap((d: SessionDoc) => (d.bookingId ? [d.bookingId] : [])));
     const entries = resourceEntries(docs, resource.scheduleId, span, sequence);
-    return new Positioned(calendarOf(resource.name, entries, now), resources === null || scheduling === null ? null : Math.min(resources, scheduling));
+    return new Positioned(calendarOf(resource.name, entries, now), position);
   }
 }
 
@@ -89,7 +99,7 @@ export class ContactCalendarHandler implements IQueryHandler<ContactCalendar, Po
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore, @Inject(CLOCK) private readonly now: Clock) {}
 
   async execute({ tenant, contactId, minPosition }: ContactCalendar) {
-    const [clients, bookings] = await Promise.all([waitUntilProjected(this.readStore, 'clients', minPosition), waitUntilProjected(this.readStore, 'bookings', minPosition)]);
+    const position = await projectedAll(this.readStore, ['clients', 'bookings', 'notifications', 'services'], minPosition);
     const contact = await this.readStore.get<{ id: string; name: string | null }>(CONTACTS, tenant, contactId);
     if (!contact) throw notFound(`contact ${contactId}`);
     const latest: BookingDoc[] = [];
@@ -103,7 +113,7 @@ export class ContactCalendarHandler implements IQueryHandler<ContactCalendar, Po
     const names = new Map(services.map((s) => [s.id, s.name]));
     const sequence = await bookingSequences(this.readStore, tenant, latest.map((b) => b.id));
     const entries = contactEntries(latest, (id) => names.get(id) ?? null, sequence);
-    return new Positioned(calendarOf(contact.name ?? 'Bookings', entries, this.now()), clients === null || bookings === null ? null : Math.min(clients, bookings));
+    return new Positioned(calendarOf(contact.name ?? 'Bookings', entries, this.now()), position);
   }
 }
 
