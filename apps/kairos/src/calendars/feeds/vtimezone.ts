@@ -53,19 +53,12 @@ const localTime = (instant: number, offsetMinutes: number): ICAL.Time => {
   });
 };
 
-const observance = (daylight: boolean, start: ICAL.Time, fromMinutes: number, toMinutes: number, name: string | null): ICAL.Component => {
+const observance = (daylight: boolean, start: ICAL.Time, fromMinutes: number, toMinutes: number): ICAL.Component => {
   const component = new ICAL.Component(daylight ? 'daylight' : 'standard');
   component.addPropertyWithValue('dtstart', start);
   component.addPropertyWithValue('tzoffsetfrom', ICAL.UtcOffset.fromSeconds(fromMinutes * 60));
   component.addPropertyWithValue('tzoffsetto', ICAL.UtcOffset.fromSeconds(toMinutes * 60));
-  if (name) component.addPropertyWithValue('tzname', name);
   return component;
-};
-
-const abbreviation = (zone: IANAZone, instant: number): string | null => {
-  const name = zone.offsetName(instant, { format: 'short' });
-  // Intl gives "GMT+1" where the zone has no abbreviation of its own: a name that says nothing more than the offset.
-  return name && !/^(GMT|UTC)[+-]/.test(name) ? name : null;
 };
 
 /**
@@ -82,9 +75,9 @@ export const vtimezone = (timeZone: string, from: Date, to: Date): ICAL.Componen
   component.addPropertyWithValue('tzid', timeZone);
   const first = offsetAt(zone, start);
   const firstDaylight = DateTime.fromMillis(start, { zone }).isInDST;
-  component.addSubcomponent(observance(firstDaylight, localTime(start, first), first, first, abbreviation(zone, start)));
+  component.addSubcomponent(observance(firstDaylight, localTime(start, first), first, first));
   for (const change of offsetChanges(timeZone, start, to.getTime())) {
-    component.addSubcomponent(observance(change.daylight, localTime(change.at, change.from), change.from, change.to, abbreviation(zone, change.at)));
+    component.addSubcomponent(observance(change.daylight, localTime(change.at, change.from), change.from, change.to));
   }
   return component;
 };

@@ -1,0 +1,106 @@
+import { SessionView } from '@kairos/scheduling';
+import { masterRuleOf, resourceEntries, seriesEntries } from './resource-feed';
+
+const T = '2026-03-01T00:00:00.000Z';
+const span = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z') };
+const series = (overrides: Partial<SessionView> = {}): SessionView => ({
+  id: 's1',
+  revision: 1,
+  createdAt: T,
+  updatedAt: T,
+  scheduleId: 'sch1',
+  type: 'EVENT',
+  timeZone: 'Europe/Lisbon',
+  localStart: '2026-03-02T09:00',
+  localEnd: '2026-03-02T10:00',
+  recurrence: 'FREQ=WEEKLY',
+  exdates: [],
+  title: 'Yoga',
+  capacity: 10,
+  resourceIds: [],
+  affectedSchedules: null,
+  bufferBeforeMinutes: 0,
+  bufferAfterMinutes: 0,
+  locationId: null,
+  status: 'ACTIVE',
+  canceledFrom: null,
+  overrides: {},
+  versions: [],
+  ...overrides,
+});
+const rule = (view: SessionView) => {
+  const r = masterRuleOf(view);
+  return [r.count, r.until?.value ?? null];
+};
+const iso = (dates: Date[] | undefined) => (dates ?? []).map((d) => d.toISOString());
+
+describe('masterRuleOf', () => {
+  it('keeps a rule that ends by itself, and writes a local or date UNTIL as the UTC instant of its last start', () => {
+    expect(rule(series({ recurrence: 'FREQ=WEEKLY;COUNT=5' }))).toEqual([5, null]);
+    // 09:00 Lisbon on Monday 29 June is 08:00Z (summer time); a date UNTIL runs to the end of that local day.
+    expect(rule(series({ recurrence: 'FREQ=WEEKLY;UNTIL=20260629' }))).toEqual([null, '2026-06-29T08:00:00Z']);
+    // None starts between 22 June and this UNTIL: the instant of the reading itself keeps the same ones.
+    expect(rule(series({ recurrence: 'FREQ=WEEKLY;UNTIL=20260629T085959' }))).toEqual([null, '2026-06-29T07:59:59Z']);
+  });
+
+  it('ends the rule just before canceledFrom, unless its COUNT ends it sooner', () => {
+    expect(rule(series({ canceledFrom: '2026-04-06T08:00:00.000Z' }))).toEqual([null, '2026-04-06T07:59:59Z']);
+    expect(rule(series({ recurrence: 'FREQ=WEEKLY;COUNT=60', canceledFrom: '2026-04-06T08:00:00.000Z' }))).toEqual([null, '2026-04-06T07:59:59Z']);
+    expect(rule(series({ recurrence: 'FREQ=WEEKLY;COUNT=3', canceledFrom: '2026-04-06T08:00:00.000Z' }))).toEqual([3, null]);
+    expect(rule(series({ recurrence: 'FREQ=WEEKLY;UNTIL=20260330T235959Z', canceledFrom: '2026-04-06T08:00:00.000Z' }))).toEqual([null, '2026-03-30T23:59:59Z']);
+  });
+});
+
+describe('seriesEntries', () => {
+  const original = '2026-03-16T09:00:00.000Z';
+  it('writes a master and, for each instance the master alone would give otherwise, a RECURRENCE-ID exception or an EXDATE', () => {
+    const view = series({
+      revision: 5,
+      exdates: ['2026-03-09T09:00'],
+      overrides: {
+        [original]: { localStart: '2026-03-16T11:00', localEnd: '2026-03-16T12:00' },
+        '2026-03-23T09:00:00.000Z': { status: 'CANCELED' },
+        // In summer time 09:00 is 08:00Z. This one also holds a room.
+        '2026-04-06T08:00:00.000Z': { affectedSchedules: [{ scheduleId: 'sch-room', transparency: 'BUSY' }] },
+        '2026-04-13T08:00:00.000Z': { title: 'Yoga (slow)' },
+      },
+    });
+    // The room's feed: the one instance that holds it, every other occurrence excluded.
+    const [master, ...exceptions] = seriesEntries(view, 'sch-room', span)!;
+    expect(seriesEntries(view, 'sch-other', span)).toBeNull();
+    expect(master).toMatchObject({ uid: 's1@kairos', sequence: 4, rrule: 'FREQ=WEEKLY', summary: 'Yoga', start: new Date('2026-03-02T09:00:00Z') });
+    expect(exceptions).toEqual([]);
+    expect(iso(master.exdates)).toContain('2026-03-02T09:00:00.000Z');
+    expect(iso(master.exdates)).not.toContain('2026-04-06T08:00:00.000Z');
+    expect(master.exdates).toHaveLength(43);
+
+    const [own, ...changed] = seriesEntries(view, 'sch1', span)!;
+    expect(iso(own.exdates)).toEqual(['2026-03-09T09:00:00.000Z']);
+    expect(changed.map((e) => [e.recurrenceId?.toISOString(), e.start.toISOString(), e.status, e.summary])).toEqual([
+      [original, '2026-03-16T11:00:00.000Z', 'CONFIRMED', 'Yoga'],
+      ['2026-03-23T09:00:00.000Z', '2026-03-23T09:00:00.000Z', 'CANCELLED', 'Yoga'],
+      ['2026-04-13T08:00:00.000Z', '2026-04-13T08:00:00.000Z', 'CONFIRMED', 'Yoga (slow)'],
+    ]);
+  });
+
+  it("names the master after the series' latest details, so instances before a change are exceptions", () => {
+    const view = series({ versions: [{ from: '2026-03-20T00:00:00.000Z', changes: { title: 'Pilates' } }] });
+    const [master, ...changed] = seriesEntries(view, 'sch1', span)!;
+    expect(master.summary).toBe('Pilates');
+    expect(changed.map((e) => [e.start.toISOString(), e.summary])).toEqual([
+      ['2026-03-02T09:00:00.000Z', 'Yoga'],
+      ['2026-03-09T09:00:00.000Z', 'Yoga'],
+      ['2026-03-16T09:00:00.000Z', 'Yoga'],
+    ]);
+  });
+});
+
+describe('resourceEntries', () => {
+  const doc = (view: SessionView) => ({ ...view, _affects: [view.scheduleId], _firstStart: T, _lastEnd: T });
+  it("writes an appointment's session under its booking's UID and SEQUENCE, the live one of a rescheduled booking only", () => {
+    const old = series({ id: 'a1', recurrence: null, bookingId: 'b1', status: 'CANCELED', localStart: '2026-03-02T09:00', localEnd: '2026-03-02T10:00', title: null });
+    const moved = series({ id: 'a2', recurrence: null, bookingId: 'b1', createdAt: '2026-03-01T01:00:00.000Z', localStart: '2026-03-03T09:00', localEnd: '2026-03-03T10:00', title: null });
+    const entries = resourceEntries([doc(moved), doc(old)], 'sch1', span, () => 1);
+    expect(entries.map((e) => [e.uid, e.sequence, e.status, e.start.toISOString()])).toEqual([['b1@kairos', 1, 'CONFIRMED', '2026-03-03T09:00:00.000Z']]);
+  });
+});
