@@ -17,6 +17,6 @@ export class IssueCalendarFeedDto {
 }
 
 export class ListCalendarFeedsDto extends ListQueryDto {
-  @ApiPropertyOptional({ enum: SCOPES }) @Optional() @IsIn(SCOPES) scope?: FeedScope;
-  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() ownerId?: string;
+  @ApiPropertyOptional({ enum: SCOPES, description: 'Feeds of resources or of contacts.' }) @Optional() @IsIn(SCOPES) scope?: FeedScope;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Feeds of this resource or contact.' }) @Optional() @IsUUID() ownerId?: string;
 }
