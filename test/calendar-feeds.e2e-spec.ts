@@ -259,8 +259,16 @@ const calendarFeeds = (options: Pick<TestAppOptions, 'engine' | 'postgresUrl'>) 
     await as('post', '/v1/calendar-feeds', { scope: 'CONTACT', ownerId: staff.id }).expect(404);
     await as('post', '/v1/calendar-feeds', { scope: 'CALENDAR', ownerId: staff.id }).expect(400);
 
-    const issued = await as('post', '/v1/calendar-feeds', { scope: 'RESOURCE', ownerId: staff.id }).expect(201);
+    const key = { 'Idempotency-Key': `feed-${staff.id}` };
+    const issued = await as('post', '/v1/calendar-feeds', { scope: 'RESOURCE', ownerId: staff.id }, key).expect(201);
     await onceServed(issued.body.url);
+    // The token is answered once: a replay of the key answers the feed without it, and the log holds only its digest.
+    const replayed = await as('post', '/v1/calendar-feeds', { scope: 'RESOURCE', ownerId: staff.id }, key).expect(201);
+    expect(replayed.headers['idempotency-replayed']).toBe('true');
+    expect(replayed.body).toEqual({ id: issued.body.id, scope: 'RESOURCE', ownerId: staff.id, name: null, issuedAt: NOW.toISOString(), revokedAt: null });
+    const log = await t.sql.query<{ row: string }>(`select stream_id || ' ' || data::text as row from kairos_events where metadata->>'tenant' = $1`, [t.tenant]);
+    expect(log.filter((r) => r.row.includes(issued.body.id)).length).toBeGreaterThan(0);
+    expect(log.filter((r) => r.row.includes(issued.body.token))).toEqual([]);
     for (const url of ['/v1/feeds/garbage.ics', `/v1/feeds/${'A'.repeat(43)}.ics`, `/v1/feeds/${issued.body.token}x.ics`, `/v1/feeds/${encodeURIComponent('../../etc')}.ics`]) {
       const res = await subscriber(url).expect(404);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
