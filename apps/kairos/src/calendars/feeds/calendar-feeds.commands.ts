@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { FeedScope, FeedView, feedDecider, feedStream } from '@kairos/calendars';
+import { FeedScope, FeedState, FeedView, feedDecider, feedStream } from '@kairos/calendars';
 import { contactStream } from '@kairos/clients';
 import { DomainError, fold } from '@kairos/core';
 import { resourceStream } from '@kairos/resources';
@@ -25,6 +25,12 @@ export const requireMayShare = (ctx: RequestContext, scope: FeedScope) => {
 
 export type IssuedFeed = FeedView & { token?: string; url?: string };
 
+/** The feed a decision left: the decider refuses a command on a feed never issued, so there is one. */
+const viewOf = (state: FeedState): FeedView => {
+  if (state.status === 'none') throw new DomainError('not-found', 'calendar feed does not exist');
+  return state.view;
+};
+
 @CommandHandler(IssueCalendarFeed)
 export class IssueCalendarFeedHandler implements ICommandHandler<IssueCalendarFeed, Positioned<IssuedFeed>> {
   constructor(private readonly es: EventSourcing, private readonly references: References) {}
@@ -41,11 +47,10 @@ export class IssueCalendarFeedHandler implements ICommandHandler<IssueCalendarFe
       streams: [feed],
       decide: (states, now) => {
         const events = feedDecider.decide({ type: 'IssueFeed', id, scope, ownerId, name, tokenDigest: feedTokenDigest(token) }, states.of(feed), { now });
-        const after = fold(feedDecider, events, states.of(feed));
-        return { appends: [{ streamId: feed.streamId, events }], answer: after.status === 'none' ? null : after.view, location: `/v1/calendar-feeds/${id}` };
+        return { appends: [{ streamId: feed.streamId, events }], answer: viewOf(fold(feedDecider, events, states.of(feed))), location: `/v1/calendar-feeds/${id}` };
       },
     }));
-    return new Positioned<IssuedFeed>({ ...issued.body!, token, url: feedUrlOf(token) }, issued.position, issued.location);
+    return new Positioned<IssuedFeed>({ ...issued.body, token, url: feedUrlOf(token) }, issued.position, issued.location);
   }
 }
 
@@ -61,8 +66,7 @@ export class RevokeCalendarFeedHandler implements ICommandHandler<RevokeCalendar
         const before = states.of(feed);
         if (before.status !== 'none') requireMayShare(ctx, before.view.scope);
         const events = feedDecider.decide({ type: 'RevokeFeed' }, before, { now });
-        const after = fold(feedDecider, events, before);
-        return { appends: [{ streamId: feed.streamId, events }], answer: after.status === 'none' ? null! : after.view };
+        return { appends: [{ streamId: feed.streamId, events }], answer: viewOf(fold(feedDecider, events, before)) };
       },
     }));
   }
