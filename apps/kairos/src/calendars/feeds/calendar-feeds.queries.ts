@@ -50,12 +50,17 @@ const feedViewOf = ({ tokenDigest: _digest, ...view }: FeedDoc): FeedView => vie
 
 const notFound = (what: string) => new DomainError('not-found', `${what} does not exist`);
 
-/** Times written as their zones' wall clock: the zones are listed from a year before the oldest entry to five years ahead, so clients expanding a series far ahead still read the right offsets. */
+/**
+ * Times are written as their zones' wall clock: the zones are listed from the year before the
+ * oldest entry to five years ahead, so clients expanding a series far ahead still read the right
+ * offsets. Whole years, so the listing (and the ETag) does not change from one day to the next.
+ */
 const ZONE_YEARS_AHEAD = 5;
+const startOfYear = (year: number) => new Date(Date.UTC(year, 0, 1));
 
 const calendarOf = (name: string, entries: FeedEntry[], now: Date): string => {
-  const earliest = Math.min(now.getTime(), ...entries.map((e) => e.start.getTime()));
-  const zoneSpan = { from: new Date(earliest - 366 * 86_400_000), to: new Date(now.getTime() + ZONE_YEARS_AHEAD * 366 * 86_400_000) };
+  const earliest = new Date(Math.min(now.getTime(), ...entries.map((e) => e.start.getTime())));
+  const zoneSpan = { from: startOfYear(earliest.getUTCFullYear() - 1), to: startOfYear(now.getUTCFullYear() + ZONE_YEARS_AHEAD + 1) };
   return writeCalendar({ name, entries, zoneSpan });
 };
 
