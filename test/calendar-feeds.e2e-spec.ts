@@ -151,6 +151,9 @@ const calendarFeeds = (options: Pick<TestAppOptions, 'engine' | 'postgresUrl'>) 
     // A series renamed from now on: its past instances (none yet) would keep the old title.
     await as('patch', `/v1/sessions/${mondays.id}`, { title: 'Weekly meeting' }).expect(200);
 
+    // A series whose first day is off its rule: Kairos counts it, RFC 5545 clients would not all agree.
+    await session({ localStart: '2026-03-03T13:00', localEnd: '2026-03-03T14:00', recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=8', title: 'Physio' });
+
     // A series with a COUNT, canceled from September on.
     const wednesdays = (await session({ localStart: '2026-01-21T14:00', localEnd: '2026-01-21T15:30', recurrence: 'FREQ=WEEKLY;BYDAY=WE;COUNT=60', title: 'Yoga' })).body;
     await as('post', `/v1/sessions/${wednesdays.id}/cancel`, { from: '2026-09-01T00:00:00Z' }).expect(200);

@@ -1,5 +1,5 @@
 import { SessionView } from '@kairos/scheduling';
-import { masterRuleOf, resourceEntries, seriesEntries } from './resource-feed';
+import { masterRuleOf, resourceEntries, seriesEntries, startsOnRule } from './resource-feed';
 
 const T = '2026-03-01T00:00:00.000Z';
 const span = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z') };
@@ -92,6 +92,31 @@ describe('seriesEntries', () => {
       ['2026-03-09T09:00:00.000Z', 'Yoga'],
       ['2026-03-16T09:00:00.000Z', 'Yoga'],
     ]);
+  });
+});
+
+describe('a DTSTART off its rule', () => {
+  const offRule = series({ localStart: '2026-03-03T13:00', localEnd: '2026-03-03T14:00', recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=4' });
+
+  it('is told from one on it, for each frequency', () => {
+    const on = (overrides: Partial<SessionView>) => {
+      const view = series(overrides);
+      return startsOnRule(view, masterRuleOf(view));
+    };
+    expect(on({ recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE' })).toBe(true);
+    expect(on({ localStart: '2026-03-03T09:00', localEnd: '2026-03-03T10:00', recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE' })).toBe(false);
+    expect(on({ recurrence: 'FREQ=WEEKLY;INTERVAL=2' })).toBe(true);
+    expect(on({ recurrence: 'FREQ=MONTHLY;BYDAY=1MO' })).toBe(true);
+    expect(on({ recurrence: 'FREQ=MONTHLY;BYDAY=2MO' })).toBe(false);
+    expect(on({ recurrence: 'FREQ=MONTHLY;BYMONTHDAY=2,16' })).toBe(true);
+    expect(on({ recurrence: 'FREQ=DAILY;BYDAY=SA,SU' })).toBe(false);
+  });
+
+  it('is an event of its own, and the master starts at the first hit of the rule with what is left of its COUNT', () => {
+    const [master, ...rest] = seriesEntries(offRule, 'sch1', span)!;
+    expect([master.start.toISOString(), master.rrule]).toEqual(['2026-03-04T13:00:00.000Z', 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=3']);
+    expect(rest.map((e) => [e.uid, e.start.toISOString(), e.rrule])).toEqual([[expect.stringMatching(/@kairos$/), '2026-03-03T13:00:00.000Z', undefined]]);
+    expect(rest[0].uid).not.toBe(master.uid);
   });
 });
 

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import {
   ALL_TIME,
   RecurrenceRule,
@@ -88,30 +89,49 @@ const singleEntry = (instance: SessionInstance, view: SessionView, identity: Ent
 });
 
 /**
+ * Whether DTSTART is a hit of its own rule. Kairos counts DTSTART as the first occurrence whatever
+ * the rule says (a weekly Monday/Wednesday series may start on a Tuesday); RFC 5545 leaves such a
+ * recurrence set undefined, and clients differ (ical.js keeps DTSTART, rrule.js drops it). The same
+ * rule started one period earlier hits DTSTART exactly when DTSTART is on the rule.
+ */
+export const startsOnRule = (view: SessionView, rule: RecurrenceRule): boolean => {
+  // Without BYDAY or BYMONTHDAY the rule takes its day from DTSTART.
+  if (rule.byDay.length === 0 && rule.byMonthDay.length === 0) return true;
+  const back = rule.freq === 'DAILY' ? { days: rule.interval } : rule.freq === 'WEEKLY' ? { weeks: rule.interval } : { months: rule.interval };
+  const earlier = (local: string) => DateTime.fromISO(local, { zone: 'UTC' }).minus(back).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+  const start = toInstant(view.localStart, view.timeZone).getTime();
+  const shifted = { localStart: earlier(view.localStart), localEnd: earlier(view.localEnd), timeZone: view.timeZone, rule: { ...rule, count: null, until: null } };
+  return expandSeries(shifted, { from: new Date(start), to: new Date(start + 1) }).some((o) => o.start.getTime() === start);
+};
+
+interface MasterSpec {
+  localStart: string;
+  localEnd: string;
+  rule: RecurrenceRule;
+}
+
+/**
  * A series as one master VEVENT plus what differs from it: every occurrence the master's rule gives
  * within `span` is matched (by its original start) with the instance Kairos holds. None, or one that
  * no longer holds this schedule → EXDATE; one whose start, end, title or status the master would
  * render otherwise → a RECURRENCE-ID VEVENT with what it is. The master's rule never gives fewer
  * occurrences than Kairos (it is the stored rule, only ended where the series was canceled), so
- * every instance has its occurrence to match. Null when no instance in the span holds the schedule.
+ * every instance has its occurrence to match. A DTSTART off its rule is written as an event of its
+ * own (UID of its instance) and the master starts at the rule's first hit after it, so every client
+ * reads the same set. Null when no instance in the span holds the schedule.
  */
 export const seriesEntries = (view: SessionView, scheduleId: string, span: Window): FeedEntry[] | null => {
   const rule = masterRuleOf(view);
+  const first = toInstant(view.localStart, view.timeZone);
+  let spec: MasterSpec | null = { localStart: view.localStart, localEnd: view.localEnd, rule };
+  let offRule: Date | null = null;
+  if (!startsOnRule(view, rule)) {
+    offRule = first;
+    const [, next] = expandSeries({ ...view, rule, exdates: [] }, { from: first, to: ALL_TIME.to }, 2);
+    spec = next ? { localStart: next.localStart, localEnd: next.localEnd, rule: rule.count === null ? rule : { ...rule, count: rule.count - 1 } } : null;
+  }
   const identity = { uid: `${view.id}@kairos`, sequence: view.revision - 1 };
-  const details = currentDetails(view);
-  const master: FeedEntry = {
-    ...identity,
-    status: statusOf(view.status),
-    summary: summaryOf(details.title),
-    start: toInstant(view.localStart, view.timeZone),
-    end: toInstant(view.localEnd, view.timeZone),
-    timeZone: view.timeZone,
-    changedAt: new Date(view.updatedAt),
-    rrule: formatRecurrence(rule),
-    exdates: view.exdates.map((local) => toInstant(local, view.timeZone)),
-  };
   const inSpan = (originalStart: number) => originalStart >= span.from.getTime() && originalStart < span.to.getTime();
-  const plain = expandSeries({ ...view, rule }, span).filter((o) => inSpan(o.originalStart.getTime()));
   // Instances keyed by where the rule put them, wherever they were moved to.
   const moves = Object.entries(view.overrides).flatMap(([original, o]) => (o.localStart ? [Math.abs(toInstant(o.localStart, view.timeZone).getTime() - Date.parse(original))] : []));
   const reach = Math.max(0, ...moves) + DAY_MS;
@@ -120,22 +140,43 @@ export const seriesEntries = (view: SessionView, scheduleId: string, span: Windo
       .filter((i) => inSpan(Date.parse(i.originalStart)))
       .map((i) => [i.originalStart, i]),
   );
+  const held = (originalStart: Date) => {
+    const instance = actual.get(originalStart.toISOString());
+    return instance && holdsSchedule(instance, scheduleId) ? instance : null;
+  };
+  const entries: FeedEntry[] = [];
+  const alone = offRule && held(offRule);
+  if (alone) entries.push(singleEntry(alone, view, { uid: `${alone.id}@kairos`, sequence: identity.sequence }));
+  if (spec === null) return entries.length > 0 ? entries : null;
+
+  const master: FeedEntry = {
+    ...identity,
+    status: statusOf(view.status),
+    summary: summaryOf(currentDetails(view).title),
+    start: toInstant(spec.localStart, view.timeZone),
+    end: toInstant(spec.localEnd, view.timeZone),
+    timeZone: view.timeZone,
+    changedAt: new Date(view.updatedAt),
+    rrule: formatRecurrence(spec.rule),
+  };
+  const exdates = view.exdates.map((local) => toInstant(local, view.timeZone));
   const exceptions: FeedEntry[] = [];
-  let held = 0;
+  let heldByMaster = 0;
+  const plain = expandSeries({ ...spec, timeZone: view.timeZone, exdates: view.exdates }, span).filter((o) => inSpan(o.originalStart.getTime()));
   for (const occurrence of plain) {
-    const instance = actual.get(occurrence.originalStart.toISOString());
-    if (!instance || !holdsSchedule(instance, scheduleId)) {
-      master.exdates!.push(occurrence.start);
+    const instance = held(occurrence.originalStart);
+    if (!instance) {
+      exdates.push(occurrence.start);
       continue;
     }
-    held += 1;
+    heldByMaster += 1;
     const entry = { ...singleEntry(instance, view, identity), recurrenceId: occurrence.originalStart };
     const asMaster = entry.start.getTime() === occurrence.start.getTime() && entry.end.getTime() === occurrence.end.getTime() && entry.summary === master.summary && entry.status === master.status;
     if (!asMaster) exceptions.push(entry);
   }
-  if (held === 0) return null;
-  master.exdates = [...new Map(master.exdates!.map((d) => [d.getTime(), d])).values()].sort((a, b) => a.getTime() - b.getTime());
-  return [master, ...exceptions];
+  if (heldByMaster === 0) return entries.length > 0 ? entries : null;
+  master.exdates = [...new Map(exdates.map((d) => [d.getTime(), d])).values()].sort((a, b) => a.getTime() - b.getTime());
+  return [master, ...exceptions, ...entries];
 };
 
 /**
