@@ -39,11 +39,19 @@ describe('writeCalendar', () => {
   });
 
   it('writes a master with RRULE and EXDATE, and an exception with its RECURRENCE-ID in the zone; a cancellation is CANCELLED and transparent', () => {
-    const master = entry({ rrule: 'FREQ=WEEKLY;BYDAY=MO;UNTIL=20261231T235959Z', exdates: [new Date('2026-04-06T08:00:00Z')] });
-    const exception = entry({ recurrenceId: new Date('2026-04-13T08:00:00Z'), start: new Date('2026-04-13T08:00:00Z'), end: new Date('2026-04-13T09:00:00Z'), status: 'CANCELLED' });
+    const master = entry({ rrule: 'FREQ=WEEKLY;BYDAY=MO;UNTIL=20261231T235959Z', wallClock: { start: '2026-03-30T09:00', end: '2026-03-30T10:00' }, exdates: ['2026-04-06T09:00'] });
+    const exception = entry({ recurrenceId: '2026-04-13T09:00:00', start: new Date('2026-04-13T08:00:00Z'), end: new Date('2026-04-13T09:00:00Z'), status: 'CANCELLED' });
     const text = writeCalendar({ name: 'Ana', entries: [master, exception], zoneSpan });
     expect(text).toContain('RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20261231T235959Z\r\nEXDATE;TZID=Europe/Lisbon:20260406T090000');
     expect(text).toContain('RECURRENCE-ID;TZID=Europe/Lisbon:20260413T090000');
     expect(text).toContain('STATUS:CANCELLED\r\nTRANSP:TRANSPARENT');
+  });
+
+  it('writes instants near a change of offset in UTC, where clients would read the wall clock each their own way', () => {
+    // 01:30 in Lisbon on 25 October 2026 happens twice: at 00:30Z (summer time) and at 01:30Z.
+    const text = writeCalendar({ name: 'Ana', entries: [entry({ start: new Date('2026-10-25T00:30:00Z'), end: new Date('2026-10-25T02:00:00Z') })], zoneSpan });
+    expect(text).toContain('DTSTART:20261025T003000Z\r\nDTEND:20261025T020000Z');
+    const later = writeCalendar({ name: 'Ana', entries: [entry({ start: new Date('2026-10-27T02:00:00Z'), end: new Date('2026-10-27T03:00:00Z') })], zoneSpan });
+    expect(later).toContain('DTSTART;TZID=Europe/Lisbon:20261027T020000');
   });
 });

@@ -1,5 +1,5 @@
-import { SessionView } from '@kairos/scheduling';
-import { masterRuleOf, resourceEntries, seriesEntries, startsOnRule } from './resource-feed';
+import { SessionView, instanceIdOf } from '@kairos/scheduling';
+import { masterRuleOf, readingInstants, resourceEntries, seriesEntries, startsOnRule } from './resource-feed';
 
 const T = '2026-03-01T00:00:00.000Z';
 const span = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z') };
@@ -32,7 +32,7 @@ const rule = (view: SessionView) => {
   const r = masterRuleOf(view);
   return [r.count, r.until?.value ?? null];
 };
-const iso = (dates: Date[] | undefined) => (dates ?? []).map((d) => d.toISOString());
+const readings = (entry: { exdates?: (string | Date)[] }) => (entry.exdates ?? []).map((e) => (typeof e === 'string' ? e : e.toISOString()));
 
 describe('masterRuleOf', () => {
   it('keeps a rule that ends by itself, and writes a local or date UNTIL as the UTC instant of its last start', () => {
@@ -70,16 +70,16 @@ describe('seriesEntries', () => {
     expect(seriesEntries(view, 'sch-other', span)).toBeNull();
     expect(master).toMatchObject({ uid: 's1@kairos', sequence: 4, rrule: 'FREQ=WEEKLY', summary: 'Yoga', start: new Date('2026-03-02T09:00:00Z') });
     expect(exceptions).toEqual([]);
-    expect(iso(master.exdates)).toContain('2026-03-02T09:00:00.000Z');
-    expect(iso(master.exdates)).not.toContain('2026-04-06T08:00:00.000Z');
+    expect(readings(master)).toContain('2026-03-02T09:00');
+    expect(readings(master)).not.toContain('2026-04-06T09:00');
     expect(master.exdates).toHaveLength(43);
 
     const [own, ...changed] = seriesEntries(view, 'sch1', span)!;
-    expect(iso(own.exdates)).toEqual(['2026-03-09T09:00:00.000Z']);
-    expect(changed.map((e) => [e.recurrenceId?.toISOString(), e.start.toISOString(), e.status, e.summary])).toEqual([
-      [original, '2026-03-16T11:00:00.000Z', 'CONFIRMED', 'Yoga'],
-      ['2026-03-23T09:00:00.000Z', '2026-03-23T09:00:00.000Z', 'CANCELLED', 'Yoga'],
-      ['2026-04-13T08:00:00.000Z', '2026-04-13T08:00:00.000Z', 'CONFIRMED', 'Yoga (slow)'],
+    expect(readings(own)).toEqual(['2026-03-09T09:00']);
+    expect(changed.map((e) => [e.recurrenceId, e.start.toISOString(), e.status, e.summary])).toEqual([
+      ['2026-03-16T09:00', '2026-03-16T11:00:00.000Z', 'CONFIRMED', 'Yoga'],
+      ['2026-03-23T09:00', '2026-03-23T09:00:00.000Z', 'CANCELLED', 'Yoga'],
+      ['2026-04-13T09:00', '2026-04-13T08:00:00.000Z', 'CONFIRMED', 'Yoga (slow)'],
     ]);
   });
 
@@ -92,6 +92,35 @@ describe('seriesEntries', () => {
       ['2026-03-09T09:00:00.000Z', 'Yoga'],
       ['2026-03-16T09:00:00.000Z', 'Yoga'],
     ]);
+  });
+});
+
+describe('occurrences clients read each their own way', () => {
+  it('leaves those in a DST gap or a fall-back hour out in both readings, and writes each instance as an event of its own', () => {
+    // Sundays 01:30 in Lisbon: on 29 March 01:30 does not exist (Kairos: 02:30 summer time), on 25 October it happens twice (Kairos: the first).
+    const view = series({ localStart: '2026-03-22T01:30', localEnd: '2026-03-22T02:00', recurrence: 'FREQ=WEEKLY;COUNT=32' });
+    const [master, ...own] = seriesEntries(view, 'sch1', span)!;
+    expect(readings(master)).toEqual([
+      '2026-03-29T01:30',
+      '2026-03-29T00:30:00.000Z',
+      '2026-03-29T01:30:00.000Z',
+      '2026-10-25T01:30',
+      '2026-10-25T00:30:00.000Z',
+      '2026-10-25T01:30:00.000Z',
+    ]);
+    expect(own.map((e) => [e.uid, e.start.toISOString(), e.end.toISOString(), e.recurrenceId])).toEqual([
+      [`${instanceIdOf('s1', new Date('2026-03-29T01:30:00Z'))}@kairos`, '2026-03-29T01:30:00.000Z', '2026-03-29T02:00:00.000Z', undefined],
+      [`${instanceIdOf('s1', new Date('2026-10-25T00:30:00Z'))}@kairos`, '2026-10-25T00:30:00.000Z', '2026-10-25T02:00:00.000Z', undefined],
+    ]);
+  });
+});
+
+describe('readingInstants', () => {
+  it('gives the one instant an ordinary reading shows, both of a fall-back hour, and both offsets of a reading a gap skips', () => {
+    const at = (reading: string) => readingInstants(reading, 'Europe/Lisbon').map((d) => d.toISOString());
+    expect(at('2026-03-28T10:00')).toEqual(['2026-03-28T10:00:00.000Z']);
+    expect(at('2026-10-25T01:30')).toEqual(['2026-10-25T00:30:00.000Z', '2026-10-25T01:30:00.000Z']);
+    expect(at('2026-03-29T01:30:00')).toEqual(['2026-03-29T00:30:00.000Z', '2026-03-29T01:30:00.000Z']);
   });
 });
 

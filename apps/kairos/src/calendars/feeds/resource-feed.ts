@@ -8,12 +8,14 @@ import {
   Window,
   expandSeries,
   formatRecurrence,
+  offsetMinutes,
   parseRecurrence,
   resolvedAffected,
   sessionInstances,
   toInstant,
+  toLocal,
 } from '@kairos/scheduling';
-import { FeedEntry } from './ics-writer';
+import { FeedEntry, readsExactly } from './ics-writer';
 
 const DAY_MS = 86_400_000;
 
@@ -104,6 +106,19 @@ export const startsOnRule = (view: SessionView, rule: RecurrenceRule): boolean =
   return expandSeries(shifted, { from: new Date(start), to: new Date(start + 1) }).some((o) => o.start.getTime() === start);
 };
 
+/**
+ * Every instant a client could take a wall-clock reading for: the instants that show it (two in a
+ * fall-back hour), or, for a reading a DST gap skips, the reading with the offset before the gap
+ * (Kairos, node-ical) and with the one after (ical.js).
+ */
+export const readingInstants = (reading: string, timeZone: string): Date[] => {
+  const naive = Date.parse(`${reading.length === 16 ? `${reading}:00` : reading}Z`);
+  const offsets = new Set([offsetMinutes(new Date(naive - DAY_MS), timeZone), offsetMinutes(new Date(naive + DAY_MS), timeZone)]);
+  const candidates = [...offsets].map((offset) => new Date(naive - offset * 60_000)).sort((a, b) => a.getTime() - b.getTime());
+  const showing = candidates.filter((at) => toLocal(at, timeZone).slice(0, 16) === reading.slice(0, 16));
+  return showing.length > 0 ? showing : candidates;
+};
+
 interface MasterSpec {
   localStart: string;
   localEnd: string;
@@ -116,9 +131,10 @@ interface MasterSpec {
  * no longer holds this schedule → EXDATE; one whose start, end, title or status the master would
  * render otherwise → a RECURRENCE-ID VEVENT with what it is. The master's rule never gives fewer
  * occurrences than Kairos (it is the stored rule, only ended where the series was canceled), so
- * every instance has its occurrence to match. A DTSTART off its rule is written as an event of its
- * own (UID of its instance) and the master starts at the rule's first hit after it, so every client
- * reads the same set. Null when no instance in the span holds the schedule.
+ * every instance has its occurrence to match. Where clients would not all read the rule alike (a
+ * DTSTART off its rule, an occurrence near a change of offset) the instance is an event of its own,
+ * with its instance's UID, and the master starts at the rule's first hit or leaves the occurrence
+ * out. Null when no instance in the span holds the schedule.
  */
 export const seriesEntries = (view: SessionView, scheduleId: string, span: Window): FeedEntry[] | null => {
   const rule = masterRuleOf(view);
@@ -155,27 +171,37 @@ export const seriesEntries = (view: SessionView, scheduleId: string, span: Windo
     summary: summaryOf(currentDetails(view).title),
     start: toInstant(spec.localStart, view.timeZone),
     end: toInstant(spec.localEnd, view.timeZone),
+    wallClock: { start: spec.localStart, end: spec.localEnd },
     timeZone: view.timeZone,
     changedAt: new Date(view.updatedAt),
     rrule: formatRecurrence(spec.rule),
   };
-  const exdates = view.exdates.map((local) => toInstant(local, view.timeZone));
+  const exdates: (string | Date)[] = [...view.exdates];
   const exceptions: FeedEntry[] = [];
   let heldByMaster = 0;
+  const timeOfDay = spec.localStart.slice(11);
   const plain = expandSeries({ ...spec, timeZone: view.timeZone, exdates: view.exdates }, span).filter((o) => inSpan(o.originalStart.getTime()));
   for (const occurrence of plain) {
+    // The reading the rule gives, before a DST gap moves it: what clients match RECURRENCE-ID and EXDATE with.
+    const reading = `${occurrence.localStart.slice(0, 10)}T${timeOfDay}`;
+    // Near a change of offset clients expand the rule each their own way (ical.js and node-ical
+    // disagree on a gap's and a fall-back hour's readings, and node-ical even with itself):
+    // the occurrence is left out at every instant a client could read, and the instance written as an event of its own.
+    const nearChange = occurrence.localStart.slice(0, 16) !== reading.slice(0, 16) || !readsExactly(occurrence.start, view.timeZone) || !readsExactly(occurrence.end, view.timeZone);
     const instance = held(occurrence.originalStart);
-    if (!instance) {
-      exdates.push(occurrence.start);
+    if (!instance || nearChange) exdates.push(reading, ...(nearChange ? readingInstants(reading, view.timeZone) : []));
+    if (!instance) continue;
+    heldByMaster += 1;
+    if (nearChange) {
+      entries.push(singleEntry(instance, view, { uid: `${instance.id}@kairos`, sequence: identity.sequence }));
       continue;
     }
-    heldByMaster += 1;
-    const entry = { ...singleEntry(instance, view, identity), recurrenceId: occurrence.originalStart };
+    const entry = { ...singleEntry(instance, view, identity), recurrenceId: reading };
     const asMaster = entry.start.getTime() === occurrence.start.getTime() && entry.end.getTime() === occurrence.end.getTime() && entry.summary === master.summary && entry.status === master.status;
     if (!asMaster) exceptions.push(entry);
   }
   if (heldByMaster === 0) return entries.length > 0 ? entries : null;
-  master.exdates = [...new Map(exdates.map((d) => [d.getTime(), d])).values()].sort((a, b) => a.getTime() - b.getTime());
+  master.exdates = exdates;
   return [master, ...exceptions, ...entries];
 };
 
@@ -216,5 +242,5 @@ export const capped = (groups: { lastEnd: string; entries: FeedEntry[] }[]): Fee
     if (kept.length + group.entries.length > MAX_FEED_ENTRIES) continue;
     kept.push(...group.entries);
   }
-  return kept.sort((a, b) => a.start.getTime() - b.start.getTime() || a.uid.localeCompare(b.uid) || (a.recurrenceId?.getTime() ?? 0) - (b.recurrenceId?.getTime() ?? 0));
+  return kept.sort((a, b) => a.start.getTime() - b.start.getTime() || a.uid.localeCompare(b.uid) || (a.recurrenceId ?? '').localeCompare(b.recurrenceId ?? ''));
 };
