@@ -40,7 +40,7 @@ const DAY_MS = 86_400_000;
  * hour's two instants, node-ical the earlier, and reads the change's own minute off by an hour), so
  * those instants are written in UTC, which every client reads alike.
  */
-export const readsExactly = (instant: Date, timeZone: string): boolean => {
+export const clearOfOffsetChange = (instant: Date, timeZone: string): boolean => {
   const at = instant.getTime();
   return offsetMinutes(new Date(at - DAY_MS), timeZone) === offsetMinutes(new Date(at + DAY_MS), timeZone);
 };
@@ -66,7 +66,7 @@ const wallClockProperty = (name: string, reading: string, timeZone: string): ICA
 
 /** An instant on the zone's wall clock, or in UTC (UTC itself, or near a change of offset). */
 const zonedProperty = (name: string, instant: Date, timeZone: string): ICAL.Property => {
-  if (timeZone !== 'UTC' && readsExactly(instant, timeZone)) return wallClockProperty(name, toLocal(instant, timeZone), timeZone);
+  if (timeZone !== 'UTC' && clearOfOffsetChange(instant, timeZone)) return wallClockProperty(name, toLocal(instant, timeZone), timeZone);
   const property = new ICAL.Property(name);
   property.setValue(ICAL.Time.fromJSDate(instant, true));
   return property;

@@ -15,7 +15,7 @@ import {
   toInstant,
   toLocal,
 } from '@kairos/scheduling';
-import { FeedEntry, readsExactly } from './ics-writer';
+import { FeedEntry, clearOfOffsetChange } from './ics-writer';
 
 const DAY_MS = 86_400_000;
 
@@ -187,7 +187,7 @@ export const seriesEntries = (view: SessionView, scheduleId: string, span: Windo
     // Near a change of offset clients expand the rule each their own way (ical.js and node-ical
     // disagree on a gap's and a fall-back hour's readings, and node-ical even with itself):
     // the occurrence is left out at every instant a client could read, and the instance written as an event of its own.
-    const nearChange = occurrence.localStart.slice(0, 16) !== reading.slice(0, 16) || !readsExactly(occurrence.start, view.timeZone) || !readsExactly(occurrence.end, view.timeZone);
+    const nearChange = occurrence.localStart.slice(0, 16) !== reading.slice(0, 16) || !clearOfOffsetChange(occurrence.start, view.timeZone) || !clearOfOffsetChange(occurrence.end, view.timeZone);
     const instance = held(occurrence.originalStart);
     if (!instance || nearChange) exdates.push(reading, ...(nearChange ? readingInstants(reading, view.timeZone) : []));
     if (!instance) continue;
