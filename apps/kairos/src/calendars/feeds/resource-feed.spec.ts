@@ -1,5 +1,5 @@
 import { SessionView, instanceIdOf } from '@kairos/scheduling';
-import { masterRuleOf, readingInstants, resourceEntries, seriesEntries, startsOnRule } from './resource-feed';
+import { MAX_FEED_ENTRIES, masterRuleOf, readingInstants, resourceEntries, seriesEntries, startsOnRule } from './resource-feed';
 
 const T = '2026-03-01T00:00:00.000Z';
 const span = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z') };
@@ -156,5 +156,17 @@ describe('resourceEntries', () => {
     const moved = series({ id: 'a2', recurrence: null, bookingId: 'b1', createdAt: '2026-03-01T01:00:00.000Z', localStart: '2026-03-03T09:00', localEnd: '2026-03-03T10:00', title: null });
     const entries = resourceEntries([doc(moved), doc(old)], 'sch1', span, () => 1);
     expect(entries.map((e) => [e.uid, e.sequence, e.status, e.start.toISOString()])).toEqual([['b1@kairos', 1, 'CONFIRMED', '2026-03-03T09:00:00.000Z']]);
+  });
+
+  it(`writes at most ${MAX_FEED_ENTRIES} VEVENTs, the latest-ending sessions first`, () => {
+    const singles = Array.from({ length: MAX_FEED_ENTRIES + 5 }, (_, i) => {
+      const start = new Date(Date.parse('2026-01-01T09:00:00Z') + i * 3_600_000);
+      const local = (d: Date) => d.toISOString().slice(0, 16);
+      return doc(series({ id: `x${i}`, recurrence: null, timeZone: 'UTC', localStart: local(start), localEnd: local(new Date(start.getTime() + 1_800_000)) }));
+    });
+    const entries = resourceEntries(singles, 'sch1', span, () => 0);
+    expect(entries).toHaveLength(MAX_FEED_ENTRIES);
+    expect(entries.some((e) => e.uid === 'x0@kairos')).toBe(false);
+    expect(entries[entries.length - 1].uid).toBe(`x${MAX_FEED_ENTRIES + 4}@kairos`);
   });
 });

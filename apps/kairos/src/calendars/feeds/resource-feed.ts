@@ -214,10 +214,13 @@ export const seriesEntries = (view: SessionView, scheduleId: string, span: Windo
 export const resourceEntries = (docs: SessionDoc[], scheduleId: string, span: Window, bookingSequence: (bookingId: string) => number): FeedEntry[] => {
   const byBooking = new Map<string, { entry: FeedEntry; live: boolean; createdAt: string }>();
   const groups: { lastEnd: string; entries: FeedEntry[] }[] = [];
-  for (const doc of docs) {
+  let seriesWritten = 0;
+  // Latest-ending first, as the cap keeps them: once series fill the cap, later ones are not expanded at all.
+  for (const doc of [...docs].sort((a, b) => (a._lastEnd > b._lastEnd ? -1 : a._lastEnd < b._lastEnd ? 1 : 0))) {
     if (doc.recurrence !== null) {
-      const entries = seriesEntries(doc, scheduleId, span);
+      const entries = seriesWritten < MAX_FEED_ENTRIES ? seriesEntries(doc, scheduleId, span) : null;
       if (entries) groups.push({ lastEnd: doc._lastEnd, entries });
+      seriesWritten += entries?.length ?? 0;
       continue;
     }
     const [instance] = sessionInstances(doc, ALL_TIME);
