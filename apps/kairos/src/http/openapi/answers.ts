@@ -1,6 +1,7 @@
 import { Static, TSchema, Type } from '@sinclair/typebox';
 import { PolicyViolations, Slot } from '@kairos/availability';
 import { BookingStatus, BookingView, SlotHoldView, WaitlistEntry } from '@kairos/bookings';
+import { FeedView } from '@kairos/calendars';
 import { ContactView, NoteAuthor } from '@kairos/clients';
 import { flag, instant, integer, listOf, nullable, record, text, timeZoneName } from '@kairos/core';
 import { CouponUse, CouponView, DiscountType, LedgerEntry, PlanOrderView, PlanView, PriceSnapshot } from '@kairos/memberships';
@@ -107,6 +108,12 @@ export const ANSWERS = {
   Notification: NotificationView,
   Contact: ContactView,
   ContactNote: record({ id: text(), contactId: text(), text: text(), author: NoteAuthor, createdAt: instant() }),
+  CalendarFeed: FeedView,
+  IssuedCalendarFeed: record({
+    ...FeedView.properties,
+    token: Type.Optional(text('the secret, answered this once and kept nowhere (only its SHA-256 is); absent from a replay of the Idempotency-Key')),
+    url: Type.Optional(text('where a calendar app subscribes: /v1/feeds/{token}.ics; absent with the token')),
+  }),
 } satisfies Record<string, TSchema>;
 
 export type AnswerName = keyof typeof ANSWERS;

@@ -3,8 +3,8 @@ import { ApiOperation } from '@nestjs/swagger';
 import { ProblemCode } from '@kairos/core';
 import { AnswerName } from './answers';
 
-/** One view, a page of them, or either of several views. */
-export type Answer = AnswerName | { pageOf: AnswerName } | { oneOf: AnswerName[] };
+/** One view, a page of them, either of several views, or an iCalendar document (text/calendar, with an ETag). */
+export type Answer = AnswerName | { pageOf: AnswerName } | { oneOf: AnswerName[] } | 'Calendar';
 
 /** What an operation documents beyond the conventions every /v1 operation shares (conventions.ts). */
 export interface Contract {
@@ -17,6 +17,8 @@ export interface Contract {
   location?: string;
   /** A query answered from the event log rather than a read model: no position to wait for or report. */
   unpositioned?: true;
+  /** Needs no tenant or token (the ContextGuard lets it through): its path parameter, so described, is the credential. */
+  open?: string;
 }
 
 export const CONTRACT = 'kairos:contract';

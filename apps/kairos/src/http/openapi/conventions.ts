@@ -8,7 +8,7 @@ import {
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Answer, Contract } from './contract';
-import { ANSWER_EXAMPLES, REQUEST_EXAMPLES } from './examples';
+import { ANSWER_EXAMPLES, CALENDAR_EXAMPLE, REQUEST_EXAMPLES } from './examples';
 import { AnsweredCode, problemOf } from './problems';
 import { ref } from './answers';
 import { asInteger } from './request-schemas';
@@ -91,29 +91,31 @@ export interface Route {
   integers: Set<string>;
 }
 
-const answerSchema = (answer: Answer): SchemaObject | ReferenceObject => {
+type JsonAnswer = Exclude<Answer, 'Calendar'>;
+
+const answerSchema = (answer: JsonAnswer): SchemaObject | ReferenceObject => {
   if (typeof answer === 'string') return ref(answer);
   if ('pageOf' in answer) return ref(`${answer.pageOf}Page`);
   return { oneOf: answer.oneOf.map(ref) };
 };
 
-const answerExample = (answer: Answer): unknown => {
+const answerExample = (answer: JsonAnswer): unknown => {
   if (typeof answer === 'string') return ANSWER_EXAMPLES[answer];
   if ('pageOf' in answer) return { items: [ANSWER_EXAMPLES[answer.pageOf]], nextCursor: null };
   return ANSWER_EXAMPLES[answer.oneOf[0]];
 };
 
-const answerName = (answer: Answer): string =>
+const answerName = (answer: JsonAnswer): string =>
   typeof answer === 'string' ? answer : 'pageOf' in answer ? `a page of ${answer.pageOf} ({items, nextCursor})` : answer.oneOf.join(' or ');
 
 type Refusal = [AnsweredCode, string];
 const onlyIf = (condition: boolean, ...refusals: Refusal[]): Refusal[] => (condition ? refusals : []);
 
 /** The refusals every operation of its kind can answer, each with when. */
-const conventionalRefusals = (kind: Route['kind'], reads: { ifMatch: boolean; minPosition: boolean; pathIds: string[]; body: boolean }): Refusal[] => [
+const conventionalRefusals = (kind: Route['kind'], reads: { ifMatch: boolean; minPosition: boolean; pathIds: string[]; body: boolean; open: boolean }): Refusal[] => [
   ['validation', 'a field, parameter or header is missing, unknown or ill-typed; `errors` names each'],
-  ['unauthenticated', 'no valid tenant: a missing, bad or expired bearer token, or Kairos-Tenant header in development mode'],
-  ...onlyIf(reads.pathIds.length > 0, ['not-found', `no such ${reads.pathIds.join(' or ')} for this tenant, or a path id that is no UUID`]),
+  ...onlyIf(!reads.open, ['unauthenticated', 'no valid tenant: a missing, bad or expired bearer token, or Kairos-Tenant header in development mode']),
+  ...onlyIf(reads.pathIds.length > 0, ['not-found', reads.open ? `no such ${reads.pathIds.join(' or ')}` : `no such ${reads.pathIds.join(' or ')} for this tenant, or a path id that is no UUID`]),
   // Any request that carries a body is refused unless it is JSON (validation.ts), one that takes none too.
   ['unsupported-media-type', reads.body ? 'the body is not JSON in UTF-8: its Content-Type, charset or Content-Encoding' : 'a body was sent, and not as JSON in UTF-8 (this operation takes none)'],
   ...onlyIf(
@@ -171,13 +173,14 @@ export const completeOperation = (route: Route): OperationObject => {
     minPosition: params.some((p) => p.in === 'query' && p.name === 'minPosition'),
     pathIds: params.filter((p) => p.in === 'path').map((p) => p.name),
     body: operation.requestBody !== undefined,
+    open: contract.open !== undefined,
   };
   const parameters = [
     // The convention headers a handler reads come back below, described once for all.
     ...params
       .filter((p) => !(p.in === 'header' && CONVENTION_HEADERS.includes(p.name.toLowerCase())))
       .map((p) => {
-        if (p.in === 'path') return { ...p, schema: { type: 'string', format: 'uuid' }, description: `the ${p.name} (a UUID)` };
+        if (p.in === 'path') return contract.open ? { ...p, schema: { type: 'string' }, description: contract.open } : { ...p, schema: { type: 'string', format: 'uuid' }, description: `the ${p.name} (a UUID)` };
         return p.in === 'query' && route.integers.has(p.name) && p.schema ? { ...p, schema: asInteger(p.schema as SchemaObject) } : p;
       }),
     parameter('CorrelationId'),
@@ -196,7 +199,13 @@ export const completeOperation = (route: Route): OperationObject => {
   const answer: ResponseObject =
     contract.answers === null
       ? { description: 'No Content: done, nothing to show.', headers }
-      : {
+      : contract.answers === 'Calendar'
+        ? {
+            description: 'OK: an iCalendar document (RFC 5545).',
+            headers: { ...headers, ETag: { description: 'A strong ETag of the body: send it as If-None-Match to get 304 while the calendar is unchanged.', schema: { type: 'string' }, required: true } },
+            content: { 'text/calendar': { schema: { type: 'string' }, example: CALENDAR_EXAMPLE } },
+          }
+        : {
           description: `${status === 201 ? 'Created' : 'OK'}: ${answerName(contract.answers)}.`,
           headers,
           content: { 'application/json': { schema: answerSchema(contract.answers), example: answerExample(contract.answers) } },
@@ -210,7 +219,11 @@ export const completeOperation = (route: Route): OperationObject => {
     ...(requestBody
       ? { requestBody: { ...requestBody, content: { 'application/json': { ...requestBody.content['application/json'], ...(bodyExample ? { example: bodyExample } : {}) } } } }
       : {}),
-    responses: { [success]: answer, ...errorResponses(kind, refusals) },
-    security: [{ bearer: [] }, { tenant: [] }],
+    responses: {
+      [success]: answer,
+      ...(contract.answers === 'Calendar' ? { '304': { description: 'Not Modified: If-None-Match named the calendar as it is; no body.', headers: { ETag: { description: 'The same ETag.', schema: { type: 'string' }, required: true } } } } : {}),
+      ...errorResponses(kind, refusals),
+    },
+    security: contract.open ? [] : [{ bearer: [] }, { tenant: [] }],
   };
 };

@@ -26,13 +26,14 @@ const TAGS: Record<string, string> = {
   contacts: 'The people who book: their details, bookings, plan orders and notes.',
   prices: 'What a booking would cost.',
   notifications: 'Messages to contacts: settings, templates and the delivery log.',
+  'calendar-feeds': 'Calendars out: iCalendar feeds of resources and contacts, and the secret URLs that serve them.',
 };
 
 const operationIdOf = (controller: string, method: string) => `${controller}_${method}`;
 
 /** A route's answer, item of a page, or branch: the views the document needs as components. */
 const answersNamed = ({ answers }: Contract): { views: AnswerName[]; pages: AnswerName[] } =>
-  answers === null ? { views: [], pages: [] } : typeof answers === 'string' ? { views: [answers], pages: [] } : 'pageOf' in answers ? { views: [answers.pageOf], pages: [answers.pageOf] } : { views: answers.oneOf, pages: [] };
+  answers === null || answers === 'Calendar' ? { views: [], pages: [] } : typeof answers === 'string' ? { views: [answers], pages: [] } : 'pageOf' in answers ? { views: [answers.pageOf], pages: [answers.pageOf] } : { views: answers.oneOf, pages: [] };
 
 /** Each documented route by its operation id, with what it is: a query (GET, or a POST marked QueryByPost) or a write. */
 const routesOf = (controllers: Type[]) => {

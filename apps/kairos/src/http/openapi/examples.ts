@@ -26,6 +26,7 @@ const id = {
   planOrder: '2e4a6c8e-0a2c-4e4a-9c6e-8a0c2e4a6c8e',
   coupon: '3f5b7d9f-1b3d-4f5b-9d7f-9b1d3f5b7d9f',
   note: '4a6c8e0a-2c4e-4a6c-8e0a-2c4e6a8c0e2a',
+  feed: '5b7d9f1b-3d5f-4b7d-9f1b-3d5f7b9d1f3b',
 };
 const at = '2026-03-02T10:15:00.000Z';
 const meta = (of: string) => ({ id: of, revision: 1, createdAt: at, updatedAt: at });
@@ -327,7 +328,36 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
   },
   Contact: { ...meta(id.contact), name: 'Rita Costa', email: 'rita@example.com', phone: '+351912345678', timeZone: 'Europe/Lisbon' },
   ContactNote: { id: id.note, contactId: id.contact, text: 'Prefers morning appointments.', author: { type: 'BUSINESS', id: 'staff-17' }, createdAt: at },
+  CalendarFeed: { id: id.feed, scope: 'RESOURCE', ownerId: id.resource, name: "Ana's phone", issuedAt: at, revokedAt: null },
+  IssuedCalendarFeed: {
+    id: id.feed,
+    scope: 'RESOURCE',
+    ownerId: id.resource,
+    name: "Ana's phone",
+    issuedAt: at,
+    revokedAt: null,
+    token: 'q3X9v2Lr7TgZ0bWm4Yc8Jd1Kf5Hs6Np2Qa7Ue3Ri9Ot',
+    url: '/v1/feeds/q3X9v2Lr7TgZ0bWm4Yc8Jd1Kf5Hs6Np2Qa7Ue3Ri9Ot.ics',
+  },
 };
+
+export const CALENDAR_EXAMPLE = [
+  'BEGIN:VCALENDAR',
+  'VERSION:2.0',
+  'PRODID:-//Kairos//Calendar feed//EN',
+  'BEGIN:VEVENT',
+  `UID:${id.session}@kairos`,
+  'DTSTAMP:20260302T101500Z',
+  'SEQUENCE:0',
+  'DTSTART;TZID=Europe/Lisbon:20260330T080000',
+  'DTEND;TZID=Europe/Lisbon:20260330T090000',
+  'RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10',
+  'SUMMARY:Morning yoga',
+  'STATUS:CONFIRMED',
+  'END:VEVENT',
+  'END:VCALENDAR',
+  '',
+].join('\r\n');
 
 const workingHours = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
 const askedSlot = { serviceId: id.service, start: '2026-03-30T09:00:00Z', end: '2026-03-30T09:30:00Z', resourceIds: [id.resource] };
@@ -388,4 +418,5 @@ export const REQUEST_EXAMPLES: Record<string, object> = {
   CreateContactDto: { name: 'Rita Costa', email: 'rita@example.com', phone: '+351 912 345 678', timeZone: 'Europe/Lisbon' },
   UpdateContactDto: { email: 'rita.costa@example.com', phone: null },
   AddContactNoteDto: { text: 'Prefers morning appointments.' },
+  IssueCalendarFeedDto: { scope: 'RESOURCE', ownerId: id.resource, name: "Ana's phone" },
 };
