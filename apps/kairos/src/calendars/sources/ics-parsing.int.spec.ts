@@ -85,6 +85,12 @@ describe('calendar parsing off the request thread', () => {
     expect(ours.every((o) => o.start instanceof Date && o.end instanceof Date)).toBe(true);
   });
 
+  it('reads a feed given as its UTF-8 bytes, as read from the server, as its text', async () => {
+    const text = calendar(...event('réunion-ünï@example.com', 'DTSTART:20270301T090000Z', 'DTEND:20270301T100000Z', 'SUMMARY:Réunion 会議'));
+    const bytes = Buffer.from(`\uFEFF${text}`, 'utf8');
+    expect(await parseBusyOccurrences(bytes, options(), noDeadline())).toEqual(busyOccurrences(text, options()));
+  });
+
   it('reads the objects of a CalDAV report in one parse, each keyed by its href, bounded together by maxOccurrences', async () => {
     const texts = [
       { ics: calendar(...event('a', 'DTSTART:20270301T090000Z', 'DTEND:20270301T100000Z')), object: '/cal/a.ics' },
@@ -156,7 +162,8 @@ describe('calendar parsing off the request thread', () => {
   });
 
   it('keeps the event loop turning while a 10,000-event calendar is read', async () => {
-    const feed = appointments(10_000);
+    // As the ICS source has it: the body's bytes.
+    const feed = Buffer.from(appointments(10_000), 'utf8');
     let found: BusyOccurrence[] = [];
     // The thread started and warm, so what is measured is a sync's parse, not the thread's start.
     await parseBusyOccurrences(calendar(), options(), noDeadline());

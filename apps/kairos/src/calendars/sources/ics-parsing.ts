@@ -6,9 +6,12 @@ import { BusyOccurrence, SyncFailureReason } from '@kairos/calendars';
 import { IcsReadOptions, busyOccurrences } from './ics-occurrences';
 import { SourceFailure } from './source';
 
-/** One calendar object's text and the object its occurrences belong to (absent: each event's UID). */
+/**
+ * One calendar object's text, or its UTF-8 bytes as read (decoded in the thread), and the object
+ * its occurrences belong to (absent: each event's UID).
+ */
 export interface IcsText {
-  ics: string;
+  ics: string | Uint8Array;
   object?: string;
 }
 
@@ -75,7 +78,8 @@ export class IcsParsingThread {
 
   /**
    * The busy occurrences of every text, as `busyOccurrences` reads them, in order: one thread hop
-   * for many objects (a CalDAV report). Fails as `busyOccurrences` does (not-a-calendar,
+   * for many objects (a CalDAV report). Bytes that own their whole buffer are handed over to the
+   * thread (`handedOver`): the caller no longer has them. Fails as `busyOccurrences` does (not-a-calendar,
    * too-large), with `timeout` when `signal` aborts first.
    */
   async parse(texts: IcsText[], options: IcsParseOptions, signal: AbortSignal): Promise<BusyOccurrence[]> {
@@ -114,7 +118,7 @@ export class IcsParsingThread {
     }
     this.running = job;
     worker.ref();
-    worker.postMessage(job.message);
+    worker.postMessage(job.message, handedOver(job.message.texts));
   }
 
   private spawn(): Worker {
@@ -165,6 +169,16 @@ export class IcsParsingThread {
   }
 }
 
+/**
+ * Bytes that own their whole buffer move to the thread instead of being copied: 20 MiB of feed
+ * would cost the request thread tens of milliseconds to copy, as would a string of it. The caller
+ * no longer has them.
+ */
+const handedOver = (texts: IcsText[]): ArrayBuffer[] =>
+  texts.flatMap(({ ics }) => (typeof ics !== 'string' && ics.buffer instanceof ArrayBuffer && ics.byteOffset === 0 && ics.byteLength === ics.buffer.byteLength ? [ics.buffer] : []));
+
+const decoded = (ics: string | Uint8Array) => (typeof ics === 'string' ? ics : Buffer.from(ics.buffer, ics.byteOffset, ics.byteLength).toString('utf8'));
+
 const rebuilt = async ({ objects, occurrences, times }: OccurrenceColumns): Promise<BusyOccurrence[]> => {
   const found: BusyOccurrence[] = [];
   for (let i = 0; i < objects.length; i++) {
@@ -192,8 +206,8 @@ const crashFailure = (error: Error | null, code: number): SourceFailure => {
 /** The process's parsing thread: the sources share it, the application's shutdown stops it. */
 export const icsParsing = new IcsParsingThread();
 
-/** `busyOccurrences` off the request thread, bounded by `signal` (the read's deadline). */
-export const parseBusyOccurrences = (ics: string, { object, ...options }: IcsReadOptions, signal: AbortSignal): Promise<BusyOccurrence[]> =>
+/** `busyOccurrences` off the request thread, bounded by `signal` (the read's deadline); bytes are handed over, as `IcsParsingThread.parse` says. */
+export const parseBusyOccurrences = (ics: string | Uint8Array, { object, ...options }: IcsReadOptions, signal: AbortSignal): Promise<BusyOccurrence[]> =>
   icsParsing.parse([{ ics, object }], options, signal);
 
 /** Several calendar objects in one parse: one thread hop for a whole CalDAV report. */
@@ -204,7 +218,7 @@ const serve = () => {
     const occurrences: BusyOccurrence[] = [];
     try {
       for (const { ics, object } of texts) {
-        for (const occurrence of busyOccurrences(ics, { ...options, object, maxOccurrences: options.maxOccurrences - occurrences.length })) occurrences.push(occurrence);
+        for (const occurrence of busyOccurrences(decoded(ics), { ...options, object, maxOccurrences: options.maxOccurrences - occurrences.length })) occurrences.push(occurrence);
       }
       const parsed = columnsOf(occurrences);
       parentPort!.postMessage({ id, parsed } satisfies ParseAnswer, [parsed.times.buffer]);

@@ -29,7 +29,7 @@ export class IcsUrlSource implements CalendarSource {
     const next = etag ?? `${DIGEST}${createHash('sha256').update(answer.body).digest('hex')}`;
     if (incremental && next === cursor) return { kind: 'unchanged' };
     const occurrences = await parseBusyOccurrences(
-      answer.body.toString('utf8'),
+      answer.body,
       { window, timeZone: connection.timeZone, ownerEmail: connection.ownerEmail, maxOccurrences: this.options.limits.maxOccurrences },
       // The feed's parse gets what is left of the read's time, not a time of its own.
       AbortSignal.any([signal, AbortSignal.timeout(Math.max(0, deadline - Date.now()))]),
