@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeWith } from '@kairos/testing';
+import { buildOnce, describeWith } from '@kairos/testing';
 import { TestCalendar, newCalendar, radicaleUrl } from '../../../../../test/support/caldav';
 import { CalDavSource } from './caldav';
 import { BookingEntry, CalDavWriter, EntryConflict } from './caldav-writer';
@@ -46,6 +46,9 @@ const rejection = (promise: Promise<unknown>) =>
     () => undefined,
     (e: unknown) => e,
   );
+
+// The sources read calendars in a thread, which runs the built app.
+beforeAll(buildOnce, 240_000);
 
 describeWith('Radicale', radicaleUrl(), 'CalDavWriter against Radicale', () => {
   it('creates the booking as an entry with a stable UID and no METHOD, and never over an entry that already exists', async () => {

@@ -2,7 +2,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { BusyOccurrence, SyncWindow } from '@kairos/calendars';
-import { describeWith, freePort } from '@kairos/testing';
+import { buildOnce, describeWith, freePort } from '@kairos/testing';
 import { TestCalendar, newCalendar, newAddressBook, radicaleUrl } from '../../../../../test/support/caldav';
 import { CalDavSource } from './caldav';
 import { ReadRequest, SourceAnswer, SourceConnection, SourceFailure, SourceLimits } from './source';
@@ -82,6 +82,9 @@ const localServer = async (handler: Parameters<typeof createServer>[1]): Promise
     },
   };
 };
+
+// The sources read calendars in a thread, which runs the built app.
+beforeAll(buildOnce, 240_000);
 
 describeWith('Radicale', radicaleUrl(), 'CalDavSource against Radicale', () => {
   it('reads every event of the window with a calendar-query, keyed by href, the cursor being the sync token', async () => {

@@ -1,7 +1,7 @@
-import { BusyOccurrence, SyncWindow } from '@kairos/calendars';
+import { BusyOccurrence } from '@kairos/calendars';
 import { DAVResponse, createAccount, davRequest, getDAVAttribute, propfind, syncCollection, urlEquals } from 'tsdav';
 import { DavTransport, StaleSyncToken } from './dav-transport';
-import { busyOccurrences } from './ics-occurrences';
+import { IcsText, parseCalendarObjects } from './ics-parsing';
 import { CalendarSource, ReadRequest, SourceAnswer, SourceFailure, SourceOptions } from './source';
 import { checkCalendarUrl } from './url-guard';
 
@@ -70,7 +70,7 @@ class CalDavReading {
   constructor(
     private readonly options: SourceOptions,
     private readonly request: ReadRequest,
-    transport: DavTransport,
+    private readonly transport: DavTransport,
   ) {
     this.headers = transport.headers;
     this.fetch = transport.fetch;
@@ -143,10 +143,7 @@ class CalDavReading {
         },
       },
     });
-    for (const response of this.members(collection, responses)) {
-      if (response.status === 404) continue;
-      this.take(response, window);
-    }
+    await this.take(this.members(collection, responses).filter((response) => response.status !== 404));
     const cursor = collection.syncToken ?? (collection.ctag !== null ? CTAG + collection.ctag : null);
     return { kind: 'read', snapshot: { kind: 'full', occurrences: this.occurrences }, cursor };
   }
@@ -175,14 +172,14 @@ class CalDavReading {
           'd:href': changed.slice(i, i + MULTIGET_BATCH),
         },
       });
+      const found: DAVResponse[] = [];
       for (const response of this.members(collection, got)) {
         // Deleted between the two reports: the next sync lists it as deleted too, so saying so now is safe.
         if (response.status === 404) deleted.push(response.href!);
-        else {
-          stillThere.push(response.href!);
-          this.take(response, this.request.window);
-        }
+        else found.push(response);
       }
+      stillThere.push(...found.map((response) => response.href!));
+      await this.take(found);
     }
     const newToken = text((responses[0]?.raw as { multistatus?: { syncToken?: unknown } } | undefined)?.multistatus?.syncToken) ?? collection.syncToken;
     return {
@@ -205,18 +202,20 @@ class CalDavReading {
     return responses.filter((response) => response.href && !response.href.endsWith('/') && !urlEquals(new URL(response.href, collection.url).href, collection.url));
   }
 
-  private take(response: DAVResponse, window: SyncWindow) {
-    const ics = text(response.props?.calendarData);
-    if (ics === null) throw new SourceFailure('not-a-calendar', `${response.href} came without calendar data (status ${response.status})`);
-    const href = response.href!;
-    const { timeZone, ownerEmail } = this.request.connection;
-    const found = busyOccurrences(ics, {
-      window,
-      timeZone,
-      ownerEmail,
-      maxOccurrences: this.options.limits.maxOccurrences - this.occurrences.length,
-      object: () => href,
+  /** The busy occurrences of a report's objects, keyed by href: the whole report in one parse, off the request thread. */
+  private async take(responses: DAVResponse[]) {
+    const texts: IcsText[] = responses.map((response) => {
+      const ics = text(response.props?.calendarData);
+      if (ics === null) throw new SourceFailure('not-a-calendar', `${response.href} came without calendar data (status ${response.status})`);
+      return { ics, object: response.href! };
     });
+    if (texts.length === 0) return;
+    const { timeZone, ownerEmail } = this.request.connection;
+    const found = await parseCalendarObjects(
+      texts,
+      { window: this.request.window, timeZone, ownerEmail, maxOccurrences: this.options.limits.maxOccurrences - this.occurrences.length },
+      this.transport.untilDeadline(),
+    );
     for (const occurrence of found) this.occurrences.push(occurrence);
   }
 }

@@ -35,6 +35,11 @@ export class DavTransport {
     this.fetch = ((input: string | URL | Request, init?: RequestInit) => this.send(input instanceof Request ? input.url : String(input), init ?? {})) as typeof fetch;
   }
 
+  /** The read's signal, aborted at its deadline too: for the work between requests, the calendar's parsing. */
+  untilDeadline(): AbortSignal {
+    return AbortSignal.any([this.signal, AbortSignal.timeout(Math.max(0, this.deadline - Date.now()))]);
+  }
+
   /** An error thrown while using the transport, as the failure the connection shows; `otherwise` for what tsdav throws itself. */
   failureOf(error: unknown, otherwise: () => SourceFailure): SourceFailure {
     if (error instanceof SourceFailure) return error;

@@ -12,8 +12,11 @@ export interface IcsReadOptions {
   /** Whose invitations these are: an event this attendee declined is not busy. */
   ownerEmail: string | null;
   maxOccurrences: number;
-  /** The object an event's occurrences belong to; the UID itself unless mapped (CalDAV keys by href). */
-  object?: (uid: string) => string;
+  /**
+   * The object every occurrence of this text belongs to (CalDAV keys by href); without it, each
+   * event's UID. Data rather than a mapping, so a read can be handed to the parsing thread.
+   */
+  object?: string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -141,7 +144,6 @@ class CalendarReader {
   private readonly from: number;
   private readonly to: number;
   private readonly owner: string | null;
-  private readonly objectOf: (uid: string) => string;
   private readonly localZone: Zone;
   private readonly ianaZones = new Map<string, Zone>();
   /** Recurrence iterations left for this read: a rule that starts decades before the window costs steps though it yields nothing. */
@@ -151,7 +153,6 @@ class CalendarReader {
     this.from = options.window.from.getTime();
     this.to = options.window.to.getTime();
     this.owner = options.ownerEmail?.trim().toLowerCase() || null;
-    this.objectOf = options.object ?? ((uid) => uid);
     this.localZone = this.iana(options.timeZone) ?? ianaZone('UTC');
     this.stepsLeft = Math.max(100_000, options.maxOccurrences * 4);
   }
@@ -243,7 +244,7 @@ class CalendarReader {
   }
 
   private readEvent(uid: string, masters: ICAL.Component[], overrides: ICAL.Component[], times: ComponentTimes) {
-    const object = this.objectOf(uid);
+    const object = this.options.object ?? uid;
     const replaced = overrides.map((override) => {
       const property = override.getFirstProperty('recurrence-id')!;
       return {
@@ -280,7 +281,7 @@ class CalendarReader {
   }
 
   private readFreeBusy(freeBusy: ICAL.Component, times: ComponentTimes) {
-    const object = this.objectOf(String(freeBusy.getFirstPropertyValue('uid') ?? '').trim() || 'VFREEBUSY');
+    const object = this.options.object ?? (String(freeBusy.getFirstPropertyValue('uid') ?? '').trim() || 'VFREEBUSY');
     for (const property of freeBusy.getAllProperties('freebusy')) {
       const type = upper(property.getParameter('fbtype')) || 'BUSY';
       if (!type.startsWith('BUSY')) continue;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { freePort } from '@kairos/testing';
+import { buildOnce, freePort } from '@kairos/testing';
 import { IcsUrlSource } from './ics-url';
 import { ReadRequest, SourceAnswer, SourceConnection, SourceFailure, SourceLimits } from './source';
 
@@ -62,6 +62,9 @@ const failureOf = async (answer: Promise<SourceAnswer>) => {
   }
   return { reason: 'none', detail: '' };
 };
+
+// The sources read calendars in a thread, which runs the built app.
+beforeAll(buildOnce, 240_000);
 
 describe('IcsUrlSource', () => {
   let server: Awaited<ReturnType<typeof calendarServer>>;

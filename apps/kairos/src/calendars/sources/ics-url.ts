@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { failureForStatus, httpRead } from './http-read';
-import { busyOccurrences } from './ics-occurrences';
+import { parseBusyOccurrences } from './ics-parsing';
 import { CalendarSource, ReadRequest, SourceAnswer, SourceOptions } from './source';
 
 const DIGEST = 'sha256:';
@@ -15,6 +15,7 @@ export class IcsUrlSource implements CalendarSource {
   constructor(private readonly options: SourceOptions) {}
 
   async read({ connection, window, cursor, incremental, signal }: ReadRequest): Promise<SourceAnswer> {
+    const deadline = Date.now() + this.options.limits.timeoutMs;
     const headers: Record<string, string> = { accept: 'text/calendar, */*;q=0.5', 'user-agent': 'Kairos calendar sync' };
     if (connection.username !== null || connection.secret !== null) {
       headers.authorization = `Basic ${Buffer.from(`${connection.username ?? ''}:${connection.secret ?? ''}`).toString('base64')}`;
@@ -27,12 +28,12 @@ export class IcsUrlSource implements CalendarSource {
     const etag = answer.headers.etag ?? null;
     const next = etag ?? `${DIGEST}${createHash('sha256').update(answer.body).digest('hex')}`;
     if (incremental && next === cursor) return { kind: 'unchanged' };
-    const occurrences = busyOccurrences(answer.body.toString('utf8'), {
-      window,
-      timeZone: connection.timeZone,
-      ownerEmail: connection.ownerEmail,
-      maxOccurrences: this.options.limits.maxOccurrences,
-    });
+    const occurrences = await parseBusyOccurrences(
+      answer.body,
+      { window, timeZone: connection.timeZone, ownerEmail: connection.ownerEmail, maxOccurrences: this.options.limits.maxOccurrences },
+      // The feed's parse gets what is left of the read's time, not a time of its own.
+      AbortSignal.any([signal, AbortSignal.timeout(Math.max(0, deadline - Date.now()))]),
+    );
     return { kind: 'read', snapshot: { kind: 'full', occurrences }, cursor: next };
   }
 }
