@@ -93,6 +93,9 @@ export const blockChanges = (connectionId: string, recorded: Map<string, Externa
 /** How much the window may move before a sync records where it now reaches (once a day, not at every read). */
 const WINDOW_STEP_MS = 24 * 60 * 60 * 1000;
 
+/** Fields that change what a read of the calendar gives: a change makes the next sync read it whole. */
+export const READ_AFFECTING = ['url', 'username', 'ownerEmail', 'timeZone'] as const satisfies readonly (keyof ConnectionPatch)[];
+
 const viewFields = ({ id: _i, revision: _r, createdAt: _c, updatedAt: _u, deletedAt: _d, scheduleId: _s, resourceId: _res, source: _src, ...fields }: ConnectionView) => fields;
 
 export const connectionDecider: Decider<ConnectionCommand, ConnectionState, ConnectionEvent> = {
@@ -143,8 +146,9 @@ export const connectionDecider: Decider<ConnectionCommand, ConnectionState, Conn
         const diff = changedFields<ConnectionPatch>(viewFields(state.view), command.patch);
         const events: ConnectionEvent[] = hasChanges(diff) ? [{ type: 'calendar-connection.updated', data: { id: state.view.id, ...diff, updatedAt: at } }] : [];
         if (command.secret !== undefined && command.secret !== state.secret) events.push({ type: 'calendar-connection.secret-set', data: { id: state.view.id, secret: command.secret } });
-        // A calendar read from elsewhere starts again from nothing: the next sync reads it whole.
-        if (diff.changes.url !== undefined && state.cursor !== null) events.push({ type: 'calendar-connection.cursor-moved', data: { id: state.view.id, cursor: null, windowTo: at } });
+        // A calendar read from elsewhere, as someone else, or in another zone starts again from nothing: the next sync reads it whole.
+        const rereads = READ_AFFECTING.some((field) => diff.changes[field] !== undefined);
+        if (rereads && state.cursor !== null) events.push({ type: 'calendar-connection.cursor-moved', data: { id: state.view.id, cursor: null, windowTo: at } });
         return events;
       }
       case 'DeleteConnection': {
@@ -169,7 +173,8 @@ export const connectionDecider: Decider<ConnectionCommand, ConnectionState, Conn
         const partAdded = added.slice(0, Math.max(0, command.limit - partRemoved.length));
         const complete = partRemoved.length + partAdded.length === changes;
         const events: ConnectionEvent[] = [];
-        if (changes > 0 || state.lastOutcome?.status === 'FAILED') {
+        // The first read and the first after a failure are recorded even when they change nothing, so the connection shows them.
+        if (changes > 0 || state.lastOutcome?.status !== 'OK') {
           events.push({
             type: 'external-busy.synced',
             data: { connectionId: id, resourceId: state.view.resourceId, scheduleId: state.view.scheduleId, added: partAdded, removed: partRemoved, complete, at },
