@@ -26,6 +26,7 @@ const id = {
   planOrder: '2e4a6c8e-0a2c-4e4a-9c6e-8a0c2e4a6c8e',
   coupon: '3f5b7d9f-1b3d-4f5b-9d7f-9b1d3f5b7d9f',
   note: '4a6c8e0a-2c4e-4a6c-8e0a-2c4e6a8c0e2a',
+  calendarConnection: '5b7d9f1b-3d5f-4b7d-9f1b-3d5f7b9d1f3b',
 };
 const at = '2026-03-02T10:15:00.000Z';
 const meta = (of: string) => ({ id: of, revision: 1, createdAt: at, updatedAt: at });
@@ -327,6 +328,22 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
   },
   Contact: { ...meta(id.contact), name: 'Rita Costa', email: 'rita@example.com', phone: '+351912345678', timeZone: 'Europe/Lisbon' },
   ContactNote: { id: id.note, contactId: id.contact, text: 'Prefers morning appointments.', author: { type: 'BUSINESS', id: 'staff-17' }, createdAt: at },
+  CalendarConnection: {
+    ...meta(id.calendarConnection),
+    resourceId: id.resource,
+    scheduleId: id.resourceSchedule,
+    name: "Ana's calendar",
+    source: 'ICS',
+    url: 'https://calendar.example.com/ana.ics',
+    username: null,
+    ownerEmail: 'ana@example.com',
+    timeZone: 'Europe/Lisbon',
+    syncIntervalMinutes: 15,
+    deletedAt: null,
+    lastSync: { status: 'OK', at, reason: null, detail: null },
+    blockCount: 42,
+  },
+  CalendarSync: { connectionId: id.calendarConnection, outcome: 'CHANGED', added: 2, removed: 1, reason: null, detail: null },
 };
 
 const workingHours = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
@@ -388,4 +405,6 @@ export const REQUEST_EXAMPLES: Record<string, object> = {
   CreateContactDto: { name: 'Rita Costa', email: 'rita@example.com', phone: '+351 912 345 678', timeZone: 'Europe/Lisbon' },
   UpdateContactDto: { email: 'rita.costa@example.com', phone: null },
   AddContactNoteDto: { text: 'Prefers morning appointments.' },
+  CreateConnectionDto: { resourceId: id.resource, name: "Ana's calendar", source: 'ICS', url: 'https://calendar.example.com/ana.ics', ownerEmail: 'ana@example.com', syncIntervalMinutes: 15 },
+  UpdateConnectionDto: { syncIntervalMinutes: 60 },
 };
