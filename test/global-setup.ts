@@ -7,8 +7,9 @@ import { endOffsets } from './kafka-conformance';
 /**
  * Finds the real servers the integration suites run against: the local PostgreSQL, a Kafka broker
  * started from its Maven Central jars by scripts/kafka.sh, and a GreenMail mail server (SMTP, IMAP
- * and its HTTP API) started the same way by scripts/greenmail.sh. KAIROS_REQUIRE lists servers that
- * must be reachable (CI sets postgres,kafka,greenmail): missing one fails the run instead of skipping.
+ * and its HTTP API) started the same way by scripts/greenmail.sh, and a Radicale CalDAV server (Debian's
+ * package) started by scripts/radicale.sh. KAIROS_REQUIRE lists servers that must be reachable (CI sets
+ * postgres,kafka,greenmail,radicale): missing one fails the run instead of skipping.
  */
 export default async function globalSetup(): Promise<void> {
   // Suites that run the built service build it once per run (libs/testing BuiltService).
@@ -72,6 +73,18 @@ export default async function globalSetup(): Promise<void> {
     }
   }
 
+  if (process.env.KAIROS_SKIP_RADICALE !== '1' || required.has('radicale')) {
+    try {
+      // Like the broker: a Radicale this checkout already runs is used and left running.
+      const running = spawnSync('bash', ['scripts/radicale.sh', 'status'], { cwd: `${__dirname}/..`, stdio: 'ignore' }).status === 0;
+      const out = execFileSync('bash', ['scripts/radicale.sh', 'start'], { cwd: `${__dirname}/..`, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      process.env.KAIROS_TEST_CALDAV_URL = out.trim().split('\n').pop();
+      if (!running) process.env.KAIROS_TEST_RADICALE_STARTED = '1';
+    } catch (error) {
+      problems.push(`radicale: scripts/radicale.sh start failed: ${(error as Error).message}`);
+    }
+  }
+
   for (const problem of problems) {
     const server = problem.split(':')[0];
     if (required.has(server)) throw new Error(`required server missing (KAIROS_REQUIRE=${[...required].join(',')}): ${problem}`);
@@ -79,7 +92,7 @@ export default async function globalSetup(): Promise<void> {
     console.warn(`integration: ${problem}; its suites are skipped`);
   }
   for (const server of required) {
-    if (!['postgres', 'kafka', 'greenmail', 'eventstoredb', 'mongodb'].includes(server)) throw new Error(`KAIROS_REQUIRE names unknown server ${server}`);
+    if (!['postgres', 'kafka', 'greenmail', 'radicale', 'eventstoredb', 'mongodb'].includes(server)) throw new Error(`KAIROS_REQUIRE names unknown server ${server}`);
   }
   if (required.has('eventstoredb') && !process.env.KAIROS_EVENTSTOREDB_URL) throw new Error('KAIROS_REQUIRE has eventstoredb but KAIROS_EVENTSTOREDB_URL is unset');
   if (required.has('mongodb') && !process.env.KAIROS_MONGODB_URL) throw new Error('KAIROS_REQUIRE has mongodb but KAIROS_MONGODB_URL is unset');

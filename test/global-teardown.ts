@@ -32,5 +32,8 @@ export default async function globalTeardown(): Promise<void> {
     if (process.env.KAIROS_TEST_GREENMAIL_STARTED === '1') {
       execFileSync('bash', ['scripts/greenmail.sh', 'stop'], { cwd: `${__dirname}/..`, stdio: 'inherit' });
     }
+    if (process.env.KAIROS_TEST_RADICALE_STARTED === '1') {
+      execFileSync('bash', ['scripts/radicale.sh', 'stop'], { cwd: `${__dirname}/..`, stdio: 'inherit' });
+    }
   }
 }

@@ -1,6 +1,7 @@
-# What the scripts that run a local server from its Maven Central jars (kafka.sh, greenmail.sh)
-# share. Sourced; each script sets $state (the folder of the server's pid file), $tool (the folder
-# of the pom.xml naming the jars) and $lib (the cache they are copied to).
+# What the scripts that run a local server for tests (kafka.sh, greenmail.sh, radicale.sh) share.
+# Sourced; each script sets $state (the folder of the server's pid file), and those that run one
+# from its Maven Central jars $tool (the folder of the pom.xml naming the jars) and $lib (the cache
+# they are copied to).
 
 # Copies the jars the pom names, and what they need, into $lib once; later runs find them there.
 resolve_jars() {
