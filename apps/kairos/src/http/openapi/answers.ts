@@ -111,10 +111,8 @@ export const ANSWERS = {
   CalendarConnection: record(
     {
       ...ConnectionView.properties,
-      lastSync: nullable(
-        record({ status: oneOf(['OK', 'FAILED']), at: instant(), reason: nullable(SyncFailureReason), detail: nullable(text('what went wrong, as the calendar answered')) }),
-        'the last recorded outcome of reading the calendar; null before the first',
-      ),
+      // The last recorded outcome of reading the calendar; null before the first.
+      lastSync: nullable(record({ status: oneOf(['OK', 'FAILED']), at: instant(), reason: nullable(SyncFailureReason), detail: nullable(text('what went wrong, as the calendar answered')) })),
       blockCount: integer('blocks of busy time it holds, past ones included', 0),
     },
     "a resource's external calendar, read as busy time; its secret is never answered",
