@@ -225,10 +225,11 @@ const calendarJourney = (options: () => TestAppOptions, kafka: boolean) => {
   it('gives the busy time back when the connection is deleted, at once for bookings', async () => {
     const deleted = await as('delete', `/v1/calendar-connections/${state.connectionId}`).expect(200);
     expect(deleted.body).toMatchObject({ id: state.connectionId, deletedAt: expect.any(String), blockCount: 0 });
-    // Asked at once: the claims were released in the same append.
-    await book(hour('03-30', 11)).expect(201);
     const slots = await slotStarts(deleted.headers['kairos-position']);
     expect([...slots].filter((s) => s.startsWith('2026-04-01'))).toHaveLength(8);
+    expect(slots.has(hour('03-30', 11))).toBe(true);
+    // The claims were released in the same append: the freed hour can be booked.
+    await book(hour('03-30', 11)).expect(201);
     await as('post', `/v1/calendar-connections/${state.connectionId}/sync`).expect(422);
     const listed = (await as('get', `/v1/calendar-connections?resourceId=${state.staffId}&minPosition=${deleted.headers['kairos-position']}`).expect(200)).body;
     expect(listed.items).toEqual([]);
