@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Consumer } from 'kafkajs';
+import { claimStream } from '@kairos/bookings';
 import { describeWith, eventually, testServers } from '@kairos/testing';
 import { loadConfig } from '../apps/kairos/src/config/config';
 import { ConsumedMessage, TestApp, TestAppOptions, buildForRunnerThread, consumeTopics, startApp } from './harness';
@@ -92,6 +93,8 @@ const calendarJourney = (options: () => TestAppOptions, kafka: boolean) => {
     const answer = await as('post', `/v1/calendar-connections/${state.connectionId}/sync`).expect(200);
     return { ...answer.body, position: answer.headers['kairos-position'] as string };
   };
+  /** What the resource's claim stream of one UTC hour holds: the write-time guard bookings meet. */
+  const claimsIn = async (bucket: string) => (await t.stores.eventStore.readStream(claimStream(t.tenant, state.staffId!, bucket))).map((e) => e.type);
   const connection = async (position?: string) => (await as('get', `/v1/calendar-connections/${state.connectionId}${position ? `?minPosition=${position}` : ''}`).expect(200)).body;
 
   it('offers the whole working week before any calendar is connected', async () => {
@@ -180,6 +183,9 @@ const calendarJourney = (options: () => TestAppOptions, kafka: boolean) => {
     server.feed.body = calendar(dentistAt('20260330T130000', '20260330T140000'), DAY_OFF, FOCUS);
     const changed = await sync();
     expect(changed).toMatchObject({ outcome: 'CHANGED', removed: 5, added: 1 }); // the dentist moved (given back, then taken anew), the stand-ups gone
+    // Recorded in the same append as the sync: the new time is claimed, the old given back.
+    expect(await claimsIn('2026-03-30T11')).toEqual(['resource-claim.claimed']);
+    expect(await claimsIn('2026-03-30T08')).toEqual(['resource-claim.claimed', 'resource-claim.released']);
     // Asked at once, with no wait for the read model: the claims hold the new time.
     expect((await book(hour('03-30', 11)).expect(409)).body.type).toBe('urn:kairos:problem:slot-taken');
     const slots = await slotStarts(changed.position);
@@ -222,9 +228,11 @@ const calendarJourney = (options: () => TestAppOptions, kafka: boolean) => {
     await as('patch', `/v1/calendar-connections/${state.connectionId}`, { url: 'gopher://x' }).expect(400);
   });
 
-  it('gives the busy time back when the connection is deleted, at once for bookings', async () => {
+  it('gives the busy time back, claims included, when the connection is deleted', async () => {
     const deleted = await as('delete', `/v1/calendar-connections/${state.connectionId}`).expect(200);
     expect(deleted.body).toMatchObject({ id: state.connectionId, deletedAt: expect.any(String), blockCount: 0 });
+    expect(await claimsIn('2026-03-30T11')).toEqual(['resource-claim.claimed', 'resource-claim.released']);
+    expect(await claimsIn('2026-04-01T10')).toEqual(['resource-claim.claimed', 'resource-claim.released']);
     const slots = await slotStarts(deleted.headers['kairos-position']);
     expect([...slots].filter((s) => s.startsWith('2026-04-01'))).toHaveLength(8);
     expect(slots.has(hour('03-30', 11))).toBe(true);
