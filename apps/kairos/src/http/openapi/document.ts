@@ -26,6 +26,7 @@ const TAGS: Record<string, string> = {
   contacts: 'The people who book: their details, bookings, plan orders and notes.',
   prices: 'What a booking would cost.',
   notifications: 'Messages to contacts: settings, templates and the delivery log.',
+  'calendar-connections': "Resources' external calendars (ICS feeds, CalDAV, Google), read as busy time.",
 };
 
 const operationIdOf = (controller: string, method: string) => `${controller}_${method}`;
