@@ -5,7 +5,7 @@ import { Consumer } from 'kafkajs';
 import { claimStream } from '@kairos/bookings';
 import { describeWith, eventually, testServers } from '@kairos/testing';
 import { loadConfig } from '../apps/kairos/src/config/config';
-import { ConsumedMessage, TestApp, TestAppOptions, buildForRunnerThread, consumeTopics, startApp } from './harness';
+import { ConsumedMessage, TestApp, TestAppOptions, buildForRunnerThread, consumeTopics, startApp, twoInstances } from './harness';
 
 /** The suite's "now": Friday 27 March 2026, 06:00 UTC when it starts; from there time runs as the machine's, so the sync timer runs as in production. */
 const SUITE_START = Date.parse('2026-03-27T06:00:00Z');
@@ -34,9 +34,10 @@ type Mode = 'up' | 'down' | 'html' | 'huge';
 
 /** A calendar feed over plain HTTP, with an ETag, that can go down, answer a web page or grow past the size cap. */
 const feedServer = async () => {
-  const feed = { body: calendar(DENTIST, DAY_OFF, STANDUP, FOCUS), mode: 'up' as Mode, reads: 0 };
-  const server: Server = createServer((req, res) => {
+  const feed = { body: calendar(DENTIST, DAY_OFF, STANDUP, FOCUS), mode: 'up' as Mode, reads: 0, delayMs: 0 };
+  const server: Server = createServer(async (req, res) => {
     feed.reads++;
+    await new Promise((resolve) => setTimeout(resolve, feed.delayMs));
     if (feed.mode === 'down') return req.socket.destroy();
     if (feed.mode === 'html') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Sign in to see this calendar</body></html>');
     if (feed.mode === 'huge') return res.writeHead(200, { 'content-type': 'text/calendar' }).end(`${'X-FILLER:'.padEnd(70, 'x')}\r\n`.repeat(MAX_BYTES / 64));
@@ -171,9 +172,9 @@ const calendarJourney = (options: () => TestAppOptions, kafka: boolean) => {
   });
 
   it('appends nothing when the calendar is unchanged', async () => {
-    const before = await connection();
     const first = await sync();
     expect(first).toEqual({ connectionId: state.connectionId, outcome: 'UNCHANGED', added: 0, removed: 0, reason: null, detail: null, position: expect.any(String) });
+    const before = await connection(first.position);
     const again = await sync();
     expect(again.position).toBe(first.position);
     expect(await connection(again.position)).toEqual(before);
@@ -196,8 +197,22 @@ const calendarJourney = (options: () => TestAppOptions, kafka: boolean) => {
     expect(await connection(changed.position)).toMatchObject({ blockCount: 2, lastSync: { status: 'OK' } });
   });
 
+  it('runs one sync per connection at a time: a second asked meanwhile waits for the first and answers its outcome', async () => {
+    server.feed.body = calendar(dentistAt('20260330T130000', '20260330T140000'), DAY_OFF, FOCUS, event('haircut@example.com', ['DTSTART:20260403T080000Z', 'DTEND:20260403T090000Z']));
+    server.feed.delayMs = 500;
+    const reads = server.feed.reads;
+    try {
+      const [first, second] = await Promise.all([sync(), sync()]);
+      expect(first).toEqual(second);
+      expect(first).toMatchObject({ outcome: 'CHANGED', added: 1, removed: 0 });
+      expect(server.feed.reads).toBe(reads + 1);
+    } finally {
+      server.feed.delayMs = 0;
+    }
+  });
+
   it('shows a feed that is down, not a calendar or too large as a failed sync with its reason, recorded once, keeping the busy time', async () => {
-    const before = await connection();
+    const before = await connection((await sync()).position);
     for (const [mode, reason] of [
       ['down', 'unreachable'],
       ['html', 'not-a-calendar'],
@@ -255,6 +270,38 @@ const calendarJourney = (options: () => TestAppOptions, kafka: boolean) => {
 };
 
 describe('calendar connections (embedded default)', () => calendarJourney(() => ({ engine: 'pglite' }), false));
+
+describeWith('PostgreSQL', testServers.postgresUrl(), 'calendar connections synced by two processes at once (PostgreSQL)', () => {
+  const calendars = { ...loadConfig({}).calendars, allowPrivateHosts: true };
+  const offset = SUITE_START - Date.now();
+  const instances = twoInstances('calendars', { clock: () => new Date(Date.now() + offset), config: { calendars } });
+  let server: Awaited<ReturnType<typeof feedServer>>;
+  beforeAll(async () => (server = await feedServer()));
+  afterAll(async () => server?.close());
+
+  it('records each change once when two processes read the same calendar at the same time', async () => {
+    const [a, b] = [instances.a(), instances.b()];
+    const as = (t: TestApp, method: 'post' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', a.tenant).send(body);
+    const staff = (await as(a, 'post', '/v1/resources', { type: 'STAFF', name: 'Bo' }).expect(201)).body;
+    // Read every day only, so the timer of the first process reads it once, at creation, and then leaves it to the test.
+    const created = (await as(b, 'post', '/v1/calendar-connections', { resourceId: staff.id, name: "Bo's calendar", source: 'ICS', url: server.url, syncIntervalMinutes: 1440 }).expect(201)).body;
+    await eventually(async () => expect((await as(a, 'get', `/v1/calendar-connections/${created.id}`).expect(200)).body).toMatchObject({ blockCount: 6 }), 15_000, 200);
+
+    for (const body of [calendar(dentistAt('20260330T130000', '20260330T140000'), DAY_OFF, FOCUS), calendar(DENTIST, DAY_OFF, STANDUP, FOCUS)]) {
+      server.feed.body = body;
+      const answers = await Promise.all([a, b].map((t) => as(t, 'post', `/v1/calendar-connections/${created.id}/sync`).expect(200)));
+      const changed = answers.map((answer) => answer.body).filter((outcome) => outcome.outcome === 'CHANGED');
+      const total = changed.reduce((n, outcome) => ({ added: n.added + outcome.added, removed: n.removed + outcome.removed }), { added: 0, removed: 0 });
+      expect(total).toEqual(body.includes('standup') ? { added: 5, removed: 1 } : { added: 1, removed: 5 });
+      const position = answers.map((answer) => Number(answer.headers['kairos-position'])).sort((x, y) => y - x)[0];
+      const shown = (await as(b, 'get', `/v1/calendar-connections/${created.id}?minPosition=${position}`).expect(200)).body;
+      expect(shown.blockCount).toBe(body.includes('standup') ? 6 : 2);
+    }
+    // Each hour the stand-up held was claimed, given back and claimed again: once each, whoever recorded it.
+    const claims = await a.stores.eventStore.readStream(claimStream(a.tenant, staff.id, '2026-03-31T12'));
+    expect(claims.map((e) => e.type)).toEqual(['resource-claim.claimed', 'resource-claim.released', 'resource-claim.claimed']);
+  });
+});
 
 describeWith('PostgreSQL', testServers.postgresUrl(), 'calendar connections (PostgreSQL)', () => {
   buildForRunnerThread();
