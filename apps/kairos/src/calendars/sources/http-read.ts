@@ -41,11 +41,11 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGA
 export const httpRead = async (read: HttpRead): Promise<HttpAnswer> => {
   const deadline = AbortSignal.timeout(read.limits.timeoutMs);
   const signal = AbortSignal.any([read.signal, deadline]);
-  let url = await checkCalendarUrl(read.url, read.allowPrivateHosts);
-  const origin = url.origin;
   let method = read.method;
   let body = read.body;
   try {
+    let url = await within(checkCalendarUrl(read.url, read.allowPrivateHosts), signal);
+    const origin = url.origin;
     for (let redirects = 0; ; redirects += 1) {
       const headers = url.origin === origin ? read.headers : withoutCredentials(read.headers);
       const response = await send(url, method, headers, body, read, signal);
@@ -53,7 +53,7 @@ export const httpRead = async (read: HttpRead): Promise<HttpAnswer> => {
       if (!REDIRECTS.has(response.statusCode ?? 0) || !location) return { status: response.statusCode ?? 0, headers: response.headers, body: await take(response, read.limits.maxBytes) };
       response.resume();
       if (redirects >= MAX_REDIRECTS) throw new SourceFailure('refused', `the calendar server redirected more than ${MAX_REDIRECTS} times`);
-      url = await checkCalendarUrl(new URL(location, url).href, read.allowPrivateHosts);
+      url = await within(checkCalendarUrl(new URL(location, url).href, read.allowPrivateHosts), signal);
       if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method === 'POST')) {
         method = 'GET';
         body = undefined;
@@ -70,6 +70,15 @@ export const httpRead = async (read: HttpRead): Promise<HttpAnswer> => {
   }
 };
 
+/** A promise given up when the signal aborts: a name lookup takes no signal of its own. */
+const within = <T>(promise: Promise<T>, signal: AbortSignal) =>
+  new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+
 const withoutCredentials = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
 
 const send = (url: URL, method: string, headers: Record<string, string>, body: string | undefined, read: HttpRead, signal: AbortSignal) =>
@@ -80,7 +89,7 @@ const send = (url: URL, method: string, headers: Record<string, string>, body: s
         method,
         headers: { ...headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) },
         signal,
-        lookup: publicLookup(read.allowPrivateHosts) as never,
+        lookup: publicLookup(read.allowPrivateHosts),
       },
       resolve,
     );

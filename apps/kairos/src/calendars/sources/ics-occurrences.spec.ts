@@ -240,12 +240,37 @@ describe('busyOccurrences', () => {
     });
   });
 
+  describe('recurrence dates', () => {
+    it('removes an EXDATE given as a DATE from an all-day series', () => {
+      const ics = calendar(...event('days', 'DTSTART;VALUE=DATE:20270104', 'DTEND;VALUE=DATE:20270105', 'RRULE:FREQ=WEEKLY;COUNT=3', 'EXDATE;VALUE=DATE:20270111'));
+      expect(read(ics)).toEqual(['days 2027-01-03T23:00:00.000Z 2027-01-03T23:00:00.000Z 2027-01-04T23:00:00.000Z', 'days 2027-01-17T23:00:00.000Z 2027-01-17T23:00:00.000Z 2027-01-18T23:00:00.000Z']);
+    });
+
+    it('adds RDATE periods (end or duration) with their own length, and an EXDATE removes one', () => {
+      const ics = calendar(...event('rdates', 'DTSTART:20270228T090000Z', 'DTEND:20270228T100000Z', 'RDATE;VALUE=PERIOD:20270301T090000Z/20270301T113000Z,20270302T090000Z/PT2H', 'EXDATE:20270302T090000Z'));
+      expect(read(ics)).toEqual(['rdates 2027-02-28T09:00:00.000Z 2027-02-28T09:00:00.000Z 2027-02-28T10:00:00.000Z', 'rdates 2027-03-01T09:00:00.000Z 2027-03-01T09:00:00.000Z 2027-03-01T11:30:00.000Z']);
+    });
+
+    it('matches a RECURRENCE-ID given in UTC to the instance of a series in a TZID', () => {
+      const ics = calendar(
+        ...event('zoned', 'DTSTART;TZID=Europe/Berlin:20270104T090000', 'DTEND;TZID=Europe/Berlin:20270104T100000', 'RRULE:FREQ=WEEKLY;COUNT=2'),
+        ...event('zoned', 'RECURRENCE-ID:20270111T080000Z', 'DTSTART;TZID=Europe/Berlin:20270111T120000', 'DTEND;TZID=Europe/Berlin:20270111T130000'),
+      );
+      expect(read(ics)).toEqual(['zoned 2027-01-04T08:00:00.000Z 2027-01-04T08:00:00.000Z 2027-01-04T09:00:00.000Z', 'zoned 2027-01-11T08:00:00.000Z 2027-01-11T11:00:00.000Z 2027-01-11T12:00:00.000Z']);
+    });
+  });
+
   it('reads the same made-up TZID in two calendars by each one its own rules, and registers neither in ical.js', () => {
     const zone = (offset: string) => ['BEGIN:VTIMEZONE', 'TZID:Praxis', 'BEGIN:STANDARD', 'DTSTART:19700101T000000', `TZOFFSETFROM:${offset}`, `TZOFFSETTO:${offset}`, 'END:STANDARD', 'END:VTIMEZONE'];
     const at = (offset: string) => calendar(...zone(offset), ...event('e', 'DTSTART;TZID=Praxis:20270601T120000', 'DTEND;TZID=Praxis:20270601T130000'));
     expect(read(at('+0545'))).toEqual(['e - 2027-06-01T06:15:00.000Z 2027-06-01T07:15:00.000Z']);
     expect(read(at('-0330'))).toEqual(['e - 2027-06-01T15:30:00.000Z 2027-06-01T16:30:00.000Z']);
     expect(ICAL.TimezoneService.has('Praxis')).toBe(false);
+  });
+
+  it('reads a TZID whose VTIMEZONE has no observances as the IANA zone it names', () => {
+    const ics = calendar('BEGIN:VTIMEZONE', 'TZID:Europe/Berlin', 'END:VTIMEZONE', ...event('e', 'DTSTART;TZID=Europe/Berlin:20270601T090000', 'DTEND;TZID=Europe/Berlin:20270601T100000'));
+    expect(read(ics, { timeZone: 'UTC' })).toEqual(['e - 2027-06-01T07:00:00.000Z 2027-06-01T08:00:00.000Z']);
   });
 
   it('keys occurrences by the object the caller maps a UID to', () => {

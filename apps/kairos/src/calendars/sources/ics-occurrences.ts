@@ -174,14 +174,24 @@ class CalendarReader {
       (event.hasProperty('recurrence-id') ? group.overrides : group.masters).push(event);
       byUid.set(uid, group);
     }
-    for (const [uid, group] of byUid) this.readEvent(uid, group.masters, group.overrides, reading);
+    for (const [uid, group] of byUid) {
+      try {
+        this.readEvent(uid, group.masters, group.overrides, reading);
+      } catch (error) {
+        if (error instanceof SourceFailure) throw error;
+        throw new SourceFailure('not-a-calendar', `the event ${uid} cannot be read: ${(error as Error).message}`);
+      }
+    }
     for (const freeBusy of calendar.getAllSubcomponents('vfreebusy')) this.readFreeBusy(freeBusy, reading);
   }
 
-  /** TZIDs resolve as the file defines them, else as IANA names, else as Windows names; what none knows is read in the calendar's zone. */
+  /**
+   * TZIDs resolve as the file defines them, else as IANA names, else as Windows names; what none
+   * knows is read in the calendar's zone. A VTIMEZONE without STANDARD or DAYLIGHT defines nothing.
+   */
   private resolveZone(calendar: ICAL.Component, tzid: string): Zone {
     const defined = calendar.getTimeZoneByID(tzid);
-    if (defined) return fileZone(defined);
+    if (defined?.component?.getAllSubcomponents().some((observance) => observance.name === 'standard' || observance.name === 'daylight')) return fileZone(defined);
     const name = tzid.replace(/^"|"$/g, '').replace(/^\/+/, '').trim();
     return this.iana(name) ?? this.iana(findIana(name)?.[0] ?? '') ?? this.localZone;
   }
@@ -246,12 +256,12 @@ class CalendarReader {
     // A THISANDFUTURE override moves every later instance by as much as it moves its own: expand that much wider so none moved into the window is missed.
     const reach = Math.max(0, ...replaced.filter((r) => r.range && r.span).map((r) => Math.abs(r.span!.start - r.original)));
     const taken = new Set(replaced.map((r) => r.original));
+    const ranges = replaced.filter((r) => r.range && r.span).sort((a, b) => a.original - b.original);
     for (const master of masters) {
       const instances = times.expand(master, this.from - reach, this.to + reach);
       if (!instances) continue;
       const busy = this.busy(master);
       const recurring = instances.recurring;
-      const ranges = replaced.filter((r) => r.range && r.span).sort((a, b) => a.original - b.original);
       for (const [original, instance] of instances.starts) {
         if (taken.has(original)) continue;
         const range = ranges.findLast((r) => r.original <= original);

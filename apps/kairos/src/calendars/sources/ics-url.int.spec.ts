@@ -106,6 +106,26 @@ describe('IcsUrlSource', () => {
     expect(changed.kind === 'read' && changed.cursor).not.toBe(first.cursor);
   });
 
+  it('answers unchanged when a server ignores If-None-Match but sends the same ETag', async () => {
+    server.answer((_req, res) => res.writeHead(200, { etag: 'W/"v7"' }).end(google));
+    expect(await source.read(request(`${server.url}/cal.ics`, { cursor: 'W/"v7"', incremental: true }))).toEqual({ kind: 'unchanged' });
+    expect(server.seen[0].headers['if-none-match']).toBe('W/"v7"');
+  });
+
+  it('shows a feed cut off in the middle of its body as unreachable, never as a shorter calendar', async () => {
+    const cut = google.slice(0, google.indexOf('END:VEVENT') + 12);
+    server.answer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/calendar', 'content-length': String(Buffer.byteLength(google)) });
+      res.write(cut, () => res.destroy());
+    });
+    expect((await failureOf(source.read(request(`${server.url}/cal.ics`)))).reason).toBe('unreachable');
+    server.answer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/calendar' });
+      res.write(cut, () => res.destroy());
+    });
+    expect((await failureOf(source.read(request(`${server.url}/cal.ics`)))).reason).toBe('unreachable');
+  });
+
   it('reads a calendar served as text/plain or octet-stream', async () => {
     server.answer((_req, res) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(google));
     expect((await source.read(request(`${server.url}/cal.ics`))).kind).toBe('read');

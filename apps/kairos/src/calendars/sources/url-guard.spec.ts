@@ -1,4 +1,4 @@
-import { checkCalendarUrl, isPrivateAddress } from './url-guard';
+import { checkCalendarUrl, isPrivateAddress, publicLookup } from './url-guard';
 import { SourceFailure } from './source';
 
 const reason = async (run: Promise<unknown>) => {
@@ -30,5 +30,12 @@ describe('checkCalendarUrl', () => {
   it('tells private addresses from public ones', () => {
     expect(['127.0.0.1', '172.16.5.4', '100.64.0.1', '::', 'fe80::1', '::ffff:10.0.0.1'].map(isPrivateAddress)).toEqual([true, true, true, true, true, true]);
     expect(['8.8.8.8', '2001:4860:4860::8888', '::ffff:8.8.8.8'].map(isPrivateAddress)).toEqual([false, false, false]);
+  });
+
+  it('refuses at connect time a name that resolves to a private address, unless private hosts are allowed', async () => {
+    const resolve = (allow: boolean) =>
+      new Promise<{ code?: string; address: unknown }>((done) => publicLookup(allow)('localhost', { all: false }, (error, address) => done({ code: (error as NodeJS.ErrnoException | null)?.code, address })));
+    expect(await resolve(false)).toEqual({ code: 'EPRIVATE', address: '' });
+    expect(['127.0.0.1', '::1']).toContain((await resolve(true)).address);
   });
 });

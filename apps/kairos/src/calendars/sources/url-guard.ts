@@ -1,6 +1,5 @@
-import { LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, LookupFunction } from 'node:net';
 import { SourceFailure } from './source';
 
 /** Addresses a calendar URL may not reach unless private hosts are allowed: this host, its network, link-local (cloud metadata), multicast, reserved. */
@@ -73,24 +72,20 @@ export const checkCalendarUrl = async (url: string, allowPrivateHosts: boolean):
   return parsed;
 };
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
 /** A `lookup` for node:http(s) that refuses private addresses at connect time (DNS rebinding), unless they are allowed. */
 export const publicLookup =
-  (allowPrivateHosts: boolean) =>
-  (hostname: string, options: { all?: boolean; family?: number | string }, callback: LookupCallback): void => {
+  (allowPrivateHosts: boolean): LookupFunction =>
+  (hostname, options, callback) => {
     lookup(hostname, { all: true, verbatim: true }).then(
       (entries) => {
         const allowed = allowPrivateHosts ? entries : entries.filter((entry) => !isPrivateAddress(entry.address));
         if (allowed.length === 0) {
           const error: NodeJS.ErrnoException = new Error(`the calendar host ${hostname} is a private address`);
           error.code = 'EPRIVATE';
-          callback(error, []);
-          return;
-        }
-        if (options.all) callback(null, allowed);
+          callback(error, '', 0);
+        } else if (options.all) callback(null, allowed);
         else callback(null, allowed[0].address, allowed[0].family);
       },
-      (error: NodeJS.ErrnoException) => callback(error, []),
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
     );
   };
