@@ -1,10 +1,7 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
 import { getBasicAuthHeaders } from 'tsdav';
+import { HttpAnswer, httpRead } from './http-read';
 import { SourceConnection, SourceFailure, SourceOptions } from './source';
-import { checkCalendarUrl, publicLookup } from './url-guard';
 
-const MAX_REDIRECTS = 5;
 /** Statuses whose answer has no body (the Response constructor refuses one). */
 const NULL_BODY = new Set([204, 205, 304]);
 
@@ -15,23 +12,23 @@ export class StaleSyncToken extends Error {}
 export class PreconditionFailed extends Error {}
 
 /**
- * The HTTP of one CalDAV read or write, given to tsdav as its `fetch`: every address (redirects
- * included) checked like the connection's and connected to only when it resolves to an allowed
- * address, one deadline (limits.timeoutMs) and one byte budget (limits.maxBytes) for all its
- * requests, Basic auth from the connection, and an HTTP error turned into the failure a connection shows.
+ * The HTTP of one CalDAV read or write, given to tsdav as its `fetch`: each request an `httpRead`
+ * (addresses and redirects checked, credentials kept to the first origin), all of them within one
+ * deadline (limits.timeoutMs) and one byte budget (limits.maxBytes), Basic auth from the
+ * connection, and an HTTP error turned into the failure a connection shows.
  */
 export class DavTransport {
-  readonly signal: AbortSignal;
   readonly headers: Record<string, string>;
   readonly fetch: typeof fetch;
+  private readonly deadline: number;
   private bytesLeft: number;
 
   constructor(
     private readonly options: SourceOptions,
     connection: Pick<SourceConnection, 'username' | 'secret'>,
-    signal: AbortSignal,
+    private readonly signal: AbortSignal,
   ) {
-    this.signal = AbortSignal.any([signal, AbortSignal.timeout(options.limits.timeoutMs)]);
+    this.deadline = Date.now() + options.limits.timeoutMs;
     this.bytesLeft = options.limits.maxBytes;
     const { username, secret } = connection;
     this.headers = username !== null || secret !== null ? getBasicAuthHeaders({ username: username ?? '', password: secret ?? '' }) : {};
@@ -41,77 +38,40 @@ export class DavTransport {
   /** An error thrown while using the transport, as the failure the connection shows; `otherwise` for what tsdav throws itself. */
   failureOf(error: unknown, otherwise: () => SourceFailure): SourceFailure {
     if (error instanceof SourceFailure) return error;
-    if (this.signal.aborted) return this.timeout('the calendar');
+    if (this.signal.aborted || Date.now() >= this.deadline) return this.timeout();
     return otherwise();
   }
 
-  async send(address: string, init: RequestInit): Promise<Response> {
-    let url = address;
-    for (let hop = 0; ; hop++) {
-      await checkCalendarUrl(url, this.options.allowPrivateHosts);
-      const answer = await this.exchange(url, init);
-      const location = answer.status >= 300 && answer.status < 400 ? answer.headers.get('location') : null;
-      if (location !== null) {
-        // tsdav's service discovery reads the Location of /.well-known/caldav itself.
-        if (init.redirect === 'manual') return new Response(null, answer);
-        if (hop === MAX_REDIRECTS) throw new SourceFailure('unreachable', `more than ${MAX_REDIRECTS} redirects from ${address}`);
-        url = new URL(location, url).href;
-        continue;
-      }
-      if (answer.status < 200 || answer.status >= 300) throw this.statusFailure(answer.status, url, answer.body);
-      return new Response(NULL_BODY.has(answer.status) ? null : answer.body, answer);
+  async send(url: string, init: RequestInit): Promise<Response> {
+    const timeoutMs = this.deadline - Date.now();
+    if (timeoutMs <= 0) throw this.timeout();
+    let answer: HttpAnswer;
+    try {
+      answer = await httpRead({
+        url,
+        method: init.method ?? 'GET',
+        headers: Object.fromEntries(new Headers(init.headers).entries()),
+        body: typeof init.body === 'string' ? init.body : undefined,
+        limits: { ...this.options.limits, timeoutMs, maxBytes: this.bytesLeft },
+        allowPrivateHosts: this.options.allowPrivateHosts,
+        signal: this.signal,
+      });
+    } catch (error) {
+      // httpRead was given what is left of the read's bounds; the failure names the read's own.
+      if (error instanceof SourceFailure && error.reason === 'too-large') throw new SourceFailure('too-large', `the calendar's answers exceed the ${this.options.limits.maxBytes} bytes a read takes`);
+      if (error instanceof SourceFailure && error.reason === 'timeout') throw this.timeout();
+      throw error;
     }
+    this.bytesLeft -= answer.body.length;
+    const body = answer.body.toString('utf8');
+    if (answer.status < 200 || answer.status >= 300) throw this.statusFailure(answer.status, url, body);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    return new Response(NULL_BODY.has(answer.status) ? null : body, { status: answer.status, headers });
   }
 
-  /** One HTTP exchange over node:http(s), whose `lookup` refuses private addresses at connect time too (a name that resolves elsewhere by then). */
-  private exchange(url: string, init: RequestInit): Promise<{ status: number; statusText: string; headers: Headers; body: string }> {
-    const target = new URL(url);
-    const transport = target.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const fail = (error: Error) => {
-        if (settled) return;
-        settled = true;
-        reject(this.transportFailure(url, error));
-      };
-      const request = transport.request(
-        target,
-        { method: init.method ?? 'GET', headers: Object.fromEntries(new Headers(init.headers).entries()), lookup: publicLookup(this.options.allowPrivateHosts), signal: this.signal },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => {
-            this.bytesLeft -= chunk.length;
-            if (this.bytesLeft >= 0) chunks.push(chunk);
-            else if (!settled) {
-              fail(new SourceFailure('too-large', `the calendar's answers exceed ${this.options.limits.maxBytes} bytes`));
-              request.destroy();
-            }
-          });
-          response.on('error', fail);
-          response.on('end', () => {
-            if (settled) return;
-            settled = true;
-            const headers = new Headers();
-            for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-            resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers, body: Buffer.concat(chunks).toString('utf8') });
-          });
-        },
-      );
-      request.on('error', fail);
-      request.end(typeof init.body === 'string' ? init.body : undefined);
-    });
-  }
-
-  private timeout(what: string) {
-    return new SourceFailure('timeout', `${what} did not answer within ${this.options.limits.timeoutMs} ms`);
-  }
-
-  private transportFailure(url: string, error: Error): SourceFailure {
-    if (error instanceof SourceFailure) return error;
-    if (this.signal.aborted) return this.timeout(url);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EPRIVATE') return new SourceFailure('refused', error.message);
-    return new SourceFailure('unreachable', `${url}: ${code ?? error.message}`);
+  private timeout() {
+    return new SourceFailure('timeout', `the calendar did not answer within ${this.options.limits.timeoutMs} ms`);
   }
 
   private statusFailure(status: number, url: string, body: string): Error {

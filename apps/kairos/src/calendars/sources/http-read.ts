@@ -5,7 +5,8 @@ import { checkCalendarUrl, publicLookup } from './url-guard';
 
 export interface HttpRead {
   url: string;
-  method: 'GET' | 'POST';
+  /** GET and POST; CalDAV's PROPFIND, REPORT, PUT and DELETE. */
+  method: string;
   headers: Record<string, string>;
   body?: string;
   limits: SourceLimits;
