@@ -5,6 +5,7 @@ import { Consumer } from 'kafkajs';
 import { claimStream } from '@kairos/bookings';
 import { describeWith, eventually, testServers } from '@kairos/testing';
 import { loadConfig } from '../apps/kairos/src/config/config';
+import { newCalendar, radicaleUrl } from './support/caldav';
 import { ConsumedMessage, TestApp, TestAppOptions, buildForRunnerThread, consumeTopics, startApp, twoInstances } from './harness';
 
 /** The suite's "now": Friday 27 March 2026, 06:00 UTC when it starts; from there time runs as the machine's, so the sync timer runs as in production. */
@@ -307,4 +308,43 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'calendar connections (Pos
   buildForRunnerThread();
   const brokers = testServers.kafkaBrokers()?.split(',');
   calendarJourney(() => ({ engine: 'postgres', postgresUrl: testServers.postgresUrl()!, kafkaBrokers: brokers }), brokers !== undefined);
+});
+
+describeWith('Radicale', radicaleUrl(), 'calendar connections to a CalDAV server (embedded default, Radicale)', () => {
+  let t: TestApp;
+  const offset = SUITE_START - Date.now();
+  beforeAll(async () => {
+    const calendars = { ...loadConfig({}).calendars, allowPrivateHosts: true };
+    t = await startApp({ engine: 'pglite', clock: () => new Date(Date.now() + offset), config: { calendars } });
+  });
+  afterAll(async () => t?.close());
+  const as = (method: 'post' | 'patch' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', t.tenant).send(body);
+
+  it('reads a CalDAV calendar by itself, then only what changed, with the password never answered', async () => {
+    const calendarOnServer = await newCalendar();
+    await calendarOnServer.put('dentist.ics', calendar(DENTIST));
+    await calendarOnServer.put('standup.ics', calendar(STANDUP));
+    const staff = (await as('post', '/v1/resources', { type: 'STAFF', name: 'Cleo' }).expect(201)).body;
+    await as('patch', `/v1/schedules/${staff.scheduleId}`, { timeZone: 'Europe/Berlin', workingHours: [weekdays] }).expect(200);
+    const created = await as('post', '/v1/calendar-connections', {
+      resourceId: staff.id,
+      name: "Cleo's calendar",
+      source: 'CALDAV',
+      url: calendarOnServer.url,
+      username: calendarOnServer.user,
+      secret: calendarOnServer.password,
+    }).expect(201);
+    expect(created.body).toMatchObject({ source: 'CALDAV', username: calendarOnServer.user, timeZone: 'Europe/Berlin' });
+    expect(created.body).not.toHaveProperty('secret');
+    const shown = async (position?: string) => (await as('get', `/v1/calendar-connections/${created.body.id}${position ? `?minPosition=${position}` : ''}`).expect(200)).body;
+    await eventually(async () => expect(await shown()).toMatchObject({ lastSync: { status: 'OK' }, blockCount: 5 }), 15_000, 200);
+
+    await calendarOnServer.remove('standup.ics');
+    const changed = await as('post', `/v1/calendar-connections/${created.body.id}/sync`).expect(200);
+    expect(changed.body).toMatchObject({ outcome: 'CHANGED', added: 0, removed: 4 });
+    expect(await shown(changed.headers['kairos-position'])).toMatchObject({ blockCount: 1 });
+    const unchanged = await as('post', `/v1/calendar-connections/${created.body.id}/sync`).expect(200);
+    expect(unchanged.body).toMatchObject({ outcome: 'UNCHANGED' });
+    expect(unchanged.headers['kairos-position']).toBe(changed.headers['kairos-position']);
+  });
 });

@@ -29,7 +29,7 @@ export interface SyncOutcome {
 
 export interface SyncRun {
   outcome: SyncOutcome;
-  /** The position of the last event the sync appended, or of the connection's last event when it appended none. */
+  /** The position of the connection's last event once the sync is done: unchanged when it appended nothing. */
   position: number | null;
   /** How often the connection asks to be read, as the sync found it. */
   intervalMinutes: number;
@@ -106,7 +106,8 @@ export class CalendarSync {
             const recorded = blockChangeOf(events);
             const synced = events.find((e) => e.type === 'external-busy.synced');
             return {
-              appends: [{ streamId: connection.streamId, events }, ...externalBusyClaims.decide(states, ctx.tenant, resourceId, recorded, at)],
+              // The connection's events last, so the position answered is its last event's, as an unchanged sync answers it.
+              appends: [...externalBusyClaims.decide(states, ctx.tenant, resourceId, recorded, at), { streamId: connection.streamId, events }],
               answer: { appended: events.length > 0, added: recorded.added.length, removed: recorded.removed.length, complete: synced?.type !== 'external-busy.synced' || synced.data.complete },
             };
           },
