@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConnectionData, ConnectionState, SourceKind, SyncFailureReason, SyncWindow, connectionDecider, connectionStream } from '@kairos/calendars';
-import { DomainError, RecordedEvent } from '@kairos/core';
+import { DomainError } from '@kairos/core';
 import { RequestContext } from '../../http/request-context';
 import { handleCommand, streamOf } from '../../infrastructure/command-handling';
 import { EventSourcing } from '../../infrastructure/event-sourcing';
@@ -71,7 +71,7 @@ export class CalendarSync {
     const state: ConnectionState = connection.fold(history);
     if (state.status === 'none') throw new DomainError('not-found', `calendar connection ${id} does not exist`);
     if (state.status === 'DELETED') throw new DomainError('invalid-transition', `calendar connection ${id} is deleted`);
-    const lastPosition = history.length === 0 ? null : (history[history.length - 1] as RecordedEvent).position;
+    const lastPosition = history.length === 0 ? null : history[history.length - 1].position;
     const now = this.es.now();
     const window: SyncWindow = { from: new Date(now.getTime() - DAY), to: new Date(now.getTime() + this.config.calendars.horizonDays * DAY) };
     const intervalMinutes = state.view.syncIntervalMinutes;
