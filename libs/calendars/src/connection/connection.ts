@@ -64,6 +64,25 @@ export const blockOf = (connectionId: string, occurrence: BusyOccurrence): Exter
 
 const sameTime = (a: ExternalBlock, b: ExternalBlock) => a.start === b.start && a.end === b.end;
 
+/** Blocks in the order a sync records them: by start, then id, so its parts are the same whoever decides them. */
+const byStart = (a: ExternalBlock, b: ExternalBlock) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The blocks a snapshot holds in the window, by id, in order. A large sync decides on the same
+ * snapshot for each of its parts, and each attempt twice: the blocks (two UUIDv5 each) are worked
+ * out once per snapshot and window, the answer depending on nothing else.
+ */
+const wantedOf = new WeakMap<CalendarSnapshot, { key: string; wanted: Map<string, ExternalBlock> }>();
+const wantedBlocks = (connectionId: string, snapshot: CalendarSnapshot, from: string, to: string): Map<string, ExternalBlock> => {
+  const key = `${connectionId} ${from} ${to}`;
+  const known = wantedOf.get(snapshot);
+  if (known?.key === key) return known.wanted;
+  const blocks = snapshot.occurrences.map((occurrence) => blockOf(connectionId, occurrence)).filter((block) => block.end > from && block.start < to && block.start < block.end);
+  const wanted = new Map(blocks.sort(byStart).map((block) => [block.id, block]));
+  wantedOf.set(snapshot, { key, wanted });
+  return wanted;
+};
+
 /**
  * What a snapshot changes in the recorded blocks. A full snapshot speaks for the window only:
  * blocks that ended before it stay as history, so time passing removes nothing. A delta speaks for
@@ -72,11 +91,7 @@ const sameTime = (a: ExternalBlock, b: ExternalBlock) => a.start === b.start && 
 export const blockChanges = (connectionId: string, recorded: Map<string, ExternalBlock>, snapshot: CalendarSnapshot, window: SyncWindow): { added: ExternalBlock[]; removed: ExternalBlock[] } => {
   const from = window.from.toISOString();
   const to = window.to.toISOString();
-  const wanted = new Map<string, ExternalBlock>();
-  for (const occurrence of snapshot.occurrences) {
-    const block = blockOf(connectionId, occurrence);
-    if (block.end > from && block.start < to && block.start < block.end) wanted.set(block.id, block);
-  }
+  const wanted = wantedBlocks(connectionId, snapshot, from, to);
   const spoken =
     snapshot.kind === 'full'
       ? (block: ExternalBlock) => block.end > from
@@ -86,8 +101,8 @@ export const blockChanges = (connectionId: string, recorded: Map<string, Externa
     const known = recorded.get(block.id);
     return !known || !sameTime(known, block);
   });
-  const order = (a: ExternalBlock, b: ExternalBlock) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return { added: added.sort(order), removed: removed.sort(order) };
+  // Added blocks keep the wanted blocks' order.
+  return { added, removed: removed.sort(byStart) };
 };
 
 /** How much the window may move before a sync records where it now reaches (once a day, not at every read). */
