@@ -3,7 +3,8 @@ import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Consumer } from 'kafkajs';
 import { claimStream } from '@kairos/bookings';
-import { describeWith, eventually, testServers } from '@kairos/testing';
+import { PgClient } from '@kairos/sql';
+import { describeWith, eventually, testServers, uniqueName } from '@kairos/testing';
 import { loadConfig } from '../apps/kairos/src/config/config';
 import { newCalendar, radicaleUrl } from './support/caldav';
 import { ConsumedMessage, TestApp, TestAppOptions, buildForRunnerThread, consumeTopics, startApp, twoInstances } from './harness';
@@ -308,6 +309,41 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'calendar connections (Pos
   buildForRunnerThread();
   const brokers = testServers.kafkaBrokers()?.split(',');
   calendarJourney(() => ({ engine: 'postgres', postgresUrl: testServers.postgresUrl()!, kafkaBrokers: brokers }), brokers !== undefined);
+});
+
+describeWith('PostgreSQL', testServers.postgresUrl(), 'calendar connections due across a restart (PostgreSQL)', () => {
+  buildForRunnerThread();
+  const schema = uniqueName('calendars_restart');
+  const calendars = { ...loadConfig({}).calendars, allowPrivateHosts: true };
+  let server: Awaited<ReturnType<typeof feedServer>>;
+  beforeAll(async () => (server = await feedServer()));
+  afterAll(async () => {
+    await server?.close();
+    const cleanup = new PgClient({ url: testServers.postgresUrl()! });
+    await cleanup.query(`drop schema if exists ${schema} cascade`);
+    await cleanup.close();
+  });
+
+  it('reads a connection made while no timer ran, once a process with the timer starts', async () => {
+    const offset = SUITE_START - Date.now();
+    const options = { engine: 'postgres' as const, postgresUrl: testServers.postgresUrl()!, schema, clock: () => new Date(Date.now() + offset), config: { calendars } };
+    // A process with the api role only: it records the connection, no timer reads it.
+    const api = await startApp({ ...options, roles: 'api' });
+    const as = (t: TestApp, method: 'post' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', api.tenant).send(body);
+    const staff = (await as(api, 'post', '/v1/resources', { type: 'STAFF', name: 'Dee' }).expect(201)).body;
+    const created = (await as(api, 'post', '/v1/calendar-connections', { resourceId: staff.id, name: "Dee's calendar", source: 'ICS', url: server.url }).expect(201)).body;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(server.feed.reads).toBe(0);
+    await api.close();
+
+    const timer = await startApp(options);
+    try {
+      await eventually(async () => expect((await as(timer, 'get', `/v1/calendar-connections/${created.id}`).expect(200)).body).toMatchObject({ lastSync: { status: 'OK' }, blockCount: 6 }), 20_000, 200);
+      expect(server.feed.reads).toBe(1);
+    } finally {
+      await timer.close();
+    }
+  });
 });
 
 describeWith('Radicale', radicaleUrl(), 'calendar connections to a CalDAV server (embedded default, Radicale)', () => {
