@@ -51,14 +51,14 @@ export const buildForRunnerThread = () => beforeAll(buildOnce, BUILD_TIMEOUT_MS)
  * deployment: the first runs every role (and publishes to `kafkaBrokers`, if given), the second
  * serves requests only; both act for the first's tenant. The schema is dropped after the suite.
  */
-export const twoInstances = (prefix: string, options: Pick<TestAppOptions, 'clock' | 'kafkaBrokers'> = {}) => {
+export const twoInstances = (prefix: string, options: Pick<TestAppOptions, 'clock' | 'kafkaBrokers' | 'config'> = {}) => {
   const url = testServers.postgresUrl()!;
   const schema = uniqueName(prefix);
   const apps: { a?: TestApp; b?: TestApp } = {};
   buildForRunnerThread();
   beforeAll(async () => {
     apps.a = await startApp({ ...options, engine: 'postgres', postgresUrl: url, schema });
-    apps.b = await startApp({ engine: 'postgres', postgresUrl: url, schema, clock: options.clock, roles: 'api' });
+    apps.b = await startApp({ engine: 'postgres', postgresUrl: url, schema, clock: options.clock, config: options.config, roles: 'api' });
     apps.b.tenant = apps.a.tenant;
   });
   afterAll(async () => {

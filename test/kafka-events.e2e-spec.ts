@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { describeWith, eventually, testServers } from '@kairos/testing';
 import { TestApp, buildForRunnerThread, startApp } from './harness';
 import { Follower, endOffsets, follow, problemsOf, report } from './kafka-conformance';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { loadConfig } from '../apps/kairos/src/config/config';
 import { twilioStandIn } from './support/twilio-stand-in';
 
 /** Every event type the contract documents: one committed schema each, named by ce_type. */
@@ -18,12 +21,19 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event typ
   let now = new Date('2026-03-28T00:00:00Z');
   const sms = { accountSid: 'AC-kafka-events', authToken: 'secret', from: '+15005550006' };
   let provider: Awaited<ReturnType<typeof twilioStandIn>>;
+  let feed: ReturnType<typeof createServer>;
+  let calendarUp = true;
+  const CALENDAR = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Kairos tests//EN', 'BEGIN:VEVENT', 'UID:dentist@example.com', 'DTSTAMP:20260320T000000Z', 'DTSTART:20260406T140000Z', 'DTEND:20260406T150000Z', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
 
   buildForRunnerThread();
   beforeAll(async () => {
     if (!brokers) throw new Error('this suite needs the Kafka broker the global setup finds or starts (unset KAIROS_SKIP_KAFKA)');
     provider = await twilioStandIn(sms);
-    t = await startApp({ engine: 'postgres', postgresUrl: testServers.postgresUrl(), kafkaBrokers: brokers, clock: () => now, config: { sms: { ...sms, url: provider.url } } });
+    // A staff member's calendar feed, read from this machine.
+    feed = createServer((req, res) => (calendarUp ? res.writeHead(200, { 'content-type': 'text/calendar' }).end(CALENDAR) : req.socket.destroy()));
+    await new Promise<void>((resolve) => feed.listen(0, '127.0.0.1', resolve));
+    const calendars = { ...loadConfig({}).calendars, allowPrivateHosts: true };
+    t = await startApp({ engine: 'postgres', postgresUrl: testServers.postgresUrl(), kafkaBrokers: brokers, clock: () => now, config: { sms: { ...sms, url: provider.url }, calendars } });
     // Ready means the publisher reached the broker and created its topics (the first ping does): read
     // them from where they stand, as a consumer that joins now would.
     await t.http.get('/health/ready').expect(200);
@@ -33,6 +43,7 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event typ
     await follower?.stop();
     await t?.close();
     await provider?.close();
+    await new Promise((resolve) => feed?.close(resolve));
   });
 
   const as = (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', t.tenant).send(body);
@@ -160,6 +171,15 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'every published event typ
     await as('delete', `/v1/contacts/${client.id}/notes/${note.id}`).expect(204);
     expect(changed.phone).toBe('+351912345678');
     await as('delete', `/v1/contacts/${client.id}`).expect(204);
+
+    // A staff member's own calendar: connected, read, failing once, changed and removed (its busy time given back).
+    const url = `http://127.0.0.1:${(feed.address() as AddressInfo).port}/ana.ics`;
+    const connection = (await as('post', '/v1/calendar-connections', { resourceId: staff.id, name: "Ana's calendar", source: 'ICS', url }).expect(201)).body;
+    expect((await as('post', `/v1/calendar-connections/${connection.id}/sync`).expect(200)).body).toMatchObject({ outcome: 'CHANGED', added: 1 });
+    calendarUp = false;
+    expect((await as('post', `/v1/calendar-connections/${connection.id}/sync`).expect(200)).body).toMatchObject({ outcome: 'FAILED', reason: 'unreachable' });
+    await as('patch', `/v1/calendar-connections/${connection.id}`, { syncIntervalMinutes: 60 }).expect(200);
+    await as('delete', `/v1/calendar-connections/${connection.id}`).expect(200);
 
     // Time passes: the short hold and the second offer lapse (the timer acts), the first appointment is over; the notifier sends what is due.
     now = new Date('2026-04-03T00:00:00Z');

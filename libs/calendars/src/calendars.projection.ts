@@ -1,5 +1,5 @@
 import { DocumentWrite, ProjectedEvent, ProjectionDefinition, SYSTEM_TENANT, deleteDoc, putDoc } from '@kairos/core';
-import { ConnectionEvent, ConnectionView, LastOutcome } from './connection/connection';
+import { ConnectionEvent, ConnectionView, LastOutcome, READ_AFFECTING } from './connection/connection';
 import { FeedEvent, FeedScope, FeedView } from './feed/feed';
 
 /** Connections as `GET /v1/calendar-connections` answers them. */
@@ -59,8 +59,11 @@ const connectionWrites = (event: ProjectedEvent<ConnectionEvent>, current: Conne
   if (!current) return [];
   switch (event.type) {
     case 'calendar-connection.updated': {
-      const doc: ConnectionDoc = { ...current, ...event.data.changes, revision: current.revision + 1, updatedAt: event.data.updatedAt };
-      return keep(doc, event.data.changes.syncIntervalMinutes !== undefined || event.data.changes.url !== undefined ? (current.lastSync?.at ?? event.data.updatedAt) : null);
+      const { changes, updatedAt } = event.data;
+      const doc: ConnectionDoc = { ...current, ...changes, revision: current.revision + 1, updatedAt };
+      // Another calendar (or the same read another way) is read at once; a new interval counts from the last outcome.
+      if (READ_AFFECTING.some((field) => changes[field] !== undefined)) return [putDoc(CALENDAR_CONNECTIONS, tenant, doc), putDoc(CALENDAR_SYNC_DUE, SYSTEM_TENANT, { id: doc.id, tenant, dueAt: updatedAt })];
+      return keep(doc, changes.syncIntervalMinutes !== undefined ? (current.lastSync?.at ?? updatedAt) : null);
     }
     case 'calendar-connection.deleted':
       return [
@@ -71,7 +74,8 @@ const connectionWrites = (event: ProjectedEvent<ConnectionEvent>, current: Conne
       // A new secret may open a calendar that refused the old one: read it at once.
       return current.deletedAt === null ? [putDoc(CALENDAR_SYNC_DUE, SYSTEM_TENANT, { id: current.id, tenant, dueAt: event.metadata.occurredAt })] : [];
     case 'calendar-connection.cursor-moved':
-      return current.deletedAt === null ? keep(current, event.metadata.occurredAt) : [];
+      // Not an outcome: a read that found its calendar unchanged but its cursor moved records no outcome, and the sweep remembers it read it.
+      return [];
     case 'external-busy.synced': {
       const doc: ConnectionDoc = {
         ...current,

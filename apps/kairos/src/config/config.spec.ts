@@ -98,6 +98,50 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ postgresUrl: 'postgres://x@h/db', kafkaBrokers: ['a:9092', 'b:9092'], roles: ['projector'] });
   });
 
+  it('reads calendars within 20 s, 20 MiB and 50,000 occurrences a year ahead, four at a time, from public hosts only, unless told otherwise', () => {
+    expect(loadConfig({}).calendars).toEqual({
+      limits: { timeoutMs: 20_000, maxBytes: 20 * 1024 * 1024, maxOccurrences: 50_000 },
+      allowPrivateHosts: false,
+      googleApiUrl: 'https://www.googleapis.com',
+      horizonDays: 365,
+      syncConcurrency: 4,
+    });
+    const told = loadConfig({
+      KAIROS_CALENDAR_SYNC_TIMEOUT_MS: '500',
+      KAIROS_CALENDAR_MAX_BYTES: '1024',
+      KAIROS_CALENDAR_MAX_OCCURRENCES: '10',
+      KAIROS_CALENDAR_HORIZON_DAYS: '30',
+      KAIROS_CALENDAR_SYNC_CONCURRENCY: '1',
+      KAIROS_CALENDAR_PRIVATE_HOSTS: 'allow',
+      KAIROS_GOOGLE_API_URL: 'http://127.0.0.1:8080/',
+    }).calendars;
+    expect(told).toEqual({ limits: { timeoutMs: 500, maxBytes: 1024, maxOccurrences: 10 }, allowPrivateHosts: true, googleApiUrl: 'http://127.0.0.1:8080', horizonDays: 30, syncConcurrency: 1 });
+  });
+
+  it('refuses a calendar setting out of its range, naming the variable', () => {
+    expect(() =>
+      loadConfig({
+        KAIROS_CALENDAR_SYNC_TIMEOUT_MS: '0',
+        KAIROS_CALENDAR_MAX_BYTES: 'lots',
+        KAIROS_CALENDAR_MAX_OCCURRENCES: '1.5',
+        KAIROS_CALENDAR_HORIZON_DAYS: '-1',
+        KAIROS_CALENDAR_SYNC_CONCURRENCY: '0',
+        KAIROS_CALENDAR_PRIVATE_HOSTS: 'maybe',
+        KAIROS_GOOGLE_API_URL: 'ftp://google',
+      }),
+    ).toThrow(
+      new ConfigError([
+        'KAIROS_CALENDAR_PRIVATE_HOSTS=maybe is not one of deny | allow',
+        'KAIROS_CALENDAR_SYNC_TIMEOUT_MS=0 is not a whole number from 1 to 600000',
+        'KAIROS_CALENDAR_MAX_BYTES=lots is not a whole number from 1 to 1073741824',
+        'KAIROS_CALENDAR_MAX_OCCURRENCES=1.5 is not a whole number from 1 to 10000000',
+        'KAIROS_GOOGLE_API_URL is not a http:// or https:// URL with a host',
+        'KAIROS_CALENDAR_HORIZON_DAYS=-1 is not a whole number from 1 to 3650',
+        'KAIROS_CALENDAR_SYNC_CONCURRENCY=0 is not a whole number from 1 to 256',
+      ]),
+    );
+  });
+
   it('refuses PGlite for only one of the stores', () => {
     expect(() => loadConfig({ KAIROS_READ_STORE: 'postgres', KAIROS_POSTGRES_URL: 'postgres://x@h/db' })).toThrow(/go together/);
   });

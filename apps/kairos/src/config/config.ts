@@ -51,6 +51,21 @@ export interface KairosConfig {
    * delivery is recorded: the crash in which a message must not go out twice. Only the environment sets it.
    */
   faultAfterSend?: 'exit';
+  /** Reading resources' external calendars. */
+  calendars: CalendarsConfig;
+}
+
+export interface CalendarsConfig {
+  /** Bounds on one read of a calendar, so a slow or huge one costs a failed sync, not the process. */
+  limits: { timeoutMs: number; maxBytes: number; maxOccurrences: number };
+  /** Whether a calendar URL may name a loopback, private or link-local address (tests; a calendar server on the same network). */
+  allowPrivateHosts: boolean;
+  /** Google's API root (tests point it at a local server). */
+  googleApiUrl: string;
+  /** How far ahead busy time is read. */
+  horizonDays: number;
+  /** Calendars read at once by the sync timer of one process. */
+  syncConcurrency: number;
 }
 
 export interface SmtpConfig {
@@ -146,6 +161,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
 
   const smtp = smtpConfig(env, problems);
   const sms = smsConfig(env, problems);
+  const calendars = calendarsConfig(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -166,6 +182,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
     availabilityBudgetMs,
     maxConcurrentRequests,
     runners,
+    calendars,
     ...(faultAfterAppend ? { faultAfterAppend: 'exit' as const } : {}),
     ...(faultAfterSend ? { faultAfterSend: 'exit' as const } : {}),
     ...(smtp ? { smtp } : {}),
@@ -190,6 +207,29 @@ const urlSetting = (env: NodeJS.ProcessEnv, name: string, schemes: readonly stri
     return undefined;
   }
   return value;
+};
+
+/** A whole number from `min` up to `max`, else a problem naming the variable. */
+const wholeNumber = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]) => {
+  const given = setting(env, name);
+  const value = Number(given ?? fallback);
+  if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name}=${given} is not a whole number from ${min} to ${max}`);
+  return value;
+};
+
+const calendarsConfig = (env: NodeJS.ProcessEnv, problems: string[]): CalendarsConfig => {
+  const privateHosts = oneOf(env, 'KAIROS_CALENDAR_PRIVATE_HOSTS', ['deny', 'allow'] as const, 'deny', problems);
+  return {
+    limits: {
+      timeoutMs: wholeNumber(env, 'KAIROS_CALENDAR_SYNC_TIMEOUT_MS', 20_000, 1, 600_000, problems),
+      maxBytes: wholeNumber(env, 'KAIROS_CALENDAR_MAX_BYTES', 20 * 1024 * 1024, 1, 1024 * 1024 * 1024, problems),
+      maxOccurrences: wholeNumber(env, 'KAIROS_CALENDAR_MAX_OCCURRENCES', 50_000, 1, 10_000_000, problems),
+    },
+    allowPrivateHosts: privateHosts === 'allow',
+    googleApiUrl: (urlSetting(env, 'KAIROS_GOOGLE_API_URL', ['http', 'https'], problems) ?? 'https://www.googleapis.com').replace(/\/+$/, ''),
+    horizonDays: wholeNumber(env, 'KAIROS_CALENDAR_HORIZON_DAYS', 365, 1, 3650, problems),
+    syncConcurrency: wholeNumber(env, 'KAIROS_CALENDAR_SYNC_CONCURRENCY', 4, 1, 256, problems),
+  };
 };
 
 const EMAIL_ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/;

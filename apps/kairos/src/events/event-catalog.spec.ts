@@ -159,7 +159,7 @@ const internal: DomainEvent[] = [
   ...drive(connectionDecider, { now: NOW }, [
     { type: 'CreateConnection', id: 'cal-2', fields: CALENDAR_FIELDS, scheduleId: 'sch-staff-1', secret: 'app-password' },
     { type: 'RecordSync', window: { from: NOW, to: new Date('2027-03-01T00:00:00Z') }, snapshot: { kind: 'full', occurrences: [] }, cursor: 'sync-token-1', limit: 500 },
-  ]).filter((event) => event.type !== 'calendar-connection.created'),
+  ]).filter((event) => event.type === 'calendar-connection.secret-set' || event.type === 'calendar-connection.cursor-moved'),
 ];
 
 // Every other event has a causation id, so the headers are checked with and without one.

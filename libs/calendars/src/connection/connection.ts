@@ -64,6 +64,25 @@ export const blockOf = (connectionId: string, occurrence: BusyOccurrence): Exter
 
 const sameTime = (a: ExternalBlock, b: ExternalBlock) => a.start === b.start && a.end === b.end;
 
+/** Blocks in the order a sync records them: by start, then id, so its parts are the same whoever decides them. */
+const byStart = (a: ExternalBlock, b: ExternalBlock) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The blocks a snapshot holds in the window, by id, in order. A large sync decides on the same
+ * snapshot for each of its parts, and each attempt twice: the blocks (two UUIDv5 each) are worked
+ * out once per snapshot and window, the answer depending on nothing else.
+ */
+const wantedOf = new WeakMap<CalendarSnapshot, { key: string; wanted: Map<string, ExternalBlock> }>();
+const wantedBlocks = (connectionId: string, snapshot: CalendarSnapshot, from: string, to: string): Map<string, ExternalBlock> => {
+  const key = `${connectionId} ${from} ${to}`;
+  const known = wantedOf.get(snapshot);
+  if (known?.key === key) return known.wanted;
+  const blocks = snapshot.occurrences.map((occurrence) => blockOf(connectionId, occurrence)).filter((block) => block.end > from && block.start < to && block.start < block.end);
+  const wanted = new Map(blocks.sort(byStart).map((block) => [block.id, block]));
+  wantedOf.set(snapshot, { key, wanted });
+  return wanted;
+};
+
 /**
  * What a snapshot changes in the recorded blocks. A full snapshot speaks for the window only:
  * blocks that ended before it stay as history, so time passing removes nothing. A delta speaks for
@@ -72,11 +91,7 @@ const sameTime = (a: ExternalBlock, b: ExternalBlock) => a.start === b.start && 
 export const blockChanges = (connectionId: string, recorded: Map<string, ExternalBlock>, snapshot: CalendarSnapshot, window: SyncWindow): { added: ExternalBlock[]; removed: ExternalBlock[] } => {
   const from = window.from.toISOString();
   const to = window.to.toISOString();
-  const wanted = new Map<string, ExternalBlock>();
-  for (const occurrence of snapshot.occurrences) {
-    const block = blockOf(connectionId, occurrence);
-    if (block.end > from && block.start < to && block.start < block.end) wanted.set(block.id, block);
-  }
+  const wanted = wantedBlocks(connectionId, snapshot, from, to);
   const spoken =
     snapshot.kind === 'full'
       ? (block: ExternalBlock) => block.end > from
@@ -86,12 +101,15 @@ export const blockChanges = (connectionId: string, recorded: Map<string, Externa
     const known = recorded.get(block.id);
     return !known || !sameTime(known, block);
   });
-  const order = (a: ExternalBlock, b: ExternalBlock) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return { added: added.sort(order), removed: removed.sort(order) };
+  // Added blocks keep the wanted blocks' order.
+  return { added, removed: removed.sort(byStart) };
 };
 
 /** How much the window may move before a sync records where it now reaches (once a day, not at every read). */
 const WINDOW_STEP_MS = 24 * 60 * 60 * 1000;
+
+/** Fields that change what a read of the calendar gives: a change makes the next sync read it whole. */
+export const READ_AFFECTING = ['url', 'username', 'ownerEmail', 'timeZone'] as const satisfies readonly (keyof ConnectionPatch)[];
 
 const viewFields = ({ id: _i, revision: _r, createdAt: _c, updatedAt: _u, deletedAt: _d, scheduleId: _s, resourceId: _res, source: _src, ...fields }: ConnectionView) => fields;
 
@@ -143,8 +161,9 @@ export const connectionDecider: Decider<ConnectionCommand, ConnectionState, Conn
         const diff = changedFields<ConnectionPatch>(viewFields(state.view), command.patch);
         const events: ConnectionEvent[] = hasChanges(diff) ? [{ type: 'calendar-connection.updated', data: { id: state.view.id, ...diff, updatedAt: at } }] : [];
         if (command.secret !== undefined && command.secret !== state.secret) events.push({ type: 'calendar-connection.secret-set', data: { id: state.view.id, secret: command.secret } });
-        // A calendar read from elsewhere starts again from nothing: the next sync reads it whole.
-        if (diff.changes.url !== undefined && state.cursor !== null) events.push({ type: 'calendar-connection.cursor-moved', data: { id: state.view.id, cursor: null, windowTo: at } });
+        // A calendar read from elsewhere, as someone else, or in another zone starts again from nothing: the next sync reads it whole.
+        const rereads = READ_AFFECTING.some((field) => diff.changes[field] !== undefined);
+        if (rereads && state.cursor !== null) events.push({ type: 'calendar-connection.cursor-moved', data: { id: state.view.id, cursor: null, windowTo: at } });
         return events;
       }
       case 'DeleteConnection': {
@@ -169,7 +188,8 @@ export const connectionDecider: Decider<ConnectionCommand, ConnectionState, Conn
         const partAdded = added.slice(0, Math.max(0, command.limit - partRemoved.length));
         const complete = partRemoved.length + partAdded.length === changes;
         const events: ConnectionEvent[] = [];
-        if (changes > 0 || state.lastOutcome?.status === 'FAILED') {
+        // The first read and the first after a failure are recorded even when they change nothing, so the connection shows them.
+        if (changes > 0 || state.lastOutcome?.status !== 'OK') {
           events.push({
             type: 'external-busy.synced',
             data: { connectionId: id, resourceId: state.view.resourceId, scheduleId: state.view.scheduleId, added: partAdded, removed: partRemoved, complete, at },

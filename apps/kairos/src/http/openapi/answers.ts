@@ -1,9 +1,9 @@
 import { Static, TSchema, Type } from '@sinclair/typebox';
 import { PolicyViolations, Slot } from '@kairos/availability';
 import { BookingStatus, BookingView, SlotHoldView, WaitlistEntry } from '@kairos/bookings';
-import { FeedView } from '@kairos/calendars';
+import { ConnectionView, FeedView, SyncFailureReason } from '@kairos/calendars';
 import { ContactView, NoteAuthor } from '@kairos/clients';
-import { flag, instant, integer, listOf, nullable, record, text, timeZoneName } from '@kairos/core';
+import { flag, instant, integer, listOf, nullable, oneOf, record, text, timeZoneName } from '@kairos/core';
 import { CouponUse, CouponView, DiscountType, LedgerEntry, PlanOrderView, PlanView, PriceSnapshot } from '@kairos/memberships';
 import { NotificationSettingsView, NotificationTemplateView, NotificationView } from '@kairos/notifications';
 import { LocationView, ResourceView } from '@kairos/resources';
@@ -113,6 +113,23 @@ export const ANSWERS = {
     ...FeedView.properties,
     token: Type.Optional(text('the secret, answered this once and kept nowhere (only its SHA-256 is); absent from a replay of the Idempotency-Key')),
     url: Type.Optional(text('where a calendar app subscribes: /v1/feeds/{token}.ics; absent with the token')),
+  }),
+  CalendarConnection: record(
+    {
+      ...ConnectionView.properties,
+      // The last recorded outcome of reading the calendar; null before the first.
+      lastSync: nullable(record({ status: oneOf(['OK', 'FAILED']), at: instant(), reason: nullable(SyncFailureReason), detail: nullable(text('what went wrong, as the calendar answered')) })),
+      blockCount: integer('blocks of busy time it holds, past ones included', 0),
+    },
+    "a resource's external calendar, read as busy time; its secret is never answered",
+  ),
+  CalendarSync: record({
+    connectionId: text(),
+    outcome: oneOf(['CHANGED', 'UNCHANGED', 'FAILED'], 'CHANGED: busy time was added or given back; UNCHANGED: none was (nothing appended for an unchanged calendar); FAILED: the calendar could not be read, what it brought before stays'),
+    added: integer('blocks added', 0),
+    removed: integer('blocks given back', 0),
+    reason: nullable(SyncFailureReason),
+    detail: nullable(text()),
   }),
 } satisfies Record<string, TSchema>;
 

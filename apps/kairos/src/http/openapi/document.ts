@@ -27,6 +27,7 @@ const TAGS: Record<string, string> = {
   prices: 'What a booking would cost.',
   notifications: 'Messages to contacts: settings, templates and the delivery log.',
   'calendar-feeds': 'Calendars out: iCalendar feeds of resources and contacts, and the secret URLs that serve them.',
+  'calendar-connections': "Resources' external calendars (ICS feeds, CalDAV, Google), read as busy time.",
 };
 
 const operationIdOf = (controller: string, method: string) => `${controller}_${method}`;

@@ -27,6 +27,7 @@ const id = {
   coupon: '3f5b7d9f-1b3d-4f5b-9d7f-9b1d3f5b7d9f',
   note: '4a6c8e0a-2c4e-4a6c-8e0a-2c4e6a8c0e2a',
   feed: '5b7d9f1b-3d5f-4b7d-9f1b-3d5f7b9d1f3b',
+  calendarConnection: '8c2e4a6f-1b3d-4f5a-8c7e-9d1b3f5a7c9e',
 };
 const at = '2026-03-02T10:15:00.000Z';
 const meta = (of: string) => ({ id: of, revision: 1, createdAt: at, updatedAt: at });
@@ -339,6 +340,22 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
     token: 'q3X9v2Lr7TgZ0bWm4Yc8Jd1Kf5Hs6Np2Qa7Ue3Ri9Ot',
     url: '/v1/feeds/q3X9v2Lr7TgZ0bWm4Yc8Jd1Kf5Hs6Np2Qa7Ue3Ri9Ot.ics',
   },
+  CalendarConnection: {
+    ...meta(id.calendarConnection),
+    resourceId: id.resource,
+    scheduleId: id.resourceSchedule,
+    name: "Ana's calendar",
+    source: 'ICS',
+    url: 'https://calendar.example.com/ana.ics',
+    username: null,
+    ownerEmail: 'ana@example.com',
+    timeZone: 'Europe/Lisbon',
+    syncIntervalMinutes: 15,
+    deletedAt: null,
+    lastSync: { status: 'OK', at, reason: null, detail: null },
+    blockCount: 42,
+  },
+  CalendarSync: { connectionId: id.calendarConnection, outcome: 'CHANGED', added: 2, removed: 1, reason: null, detail: null },
 };
 
 export const CALENDAR_EXAMPLE = [
@@ -419,4 +436,6 @@ export const REQUEST_EXAMPLES: Record<string, object> = {
   UpdateContactDto: { email: 'rita.costa@example.com', phone: null },
   AddContactNoteDto: { text: 'Prefers morning appointments.' },
   IssueCalendarFeedDto: { scope: 'RESOURCE', ownerId: id.resource, name: "Ana's phone" },
+  CreateConnectionDto: { resourceId: id.resource, name: "Ana's calendar", source: 'ICS', url: 'https://calendar.example.com/ana.ics', ownerEmail: 'ana@example.com', syncIntervalMinutes: 15 },
+  UpdateConnectionDto: { syncIntervalMinutes: 60 },
 };
