@@ -32,6 +32,16 @@ describe('checkCalendarUrl', () => {
     expect(['8.8.8.8', '2001:4860:4860::8888', '::ffff:8.8.8.8'].map(isPrivateAddress)).toEqual([false, false, false]);
   });
 
+  it('reads the IPv4 address an IPv6 one carries to a gateway (NAT64, 6to4, SIIT, IPv4-compatible), and refuses it when private', async () => {
+    const carried = ['64:ff9b::7f00:1', '64:ff9b::a9fe:a9fe', '64:ff9b::10.0.0.1', '2002:a9fe:a9fe::1', '2002:c0a8:101::', '::ffff:0:7f00:1', '::7f00:1', '::ffff:7f00:1'];
+    expect(carried.filter((address) => !isPrivateAddress(address))).toEqual([]);
+    expect(['64:ff9b::808:808', '2002:808:808::1', '::ffff:808:808'].map(isPrivateAddress)).toEqual([false, false, false]);
+    expect(['64:ff9b:1::a00:1', '2001:0:4136:e378::1', '2001:db8::1', '100::1'].map(isPrivateAddress)).toEqual([true, true, true, true]);
+    for (const url of ['http://[64:ff9b::169.254.169.254]/latest', 'http://[::127.0.0.1]/a.ics', 'http://[::ffff:0:127.0.0.1]/a.ics', 'http://[2002:7f00:1::]/a.ics']) {
+      expect([url, await reason(checkCalendarUrl(url, false))]).toEqual([url, 'refused']);
+    }
+  });
+
   it('refuses at connect time a name that resolves to a private address, unless private hosts are allowed', async () => {
     const resolve = (allow: boolean) =>
       new Promise<{ code?: string; address: unknown }>((done) => publicLookup(allow)('localhost', { all: false }, (error, address) => done({ code: (error as NodeJS.ErrnoException | null)?.code, address })));

@@ -22,6 +22,11 @@ const privateRanges = (() => {
   for (const [network, prefix] of [
     ['::', 128],
     ['::1', 128],
+    // Local-use NAT64 (its IPv4 address may sit anywhere in it), Teredo (its IPv4 address obfuscated), discard, documentation.
+    ['64:ff9b:1::', 48],
+    ['2001::', 32],
+    ['100::', 64],
+    ['2001:db8::', 32],
     ['fc00::', 7],
     ['fe80::', 10],
     ['ff00::', 8],
@@ -30,14 +35,46 @@ const privateRanges = (() => {
   return list;
 })();
 
-/** Whether an address is one a calendar URL may not reach; an IPv4 address mapped into IPv6 (::ffff:127.0.0.1) counts as the IPv4 one. */
+/** The eight 16-bit groups of an IPv6 address, a dotted IPv4 tail (::ffff:127.0.0.1) read as its last two. */
+const groupsOf = (address: string): number[] => {
+  let text = address.replace(/%.*$/, '');
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number);
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const groups = (part: string) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
+  if (tail === undefined) return groups(head);
+  const front = groups(head);
+  const back = groups(tail);
+  return [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
+};
+
+const dottedOf = (high: number, low: number) => `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
+
+/**
+ * The IPv4 address an IPv6 address leads to, where one is carried in it: IPv4-mapped (::ffff:a.b.c.d),
+ * IPv4-compatible (::a.b.c.d), SIIT (::ffff:0:a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and 6to4
+ * (2002:aabb:ccdd::). A gateway turns these into connections to that IPv4 address, private or not.
+ */
+const embeddedIpv4 = (groups: number[]): string | null => {
+  const zero = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
+  if (zero(0, 5) && (groups[5] === 0 || groups[5] === 0xffff)) return dottedOf(groups[6], groups[7]);
+  if (zero(0, 4) && groups[4] === 0xffff && groups[5] === 0) return dottedOf(groups[6], groups[7]);
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && zero(2, 6)) return dottedOf(groups[6], groups[7]);
+  if (groups[0] === 0x2002) return dottedOf(groups[1], groups[2]);
+  return null;
+};
+
+/** Whether an address is one a calendar URL may not reach; an IPv6 address carrying an IPv4 one (::ffff:127.0.0.1, 64:ff9b::10.0.0.1) counts as that IPv4 one. */
 export const isPrivateAddress = (address: string): boolean => {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return privateRanges.check(mapped[1], 'ipv4');
   const family = isIP(address);
   if (family === 4) return privateRanges.check(address, 'ipv4');
-  if (family === 6) return privateRanges.check(address, 'ipv6');
-  return true;
+  if (family !== 6) return true;
+  const ipv4 = embeddedIpv4(groupsOf(address));
+  if (ipv4 !== null && privateRanges.check(ipv4, 'ipv4')) return true;
+  return privateRanges.check(address.replace(/%.*$/, ''), 'ipv6');
 };
 
 const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '');
