@@ -129,6 +129,8 @@ const calendarJourney = (options: () => TestAppOptions, kafka: boolean) => {
     for (const [body, field] of [
       [{ url: 'ftp://calendar.example.com/a.ics' }, 'url'],
       [{ url: 'not a url' }, 'url'],
+      [{ url: 'https://ana:hunter2@calendar.example.com/a.ics' }, 'url'],
+      [{ source: 'CALDAV', url: 'https://ana@dav.example.com/calendars/ana/' }, 'url'],
       [{ source: 'OUTLOOK' }, 'source'],
       [{ syncIntervalMinutes: 0 }, 'syncIntervalMinutes'],
       [{ syncIntervalMinutes: 1441 }, 'syncIntervalMinutes'],
@@ -246,6 +248,7 @@ const calendarJourney = (options: () => TestAppOptions, kafka: boolean) => {
     const changed = await as('patch', `/v1/calendar-connections/${state.connectionId}`, { syncIntervalMinutes: 30, secret: null }).set('If-Match', String(current.revision)).expect(200);
     expect(changed.body).toMatchObject({ revision: current.revision + 1, syncIntervalMinutes: 30 });
     await as('patch', `/v1/calendar-connections/${state.connectionId}`, { url: 'gopher://x' }).expect(400);
+    expect((await as('patch', `/v1/calendar-connections/${state.connectionId}`, { url: 'https://ana:hunter2@calendar.example.com/a.ics' }).expect(400)).body.errors).toEqual([expect.objectContaining({ field: 'url' })]);
   });
 
   it('gives the busy time back, claims included, when the connection is deleted', async () => {

@@ -54,6 +54,10 @@ const checkAddress = (source: SourceKind, url: string) => {
   if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || !parsed.hostname) {
     throw new DomainError('validation', `${source} calendars are read from an http or https URL`, [{ field: 'url', reason: 'not an http or https URL' }]);
   }
+  // The URL is answered, published and named in a failed sync's detail: a password in it would be too.
+  if (parsed.username || parsed.password) {
+    throw new DomainError('validation', 'a calendar URL carries no credentials: the account goes in username, the password in secret', [{ field: 'url', reason: 'has a user name or password' }]);
+  }
 };
 
 /** The domain command a request makes, with what it needs from the resource and its schedule. */
