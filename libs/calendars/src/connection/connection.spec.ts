@@ -1,5 +1,6 @@
+import { fold } from '@kairos/core';
 import { given } from '@kairos/testing';
-import { BusyOccurrence, CalendarSnapshot, ConnectionEvent, ConnectionFields, ExternalBlock, SyncWindow, blockOf, connectionDecider } from './connection';
+import { BLOCKS_PER_EVENT, BusyOccurrence, CalendarSnapshot, ConnectionEvent, ConnectionFields, ExternalBlock, SyncWindow, blockOf, connectionDecider } from './connection';
 
 const now = new Date('2026-03-01T10:00:00.000Z');
 const T = now.toISOString();
@@ -88,6 +89,17 @@ describe('calendar connection decider', () => {
       given(connectionDecider, [created, synced([block(past), block(dentist)], [])])
         .when({ type: 'DeleteConnection', expectedRevision: 1 }, context)
         .then([synced([], [block(dentist)]), { type: 'calendar-connection.deleted', data: { id: 'cal-1', deletedAt: T } }]);
+    });
+
+    it('gives back a large calendar in events of at most BLOCKS_PER_EVENT blocks, all in the deletion, so none outgrows a broker message', () => {
+      const hours = Array.from({ length: 2 * BLOCKS_PER_EVENT + 1 }, (_, i) => busy(`event-${i}@x`, new Date(Date.parse('2026-03-02T00:00:00Z') + i * 3_600_000).toISOString(), new Date(Date.parse('2026-03-02T00:30:00Z') + i * 3_600_000).toISOString()));
+      const state = fold(connectionDecider, [created, synced(hours.map(block), [])], connectionDecider.initialState());
+      const events = connectionDecider.decide({ type: 'DeleteConnection' }, state, context);
+      const given = events.flatMap((e) => (e.type === 'external-busy.synced' ? [e.data] : []));
+      expect(given.map((data) => [data.removed.length, data.complete])).toEqual([[BLOCKS_PER_EVENT, false], [BLOCKS_PER_EVENT, false], [1, true]]);
+      expect(given.every((data) => JSON.stringify(data).length < 256 * 1024)).toBe(true);
+      expect(events[events.length - 1].type).toBe('calendar-connection.deleted');
+      expect(fold(connectionDecider, events, state)).toMatchObject({ status: 'DELETED', blocks: new Map() });
     });
 
     it('deletes a connection with nothing ahead at once, and a deleted one is gone already', () => {

@@ -35,7 +35,7 @@ export type ConnectionCommand =
   | { type: 'CreateConnection'; id: string; fields: ConnectionFields; scheduleId: string; secret: string | null }
   | { type: 'UpdateConnection'; patch: ConnectionPatch; secret?: string | null; expectedRevision?: number }
   | { type: 'DeleteConnection'; expectedRevision?: number }
-  /** Records what a read of the calendar found, at most `limit` block changes at a time: sent again until it records nothing more. */
+  /** Records what a read of the calendar found, at most `limit` block changes at a time (at most BLOCKS_PER_EVENT): sent again until it records nothing more. */
   | { type: 'RecordSync'; window: SyncWindow; snapshot: CalendarSnapshot; cursor: string | null; limit: number }
   | { type: 'RecordSyncFailure'; reason: SyncFailureReason; detail: string };
 
@@ -105,6 +105,13 @@ export const blockChanges = (connectionId: string, recorded: Map<string, Externa
   return { added, removed: removed.sort(byStart) };
 };
 
+/**
+ * At most this many blocks in one `external-busy.synced` event, added and removed together. A block
+ * is about 200 bytes of JSON: an event stays far below the 1 MB a Kafka broker takes in one message
+ * by default, however many blocks a sync or a deletion changes.
+ */
+export const BLOCKS_PER_EVENT = 500;
+
 /** How much the window may move before a sync records where it now reaches (once a day, not at every read). */
 const WINDOW_STEP_MS = 24 * 60 * 60 * 1000;
 
@@ -171,11 +178,14 @@ export const connectionDecider: Decider<ConnectionCommand, ConnectionState, Conn
         checkRevision(command.expectedRevision, state.view.revision);
         if (state.status === 'DELETED') return [];
         const id = state.view.id;
-        const future = [...state.blocks.values()].filter((block) => block.end > at);
-        const given: ConnectionEvent[] =
-          future.length === 0
-            ? []
-            : [{ type: 'external-busy.synced', data: { connectionId: id, resourceId: state.view.resourceId, scheduleId: state.view.scheduleId, added: [], removed: future, complete: true, at } }];
+        const future = [...state.blocks.values()].filter((block) => block.end > at).sort(byStart);
+        // All given back in the deletion's one append, in events of a bounded size.
+        const given: ConnectionEvent[] = [];
+        for (let i = 0; i < future.length; i += BLOCKS_PER_EVENT) {
+          const removed = future.slice(i, i + BLOCKS_PER_EVENT);
+          const complete = i + BLOCKS_PER_EVENT >= future.length;
+          given.push({ type: 'external-busy.synced', data: { connectionId: id, resourceId: state.view.resourceId, scheduleId: state.view.scheduleId, added: [], removed, complete, at } });
+        }
         return [...given, { type: 'calendar-connection.deleted', data: { id, deletedAt: at } }];
       }
       case 'RecordSync': {

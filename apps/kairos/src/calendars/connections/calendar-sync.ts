@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConnectionData, ConnectionState, SourceKind, SyncFailureReason, SyncWindow, connectionDecider, connectionStream } from '@kairos/calendars';
+import { BLOCKS_PER_EVENT, ConnectionData, ConnectionState, SourceKind, SyncFailureReason, SyncWindow, connectionDecider, connectionStream } from '@kairos/calendars';
 import { DomainError } from '@kairos/core';
 import { RequestContext } from '../../http/request-context';
 import { handleCommand, streamOf } from '../../infrastructure/command-handling';
@@ -14,8 +14,6 @@ import { externalBusyClaims } from './external-busy-claims';
 export const CALENDAR_SOURCES = Symbol('CalendarSources');
 
 const DAY = 24 * 60 * 60 * 1000;
-/** Block changes recorded per append: a calendar of 10,000 events is recorded in parts, each with its claims. */
-const CHANGES_PER_APPEND = 500;
 
 export interface SyncOutcome {
   connectionId: string;
@@ -90,7 +88,8 @@ export class CalendarSync {
     }
     if (answer.kind === 'unchanged') return done({ outcome: 'UNCHANGED', added: 0, removed: 0, reason: null, detail: null }, null);
 
-    const command = { type: 'RecordSync' as const, window, snapshot: answer.snapshot, cursor: answer.cursor, limit: CHANGES_PER_APPEND };
+    // A calendar of 10,000 events is recorded in parts, each one append of one event with its claims.
+    const command = { type: 'RecordSync' as const, window, snapshot: answer.snapshot, cursor: answer.cursor, limit: BLOCKS_PER_EVENT };
     const { resourceId } = state.view;
     let added = 0;
     let removed = 0;
