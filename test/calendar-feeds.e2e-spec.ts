@@ -1,6 +1,9 @@
 import ICAL from 'ical.js';
 import ical from 'node-ical';
 import { describeWith, eventually, testServers } from '@kairos/testing';
+import { ReadStore } from '@kairos/read-store';
+import { SESSIONS } from '@kairos/scheduling';
+import { READ_STORE } from '../apps/kairos/src/infrastructure/tokens';
 import { TestApp, TestAppOptions, buildForRunnerThread, startApp } from './harness';
 
 const NOW = new Date('2026-01-12T00:00:00Z');
@@ -223,6 +226,32 @@ const calendarFeeds = (options: Pick<TestAppOptions, 'engine' | 'postgresUrl'>) 
     // A customer reads a resource's calendar as other reads; an unknown resource is 404.
     await asCustomer('get', `/v1/resources/${staff.id}/calendar.ics`).expect(200);
     await as('get', '/v1/resources/0b7d2a8e-7c55-4b7a-9d2c-000000000001/calendar.ics').expect(404);
+  });
+
+  it("builds a resource's feed once while its read models stand still, and anew after any change to them", async () => {
+    const staff = await staffInLisbon('Bea');
+    const daily = (await as('post', `/v1/schedules/${staff.scheduleId}/sessions`, { type: 'EVENT', timeZone: LISBON, localStart: '2026-01-13T09:00', localEnd: '2026-01-13T09:30', recurrence: 'FREQ=DAILY', title: 'Stand-up' }).expect(201)).body;
+    const url = `/v1/resources/${staff.id}/calendar.ics`;
+    const first = await as('get', `${url}?minPosition=${(await as('get', `/v1/sessions/${daily.id}`).expect(200)).headers['kairos-position']}`).expect(200);
+    expect(first.text).toContain('SUMMARY:Stand-up');
+
+    const readStore: ReadStore = t.app.get(READ_STORE);
+    const sessionReads = jest.spyOn(readStore, 'find');
+    try {
+      const again = await as('get', url).expect(200);
+      expect(again.text).toBe(first.text);
+      expect(again.headers.etag).toBe(first.headers.etag);
+      // Served as built: its series were not read again.
+      expect(sessionReads.mock.calls.filter(([collection]) => collection === SESSIONS)).toEqual([]);
+
+      const renamed = await as('patch', `/v1/sessions/${daily.id}`, { title: 'Daily sync' }).expect(200);
+      const changed = await as('get', `${url}?minPosition=${position(renamed)}`).expect(200);
+      expect(changed.text).toContain('SUMMARY:Daily sync');
+      expect(changed.text).not.toContain('SUMMARY:Stand-up');
+      expect(changed.headers.etag).not.toBe(first.headers.etag);
+    } finally {
+      sessionReads.mockRestore();
+    }
   });
 
   it("writes a contact's bookings with the UIDs and SEQUENCEs of their invitations, cancellations as CANCELLED", async () => {

@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { LRUCache } from 'lru-cache';
 import { BOOKINGS, BookingDoc } from '@kairos/bookings';
 import { CALENDAR_FEEDS, CALENDAR_FEED_TOKENS, FeedScope, FeedTokenDoc, FeedView, feedDecider, feedStream } from '@kairos/calendars';
 import { CONTACTS } from '@kairos/clients';
@@ -80,22 +81,54 @@ const bookingSequences = async (readStore: ReadStore, tenant: string, bookingIds
   return (bookingId: string) => sequences.get(bookingId) ?? 0;
 };
 
-/** Builds the calendars of resources and contacts; shared by the tenant's routes and the secret URLs. */
+/** The read models a resource's feed is built from; a booking's SEQUENCE comes from the notifications one. */
+const RESOURCE_FEED_PROJECTIONS = ['resources', 'scheduling', 'notifications'];
+/** Resource feeds kept built, the least recently asked for going first. */
+const KEPT_RESOURCE_FEEDS = 64;
+const DAY_MS = 86_400_000;
+
+/**
+ * Builds the calendars of resources and contacts; shared by the tenant's routes and the secret URLs.
+ * Expanding a resource's series is the costly part (seconds for hundreds of daily series), and
+ * calendar apps poll: a resource's feed is built once per day and per positions of the read models
+ * it is built from, and served as built while they stand still. Any change to them moves a
+ * position (a read store never answers a position its documents are older than), so the next
+ * request builds the feed again. Requests for a feed being built share the build.
+ */
 @QueryHandler(ResourceCalendar)
 export class ResourceCalendarHandler implements IQueryHandler<ResourceCalendar, Positioned<string>> {
+  private readonly built = new LRUCache<string, { key: string; calendar: Promise<string> }>({ max: KEPT_RESOURCE_FEEDS });
+
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore, @Inject(CLOCK) private readonly now: Clock) {}
 
   async execute({ tenant, resourceId, minPosition }: ResourceCalendar) {
-    // A booking's SEQUENCE comes from the notifications read model: it must be at the caller's write too.
-    const position = await projectedAll(this.readStore, ['resources', 'scheduling', 'notifications'], minPosition);
+    const positions = await Promise.all(RESOURCE_FEED_PROJECTIONS.map((p) => waitUntilProjected(this.readStore, p, minPosition)));
+    const position = positions.some((p) => p === null) ? null : Math.min(...(positions as number[]));
+    // The feed's span runs from the start of the day, so the feed (and its ETag) stays the same all day.
+    const day = new Date(Math.floor(this.now().getTime() / DAY_MS) * DAY_MS);
+    const key = `${positions.join(' ')} ${day.toISOString()}`;
+    const owner = `${tenant}\n${resourceId}`;
+    const kept = this.built.get(owner);
+    if (kept?.key === key) return new Positioned(await kept.calendar, position);
+    const calendar = this.build(tenant, resourceId, day);
+    if (position !== null) {
+      this.built.set(owner, { key, calendar });
+      // A failed build (an unknown resource, a store down) is not kept.
+      calendar.catch(() => {
+        if (this.built.get(owner)?.calendar === calendar) this.built.delete(owner);
+      });
+    }
+    return new Positioned(await calendar, position);
+  }
+
+  private async build(tenant: string, resourceId: string, day: Date): Promise<string> {
     const resource = await this.readStore.get<ResourceView>(RESOURCES, tenant, resourceId);
     if (!resource) throw notFound(`resource ${resourceId}`);
-    const now = this.now();
-    const span = feedSpan(now);
+    const span = feedSpan(day);
     const docs = await seriesInWindow(this.readStore, tenant, { _affects: { contains: resource.scheduleId } }, span.from, span.to);
     const sequence = await bookingSequences(this.readStore, tenant, docs.flatMap((d: SessionDoc) => (d.bookingId ? [d.bookingId] : [])));
     const entries = resourceEntries(docs, resource.scheduleId, span, sequence);
-    return new Positioned(calendarOf(resource.name, entries, now), position);
+    return calendarOf(resource.name, entries, day);
   }
 }
 
