@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config';
+import { CLAIM_HORIZON_DAYS } from '../sessions/session-claims';
 
 describe('loadConfig', () => {
   it('defaults to the embedded engines, ./data and port 3000', () => {
@@ -118,6 +119,11 @@ describe('loadConfig', () => {
     expect(told).toEqual({ limits: { timeoutMs: 500, maxBytes: 1024, maxOccurrences: 10 }, allowPrivateHosts: true, googleApiUrl: 'http://127.0.0.1:8080', horizonDays: 30, syncConcurrency: 1 });
   });
 
+  it('reads external calendars no further ahead than the claims that guard bookings reach', () => {
+    expect(loadConfig({ KAIROS_CALENDAR_HORIZON_DAYS: String(CLAIM_HORIZON_DAYS) }).calendars.horizonDays).toBe(CLAIM_HORIZON_DAYS);
+    expect(() => loadConfig({ KAIROS_CALENDAR_HORIZON_DAYS: String(CLAIM_HORIZON_DAYS + 1) })).toThrow(ConfigError);
+  });
+
   it('refuses a calendar setting out of its range, naming the variable', () => {
     expect(() =>
       loadConfig({
@@ -136,7 +142,7 @@ describe('loadConfig', () => {
         'KAIROS_CALENDAR_MAX_BYTES=lots is not a whole number from 1 to 1073741824',
         'KAIROS_CALENDAR_MAX_OCCURRENCES=1.5 is not a whole number from 1 to 10000000',
         'KAIROS_GOOGLE_API_URL is not a http:// or https:// URL with a host',
-        'KAIROS_CALENDAR_HORIZON_DAYS=-1 is not a whole number from 1 to 3650',
+        'KAIROS_CALENDAR_HORIZON_DAYS=-1 is not a whole number from 1 to 400',
         'KAIROS_CALENDAR_SYNC_CONCURRENCY=0 is not a whole number from 1 to 256',
       ]),
     );

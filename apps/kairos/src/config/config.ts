@@ -227,7 +227,8 @@ const calendarsConfig = (env: NodeJS.ProcessEnv, problems: string[]): CalendarsC
     },
     allowPrivateHosts: privateHosts === 'allow',
     googleApiUrl: (urlSetting(env, 'KAIROS_GOOGLE_API_URL', ['http', 'https'], problems) ?? 'https://www.googleapis.com').replace(/\/+$/, ''),
-    horizonDays: wholeNumber(env, 'KAIROS_CALENDAR_HORIZON_DAYS', 365, 1, 3650, problems),
+    // At most as far as claims reach (CLAIM_HORIZON_DAYS): a block read further out would hold no claim, and an unchanged one is never recorded again to take it.
+    horizonDays: wholeNumber(env, 'KAIROS_CALENDAR_HORIZON_DAYS', 365, 1, 400, problems),
     syncConcurrency: wholeNumber(env, 'KAIROS_CALENDAR_SYNC_CONCURRENCY', 4, 1, 256, problems),
   };
 };
