@@ -278,6 +278,19 @@ describe('busyOccurrences', () => {
     expect(read(ics, { object: '/calendars/anna/work/1.ics' })).toEqual(['/calendars/anna/work/1.ics - 2027-03-01T09:00:00.000Z 2027-03-01T10:00:00.000Z']);
   });
 
+  it('keeps apart events that share a UID without recurring (an export that reuses UIDs), each keyed by its start', () => {
+    const shared = calendar(
+      ...event('reused@example.com', 'DTSTART:20270301T090000Z', 'DTEND:20270301T100000Z'),
+      ...event('reused@example.com', 'DTSTART:20270302T090000Z', 'DTEND:20270302T100000Z'),
+      ...event('alone@example.com', 'DTSTART:20270303T090000Z', 'DTEND:20270303T100000Z'),
+    );
+    expect(read(shared)).toEqual([
+      'alone@example.com - 2027-03-03T09:00:00.000Z 2027-03-03T10:00:00.000Z',
+      'reused@example.com 2027-03-01T09:00:00.000Z 2027-03-01T09:00:00.000Z 2027-03-01T10:00:00.000Z',
+      'reused@example.com 2027-03-02T09:00:00.000Z 2027-03-02T09:00:00.000Z 2027-03-02T10:00:00.000Z',
+    ]);
+  });
+
   it('reads busy VFREEBUSY periods, by start and end or start and duration, keyed by period, and leaves FREE out', () => {
     const ics = calendar(
       'BEGIN:VFREEBUSY',

@@ -258,6 +258,8 @@ class CalendarReader {
     const reach = Math.max(0, ...replaced.filter((r) => r.range && r.span).map((r) => Math.abs(r.span!.start - r.original)));
     const taken = new Set(replaced.map((r) => r.original));
     const ranges = replaced.filter((r) => r.range && r.span).sort((a, b) => a.original - b.original);
+    // Events that share a UID (exports that reuse one) would share the block id of a single event: each is keyed by its start instead.
+    const shared = masters.length > 1;
     for (const master of masters) {
       const instances = times.expand(master, this.from - reach, this.to + reach);
       if (!instances) continue;
@@ -272,7 +274,7 @@ class CalendarReader {
           if (this.busy(range.override)) this.add(object, toIso(original), start, start + (span.end - span.start));
           continue;
         }
-        if (busy) this.add(object, recurring ? toIso(original) : '', instance.start, instance.end);
+        if (busy) this.add(object, recurring || shared ? toIso(original) : '', instance.start, instance.end);
       }
     }
     for (const { override, original, span } of replaced) {
