@@ -230,9 +230,10 @@ const calendarFeeds = (options: Pick<TestAppOptions, 'engine' | 'postgresUrl'>) 
 
   it("builds a resource's feed once while its read models stand still, and anew after any change to them", async () => {
     const staff = await staffInLisbon('Bea');
-    const daily = (await as('post', `/v1/schedules/${staff.scheduleId}/sessions`, { type: 'EVENT', timeZone: LISBON, localStart: '2026-01-13T09:00', localEnd: '2026-01-13T09:30', recurrence: 'FREQ=DAILY', title: 'Stand-up' }).expect(201)).body;
+    const created = await as('post', `/v1/schedules/${staff.scheduleId}/sessions`, { type: 'EVENT', timeZone: LISBON, localStart: '2026-01-13T09:00', localEnd: '2026-01-13T09:30', recurrence: 'FREQ=DAILY', title: 'Stand-up' }).expect(201);
+    const daily = created.body;
     const url = `/v1/resources/${staff.id}/calendar.ics`;
-    const first = await as('get', `${url}?minPosition=${(await as('get', `/v1/sessions/${daily.id}`).expect(200)).headers['kairos-position']}`).expect(200);
+    const first = await as('get', `${url}?minPosition=${position(created)}`).expect(200);
     expect(first.text).toContain('SUMMARY:Stand-up');
 
     const readStore: ReadStore = t.app.get(READ_STORE);
