@@ -141,6 +141,11 @@ const calendarJourney = (options: () => TestAppOptions, kafka: boolean) => {
       expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(refused.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     }
+    // A calendar app's subscription link is taken as it is; not for CalDAV.
+    await create({ source: 'CALDAV', url: 'webcal://calendar.example.com/a.ics' }).expect(400);
+    const subscribed = await create({ url: 'webcal://calendar.example.com/a.ics', syncIntervalMinutes: 1440 }).expect(201);
+    expect(subscribed.body.url).toBe('webcal://calendar.example.com/a.ics');
+    await as('delete', `/v1/calendar-connections/${subscribed.body.id}`).expect(200);
     const unknown = await create({ resourceId: '2f1c3c0e-1d7b-4c55-8a51-0c1e2d3f4a99' }).expect(404);
     expect(unknown.body).toMatchObject({ type: 'urn:kairos:problem:not-found', errors: [{ field: 'resourceId' }] });
     await as('get', '/v1/calendar-connections/2f1c3c0e-1d7b-4c55-8a51-0c1e2d3f4a99').expect(404);

@@ -39,7 +39,7 @@ export const blockChangeOf = (events: ConnectionEvent[]): BlockChange => {
   return change;
 };
 
-/** ICS and CalDAV read a URL (http or https; which hosts may be read is decided when it is read); Google reads a calendar id. */
+/** ICS and CalDAV read a URL (http or https, and webcal for ICS; which hosts may be read is decided when it is read); Google reads a calendar id. */
 const checkAddress = (source: SourceKind, url: string) => {
   if (source === 'GOOGLE') {
     if (/[\s/]/.test(url)) throw new DomainError('validation', 'a Google calendar id has no spaces or slashes', [{ field: 'url', reason: 'not a Google calendar id' }]);
@@ -51,8 +51,10 @@ const checkAddress = (source: SourceKind, url: string) => {
   } catch {
     parsed = null;
   }
-  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || !parsed.hostname) {
-    throw new DomainError('validation', `${source} calendars are read from an http or https URL`, [{ field: 'url', reason: 'not an http or https URL' }]);
+  // A calendar app's subscription link is webcal:// (or webcals://): an ICS feed read over https.
+  const schemes = source === 'ICS' ? ['http:', 'https:', 'webcal:', 'webcals:'] : ['http:', 'https:'];
+  if (!parsed || !schemes.includes(parsed.protocol) || !parsed.hostname) {
+    throw new DomainError('validation', `${source} calendars are read from an ${schemes.map((s) => s.slice(0, -1)).join(' or ')} URL`, [{ field: 'url', reason: `not an ${schemes.map((s) => s.slice(0, -1)).join(' or ')} URL` }]);
   }
   // The URL is answered, published and named in a failed sync's detail: a password in it would be too.
   if (parsed.username || parsed.password) {
