@@ -1,5 +1,4 @@
-import { BookingEvent, BookingStatus, bookingEvents } from '@kairos/bookings';
-import { DocumentLookup, DocumentWrite, ProjectedEvent, ProjectionDefinition, SYSTEM_TENANT, deleteDoc, eventTypesOf, isOneOf, putDoc } from '@kairos/core';
+import { DocumentLookup, DocumentWrite, DomainEvent, ProjectedEvent, ProjectionDefinition, SYSTEM_TENANT, deleteDoc, isOneOf, putDoc } from '@kairos/core';
 import { ConnectionEvent } from './connection/connection';
 import { ENTRY_EVENT_TYPES, EntryAction, EntryEvent } from './entry/entry';
 
@@ -11,6 +10,26 @@ export const CALENDAR_WRITE_TARGETS = 'calendar_write_targets';
 export const CALENDAR_ENTRY_BOOKINGS = 'calendar_entry_bookings';
 /** Entry writes to make, one per (connection, booking), due at `dueAt`, under the system tenant: what the writer sweep pages through. */
 export const CALENDAR_ENTRY_WRITES = 'calendar_entry_writes';
+
+interface FollowedSlot {
+  start: string;
+  end: string;
+  resourceIds: string[];
+}
+
+/**
+ * The booking events write-back follows, as much of them as it reads. libs/bookings declares them
+ * in full; it depends on this library (through availability, which folds external busy time), so
+ * they are not imported but named here.
+ */
+type FollowedBookingEvent =
+  | DomainEvent<'booking.created', { id: string; serviceId: string; serviceType: string; status: string; slot: FollowedSlot }>
+  | DomainEvent<'booking.confirmed', { id: string }>
+  | DomainEvent<'booking.declined', { id: string }>
+  | DomainEvent<'booking.canceled', { id: string }>
+  | DomainEvent<'booking.rescheduled', { id: string; slot: FollowedSlot }>;
+
+const BOOKING_TYPES = ['booking.created', 'booking.confirmed', 'booking.declined', 'booking.canceled', 'booking.rescheduled'] as const satisfies readonly FollowedBookingEvent['type'][];
 
 interface WriteConnectionDoc {
   id: string;
@@ -31,7 +50,8 @@ interface EntryBooking {
   start: string;
   end: string;
   resourceIds: string[];
-  status: BookingStatus;
+  /** As the booking's status: CONFIRMED, PENDING, CANCELED... */
+  status: string;
   /** The calendar sequence, as the booking's emails carry it: 0 when created, one more at each move or cancellation. */
   sequence: number;
 }
@@ -59,9 +79,8 @@ export interface EntryWriteDoc {
 
 export const entryWriteId = (tenant: string, connectionId: string, bookingId: string) => `${tenant}|${connectionId}.${bookingId}`;
 
-const BOOKING_TYPES = eventTypesOf(bookingEvents);
 const CONNECTION_TYPES = ['calendar-connection.created', 'calendar-connection.updated', 'calendar-connection.deleted'] as const satisfies readonly ConnectionEvent['type'][];
-const isBookingEvent = isOneOf<BookingEvent>(BOOKING_TYPES);
+const isBookingEvent = isOneOf<FollowedBookingEvent>(BOOKING_TYPES);
 const isEntryEvent = isOneOf<EntryEvent>(ENTRY_EVENT_TYPES);
 
 const targetsOf = (documents: DocumentLookup, tenant: string, resourceIds: string[]) =>
@@ -113,7 +132,7 @@ const bookingWrites = (event: ProjectedEvent, before: EntryBookingDoc | null, bo
   ];
 };
 
-const bookingDocs = (event: ProjectedEvent<BookingEvent>, documents: DocumentLookup): DocumentWrite[] => {
+const bookingDocs = (event: ProjectedEvent<FollowedBookingEvent>, documents: DocumentLookup): DocumentWrite[] => {
   const tenant = event.metadata.tenant;
   if (event.type === 'booking.created') {
     const { id, serviceId, serviceType, slot, status } = event.data;
@@ -136,8 +155,6 @@ const bookingDocs = (event: ProjectedEvent<BookingEvent>, documents: DocumentLoo
       const { slot } = event.data;
       return bookingWrites(event, before, { ...booking, start: slot.start, end: slot.end, resourceIds: slot.resourceIds, sequence: booking.sequence + 1 }, documents);
     }
-    default:
-      return [];
   }
 };
 
@@ -155,7 +172,7 @@ const entryDocs = (event: ProjectedEvent<EntryEvent>, documents: DocumentLookup)
  * Write-back: the calendars each resource's confirmed appointments are written to, what those
  * entries show, and the writes due, from the bookings' events and the writer's own outcomes.
  */
-export const calendarEntriesProjection: ProjectionDefinition<BookingEvent | ConnectionEvent | EntryEvent> = {
+export const calendarEntriesProjection: ProjectionDefinition<FollowedBookingEvent | ConnectionEvent | EntryEvent> = {
   name: 'calendar-entries',
   collections: [CALENDAR_WRITE_CONNECTIONS, CALENDAR_WRITE_TARGETS, CALENDAR_ENTRY_BOOKINGS, CALENDAR_ENTRY_WRITES],
   canHandle: [...BOOKING_TYPES, ...CONNECTION_TYPES, ...ENTRY_EVENT_TYPES],
