@@ -17,7 +17,7 @@ const inSeconds = (seconds: number) => new Date(now.getTime() + seconds * 1000).
 describe('calendar entry decider', () => {
   it('records an entry written, where it is and its ETag, which the next write names', () => {
     given(entryDecider, []).when({ type: 'RecordWritten', ...key, sequence: 0, href, etag: '"e0"' }, context).then([written(0)]);
-    given(entryDecider, [written(0)]).when({ type: 'RecordWritten', ...key, sequence: 1, href, etag: '"e1"' }, context).thenState({ written: { href, etag: '"e1"' }, doneSequence: 1, failures: 0 });
+    given(entryDecider, [written(0)]).when({ type: 'RecordWritten', ...key, sequence: 1, href, etag: '"e1"' }, context).thenState({ written: { href, etag: '"e1"' }, doneSequence: 1, failures: 0, retry: null });
   });
 
   it('records a change once: an outcome for a sequence already done, or passed, is dropped', () => {
@@ -39,6 +39,7 @@ describe('calendar entry decider', () => {
       .then([failed(0, 2, inSeconds(4))]);
     given(entryDecider, [failed(0, 1, inSeconds(2)), written(0)]).when({ type: 'RecordWriteFailed', ...key, sequence: 1, action: 'PUT', reason: 'unreachable', detail: 'connection refused', giveUp: false }, context).then([failed(1, 1, inSeconds(2))]);
     given(entryDecider, []).when({ type: 'RecordWriteFailed', ...key, sequence: 0, action: 'PUT', reason: 'unreachable', detail: 'connection refused', giveUp: true }, context).then([failed(0, 1, null)]);
+    expect(given(entryDecider, [written(0), failed(1, 1, inSeconds(2))]).state()).toEqual({ written: { href, etag: '"e0"' }, doneSequence: 0, failures: 1, retry: { sequence: 1, at: inSeconds(2) } });
     expect([1, 5, 12, 40].map(retryDelayMs)).toEqual([2000, 32_000, 3_600_000, 3_600_000]);
   });
 });

@@ -23,6 +23,8 @@ export interface EntryState {
   doneSequence: number;
   /** Failed attempts since the last success. */
   failures: number;
+  /** The last failure's sequence and when it is to be tried again (null: given up); null after a success. */
+  retry: { sequence: number; at: string | null } | null;
 }
 
 const SECOND = 1000;
@@ -37,16 +39,16 @@ export const retryDelayMs = (attempt: number) => Math.min(RETRY_CAP_MS, 2 ** Mat
  * sweeps that wrote the same change only the first records it (the stream's revision orders them).
  */
 export const entryDecider: Decider<EntryCommand, EntryState, EntryEvent> = {
-  initialState: () => ({ written: null, doneSequence: -1, failures: 0 }),
+  initialState: () => ({ written: null, doneSequence: -1, failures: 0, retry: null }),
 
   evolve(state, event) {
     switch (event.type) {
       case 'calendar-entry.written':
-        return { written: { href: event.data.href, etag: event.data.etag }, doneSequence: Math.max(state.doneSequence, event.data.sequence), failures: 0 };
+        return { written: { href: event.data.href, etag: event.data.etag }, doneSequence: Math.max(state.doneSequence, event.data.sequence), failures: 0, retry: null };
       case 'calendar-entry.removed':
-        return { written: null, doneSequence: Math.max(state.doneSequence, event.data.sequence), failures: 0 };
+        return { written: null, doneSequence: Math.max(state.doneSequence, event.data.sequence), failures: 0, retry: null };
       case 'calendar-entry.write-failed':
-        return { ...state, failures: event.data.attempt };
+        return { ...state, failures: event.data.attempt, retry: { sequence: event.data.sequence, at: event.data.retryAt } };
       default:
         return assertNever(event);
     }

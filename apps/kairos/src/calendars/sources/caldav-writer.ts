@@ -93,6 +93,17 @@ export class CalDavWriter {
     }
   }
 
+  /** The ETag the entry has on the server now, null when there is none: what an overwrite names after a conflict. */
+  async currentEtag(connection: SourceConnection, bookingId: string, signal: AbortSignal): Promise<string | null> {
+    try {
+      const response = await this.send(connection, bookingId, signal, this.hrefOf(connection, bookingId), { method: 'GET', headers: {} });
+      return response.headers.get('etag');
+    } catch (error) {
+      if (error instanceof SourceFailure && error.reason === 'not-found') return null;
+      throw error;
+    }
+  }
+
   private async send(connection: SourceConnection, bookingId: string, signal: AbortSignal, href: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response> {
     const transport = new DavTransport(this.options, connection, signal);
     try {
