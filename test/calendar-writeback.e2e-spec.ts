@@ -2,10 +2,10 @@ import { createServer } from 'node:net';
 import { AddressInfo } from 'node:net';
 import ICAL from 'ical.js';
 import { entryStream } from '@kairos/calendars';
-import { describeWith, eventually } from '@kairos/testing';
+import { describeWith, eventually, testServers } from '@kairos/testing';
 import { loadConfig } from '../apps/kairos/src/config/config';
 import { TestCalendar, newCalendar, radicaleUrl } from './support/caldav';
-import { TestApp, buildForRunnerThread, startApp } from './harness';
+import { TestApp, TestAppOptions, buildForRunnerThread, startApp } from './harness';
 
 /** The suite's "now": Friday 27 March 2026, 06:00 UTC when it starts; from there time runs as the machine's, so the writer's timer runs as in production. */
 const SUITE_START = Date.parse('2026-03-27T06:00:00Z');
@@ -31,12 +31,12 @@ const closedPort = async () => {
 // Calendars are parsed in a thread that runs the built app.
 buildForRunnerThread();
 
-describeWith('Radicale', radicaleUrl(), 'bookings written back to a CalDAV calendar (embedded default, Radicale)', () => {
+const writeBackJourney = (options: () => TestAppOptions) => {
   let t: TestApp;
   const offset = SUITE_START - Date.now();
   beforeAll(async () => {
     const calendars = { ...loadConfig({}).calendars, allowPrivateHosts: true, limits: { ...loadConfig({}).calendars.limits, timeoutMs: 5_000 } };
-    t = await startApp({ engine: 'pglite', clock: () => new Date(Date.now() + offset), config: { calendars } });
+    t = await startApp({ ...options(), clock: () => new Date(Date.now() + offset), config: { calendars } });
   });
   afterAll(async () => t?.close());
   const as = (method: 'post' | 'patch' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', t.tenant).send(body);
@@ -119,4 +119,9 @@ describeWith('Radicale', radicaleUrl(), 'bookings written back to a CalDAV calen
     await eventually(async () => expect(await entriesOf(calendar)).toEqual([expect.objectContaining({ uid: `${booking.id}@kairos`, start: '2026-03-30T09:00:00.000Z', sequence: 0 })]), 40_000, 200);
     expect((await entryEvents()).at(-1)).toBe('calendar-entry.written');
   });
+};
+
+describeWith('Radicale', radicaleUrl(), 'bookings written back to a CalDAV calendar (Radicale)', () => {
+  describe('on the embedded default', () => writeBackJourney(() => ({ engine: 'pglite' })));
+  describeWith('PostgreSQL', testServers.postgresUrl(), 'on PostgreSQL', () => writeBackJourney(() => ({ engine: 'postgres', postgresUrl: testServers.postgresUrl()! })));
 });
