@@ -5,7 +5,8 @@ import { entryStream } from '@kairos/calendars';
 import { describeWith, eventually, testServers } from '@kairos/testing';
 import { loadConfig } from '../apps/kairos/src/config/config';
 import { TestCalendar, newCalendar, radicaleUrl } from './support/caldav';
-import { TestApp, TestAppOptions, buildForRunnerThread, startApp } from './harness';
+import { CalendarEntryWriter } from '../apps/kairos/src/calendars/connections/entry-writer';
+import { TestApp, TestAppOptions, buildForRunnerThread, startApp, twoInstances } from './harness';
 
 /** The suite's "now": Friday 27 March 2026, 06:00 UTC when it starts; from there time runs as the machine's, so the writer's timer runs as in production. */
 const SUITE_START = Date.parse('2026-03-27T06:00:00Z');
@@ -121,7 +122,40 @@ const writeBackJourney = (options: () => TestAppOptions) => {
   });
 };
 
+const twoProcesses = () => {
+  const calendars = { ...loadConfig({}).calendars, allowPrivateHosts: true };
+  const offset = SUITE_START - Date.now();
+  const instances = twoInstances('writeback', { clock: () => new Date(Date.now() + offset), config: { calendars } });
+
+  it('records each write once when two processes write the same entry', async () => {
+    const [a, b] = [instances.a(), instances.b()];
+    const as = (t: TestApp, method: 'post' | 'patch' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', a.tenant).send(body);
+    const staff = (await as(a, 'post', '/v1/resources', { type: 'STAFF', name: 'Fay' }).expect(201)).body;
+    await as(a, 'patch', `/v1/schedules/${staff.scheduleId}`, { timeZone: 'Europe/Berlin', workingHours: [weekdays] }).expect(200);
+    const service = (
+      await as(a, 'post', '/v1/services', { name: 'Massage', type: 'APPOINTMENT', sessionDurations: [60], timeZone: 'Europe/Berlin', resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1, selectable: true }] }).expect(201)
+    ).body;
+    const calendar = await newCalendar();
+    const connection = (await as(b, 'post', '/v1/calendar-connections', { resourceId: staff.id, name: 'Work', source: 'CALDAV', url: calendar.url, username: calendar.user, secret: calendar.password, writeBack: true }).expect(201)).body;
+    const booking = (await as(b, 'post', '/v1/bookings', { serviceId: service.id, slot: { start: '2026-03-30T08:00:00.000Z', end: '2026-03-30T09:00:00.000Z' }, contactId: '6f1c3c0e-1d7b-4c55-8a51-0c1e2d3f4a98' }).expect(201)).body;
+
+    // Both processes look at once (the second has the api role: no timer of its own), until they find the write due: both make it.
+    const writers = [a, b].map((t) => t.app.get(CalendarEntryWriter));
+    const deadline = Date.now() + 15_000;
+    let started = [0, 0];
+    while (started.every((n) => n === 0) && Date.now() < deadline) started = await Promise.all(writers.map((writer) => writer.sweep()));
+    expect(started).toEqual([1, 1]);
+    const written = async () => (await a.stores.eventStore.readStream(entryStream(a.tenant, connection.id, booking.id))).filter((e) => e.type === 'calendar-entry.written');
+    await eventually(async () => expect(await written()).not.toHaveLength(0), 15_000, 100);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+    expect(await written()).toHaveLength(1);
+    expect(await entriesOf(calendar)).toEqual([expect.objectContaining({ uid: `${booking.id}@kairos`, start: '2026-03-30T08:00:00.000Z', sequence: 0 })]);
+  });
+};
+
 describeWith('Radicale', radicaleUrl(), 'bookings written back to a CalDAV calendar (Radicale)', () => {
   describe('on the embedded default', () => writeBackJourney(() => ({ engine: 'pglite' })));
   describeWith('PostgreSQL', testServers.postgresUrl(), 'on PostgreSQL', () => writeBackJourney(() => ({ engine: 'postgres', postgresUrl: testServers.postgresUrl()! })));
+  describeWith('PostgreSQL', testServers.postgresUrl(), 'by two processes at once (PostgreSQL)', twoProcesses);
 });

@@ -104,12 +104,13 @@ export class CalendarEntryWriter implements OnApplicationBootstrap, OnApplicatio
       await record({ type: 'RecordWriteFailed', ...key, action: due.action, reason: 'write-back-off', detail: 'the connection was deleted or no longer writes bookings back', giveUp: true });
       return;
     }
+    // A conflict may be another process's write of this very change: then it is not made again.
+    const doneMeanwhile = async () => (await this.es.read(entry)).doneSequence >= sequence;
     try {
       if (due.action === 'PUT') {
-        const written = await this.put(connection, state, await this.entryOf(due));
-        await record({ type: 'RecordWritten', ...key, href: written.href, etag: written.etag });
-      } else {
-        await this.remove(connection, state, bookingId);
+        const written = await this.put(connection, state, await this.entryOf(due), doneMeanwhile);
+        if (written) await record({ type: 'RecordWritten', ...key, href: written.href, etag: written.etag });
+      } else if (await this.remove(connection, state, bookingId, doneMeanwhile)) {
         await record({ type: 'RecordRemoved', ...key });
       }
     } catch (error) {
@@ -125,27 +126,34 @@ export class CalendarEntryWriter implements OnApplicationBootstrap, OnApplicatio
     return { bookingId: due.bookingId, sequence: due.sequence, start: new Date(due.start), end: new Date(due.end), summary: service?.name ?? UNNAMED };
   }
 
-  /** Puts the entry over the one last written; over whatever is there now when that changed (the booking is the source of truth). */
-  private async put(connection: Connection, state: EntryState, entry: BookingEntry) {
+  /**
+   * Puts the entry over the one last written; over whatever is there now when that changed (the
+   * booking is the source of truth). Answers null when another process wrote this change meanwhile.
+   */
+  private async put(connection: Connection, state: EntryState, entry: BookingEntry, doneMeanwhile: () => Promise<boolean>) {
     const source = sourceOf(connection);
     const signal = this.stopping.signal;
     try {
       return await this.writer.put(source, entry, state.written?.etag ?? null, signal);
     } catch (error) {
       if (!(error instanceof EntryConflict)) throw error;
+      if (await doneMeanwhile()) return null;
       return this.writer.put(source, entry, await this.writer.currentEtag(source, entry.bookingId, signal), signal);
     }
   }
 
-  private async remove(connection: Connection, state: EntryState, bookingId: string) {
+  /** Deletes the entry, whatever was made of it in the calendar; answers false when another process removed it meanwhile. */
+  private async remove(connection: Connection, state: EntryState, bookingId: string, doneMeanwhile: () => Promise<boolean>) {
     const source = sourceOf(connection);
     const signal = this.stopping.signal;
     try {
       await this.writer.remove(source, bookingId, state.written?.etag ?? null, signal);
     } catch (error) {
       if (!(error instanceof EntryConflict)) throw error;
+      if (await doneMeanwhile()) return false;
       await this.writer.remove(source, bookingId, await this.writer.currentEtag(source, bookingId, signal), signal);
     }
+    return true;
   }
 }
 
