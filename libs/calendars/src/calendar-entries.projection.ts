@@ -1,4 +1,4 @@
-import { DocumentLookup, DocumentWrite, DomainEvent, ProjectedEvent, ProjectionDefinition, SYSTEM_TENANT, deleteDoc, isOneOf, putDoc } from '@kairos/core';
+import { DocumentLookup, DocumentWrite, ProjectedEvent, ProjectionDefinition, SYSTEM_TENANT, deleteDoc, isOneOf, putDoc } from '@kairos/core';
 import { ConnectionEvent } from './connection/connection';
 import { ENTRY_EVENT_TYPES, EntryAction, EntryEvent } from './entry/entry';
 
@@ -23,11 +23,9 @@ interface FollowedSlot {
  * they are not imported but named here.
  */
 type FollowedBookingEvent =
-  | DomainEvent<'booking.created', { id: string; serviceId: string; serviceType: string; status: string; slot: FollowedSlot }>
-  | DomainEvent<'booking.confirmed', { id: string }>
-  | DomainEvent<'booking.declined', { id: string }>
-  | DomainEvent<'booking.canceled', { id: string }>
-  | DomainEvent<'booking.rescheduled', { id: string; slot: FollowedSlot }>;
+  | { type: 'booking.created'; data: { id: string; serviceId: string; serviceType: string; status: string; slot: FollowedSlot } }
+  | { type: 'booking.confirmed' | 'booking.declined' | 'booking.canceled'; data: { id: string } }
+  | { type: 'booking.rescheduled'; data: { id: string; slot: FollowedSlot } };
 
 const BOOKING_TYPES = ['booking.created', 'booking.confirmed', 'booking.declined', 'booking.canceled', 'booking.rescheduled'] as const satisfies readonly FollowedBookingEvent['type'][];
 
