@@ -20,7 +20,13 @@ export interface TestCalendar {
   /** Creates or replaces the object `name` (e.g. `standup.ics`); answers its new ETag. */
   put(name: string, ics: string): Promise<string>;
   remove(name: string): Promise<void>;
+  /** Every object in the collection as a calendar client downloads it: its path and its iCalendar text. */
+  objects(): Promise<{ href: string; ics: string }[]>;
 }
+
+const CALENDAR_QUERY =
+  '<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"/></C:filter></C:calendar-query>';
+const xmlText = (text: string) => text.replace(/&#13;/g, '\r').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 
 const send = async (url: string, init: RequestInit & { headers?: Record<string, string> }, user: string, expected: number[]): Promise<Response> => {
   const response = await fetch(url, { ...init, headers: { authorization: authorization(user), ...init.headers } });
@@ -43,6 +49,15 @@ export const newCalendar = async (root = radicaleUrl()!, user = CALDAV_USER): Pr
     },
     remove: async (name) => {
       await send(new URL(name, url).href, { method: 'DELETE' }, user, [200, 204]);
+    },
+    objects: async () => {
+      const response = await send(url, { method: 'REPORT', headers: { depth: '1', 'content-type': 'application/xml' }, body: CALENDAR_QUERY }, user, [207]);
+      const answer = await response.text();
+      return [...answer.matchAll(/<(?:\w+:)?response>([\s\S]*?)<\/(?:\w+:)?response>/g)].flatMap(([, part]) => {
+        const href = /<(?:\w+:)?href>([^<]*)</.exec(part)?.[1];
+        const ics = /<(?:\w+:)?calendar-data[^>]*>([\s\S]*?)<\/(?:\w+:)?calendar-data>/.exec(part)?.[1];
+        return href && ics ? [{ href: decodeURIComponent(xmlText(href)), ics: xmlText(ics) }] : [];
+      });
     },
   };
 };

@@ -13,7 +13,7 @@ const project = (...events: (ConnectionEvent | [ConnectionEvent, string])[]) =>
 
 const view: ConnectionView = {
   id: 'cal-1', revision: 1, createdAt: at, updatedAt: at, deletedAt: null, scheduleId: 'sch-1',
-  resourceId: 'staff-1', name: "Ana's calendar", source: 'ICS', url: 'https://calendar.example.com/ana.ics', username: null, ownerEmail: null, timeZone: 'Europe/Lisbon', syncIntervalMinutes: 15,
+  resourceId: 'staff-1', name: "Ana's calendar", source: 'ICS', url: 'https://calendar.example.com/ana.ics', username: null, ownerEmail: null, timeZone: 'Europe/Lisbon', syncIntervalMinutes: 15, writeBack: false,
 };
 const created: ConnectionEvent = { type: 'calendar-connection.created', data: view };
 const block = (id: string): ExternalBlock => ({ id, object: `o-${id}`, start: '2026-03-03T14:00:00.000Z', end: '2026-03-03T15:00:00.000Z' });

@@ -2,6 +2,8 @@ export * from './connection/connection.events';
 export * from './connection/connection';
 export * from './feed/feed.events';
 export * from './feed/feed';
+export * from './entry/entry';
+export * from './calendar-entries.projection';
 export * from './streams';
 export * from './calendars.events';
 export * from './calendars.projection';

@@ -28,6 +28,7 @@ export const CALENDAR_FIELDS: ConnectionFields = {
   ownerEmail: 'ana@example.com',
   timeZone: 'Europe/Lisbon',
   syncIntervalMinutes: 15,
+  writeBack: false,
 };
 
 export const drive = <C, S, E extends DomainEvent, Ctx extends DecisionContext>(decider: Decider<C, S, E, Ctx>, context: Ctx, steps: (C | [C, Partial<Ctx>])[]) => {

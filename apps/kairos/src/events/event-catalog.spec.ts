@@ -12,7 +12,7 @@ import {
   SlotHoldView,
   WaitlistEvent,
 } from '@kairos/bookings';
-import { ConnectionEvent, connectionDecider, feedDecider } from '@kairos/calendars';
+import { ConnectionEvent, connectionDecider, entryDecider, feedDecider } from '@kairos/calendars';
 import { ContactEvent, contactEmailDecider } from '@kairos/clients';
 import { BenefitKind, CancelEffective, CouponEvent, DiscountType, PaymentStatus as OrderPaymentStatus, PlanEvent, PlanOrderEvent, PlanOrderStatus, PricingType, couponCodeDecider } from '@kairos/memberships';
 import { CHANNELS, DeliveryEvent, SettingsEvent, TRIGGERS, deliveryDecider, outboxDecider } from '@kairos/notifications';
@@ -160,6 +160,11 @@ const internal: DomainEvent[] = [
     { type: 'CreateConnection', id: 'cal-2', fields: CALENDAR_FIELDS, scheduleId: 'sch-staff-1', secret: 'app-password' },
     { type: 'RecordSync', window: { from: NOW, to: new Date('2027-03-01T00:00:00Z') }, snapshot: { kind: 'full', occurrences: [] }, cursor: 'sync-token-1', limit: 500 },
   ]).filter((event) => event.type === 'calendar-connection.secret-set' || event.type === 'calendar-connection.cursor-moved'),
+  ...drive(entryDecider, { now: NOW }, [
+    { type: 'RecordWriteFailed', connectionId: 'cal-2', bookingId: 'bk-1', sequence: 0, action: 'PUT', reason: 'unreachable', detail: 'connection refused', giveUp: false },
+    { type: 'RecordWritten', connectionId: 'cal-2', bookingId: 'bk-1', sequence: 0, href: 'https://dav.example.com/ana/work/bk-1.ics', etag: '"1"' },
+    { type: 'RecordRemoved', connectionId: 'cal-2', bookingId: 'bk-1', sequence: 1 },
+  ]),
 ];
 
 // Every other event has a causation id, so the headers are checked with and without one.
@@ -213,6 +218,9 @@ describe('the event catalog', () => {
       'booking-policy-default.changed',
       'calendar-connection.cursor-moved',
       'calendar-connection.secret-set',
+      'calendar-entry.removed',
+      'calendar-entry.write-failed',
+      'calendar-entry.written',
       'calendar-feed.issued',
       'calendar-feed.revoked',
       'contact-email.claimed',

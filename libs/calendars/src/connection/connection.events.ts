@@ -13,10 +13,11 @@ export const ConnectionFields = record({
   ownerEmail: nullable(text('whose invitations these are: an event they declined is not busy time')),
   timeZone: timeZoneName(),
   syncIntervalMinutes: integer('how often the calendar is read', 1),
+  writeBack: flag('CALDAV only: confirmed bookings of the resource are written into the calendar as entries, updated and removed with them'),
 });
 export type ConnectionFields = Static<typeof ConnectionFields>;
 
-export const ConnectionPatch = patchOf(record({ name: text(), url: text(), username: nullable(text()), ownerEmail: nullable(text()), timeZone: timeZoneName(), syncIntervalMinutes: integer(undefined, 1) }), 'connection fields');
+export const ConnectionPatch = patchOf(record({ name: text(), url: text(), username: nullable(text()), ownerEmail: nullable(text()), timeZone: timeZoneName(), syncIntervalMinutes: integer(undefined, 1), writeBack: flag() }), 'connection fields');
 export type ConnectionPatch = Static<typeof ConnectionPatch>;
 
 export const ConnectionView = record({

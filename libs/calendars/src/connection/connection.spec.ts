@@ -18,6 +18,7 @@ const fields: ConnectionFields = {
   ownerEmail: 'ana@example.com',
   timeZone: 'Europe/Lisbon',
   syncIntervalMinutes: 15,
+  writeBack: false,
 };
 const view = { id: 'cal-1', revision: 1, createdAt: T, updatedAt: T, deletedAt: null, scheduleId: 'sch-staff-1', ...fields };
 const created: ConnectionEvent = { type: 'calendar-connection.created', data: view };
@@ -48,6 +49,19 @@ describe('calendar connection decider', () => {
           { type: 'calendar-connection.created', data: { ...view, source: 'CALDAV', username: 'ana' } },
           { type: 'calendar-connection.secret-set', data: { id: 'cal-1', secret: 'pw' } },
         ]);
+    });
+
+    it('writes bookings back to a CalDAV calendar only, naming writeBack when refused', () => {
+      given(connectionDecider, []).when({ type: 'CreateConnection', id: 'cal-1', fields: { ...fields, source: 'CALDAV', writeBack: true }, scheduleId: 'sch-staff-1', secret: null }, context).then([
+        { type: 'calendar-connection.created', data: { ...view, source: 'CALDAV', writeBack: true } },
+      ]);
+      for (const source of ['ICS', 'GOOGLE'] as const) {
+        given(connectionDecider, []).when({ type: 'CreateConnection', id: 'cal-1', fields: { ...fields, source, writeBack: true }, scheduleId: 'sch-staff-1', secret: null }, context).thenThrows('validation');
+      }
+      given(connectionDecider, [created]).when({ type: 'UpdateConnection', patch: { writeBack: true } }, context).thenThrows('validation');
+      given(connectionDecider, [{ type: 'calendar-connection.created', data: { ...view, source: 'CALDAV' } }])
+        .when({ type: 'UpdateConnection', patch: { writeBack: true } }, { now: later })
+        .then([{ type: 'calendar-connection.updated', data: { id: 'cal-1', changes: { writeBack: true }, previous: { writeBack: false }, updatedAt: L } }]);
     });
 
     it('refuses an id taken', () => {

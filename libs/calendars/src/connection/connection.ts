@@ -54,6 +54,11 @@ export type ConnectionState = { status: 'none' } | ({ status: 'ACTIVE' | 'DELETE
 
 const notFound = () => new DomainError('not-found', 'calendar connection does not exist');
 
+/** Bookings are written back through CalDAV only: an ICS feed is read-only and Google is read as free/busy. */
+const checkWriteBack = (source: ConnectionFields['source'], writeBack: boolean | undefined) => {
+  if (writeBack && source !== 'CALDAV') throw new DomainError('validation', 'only a CALDAV calendar takes bookings written back', [{ field: 'writeBack', reason: 'only a CALDAV connection can write bookings back' }]);
+};
+
 /** The block ids an occurrence and its object get: stable across syncs, scoped to the connection. */
 export const blockOf = (connectionId: string, occurrence: BusyOccurrence): ExternalBlock => ({
   id: uuidV5(connectionId, `${occurrence.object}\n${occurrence.occurrence}`),
@@ -155,6 +160,7 @@ export const connectionDecider: Decider<ConnectionCommand, ConnectionState, Conn
     switch (command.type) {
       case 'CreateConnection': {
         if (state.status !== 'none') throw alreadyExists('calendar connection', command.id);
+        checkWriteBack(command.fields.source, command.fields.writeBack);
         const created: ConnectionEvent = {
           type: 'calendar-connection.created',
           data: { id: command.id, revision: 1, createdAt: at, updatedAt: at, deletedAt: null, scheduleId: command.scheduleId, ...command.fields },
@@ -165,6 +171,7 @@ export const connectionDecider: Decider<ConnectionCommand, ConnectionState, Conn
         if (state.status === 'none') throw notFound();
         if (state.status === 'DELETED') throw invalidTransition('calendar connection', state.status, 'update');
         checkRevision(command.expectedRevision, state.view.revision);
+        checkWriteBack(state.view.source, command.patch.writeBack);
         const diff = changedFields<ConnectionPatch>(viewFields(state.view), command.patch);
         const events: ConnectionEvent[] = hasChanges(diff) ? [{ type: 'calendar-connection.updated', data: { id: state.view.id, ...diff, updatedAt: at } }] : [];
         if (command.secret !== undefined && command.secret !== state.secret) events.push({ type: 'calendar-connection.secret-set', data: { id: state.view.id, secret: command.secret } });

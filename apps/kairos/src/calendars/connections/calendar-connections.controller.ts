@@ -32,7 +32,7 @@ export class CalendarConnectionsController {
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateConnectionDto) {
     const id = dto.id ?? newId();
     const { resourceId, name, source, url } = dto;
-    const fields = { resourceId, name, source, url, username: dto.username ?? null, ownerEmail: dto.ownerEmail ?? null, timeZone: dto.timeZone ?? null, syncIntervalMinutes: dto.syncIntervalMinutes ?? 15 };
+    const fields = { resourceId, name, source, url, username: dto.username ?? null, ownerEmail: dto.ownerEmail ?? null, timeZone: dto.timeZone ?? null, syncIntervalMinutes: dto.syncIntervalMinutes ?? 15, writeBack: dto.writeBack ?? false };
     return this.commands.execute(new DecideConnection(ctx, id, { type: 'Create', connection: { fields, secret: dto.secret ?? null } }));
   }
 

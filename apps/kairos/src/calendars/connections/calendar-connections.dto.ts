@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { ConnectionPatch, SourceKind } from '@kairos/calendars';
 import { ListQueryDto, plainData } from '../../http/common.dto';
 import { IsTimeZone, Nullable, Optional } from '../../http/validators';
@@ -23,6 +23,10 @@ class ConnectionChangesDto {
   @Min(1)
   @Max(1440)
   syncIntervalMinutes?: number;
+  @ApiPropertyOptional({ default: false, description: 'CALDAV only: write the confirmed bookings of the resource into this calendar (UID <bookingId>@kairos), update them when they move and remove them when they are canceled.' })
+  @Optional()
+  @IsBoolean()
+  writeBack?: boolean;
 }
 
 export class CreateConnectionDto extends ConnectionChangesDto {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import ICAL from 'ical.js';
 import { buildOnce, describeWith } from '@kairos/testing';
 import { TestCalendar, newCalendar, radicaleUrl } from '../../../../../test/support/caldav';
 import { CalDavSource } from './caldav';
@@ -28,8 +29,15 @@ const entry = (over: Partial<BookingEntry> = {}): BookingEntry => ({
   ...over,
 });
 
-/** What a calendar client reading the collection sees: the busy time of each entry. */
-const busy = async (calendar: TestCalendar) => {
+/** What a calendar client reading the collection sees: the time of each entry. */
+const busy = async (calendar: TestCalendar) =>
+  (await calendar.objects()).map(({ href, ics }) => {
+    const event = new ICAL.Event(new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!);
+    return { object: href, start: event.startDate.toJSDate().toISOString(), end: event.endDate.toJSDate().toISOString() };
+  });
+
+/** What the connection's own sync reads of the collection. */
+const synced = async (calendar: TestCalendar) => {
   const answer = await new CalDavSource(options).read({
     connection: connectionOf(calendar),
     window: { from: new Date('2027-01-01T00:00:00Z'), to: new Date('2028-01-01T00:00:00Z') },
@@ -38,7 +46,7 @@ const busy = async (calendar: TestCalendar) => {
     signal: signal(),
   });
   if (answer.kind !== 'read') throw new Error('expected a read');
-  return answer.snapshot.occurrences.map((o) => ({ object: o.object, start: o.start.toISOString(), end: o.end.toISOString() }));
+  return answer.snapshot.occurrences;
 };
 
 const rejection = (promise: Promise<unknown>) =>
@@ -63,6 +71,9 @@ describeWith('Radicale', radicaleUrl(), 'CalDavWriter against Radicale', () => {
     const stored = await (await fetch(written.href, { headers: { authorization: `Basic ${Buffer.from(`${calendar.user}:x`).toString('base64')}` } })).text();
     expect(stored).toContain(`UID:${booking.bookingId}@kairos`);
     expect(stored).not.toContain('METHOD:');
+    expect(stored).toContain(`X-KAIROS-BOOKING:${booking.bookingId}`);
+    // The connection's own sync leaves it out: the booking holds that time already.
+    expect(await synced(calendar)).toEqual([]);
     expect(await rejection(writer.put(connectionOf(calendar), booking, null, signal()))).toBeInstanceOf(EntryConflict);
   });
 

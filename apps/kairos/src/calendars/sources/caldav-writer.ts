@@ -1,5 +1,6 @@
 import { createEvent } from 'ics';
 import { DavTransport, PreconditionFailed } from './dav-transport';
+import { BOOKING_PROPERTY } from './ics-occurrences';
 import { SourceConnection, SourceFailure, SourceOptions } from './source';
 
 /** A booking as the entry it becomes in the resource's own calendar. */
@@ -52,7 +53,8 @@ export const bookingIcs = (entry: BookingEntry): string => {
     transp: 'OPAQUE',
   });
   if (error || !value) throw new Error(`the booking's calendar entry cannot be written: ${error?.message ?? 'no output'}`);
-  return value;
+  // ics writes no X- properties: the mark that keeps the calendar's own sync from reading the booking back as busy time goes in by hand.
+  return value.replace(/\r\nEND:VEVENT/, `\r\n${BOOKING_PROPERTY}:${entry.bookingId}\r\nEND:VEVENT`);
 };
 
 /**
@@ -87,6 +89,17 @@ export class CalDavWriter {
       await this.send(connection, bookingId, signal, href, { method: 'DELETE', headers: etag === null ? {} : { 'if-match': etag } });
     } catch (error) {
       if (error instanceof SourceFailure && error.reason === 'not-found') return;
+      throw error;
+    }
+  }
+
+  /** The ETag the entry has on the server now, null when there is none: what an overwrite names after a conflict. */
+  async currentEtag(connection: SourceConnection, bookingId: string, signal: AbortSignal): Promise<string | null> {
+    try {
+      const response = await this.send(connection, bookingId, signal, this.hrefOf(connection, bookingId), { method: 'GET', headers: {} });
+      return response.headers.get('etag');
+    } catch (error) {
+      if (error instanceof SourceFailure && error.reason === 'not-found') return null;
       throw error;
     }
   }

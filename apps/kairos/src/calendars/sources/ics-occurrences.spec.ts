@@ -224,6 +224,14 @@ describe('busyOccurrences', () => {
       expect(read(ics, { window: { from: new Date('2026-12-01T00:00:00Z'), to: new Date('2027-01-05T00:00:00Z') } })).toEqual(['series 2027-01-04T09:00:00.000Z 2026-12-20T09:00:00.000Z 2026-12-20T10:00:00.000Z']);
     });
 
+    it('skips the entries Kairos wrote for its own bookings, whose time the booking holds already', () => {
+      const ics = calendar(
+        ...event('bk-1@kairos', 'DTSTART:20270111T090000Z', 'DTEND:20270111T100000Z', 'X-KAIROS-BOOKING:bk-1'),
+        ...event('dentist', 'DTSTART:20270112T090000Z', 'DTEND:20270112T100000Z'),
+      );
+      expect(read(ics)).toEqual(['dentist - 2027-01-12T09:00:00.000Z 2027-01-12T10:00:00.000Z']);
+    });
+
     it('removes an instance overridden as transparent, cancelled or declined, and keeps an instance whose master is missing', () => {
       const ics = weekly(
         event('series', 'RECURRENCE-ID:20270111T090000Z', 'DTSTART:20270111T090000Z', 'DTEND:20270111T100000Z', 'TRANSP:TRANSPARENT'),

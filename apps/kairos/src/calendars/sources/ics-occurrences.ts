@@ -109,6 +109,9 @@ const upper = (value: unknown) => (typeof value === 'string' ? value.trim().toUp
  * overrides applied) and VFREEBUSY busy periods. Work is bounded: past `maxOccurrences` occurrences,
  * or a recurrence expansion that would need more steps than a read may take, it throws `too-large`.
  */
+/** Marks the entries Kairos writes for its own bookings (caldav-writer.ts): the booking holds that time already, so reading it back would count it twice. */
+export const BOOKING_PROPERTY = 'X-KAIROS-BOOKING';
+
 export const busyOccurrences = (ics: string, options: IcsReadOptions): BusyOccurrence[] => {
   const calendars = parseCalendars(ics);
   try {
@@ -222,6 +225,7 @@ class CalendarReader {
   }
 
   private busy(event: ICAL.Component) {
+    if (event.hasProperty(BOOKING_PROPERTY.toLowerCase())) return false;
     if (upper(event.getFirstPropertyValue('transp')) === 'TRANSPARENT') return false;
     if (upper(event.getFirstPropertyValue('status')) === 'CANCELLED') return false;
     const owner = this.owner;

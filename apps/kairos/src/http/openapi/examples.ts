@@ -351,6 +351,7 @@ export const ANSWER_EXAMPLES: { [Name in AnswerName]: AnswerOf<Name> } = {
     ownerEmail: 'ana@example.com',
     timeZone: 'Europe/Lisbon',
     syncIntervalMinutes: 15,
+    writeBack: false,
     deletedAt: null,
     lastSync: { status: 'OK', at, reason: null, detail: null },
     blockCount: 42,
