@@ -44,6 +44,8 @@ const contactDocs = (event: ProjectedEvent<ContactEvent>, documents: DocumentLoo
       return [putDoc(CONTACTS, tenant, { ...contactDoc(advance(view, event.data.updatedAt, event.data.changes ?? {}), current._noteIds) })];
     case 'contact.note-added': {
       const { id: contactId, noteId, text, author, at } = event.data;
+      // Read after the contact's erasure (a rebuild), the text is gone: no note to show, and the erasure that follows removes the contact.
+      if (text === null) return [putDoc(CONTACTS, tenant, { ...contactDoc(advance(view, at), current._noteIds) })];
       return [
         putDoc(CONTACTS, tenant, { ...contactDoc(advance(view, at), [...current._noteIds, noteId]) }),
         putDoc(CONTACT_NOTES, tenant, { id: noteId, contactId, text, author, createdAt: at } satisfies ContactNoteDoc),

@@ -27,7 +27,8 @@ type ContactAnswer = ContactView | ContactNoteDoc | null;
 
 const answerOf = (events: ContactEvent[], after: ContactState): ContactAnswer => {
   const [event] = events;
-  if (event?.type === 'contact.note-added') {
+  // A note just decided is in clear: its text is null only when read back after an erasure.
+  if (event?.type === 'contact.note-added' && event.data.text !== null) {
     const { id: contactId, noteId, text, author, at } = event.data;
     return { id: noteId, contactId, text, author, createdAt: at };
   }

@@ -1,5 +1,5 @@
 import { Static } from '@sinclair/typebox';
-import { ActorType, AggregateMeta, EventsOf, aggregateId, eventSchema, instant, nullable, patchOf, record, text, timeZoneName, updatedBody } from '@kairos/core';
+import { ActorType, AggregateMeta, EventsOf, aggregateId, describedAs, eventSchema, instant, nullable, patchOf, record, text, timeZoneName, updatedBody } from '@kairos/core';
 
 export const ContactFields = record({
   name: nullable(text('null: a booking named the contact by email or phone only')),
@@ -30,7 +30,17 @@ export const contactEvents = [
     'A contact was created, by itself or by the booking that first named its email; the body is the contact as GET shows it, with its email claim.',
     record({ ...ContactView.properties, emailClaim: EmailClaim }),
   ),
-  eventSchema('contact.updated', 'Fields of a contact changed; `emailClaim` is the claim of the email it has now.', record({ ...updatedBody(ContactPatch).properties, emailClaim: EmailClaim })),
+  eventSchema(
+    'contact.updated',
+    'Fields of a contact changed; `emailClaim` is the claim of the email it has now.',
+    record({
+      ...updatedBody(ContactPatch).properties,
+      // Sealed with the contact's key: a message sent after the erasure (a late one, a replay) has null here.
+      changes: nullable(describedAs(ContactPatch, 'new values of the changed fields; null once the contact is erased')),
+      previous: nullable(describedAs(ContactPatch, 'old values of the same fields; null once the contact is erased')),
+      emailClaim: EmailClaim,
+    }),
+  ),
   eventSchema(
     'contact.deleted',
     'A contact was erased: its personal data can no longer be read anywhere, its email is free again; its bookings stay, without their contact details.',
@@ -39,7 +49,7 @@ export const contactEvents = [
   eventSchema(
     'contact.note-added',
     'Staff wrote a note about a contact.',
-    record({ id: aggregateId('the contact'), noteId: text(), text: text(), author: NoteAuthor, at: instant() }),
+    record({ id: aggregateId('the contact'), noteId: text(), text: nullable(text('null once the contact is erased')), author: NoteAuthor, at: instant() }),
   ),
   eventSchema('contact.note-deleted', 'A note about a contact was deleted.', record({ id: aggregateId('the contact'), noteId: text(), at: instant() })),
 ] as const;
