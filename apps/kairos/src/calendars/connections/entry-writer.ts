@@ -1,17 +1,16 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CALENDAR_ENTRY_WRITES, ConnectionState, EntryCommand, EntryState, EntryWriteDoc, connectionDecider, connectionStream, entryDecider, entryStream } from '@kairos/calendars';
-import { KAIROS_NAMESPACE, SYSTEM_TENANT, uuidV5 } from '@kairos/core';
-import { Page, ReadStore } from '@kairos/read-store';
+import { KAIROS_NAMESPACE, uuidV5 } from '@kairos/core';
+import { ReadStore } from '@kairos/read-store';
 import { SERVICES } from '@kairos/services';
 import { KairosConfig } from '../../config/config';
 import { handleCommand, streamOf } from '../../infrastructure/command-handling';
 import { EventSourcing } from '../../infrastructure/event-sourcing';
-import { RepeatingSweep } from '../../infrastructure/sweeps';
+import { BackgroundDueWork, RepeatingSweep } from '../../infrastructure/sweeps';
 import { CONFIG, READ_STORE } from '../../infrastructure/tokens';
 import { BookingEntry, CalDavWriter, EntryConflict } from '../sources/caldav-writer';
 import { SourceConnection, SourceFailure } from '../sources/source';
 
-const DUE_PER_PAGE = 200;
 /** Entries written at once by one process: a slow calendar server holds up a few writes, not the others. */
 const WRITES_AT_ONCE = 4;
 /** The title of an entry whose service the read models do not know (yet, or any more). */
@@ -35,9 +34,9 @@ type Connection = Exclude<ConnectionState, { status: 'none' }>;
 export class CalendarEntryWriter implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('calendar-writeback');
   private readonly looks = new RepeatingSweep(this.logger, 'look for calendar entries to write', () => this.sweep());
-  private readonly running = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
   private readonly writer: CalDavWriter;
+  private readonly writes: BackgroundDueWork<EntryWriteDoc>;
 
   constructor(
     private readonly es: EventSourcing,
@@ -45,6 +44,7 @@ export class CalendarEntryWriter implements OnApplicationBootstrap, OnApplicatio
     @Inject(CONFIG) private readonly config: KairosConfig,
   ) {
     this.writer = new CalDavWriter(config.calendars);
+    this.writes = new BackgroundDueWork(readStore, CALENDAR_ENTRY_WRITES, WRITES_AT_ONCE);
   }
 
   onApplicationBootstrap() {
@@ -54,33 +54,20 @@ export class CalendarEntryWriter implements OnApplicationBootstrap, OnApplicatio
   async onApplicationShutdown() {
     this.stopping.abort();
     await this.looks.stop();
-    await Promise.all(this.running.values());
+    await this.writes.settled();
   }
 
   /** Starts the writes due now, as many as there is room for; answers how many it started. */
   async sweep(): Promise<number> {
-    const now = this.es.now().toISOString();
-    let started = 0;
-    let cursor: string | null = null;
-    do {
-      if (this.running.size >= WRITES_AT_ONCE) break;
-      const page: Page<EntryWriteDoc> = await this.readStore.find<EntryWriteDoc>(CALENDAR_ENTRY_WRITES, SYSTEM_TENANT, { where: { dueAt: { lt: now } }, orderBy: 'dueAt', limit: DUE_PER_PAGE, cursor });
-      for (const due of page.items) {
-        if (this.running.size >= WRITES_AT_ONCE) break;
-        if (this.running.has(due.id)) continue;
-        this.running.set(
-          due.id,
-          this.write(due)
-            .catch((error: unknown) => {
-              if (!this.stopping.signal.aborted) this.logger.warn({ message: 'could not write a calendar entry', connection: due.connectionId, booking: due.bookingId, error: (error as Error).message });
-            })
-            .finally(() => this.running.delete(due.id)),
-        );
-        started++;
-      }
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-    return started;
+    return this.writes.startDue(
+      this.es.now().toISOString(),
+      (due) => due.id,
+      () => true,
+      (due) =>
+        this.write(due).catch((error: unknown) => {
+          if (!this.stopping.signal.aborted) this.logger.warn({ message: 'could not write a calendar entry', connection: due.connectionId, booking: due.bookingId, error: (error as Error).message });
+        }),
+    );
   }
 
   private async write(due: EntryWriteDoc): Promise<void> {

@@ -1,14 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CALENDAR_SYNC_DUE, SyncDueDoc } from '@kairos/calendars';
-import { KAIROS_NAMESPACE, SYSTEM_TENANT, uuidV5 } from '@kairos/core';
-import { Page, ReadStore } from '@kairos/read-store';
+import { KAIROS_NAMESPACE, uuidV5 } from '@kairos/core';
+import { ReadStore } from '@kairos/read-store';
 import { KairosConfig } from '../../config/config';
 import { EventSourcing } from '../../infrastructure/event-sourcing';
-import { RepeatingSweep } from '../../infrastructure/sweeps';
+import { BackgroundDueWork, RepeatingSweep } from '../../infrastructure/sweeps';
 import { CONFIG, READ_STORE } from '../../infrastructure/tokens';
 import { CalendarSync } from './calendar-sync';
-
-const DUE_PER_PAGE = 200;
 
 /** What this process last read of a connection: an unchanged calendar records nothing, so its due time does not move. */
 interface LastRead {
@@ -32,16 +30,18 @@ interface LastRead {
 export class CalendarSyncSweep implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('calendar-sync');
   private readonly looks = new RepeatingSweep(this.logger, 'look for calendars due', () => this.sweep());
-  private readonly running = new Map<string, Promise<void>>();
   private readonly lastRead = new Map<string, LastRead>();
   private readonly stopping = new AbortController();
+  private readonly syncs: BackgroundDueWork<SyncDueDoc>;
 
   constructor(
     private readonly calendarSync: CalendarSync,
     private readonly es: EventSourcing,
-    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(READ_STORE) readStore: ReadStore,
     @Inject(CONFIG) private readonly config: KairosConfig,
-  ) {}
+  ) {
+    this.syncs = new BackgroundDueWork(readStore, CALENDAR_SYNC_DUE, config.calendars.syncConcurrency);
+  }
 
   onApplicationBootstrap() {
     if (this.config.roles.includes('projector')) this.looks.start();
@@ -50,29 +50,22 @@ export class CalendarSyncSweep implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown() {
     this.stopping.abort();
     await this.looks.stop();
-    await Promise.all(this.running.values());
+    await this.syncs.settled();
   }
 
   /** Starts the syncs due now, as many as there is room for; answers how many it started. */
   async sweep(): Promise<number> {
     const now = this.es.now();
     for (const [key, last] of this.lastRead) if (last.until <= now.getTime()) this.lastRead.delete(key);
-    let started = 0;
-    let cursor: string | null = null;
-    do {
-      if (this.running.size >= this.config.calendars.syncConcurrency) break;
-      const page: Page<SyncDueDoc> = await this.readStore.find<SyncDueDoc>(CALENDAR_SYNC_DUE, SYSTEM_TENANT, { where: { dueAt: { lt: now.toISOString() } }, orderBy: 'dueAt', limit: DUE_PER_PAGE, cursor });
-      for (const due of page.items) {
-        if (this.running.size >= this.config.calendars.syncConcurrency) break;
-        const key = `${due.tenant}\n${due.id}`;
+    return this.syncs.startDue(
+      now.toISOString(),
+      (due) => `${due.tenant}\n${due.id}`,
+      (due, key) => {
         const last = this.lastRead.get(key);
-        if (this.running.has(key) || (last && last.dueAt === due.dueAt && last.until > now.getTime())) continue;
-        this.running.set(key, this.start(key, due));
-        started++;
-      }
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-    return started;
+        return !(last && last.dueAt === due.dueAt && last.until > now.getTime());
+      },
+      (due, key) => this.start(key, due),
+    );
   }
 
   private async start(key: string, due: SyncDueDoc): Promise<void> {
@@ -84,8 +77,6 @@ export class CalendarSyncSweep implements OnApplicationBootstrap, OnApplicationS
       if (!this.stopping.signal.aborted) this.logger.warn({ message: 'could not sync a calendar', connection: due.id, error: (error as Error).message });
       // Tried again at the next look that finds it due, a minute from now at the soonest.
       this.lastRead.set(key, { dueAt: due.dueAt, until: this.es.now().getTime() + 60_000 });
-    } finally {
-      this.running.delete(key);
     }
   }
 }
