@@ -20,14 +20,15 @@ interface FollowedSlot {
 /**
  * The booking events write-back follows, as much of them as it reads. libs/bookings declares them
  * in full; it depends on this library (through availability, which folds external busy time), so
- * they are not imported but named here.
+ * they are not imported but named here, and apps/kairos/src/events/event-catalog.spec.ts fails to
+ * compile when libs/bookings' events no longer fit these shapes.
  */
-type FollowedBookingEvent =
+export type FollowedBookingEvent =
   | { type: 'booking.created'; data: { id: string; serviceId: string; serviceType: string; status: string; slot: FollowedSlot } }
   | { type: 'booking.confirmed' | 'booking.declined' | 'booking.canceled'; data: { id: string } }
   | { type: 'booking.rescheduled'; data: { id: string; slot: FollowedSlot } };
 
-const BOOKING_TYPES = ['booking.created', 'booking.confirmed', 'booking.declined', 'booking.canceled', 'booking.rescheduled'] as const satisfies readonly FollowedBookingEvent['type'][];
+export const FOLLOWED_BOOKING_TYPES = ['booking.created', 'booking.confirmed', 'booking.declined', 'booking.canceled', 'booking.rescheduled'] as const satisfies readonly FollowedBookingEvent['type'][];
 
 interface WriteConnectionDoc {
   id: string;
@@ -78,7 +79,7 @@ export interface EntryWriteDoc {
 export const entryWriteId = (tenant: string, connectionId: string, bookingId: string) => `${tenant}|${connectionId}.${bookingId}`;
 
 const CONNECTION_TYPES = ['calendar-connection.created', 'calendar-connection.updated', 'calendar-connection.deleted'] as const satisfies readonly ConnectionEvent['type'][];
-const isBookingEvent = isOneOf<FollowedBookingEvent>(BOOKING_TYPES);
+const isBookingEvent = isOneOf<FollowedBookingEvent>(FOLLOWED_BOOKING_TYPES);
 const isEntryEvent = isOneOf<EntryEvent>(ENTRY_EVENT_TYPES);
 
 const targetsOf = (documents: DocumentLookup, tenant: string, resourceIds: string[]) =>
@@ -173,7 +174,7 @@ const entryDocs = (event: ProjectedEvent<EntryEvent>, documents: DocumentLookup)
 export const calendarEntriesProjection: ProjectionDefinition<FollowedBookingEvent | ConnectionEvent | EntryEvent> = {
   name: 'calendar-entries',
   collections: [CALENDAR_WRITE_CONNECTIONS, CALENDAR_WRITE_TARGETS, CALENDAR_ENTRY_BOOKINGS, CALENDAR_ENTRY_WRITES],
-  canHandle: [...BOOKING_TYPES, ...CONNECTION_TYPES, ...ENTRY_EVENT_TYPES],
+  canHandle: [...FOLLOWED_BOOKING_TYPES, ...CONNECTION_TYPES, ...ENTRY_EVENT_TYPES],
   evolve(event, documents) {
     if (isBookingEvent(event)) return bookingDocs(event, documents);
     if (isEntryEvent(event)) return entryDocs(event, documents);

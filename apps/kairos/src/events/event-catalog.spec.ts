@@ -12,7 +12,7 @@ import {
   SlotHoldView,
   WaitlistEvent,
 } from '@kairos/bookings';
-import { ConnectionEvent, connectionDecider, entryDecider, feedDecider } from '@kairos/calendars';
+import { ConnectionEvent, FOLLOWED_BOOKING_TYPES, FollowedBookingEvent, connectionDecider, entryDecider, feedDecider } from '@kairos/calendars';
 import { ContactEvent, contactEmailDecider } from '@kairos/clients';
 import { BenefitKind, CancelEffective, CouponEvent, DiscountType, PaymentStatus as OrderPaymentStatus, PlanEvent, PlanOrderEvent, PlanOrderStatus, PricingType, couponCodeDecider } from '@kairos/memberships';
 import { CHANNELS, DeliveryEvent, SettingsEvent, TRIGGERS, deliveryDecider, outboxDecider } from '@kairos/notifications';
@@ -318,6 +318,16 @@ describe('the event catalog', () => {
     ] as const)('%s %s', (type, path, values) => {
       expect(enumAt(type, path)).toEqual(values);
     });
+  });
+});
+
+/** Compiles only while every booking event write-back follows still fits the shape it reads (libs/calendars names them, not imports them). */
+const asFollowed = (event: Extract<BookingEvent, { type: FollowedBookingEvent['type'] }>): FollowedBookingEvent => event;
+
+describe('the booking events calendar write-back follows', () => {
+  it('are booking events the deciders produce, as libs/bookings declares them', () => {
+    const followed = produced.filter((event): event is Extract<BookingEvent, { type: FollowedBookingEvent['type'] }> => (FOLLOWED_BOOKING_TYPES as readonly string[]).includes(event.type));
+    expect([...new Set(followed.map((event) => asFollowed(event).type))].sort()).toEqual([...FOLLOWED_BOOKING_TYPES].sort());
   });
 });
 
