@@ -5,6 +5,7 @@ export * from './feed/feed';
 export * from './entry/entry';
 export * from './calendar-entries.projection';
 export * from './streams';
+export * from './calendar-uid';
 export * from './calendars.events';
 export * from './calendars.projection';
 export * from './capability';

@@ -1,3 +1,4 @@
+import { calendarUid } from '@kairos/calendars';
 import { CHANNELS, CalendarEntry, Channel, NotificationRequest, NotificationSettingsView, OutboxEntry, RenderedMessage, Trigger, isEnabled } from '@kairos/notifications';
 import { Recipient } from './recipients';
 import { TemplateData, localTime, renderTemplate, templateFor } from './templates';
@@ -48,7 +49,7 @@ const calendarOf = (entry: OutboxEntry, facts: DispatchFacts): CalendarEntry | n
   if (!method || !entry.slot || !entry.bookingId) return null;
   return {
     method,
-    uid: `${entry.bookingId}@kairos`,
+    uid: calendarUid(entry.bookingId),
     sequence: entry.sequence,
     start: entry.slot.start,
     end: entry.slot.end,

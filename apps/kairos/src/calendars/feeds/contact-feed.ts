@@ -1,4 +1,5 @@
 import { BookingStatus, BookingView } from '@kairos/bookings';
+import { calendarUid } from '@kairos/calendars';
 import { FeedEntry, FeedStatus } from './ics-writer';
 import { MAX_FEED_ENTRIES } from './resource-feed';
 
@@ -20,7 +21,7 @@ export const contactEntries = (bookings: BookingView[], serviceName: (serviceId:
     .sort((a, b) => (a.slot.start > b.slot.start ? -1 : a.slot.start < b.slot.start ? 1 : 0))
     .slice(0, MAX_FEED_ENTRIES)
     .map((booking) => ({
-      uid: `${booking.id}@kairos`,
+      uid: calendarUid(booking.id),
       sequence: bookingSequence(booking.id),
       status: STATUS[booking.status],
       summary: serviceName(booking.serviceId) ?? 'Booking',

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { calendarUid } from '@kairos/calendars';
 import {
   ALL_TIME,
   RecurrenceRule,
@@ -146,7 +147,7 @@ export const seriesEntries = (view: SessionView, scheduleId: string, span: Windo
     const [, next] = expandSeries({ ...view, rule, exdates: [] }, { from: first, to: ALL_TIME.to }, 2);
     spec = next ? { localStart: next.localStart, localEnd: next.localEnd, rule: rule.count === null ? rule : { ...rule, count: rule.count - 1 } } : null;
   }
-  const identity = { uid: `${view.id}@kairos`, sequence: view.revision - 1 };
+  const identity = { uid: calendarUid(view.id), sequence: view.revision - 1 };
   const inSpan = (originalStart: number) => originalStart >= span.from.getTime() && originalStart < span.to.getTime();
   // Instances keyed by where the rule put them, wherever they were moved to.
   const moves = Object.entries(view.overrides).flatMap(([original, o]) => (o.localStart ? [Math.abs(toInstant(o.localStart, view.timeZone).getTime() - Date.parse(original))] : []));
@@ -162,7 +163,7 @@ export const seriesEntries = (view: SessionView, scheduleId: string, span: Windo
   };
   const entries: FeedEntry[] = [];
   const alone = offRule && held(offRule);
-  if (alone) entries.push(singleEntry(alone, view, { uid: `${alone.id}@kairos`, sequence: identity.sequence }));
+  if (alone) entries.push(singleEntry(alone, view, { uid: calendarUid(alone.id), sequence: identity.sequence }));
   if (spec === null) return entries.length > 0 ? entries : null;
 
   const master: FeedEntry = {
@@ -193,7 +194,7 @@ export const seriesEntries = (view: SessionView, scheduleId: string, span: Windo
     if (!instance) continue;
     heldByMaster += 1;
     if (nearChange) {
-      entries.push(singleEntry(instance, view, { uid: `${instance.id}@kairos`, sequence: identity.sequence }));
+      entries.push(singleEntry(instance, view, { uid: calendarUid(instance.id), sequence: identity.sequence }));
       continue;
     }
     const entry = { ...singleEntry(instance, view, identity), recurrenceId: reading };
@@ -226,10 +227,10 @@ export const resourceEntries = (docs: SessionDoc[], scheduleId: string, span: Wi
     const [instance] = sessionInstances(doc, ALL_TIME);
     if (!instance || !holdsSchedule(instance, scheduleId)) continue;
     if (doc.bookingId === undefined) {
-      groups.push({ lastEnd: instance.end, entries: [singleEntry(instance, doc, { uid: `${doc.id}@kairos`, sequence: doc.revision - 1 })] });
+      groups.push({ lastEnd: instance.end, entries: [singleEntry(instance, doc, { uid: calendarUid(doc.id), sequence: doc.revision - 1 })] });
       continue;
     }
-    const entry = singleEntry(instance, doc, { uid: `${doc.bookingId}@kairos`, sequence: bookingSequence(doc.bookingId) });
+    const entry = singleEntry(instance, doc, { uid: calendarUid(doc.bookingId), sequence: bookingSequence(doc.bookingId) });
     const live = instance.status === 'ACTIVE';
     const kept = byBooking.get(doc.bookingId);
     if (!kept || (live && !kept.live) || (live === kept.live && doc.createdAt > kept.createdAt)) byBooking.set(doc.bookingId, { entry, live, createdAt: doc.createdAt });

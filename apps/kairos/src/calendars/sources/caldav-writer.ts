@@ -1,4 +1,5 @@
 import { createEvent } from 'ics';
+import { calendarUid } from '@kairos/calendars';
 import { DavTransport, PreconditionFailed } from './dav-transport';
 import { BOOKING_PROPERTY } from './ics-occurrences';
 import { SourceConnection, SourceFailure, SourceOptions } from './source';
@@ -29,16 +30,13 @@ export class EntryConflict extends Error {
   }
 }
 
-/** UID of a booking's entry: stable, so every update replaces the same entry and a reader can tell it is ours. */
-export const bookingUid = (bookingId: string) => `${bookingId}@kairos`;
-
 /** An RFC 5545 calendar object of one VEVENT, as CalDAV stores it (no METHOD: RFC 4791 §4.1). */
 export const bookingIcs = (entry: BookingEntry): string => {
   const { error, value } = createEvent({
     productId: 'kairos',
     // Not ics's default PUBLISH: an explicit undefined drops the line.
     method: undefined,
-    uid: bookingUid(entry.bookingId),
+    uid: calendarUid(entry.bookingId),
     sequence: entry.sequence,
     start: entry.start.getTime(),
     startInputType: 'utc',
