@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { AddressInfo } from 'node:net';
 import ICAL from 'ical.js';
-import { entryStream } from '@kairos/calendars';
+import { CALENDAR_ENTRY_WRITES, entryStream } from '@kairos/calendars';
+import { SYSTEM_TENANT } from '@kairos/core';
 import { describeWith, eventually, testServers } from '@kairos/testing';
 import { loadConfig } from '../apps/kairos/src/config/config';
 import { TestCalendar, newCalendar, radicaleUrl } from './support/caldav';
@@ -139,12 +140,13 @@ const twoProcesses = () => {
     const connection = (await as(b, 'post', '/v1/calendar-connections', { resourceId: staff.id, name: 'Work', source: 'CALDAV', url: calendar.url, username: calendar.user, secret: calendar.password, writeBack: true }).expect(201)).body;
     const booking = (await as(b, 'post', '/v1/bookings', { serviceId: service.id, slot: { start: '2026-03-30T08:00:00.000Z', end: '2026-03-30T09:00:00.000Z' }, contactId: '6f1c3c0e-1d7b-4c55-8a51-0c1e2d3f4a98' }).expect(201)).body;
 
-    // Both processes look at once (the second has the api role: no timer of its own), until they find the write due: both make it.
-    const writers = [a, b].map((t) => t.app.get(CalendarEntryWriter));
-    const deadline = Date.now() + 15_000;
-    let started = [0, 0];
-    while (started.every((n) => n === 0) && Date.now() < deadline) started = await Promise.all(writers.map((writer) => writer.sweep()));
-    expect(started).toEqual([1, 1]);
+    // Once the write is due in the shared store, both processes look at once and both make it. The
+    // first runs every role, so its own timer may have started the write a moment earlier (its look
+    // then starts nothing); the second has the api role and no timer, so its look must start it.
+    const dueWrites = async () => (await b.stores.readStore.find(CALENDAR_ENTRY_WRITES, SYSTEM_TENANT, { limit: 10 })).items;
+    await eventually(async () => expect(await dueWrites()).toHaveLength(1), 15_000, 50);
+    const started = await Promise.all([a, b].map((t) => t.app.get(CalendarEntryWriter).sweep()));
+    expect(started[1]).toBe(1);
     const written = async () => (await a.stores.eventStore.readStream(entryStream(a.tenant, connection.id, booking.id))).filter((e) => e.type === 'calendar-entry.written');
     await eventually(async () => expect(await written()).not.toHaveLength(0), 15_000, 100);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
