@@ -1,4 +1,4 @@
-# What the scripts that run a local server for tests (kafka.sh, greenmail.sh, radicale.sh) share.
+# What the scripts that run a local server for tests (kafka.sh, greenmail.sh, radicale.sh, mongo.sh) share.
 # Sourced; each script sets $state (the folder of the server's pid file), and those that run one
 # from its Maven Central jars $tool (the folder of the pom.xml naming the jars) and $lib (the cache
 # they are copied to).
