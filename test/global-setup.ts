@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
 import { postgresBinaries } from '../libs/testing/src/postgres-cluster';
 import { endOffsets } from './kafka-conformance';
@@ -8,8 +9,10 @@ import { endOffsets } from './kafka-conformance';
  * Finds the real servers the integration suites run against: the local PostgreSQL, a Kafka broker
  * started from its Maven Central jars by scripts/kafka.sh, and a GreenMail mail server (SMTP, IMAP
  * and its HTTP API) started the same way by scripts/greenmail.sh, and a Radicale CalDAV server (Debian's
- * package) started by scripts/radicale.sh. KAIROS_REQUIRE lists servers that must be reachable (CI sets
- * postgres,kafka,greenmail,radicale): missing one fails the run instead of skipping.
+ * package) started by scripts/radicale.sh, and for the MongoDB read store the MongoDB at
+ * KAIROS_MONGODB_URL or, without one, mongo-java-server (a wire-protocol stand-in, not MongoDB)
+ * started by scripts/mongo.sh. KAIROS_REQUIRE lists servers that must be reachable (CI sets
+ * postgres,kafka,greenmail,radicale,mongodb): missing one fails the run instead of skipping.
  */
 export default async function globalSetup(): Promise<void> {
   // Suites that run the built service build it once per run (libs/testing BuiltService).
@@ -85,6 +88,36 @@ export default async function globalSetup(): Promise<void> {
     }
   }
 
+  // A real MongoDB when one is given; otherwise the stand-in, whose suites say in their names that it ran.
+  let mongoUrl = process.env.KAIROS_MONGODB_URL;
+  let mongoServer = 'the MongoDB at KAIROS_MONGODB_URL';
+  if (!mongoUrl && (process.env.KAIROS_SKIP_MONGODB !== '1' || required.has('mongodb'))) {
+    try {
+      // Like the broker: a stand-in this checkout already runs is used and left running.
+      const running = spawnSync('bash', ['scripts/mongo.sh', 'status'], { cwd: `${__dirname}/..`, stdio: 'ignore' }).status === 0;
+      const out = execFileSync('bash', ['scripts/mongo.sh', 'start'], { cwd: `${__dirname}/..`, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      mongoUrl = out.trim().split('\n').pop();
+      mongoServer = 'mongo-java-server, a wire-protocol stand-in started by scripts/mongo.sh,';
+      process.env.KAIROS_TEST_MONGODB_STAND_IN = '1';
+      if (!running) process.env.KAIROS_TEST_MONGO_STARTED = '1';
+    } catch (error) {
+      problems.push(`mongodb: scripts/mongo.sh start failed: ${(error as Error).message}`);
+    }
+  }
+  if (mongoUrl) {
+    const mongo = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 3000 });
+    try {
+      await mongo.db('admin').command({ ping: 1 });
+      process.env.KAIROS_TEST_MONGODB_URL = mongoUrl;
+      // eslint-disable-next-line no-console
+      console.log(`integration: the MongoDB suites run on ${mongoServer} at ${mongoUrl}`);
+    } catch (error) {
+      problems.push(`mongodb: ${mongoUrl} unreachable: ${(error as Error).message}`);
+    } finally {
+      await mongo.close().catch(() => undefined);
+    }
+  }
+
   for (const problem of problems) {
     const server = problem.split(':')[0];
     if (required.has(server)) throw new Error(`required server missing (KAIROS_REQUIRE=${[...required].join(',')}): ${problem}`);
@@ -95,5 +128,4 @@ export default async function globalSetup(): Promise<void> {
     if (!['postgres', 'kafka', 'greenmail', 'radicale', 'eventstoredb', 'mongodb'].includes(server)) throw new Error(`KAIROS_REQUIRE names unknown server ${server}`);
   }
   if (required.has('eventstoredb') && !process.env.KAIROS_EVENTSTOREDB_URL) throw new Error('KAIROS_REQUIRE has eventstoredb but KAIROS_EVENTSTOREDB_URL is unset');
-  if (required.has('mongodb') && !process.env.KAIROS_MONGODB_URL) throw new Error('KAIROS_REQUIRE has mongodb but KAIROS_MONGODB_URL is unset');
 }

@@ -35,5 +35,8 @@ export default async function globalTeardown(): Promise<void> {
     if (process.env.KAIROS_TEST_RADICALE_STARTED === '1') {
       execFileSync('bash', ['scripts/radicale.sh', 'stop'], { cwd: `${__dirname}/..`, stdio: 'inherit' });
     }
+    if (process.env.KAIROS_TEST_MONGO_STARTED === '1') {
+      execFileSync('bash', ['scripts/mongo.sh', 'stop'], { cwd: `${__dirname}/..`, stdio: 'inherit' });
+    }
   }
 }

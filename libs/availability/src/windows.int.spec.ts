@@ -1,7 +1,8 @@
 import { projectionOf } from '@kairos/projections';
 import { ReadStore, SqlReadStore } from '@kairos/read-store';
+import { MongoReadStore } from '@kairos/read-store/mongodb/mongo-read-store';
 import { SqlClient } from '@kairos/sql';
-import { describeWith, scratchPglite, scratchPostgres, testServers } from '@kairos/testing';
+import { describeWith, scratchMongo, scratchPglite, scratchPostgres, testServers } from '@kairos/testing';
 import { availabilityWindowsProjection } from './windows';
 import { WindowsTarget, windowsMatchRawExpansion } from './windows-property.fixture';
 
@@ -20,12 +21,12 @@ const throughBatches = (store: ReadStore): WindowsTarget => {
   };
 };
 
-const onStore = (open: () => Promise<{ client: SqlClient; dispose(): Promise<void> }>) => {
+const onStore = (open: () => Promise<{ store: ReadStore; dispose(): Promise<void> }>) => {
   let opened: Awaited<ReturnType<typeof open>>;
-  let store: SqlReadStore;
+  let store: ReadStore;
   beforeAll(async () => {
     opened = await open();
-    store = new SqlReadStore(opened.client);
+    store = opened.store;
     await store.ensureCollections(availabilityWindowsProjection.collections);
   });
   afterAll(async () => opened?.dispose());
@@ -34,6 +35,18 @@ const onStore = (open: () => Promise<{ client: SqlClient; dispose(): Promise<voi
   });
 };
 
-describe('availability windows on PGlite', () => onStore(scratchPglite));
+const onSql = (open: () => Promise<{ client: SqlClient; dispose(): Promise<void> }>) => async () => {
+  const { client, dispose } = await open();
+  return { store: new SqlReadStore(client), dispose };
+};
 
-describeWith('PostgreSQL', testServers.postgresUrl(), 'availability windows on PostgreSQL', () => onStore(() => scratchPostgres('windows')));
+const onMongo = async () => {
+  const { db, dispose } = await scratchMongo('windows');
+  return { store: new MongoReadStore(db), dispose };
+};
+
+describe('availability windows on PGlite', () => onStore(onSql(scratchPglite)));
+
+describeWith('PostgreSQL', testServers.postgresUrl(), 'availability windows on PostgreSQL', () => onStore(onSql(() => scratchPostgres('windows'))));
+
+describeWith('MongoDB', testServers.mongoUrl(), `availability windows on ${testServers.mongoServer()}`, () => onStore(onMongo));

@@ -10,6 +10,9 @@ export * from './decider-spec';
 export * from './openapi-conformance';
 export * from './conformance-log';
 
+/** What the global setup starts for the MongoDB suites when no MongoDB is given (scripts/mongo.sh). */
+export const MONGO_STAND_IN = 'mongo-java-server (a MongoDB wire-protocol stand-in)';
+
 /**
  * Which real servers this test run reaches. The global setup decides once and records it in the
  * environment; suites for an engine that is not reachable are skipped with the reason printed,
@@ -19,7 +22,9 @@ export const testServers = {
   postgresUrl: () => process.env.KAIROS_TEST_POSTGRES_URL,
   kafkaBrokers: () => process.env.KAIROS_TEST_KAFKA_BROKERS,
   eventStoreDbUrl: () => process.env.KAIROS_EVENTSTOREDB_URL,
-  mongoUrl: () => process.env.KAIROS_MONGODB_URL,
+  mongoUrl: () => process.env.KAIROS_TEST_MONGODB_URL,
+  /** What answers at mongoUrl, for the names of its suites: the stand-in unless KAIROS_MONGODB_URL named a MongoDB. */
+  mongoServer: () => (process.env.KAIROS_TEST_MONGODB_STAND_IN === '1' ? MONGO_STAND_IN : 'MongoDB'),
   /** The folder of `initdb` and `pg_ctl`, for suites that run a PostgreSQL cluster of their own (to stop it). */
   postgresBinaries: () => process.env.KAIROS_TEST_POSTGRES_BIN,
 };
@@ -48,6 +53,23 @@ export const scratchPostgres = async (prefix: string) => {
     client,
     dispose: async () => {
       await client.query(`drop schema ${schema} cascade`);
+      await client.close();
+    },
+  };
+};
+
+/**
+ * A database of its own on the test MongoDB (or its stand-in), that `dispose` drops. The driver is
+ * loaded here only, so that suites that never reach MongoDB do not load it.
+ */
+export const scratchMongo = async (prefix: string) => {
+  const { MongoClient } = await import('mongodb');
+  const client = await MongoClient.connect(testServers.mongoUrl()!);
+  const db = client.db(uniqueName(prefix));
+  return {
+    db,
+    dispose: async () => {
+      await db.dropDatabase();
       await client.close();
     },
   };

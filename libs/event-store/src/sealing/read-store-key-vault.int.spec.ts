@@ -1,7 +1,6 @@
-import { MongoClient } from 'mongodb';
 import { CachingReadStore, ReadStore, SqlReadStore } from '@kairos/read-store';
 import { MongoReadStore } from '@kairos/read-store/mongodb/mongo-read-store';
-import { describeWith, scratchPglite, scratchPostgres, testServers, uniqueName } from '@kairos/testing';
+import { describeWith, scratchMongo, scratchPglite, scratchPostgres, testServers } from '@kairos/testing';
 import { CachedKeyVault } from './key-vault';
 import { existingKey, keyVaultContract } from './key-vault.contract';
 import { ReadStoreKeyVault, SUBJECT_KEYS } from './read-store-key-vault';
@@ -41,17 +40,10 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'key vault on the read sto
   vaultOnReadStore(onSql(() => scratchPostgres('keys')));
 });
 
-describeWith('MongoDB', testServers.mongoUrl(), 'key vault on the read store: MongoDB', () => {
+describeWith('MongoDB', testServers.mongoUrl(), `key vault on the read store: ${testServers.mongoServer()}`, () => {
   vaultOnReadStore(async () => {
-    const client = await MongoClient.connect(testServers.mongoUrl()!);
-    const db = client.db(uniqueName('keys'));
-    return {
-      store: new MongoReadStore(db),
-      dispose: async () => {
-        await db.dropDatabase();
-        await client.close();
-      },
-    };
+    const { db, dispose } = await scratchMongo('keys');
+    return { store: new MongoReadStore(db), dispose };
   });
 });
 
