@@ -136,6 +136,7 @@ export const readStoreContract = (open: () => Promise<{ store: ReadStore; dispos
     expect(await ids({ scheduleId: { in: ['sch0'] }, start: { gte: '2026-03-29T00:00:00.000Z' } })).toEqual(['s2']);
     // Ranges and sets apply to string fields only, never to arrays holding strings.
     expect(await ids({ tags: { in: [starts[0]] } })).toEqual([]);
+    expect(await ids({ tags: { gte: starts[0] } })).toEqual([]);
   });
 
   it('rejects a cursor it did not issue', async () => {

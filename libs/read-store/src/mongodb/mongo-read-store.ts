@@ -65,16 +65,18 @@ const docPath = (field: string) => {
  * The SQL adapter filters with JSON containment, which is stricter than a MongoDB equality match:
  * a scalar never matches an array holding it, null does not match a missing field, and `contains`
  * only matches arrays. `$not: {$type: 'array'}` and `$elemMatch` restore those rules; values always
- * sit under an operator so a caller's value is never read as one.
+ * sit under an operator so a caller's value is never read as one. `$type: 'string'` alone would
+ * not keep arrays out of `in` and ranges: on an array it matches when an element is a string.
  */
+const NOT_ARRAY = { $not: { $type: 'array' } };
 const fieldFilter = (filter: FieldFilter): Document => {
   if (filter !== null && typeof filter === 'object') {
     if ('contains' in filter) return { $elemMatch: { $eq: filter.contains } };
-    if ('in' in filter) return { $in: filter.in, $type: 'string' };
-    return { $type: 'string', ...(filter.gte !== undefined ? { $gte: filter.gte } : {}), ...(filter.lt !== undefined ? { $lt: filter.lt } : {}) };
+    if ('in' in filter) return { $in: filter.in, $type: 'string', ...NOT_ARRAY };
+    return { $type: 'string', ...NOT_ARRAY, ...(filter.gte !== undefined ? { $gte: filter.gte } : {}), ...(filter.lt !== undefined ? { $lt: filter.lt } : {}) };
   }
-  if (filter === null) return { $type: 'null', $not: { $type: 'array' } };
-  return { $eq: filter, $not: { $type: 'array' } };
+  if (filter === null) return { $type: 'null', ...NOT_ARRAY };
+  return { $eq: filter, ...NOT_ARRAY };
 };
 
 /**
