@@ -34,7 +34,8 @@ export interface LoadWindow {
   /**
    * CPU of the servers from the first request until what the closed loop wrote had reached the read
    * model and Kafka (so that work the runners put off still counts), in ms: the app (this process
-   * without the load thread), the whole PostgreSQL server, the Kafka broker (NaN when not found).
+   * without the load thread), the whole PostgreSQL server (other clients of a shared server count
+   * too), the Kafka broker (NaN when not found).
    */
   serverCpuMs: { app: number; postgres: number; kafka: number };
 }

@@ -218,7 +218,7 @@ const runWorker = async (input: WorkerInput): Promise<void> => {
       const r = random();
       const idle = own.filter((b) => !b.busy);
       if (r < MIX.create || idle.length === 0) return create(ops, begin);
-      const b = r < MIX.create + MIX.cancel ? idle[Math.floor(random() * idle.length)] : pick(idle);
+      const b = pick(idle);
       b.busy = true;
       try {
         await (r < MIX.create + MIX.cancel ? cancel(ops, begin, b) : reschedule(ops, begin, b));

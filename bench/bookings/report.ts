@@ -86,7 +86,7 @@ export const reportBookings = (outcome: Outcome): void => {
     { metric: 'requests (all ops)', value: (requests / result.elapsedMs) * 1000, unit: 'req/s' },
     { metric: 'latency p50 (all ops)', value: p50Ms, unit: 'ms' },
     { metric: 'latency p99 (all ops; closedLoopP99Ms, at saturation)', value: p99Ms, unit: 'ms' },
-    { metric: 'floorBookingsPerSec (same clients and seconds, Kafka stopped)', value: floorBookingsPerSec, unit: floor ? `/s (p99 ${floor.p99Ms.toFixed(1)} ms, ${floor.errors} errors)` : '/s (skipped: no floor server)' },
+    { metric: 'floorBookingsPerSec (same clients and seconds; Kafka idle)', value: floorBookingsPerSec, unit: floor ? `/s (p99 ${floor.p99Ms.toFixed(1)} ms, ${floor.errors} errors)` : '/s (skipped: no floor server)' },
     { metric: 'ratioToFloor (bookingsPerSec / floor\'s)', value: ratioToFloor, unit: '×', target: RATIO_TO_FLOOR_TARGET },
     {
       metric: 'cpuMsPerBooking (every server; closed loop until settled)',
