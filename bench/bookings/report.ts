@@ -22,7 +22,7 @@ const round = (value: number, digits = 2) => roundTo(value, digits);
 /** What the run found after the load: the stores' contents checked, and the yardstick. */
 export interface Outcome {
   window: LoadWindow;
-  /** Null when the floor server was not found. */
+  /** Null when the floor server was not found or failed. */
   floor: FloorRun | null;
   pgbenchTps: number;
   /** Bookings listed by the read model, and what holds a resource or a seat among them. */
@@ -169,7 +169,7 @@ export const reportBookings = (outcome: Outcome): void => {
     planCreates: ops['create-plan'].ok,
     planCreateP50Ratio: round(planCreateRatio, 3),
     planBalanceMismatches: planBalances,
-    pgbenchTps: round(pgbenchTps),
+    pgbenchTps: Number.isFinite(pgbenchTps) ? round(pgbenchTps) : null,
     closedLoopP99Ms: round(p99Ms, 3),
     floorBookingsPerSec: floor ? round(floorBookingsPerSec) : null,
     ratioToFloor: floor ? round(ratioToFloor, 4) : null,
