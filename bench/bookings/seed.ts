@@ -2,23 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { HttpClient } from '../kit/http-client';
 import { CLASSES, CLASS_CAPACITY, PLAN_CREDITS, ROOMS, ROOM_SERVICE_STAFF, SESSIONS_PER_CLASS, STAFF, Seed, WEEKDAYS, ZONE, iso, london, pad } from './scenario';
 
-const CATCH_UP_MS = 120_000;
-
-/**
- * A read at a position, asked again while the service answers that its read model is not there yet:
- * the service waits only so long itself, and on a busy machine the projections can take longer.
- */
-const caughtUp = async <T>(read: () => Promise<T>): Promise<T> => {
-  const deadline = Date.now() + CATCH_UP_MS;
-  for (;;) {
-    try {
-      return await read();
-    } catch (error) {
-      if (Date.now() > deadline || !String(error).includes('urn:kairos:problem:projection-lag')) throw error;
-    }
-  }
-};
-
 /**
  * A tenant of 20 staff and 3 rooms working Mon–Fri 08:00–20:00 in London, a 30-minute "any staff"
  * appointment, a 60-minute staff + room appointment with a 10-minute buffer, three classes of 20
@@ -29,7 +12,7 @@ const caughtUp = async <T>(read: () => Promise<T>): Promise<T> => {
 export const seedTenant = async (client: HttpClient, tenant: string, clients: number): Promise<Seed> => {
   let lastPosition = 0;
   const ok = async (method: string, path: string, body?: unknown) => {
-    const answer = await client.ok(method, path, body);
+    const answer = await (method === 'GET' || path === '/v1/availability/query' ? client.okOnceAvailable(method, path, body) : client.ok(method, path, body));
     lastPosition = Math.max(lastPosition, answer.position ?? 0);
     return answer.body;
   };
@@ -95,8 +78,8 @@ export const seedTenant = async (client: HttpClient, tenant: string, clients: nu
   for (const contactId of contacts) planOrders.push((await ok('POST', '/v1/plan-orders', { planId: plan.id, contactId })).id);
   // Every read model the booking path consults has caught up before the clock starts.
   for (const serviceId of [serviceA.id, serviceB.id]) {
-    await caughtUp(() => ok('POST', '/v1/availability/query', { serviceId, from: iso(london(2, 0)), to: iso(london(3, 0)), minPosition: lastPosition, limit: 1 }));
+    await ok('POST', '/v1/availability/query', { serviceId, from: iso(london(2, 0)), to: iso(london(3, 0)), minPosition: lastPosition, limit: 1 });
   }
-  await caughtUp(() => ok('GET', `/v1/plan-orders?contactId=${contacts[0]}&minPosition=${lastPosition}`));
+  await ok('GET', `/v1/plan-orders?contactId=${contacts[0]}&minPosition=${lastPosition}`);
   return { tenant, contacts, planOrders, serviceA: serviceA.id, serviceB: serviceB.id, classes, lastPosition };
 };
