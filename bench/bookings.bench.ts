@@ -8,17 +8,27 @@
  *  - 50 concurrent clients for BENCH_SECONDS (default 30), each holding a plan order of the haircut:
  *    ~70 % creates (a fifth of them on a small
  *    hot set of slots, some class joins), ~15 % cancels and ~15 % reschedules of their own bookings;
+ *  - then an open loop: BENCH_OPEN_RATE creates a second on a fixed schedule (with cancels and
+ *    reschedules in the same proportion) for BENCH_OPEN_SECONDS, each request timed from when it was
+ *    due, and how long the read model and Kafka take to show a write at that load;
+ *  - CPU per created booking of every server (the app without the load thread, the whole PostgreSQL
+ *    server, the Kafka broker), from /proc, over the closed loop until what it wrote has settled;
  *  - afterwards: no resource held twice and no class over capacity, in the read model (over HTTP)
- *    and in the event store (folding the booking streams); how long the read model and Kafka take to
- *    show a write; and `pgbench` simple-update TPS on a scratch database of the same server, as the
- *    yardstick for what this PostgreSQL can do.
+ *    and in the event store (folding the booking streams); the floor (BENCH_FLOOR), a minimal server
+ *    that only books at the database, under the same closed loop with Kafka stopped, for bookings/s
+ *    and CPU per booking side by side; and `pgbench` simple-update TPS on a scratch database of the
+ *    same server, as the yardstick for what this PostgreSQL can do.
  *
  * The load generator and the Kafka consumer run in a worker thread (bookings/load-worker.ts), so the
  * app's event loop (the main thread) carries only the app, as it would in production, and a CPU
  * profile of the main thread is a profile of the app.
  *
  * Knobs:
- *  - BENCH_SECONDS (30): load and pgbench duration.
+ *  - BENCH_SECONDS (30): closed loop, floor and pgbench duration.
+ *  - BENCH_OPEN_RATE (50) creates per second and BENCH_OPEN_SECONDS (20): the open loop.
+ *  - BENCH_FLOOR (../shared/bench/floor.js from the checkout): the floor server; when the file is
+ *    not there, the floor is skipped and its keys are null. Run with NODE_PATH at this checkout's
+ *    node_modules, on a scratch database `kairos_floor_<random>` dropped afterwards.
  *  - BENCH_PROFILE=1: counts, per route, the SQL statements, the time in the database and the time
  *    waiting for a pooled connection; per projection runner, events, statements and busy time; new
  *    connections and failed statements; and times 100 creates one at a time before the load.
@@ -37,14 +47,16 @@ import { performance } from 'node:perf_hooks';
 import { BookingView } from '@kairos/bookings';
 import { startBookingsApp } from './bookings/app';
 import { eventStoreBookings, heldOf, planBalanceMismatches, readModelBookings, violations } from './bookings/checks';
+import { runFloor } from './bookings/floor';
 import { runLoad } from './bookings/load-window';
 import { routeLine } from './bookings/profile';
 import { reportBookings } from './bookings/report';
 import { MINUTE, WEEKDAYS, iso, london } from './bookings/scenario';
 import { seedTenant } from './bookings/seed';
 import { HttpClient } from './kit/http-client';
-import { startKafka } from './kit/kafka';
+import { kafkaBrokerPid, startKafka } from './kit/kafka';
 import { runPgbench } from './kit/pgbench';
+import { postmasterPid } from './kit/postgres';
 import { Cleanup } from './kit/processes';
 
 /** Defaults as the brief and main.ts have them; BENCH_CLIENTS and BENCH_POOL_SIZE are for experiments. */
@@ -63,8 +75,13 @@ const settings = () => {
   for (const [name, value] of [['BENCH_CLIENTS', CLIENTS], ['BENCH_POOL_SIZE', POOL_SIZE]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${process.env[name]}`);
   }
+  const open = { seconds: Number(process.env.BENCH_OPEN_SECONDS ?? 20), bookingsPerSec: Number(process.env.BENCH_OPEN_RATE ?? 50) };
+  for (const [name, value] of [['BENCH_OPEN_SECONDS', open.seconds], ['BENCH_OPEN_RATE', open.bookingsPerSec]] as const) {
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${process.env[name]}`);
+  }
   return {
     seconds,
+    open,
     profiling: process.env.BENCH_PROFILE === '1',
     url: process.env.KAIROS_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     runners: process.env.BENCH_RUNNERS === 'inline' ? ('inline' as const) : ('worker' as const),
@@ -85,7 +102,7 @@ const createOneAtATime = async (client: HttpClient, serviceB: string): Promise<n
 };
 
 const main = async () => {
-  const { seconds, profiling, url, runners } = settings();
+  const { seconds, open, profiling, url, runners } = settings();
   const cleanup = new Cleanup();
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
@@ -121,7 +138,10 @@ const main = async () => {
       profile.reset();
     }
 
-    const window = await runLoad({ port, brokers, seconds, clients: CLIENTS, seed }, client, profile, cleanup, log);
+    const servers = { postmaster: await postmasterPid(url), kafka: kafkaBrokerPid(brokers) };
+    if (servers.postmaster === null) log('PostgreSQL is not on this machine: its CPU is not measured');
+    if (servers.kafka === null) log(`no Kafka broker of scripts/kafka.sh listens on ${brokers[0]} here: its CPU is not measured`);
+    const window = await runLoad({ port, brokers, seconds, clients: CLIENTS, seed, open }, servers, client, profile, cleanup, log);
     const { result } = window;
     log(`load done in ${(result.elapsedMs / 1000).toFixed(1)} s; checking`);
 
@@ -139,12 +159,22 @@ const main = async () => {
 
     await closeApp();
     await closeStores();
-    // Kafka is idle from here; stopping it first gives pgbench the machine to itself.
+    // Kafka is idle from here; stopping it first gives the floor and pgbench the machine to themselves.
     await cleanup.all();
-    const pgbench = await runPgbench(url, seconds, cleanup, log);
+    // The yardsticks share the server with whoever else uses it (up to max_connections): when one
+    // fails, the run still reports what it measured of the app, with the yardstick's keys null.
+    const floor = await runFloor({ url, seconds, clients: CLIENTS, poolSize: POOL_SIZE, postmaster: servers.postmaster }, cleanup, log).catch((error: unknown) => {
+      log(`the floor failed: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    });
+    const pgbench = await runPgbench(url, seconds, cleanup, log).catch((error: unknown) => {
+      log(`pgbench failed: ${error instanceof Error ? error.message : String(error)}`);
+      return { tps: NaN };
+    });
 
     reportBookings({
       window,
+      floor,
       pgbenchTps: pgbench.tps,
       listed: listed.length,
       readModel,

@@ -55,7 +55,7 @@ export const readModelBookings = async (client: HttpClient, minPosition: number)
     let cursor: string | null = null;
     do {
       const query: string = `status=${status}&limit=500&minPosition=${minPosition}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page = await client.ok<{ items: BookingView[]; nextCursor: string | null }>('GET', `/v1/bookings?${query}`);
+      const page = await client.okOnceAvailable<{ items: BookingView[]; nextCursor: string | null }>('GET', `/v1/bookings?${query}`);
       all.push(...page.body.items);
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -112,7 +112,7 @@ export const planBalanceMismatches = async (client: HttpClient, seed: Seed, stan
   for (const b of standing) if (b.planOrderId) spent.set(b.planOrderId, (spent.get(b.planOrderId) ?? 0) + b.partySize);
   let mismatches = 0;
   for (const id of seed.planOrders) {
-    const order = await client.ok<{ credits: { remaining: number } }>('GET', `/v1/plan-orders/${id}?minPosition=${minPosition}`);
+    const order = await client.okOnceAvailable<{ credits: { remaining: number } }>('GET', `/v1/plan-orders/${id}?minPosition=${minPosition}`);
     if (order.body.credits.remaining !== PLAN_CREDITS - (spent.get(id) ?? 0)) mismatches++;
   }
   return mismatches;

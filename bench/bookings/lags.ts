@@ -59,6 +59,13 @@ export const watchKafka = async (brokers: string[], tenant: string) => {
       while (awaitingMessage.size > 0 && performance.now() - drainStart < timeoutMs) await sleep(20);
       return performance.now() - drainStart;
     },
+    /** Starts a new phase: the lags so far, and how many writes never showed up, are the last phase's. */
+    nextPhase(): { lags: number[]; missing: number } {
+      const last = { lags: lags.splice(0), missing: awaitingMessage.size };
+      awaitingMessage.clear();
+      arrivedEarly.clear();
+      return last;
+    },
     disconnect: () => consumer.disconnect().catch(() => undefined),
   };
 };

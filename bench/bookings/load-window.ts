@@ -3,6 +3,7 @@ import { loadavg } from 'node:os';
 import { EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { HttpClient } from '../kit/http-client';
+import { cpuMsOf, processTreeCpuMs } from '../kit/cpu';
 import { CpuProfiler, cpuByGroup, systemCpu } from '../kit/machine';
 import { Cleanup } from '../kit/processes';
 import { DbStats, Profile, RunnerStats } from './profile';
@@ -30,14 +31,46 @@ export interface LoadWindow {
   reads?: { calls: number; events: number };
   metricsBefore: string;
   metricsAfter: string;
+  /**
+   * CPU of the servers from the first request until what the closed loop wrote had reached the read
+   * model and Kafka (so that work the runners put off still counts), in ms: the app (this process
+   * without the load thread), the whole PostgreSQL server (other clients of a shared server count
+   * too), the Kafka broker (NaN when not found).
+   */
+  serverCpuMs: { app: number; postgres: number; kafka: number };
 }
+
+/** The servers whose CPU a booking costs, besides this process; null when not on this machine. */
+export interface ServerPids {
+  postmaster: number | null;
+  kafka: number | null;
+}
+
+/**
+ * The app runs in this process, beside the load thread: the process's CPU (every thread: the app's,
+ * its runners' worker thread, V8's and libuv's helpers) less what the load thread reports of its own
+ * (/proc/<pid>/task/<tid>/stat, read on that thread). Helper threads are shared, so the load
+ * thread's garbage collection on them counts as the app's: a small overstatement.
+ */
+const serverCpu = (servers: ServerPids) => ({
+  process: cpuMsOf(process.pid),
+  postgres: servers.postmaster === null ? NaN : processTreeCpuMs(servers.postmaster),
+  kafka: servers.kafka === null ? NaN : cpuMsOf(servers.kafka),
+});
 
 /**
  * Runs the load worker and measures the window from its first request to its clients' stop; the
  * lag probes and the Kafka drain that follow are the worker's. BENCH_CPU_PROFILE=<file> profiles
  * this thread (the app) over the window only.
  */
-export const runLoad = async (input: WorkerInput, client: HttpClient, profile: Profile | null, cleanup: Cleanup, log: (message: string) => void): Promise<LoadWindow> => {
+export const runLoad = async (
+  input: WorkerInput,
+  servers: ServerPids,
+  client: HttpClient,
+  profile: Profile | null,
+  cleanup: Cleanup,
+  log: (message: string) => void,
+): Promise<LoadWindow> => {
   const profileFile = process.env.BENCH_CPU_PROFILE;
   const cpuProfile = profileFile ? new CpuProfiler(200) : null;
   const delay = monitorEventLoopDelay({ resolution: 10 });
@@ -51,7 +84,9 @@ export const runLoad = async (input: WorkerInput, client: HttpClient, profile: P
     if (waitTimer) clearInterval(waitTimer);
   });
   let loadAvg = NaN;
-  const window: Partial<Omit<LoadWindow, 'result' | 'waiting' | 'loadAvg' | 'delayP99Ms' | 'metricsBefore' | 'metricsAfter'>> = {};
+  const window: Partial<Omit<LoadWindow, 'result' | 'waiting' | 'loadAvg' | 'delayP99Ms' | 'metricsBefore' | 'metricsAfter' | 'serverCpuMs'>> = {};
+  let servers0!: ReturnType<typeof serverCpu>;
+  let servers1!: ReturnType<typeof serverCpu>;
   const result = await new Promise<WorkerResult>((resolveResult, reject) => {
     let started = false;
     let done = false;
@@ -72,6 +107,7 @@ export const runLoad = async (input: WorkerInput, client: HttpClient, profile: P
         delay.enable();
         waitTimer = profile ? setInterval(() => waiting.push(profile.waiting()), 50) : undefined;
         if (cpuProfile) void cpuProfile.start();
+        servers0 = serverCpu(servers);
         worker.postMessage('go');
       } else if (message.type === 'loaded') {
         window.elu = performance.eventLoopUtilization(elu0).utilization;
@@ -89,6 +125,9 @@ export const runLoad = async (input: WorkerInput, client: HttpClient, profile: P
         window.failures = profile ? [...profile.failures] : undefined;
         void stopSampling();
         if (cpuProfile && profileFile) profileWritten = cpuProfile.stop(profileFile).then(() => log(`CPU profile of the load window written to ${profileFile}`));
+      } else if (message.type === 'settled') {
+        servers1 = serverCpu(servers);
+        log('closed loop settled; open loop');
       } else if (message.type === 'done') {
         done = true;
         profileWritten.then(() => resolveResult(message.result), reject);
@@ -114,5 +153,10 @@ export const runLoad = async (input: WorkerInput, client: HttpClient, profile: P
     delayP99Ms: delay.percentile(99) / 1e6,
     metricsBefore,
     metricsAfter,
+    serverCpuMs: {
+      app: servers1.process - servers0.process - result.loadThreadCpuMs,
+      postgres: servers1.postgres - servers0.postgres,
+      kafka: servers1.kafka - servers0.kafka,
+    },
   };
 };

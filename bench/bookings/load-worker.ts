@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { BookingView } from '@kairos/bookings';
+import { cpuMsOf, currentThreadId } from '../kit/cpu';
 import { Answer, HttpClient } from '../kit/http-client';
 import { mulberry32 } from '../kit/random';
 import { ProjectionLagProbe, watchKafka } from './lags';
@@ -10,6 +11,7 @@ import {
   HOT_DAY,
   HOT_STARTS,
   MINUTE,
+  MIX,
   OPS,
   Op,
   OpStats,
@@ -29,9 +31,14 @@ import {
  * consumer, all timed on this thread's clock. Each client books, cancels and reschedules its own
  * bookings: ~70 % creates (a fifth of them on the hot set, some class joins, some paid with a plan
  * order's credits), ~15 % cancels (giving back a plan-paid booking's credit), ~15 % reschedules.
+ * First a closed loop (each client waits for its answer: the service at saturation), then an open
+ * loop at a fixed offered rate (the latency a client sees at a load the service should carry).
  */
 
 const KAFKA_DRAIN_MS = 20_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const newOpStats = () => Object.fromEntries(OPS.map((op): [Op, OpStats] => [op, { latencies: [], ok: 0, slotTaken: 0, capacityExceeded: 0, errors: 0 }])) as Record<Op, OpStats>;
 
 interface Owned {
   id: string;
@@ -40,23 +47,26 @@ interface Owned {
   classIndex: number;
   sessionId: string | null;
   revision: number;
+  /** A cancel or reschedule of it is in flight (the open loop sends a client's requests without waiting). */
+  busy: boolean;
 }
 
 const runWorker = async (input: WorkerInput): Promise<void> => {
   const { seed, seconds } = input;
   const client = new HttpClient(input.port, { tenant: seed.tenant, headers: { accept: 'application/json' } });
-  const ops = Object.fromEntries(OPS.map((op): [Op, OpStats] => [op, { latencies: [], ok: 0, slotTaken: 0, capacityExceeded: 0, errors: 0 }])) as Record<Op, OpStats>;
   const errorSamples: string[] = [];
   let lastPosition = seed.lastPosition;
   let writes = 0;
+  const threadCpuMs = () => cpuMsOf(process.pid, currentThreadId());
 
   const kafka = await watchKafka(input.brokers, seed.tenant);
   parentPort!.postMessage({ type: 'ready' } satisfies FromWorker);
   await new Promise<void>((resolveGo) => parentPort!.once('message', () => resolveGo()));
+  const cpuAtGo = threadCpuMs();
 
   const start = performance.now();
   const deadline = start + seconds * 1000;
-  const projection = new ProjectionLagProbe(client, seconds, start);
+  let projection = new ProjectionLagProbe(client, seconds, start);
 
   const wrote = (id: string, revision: number, position: number | null, at: number) => {
     writes++;
@@ -81,7 +91,8 @@ const runWorker = async (input: WorkerInput): Promise<void> => {
     } else seatsHeld.set(b.sessionId!, (seatsHeld.get(b.sessionId!) ?? 0) + by);
   };
 
-  const clientLoop = async (index: number) => {
+  /** One client: its own bookings, and a step that sends its next request and records it in `ops`, timed from `begin`. */
+  const clientOf = (index: number) => {
     const random = mulberry32(20260301 + index);
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
     const own: Owned[] = [];
@@ -110,8 +121,7 @@ const runWorker = async (input: WorkerInput): Promise<void> => {
       return pick(open.length > 0 ? open : sessions);
     };
 
-    const timed = async (op: Op, method: string, path: string, body: unknown, expected: number): Promise<Answer | null> => {
-      const begin = performance.now();
+    const timed = async (ops: Record<Op, OpStats>, begin: number, op: Op, method: string, path: string, body: unknown, expected: number): Promise<Answer | null> => {
       let answer: Answer | null = null;
       let failure = '';
       try {
@@ -132,7 +142,7 @@ const runWorker = async (input: WorkerInput): Promise<void> => {
       return answer?.status === expected ? answer : null;
     };
 
-    const create = async () => {
+    const create = async (ops: Record<Op, OpStats>, begin: number) => {
       const r = random();
       let op: Op;
       let body: Record<string, unknown>;
@@ -163,27 +173,24 @@ const runWorker = async (input: WorkerInput): Promise<void> => {
         start = slotA();
         body = { serviceId: seed.serviceA, slot: { start: iso(start), end: iso(start + 30 * MINUTE) }, contactId, ...(op === 'create-plan' ? { selectedPaymentOption: 'MEMBERSHIP' } : {}) };
       }
-      const answer = await timed(op, 'POST', '/v1/bookings', body, 201);
+      const answer = await timed(ops, begin, op, 'POST', '/v1/bookings', body, 201);
       if (!answer) return;
       const booking = answer.body as BookingView;
-      const owned: Owned = { id: booking.id, kind, start, classIndex, sessionId, revision: booking.revision };
+      const owned: Owned = { id: booking.id, kind, start, classIndex, sessionId, revision: booking.revision, busy: false };
       own.push(owned);
       hold(owned, 1);
       wrote(booking.id, booking.revision, answer.position, performance.now());
     };
 
-    const cancel = async () => {
-      const i = Math.floor(random() * own.length);
-      const b = own[i];
-      const answer = await timed('cancel', 'POST', `/v1/bookings/${b.id}/cancel`, { reason: 'bench' }, 200);
+    const cancel = async (ops: Record<Op, OpStats>, begin: number, b: Owned) => {
+      const answer = await timed(ops, begin, 'cancel', 'POST', `/v1/bookings/${b.id}/cancel`, { reason: 'bench' }, 200);
       if (!answer) return;
-      own.splice(i, 1);
+      own.splice(own.indexOf(b), 1);
       hold(b, -1);
       wrote(b.id, (answer.body as BookingView).revision, answer.position, performance.now());
     };
 
-    const reschedule = async () => {
-      const b = pick(own);
+    const reschedule = async (ops: Record<Op, OpStats>, begin: number, b: Owned) => {
       let body: Record<string, unknown>;
       let start = 0;
       let sessionId: string | null = null;
@@ -197,7 +204,7 @@ const runWorker = async (input: WorkerInput): Promise<void> => {
         start = slotB();
         body = { slot: { start: iso(start), end: iso(start + 60 * MINUTE) } };
       }
-      const answer = await timed('reschedule', 'POST', `/v1/bookings/${b.id}/reschedule`, body, 200);
+      const answer = await timed(ops, begin, 'reschedule', 'POST', `/v1/bookings/${b.id}/reschedule`, body, 200);
       if (!answer) return;
       hold(b, -1);
       b.start = start;
@@ -207,21 +214,58 @@ const runWorker = async (input: WorkerInput): Promise<void> => {
       wrote(b.id, b.revision, answer.position, performance.now());
     };
 
-    while (performance.now() < deadline) {
+    const step = async (ops: Record<Op, OpStats>, begin: number) => {
       const r = random();
-      if (r < 0.7 || own.length === 0) await create();
-      else if (r < 0.85) await cancel();
-      else await reschedule();
-    }
-    return own;
+      const idle = own.filter((b) => !b.busy);
+      if (r < MIX.create || idle.length === 0) return create(ops, begin);
+      const b = pick(idle);
+      b.busy = true;
+      try {
+        await (r < MIX.create + MIX.cancel ? cancel(ops, begin, b) : reschedule(ops, begin, b));
+      } finally {
+        b.busy = false;
+      }
+    };
+    return { own, step };
   };
 
-  const owned = await Promise.all(Array.from({ length: input.clients }, (_, i) => clientLoop(i)));
+  const clients = Array.from({ length: input.clients }, (_, i) => clientOf(i));
+  const ops = newOpStats();
+  await Promise.all(
+    clients.map(async (c) => {
+      while (performance.now() < deadline) await c.step(ops, performance.now());
+    }),
+  );
   const elapsedMs = performance.now() - start;
   parentPort!.postMessage({ type: 'loaded' } satisfies FromWorker);
   await projection.finished();
-
   const kafkaDrainMs = await kafka.drain(KAFKA_DRAIN_MS);
+  const closedKafka = kafka.nextPhase();
+  const loadThreadCpuMs = threadCpuMs() - cpuAtGo;
+  parentPort!.postMessage({ type: 'settled' } satisfies FromWorker);
+  const closed = { projectionLags: projection.lags, probeRequests: projection.requests, probeTimeouts: projection.timeouts, probeErrors: projection.errors };
+
+  // The open loop: requests due on a fixed schedule, sent whether or not earlier ones have been
+  // answered, each timed from when it was due, so that time spent queueing (in this thread's agent,
+  // the server's accept queue, the app) counts as latency; round-robin over the same clients.
+  const openOps = newOpStats();
+  const offeredPerSec = input.open.bookingsPerSec / MIX.create;
+  const openStart = performance.now();
+  projection = new ProjectionLagProbe(client, input.open.seconds, openStart);
+  const inFlight: Promise<void>[] = [];
+  let maxSendDelayMs = 0;
+  for (let i = 0; i < Math.floor(input.open.seconds * offeredPerSec); i++) {
+    const due = openStart + (i * 1000) / offeredPerSec;
+    const early = due - performance.now();
+    if (early > 0) await sleep(early);
+    maxSendDelayMs = Math.max(maxSendDelayMs, performance.now() - due);
+    inFlight.push(clients[i % clients.length].step(openOps, due));
+  }
+  await Promise.all(inFlight);
+  const openElapsedMs = performance.now() - openStart;
+  await projection.finished();
+  await kafka.drain(KAFKA_DRAIN_MS);
+  const openKafka = kafka.nextPhase();
   await kafka.disconnect();
   client.close();
 
@@ -229,20 +273,27 @@ const runWorker = async (input: WorkerInput): Promise<void> => {
     elapsedMs,
     ops,
     errorSamples,
-    active: owned.flat().map((b) => b.id),
+    active: clients.flatMap((c) => c.own.map((b) => b.id)),
     lastPosition,
-    projectionLags: projection.lags,
-    probeRequests: projection.requests,
-    probeTimeouts: projection.timeouts,
-    probeErrors: projection.errors,
-    kafkaLags: kafka.lags,
-    kafkaMissing: kafka.missing(),
+    ...closed,
+    kafkaLags: closedKafka.lags,
+    kafkaMissing: closedKafka.missing,
     kafkaDrainMs,
     writes,
+    loadThreadCpuMs,
+    open: {
+      elapsedMs: openElapsedMs,
+      offeredPerSec,
+      ops: openOps,
+      maxSendDelayMs,
+      projectionLags: projection.lags,
+      probeTimeouts: projection.timeouts,
+      kafkaLags: openKafka.lags,
+      kafkaMissing: openKafka.missing,
+    },
   };
   parentPort!.postMessage({ type: 'done', result } satisfies FromWorker);
 };
-
 if (!isMainThread) {
   runWorker(workerData as WorkerInput).catch((error: unknown) => {
     parentPort!.postMessage({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies FromWorker);

@@ -47,7 +47,12 @@ export interface WorkerInput {
   seconds: number;
   clients: number;
   seed: Seed;
+  /** The open-loop phase after the closed loop: creates offered per second (plus cancels and reschedules in the mix's proportion). */
+  open: { seconds: number; bookingsPerSec: number };
 }
+
+/** Each request's operation: creates, then cancels, the rest reschedules (of a client's own bookings). */
+export const MIX = { create: 0.7, cancel: 0.15 } as const;
 
 export type Op = 'create-appt' | 'create-plan' | 'create-hot' | 'create-room' | 'create-class' | 'cancel' | 'reschedule';
 export const OPS: Op[] = ['create-appt', 'create-plan', 'create-hot', 'create-room', 'create-class', 'cancel', 'reschedule'];
@@ -77,7 +82,33 @@ export interface WorkerResult {
   kafkaMissing: number;
   kafkaDrainMs: number;
   writes: number;
+  /** The load thread's own CPU from its first request to the closed loop's lags being measured. */
+  loadThreadCpuMs: number;
+  open: OpenLoopResult;
 }
 
-/** The worker says when its consumer has joined, when the clients stopped, and what it measured. */
-export type FromWorker = { type: 'ready' } | { type: 'loaded' } | { type: 'done'; result: WorkerResult } | { type: 'failed'; error: string };
+/** The open-loop phase: requests sent on a schedule, each timed from when it was due. */
+export interface OpenLoopResult {
+  elapsedMs: number;
+  /** Requests per second the schedule offered (creates and the rest of the mix). */
+  offeredPerSec: number;
+  ops: Record<Op, OpStats>;
+  /** How late the generator sent its latest-sent request: above a few ms, it did not keep up. */
+  maxSendDelayMs: number;
+  projectionLags: number[];
+  probeTimeouts: number;
+  kafkaLags: number[];
+  kafkaMissing: number;
+}
+
+/**
+ * The worker says when its consumer has joined, when the closed loop's clients stopped, when what
+ * they wrote has reached the read model and Kafka (the end of the closed loop's CPU window), and
+ * what it measured.
+ */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'loaded' }
+  | { type: 'settled' }
+  | { type: 'done'; result: WorkerResult }
+  | { type: 'failed'; error: string };

@@ -69,12 +69,29 @@ export class HttpClient {
 
   /** The answer of a request that must succeed; anything but a 2xx throws with what the service said. */
   async ok<T = any>(method: string, path: string, body?: unknown): Promise<Answer<T>> {
-    const answer = await this.call<T>(method, path, body);
-    if (answer.status < 200 || answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
-    return answer;
+    return succeeded(method, path, await this.call<T>(method, path, body));
+  }
+
+  /**
+   * As ok(), asked again (for up to `timeoutMs`) while the service answers 503: its read model is not
+   * at the position yet, or a store is out of reach for a moment; on a busy machine either can
+   * outlast the service's own wait. For reads only: a write asked again could be recorded twice.
+   */
+  async okOnceAvailable<T = any>(method: string, path: string, body?: unknown, timeoutMs = 120_000): Promise<Answer<T>> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const answer = await this.call<T>(method, path, body);
+      if (answer.status !== 503 || performance.now() > deadline) return succeeded(method, path, answer);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   close(): void {
     this.agent.destroy();
   }
 }
+
+const succeeded = <T>(method: string, path: string, answer: Answer<T>): Answer<T> => {
+  if (answer.status < 200 || answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
+  return answer;
+};

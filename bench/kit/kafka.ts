@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findProcesses } from './cpu';
 import { Cleanup, ROOT, run } from './processes';
 
 /**
@@ -26,4 +28,21 @@ export const startKafka = async (cleanup: Cleanup, log: (message: string) => voi
   const address = out.trim().split('\n').pop()!.trim();
   log(`Kafka at ${address}`);
   return [address];
+};
+
+/**
+ * The pid of the scripts/kafka.sh broker (a JVM running kafka.Kafka) that listens on the first of
+ * `brokers`, found by the server.properties on its command line; null when it is not on this machine.
+ */
+export const kafkaBrokerPid = (brokers: string[]): number | null => {
+  const listener = `PLAINTEXT://${brokers[0]}`;
+  const listens = (properties: string | undefined) => {
+    try {
+      return properties !== undefined && readFileSync(properties, 'utf8').split('\n').some((line) => line.startsWith('listeners=') && line.split(/[=,]/).includes(listener));
+    } catch {
+      return false;
+    }
+  };
+  const [pid] = findProcesses((args) => args.includes('kafka.Kafka') && listens(args[args.indexOf('kafka.Kafka') + 1]));
+  return pid ?? null;
 };
