@@ -80,7 +80,7 @@ const run = async (root: string, plan: RunPlan): Promise<RunResult> => {
     }
     const read = (from: number, to: number) => readWindows(readStore, TENANT, scheduleIds, calendarWindow({ from, to }));
     const fullSnapshot = await read(MONTH_FROM, MONTH_TO);
-    const busyBlocksFullMonth = [...fullSnapshot.months.values()].reduce((n, b) => n + b.busy.length, 0);
+    const busyBlocksFullMonth = [...fullSnapshot.blocks.values()].reduce((n, b) => n + b.busy.length, 0);
 
     // Engine: warm up (JIT, zone offset tables), then the random mix, then the full month alone.
     for (const { from, to } of ranges.slice(0, 50)) runEngine(base, await read(from, to), from, to);

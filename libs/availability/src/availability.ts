@@ -1,6 +1,6 @@
 import { BookingPolicyFields } from '@kairos/services';
 import { SessionInstance, Span, resolvedAffected } from '@kairos/scheduling';
-import { Calendar, ScheduleInfo, Window, effectiveCalendar, effectiveWorking, ownCalendar } from './calendar';
+import { Calendar, HeldInstance, ScheduleInfo, Window, effectiveCalendar, effectiveWorking, ownCalendar } from './calendar';
 import { ServiceInfo, SessionOffer, Slot, SlotQuery, appointmentSlots, overlapsBusy, resourceGroupsOf, sessionSlots } from './slots';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -37,7 +37,7 @@ export interface AvailabilityData {
 export const calendarWindow = (query: Pick<SlotQuery, 'from' | 'to'>): Window => ({ from: query.from - 7 * DAY, to: query.to + 2 * DAY });
 
 /** Own calendars computed from raw sessions: what the precomputed windows must always equal. */
-export const rawCalendars = (schedules: Map<string, ScheduleInfo>, instances: SessionInstance[], window: Window) => {
+export const rawCalendars = (schedules: Map<string, ScheduleInfo>, instances: HeldInstance[], window: Window) => {
   const cache = new Map<string, Calendar>();
   return (scheduleId: string): Calendar | undefined => {
     const schedule = schedules.get(scheduleId);

@@ -1,4 +1,4 @@
-import { LinkedSchedule, SessionInstance, Span, WorkingHoursRule, mergeSpans, intersectSpans, resolvedAffected, toSpans, workingIntervals } from '@kairos/scheduling';
+import { LinkedSchedule, SessionInstance, SessionView, Span, WorkingHoursRule, Window as InstantWindow, mergeSpans, intersectSpans, resolvedAffected, sessionInstances, toSpans, workingIntervals } from '@kairos/scheduling';
 
 /** What availability needs of a schedule. */
 export interface ScheduleInfo {
@@ -40,13 +40,35 @@ export const sortUnlessSorted = <T>(list: T[], compare: (a: T, b: T) => number):
 
 const byStart = (a: BusyBlock, b: BusyBlock) => a.start - b.start || a.end - b.end || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0);
 
-/** Whether an instance holds the schedule: an EVENT on it, or one that names it BUSY among its affected schedules. */
-export const holds = (instance: SessionInstance, scheduleId: string): boolean =>
-  instance.type === 'EVENT' &&
-  instance.status === 'ACTIVE' &&
-  (instance.scheduleId === scheduleId || resolvedAffected(instance).some((a) => a.scheduleId === scheduleId && a.transparency === 'BUSY'));
+/** An instance as availability reads it: with the appointment booking that put its session on the calendar, if one did. */
+export type HeldInstance = SessionInstance & Pick<SessionView, 'bookingId'>;
 
-export const busyBlockOf = (instance: SessionInstance): BusyBlock => ({
+/** A session's instances overlapping the window, each knowing the booking behind its session. */
+export const heldInstances = (view: SessionView, window: InstantWindow): HeldInstance[] => {
+  const instances = sessionInstances(view, window);
+  return view.bookingId === undefined ? instances : instances.map((i) => ({ ...i, bookingId: view.bookingId }));
+};
+
+/**
+ * Whether an instance holds the schedule: an EVENT that names it BUSY among its affected schedules,
+ * or an EVENT on it, except an appointment's session that names its resources. That session sits on
+ * the service's schedule only to be listed there; its resources are what the appointment takes, and
+ * they alone hold it. Availability never reads a service schedule's busy time when the service has
+ * resource groups (the resources' calendars answer), so holding it too only made the service's
+ * schedule collect every appointment of every resource: a hot, ever-growing window on each booking.
+ * An appointment without resources (a service without resource groups) names none and keeps
+ * holding the service's schedule: there it is the one thing booked. The price: a schedule that
+ * links a service's schedule BUSY no longer sees that service's appointments (it sees them by
+ * linking the resources, which hold them).
+ */
+export const holds = (instance: HeldInstance, scheduleId: string): boolean => {
+  if (instance.type !== 'EVENT' || instance.status !== 'ACTIVE') return false;
+  const named = resolvedAffected(instance).filter((a) => a.transparency === 'BUSY');
+  if (named.some((a) => a.scheduleId === scheduleId)) return true;
+  return instance.scheduleId === scheduleId && (instance.bookingId === undefined || named.length === 0);
+};
+
+export const busyBlockOf = (instance: HeldInstance): BusyBlock => ({
   start: Date.parse(instance.start) - instance.bufferBeforeMinutes * 60_000,
   end: Date.parse(instance.end) + instance.bufferAfterMinutes * 60_000,
   source: instance.id,
@@ -64,7 +86,7 @@ export interface StoredBlocks {
  * that do not touch this schedule; they are ignored. `stored` adds blocks the availability
  * windows already hold for sessions not among `instances`.
  */
-export const ownCalendar = (schedule: ScheduleInfo, instances: SessionInstance[], window: Window, stored: StoredBlocks = { working: [], busy: [] }): Calendar => {
+export const ownCalendar = (schedule: ScheduleInfo, instances: HeldInstance[], window: Window, stored: StoredBlocks = { working: [], busy: [] }): Calendar => {
   if (schedule.status === 'CANCELED') return { working: [], busy: [] };
   const hours = toSpans(workingIntervals(schedule.workingHours, schedule.timeZone, { from: new Date(window.from), to: new Date(window.to) }));
   const extra: Span[] = [...instances.filter((i) => works(i, schedule.id)).map(workingBlockOf), ...stored.working]

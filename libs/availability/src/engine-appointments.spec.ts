@@ -249,11 +249,11 @@ describe('appointment slots', () => {
   });
 
   it('without resource groups, use the service schedule’s own calendar', () => {
-    // Given a service schedule 09:00–12:00 holding a booking 10:00–10:30
+    // Given a service schedule 09:00–12:00 holding a booking 10:00–10:30: an appointment's session naming no resources
     const world: World = {
       service: serviceInfo({ scheduleId: SERVICE_SCHEDULE, sessionDurations: [30] }),
       schedules: [serviceSchedule({}, LISBON, [rule(['MON'], '09:00', '12:00')])],
-      instances: [instance({ id: 'booking', scheduleId: SERVICE_SCHEDULE, start: z('09:00'), end: z('09:30') })],
+      instances: [instance({ id: 'booking', scheduleId: SERVICE_SCHEDULE, start: z('09:00'), end: z('09:30'), affectedSchedules: [], bookingId: 'b1' })],
     };
     // When
     const slots = slotsOf(world, MONDAY);

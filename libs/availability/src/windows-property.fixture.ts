@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { RecordedEvent, newId } from '@kairos/core';
 import { SessionEvent, SessionFields, SessionView, scheduleIdOf, sessionDecider, sessionInstances } from '@kairos/scheduling';
-import { ScheduleInfo, ownCalendar } from './calendar';
-import { AVAILABILITY_MONTHS, AVAILABILITY_SERIES, MonthDoc, SeriesDoc, windowCalendars, windowDocIds, windowsSnapshot } from './windows';
+import { ScheduleInfo, heldInstances, ownCalendar } from './calendar';
+import { AVAILABILITY_DAYS, AVAILABILITY_SERIES, DayDoc, SeriesDoc, windowCalendars, windowDocIds, windowsSnapshot } from './windows';
 
 /**
  * Where the projection runs in the property: each run gets a tenant of its own, `apply` folds one
@@ -28,7 +28,7 @@ const BASE = Date.parse('2026-03-23T00:00:00Z');
 const localOf = (minutes: number) => new Date(BASE + minutes * 60_000).toISOString().slice(0, 16);
 
 type Op =
-  | { kind: 'create'; type: SessionFields['type']; scheduleIndex: number; startMin: number; lengthMin: number; resources: number[]; recurrence: string | null; before: number; after: number }
+  | { kind: 'create'; type: SessionFields['type']; scheduleIndex: number; startMin: number; lengthMin: number; resources: number[]; recurrence: string | null; before: number; after: number; booking: boolean }
   | { kind: 'moveInstance'; target: number; shiftMin: number }
   | { kind: 'cancel'; target: number; instance: boolean }
   | { kind: 'retarget'; target: number; resources: number[] };
@@ -44,6 +44,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     recurrence: fc.constantFrom(null, null, 'FREQ=DAILY;COUNT=5', 'FREQ=WEEKLY;BYDAY=MO,TH', 'FREQ=DAILY;INTERVAL=2'),
     before: fc.constantFrom(0, 10, 30),
     after: fc.constantFrom(0, 15),
+    booking: fc.constantFrom(false, false, false, true),
   }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('moveInstance' as const), target: fc.nat(), shiftMin: fc.integer({ min: -8, max: 8 }).map((q) => q * 30) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), target: fc.nat(), instance: fc.boolean() }) },
@@ -52,7 +53,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 /**
  * Replays random session histories (create, move an instance, cancel an instance or a series,
- * retarget resources; single and recurring, across the London clock change) through the windows
+ * retarget resources; single and recurring, appointments' sessions with and without resources,
+ * across the London clock change) through the windows
  * projection, and checks the windows give exactly the calendars that expanding the raw sessions gives.
  */
 export const windowsMatchRawExpansion = (target: WindowsTarget, numRuns: number) =>
@@ -81,18 +83,24 @@ export const windowsMatchRawExpansion = (target: WindowsTarget, numRuns: number)
           if (op.kind === 'create') {
             const id = newId();
             const scheduleId = [...staffSchedules, serviceSchedule][op.scheduleIndex];
-            const fields: SessionFields = {
+            const resourceIds = op.resources.map((i) => staff[i]);
+            const drawn: SessionFields = {
               scheduleId, type: op.type, timeZone: 'Europe/London', localStart: localOf(op.startMin), localEnd: localOf(op.startMin + op.lengthMin),
-              recurrence: op.recurrence, exdates: [], title: null, capacity: null, resourceIds: op.resources.map((i) => staff[i]), affectedSchedules: null,
+              recurrence: op.recurrence, exdates: [], title: null, capacity: null, resourceIds, affectedSchedules: null,
               bufferBeforeMinutes: op.before, bufferAfterMinutes: op.after, locationId: null,
             };
+            // As an appointment booking puts its session on the calendar (bookings/holds.ts): single, on the service's schedule, naming its resources.
+            const fields: SessionFields = op.booking
+              ? { ...drawn, scheduleId: serviceSchedule, type: 'EVENT', recurrence: null, capacity: 1, affectedSchedules: resourceIds.map((r) => ({ scheduleId: scheduleIdOf(r), transparency: 'BUSY' as const })), bookingId: newId() }
+              : drawn;
             await apply(id, sessionDecider.decide({ type: 'CreateSession', id, fields }, { status: 'none' }, { now }));
             continue;
           }
           if (ids.length === 0) continue;
           const id = ids[op.target % ids.length];
           const view = views.get(id)!;
-          if (view.status === 'CANCELED') continue;
+          // An appointment's session changes only by being canceled (a reschedule cancels it and puts a new one).
+          if (view.status === 'CANCELED' || (view.bookingId !== undefined && op.kind !== 'cancel')) continue;
           const first = sessionInstances(view, { from: new Date(BASE - 86_400_000), to: new Date(BASE + 40 * 86_400_000) }).find((i) => i.status === 'ACTIVE');
           if (op.kind === 'retarget') {
             await apply(id, sessionDecider.decide({ type: 'UpdateSeries', changes: { resourceIds: op.resources.map((i) => staff[i]) } }, { status: 'ACTIVE', view }, { now }));
@@ -114,11 +122,11 @@ export const windowsMatchRawExpansion = (target: WindowsTarget, numRuns: number)
         const window = { from: BASE + fromDay * 86_400_000 + 7 * 3_600_000, to: BASE + (fromDay + days) * 86_400_000 };
         // Widened by the largest buffers drawn: an instance just outside the window holds it through them.
         const range = { from: new Date(window.from - 15 * 60_000), to: new Date(window.to + 30 * 60_000) };
-        const instances = [...views.values()].flatMap((v) => sessionInstances(v, range));
+        const instances = [...views.values()].flatMap((v) => heldInstances(v, range));
         const ids = windowDocIds([...schedules.keys()], window);
         const snapshot = windowsSnapshot(
           window,
-          await target.getMany<MonthDoc>(AVAILABILITY_MONTHS, tenant, ids.months),
+          await target.getMany<DayDoc>(AVAILABILITY_DAYS, tenant, ids.days),
           await target.getMany<SeriesDoc>(AVAILABILITY_SERIES, tenant, ids.series),
         );
         const fromWindows = windowCalendars(schedules, snapshot, window);

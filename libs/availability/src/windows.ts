@@ -1,24 +1,29 @@
 import { DocumentLookup, DocumentWrite, ProjectedEvent, ProjectionDefinition, deleteDoc, putDoc } from '@kairos/core';
 import { ConnectionEvent } from '@kairos/calendars';
-import { ALL_TIME, SESSION_EVENT_TYPES, SessionEvent, SessionInstance, SessionState, SessionView, schedulesTouchedBy, sessionDecider, sessionInstances } from '@kairos/scheduling';
-import { BusyBlock, Calendar, ScheduleInfo, StoredBlocks, Window, busyBlockOf, holds, ownCalendar, workingBlockOf, works } from './calendar';
+import { ALL_TIME, SESSION_EVENT_TYPES, SessionEvent, SessionState, SessionView, schedulesTouchedBy, sessionDecider } from '@kairos/scheduling';
+import { BusyBlock, Calendar, HeldInstance, ScheduleInfo, StoredBlocks, Window, busyBlockOf, heldInstances, holds, ownCalendar, workingBlockOf, works } from './calendar';
 
 /**
- * Availability windows: per schedule and UTC month, the blocks of every single (non-recurring)
+ * Availability windows: per schedule and UTC day, the blocks of every single (non-recurring)
  * session that holds the schedule or adds working time to it, kept up to date event by event;
  * per schedule, the recurring series that touch it, expanded when asked (they are few, and a
  * series has no end to precompute to). Together with the schedule's weekly hours they give the
  * same calendar as expanding every raw session, for any range, with no horizon to run out.
+ *
+ * A day, not a month: an event rewrites the documents of the days its blocks overlap, and a day
+ * holds what one schedule fits in a day, so the cost of a booking does not grow with the bookings
+ * already in its month. A query reads one document per schedule and day it asks for, in one read.
  */
-export const AVAILABILITY_MONTHS = 'availability_months';
+export const AVAILABILITY_DAYS = 'availability_days';
 export const AVAILABILITY_SERIES = 'availability_series';
 /** The projection's own copy of each session, so it folds events without reading another projection. */
 export const AVAILABILITY_SESSIONS = 'availability_sessions';
 
-export interface MonthDoc {
+export interface DayDoc {
   id: string;
   scheduleId: string;
-  month: string;
+  /** The UTC day, YYYY-MM-DD. */
+  day: string;
   working: BusyBlock[];
   busy: BusyBlock[];
 }
@@ -28,20 +33,18 @@ export interface SeriesDoc {
   series: SessionView[];
 }
 
-const monthKey = (ms: number) => new Date(ms).toISOString().slice(0, 7);
+const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The UTC months a block overlaps. */
-export const monthsOf = (start: number, end: number): string[] => {
-  const months: string[] = [];
-  const d = new Date(Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), 1));
-  while (d.getTime() < end) {
-    months.push(monthKey(d.getTime()));
-    d.setUTCMonth(d.getUTCMonth() + 1);
-  }
-  return months.length > 0 ? months : [monthKey(start)];
+const dayKey = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The UTC days a block overlaps. */
+export const daysOf = (start: number, end: number): string[] => {
+  const days: string[] = [];
+  for (let day = Math.floor(start / DAY_MS) * DAY_MS; day < end; day += DAY_MS) days.push(dayKey(day));
+  return days.length > 0 ? days : [dayKey(start)];
 };
 
-const monthDocId = (scheduleId: string, month: string) => `${scheduleId}|${month}`;
+const dayDocId = (scheduleId: string, day: string) => `${scheduleId}|${day}`;
 
 interface Placement {
   scheduleId: string;
@@ -50,7 +53,7 @@ interface Placement {
 }
 
 /** Where a single session's instance lands: each schedule it touches, and whether as working time or a hold. */
-const placements = (instance: SessionInstance | undefined, touched: string[]): Placement[] => {
+const placements = (instance: HeldInstance | undefined, touched: string[]): Placement[] => {
   if (!instance) return [];
   return touched.flatMap((scheduleId) => [
     ...(holds(instance, scheduleId) ? [{ scheduleId, kind: 'busy' as const, block: busyBlockOf(instance) }] : []),
@@ -60,27 +63,45 @@ const placements = (instance: SessionInstance | undefined, touched: string[]): P
 
 const byStart = (a: BusyBlock, b: BusyBlock) => a.start - b.start || a.end - b.end || (a.source < b.source ? -1 : 1);
 
-const monthWrites = (documents: DocumentLookup, tenant: string, source: string, before: Placement[], after: Placement[]): DocumentWrite[] => {
-  const docs = new Map<string, MonthDoc>();
-  const monthDoc = (scheduleId: string, month: string) => {
-    const id = monthDocId(scheduleId, month);
-    return docs.get(id) ?? documents.get<MonthDoc>(AVAILABILITY_MONTHS, tenant, id) ?? { id, scheduleId, month, working: [], busy: [] };
+interface DayChange {
+  scheduleId: string;
+  day: string;
+  /** Sources whose blocks leave the day (the ones placed again among them). */
+  gone: Set<string>;
+  placed: Placement[];
+}
+
+/**
+ * The day documents after taking the blocks of `gone` out of every day they sat in and putting
+ * those of `placed` in every day they overlap; each document touched is read and written once.
+ */
+const dayWrites = (documents: DocumentLookup, tenant: string, gone: Placement[], placed: Placement[]): DocumentWrite[] => {
+  const changes = new Map<string, DayChange>();
+  const changeOf = (scheduleId: string, day: string) => {
+    const id = dayDocId(scheduleId, day);
+    const change = changes.get(id) ?? { scheduleId, day, gone: new Set<string>(), placed: [] };
+    changes.set(id, change);
+    return change;
   };
-  for (const { scheduleId, kind, block } of before) {
-    for (const month of monthsOf(block.start, block.end)) {
-      const doc = monthDoc(scheduleId, month);
-      docs.set(doc.id, { ...doc, [kind]: doc[kind].filter((b) => b.source !== source) });
+  for (const p of gone) for (const day of daysOf(p.block.start, p.block.end)) changeOf(p.scheduleId, day).gone.add(p.block.source);
+  for (const p of placed) {
+    for (const day of daysOf(p.block.start, p.block.end)) {
+      const change = changeOf(p.scheduleId, day);
+      change.gone.add(p.block.source);
+      change.placed.push(p);
     }
   }
-  for (const { scheduleId, kind, block } of after) {
-    for (const month of monthsOf(block.start, block.end)) {
-      const doc = monthDoc(scheduleId, month);
-      docs.set(doc.id, { ...doc, [kind]: [...doc[kind].filter((b) => b.source !== source), block].sort(byStart) });
-    }
-  }
-  return [...docs.values()].map((doc) =>
-    doc.working.length === 0 && doc.busy.length === 0 ? deleteDoc(AVAILABILITY_MONTHS, tenant, doc.id) : putDoc(AVAILABILITY_MONTHS, tenant, { ...doc }),
-  );
+  return [...changes.entries()].map(([id, { scheduleId, day, gone, placed }]) => {
+    const doc = documents.get<DayDoc>(AVAILABILITY_DAYS, tenant, id) ?? { id, scheduleId, day, working: [], busy: [] };
+    const kept = (kind: Placement['kind']) => {
+      const blocks = doc[kind].filter((b) => !gone.has(b.source));
+      const added = placed.filter((p) => p.kind === kind).map((p) => p.block);
+      return added.length === 0 ? blocks : [...blocks, ...added].sort(byStart);
+    };
+    const working = kept('working');
+    const busy = kept('busy');
+    return working.length === 0 && busy.length === 0 ? deleteDoc(AVAILABILITY_DAYS, tenant, id) : putDoc(AVAILABILITY_DAYS, tenant, { id, scheduleId, day, working, busy });
+  });
 };
 
 const seriesWrites = (documents: DocumentLookup, tenant: string, before: SessionView | null, after: SessionView): DocumentWrite[] => {
@@ -94,48 +115,29 @@ const seriesWrites = (documents: DocumentLookup, tenant: string, before: Session
   });
 };
 
-const instanceOf = (view: SessionView) => sessionInstances(view, ALL_TIME)[0];
+const instanceOf = (view: SessionView): HeldInstance | undefined => heldInstances(view, ALL_TIME)[0];
 
 type ExternalBusySynced = Extract<ConnectionEvent, { type: 'external-busy.synced' }>;
 
 /**
  * Busy time from a resource's own calendar holds the resource's schedule exactly as a busy session
- * on it would: each block sits in the month documents it overlaps, under its block id.
+ * on it would: each block sits in the day documents it overlaps (an all-day block in a zone off UTC
+ * in two), under its block id.
  */
 const externalBusyWrites = (documents: DocumentLookup, tenant: string, { scheduleId, added, removed }: ExternalBusySynced['data']): DocumentWrite[] => {
-  const docs = new Map<string, MonthDoc>();
-  const monthDoc = (month: string) => {
-    const id = monthDocId(scheduleId, month);
-    return docs.get(id) ?? documents.get<MonthDoc>(AVAILABILITY_MONTHS, tenant, id) ?? { id, scheduleId, month, working: [], busy: [] };
-  };
-  const gone = new Map<string, Set<string>>();
-  for (const block of removed) {
-    for (const month of monthsOf(Date.parse(block.start), Date.parse(block.end))) gone.set(month, (gone.get(month) ?? new Set()).add(block.id));
-  }
-  for (const [month, ids] of gone) {
-    const doc = monthDoc(month);
-    docs.set(doc.id, { ...doc, busy: doc.busy.filter((b) => !ids.has(b.source)) });
-  }
-  const fresh = new Map<string, BusyBlock[]>();
-  for (const block of added) {
-    const busy: BusyBlock = { start: Date.parse(block.start), end: Date.parse(block.end), source: block.id };
-    for (const month of monthsOf(busy.start, busy.end)) fresh.set(month, [...(fresh.get(month) ?? []), busy]);
-  }
-  for (const [month, blocks] of fresh) {
-    const doc = monthDoc(month);
-    const ids = new Set(blocks.map((b) => b.source));
-    docs.set(doc.id, { ...doc, busy: [...doc.busy.filter((b) => !ids.has(b.source)), ...blocks].sort(byStart) });
-  }
-  return [...docs.values()].map((doc) =>
-    doc.working.length === 0 && doc.busy.length === 0 ? deleteDoc(AVAILABILITY_MONTHS, tenant, doc.id) : putDoc(AVAILABILITY_MONTHS, tenant, { ...doc }),
-  );
+  const placement = (block: ExternalBusySynced['data']['added'][number]): Placement => ({
+    scheduleId,
+    kind: 'busy',
+    block: { start: Date.parse(block.start), end: Date.parse(block.end), source: block.id },
+  });
+  return dayWrites(documents, tenant, removed.map(placement), added.map(placement));
 };
 
 const isExternalBusy = (event: ProjectedEvent<SessionEvent | ExternalBusySynced>): event is ProjectedEvent<ExternalBusySynced> => event.type === 'external-busy.synced';
 
 export const availabilityWindowsProjection: ProjectionDefinition<SessionEvent | ExternalBusySynced> = {
   name: 'availability',
-  collections: [AVAILABILITY_MONTHS, AVAILABILITY_SERIES, AVAILABILITY_SESSIONS],
+  collections: [AVAILABILITY_DAYS, AVAILABILITY_SERIES, AVAILABILITY_SESSIONS],
   canHandle: [...SESSION_EVENT_TYPES, 'external-busy.synced'],
   evolve(event, documents) {
     const tenant = event.metadata.tenant;
@@ -150,10 +152,9 @@ export const availabilityWindowsProjection: ProjectionDefinition<SessionEvent | 
       putDoc(AVAILABILITY_SESSIONS, tenant, { ...after }),
       ...(after.recurrence !== null
         ? seriesWrites(documents, tenant, before, after)
-        : monthWrites(
+        : dayWrites(
             documents,
             tenant,
-            id,
             before ? placements(instanceOf(before), schedulesTouchedBy(before)) : [],
             placements(instanceOf(after), schedulesTouchedBy(after)),
           )),
@@ -161,33 +162,33 @@ export const availabilityWindowsProjection: ProjectionDefinition<SessionEvent | 
   },
 };
 
-/** What the windows hold for some schedules over a window: month blocks and recurring series. */
+/** What the windows hold for some schedules over a window: single sessions' blocks and recurring series. */
 export interface WindowsSnapshot {
-  months: Map<string, StoredBlocks>;
+  blocks: Map<string, StoredBlocks>;
   series: Map<string, SessionView[]>;
 }
 
-/** The documents that hold some schedules' windows over a window: month documents by id, series documents by schedule id. */
-export const windowDocIds = (scheduleIds: string[], window: Window): { months: string[]; series: string[] } => {
-  const months = monthsOf(window.from, window.to);
-  return { months: scheduleIds.flatMap((s) => months.map((m) => monthDocId(s, m))), series: scheduleIds };
+/** The documents that hold some schedules' windows over a window: day documents by id, series documents by schedule id. */
+export const windowDocIds = (scheduleIds: string[], window: Window): { days: string[]; series: string[] } => {
+  const days = daysOf(window.from, window.to);
+  return { days: scheduleIds.flatMap((s) => days.map((d) => dayDocId(s, d))), series: scheduleIds };
 };
 
 /** The snapshot the documents of `windowDocIds` (those that exist, in any order) hold over the window. */
-export const windowsSnapshot = (window: Window, monthDocs: readonly MonthDoc[], seriesDocs: readonly SeriesDoc[]): WindowsSnapshot => {
-  // A block spanning a month boundary sits in every month it touches: keep it from the first month
-  // read, and skip it in later ones (it starts before their month began).
+export const windowsSnapshot = (window: Window, dayDocs: readonly DayDoc[], seriesDocs: readonly SeriesDoc[]): WindowsSnapshot => {
+  // A block spanning midnight sits in every day it touches: keep it from the first day read, and
+  // skip it in later ones (it starts before their day began). Days in order keep blocks in order.
   const stored = new Map<string, StoredBlocks>();
-  const firstMonth = monthKey(window.from);
-  for (const doc of [...monthDocs].sort((x, y) => (x.month < y.month ? -1 : x.month > y.month ? 1 : 0))) {
+  const firstDay = dayKey(window.from);
+  for (const doc of [...dayDocs].sort((x, y) => (x.day < y.day ? -1 : x.day > y.day ? 1 : 0))) {
     const blocks = stored.get(doc.scheduleId) ?? { working: [], busy: [] };
-    const monthStart = Date.parse(`${doc.month}-01T00:00:00Z`);
-    const fresh = (b: BusyBlock) => doc.month === firstMonth || b.start >= monthStart;
+    const dayStart = Date.parse(`${doc.day}T00:00:00Z`);
+    const fresh = (b: BusyBlock) => doc.day === firstDay || b.start >= dayStart;
     for (const b of doc.working) if (fresh(b)) blocks.working.push(b);
     for (const b of doc.busy) if (fresh(b)) blocks.busy.push(b);
     stored.set(doc.scheduleId, blocks);
   }
-  return { months: stored, series: new Map(seriesDocs.map((d) => [d.id, d.series])) };
+  return { blocks: stored, series: new Map(seriesDocs.map((d) => [d.id, d.series])) };
 };
 
 /** Own calendars from the windows: the recurring series expanded, the single sessions' blocks as stored. */
@@ -203,8 +204,8 @@ export const windowCalendars = (schedules: Map<string, ScheduleInfo>, snapshot: 
     if (!schedule) return undefined;
     let calendar = cache.get(scheduleId);
     if (!calendar) {
-      const instances = (snapshot.series.get(scheduleId) ?? []).flatMap((view) => sessionInstances(view, rangeOf(view)));
-      calendar = ownCalendar(schedule, instances, window, snapshot.months.get(scheduleId));
+      const instances = (snapshot.series.get(scheduleId) ?? []).flatMap((view) => heldInstances(view, rangeOf(view)));
+      calendar = ownCalendar(schedule, instances, window, snapshot.blocks.get(scheduleId));
       cache.set(scheduleId, calendar);
     }
     return calendar;

@@ -9,7 +9,7 @@
 import { AffectedSchedule, DayOfWeek, LinkedSchedule, SessionInstance, WorkingHoursRule, scheduleIdOf, toLocal } from '@kairos/scheduling';
 import { BookingPolicyFields, DEFAULT_BOOKING_POLICY } from '@kairos/services';
 import { AvailabilityData, availability, calendarWindow, rawCalendars } from './availability';
-import { ScheduleInfo } from './calendar';
+import { HeldInstance, ScheduleInfo } from './calendar';
 import { ServiceInfo, Slot, SlotQuery } from './slots';
 
 export const ALL_DAYS: DayOfWeek[] = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
@@ -65,11 +65,13 @@ export interface SessionSpec {
   bufferAfterMinutes?: number;
   capacity?: number | null;
   locationId?: string | null;
+  /** The appointment booking that put the session on the calendar. */
+  bookingId?: string;
   /** Only for the cosmetic localStart/localEnd. */
   timeZone?: string;
 }
 
-export const instance = (spec: SessionSpec): SessionInstance => {
+export const instance = (spec: SessionSpec): HeldInstance => {
   const timeZone = spec.timeZone ?? 'UTC';
   return {
     id: spec.id,
@@ -91,6 +93,7 @@ export const instance = (spec: SessionSpec): SessionInstance => {
     bufferBeforeMinutes: spec.bufferBeforeMinutes ?? 0,
     bufferAfterMinutes: spec.bufferAfterMinutes ?? 0,
     locationId: spec.locationId ?? null,
+    ...(spec.bookingId === undefined ? {} : { bookingId: spec.bookingId }),
   };
 };
 
@@ -116,7 +119,7 @@ export interface World {
   schedules: ScheduleInfo[];
   /** Resources of the service's groups; their schedules are scheduleIdOf(id). */
   resourceIds?: string[];
-  instances?: SessionInstance[];
+  instances?: HeldInstance[];
   /** Seats taken per session id (CLASS) or schedule id (COURSE). */
   booked?: Record<string, number>;
   waitlists?: Record<string, number>;

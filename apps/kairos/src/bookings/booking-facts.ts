@@ -102,7 +102,7 @@ export class BookingFacts {
     if (!open) throw new DomainError('slot-taken', 'the slot is not open', [{ field: 'slot', reason: 'not available' }]);
     // How booked each free resource is that day, from the windows already read: fairness needs no
     // fresher answer than the read model, and no extra reads per candidate.
-    const dayLoad = (id: string) => dayLoadOf(windows.months.get(resourceSchedules.get(id) ?? '')?.busy ?? [], start);
+    const dayLoad = (id: string) => dayLoadOf(windows.blocks.get(resourceSchedules.get(id) ?? '')?.busy ?? [], start);
     return {
       start: new Date(start).toISOString(),
       end: new Date(end).toISOString(),
