@@ -1,4 +1,5 @@
 import {
+  AVAILABILITY_PROJECTION,
   AvailabilityData,
   Slot,
   SlotQuery,
@@ -25,7 +26,7 @@ export type EngineBase = Omit<AvailabilityData, 'ownCalendar'>;
 
 /** What the query handler reads before the windows, with the app's own helpers and in its order. */
 export const gather = async (readStore: ReadStore, tenant: string, serviceId: string): Promise<EngineBase> => {
-  for (const projection of ['services', 'resources', 'scheduling', 'availability', 'bookings']) await readStore.checkpoint(projection);
+  for (const projection of ['services', 'resources', 'scheduling', AVAILABILITY_PROJECTION, 'bookings']) await readStore.checkpoint(projection);
   const service = (await readStore.get<ServiceView>(SERVICES, tenant, serviceId))!;
   const { schedules, resourceSchedules } = await gatherSchedules(readStore, tenant, service);
   const defaults = await readStore.find<BookingPolicyFields & { id: string }>(BOOKING_POLICIES, tenant, { where: { isDefault: true, deletedAt: null }, limit: 1 });

@@ -13,11 +13,21 @@ import { BusyBlock, Calendar, HeldInstance, ScheduleInfo, StoredBlocks, Window, 
  * A day, not a month: an event rewrites the documents of the days its blocks overlap, and a day
  * holds what one schedule fits in a day, so the cost of a booking does not grow with the bookings
  * already in its month. A query reads one document per schedule and day it asks for, in one read.
+ *
+ * The projection and its collections are named for the layout of their documents: when it changes,
+ * so do the names, and every deployment then replays the new projection from the start of the log
+ * on its own (a checkpoint is kept per projection name) into collections no earlier layout wrote
+ * (the MongoDB store guards each document with the position that last wrote it, so a replay into
+ * documents left by another projection would be refused). The windows were kept per month before,
+ * as the `availability` projection in `availability_months`, `availability_series` and
+ * `availability_sessions`: that checkpoint and those tables (or collections) are for the operator
+ * to drop.
  */
-export const AVAILABILITY_DAYS = 'availability_days';
-export const AVAILABILITY_SERIES = 'availability_series';
+export const AVAILABILITY_PROJECTION = 'availability-windows';
+export const AVAILABILITY_DAYS = 'windows_days';
+export const AVAILABILITY_SERIES = 'windows_series';
 /** The projection's own copy of each session, so it folds events without reading another projection. */
-export const AVAILABILITY_SESSIONS = 'availability_sessions';
+export const AVAILABILITY_SESSIONS = 'windows_sessions';
 
 export interface DayDoc {
   id: string;
@@ -136,7 +146,7 @@ const externalBusyWrites = (documents: DocumentLookup, tenant: string, { schedul
 const isExternalBusy = (event: ProjectedEvent<SessionEvent | ExternalBusySynced>): event is ProjectedEvent<ExternalBusySynced> => event.type === 'external-busy.synced';
 
 export const availabilityWindowsProjection: ProjectionDefinition<SessionEvent | ExternalBusySynced> = {
-  name: 'availability',
+  name: AVAILABILITY_PROJECTION,
   collections: [AVAILABILITY_DAYS, AVAILABILITY_SERIES, AVAILABILITY_SESSIONS],
   canHandle: [...SESSION_EVENT_TYPES, 'external-busy.synced'],
   evolve(event, documents) {

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import {
+  AVAILABILITY_PROJECTION,
   AvailabilityData,
   ServiceInfo,
   SlotQuery,
@@ -121,7 +122,7 @@ export class QueryAvailabilityHandler implements IQueryHandler<QueryAvailability
     if (to <= from) throw new DomainError('validation', 'to must be after from', [{ field: 'to', reason: 'not after from' }]);
     // Without a position to wait for, one checkpoint is enough to say what the answer reflects.
     let position: number | null = null;
-    for (const projection of minPosition === undefined ? ['availability'] : ['services', 'resources', 'scheduling', 'availability', 'bookings']) {
+    for (const projection of minPosition === undefined ? [AVAILABILITY_PROJECTION] : ['services', 'resources', 'scheduling', AVAILABILITY_PROJECTION, 'bookings']) {
       const reached = await waitUntilProjected(this.readStore, projection, minPosition);
       position = position === null || (reached !== null && reached < position) ? reached : position;
     }
