@@ -164,6 +164,7 @@ const costRows = (label: string, cost: Cost): Row[] => [
   { metric: `${label}:   of which service`, value: cost.appCpuMs, unit: 'ms' },
   { metric: `${label}:   of which PostgreSQL`, value: cost.postgresCpuMs, unit: 'ms' },
   { metric: `${label}: median latency`, value: cost.medianMs, unit: 'ms' },
+  ...(cost.failed > 0 ? [{ metric: `${label}: answered 503 (left out)`, value: cost.failed, unit: 'bookings' }] : []),
 ];
 
 const costSummary = (cost: Cost) => ({
@@ -171,6 +172,7 @@ const costSummary = (cost: Cost) => ({
   appCpuMs: round(cost.appCpuMs, 2),
   postgresCpuMs: round(cost.postgresCpuMs, 2),
   medianMs: round(cost.medianMs, 2),
+  failed: cost.failed,
 });
 
 const main = async () => {

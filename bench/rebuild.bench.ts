@@ -26,7 +26,7 @@ const URL = process.env.KAIROS_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:54
 const EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_REBUILD_RUNS ?? 3);
 const CPU_PROFILE = process.env.BENCH_REBUILD_CPU_PROFILE;
-const STAFF = 200;
+const STAFF = 60;
 const PER_APPEND = 500;
 const TARGET = { atLeast: 20_000 };
 const progress = (message: string) => process.stderr.write(`[rebuild bench] ${message}\n`);

@@ -3,6 +3,7 @@ import { appointmentSessionIdOf } from '@kairos/bookings';
 import { NewEvent } from '@kairos/core';
 import { AppendRequest, SqlEventStore } from '@kairos/event-store';
 import { PgClient, ident } from '@kairos/sql';
+import { PROJECTIONS } from '../../apps/kairos/src/infrastructure/projections';
 import { Cleanup } from '../kit/processes';
 import { ServiceProcess } from '../kit/service-process';
 import { TENANT, ZONE } from './scenario';
@@ -63,7 +64,17 @@ export const CLOSE_HOUR = 18;
 
 /** A default policy without windows, N staff on weekday hours, and a one-hour APPOINTMENT service over all of them. */
 export const setUpTenant = async (service: ServiceProcess, staffCount: number): Promise<Tenant> => {
-  await service.ok('POST', '/v1/booking-policies', {
+  // A loaded machine can answer 503 (a store slow to answer); a set-up step then runs again. A resource
+  // created twice only leaves a spare one unused.
+  const ok = async (method: string, path: string, body: unknown) => {
+    for (let attempt = 1; ; attempt++) {
+      const answer = await service.call(method, path, body);
+      if (answer.status >= 200 && answer.status < 300) return answer.body;
+      if (answer.status !== 503 || attempt === 5) throw new Error(`${method} ${path} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
+      await sleep(500 * attempt);
+    }
+  };
+  await ok('POST', '/v1/booking-policies', {
     name: 'Bench: no windows',
     isDefault: true,
     earliestBookingMinutes: null,
@@ -79,14 +90,14 @@ export const setUpTenant = async (service: ServiceProcess, staffCount: number): 
   for (let i = 0; i < staffCount; i += 10) {
     const created = await Promise.all(
       Array.from({ length: Math.min(10, staffCount - i) }, async (_, k) => {
-        const r = await service.ok('POST', '/v1/resources', { type: 'STAFF', name: `Staff ${i + k + 1}` });
-        await service.ok('PATCH', `/v1/schedules/${r.scheduleId}`, hours);
+        const r = await ok('POST', '/v1/resources', { type: 'STAFF', name: `Staff ${i + k + 1}` });
+        await ok('PATCH', `/v1/schedules/${r.scheduleId}`, hours);
         return { id: r.id as string, scheduleId: r.scheduleId as string };
       }),
     );
     staff.push(...created);
   }
-  const created = await service.ok('POST', '/v1/services', {
+  const created = await ok('POST', '/v1/services', {
     name: 'Consultation',
     type: 'APPOINTMENT',
     sessionDurations: [60],
@@ -231,7 +242,8 @@ export const caughtUp = async (service: Service, position: number, timeoutMs: nu
   for (;;) {
     const rows = await service.sql.query<{ projection: string; position: string | null }>('select projection, position from rm_checkpoints');
     const behind = rows.filter((r) => Number(r.position ?? 0) < position);
-    if (rows.length > 0 && behind.length === 0) return;
+    // A runner that has not started yet has no row: every projection must have one.
+    if (rows.length >= PROJECTIONS.length && behind.length === 0) return;
     if (Date.now() > deadline) throw new Error(`projections not caught up with ${position} within ${timeoutMs} ms: ${behind.map((r) => `${r.projection}@${r.position}`).join(', ')}`);
     if (Date.now() - shown > 10_000) {
       shown = Date.now();
