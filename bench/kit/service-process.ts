@@ -30,6 +30,11 @@ export class ServiceProcess {
     return this.client.port;
   }
 
+  /** The server's process id, for reading its CPU time and memory from /proc. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   /** Starts it and waits (up to 60 s) until /health/live answers. */
   async start(): Promise<void> {
     this.client?.close();

@@ -1,0 +1,103 @@
+/**
+ * `rebuild all` over a large log on PostgreSQL, timed as an operator runs it: the built CLI
+ * (`node dist/apps/kairos/src/cli/rebuild.js all`, what `npm run rebuild -- all` runs after its
+ * build) as a child process against a scratch schema, with the service stopped.
+ *
+ * The log: a tenant set up over HTTP (staff on weekday hours, an APPOINTMENT service over them),
+ * then copies of a real booking's events (the booking, its resource claim, its appointment
+ * session), appended in bulk until the log holds BENCH_REBUILD_EVENTS events (1,000,000 by default).
+ * Every projection reads the whole log; the rate is the log's events over the wall time of the
+ * whole command, start-up included. Each projection's own line is kept too.
+ *
+ * BENCH_REBUILD_RUNS (default 3) rebuilds of the same log; the median is the headline. The machine
+ * may be shared: other work on it slows the rebuild down. BENCH_REBUILD_CPU_PROFILE=<dir> runs the
+ * CLI under `node --cpu-prof` into that folder.
+ */
+import 'reflect-metadata';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Cleanup, ROOT, run } from './kit/processes';
+import { mulberry32 } from './kit/random';
+import { Row, meets, printReport } from './kit/report';
+import { median, round } from './kit/stats';
+import { BookingTemplate, Slot, appendBookings, setUpTenant, slotsOfMonth, startService } from './growth/store';
+
+const URL = process.env.KAIROS_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_REBUILD_RUNS ?? 3);
+const CPU_PROFILE = process.env.BENCH_REBUILD_CPU_PROFILE;
+const STAFF = 60;
+const PER_APPEND = 500;
+const TARGET = { atLeast: 20_000 };
+const progress = (message: string) => process.stderr.write(`[rebuild bench] ${message}\n`);
+
+/** `<projection>: <events> events in <s> s (<rate> events/s)`, as the CLI prints on stdout once a projection is swapped in. */
+const projectionLines = (stdout: string) =>
+  [...stdout.matchAll(/^(\S+): (\d+) events in ([\d.]+) s/gm)].map(([, projection, events, seconds]) => ({ projection, events: Number(events), seconds: Number(seconds) }));
+
+const main = async () => {
+  const cleanup = new Cleanup();
+  const stop = () => void cleanup.all().finally(() => process.exit(130));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const service = await startService(URL, 'rebuild', cleanup, progress);
+    const tenant = await setUpTenant(service.service, STAFF);
+    const first = { year: 2027, month: 1 };
+    const template = await BookingTemplate.take(service, tenant, { staff: 0, start: Date.UTC(first.year, first.month - 1, 4, 9) });
+    await service.service.stop();
+    const [{ head }] = await service.sql.query<{ head: string }>('select max(position) as head from kairos_events');
+    const bookings = Math.max(0, Math.ceil((EVENTS - Number(head)) / 3));
+    const slots: Slot[] = [];
+    for (let m = 0; slots.length < bookings; m++) slots.push(...slotsOfMonth(first.year, first.month + m, STAFF, mulberry32(m)).slice(0, bookings - slots.length));
+    let started = performance.now();
+    progress(`appending ${bookings} bookings (${bookings * 3} events)`);
+    await appendBookings(service, tenant, template, slots, PER_APPEND, progress);
+    const [{ events }] = await service.sql.query<{ events: string }>('select count(*) as events from kairos_events');
+    const logEvents = Number(events);
+    progress(`appended in ${((performance.now() - started) / 1000).toFixed(1)} s; the log holds ${logEvents} events`);
+
+    const env = {
+      ...process.env,
+      KAIROS_EVENT_STORE: 'postgres',
+      KAIROS_READ_STORE: 'postgres',
+      KAIROS_POSTGRES_URL: URL,
+      KAIROS_POSTGRES_SCHEMA: service.schema,
+      KAIROS_LOG_LEVEL: 'error',
+    };
+    const runs: { seconds: number; eventsPerSec: number; projections: ReturnType<typeof projectionLines> }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      started = performance.now();
+      const profiling = CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE}`] : [];
+      const stdout = await run(process.execPath, [...profiling, `${ROOT}/dist/apps/kairos/src/cli/rebuild.js`, 'all'], { env });
+      const seconds = (performance.now() - started) / 1000;
+      runs.push({ seconds, eventsPerSec: logEvents / seconds, projections: projectionLines(stdout) });
+      progress(`run ${i + 1}: ${seconds.toFixed(1)} s, ${Math.round(logEvents / seconds)} events/s`);
+    }
+    const rate = median(runs.map((r) => r.eventsPerSec));
+    const seconds = median(runs.map((r) => r.seconds));
+    const names = runs[0].projections.map((p) => p.projection);
+    const perProjection = names.map((name) => ({ name, seconds: median(runs.map((r) => r.projections.find((p) => p.projection === name)?.seconds ?? NaN)) }));
+    const rows: Row[] = [
+      { metric: `rebuild all, ${logEvents} events (median of ${RUNS})`, value: rate, unit: 'events/s', target: TARGET },
+      { metric: 'rebuild all wall time', value: seconds, unit: 's' },
+      ...perProjection.map((p) => ({ metric: `  ${p.name}`, value: p.seconds, unit: 's' })),
+    ];
+    printReport(`rebuild benchmark: PostgreSQL, the built CLI as a child process; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (shared machine)`, rows, {
+      rebuildEventsPerSec: Math.round(rate),
+      rebuildSeconds: round(seconds, 1),
+      rebuildEvents: logEvents,
+      rebuildRuns: runs.map((r) => Math.round(r.eventsPerSec)),
+      rebuildProjectionSeconds: Object.fromEntries(perProjection.map((p) => [p.name, round(p.seconds, 2)])),
+      rebuildTargetMet: meets(rate, TARGET),
+      loadAverage1m: round(loadavg()[0], 2),
+    });
+  } finally {
+    await cleanup.all();
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
