@@ -16,7 +16,6 @@ const statementsOf = (sql: SqlClient) => {
   return async <R>(id: string, work: () => Promise<R>): Promise<{ result: R; asked: number }> => {
     const from = sent.length;
     const result = await work();
-    if (process.env.DEBUG_STATEMENTS) console.log(JSON.stringify(sent.slice(from)));
     return { result, asked: sent.slice(from).filter((statement) => JSON.stringify(statement).includes(id)).length };
   };
 };
