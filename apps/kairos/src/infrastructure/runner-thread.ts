@@ -48,8 +48,9 @@ const STOP_TIMEOUT_MS = 10_000;
  * does not delay the read models and Kafka, and the runners' work does not slow requests. The
  * thread reports what its runners lead and every batch they commit, with the documents it touched
  * and, up to a budget, what it wrote in them (RunnerReports), which keeps the request thread's
- * read cache exact, and as full, just as runners on the request thread do. Should the thread die, its runners are reported standing by, which drops the
- * cache, and the thread is started again; the runners resume from their checkpoints.
+ * read cache exact, and as full, just as runners on the request thread do. Should the thread die,
+ * its runners are reported standing by, which drops the cache, and the thread is started again;
+ * the runners resume from their checkpoints.
  */
 export class RunnerThread {
   private worker?: Worker;

@@ -111,10 +111,10 @@ export class CachingReadStore implements ReadStore, RunnerReports {
   /**
    * A batch this process's runners committed, here or in another thread (see RunnerThread), told
    * after the commit, in commit order: its position is what the kept documents reflect from now
-   * on, and each document it touched is kept as `written` tells, or goes when that is not told. Only this
-   * runner writes its projection's collections while it leads, so what it wrote is what they hold
-   * now: the next batch, and reads, find it here instead of asking the store. A read that began
-   * before the news is not kept, so nothing read before the commit outlives it.
+   * on, and each document it touched is kept as `written` tells, or goes when that is not told.
+   * Only this runner writes its projection's collections while it leads, so what it wrote is what
+   * they hold now: the next batch, and reads, find it here instead of asking the store. A read
+   * that began before the news is not kept, so nothing read before the commit outlives it.
    */
   committed(projection: string, position: number, touched: readonly Touched[], written?: Written): void {
     this.generation++;
