@@ -27,6 +27,11 @@ export interface KairosConfig {
   postgresSchema?: string;
   /** Read-model documents kept in memory by a process that runs the projector (0: none). */
   readCacheEntries: number;
+  /**
+   * Characters of JSON a batch committed in the runner thread may write and still have its documents
+   * copied to the request thread's read cache, which then keeps them; a larger batch's are dropped there.
+   */
+  readCacheReportBytes: number;
   /** Time an availability query may walk its span before it answers what it found with a cursor to go on. */
   availabilityBudgetMs: number;
   /** Requests under `/v1` running at once; the rest wait their turn (0: no limit). */
@@ -139,6 +144,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
   const readCacheEntries = Number(env.KAIROS_READ_CACHE_ENTRIES ?? 5_000);
   if (!Number.isInteger(readCacheEntries) || readCacheEntries < 0) problems.push(`KAIROS_READ_CACHE_ENTRIES=${env.KAIROS_READ_CACHE_ENTRIES} is not a whole number`);
 
+  const readCacheReportBytes = Number(env.KAIROS_READ_CACHE_REPORT_BYTES ?? 262_144);
+  if (!Number.isInteger(readCacheReportBytes) || readCacheReportBytes < 0) problems.push(`KAIROS_READ_CACHE_REPORT_BYTES=${env.KAIROS_READ_CACHE_REPORT_BYTES} is not a whole number`);
+
   const availabilityBudgetMs = Number(env.KAIROS_AVAILABILITY_BUDGET_MS ?? 200);
   if (!Number.isInteger(availabilityBudgetMs) || availabilityBudgetMs < 0) {
     problems.push(`KAIROS_AVAILABILITY_BUDGET_MS=${env.KAIROS_AVAILABILITY_BUDGET_MS} is not a whole number`);
@@ -179,6 +187,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
     jwtSecret,
     postgresSchema,
     readCacheEntries,
+    readCacheReportBytes,
     availabilityBudgetMs,
     maxConcurrentRequests,
     runners,

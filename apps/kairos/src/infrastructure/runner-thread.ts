@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { StoreUnavailable } from '@kairos/core';
-import { RunnerReport, RunnerReports, deliver, reportingBatches, reportingTo, reportingToAll, reportsFor } from '@kairos/read-store';
+import { RunnerReport, RunnerReports, UNHEARD, deliver, reportingBatches, reportingTo, reportingToAll, reportsFor } from '@kairos/read-store';
 import { KairosConfig } from '../config/config';
 import { isUnreachable } from '../http/problem';
 import { Hosted, runnersFor } from './runners';
@@ -47,9 +47,10 @@ const STOP_TIMEOUT_MS = 10_000;
  * Runs this process's runners in a worker thread with stores of its own, so a busy request thread
  * does not delay the read models and Kafka, and the runners' work does not slow requests. The
  * thread reports what its runners lead and every batch they commit, with the documents it touched
- * (RunnerReports), which keeps the request thread's read cache exact just as runners on the
- * request thread do. Should the thread die, its runners are reported standing by, which drops the
- * cache, and the thread is started again; the runners resume from their checkpoints.
+ * and, up to a budget, what it wrote in them (RunnerReports), which keeps the request thread's
+ * read cache exact, and as full, just as runners on the request thread do. Should the thread die,
+ * its runners are reported standing by, which drops the cache, and the thread is started again;
+ * the runners resume from their checkpoints.
  */
 export class RunnerThread {
   private worker?: Worker;
@@ -156,7 +157,9 @@ const runThread = async ({ config, hosted }: RunnerThreadData) => {
     // The thread's own read cache serves its batches what the previous ones wrote; it sees those
     // batches itself, as they go through it.
     const reports = reportingToAll(reportsFor(stores.readStore), toRequestThread);
-    const runners = runnersFor(hosted, stores.eventStore, reportingBatches(stores.readStore, toRequestThread), stores.publisher, stores.leases, {
+    // What a batch wrote goes along to the request thread's cache, which exists exactly when this thread's does.
+    const writtenBudget = reportsFor(stores.readStore) === UNHEARD ? 0 : config.readCacheReportBytes;
+    const runners = runnersFor(hosted, stores.eventStore, reportingBatches(stores.readStore, toRequestThread, writtenBudget), stores.publisher, stores.leases, {
       onError: (name, error) => post({ type: 'error', name, message: error instanceof Error ? error.message : String(error) }),
       onProgress: (name, position, events) => post({ type: 'progress', name, position, recordedAt: events[events.length - 1].recordedAt }),
       onLeading: (name, position) => reports.leading(name, position),

@@ -50,7 +50,7 @@ export class Runtime implements OnApplicationBootstrap, OnApplicationShutdown {
         this.gauges.runnerLeads(name, true);
         this.logger.log({ message: `${name} leads`, runner: name, position });
       },
-      committed: (projection, position, touched) => cache.committed(projection, position, touched),
+      committed: (projection, position, touched, written) => cache.committed(projection, position, touched, written),
       uncertain: () => cache.uncertain(),
       standingBy: (name) => {
         cache.standingBy(name);

@@ -99,6 +99,23 @@ describe('caching read store', () => {
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 4 });
   });
 
+  it('keeps what a batch committed in another thread wrote, when told, only while that projection leads here', async () => {
+    const { collection, projection, direct, cached } = await setUp();
+    expect(await direct.applyBatch({ projection, expected: 1, positions: [2], apply: async (_, w) => w.put(collection, 't1', { id: 'a', v: 2 }) })).toBe(true);
+    cached.committed(projection, 2, [[collection, 't1', 'a'], [collection, 't1', 'b']], [{ id: 'a', v: 2 }, null]);
+    const kept = await cached.get(collection, 't1', 'a');
+    expect(kept).toEqual({ id: 'a', v: 2 });
+    expect(Object.isFrozen(kept)).toBe(true);
+    // Deleted, as far as the cache knows: the store still has it, which shows it was not asked.
+    expect(await cached.get(collection, 't1', 'b')).toBeNull();
+
+    // Standing by, it hears nothing for sure: a report that arrives then keeps nothing.
+    cached.standingBy(projection);
+    cached.committed(projection, 3, [[collection, 't1', 'a']], [{ id: 'a', v: 'not in the store' }]);
+    cached.leading(projection, 2);
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 2 });
+  });
+
   it('answers the position its documents reflect while another writer moves on, and lets go once its own batch is refused', async () => {
     const { collection, projection, direct, cached, write } = await setUp();
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 1 });

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { deepFreeze, documentKeyOf } from '@kairos/core';
 import { CheckpointedBatch, Doc, FindQuery, Identified, Page, ReadModelWriter, ReadStore } from '../read-store';
-import { RunnerReports, Touched, UNHEARD, recordingWrites } from './runner-reports';
+import { RunnerReports, Touched, UNHEARD, Written, recordingWrites } from './runner-reports';
 
 export interface CachingOptions {
   /** Which projection writes each collection: a collection is served from memory only while its projection's position here is known. */
@@ -17,9 +17,10 @@ export interface CachingOptions {
  * process's runners write. It hears of them through `RunnerReports` (see there): it serves a
  * projection's collections only between `leading` (its runner here leads, from a position it read
  * from the store) and `standingBy` (it no longer does). It is exact because it then sees every
- * change: once a batch applied here commits, it keeps the documents as the batch wrote them (a
- * batch `committed` in the runners' thread: drops them), and a batch refused here (a rebuild, or
- * another process's runner, moved the checkpoint) or failed drops everything, as does `uncertain`.
+ * change: once a batch commits, it keeps the documents as the batch wrote them, whether it was
+ * applied here or `committed` in the runners' thread with what it wrote (told without it, for a
+ * batch too large to copy across: drops them), and a batch refused here (a rebuild, or another
+ * process's runner, moved the checkpoint) or failed drops everything, as does `uncertain`.
  * It answers `checkpoint` for a projection it serves with the position its documents reflect,
  * never a later one, so a query that waits for a position gets documents at least that new; for
  * any other projection, as for its documents, it asks the store: another process's runner writes
@@ -90,11 +91,14 @@ export class CachingReadStore implements ReadStore, RunnerReports {
         return false;
       }
       // Accepted means the stored checkpoint was where this runner left it: nobody else wrote in between.
-      if (batch.positions.length > 0) this.committed(batch.projection, batch.positions[batch.positions.length - 1], [...written.values()].map((w) => w.place));
-      // Only this runner writes its projection's collections, so what it wrote is what they hold now:
-      // the next batch, and reads, find it here instead of asking the store.
-      for (const [key, { place: [collection], doc }] of written) {
-        if (this.owners.get(collection) === batch.projection && this.positions.has(batch.projection) && !this.options.passThrough?.has(collection)) this.entries.set(key, doc ?? ABSENT);
+      if (batch.positions.length > 0) {
+        const changes = [...written.values()];
+        this.committed(
+          batch.projection,
+          batch.positions[batch.positions.length - 1],
+          changes.map((change) => change.place),
+          changes.map((change) => change.doc),
+        );
       }
       return true;
     } catch (error) {
@@ -105,18 +109,24 @@ export class CachingReadStore implements ReadStore, RunnerReports {
   }
 
   /**
-   * A batch this process's runners committed in another thread (see RunnerThread), told after the
-   * commit, in commit order: what it touched goes, and its position is what the kept documents
-   * reflect from now on. A read that began before the news is not kept, so nothing read before the
-   * commit outlives it.
+   * A batch this process's runners committed, here or in another thread (see RunnerThread), told
+   * after the commit, in commit order: its position is what the kept documents reflect from now
+   * on, and each document it touched is kept as `written` tells, or goes when that is not told.
+   * Only this runner writes its projection's collections while it leads, so what it wrote is what
+   * they hold now: the next batch, and reads, find it here instead of asking the store. A read
+   * that began before the news is not kept, so nothing read before the commit outlives it.
    */
-  committed(projection: string, position: number, touched: readonly Touched[]): void {
+  committed(projection: string, position: number, touched: readonly Touched[], written?: Written): void {
     this.generation++;
-    for (const [collection, tenant, id] of touched) {
-      this.entries.delete(docKey(collection, tenant, id));
+    const leads = this.positions.has(projection);
+    touched.forEach(([collection, tenant, id], i) => {
+      const key = docKey(collection, tenant, id);
       this.dropPages(collection, tenant);
-    }
-    if (this.positions.has(projection)) this.positions.set(projection, position);
+      // Frozen, as every document handed out: copied across threads, it arrives unfrozen.
+      if (written && leads && this.owners.get(collection) === projection && !this.options.passThrough?.has(collection)) this.entries.set(key, deepFreeze(written[i]) ?? ABSENT);
+      else this.entries.delete(key);
+    });
+    if (leads) this.positions.set(projection, position);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { PgliteClient } from '@kairos/sql';
 import { uniqueName } from '@kairos/testing';
-import { Doc, ReadStore } from '../read-store';
+import { Doc, Identified, ReadStore } from '../read-store';
 import { SqlReadStore } from '../sql/sql-read-store';
 import { CachingReadStore, reportsFor } from './caching-read-store';
 import { RunnerReport, RunnerReports, UNHEARD, deliver, reportingBatches, reportingTo, reportingToAll } from './runner-reports';
@@ -55,6 +55,26 @@ describe('runner reports', () => {
     expect(reporting.engine).toBe(direct.engine);
   });
 
+  it('tells what a committed batch left in each document it touched while that fits the budget, and names them only over it', async () => {
+    const { collection, projection, direct, batch } = await setUp();
+    const { reports, listener } = heard();
+    const budget = JSON.stringify({ id: 'a', v: 2 }).length;
+    const reporting = reportingBatches(direct, listener, budget);
+    expect(
+      await batch(reporting, null, [1], async (put, remove) => {
+        await put({ id: 'a', v: 1 });
+        await put({ id: 'b', v: 1 });
+        await put({ id: 'a', v: 2 });
+        await remove('b');
+      }),
+    ).toBe(true);
+    expect(await batch(reporting, 1, [2], (put) => put({ id: 'a', v: 'over the budget' }))).toBe(true);
+    expect(reports).toEqual([
+      { report: 'committed', projection, position: 1, touched: [[collection, 't1', 'a'], [collection, 't1', 'b']], written: [{ id: 'a', v: 2 }, null] },
+      { report: 'committed', projection, position: 2, touched: [[collection, 't1', 'a']] },
+    ]);
+  });
+
   it('tells of a refused or failed batch as uncertain, and of an empty one nothing', async () => {
     const { direct, batch } = await setUp();
     const { reports, listener } = heard();
@@ -103,7 +123,15 @@ describe('runner reports', () => {
 
   it('keeps a cache on another thread exact: runners write through reportingBatches, the cache hears only the messages', async () => {
     const { collection, projection, direct, batch } = await setUp();
-    const cached = new CachingReadStore(direct, { owners: new Map([[collection, projection]]), maxEntries: 100 });
+    // The request thread's store, counting what the cache asks it.
+    const reads: string[] = [];
+    const counted = new (class extends SqlReadStore {
+      override get<T extends Identified = Doc>(c: string, t: string, id: string): Promise<T | null> {
+        reads.push(id);
+        return super.get<T>(c, t, id);
+      }
+    })(client);
+    const cached = new CachingReadStore(counted, { owners: new Map([[collection, projection]]), maxEntries: 100 });
     // The runner thread: its own stores, its reports posted to the request thread.
     const toRequestThread = reportingTo((report) => deliver(structuredClone(report), cached));
     const runnerStore = reportingBatches(direct, toRequestThread);
@@ -124,10 +152,24 @@ describe('runner reports', () => {
     expect(await batch(runnerStore, 2, [3], (put) => put({ id: 'a', v: 9 }))).toBe(false);
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 3 });
 
+    // A batch that reports what it wrote: the cache keeps it, frozen, and asks the store nothing.
+    const carrying = reportingBatches(direct, toRequestThread, 1000);
+    expect(await batch(carrying, 3, [4], async (put, remove) => {
+      await put({ id: 'a', v: 4 });
+      await remove('b');
+    })).toBe(true);
+    const readsBefore = reads.length;
+    expect(await cached.checkpoint(projection)).toBe(4);
+    const written = await cached.get(collection, 't1', 'a');
+    expect(written).toEqual({ id: 'a', v: 4 });
+    expect(Object.isFrozen(written)).toBe(true);
+    expect(await cached.get(collection, 't1', 'b')).toBeNull();
+    expect(reads.length).toBe(readsBefore);
+
     // The thread ends: its runner stands by, and the cache reads the store from then on.
     toRequestThread.standingBy(projection);
-    expect(await batch(direct, 3, [4], (put) => put({ id: 'a', v: 4 }))).toBe(true);
-    expect(await cached.checkpoint(projection)).toBe(4);
-    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 4 });
+    expect(await batch(direct, 4, [5], (put) => put({ id: 'a', v: 5 }))).toBe(true);
+    expect(await cached.checkpoint(projection)).toBe(5);
+    expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 5 });
   });
 });

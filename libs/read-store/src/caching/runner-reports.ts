@@ -3,6 +3,9 @@ import { CheckpointedBatch, Doc, FindQuery, Identified, Page, ReadModelWriter, R
 /** A document a batch wrote or deleted. */
 export type Touched = readonly [collection: string, tenant: string, id: string];
 
+/** What a batch left in each document it touched, in the same order: the document as written, or null where it deleted it. */
+export type Written = readonly (Doc | null)[];
+
 /**
  * What the runners that write the read models tell a read cache in front of them, so that it stays
  * exact. The cache serves a projection's collections only while it knows the projection's runner
@@ -17,8 +20,12 @@ export type Touched = readonly [collection: string, tenant: string, id: string];
 export interface RunnerReports {
   /** The runner `runner` of this process now writes its projection, from `position` as it read it from the store; nothing else does until it stands by. */
   leading(runner: string, position: number | null): void;
-  /** A batch of `projection`'s runner committed up to `position`, having written or deleted the `touched` documents. */
-  committed(projection: string, position: number, touched: readonly Touched[]): void;
+  /**
+   * A batch of `projection`'s runner committed up to `position`, having written or deleted the
+   * `touched` documents; `written` tells what it left in each, unless that was too much to report
+   * (see reportingBatches).
+   */
+  committed(projection: string, position: number, touched: readonly Touched[], written?: Written): void;
   /** A batch was refused (another writer moved the checkpoint) or failed (whether it committed is unknown). */
   uncertain(): void;
   /** The runner `runner` of this process no longer writes its projection (it lost its lease, stopped, or its thread ended). */
@@ -28,14 +35,14 @@ export interface RunnerReports {
 /** A report as it crosses threads (structured clone). */
 export type RunnerReport =
   | { report: 'leading'; runner: string; position: number | null }
-  | { report: 'committed'; projection: string; position: number; touched: readonly Touched[] }
+  | { report: 'committed'; projection: string; position: number; touched: readonly Touched[]; written?: Written }
   | { report: 'uncertain' }
   | { report: 'standingBy'; runner: string };
 
 /** Reports sent as messages, for `deliver` on the other side. */
 export const reportingTo = (send: (report: RunnerReport) => void): RunnerReports => ({
   leading: (runner, position) => send({ report: 'leading', runner, position }),
-  committed: (projection, position, touched) => send({ report: 'committed', projection, position, touched }),
+  committed: (projection, position, touched, written) => send({ report: 'committed', projection, position, touched, written }),
   uncertain: () => send({ report: 'uncertain' }),
   standingBy: (runner) => send({ report: 'standingBy', runner }),
 });
@@ -45,7 +52,7 @@ export const deliver = (message: RunnerReport, to: RunnerReports): void => {
     case 'leading':
       return to.leading(message.runner, message.position);
     case 'committed':
-      return to.committed(message.projection, message.position, message.touched);
+      return to.committed(message.projection, message.position, message.touched, message.written);
     case 'uncertain':
       return to.uncertain();
     case 'standingBy':
@@ -60,7 +67,7 @@ export const deliver = (message: RunnerReport, to: RunnerReports): void => {
 /** Every report to each of `listeners`, in the order given. */
 export const reportingToAll = (...listeners: RunnerReports[]): RunnerReports => ({
   leading: (runner, position) => listeners.forEach((l) => l.leading(runner, position)),
-  committed: (projection, position, touched) => listeners.forEach((l) => l.committed(projection, position, touched)),
+  committed: (projection, position, touched, written) => listeners.forEach((l) => l.committed(projection, position, touched, written)),
   uncertain: () => listeners.forEach((l) => l.uncertain()),
   standingBy: (runner) => listeners.forEach((l) => l.standingBy(runner)),
 });
@@ -79,8 +86,17 @@ export const recordingWrites = (writer: ReadModelWriter, onWrite: (place: Touche
  * `store`, reporting each batch applied through it once it is settled: `committed` with the
  * documents it touched, or `uncertain` when it was refused or failed. Everything else passes
  * through unchanged.
+ *
+ * A committed batch's report also carries what it wrote, so that a read cache on another thread
+ * keeps the new versions instead of reading them back, as long as they come to at most
+ * `writtenBudget` characters of JSON: a report crosses threads by copy, and a rebuild or a long
+ * catch-up would otherwise spend more copying than the reads it saves. Over the budget, the report
+ * names the documents only, and the cache drops them. The documents reported are the
+ * objects the projection put: it must not change one afterwards (a read cache under `store`
+ * freezes them, which makes a projection that tries fail).
  */
-export const reportingBatches = (store: ReadStore, reports: Pick<RunnerReports, 'committed' | 'uncertain'>): ReadStore => new ReportingReadStore(store, reports);
+export const reportingBatches = (store: ReadStore, reports: Pick<RunnerReports, 'committed' | 'uncertain'>, writtenBudget = 0): ReadStore =>
+  new ReportingReadStore(store, reports, writtenBudget);
 
 class ReportingReadStore implements ReadStore {
   readonly engine: string;
@@ -88,23 +104,30 @@ class ReportingReadStore implements ReadStore {
   constructor(
     private readonly inner: ReadStore,
     private readonly reports: Pick<RunnerReports, 'committed' | 'uncertain'>,
+    private readonly writtenBudget: number,
   ) {
     this.engine = inner.engine;
   }
 
   async applyBatch(batch: CheckpointedBatch): Promise<boolean> {
-    // Once per document, however often the batch wrote it: a report may cross threads by copy.
-    const touched = new Map<string, Touched>();
-    const touch = (place: Touched) => touched.set(place.join('\u0000'), place);
+    // Once per document, however often the batch wrote it (the last version is what the store
+    // holds once it commits): a report may cross threads by copy.
+    const written = new Map<string, { place: Touched; doc: Doc | null }>();
+    const write = (place: Touched, doc: Doc | null) => written.set(place.join('\u0000'), { place, doc });
     let applied: boolean;
     try {
-      applied = await this.inner.applyBatch({ ...batch, apply: (position, writer) => batch.apply(position, recordingWrites(writer, touch)) });
+      applied = await this.inner.applyBatch({ ...batch, apply: (position, writer) => batch.apply(position, recordingWrites(writer, write)) });
     } catch (error) {
       this.reports.uncertain();
       throw error;
     }
     if (!applied) this.reports.uncertain();
-    else if (batch.positions.length > 0) this.reports.committed(batch.projection, batch.positions[batch.positions.length - 1], [...touched.values()]);
+    else if (batch.positions.length > 0) {
+      const changes = [...written.values()];
+      const docs = changes.map((change) => change.doc);
+      const touched = changes.map((change) => change.place);
+      this.reports.committed(batch.projection, batch.positions[batch.positions.length - 1], touched, withinBudget(docs, this.writtenBudget) ? docs : undefined);
+    }
     return applied;
   }
 
@@ -139,3 +162,13 @@ class ReportingReadStore implements ReadStore {
     return this.inner.close();
   }
 }
+
+/** Whether `docs` come to at most `budget` characters of JSON; stops counting once they do not. */
+const withinBudget = (docs: readonly (Doc | null)[], budget: number): boolean => {
+  let size = 0;
+  for (const doc of docs) {
+    if (doc) size += JSON.stringify(doc).length;
+    if (size > budget) return false;
+  }
+  return true;
+};
