@@ -112,3 +112,13 @@ export type FromWorker =
   | { type: 'settled' }
   | { type: 'done'; result: WorkerResult }
   | { type: 'failed'; error: string };
+
+/** The tenant's default policy in the benches: no booking or cancellation windows, so any slot of the load may be booked and changed. */
+export const NO_WINDOWS_POLICY = {
+  name: 'Bench: no windows',
+  isDefault: true,
+  earliestBookingMinutes: null,
+  latestBookingMinutes: null,
+  latestCancelMinutes: null,
+  latestRescheduleMinutes: null,
+};

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HttpClient } from '../kit/http-client';
-import { CLASSES, CLASS_CAPACITY, PLAN_CREDITS, ROOMS, ROOM_SERVICE_STAFF, SESSIONS_PER_CLASS, STAFF, Seed, WEEKDAYS, ZONE, iso, london, pad } from './scenario';
+import { CLASSES, CLASS_CAPACITY, NO_WINDOWS_POLICY, PLAN_CREDITS, ROOMS, ROOM_SERVICE_STAFF, SESSIONS_PER_CLASS, STAFF, Seed, WEEKDAYS, ZONE, iso, london, pad } from './scenario';
 
 /**
  * A tenant of 20 staff and 3 rooms working Mon–Fri 08:00–20:00 in London, a 30-minute "any staff"
@@ -16,14 +16,7 @@ export const seedTenant = async (client: HttpClient, tenant: string, clients: nu
     lastPosition = Math.max(lastPosition, answer.position ?? 0);
     return answer.body;
   };
-  await ok('POST', '/v1/booking-policies', {
-    name: 'Bench: no windows',
-    isDefault: true,
-    earliestBookingMinutes: null,
-    latestBookingMinutes: null,
-    latestCancelMinutes: null,
-    latestRescheduleMinutes: null,
-  });
+  await ok('POST', '/v1/booking-policies', NO_WINDOWS_POLICY);
   const hours = { timeZone: ZONE, workingHours: [{ daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '08:00', endTime: '20:00' }] };
   const resource = async (type: string, name: string) => {
     const r = await ok('POST', '/v1/resources', { type, name });

@@ -5,6 +5,7 @@ import { AppendRequest, SqlEventStore } from '@kairos/event-store';
 import { PgClient, ident } from '@kairos/sql';
 import { PROJECTIONS } from '../../apps/kairos/src/infrastructure/projections';
 import { Cleanup } from '../kit/processes';
+import { NO_WINDOWS_POLICY } from '../bookings/scenario';
 import { ServiceProcess } from '../kit/service-process';
 import { TENANT, ZONE } from './scenario';
 
@@ -74,14 +75,7 @@ export const setUpTenant = async (service: ServiceProcess, staffCount: number): 
       await sleep(500 * attempt);
     }
   };
-  await ok('POST', '/v1/booking-policies', {
-    name: 'Bench: no windows',
-    isDefault: true,
-    earliestBookingMinutes: null,
-    latestBookingMinutes: null,
-    latestCancelMinutes: null,
-    latestRescheduleMinutes: null,
-  });
+  await ok('POST', '/v1/booking-policies', NO_WINDOWS_POLICY);
   const hours = {
     timeZone: ZONE,
     workingHours: [{ daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: `${OPEN_HOUR}:00`.padStart(5, '0'), endTime: `${CLOSE_HOUR}:00` }],
