@@ -47,10 +47,10 @@ const writeBackJourney = (options: () => TestAppOptions) => {
   const staffWithService = async (name: string) => {
     const staff = (await as('post', '/v1/resources', { type: 'STAFF', name }).expect(201)).body;
     await as('patch', `/v1/schedules/${staff.scheduleId}`, { timeZone: 'Europe/Berlin', workingHours: [weekdays] }).expect(200);
-    const service = (
-      await as('post', '/v1/services', { name: 'Massage', type: 'APPOINTMENT', sessionDurations: [60], timeZone: 'Europe/Berlin', resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1, selectable: true }] }).expect(201)
-    ).body;
-    return { staffId: staff.id as string, serviceId: service.id as string };
+    const created = await as('post', '/v1/services', { name: 'Massage', type: 'APPOINTMENT', sessionDurations: [60], timeZone: 'Europe/Berlin', resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1, selectable: true }] }).expect(201);
+    // A booking checks its slot against the read models: it must not come before they show the staff member's hours.
+    await slotStarts(created.body.id, created.headers['kairos-position']);
+    return { staffId: staff.id as string, serviceId: created.body.id as string };
   };
   const connect = (staffId: string, url: string, calendar: TestCalendar) =>
     as('post', '/v1/calendar-connections', { resourceId: staffId, name: 'Work', source: 'CALDAV', url, username: calendar.user, secret: calendar.password, writeBack: true });
@@ -133,9 +133,10 @@ const twoProcesses = () => {
     const as = (t: TestApp, method: 'post' | 'patch' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', a.tenant).send(body);
     const staff = (await as(a, 'post', '/v1/resources', { type: 'STAFF', name: 'Fay' }).expect(201)).body;
     await as(a, 'patch', `/v1/schedules/${staff.scheduleId}`, { timeZone: 'Europe/Berlin', workingHours: [weekdays] }).expect(200);
-    const service = (
-      await as(a, 'post', '/v1/services', { name: 'Massage', type: 'APPOINTMENT', sessionDurations: [60], timeZone: 'Europe/Berlin', resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1, selectable: true }] }).expect(201)
-    ).body;
+    const created = await as(a, 'post', '/v1/services', { name: 'Massage', type: 'APPOINTMENT', sessionDurations: [60], timeZone: 'Europe/Berlin', resourceGroups: [{ resourceIds: [staff.id], requiredCount: 1, selectable: true }] }).expect(201);
+    const service = created.body;
+    // The booking below goes to the second process: it must not come before the read models show the staff member's hours.
+    await as(b, 'post', `/v1/availability/query?minPosition=${created.headers['kairos-position']}`, { serviceId: service.id, from: '2026-03-30T00:00:00Z', to: '2026-03-31T00:00:00Z', limit: 1 }).expect(200);
     const calendar = await newCalendar();
     const connection = (await as(b, 'post', '/v1/calendar-connections', { resourceId: staff.id, name: 'Work', source: 'CALDAV', url: calendar.url, username: calendar.user, secret: calendar.password, writeBack: true }).expect(201)).body;
     const booking = (await as(b, 'post', '/v1/bookings', { serviceId: service.id, slot: { start: '2026-03-30T08:00:00.000Z', end: '2026-03-30T09:00:00.000Z' }, contactId: '6f1c3c0e-1d7b-4c55-8a51-0c1e2d3f4a98' }).expect(201)).body;
