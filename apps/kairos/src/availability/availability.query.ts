@@ -53,7 +53,7 @@ export class QueryAvailability {
 const CHUNK_TARGET_MS = 4;
 /** Start-grid points one chunk may lay out at most (every grid resource, every duration): what bounds a chunk's memory. */
 const CHUNK_GRID_POINTS = 200_000;
-/** A year of month documents per chunk at most, whatever the grid. */
+/** A year per chunk at most (a day document per schedule and day to read), whatever the grid. */
 const CHUNK_MAX_DAYS = 366;
 /** A chunk's calendars reach 9 days beyond it (calendarWindow): a first chunk of up to a week keeps that overhead below the work. */
 const FIRST_CHUNK_MAX_DAYS = 7;
