@@ -1,21 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { cpuMsOf } from '../kit/cpu';
 import { median } from '../kit/stats';
 import { Service, Slot, Tenant, bookingBody, caughtUp } from './store';
-
-/** Linux reports utime and stime in clock ticks of USER_HZ, 100 a second on every architecture Node runs on. */
-const TICK_MS = 10;
-
-/** utime + stime of a process (every thread of it), in ms; null once it has gone. */
-const processCpuMs = (pid: number): number | null => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
-    return null;
-  }
-};
 
 /**
  * CPU spent by the service process and by the PostgreSQL backends serving it (those with its
@@ -38,8 +24,8 @@ class CpuWindow {
 
   private async sample(opening: boolean) {
     for (const pid of await this.backends()) {
-      const ms = processCpuMs(pid);
-      if (ms === null) continue;
+      const ms = cpuMsOf(pid);
+      if (Number.isNaN(ms)) continue;
       // A backend first seen after the window opened started inside it: all of its time is the window's.
       if (!this.first.has(pid)) this.first.set(pid, opening ? ms : 0);
       this.last.set(pid, ms);
@@ -48,14 +34,14 @@ class CpuWindow {
 
   async start() {
     await this.sample(true);
-    this.appStart = processCpuMs(this.service.service.pid)!;
+    this.appStart = cpuMsOf(this.service.service.pid);
     this.timer = setInterval(() => {
       this.sampling = this.sampling.then(() => this.sample(false)).catch(() => undefined);
     }, 250);
   }
 
   async stop(): Promise<{ appMs: number; postgresMs: number }> {
-    const appMs = processCpuMs(this.service.service.pid)! - this.appStart;
+    const appMs = cpuMsOf(this.service.service.pid) - this.appStart;
     clearInterval(this.timer!);
     await this.sampling;
     await this.sample(false);
