@@ -25,15 +25,8 @@ start() {
   # A single-file source program: the JVM compiles the launcher in memory as it starts.
   nohup java -Xms64m -Xmx512m -XX:TieredStopAtLevel=1 -cp "$lib/*" "$tool/MongoStandIn.java" "$port" >"$state/mongo.log" 2>&1 &
   echo $! >"$state/pid"
-  for _ in $(seq 1 120); do
-    if grep -q "^listening on" "$state/mongo.log" 2>/dev/null; then
-      echo "mongodb://127.0.0.1:$port" >"$state/url"; cat "$state/url"; return
-    fi
-    if ! running; then echo "mongo: server exited; see $state/mongo.log" >&2; tail -20 "$state/mongo.log" >&2; exit 1; fi
-    sleep 0.25
-  done
-  echo "mongo: server did not start within 30 s; see $state/mongo.log" >&2
-  exit 1
+  await_ready mongo "$state/mongo.log" grep -q "^listening on" "$state/mongo.log"
+  echo "mongodb://127.0.0.1:$port" >"$state/url"; cat "$state/url"
 }
 
 stop() {

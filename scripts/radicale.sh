@@ -46,16 +46,9 @@ CONFIG
   nohup radicale --config "$state/config" >"$state/radicale.log" 2>&1 &
   echo $! >"$state/pid"
   local url="http://127.0.0.1:$port/"
-  for _ in $(seq 1 120); do
-    # An OPTIONS request needs no login and is answered once the server listens.
-    if curl -sf -X OPTIONS "$url" >/dev/null 2>&1; then
-      echo "$url" >"$state/url"; echo "$url"; return
-    fi
-    if ! running; then echo "radicale: server exited; see $state/radicale.log" >&2; tail -20 "$state/radicale.log" >&2; exit 1; fi
-    sleep 0.25
-  done
-  echo "radicale: server did not start within 30 s; see $state/radicale.log" >&2
-  exit 1
+  # An OPTIONS request needs no login and is answered once the server listens.
+  await_ready radicale "$state/radicale.log" curl -sf -o /dev/null -X OPTIONS "$url"
+  echo "$url" >"$state/url"; echo "$url"
 }
 
 stop() {

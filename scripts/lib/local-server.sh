@@ -30,3 +30,16 @@ stop_server() {
   fi
   rm -f "$state/pid"
 }
+
+# Waits up to 30 s for the server just launched to answer `ready` (a command given after the name
+# and log); fails naming its log when it exits first or never gets there.
+await_ready() {
+  local name=$1 log=$2; shift 2
+  for _ in $(seq 1 120); do
+    if "$@"; then return; fi
+    if ! running; then echo "$name: server exited; see $log" >&2; tail -20 "$log" >&2; exit 1; fi
+    sleep 0.25
+  done
+  echo "$name: server did not start within 30 s; see $log" >&2
+  exit 1
+}
