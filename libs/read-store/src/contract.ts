@@ -49,6 +49,31 @@ export const readStoreContract = (open: () => Promise<{ store: ReadStore; dispos
     expect(await store.checkpoint(p)).toBe(1);
   });
 
+  it('answers each of many batches asked for at once on its own, those that write nothing too', async () => {
+    const c = await collection();
+    const [fresh, moving, stale, twice] = ['fresh', 'moving', 'stale', 'twice'].map(uniqueName);
+    await batch(moving, null, [1], async () => undefined);
+    await batch(stale, null, [1], async () => undefined);
+    await batch(twice, null, [1], async () => undefined);
+    const nothing = async () => undefined;
+    const answers = await Promise.all([
+      batch(fresh, null, [2], nothing),
+      batch(moving, 1, [2, 3], nothing),
+      batch(stale, 0, [2], nothing),
+      batch(stale, 1, [5], async (_, w) => w.put(c, 't1', { id: 'written' })),
+      batch(twice, 1, [4], nothing),
+      batch(twice, 1, [6], nothing),
+    ]);
+    expect(answers.slice(0, 4)).toEqual([true, true, false, true]);
+    // The same checkpoint moved twice from the same place: exactly one of them wins.
+    expect(answers.slice(4).sort()).toEqual([false, true]);
+    expect(await store.checkpoint(fresh)).toBe(2);
+    expect(await store.checkpoint(moving)).toBe(3);
+    expect(await store.checkpoint(stale)).toBe(5);
+    expect(await store.get(c, 't1', 'written')).toEqual({ id: 'written' });
+    expect([4, 6]).toContain(await store.checkpoint(twice));
+  });
+
   it('lets a projection read what it wrote earlier in the same batch, and delete', async () => {
     const c = await collection();
     const p = uniqueName('p');

@@ -54,6 +54,7 @@ const safeField = (field: string) => {
  */
 export class SqlReadStore implements ReadStore {
   readonly engine: string;
+  private pendingMoves: { move: CheckpointMove; resolve(moved: boolean): void; reject(error: unknown): void }[] = [];
 
   constructor(
     private readonly client: SqlClient,
@@ -78,34 +79,58 @@ export class SqlReadStore implements ReadStore {
     });
   }
 
+  /**
+   * The events are folded first, reading documents outside any transaction: only this projection's
+   * leader writes its collections, and should another writer (a rebuild, a leader that lost its
+   * lease) have moved anything since, it moved the checkpoint too, and the compare-and-set below
+   * refuses the batch. A batch that changes nothing (most of them: a projection handles a few of the
+   * log's event types) then costs one statement, shared with the other projections moving theirs in
+   * the same turn, instead of a transaction of its own.
+   */
   async applyBatch(batch: CheckpointedBatch): Promise<boolean> {
     if (batch.positions.length === 0) return true;
+    const move: CheckpointMove = { projection: batch.projection, expected: batch.expected, next: batch.positions[batch.positions.length - 1] };
+    const changes = new Changes();
+    for (const position of batch.positions) await batch.apply(position, this.writer(this.client, changes, position));
+    if (changes.empty) return this.moveAlongOthers(move);
     return this.client.transaction(async (tx) => {
-      await tx.query(`insert into ${this.checkpoints} (projection, position) values ($1, null) on conflict do nothing`, [batch.projection]);
-      const [row] = await tx.query<{ position: string | null }>(
-        `select position from ${this.checkpoints} where projection = $1 for update`,
-        [batch.projection],
-      );
-      const stored = row.position === null ? null : Number(row.position);
-      if (stored !== batch.expected) return false;
-      const changes = new Changes();
-      for (const position of batch.positions) await batch.apply(position, this.writer(tx, changes, position));
+      const [moved] = await moveCheckpoints(tx, this.checkpoints, [move]);
+      // Nothing written yet: committing the refused compare-and-set changes nothing.
+      if (!moved) return false;
       await changes.flush(tx, (collection) => this.table(collection));
-      await tx.query(`update ${this.checkpoints} set position = $2 where projection = $1`, [
-        batch.projection,
-        batch.positions[batch.positions.length - 1],
-      ]);
       return true;
     });
   }
 
+  /** Checkpoint moves asked for in the same turn of the event loop go to the database as one statement. */
+  private moveAlongOthers(move: CheckpointMove): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      if (this.pendingMoves.length === 0) setImmediate(() => void this.movePending());
+      this.pendingMoves.push({ move, resolve, reject });
+    });
+  }
+
+  private async movePending() {
+    // One move per projection per statement, so each answer is its own; a second one waits for the next.
+    const projections = new Set<string>();
+    const pending = this.pendingMoves.filter(({ move }) => !projections.has(move.projection) && projections.add(move.projection));
+    this.pendingMoves = this.pendingMoves.filter((p) => !pending.includes(p));
+    if (this.pendingMoves.length > 0) setImmediate(() => void this.movePending());
+    try {
+      const moved = await moveCheckpoints(this.client, this.checkpoints, pending.map((p) => p.move));
+      pending.forEach((p, i) => p.resolve(moved[i]));
+    } catch (error) {
+      for (const p of pending) p.reject(error);
+    }
+  }
+
   /** Reads see the batch's own changes; the changes reach the tables at the end, a statement or two per collection. */
-  private writer(tx: SqlExecutor, changes: Changes, position: number): ReadModelWriter {
+  private writer(reader: SqlExecutor, changes: Changes, position: number): ReadModelWriter {
     return {
       get: async <T extends Identified = Doc>(collection: string, tenant: string, id: string) => {
         const change = changes.get(collection, tenant, id);
         if (change) return change.json === null ? null : (JSON.parse(change.json) as T);
-        return getDoc<T>(tx, this.table(collection), tenant, id);
+        return getDoc<T>(reader, this.table(collection), tenant, id);
       },
       put: async (collection, tenant, doc) => changes.set(collection, tenant, doc.id, JSON.stringify(doc), position),
       delete: async (collection, tenant, id) => changes.set(collection, tenant, id, null, position),
@@ -225,6 +250,10 @@ export class SqlReadStore implements ReadStore {
 class Changes {
   private readonly byCollection = new Map<string, Map<string, { tenant: string; id: string; json: string | null; position: number }>>();
 
+  get empty(): boolean {
+    return this.byCollection.size === 0;
+  }
+
   get(collection: string, tenant: string, id: string) {
     return this.byCollection.get(collection)?.get(`${tenant}\u0000${id}`);
   }
@@ -257,6 +286,35 @@ class Changes {
     }
   }
 }
+
+interface CheckpointMove {
+  projection: string;
+  /** Where the batch continues from; the move happens only if the stored checkpoint is still this. */
+  expected: number | null;
+  next: number;
+}
+
+/**
+ * Compare-and-set of several projections' checkpoints in one statement, true for each one moved. A
+ * projection without a row yet continues from null: the insert makes its row, and the update, which
+ * does not see rows inserted by the same statement, moves the ones that exist. Under a concurrent
+ * move of the same checkpoint, the update re-checks the row it waited for and refuses.
+ */
+const moveCheckpoints = async (executor: SqlExecutor, checkpoints: string, moves: CheckpointMove[]): Promise<boolean[]> => {
+  const rows = await executor.query<{ projection: string }>(
+    `with asked as (select * from unnest($1::text[], $2::bigint[], $3::bigint[]) as m(projection, expected, next)),
+       inserted as (
+         insert into ${checkpoints} (projection, position) select projection, next from asked where expected is null
+         on conflict (projection) do nothing returning projection),
+       updated as (
+         update ${checkpoints} c set position = asked.next from asked
+          where c.projection = asked.projection and c.position is not distinct from asked.expected returning c.projection)
+     select projection from inserted union all select projection from updated`,
+    [moves.map((m) => m.projection), moves.map((m) => m.expected), moves.map((m) => m.next)],
+  );
+  const moved = new Set(rows.map((r) => r.projection));
+  return moves.map((m) => moved.has(m.projection));
+};
 
 const getDoc = async <T extends Identified = Doc>(tx: SqlExecutor, table: string, tenant: string, id: string): Promise<T | null> => {
   const rows = await tx.query<{ doc: T }>(`select doc from ${table} where tenant = $1 and id = $2`, [tenant, id]);
