@@ -1,4 +1,4 @@
-import { LinkedSchedule, SessionInstance, SessionView, Span, WorkingHoursRule, Window as InstantWindow, mergeSpans, intersectSpans, resolvedAffected, sessionInstances, toSpans, workingIntervals } from '@kairos/scheduling';
+import { LinkedSchedule, SessionInstance, SessionView, Span, WorkingHoursRule, Window as InstantWindow, mergeSpans, intersectSpans, resolvedAffected, sessionInstances, workingSpans } from '@kairos/scheduling';
 
 /** What availability needs of a schedule. */
 export interface ScheduleInfo {
@@ -88,7 +88,7 @@ export interface StoredBlocks {
  */
 export const ownCalendar = (schedule: ScheduleInfo, instances: HeldInstance[], window: Window, stored: StoredBlocks = { working: [], busy: [] }): Calendar => {
   if (schedule.status === 'CANCELED') return { working: [], busy: [] };
-  const hours = toSpans(workingIntervals(schedule.workingHours, schedule.timeZone, { from: new Date(window.from), to: new Date(window.to) }));
+  const hours = workingSpans(schedule.workingHours, schedule.timeZone, window.from, window.to);
   const extra: Span[] = [...instances.filter((i) => works(i, schedule.id)).map(workingBlockOf), ...stored.working]
     .map((b): Span => [Math.max(window.from, b.start), Math.min(window.to, b.end)])
     .filter(([s, e]) => s < e);

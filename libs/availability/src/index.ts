@@ -3,4 +3,5 @@ export * from './slots';
 export * from './availability';
 export * from './windows';
 export * from './walk';
+export * from './slot-at';
 export * from './capability';

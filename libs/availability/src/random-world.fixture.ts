@@ -10,7 +10,7 @@ import { AffectedSchedule, DayOfWeek, SessionInstance, WorkingHoursRule, schedul
 import { BookingPolicyFields } from '@kairos/services';
 import { ScheduleInfo } from './calendar';
 import { instantOf } from './oracle.fixture';
-import { ALL_DAYS, OPEN_POLICY, QueryInput, World, instance, scheduleInfo, serviceInfo } from './world.fixture';
+import { ALL_DAYS, OPEN_POLICY, QueryInput, World, instance, rule, scheduleInfo, serviceInfo } from './world.fixture';
 
 export const MIN = 60_000;
 export const DAY = 24 * 60 * MIN;
@@ -46,6 +46,15 @@ const hoursOf = (g: G, count: number, around: number): WorkingHoursRule[] =>
       validUntil: chance(g, 10) ? ymd(around + int(g, 3, 6) * DAY) : null,
     };
   });
+
+/** Every day 00:00–00:00, from and until random days: a working span longer than the calendars' margins. */
+export const aroundTheClock = (g: G, from: number): WorkingHoursRule => {
+  const first = int(g, -10, 8);
+  return rule(ALL_DAYS, '00:00', '00:00', {
+    validFrom: chance(g, 60) ? ymd(from + first * DAY) : null,
+    validUntil: chance(g, 30) ? ymd(from + (first + int(g, 0, 12)) * DAY) : null,
+  });
+};
 
 /** Often the shared hours, starting a little earlier or later (so grids differ); else hours of its own. */
 const hoursLike = (g: G, shared: WorkingHoursRule[], around: number): WorkingHoursRule[] =>

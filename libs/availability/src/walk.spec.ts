@@ -9,21 +9,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { SessionInstance } from '@kairos/scheduling';
-import { DAY, G, MIN, SERVICE_SCHEDULE, chance, int, pick, scenarioOf } from './random-world.fixture';
+import { G, MIN, SERVICE_SCHEDULE, aroundTheClock, chance, int, pick, scenarioOf } from './random-world.fixture';
 import { Slot } from './slots';
 import { WalkDriver, WalkPosition, walkPage, walkStart } from './walk';
-import { ALL_DAYS, OPEN_POLICY, World, dataOf, instance, rule, slotQuery, slotsOf } from './world.fixture';
-
-const ymd = (t: number) => new Date(t).toISOString().slice(0, 10);
-
-/** Every day 00:00–00:00, from and until random days: a working span longer than the calendars' margins. */
-const aroundTheClock = (g: G, from: number) => {
-  const first = int(g, -10, 8);
-  return rule(ALL_DAYS, '00:00', '00:00', {
-    validFrom: chance(g, 60) ? ymd(from + first * DAY) : null,
-    validUntil: chance(g, 30) ? ymd(from + (first + int(g, 0, 12)) * DAY) : null,
-  });
-};
+import { OPEN_POLICY, World, dataOf, instance, slotQuery, slotsOf } from './world.fixture';
 
 /** The scenario's world, varied for the walk: long spans, odd grids, sessions services. */
 const walkWorldOf = (g: G): { world: World; query: ReturnType<typeof scenarioOf>['query'] } => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { KAIROS_NAMESPACE, fold, uuidV5 } from '@kairos/core';
 import { SessionInstance } from '@kairos/scheduling';
 import { DEFAULT_BOOKING_POLICY } from '@kairos/services';
@@ -226,6 +227,32 @@ describe('"any staff" fairness', () => {
     expect(picks).toEqual(new Set(['a', 'b']));
     const once = assignResources('b1', groups, [{ groupIndex: 0, resourceIds: ['a', 'b'] }], undefined, () => 0);
     expect(assignResources('b1', groups, [{ groupIndex: 0, resourceIds: ['b', 'a'] }], undefined, () => 0)).toEqual(once);
+  });
+
+  it('is the rule itself: asked first, then by load and hash, however loads, asks and group sizes fall', () => {
+    // The rule spelled out plainly: every free resource ordered by load, then by hash.
+    const byRule = (bookingId: string, gs: { requiredCount: number }[], free: { groupIndex: number; resourceIds: string[] }[], asked: string[] | undefined, load: (id: string) => number) =>
+      free.flatMap(({ groupIndex, resourceIds }) => {
+        const chosen = resourceIds.filter((id) => asked?.includes(id));
+        const rest = resourceIds.filter((id) => !chosen.includes(id)).sort((a, b) => load(a) - load(b) || tieBreak(bookingId, a) - tieBreak(bookingId, b));
+        return [...chosen, ...rest].slice(0, gs[groupIndex].requiredCount);
+      });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.constantFrom(...'abcdefghijkl'), { minLength: 1 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 12, maxLength: 12 }),
+        fc.integer({ min: 0, max: 5 }),
+        fc.option(fc.subarray([...'abcdefghijkl'])),
+        fc.integer({ min: 1, max: 50 }),
+        (ids, loads, requiredCount, picked, booking) => {
+          const load = (id: string) => loads[id.charCodeAt(0) - 97];
+          const free = [{ groupIndex: 0, resourceIds: ids }];
+          const gs = [{ requiredCount }];
+          expect(assignResources(`b${booking}`, gs, free, picked ?? undefined, load)).toEqual(byRule(`b${booking}`, gs, free, picked ?? undefined, load));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -283,9 +283,16 @@ export const assignResources = (
   for (const id of new Set(free.flatMap((r) => r.resourceIds))) load.set(id, dayLoad(id));
   return free.flatMap(({ groupIndex, resourceIds }) => {
     const chosen = resourceIds.filter((id) => asked?.includes(id));
-    const ties = new Map(resourceIds.map((id) => [id, tieBreak(bookingId, id)]));
-    const rest = resourceIds.filter((id) => !chosen.includes(id)).sort((a, b) => load.get(a)! - load.get(b)! || ties.get(a)! - ties.get(b)!);
-    return [...chosen, ...rest].slice(0, groups[groupIndex].requiredCount);
+    const wanted = groups[groupIndex].requiredCount - chosen.length;
+    if (wanted <= 0) return chosen.slice(0, groups[groupIndex].requiredCount);
+    // A hash per free resource is most of the cost with a large staff: only the resources that make
+    // the cut need theirs, those as loaded as the last one taken or less (which settles their order).
+    const rest = resourceIds.filter((id) => !chosen.includes(id)).sort((a, b) => load.get(a)! - load.get(b)!);
+    const cut = rest.length > wanted ? load.get(rest[wanted - 1])! : Infinity;
+    const ties = new Map<string, number>();
+    const tie = (id: string) => ties.get(id) ?? ties.set(id, tieBreak(bookingId, id)).get(id)!;
+    const taken = rest.filter((id) => load.get(id)! <= cut).sort((a, b) => load.get(a)! - load.get(b)! || tie(a) - tie(b));
+    return [...chosen, ...taken.slice(0, wanted)];
   });
 };
 

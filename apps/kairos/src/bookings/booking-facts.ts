@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AvailabilityData, availability, calendarWindow, windowCalendars } from '@kairos/availability';
+import { AskedStart, AvailabilityData, Window, WindowsSnapshot, calendarWindow, slotAt, slotAtByRange, slotWindow, windowCalendars } from '@kairos/availability';
 import { AskedSlot, BookedSlot, assignResources, checkDuration, courseSpanOf, dayLoadOf } from '@kairos/bookings';
 import { DomainError } from '@kairos/core';
 import { ReadStore } from '@kairos/read-store';
@@ -75,9 +75,8 @@ export class BookingFacts {
     const end = Date.parse(asked.end);
     const duration = checkDuration(service, asked);
     const { schedules, resourceSchedules } = await gatherSchedules(this.readStore, tenant, service);
-    const window = calendarWindow({ from: start, to: start + 1 });
-    const windows = await readWindows(this.readStore, tenant, [...schedules.keys()], window);
-    const data: AvailabilityData = {
+    const scheduleIds = [...schedules.keys()];
+    const dataOver = (window: Window, windows: WindowsSnapshot): AvailabilityData => ({
       service: serviceInfoOf(service),
       policy,
       schedules,
@@ -87,21 +86,22 @@ export class BookingFacts {
       booked: new Map(),
       offers: new Map(),
       waitlists: new Map(),
-    };
-    const [open] = availability(data, {
-      now: now.getTime(),
-      from: start,
-      to: start + 1,
-      timeZone: 'UTC',
-      partySize: 1,
-      durationMinutes: duration,
-      resourceIds: asked.resourceIds,
-      includeUnbookable: true,
-      ignoring,
-    }).filter((s) => Date.parse(s.start) === start);
+    });
+    const at: AskedStart = { now: now.getTime(), start, timeZone: 'UTC', partySize: 1, durationMinutes: duration, resourceIds: asked.resourceIds, includeUnbookable: true, ignoring };
+    // One start needs a day or so of calendars, not the nine days of a range; a working span begun
+    // before them (a shift of a day or longer) is rare and asks for the range.
+    const short = slotWindow(service, at);
+    let windows = await readWindows(this.readStore, tenant, scheduleIds, short);
+    let open = slotAt(dataOver(short, windows), at);
+    if (open === 'wider') {
+      const window = calendarWindow({ from: start, to: start + 1 });
+      windows = await readWindows(this.readStore, tenant, scheduleIds, window);
+      open = slotAtByRange(dataOver(window, windows), at);
+    }
     if (!open) throw new DomainError('slot-taken', 'the slot is not open', [{ field: 'slot', reason: 'not available' }]);
-    // How booked each free resource is that day, from the windows already read: fairness needs no
-    // fresher answer than the read model, and no extra reads per candidate.
+    // How booked each free resource is that day, from the windows already read (either window holds
+    // the whole UTC day of the start): fairness needs no fresher answer than the read model, and no
+    // extra reads per candidate.
     const dayLoad = (id: string) => dayLoadOf(windows.blocks.get(resourceSchedules.get(id) ?? '')?.busy ?? [], start);
     return {
       start: new Date(start).toISOString(),

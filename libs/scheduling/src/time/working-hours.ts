@@ -115,10 +115,11 @@ export const workingIntervals = (
   rules: readonly WorkingHoursRule[],
   timeZone: string,
   window: { from: Date; to: Date },
-): Interval[] => {
+): Interval[] => fromSpans(workingSpans(rules, timeZone, window.from.getTime(), window.to.getTime()));
+
+/** workingIntervals on epoch ms, for the availability engine, which works on spans: no Dates made and read back. */
+export const workingSpans = (rules: readonly WorkingHoursRule[], timeZone: string, from: number, to: number): Span[] => {
   const z = requireZone(timeZone);
-  const from = window.from.getTime();
-  const to = window.to.getTime();
   if (!(from < to)) return [];
   const errors = validateWorkingHours(rules);
   if (errors.length > 0) {
@@ -140,6 +141,6 @@ export const workingIntervals = (
       if (end > start) spans.push([start, end]);
     }
   }
-  return fromSpans(clipSpans(mergeSpans(spans), from, to));
+  return clipSpans(mergeSpans(spans), from, to);
 };
 
