@@ -20,6 +20,7 @@ import 'reflect-metadata';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { readFile } from 'node:fs/promises';
+import { cpuMsOf } from './kit/cpu';
 import { Cleanup } from './kit/processes';
 import { mulberry32 } from './kit/random';
 import { Row, meets, printReport } from './kit/report';
@@ -116,6 +117,7 @@ interface RssRound {
 interface RssResult {
   catchUpPeakMb: number;
   catchUpSeconds: number;
+  catchUpCpuMsPerBooking: number;
   rounds: RssRound[];
 }
 
@@ -131,15 +133,18 @@ const rss = async (cleanup: Cleanup): Promise<RssResult> => {
     slots.push(...month.slice(0, Math.min(Math.floor(month.length * 0.9), RSS_BOOKINGS - slots.length)));
   }
   let started = performance.now();
+  // The bench's own connection appends: the service's CPU meanwhile is its runners applying them.
+  const cpuBefore = cpuMsOf(service.service.pid);
   progress(`appending ${slots.length} bookings`);
   const position = await appendBookings(service, tenant, template, slots, PER_APPEND, progress);
   progress(`appended in ${seconds(started)} s; waiting for the projections`);
   started = performance.now();
   await caughtUp(service, position, CATCH_UP_TIMEOUT_MS, progress);
   const catchUpSeconds = (performance.now() - started) / 1000;
+  const catchUpCpuMsPerBooking = (cpuMsOf(service.service.pid) - cpuBefore) / slots.length;
   await checkCopied(service, tenant, slots[0]);
   const { peakMb: catchUpPeakMb } = await memoryOf(service.service.pid);
-  progress(`caught up in ${catchUpSeconds.toFixed(1)} s (peak ${catchUpPeakMb.toFixed(0)} MiB)`);
+  progress(`caught up in ${catchUpSeconds.toFixed(1)} s, ${catchUpCpuMsPerBooking.toFixed(2)} ms service CPU a booking (peak ${catchUpPeakMb.toFixed(0)} MiB)`);
   const from = new Date(Date.UTC(first.year, first.month, 1)).toISOString();
   const to = new Date(Date.UTC(first.year, first.month + 1, 1)).toISOString();
   // Seeding costs minutes, a round seconds: every round starts the service afresh on the same store.
@@ -169,7 +174,7 @@ const rss = async (cleanup: Cleanup): Promise<RssResult> => {
     );
     rounds.push({ idleMb, queryPeakMb, afterQueryMb, queryPages, querySlots, queryMs });
   }
-  return { catchUpPeakMb, catchUpSeconds, rounds };
+  return { catchUpPeakMb, catchUpSeconds, catchUpCpuMsPerBooking, rounds };
 };
 
 const costRows = (label: string, cost: Cost): Row[] => [
@@ -240,6 +245,7 @@ const main = async () => {
         { metric: 'RSS peak while the projections caught up', value: result.catchUpPeakMb, unit: 'MiB' },
         { metric: `full-month query (${queryPages} pages, ${querySlots} slots)`, value: mid((r) => r.queryMs), unit: 'ms' },
         { metric: 'projections catching up with the bookings', value: result.catchUpSeconds, unit: 's' },
+        { metric: 'service CPU per booking while they caught up', value: result.catchUpCpuMsPerBooking, unit: 'ms' },
       );
       Object.assign(summary, {
         rssMb: round(mid((r) => r.afterQueryMb), 1),
@@ -251,6 +257,7 @@ const main = async () => {
         rssQueryMs: round(mid((r) => r.queryMs), 1),
         rssQueryPages: queryPages,
         rssCatchUpSeconds: round(result.catchUpSeconds, 1),
+        rssCatchUpCpuMsPerBooking: round(result.catchUpCpuMsPerBooking, 2),
         rssRounds: result.rounds.map((r) => ({ idleMb: round(r.idleMb, 1), afterQueryMb: round(r.afterQueryMb, 1), peakMb: round(r.queryPeakMb, 1), queryMs: round(r.queryMs, 1) })),
       });
     }
