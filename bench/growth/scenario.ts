@@ -20,6 +20,8 @@ export const GROWTH_STAFF = wholeNumber('BENCH_GROWTH_STAFF', 60);
 
 export const RSS_BOOKINGS = wholeNumber('BENCH_RSS_BOOKINGS', 100_000);
 export const RSS_STAFF = 50;
+/** Fresh starts of the service measured on the seeded store; the figures are their medians. */
+export const RSS_ROUNDS = Math.max(1, wholeNumber('BENCH_RSS_ROUNDS', 3));
 
 /** Which parts run: "growth,rss" by default. */
 export const PARTS = (process.env.BENCH_GROWTH_PARTS ?? 'growth,rss').split(',').map((p) => p.trim());

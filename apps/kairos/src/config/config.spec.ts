@@ -30,6 +30,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...postgres, KAIROS_RUNNERS: 'process' })).toThrow(/KAIROS_RUNNERS=process is not one of inline \| worker/);
   });
 
+  it("bounds the runner thread's young generation to 12 MB unless told otherwise; 0 leaves it to V8", () => {
+    expect(loadConfig({}).runnerThreadYoungGenerationMb).toBe(12);
+    expect(loadConfig({ KAIROS_RUNNER_THREAD_YOUNG_GENERATION_MB: '0' }).runnerThreadYoungGenerationMb).toBe(0);
+    expect(() => loadConfig({ KAIROS_RUNNER_THREAD_YOUNG_GENERATION_MB: '1.5' })).toThrow(/KAIROS_RUNNER_THREAD_YOUNG_GENERATION_MB=1.5 is not a whole number from 0 to 1024/);
+  });
+
   it('injects no fault unless the environment asks for the crash after a keyed append', () => {
     expect(loadConfig({}).faultAfterAppend).toBeUndefined();
     expect(loadConfig({ KAIROS_FAULT_AFTER_APPEND: 'exit' }).faultAfterAppend).toBe('exit');

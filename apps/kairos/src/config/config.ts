@@ -43,6 +43,12 @@ export interface KairosConfig {
    */
   runners: RunnersPlace;
   /**
+   * Megabytes of young generation (V8's nursery of short-lived objects: two semi-spaces and room to
+   * promote from them) the runner thread's heap may grow to; 0: V8's own bound. V8 grows it to 48
+   * MB under the projections' steady churn and keeps it resident; a smaller one is swept more often.
+   */
+  runnerThreadYoungGenerationMb: number;
+  /**
    * Test only: `exit` kills the process right after an append that commits an Idempotency-Key,
    * before its answer is sent: the crash a retry must survive. Only the environment sets it.
    */
@@ -161,6 +167,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
   const runners = oneOf(env, 'KAIROS_RUNNERS', ['inline', 'worker'] as const, embedded ? 'inline' : 'worker', problems);
   if (runners === 'worker' && embedded) problems.push('KAIROS_RUNNERS=worker needs engines a worker thread can open itself, not PGlite');
 
+  const runnerThreadYoungGenerationMb = wholeNumber(env, 'KAIROS_RUNNER_THREAD_YOUNG_GENERATION_MB', 12, 0, 1024, problems);
+
   const faultAfterAppend = env.KAIROS_FAULT_AFTER_APPEND?.trim() || undefined;
   if (faultAfterAppend !== undefined && faultAfterAppend !== 'exit') problems.push(`KAIROS_FAULT_AFTER_APPEND=${faultAfterAppend} is not exit`);
 
@@ -191,6 +199,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
     availabilityBudgetMs,
     maxConcurrentRequests,
     runners,
+    runnerThreadYoungGenerationMb,
     calendars,
     ...(faultAfterAppend ? { faultAfterAppend: 'exit' as const } : {}),
     ...(faultAfterSend ? { faultAfterSend: 'exit' as const } : {}),

@@ -88,7 +88,9 @@ export class RunnerThread {
     return new Promise((resolve, reject) => {
       let ready = false;
       const data: RunnerThreadData = { kind: THREAD_KIND, config: this.config, hosted: this.hosted };
-      const worker = new Worker(ENTRY, { workerData: data });
+      // The thread is an isolate of its own, with a young generation of its own: bounded apart from the request thread's.
+      const young = this.config.runnerThreadYoungGenerationMb;
+      const worker = new Worker(ENTRY, { workerData: data, ...(young > 0 ? { resourceLimits: { maxYoungGenerationSizeMb: young } } : {}) });
       this.worker = worker;
       worker.on('message', (message: FromRunners) => {
         switch (message.type) {
