@@ -1,10 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CAPABILITY_MODULES } from './capabilities';
 import { KairosConfig } from './config/config';
 import { ContextGuard } from './http/context.guard';
-import { PositionInterceptor } from './http/positioned';
 import { ProblemFilter } from './http/problem';
 import { DurableTimer } from './infrastructure/durable-timer';
 import { EventSourcing } from './infrastructure/event-sourcing';
@@ -55,7 +54,6 @@ export class AppModule {
         DurableTimer,
         { provide: RUNNER_GAUGES, useExisting: Metrics },
         { provide: APP_GUARD, useClass: ContextGuard },
-        { provide: APP_INTERCEPTOR, useClass: PositionInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
     };

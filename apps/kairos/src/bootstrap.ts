@@ -8,6 +8,7 @@ import { KairosConfig } from './config/config';
 import { admissionLanes, queriesByPost } from './http/admission';
 import { idempotencyMiddleware } from './http/idempotency';
 import { openApiDocument } from './http/openapi/document';
+import { PositionedExpressAdapter } from './http/positioned';
 import { sendProblem, toProblem } from './http/problem';
 import { refuseOtherMediaTypes, screenInput, validationPipe } from './http/validation';
 import { Stores } from './infrastructure/stores';
@@ -26,7 +27,7 @@ const controllersOf = (app: INestApplication): Type[] =>
 /** Builds the whole app on already opened stores; used by main and by end-to-end tests alike. */
 export const createApp = async (config: KairosConfig, stores: Stores, options: AppOptions = {}): Promise<INestApplication> => {
   const clock = options.clock ?? (() => new Date());
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, stores, clock), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, stores, clock), new PositionedExpressAdapter(), {
     logger: options.logger ?? false,
     bodyParser: false,
   });

@@ -1,6 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { NextFunction, Request, Response } from 'express';
-import { isUUID } from 'class-validator';
+import { MetadataStorage, getMetadataStorage, isUUID } from 'class-validator';
 import { DomainError, FieldError } from '@kairos/core';
 import { sendProblem, toProblem, unsupportedMediaType } from './problem';
 
@@ -22,7 +22,6 @@ export const isStorable = (text: string): boolean => !UNSTORABLE.test(text);
 const MACHINERY = new Set(['__proto__', 'constructor', 'prototype']);
 
 const screen = (value: unknown, field: string, depth: number, errors: FieldError[]): void => {
-  if (errors.length > 0) return;
   if (typeof value === 'string') {
     if (!isStorable(value)) errors.push({ field, reason: 'must not contain NUL or unpaired surrogate characters' });
     return;
@@ -32,14 +31,20 @@ const screen = (value: unknown, field: string, depth: number, errors: FieldError
     errors.push({ field: field.split('.')[0], reason: `nested more than ${MAX_DEPTH} levels deep` });
     return;
   }
-  for (const [key, child] of Object.entries(value)) {
-    const path = field ? `${field}.${key}` : key;
-    if (MACHINERY.has(key)) errors.push({ field: path, reason: `property ${key} should not exist` });
-    else if (!isStorable(key)) errors.push({ field: path, reason: 'a key must not contain NUL or unpaired surrogate characters' });
-    else screen(child, path, depth + 1, errors);
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    const child = object[key];
+    // The dotted path is built only for a key that is refused or a child that may hold one: most are strings that pass.
+    if (MACHINERY.has(key)) errors.push({ field: pathOf(field, key), reason: `property ${key} should not exist` });
+    else if (!isStorable(key)) errors.push({ field: pathOf(field, key), reason: 'a key must not contain NUL or unpaired surrogate characters' });
+    else if (typeof child === 'string') {
+      if (!isStorable(child)) errors.push({ field: pathOf(field, key), reason: 'must not contain NUL or unpaired surrogate characters' });
+    } else if (typeof child === 'object' && child !== null) screen(child, pathOf(field, key), depth + 1, errors);
     if (errors.length > 0) return;
   }
 };
+
+const pathOf = (parent: string, key: string) => (parent ? `${parent}.${key}` : key);
 
 /**
  * Every string of a body or a query, once, before anything reads it: what no store can hold or no
@@ -48,10 +53,13 @@ const screen = (value: unknown, field: string, depth: number, errors: FieldError
 export const screenInput = (req: Request, res: Response, next: NextFunction) => {
   const errors: FieldError[] = [];
   screen(req.body, '', 0, errors);
-  screen(req.query, '', 0, errors);
+  if (errors.length === 0) screen(req.query, '', 0, errors);
   if (errors.length === 0) return next();
   sendProblem(res, toProblem(new DomainError('validation', 'the request is not valid', errors)));
 };
+
+/** What nearly every client sends, known to be JSON without parsing the header (as `req.is` does for any other). */
+const PLAIN_JSON = new Set(['application/json', 'application/json; charset=utf-8']);
 
 /**
  * A body is JSON or nothing: one in another type was left unparsed, and the write then ran on its
@@ -59,7 +67,7 @@ export const screenInput = (req: Request, res: Response, next: NextFunction) => 
  */
 export const refuseOtherMediaTypes = (req: Request, res: Response, next: NextFunction) => {
   const carriesBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (!carriesBody || req.is('application/json')) return next();
+  if (!carriesBody || PLAIN_JSON.has(req.headers['content-type']?.toLowerCase() ?? '') || req.is('application/json')) return next();
   sendProblem(res, unsupportedMediaType('Content-Type', req.headers['content-type'] ? `${req.headers['content-type']} is not application/json` : 'missing'));
 };
 
@@ -75,6 +83,35 @@ class KairosValidationPipe extends ValidationPipe {
     return super.transform(value, metadata);
   }
 }
+
+type Rules = ReturnType<MetadataStorage['getTargetValidationMetadatas']>;
+
+/**
+ * class-validator looks a class's rules up again for every object it validates, scanning every
+ * class that has any for those this one extends, and groups them by property again: a few percent
+ * of a request's CPU. The rules are declared by decorators as the classes load, before any request,
+ * so the first look-up for a class (and options) holds for good.
+ */
+const rememberRules = (storage: MetadataStorage) => {
+  const lookUp = storage.getTargetValidationMetadatas.bind(storage);
+  const groupByProperty = storage.groupByPropertyName.bind(storage);
+  const rules = new Map<Function, Map<string, Rules>>();
+  const grouped = new WeakMap<Rules, ReturnType<MetadataStorage['groupByPropertyName']>>();
+  storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
+    const key = `${schema}|${always}|${strictGroups}|${groups?.join(',') ?? ''}`;
+    let ofTarget = rules.get(target);
+    if (!ofTarget) rules.set(target, (ofTarget = new Map()));
+    let found = ofTarget.get(key);
+    if (!found) ofTarget.set(key, (found = lookUp(target, schema, always, strictGroups, groups)));
+    return found;
+  };
+  storage.groupByPropertyName = (metadata) => {
+    let byProperty = grouped.get(metadata);
+    if (!byProperty) grouped.set(metadata, (byProperty = groupByProperty(metadata)));
+    return byProperty;
+  };
+};
+rememberRules(getMetadataStorage());
 
 export const validationPipe = () =>
   new KairosValidationPipe({
