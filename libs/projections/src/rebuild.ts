@@ -1,0 +1,168 @@
+import { RecordedEvent } from '@kairos/core';
+import { EventStore } from '@kairos/event-store';
+import { Doc, Identified, ReadModelWriter, ReadStore } from '@kairos/read-store';
+import { Projection } from './projection';
+
+/** What a rebuild keeps of the documents it wrote before writing them out: 256 MB of their JSON. */
+export const DEFAULT_REBUILD_MEMORY_BYTES = 256 * 1024 * 1024;
+
+export interface RebuildOptions {
+  /** Called after every batch of the log, with the position reached and the events read so far. */
+  onProgress?(position: number, events: number): void;
+  batchSize?: number;
+  /**
+   * The documents held in memory, as the length of their JSON: past it, what changed is written to
+   * the staging collections and the least recently used documents are forgotten.
+   */
+  memoryBytes?: number;
+}
+
+/** A map entry and its JSON cost about this much on top of the JSON itself. */
+const ENTRY_OVERHEAD = 128;
+/** Documents per write to the staging collections: one statement per collection each time. */
+const FLUSH_CHUNK = 5000;
+
+interface Held {
+  collection: string;
+  tenant: string;
+  id: string;
+  /** `null`: deleted. */
+  json: string | null;
+  /** Not yet in the staging collections. */
+  dirty: boolean;
+}
+
+const sizeOf = (held: Held) => ENTRY_OVERHEAD + held.id.length + (held.json?.length ?? 0);
+
+/**
+ * A projection's writes during a rebuild, kept in memory and written to its staging collections in
+ * bulk. Those start empty, so until the first write-out a document not held here exists nowhere;
+ * afterwards a miss reads the staging store. Documents are held as JSON, as a store returns them: a
+ * read gives a fresh copy, and changing it changes nothing held.
+ */
+class HeldModels implements ReadModelWriter {
+  /** In order of last use, least recent first (a Map keeps insertion order). */
+  private readonly held = new Map<string, Held>();
+  private written = false;
+  private checkpoint: number | null = null;
+  bytes = 0;
+
+  constructor(
+    private readonly projection: string,
+    private readonly staging: ReadStore,
+  ) {}
+
+  async get<T extends Identified = Doc>(collection: string, tenant: string, id: string): Promise<T | null> {
+    const key = `${collection}\u0000${tenant}\u0000${id}`;
+    const held = this.held.get(key);
+    if (held) {
+      this.held.delete(key);
+      this.held.set(key, held);
+      return held.json === null ? null : (JSON.parse(held.json) as T);
+    }
+    if (!this.written) return null;
+    const doc = await this.staging.get<T>(collection, tenant, id);
+    this.hold(key, { collection, tenant, id, json: doc === null ? null : JSON.stringify(doc), dirty: false });
+    return doc;
+  }
+
+  async put(collection: string, tenant: string, doc: Doc): Promise<void> {
+    this.hold(`${collection}\u0000${tenant}\u0000${doc.id}`, { collection, tenant, id: doc.id, json: JSON.stringify(doc), dirty: true });
+  }
+
+  async delete(collection: string, tenant: string, id: string): Promise<void> {
+    this.hold(`${collection}\u0000${tenant}\u0000${id}`, { collection, tenant, id, json: null, dirty: true });
+  }
+
+  private hold(key: string, held: Held) {
+    const before = this.held.get(key);
+    if (before) {
+      this.bytes -= sizeOf(before);
+      this.held.delete(key);
+    }
+    this.bytes += sizeOf(held);
+    this.held.set(key, held);
+  }
+
+  /**
+   * Writes the changed documents to the staging collections with `position` as their checkpoint,
+   * then forgets the least recently used ones until at most `keepBytes` are held.
+   */
+  async writeOut(position: number, keepBytes: number): Promise<void> {
+    const dirty = [...this.held.values()].filter((h) => h.dirty);
+    // Once even with nothing changed: the checkpoint moves to `position`.
+    for (let from = 0; from === 0 || from < dirty.length; from += FLUSH_CHUNK) {
+      const chunk = dirty.slice(from, from + FLUSH_CHUNK);
+      const applied = await this.staging.applyBatch({
+        projection: this.projection,
+        expected: this.checkpoint,
+        positions: [position],
+        apply: async (_, writer) => {
+          for (const h of chunk) {
+            if (h.json === null) await writer.delete(h.collection, h.tenant, h.id);
+            else await writer.put(h.collection, h.tenant, JSON.parse(h.json) as Doc);
+          }
+        },
+      });
+      if (!applied) throw new Error(`rebuild of ${this.projection}: staging checkpoint moved; is another rebuild running?`);
+      this.checkpoint = position;
+    }
+    for (const h of dirty) h.dirty = false;
+    this.written = true;
+    for (const [key, h] of this.held) {
+      if (this.bytes <= keepBytes) break;
+      this.bytes -= sizeOf(h);
+      this.held.delete(key);
+    }
+  }
+}
+
+/** Each projection's ReadStore.rebuild, nested: one build fills all their staging collections, then each is swapped in on its own. */
+const rebuildingTogether = async (
+  readStore: ReadStore,
+  projections: Projection[],
+  build: (stagings: ReadStore[]) => Promise<void>,
+  stagings: ReadStore[] = [],
+): Promise<void> => {
+  if (stagings.length === projections.length) return build(stagings);
+  const next = projections[stagings.length];
+  await readStore.rebuild(next.name, next.collections, (staging) => rebuildingTogether(readStore, projections, build, [...stagings, staging]));
+};
+
+/**
+ * Replays the whole log once into fresh collections for every projection given, then swaps each
+ * in with its checkpoint (see ReadStore.rebuild). Returns the events read.
+ *
+ * One pass, not one per projection; and the documents stay in memory (up to `memoryBytes`) and
+ * reach the staging collections in bulk, instead of a read and a write per event and projection.
+ * The next batch of the log is read while the current one is applied.
+ */
+export const rebuildProjections = async (projections: Projection[], eventStore: EventStore, readStore: ReadStore, options: RebuildOptions = {}): Promise<number> => {
+  const batchSize = options.batchSize ?? 2000;
+  const memoryBytes = options.memoryBytes ?? DEFAULT_REBUILD_MEMORY_BYTES;
+  let count = 0;
+  await rebuildingTogether(readStore, projections, async (stagings) => {
+    const models = projections.map((p, i) => new HeldModels(p.name, stagings[i]));
+    const held = () => models.reduce((sum, m) => sum + m.bytes, 0);
+    let after: number | null = null;
+    let next: Promise<RecordedEvent[]> = eventStore.readAll({ after, limit: batchSize });
+    for (;;) {
+      const events = await next;
+      if (events.length === 0) break;
+      after = events[events.length - 1].position;
+      next = eventStore.readAll({ after, limit: batchSize });
+      // Awaited on the next turn; a failure before then must not surface as an unhandled rejection.
+      next.catch(() => undefined);
+      for (const event of events) {
+        for (let i = 0; i < projections.length; i++) await projections[i].apply(event, models[i]);
+      }
+      count += events.length;
+      const bytes = held();
+      // Each keeps half of what it holds: room to work in before the next write-out.
+      if (bytes > memoryBytes) for (const m of models) await m.writeOut(after, (m.bytes * memoryBytes) / 2 / bytes);
+      options.onProgress?.(after, count);
+    }
+    if (after !== null) for (const m of models) await m.writeOut(after, 0);
+  });
+  return count;
+};
