@@ -153,6 +153,16 @@ class HeldModels implements ReadModelWriter {
   }
 }
 
+/**
+ * Projections write out side by side, each to its own collections (over its own connection where the
+ * store has several); all have finished when this returns, so a failure leaves none still writing.
+ */
+const writeOutAll = async (models: HeldModels[], position: number, keepBytes: (m: HeldModels) => number) => {
+  const outcomes = await Promise.allSettled(models.map((m) => m.writeOut(position, keepBytes(m))));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
+};
+
 /** Each projection's ReadStore.rebuild, nested: one build fills all their staging collections, then each is swapped in on its own. */
 const rebuildingTogether = async (
   readStore: ReadStore,
@@ -186,7 +196,8 @@ export const rebuildProjections = async (projections: Projection[], eventStore: 
     for (;;) {
       const events = await next;
       if (events.length === 0) break;
-      after = events[events.length - 1].position;
+      const position = events[events.length - 1].position;
+      after = position;
       next = eventStore.readAll({ after, limit: batchSize });
       // Awaited on the next turn; a failure before then must not surface as an unhandled rejection.
       next.catch(() => undefined);
@@ -196,10 +207,10 @@ export const rebuildProjections = async (projections: Projection[], eventStore: 
       count += events.length;
       const bytes = held();
       // Each keeps half of what it holds: room to work in before the next write-out.
-      if (bytes > memoryBytes) for (const m of models) await m.writeOut(after, (m.bytes * memoryBytes) / 2 / bytes);
-      options.onProgress?.(after, count);
+      if (bytes > memoryBytes) await writeOutAll(models, position, (m) => (m.bytes * memoryBytes) / 2 / bytes);
+      options.onProgress?.(position, count);
     }
-    if (after !== null) for (const m of models) await m.writeOut(after, 0);
+    if (after !== null) await writeOutAll(models, after, () => 0);
   });
   return count;
 };
