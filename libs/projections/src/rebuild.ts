@@ -71,8 +71,8 @@ const sizeOf = (held: Held) => ENTRY_OVERHEAD + held.id.length + (held.json?.len
 /**
  * A projection's writes during a rebuild, kept in memory and written to its staging collections in
  * bulk. Those start empty, so a document neither held here nor ever written out exists nowhere;
- * one written out and since forgotten is read from the staging store. Documents are held as JSON, as a store returns them: a
- * read gives a fresh copy, and changing it changes nothing held.
+ * one written out and since forgotten is read from the staging store. Documents are held as JSON,
+ * as a store returns them: a read gives a fresh copy, and changing it changes nothing held.
  */
 class HeldModels implements ReadModelWriter {
   /** In order of last use, least recent first (a Map keeps insertion order). */
