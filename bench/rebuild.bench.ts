@@ -6,8 +6,10 @@
  * The log: a tenant set up over HTTP (staff on weekday hours, an APPOINTMENT service over them),
  * then copies of a real booking's events (the booking, its resource claim, its appointment
  * session), appended in bulk until the log holds BENCH_REBUILD_EVENTS events (1,000,000 by default).
- * Every projection reads the whole log; the rate is the log's events over the wall time of the
- * whole command, start-up included. Each projection's own line is kept too.
+ * The command reads the log once for all projections; the rate is the log's events over the wall
+ * time of the whole command, start-up included. Each projection's line is kept too (all report
+ * the one pass, swaps included). KAIROS_REBUILD_MEMORY_MB reaches the command from the
+ * environment, to measure a smaller memory budget.
  *
  * BENCH_REBUILD_RUNS (default 3) rebuilds of the same log; the median is the headline. The machine
  * may be shared: other work on it slows the rebuild down. BENCH_REBUILD_CPU_PROFILE=<dir> runs the

@@ -41,36 +41,6 @@ export const projectionRunner = (projection: Projection, eventStore: EventStore,
   });
 };
 
-/** Replays the whole log into fresh collections, then swaps them in (see ReadStore.rebuild). */
-export const rebuildProjection = async (
-  projection: Projection,
-  eventStore: EventStore,
-  readStore: ReadStore,
-  onProgress: (position: number, events: number) => void = () => undefined,
-  batchSize = 2000,
-): Promise<number> => {
-  let count = 0;
-  await readStore.rebuild(projection.name, projection.collections, async (staging) => {
-    let after: number | null = null;
-    for (;;) {
-      const events = await eventStore.readAll({ after, limit: batchSize });
-      if (events.length === 0) break;
-      const byPosition = new Map(events.map((e) => [e.position, e]));
-      const applied = await staging.applyBatch({
-        projection: projection.name,
-        expected: after,
-        positions: events.map((e) => e.position),
-        apply: (position, writer) => projection.apply(byPosition.get(position)!, writer),
-      });
-      if (!applied) throw new Error(`rebuild of ${projection.name}: staging checkpoint moved; is another rebuild running?`);
-      after = events[events.length - 1].position;
-      count += events.length;
-      onProgress(after, count);
-    }
-  });
-  return count;
-};
-
 /** Waits until the projection has applied `position` (read-your-writes); false on timeout. */
 export const waitForCheckpoint = async (readStore: ReadStore, projection: string, position: number, timeoutMs: number): Promise<boolean> => {
   const deadline = Date.now() + timeoutMs;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Projection, rebuildProjection } from '@kairos/projections';
+import { DEFAULT_REBUILD_MEMORY_BYTES, Projection, rebuildProjections } from '@kairos/projections';
 import { ConfigError, loadConfig } from '../config/config';
 import { PROJECTIONS } from '../infrastructure/projections';
 import { Stores, openStores } from '../infrastructure/stores';
@@ -16,10 +16,12 @@ import { Stores, openStores } from '../infrastructure/stores';
 
 const USAGE = `usage: npm run rebuild -- <projection|all> [projection...]
 
-Replays the event log into fresh read models and swaps them in.
+Replays the event log once into fresh read models for the projections named and swaps them in.
 Projections: ${PROJECTIONS.map((p) => p.name).join(', ')}, or all.
 With the embedded database (KAIROS_EVENT_STORE=pglite, the default) stop the service first:
 one process owns the data folder. With PostgreSQL the service may keep running.
+KAIROS_REBUILD_MEMORY_MB (default ${DEFAULT_REBUILD_MEMORY_BYTES / 1024 / 1024}): read-model documents kept in memory
+before they are written out.
 `;
 
 export class UnknownProjection extends Error {
@@ -61,29 +63,41 @@ const progressLine = (name: string, position: number, head: number, events: numb
   return `${name} [${bar}] ${events} events, position ${position}/${head} (${(fraction * 100).toFixed(1)}%), ${perSecond(events, seconds)} events/s`;
 };
 
-/** Rebuilds the named projections (or `all`) one after the other; throws UnknownProjection before touching anything. */
+/**
+ * Rebuilds the named projections (or `all`) in one pass over the log; throws UnknownProjection
+ * before touching anything. Each is swapped in once all are built, so every line reports the pass.
+ */
 export const rebuild = async (
   names: string[],
   stores: Pick<Stores, 'eventStore' | 'readStore'>,
   out: RebuildOutput,
+  memoryBytes = DEFAULT_REBUILD_MEMORY_BYTES,
 ): Promise<RebuildResult[]> => {
   const projections = selectProjections(names);
-  const results: RebuildResult[] = [];
-  for (const projection of projections) {
-    // The swap writes the live checkpoint table, which a store the service never started lacks.
-    await stores.readStore.ensureCollections(projection.collections);
-    const head = await stores.eventStore.headPosition();
-    const started = performance.now();
-    const elapsed = () => (performance.now() - started) / 1000;
-    const events = await rebuildProjection(projection, stores.eventStore, stores.readStore, (position, count) =>
+  // The swap writes the live checkpoint table, which a store the service never started lacks.
+  await stores.readStore.ensureCollections(projections.flatMap((p) => p.collections));
+  const head = await stores.eventStore.headPosition();
+  const label = projections.length === PROJECTIONS.length ? 'all' : projections.map((p) => p.name).join(',');
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const events = await rebuildProjections(projections, stores.eventStore, stores.readStore, {
+    memoryBytes,
+    onProgress: (position, count) =>
       // On PostgreSQL the log may grow during the rebuild; the head read at the start is then passed.
-      out.progress(progressLine(projection.name, position, Math.max(head ?? 0, position), count, elapsed())),
-    );
-    const seconds = elapsed();
+      out.progress(progressLine(label, position, Math.max(head ?? 0, position), count, elapsed())),
+  });
+  const seconds = elapsed();
+  return projections.map((projection) => {
     out.done(`${projection.name}: ${events} events in ${seconds.toFixed(2)} s (${perSecond(events, seconds)} events/s)`);
-    results.push({ projection: projection.name, events, seconds });
-  }
-  return results;
+    return { projection: projection.name, events, seconds };
+  });
+};
+
+/** KAIROS_REBUILD_MEMORY_MB in bytes; null when it is not a positive number. */
+const memoryBudget = (value: string | undefined): number | null => {
+  if (value === undefined || value === '') return DEFAULT_REBUILD_MEMORY_BYTES;
+  const mb = Number(value);
+  return Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : null;
 };
 
 /** Progress on stderr: redrawn in place on a terminal; elsewhere (logs, CI) a line a second so the log stays short. */
@@ -129,6 +143,11 @@ const main = async (args: string[]): Promise<number> => {
     process.stderr.write(`${error.message}\n\n${USAGE}`);
     return 2;
   }
+  const memoryBytes = memoryBudget(process.env.KAIROS_REBUILD_MEMORY_MB);
+  if (memoryBytes === null) {
+    process.stderr.write(`KAIROS_REBUILD_MEMORY_MB must be a positive number of megabytes, got ${process.env.KAIROS_REBUILD_MEMORY_MB}\n`);
+    return 2;
+  }
   let config;
   try {
     config = loadConfig();
@@ -140,7 +159,7 @@ const main = async (args: string[]): Promise<number> => {
   const stores = await openStores(config);
   const out = consoleOutput(process.stderr, process.stdout);
   try {
-    await rebuild(args, stores, out);
+    await rebuild(args, stores, out, memoryBytes);
     return 0;
   } catch (error) {
     out.clear();

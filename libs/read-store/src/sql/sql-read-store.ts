@@ -75,7 +75,10 @@ export class SqlReadStore implements ReadStore {
     await this.client.transaction(async (tx) => {
       if (this.client.concurrent) await tx.query('select pg_advisory_xact_lock($1)', [DDL_LOCK_KEY]);
       await tx.query(`create table if not exists ${this.checkpoints} (projection text primary key, position bigint)`);
-      for (const collection of collections) await createCollection(tx, `${this.prefix}_${collection}`);
+      for (const collection of collections) {
+        await createTable(tx, `${this.prefix}_${collection}`);
+        await createIndex(tx, `${this.prefix}_${collection}`);
+      }
     });
   }
 
@@ -207,8 +210,14 @@ export class SqlReadStore implements ReadStore {
       await tx.query(`create table if not exists ${ident(`${STAGING}_checkpoints`)} (projection text primary key, position bigint)`);
       await tx.query(`delete from ${ident(`${STAGING}_checkpoints`)} where projection = $1`, [projection]);
     });
-    await staging.ensureCollections(collections);
+    // The filter index comes after the documents: building it once is cheaper than keeping it up to date row by row.
+    await this.client.transaction(async (tx) => {
+      for (const collection of collections) await createTable(tx, `${STAGING}_${collection}`);
+    });
     await build(staging);
+    await this.client.transaction(async (tx) => {
+      for (const collection of collections) await createIndex(tx, `${STAGING}_${collection}`);
+    });
     await this.client.transaction(async (tx) => {
       if (this.client.concurrent) await tx.query('select pg_advisory_xact_lock($1)', [DDL_LOCK_KEY]);
       for (const collection of collections) {
@@ -321,11 +330,14 @@ const getDoc = async <T extends Identified = Doc>(tx: SqlExecutor, table: string
   return rows[0]?.doc ?? null;
 };
 
-const createCollection = async (tx: SqlExecutor, table: string) => {
+const createTable = async (tx: SqlExecutor, table: string) => {
   await tx.query(
     `create table if not exists ${ident(table)} (
        tenant text not null, id text not null, doc jsonb not null, position bigint,
        constraint ${ident(`${table}_pkey`)} primary key (tenant, id))`,
   );
+};
+
+const createIndex = async (tx: SqlExecutor, table: string) => {
   await tx.query(`create index if not exists ${ident(`${table}_doc`)} on ${ident(table)} using gin (doc jsonb_path_ops)`);
 };

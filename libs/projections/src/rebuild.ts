@@ -1,0 +1,216 @@
+import { RecordedEvent } from '@kairos/core';
+import { EventStore } from '@kairos/event-store';
+import { Doc, Identified, ReadModelWriter, ReadStore } from '@kairos/read-store';
+import { Projection } from './projection';
+
+/** What a rebuild keeps of the documents it wrote before writing them out: 256 MB of their JSON. */
+export const DEFAULT_REBUILD_MEMORY_BYTES = 256 * 1024 * 1024;
+
+export interface RebuildOptions {
+  /** Called after every batch of the log, with the position reached and the events read so far. */
+  onProgress?(position: number, events: number): void;
+  batchSize?: number;
+  /**
+   * The documents held in memory, as the length of their JSON: past it, what changed is written to
+   * the staging collections and the least recently used documents are forgotten.
+   */
+  memoryBytes?: number;
+}
+
+/** A map entry and its JSON cost about this much on top of the JSON itself. */
+const ENTRY_OVERHEAD = 128;
+/** Documents per write to the staging collections: one statement per collection each time. */
+const FLUSH_CHUNK = 5000;
+
+interface Held {
+  collection: string;
+  tenant: string;
+  id: string;
+  /** `null`: deleted. */
+  json: string | null;
+  /** Not yet in the staging collections. */
+  dirty: boolean;
+}
+
+/**
+ * The keys of the documents written out, as a Bloom filter: a key it has never seen was never
+ * written, so a miss for a new document (most of them, in a log of bookings) costs no round trip.
+ * One for the whole rebuild (keys name their collection): 2^27 bits (16 MB) keep false positives,
+ * which only cost a read, below one in 100,000 up to about 4 million documents.
+ */
+class WrittenKeys {
+  private static readonly BITS = 2 ** 27;
+  private static readonly HASHES = 7;
+  private readonly bits = new Uint8Array(WrittenKeys.BITS / 8);
+
+  /** Two independent 32-bit hashes of the key (FNV-1a style, two multipliers), combined as h1 + i·h2. */
+  private *positions(key: string) {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    }
+    h2 |= 1;
+    for (let i = 0; i < WrittenKeys.HASHES; i++) yield (h1 + Math.imul(i, h2)) & (WrittenKeys.BITS - 1);
+  }
+
+  add(key: string) {
+    for (const bit of this.positions(key)) this.bits[bit >>> 3] |= 1 << (bit & 7);
+  }
+
+  mayHave(key: string) {
+    for (const bit of this.positions(key)) if ((this.bits[bit >>> 3] & (1 << (bit & 7))) === 0) return false;
+    return true;
+  }
+}
+
+const sizeOf = (held: Held) => ENTRY_OVERHEAD + held.id.length + (held.json?.length ?? 0);
+
+/**
+ * A projection's writes during a rebuild, kept in memory and written to its staging collections in
+ * bulk. Those start empty, so a document neither held here nor ever written out exists nowhere;
+ * one written out and since forgotten is read from the staging store. Documents are held as JSON,
+ * as a store returns them: a read gives a fresh copy, and changing it changes nothing held.
+ */
+class HeldModels implements ReadModelWriter {
+  /** In order of last use, least recent first (a Map keeps insertion order). */
+  private readonly held = new Map<string, Held>();
+  private checkpoint: number | null = null;
+  bytes = 0;
+
+  constructor(
+    private readonly projection: string,
+    private readonly staging: ReadStore,
+    private readonly written: WrittenKeys,
+  ) {}
+
+  async get<T extends Identified = Doc>(collection: string, tenant: string, id: string): Promise<T | null> {
+    const key = `${collection}\u0000${tenant}\u0000${id}`;
+    const held = this.held.get(key);
+    if (held) {
+      this.held.delete(key);
+      this.held.set(key, held);
+      return held.json === null ? null : (JSON.parse(held.json) as T);
+    }
+    if (!this.written.mayHave(key)) return null;
+    const doc = await this.staging.get<T>(collection, tenant, id);
+    this.hold(key, { collection, tenant, id, json: doc === null ? null : JSON.stringify(doc), dirty: false });
+    return doc;
+  }
+
+  async put(collection: string, tenant: string, doc: Doc): Promise<void> {
+    this.hold(`${collection}\u0000${tenant}\u0000${doc.id}`, { collection, tenant, id: doc.id, json: JSON.stringify(doc), dirty: true });
+  }
+
+  async delete(collection: string, tenant: string, id: string): Promise<void> {
+    this.hold(`${collection}\u0000${tenant}\u0000${id}`, { collection, tenant, id, json: null, dirty: true });
+  }
+
+  private hold(key: string, held: Held) {
+    const before = this.held.get(key);
+    if (before) {
+      this.bytes -= sizeOf(before);
+      this.held.delete(key);
+    }
+    this.bytes += sizeOf(held);
+    this.held.set(key, held);
+  }
+
+  /**
+   * Writes the changed documents to the staging collections with `position` as their checkpoint,
+   * then forgets the least recently used ones until at most `keepBytes` are held.
+   */
+  async writeOut(position: number, keepBytes: number): Promise<void> {
+    const dirty = [...this.held].filter(([, h]) => h.dirty);
+    // Once even with nothing changed: the checkpoint moves to `position`.
+    for (let from = 0; from === 0 || from < dirty.length; from += FLUSH_CHUNK) {
+      const chunk = dirty.slice(from, from + FLUSH_CHUNK);
+      const applied = await this.staging.applyBatch({
+        projection: this.projection,
+        expected: this.checkpoint,
+        positions: [position],
+        apply: async (_, writer) => {
+          for (const [, h] of chunk) {
+            if (h.json === null) await writer.delete(h.collection, h.tenant, h.id);
+            else await writer.put(h.collection, h.tenant, JSON.parse(h.json) as Doc);
+          }
+        },
+      });
+      if (!applied) throw new Error(`rebuild of ${this.projection}: staging checkpoint moved; is another rebuild running?`);
+      this.checkpoint = position;
+    }
+    for (const [key, h] of dirty) {
+      h.dirty = false;
+      this.written.add(key);
+    }
+    for (const [key, h] of this.held) {
+      if (this.bytes <= keepBytes) break;
+      this.bytes -= sizeOf(h);
+      this.held.delete(key);
+    }
+  }
+}
+
+/**
+ * Projections write out side by side, each to its own collections (over its own connection where the
+ * store has several); all have finished when this returns, so a failure leaves none still writing.
+ */
+const writeOutAll = async (models: HeldModels[], position: number, keepBytes: (m: HeldModels) => number) => {
+  const outcomes = await Promise.allSettled(models.map((m) => m.writeOut(position, keepBytes(m))));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
+};
+
+/** Each projection's ReadStore.rebuild, nested: one build fills all their staging collections, then each is swapped in on its own. */
+const rebuildingTogether = async (
+  readStore: ReadStore,
+  projections: Projection[],
+  build: (stagings: ReadStore[]) => Promise<void>,
+  stagings: ReadStore[] = [],
+): Promise<void> => {
+  if (stagings.length === projections.length) return build(stagings);
+  const next = projections[stagings.length];
+  await readStore.rebuild(next.name, next.collections, (staging) => rebuildingTogether(readStore, projections, build, [...stagings, staging]));
+};
+
+/**
+ * Replays the whole log once into fresh collections for every projection given, then swaps each
+ * in with its checkpoint (see ReadStore.rebuild). Returns the events read.
+ *
+ * One pass, not one per projection; and the documents stay in memory (up to `memoryBytes`) and
+ * reach the staging collections in bulk, instead of a read and a write per event and projection.
+ * The next batch of the log is read while the current one is applied.
+ */
+export const rebuildProjections = async (projections: Projection[], eventStore: EventStore, readStore: ReadStore, options: RebuildOptions = {}): Promise<number> => {
+  const batchSize = options.batchSize ?? 2000;
+  const memoryBytes = options.memoryBytes ?? DEFAULT_REBUILD_MEMORY_BYTES;
+  let count = 0;
+  await rebuildingTogether(readStore, projections, async (stagings) => {
+    const written = new WrittenKeys();
+    const models = projections.map((p, i) => new HeldModels(p.name, stagings[i], written));
+    const held = () => models.reduce((sum, m) => sum + m.bytes, 0);
+    let after: number | null = null;
+    let next: Promise<RecordedEvent[]> = eventStore.readAll({ after, limit: batchSize });
+    for (;;) {
+      const events = await next;
+      if (events.length === 0) break;
+      const position = events[events.length - 1].position;
+      after = position;
+      next = eventStore.readAll({ after, limit: batchSize });
+      // Awaited on the next turn; a failure before then must not surface as an unhandled rejection.
+      next.catch(() => undefined);
+      for (const event of events) {
+        for (let i = 0; i < projections.length; i++) await projections[i].apply(event, models[i]);
+      }
+      count += events.length;
+      const bytes = held();
+      // Each keeps half of what it holds: room to work in before the next write-out.
+      if (bytes > memoryBytes) await writeOutAll(models, position, (m) => (m.bytes * memoryBytes) / 2 / bytes);
+      options.onProgress?.(position, count);
+    }
+    if (after !== null) await writeOutAll(models, after, () => 0);
+  });
+  return count;
+};
