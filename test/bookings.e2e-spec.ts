@@ -1,4 +1,5 @@
 import { TestApp, startApp } from './harness';
+import { appointmentService as appointmentServiceOf } from './support/appointment-service';
 
 const NOW = new Date('2026-03-28T00:00:00Z');
 
@@ -9,28 +10,7 @@ describe('bookings over HTTP (embedded default)', () => {
 
   const as = (method: 'post' | 'patch' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', t.tenant).send(body);
   const customer = (method: 'post' | 'get', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', t.tenant).set('Kairos-Actor', 'CUSTOMER').send(body);
-  const weekdays = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
-
-  const appointmentService = async (staffCount = 1, extra: object = {}) => {
-    const staff = [];
-    for (let i = 0; i < staffCount; i++) {
-      const s = (await as('post', '/v1/resources', { type: 'STAFF', name: `S${i}` }).expect(201)).body;
-      await as('patch', `/v1/schedules/${s.scheduleId}`, { timeZone: 'Europe/London', workingHours: [weekdays] }).expect(200);
-      staff.push(s);
-    }
-    const service = (
-      await as('post', '/v1/services', {
-        name: 'Cut',
-        type: 'APPOINTMENT',
-        sessionDurations: [60],
-        bufferAfterMinutes: 15,
-        timeZone: 'Europe/London',
-        resourceGroups: [{ resourceIds: staff.map((s) => s.id), requiredCount: 1, selectable: true }],
-        ...extra,
-      }).expect(201)
-    ).body;
-    return { staff, service };
-  };
+  const appointmentService = (staffCount = 1, extra: object = {}) => appointmentServiceOf(t, staffCount, extra);
   const slot = (start: string, end: string, resourceIds?: string[]) => ({ start, end, ...(resourceIds ? { resourceIds } : {}) });
 
   it('books an appointment, refuses a second booking of the same staff, frees it on cancel', async () => {

@@ -2,6 +2,7 @@ import { rebuildProjections, waitForCheckpoint } from '@kairos/projections';
 import { ident } from '@kairos/sql';
 import { PROJECTIONS } from '../apps/kairos/src/infrastructure/projections';
 import { TestApp, startApp } from './harness';
+import { appointmentService } from './support/appointment-service';
 
 const NOW = new Date('2026-03-28T00:00:00Z');
 
@@ -16,23 +17,7 @@ describe('rebuild over a log the service wrote (embedded default)', () => {
   beforeAll(async () => {
     t = await startApp({ engine: 'pglite', clock: () => NOW });
     const as = (method: 'post' | 'patch', path: string, body?: object) => t.http[method](path).set('Kairos-Tenant', t.tenant).send(body);
-    const weekdays = { daysOfWeek: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' };
-    const staff = [];
-    for (let i = 0; i < 2; i++) {
-      const s = (await as('post', '/v1/resources', { type: 'STAFF', name: `S${i}` }).expect(201)).body;
-      await as('patch', `/v1/schedules/${s.scheduleId}`, { timeZone: 'Europe/London', workingHours: [weekdays] }).expect(200);
-      staff.push(s);
-    }
-    const service = (
-      await as('post', '/v1/services', {
-        name: 'Cut',
-        type: 'APPOINTMENT',
-        sessionDurations: [60],
-        bufferAfterMinutes: 15,
-        timeZone: 'Europe/London',
-        resourceGroups: [{ resourceIds: staff.map((s) => s.id), requiredCount: 1, selectable: true }],
-      }).expect(201)
-    ).body;
+    const { service } = await appointmentService(t, 2);
     const contact = (await as('post', '/v1/contacts', { name: 'Ann', email: 'ann@example.com' }).expect(201)).body;
     const book = async (start: string, end: string) =>
       (await as('post', '/v1/bookings', { serviceId: service.id, slot: { start, end }, contactId: contact.id }).expect(201)).body;
