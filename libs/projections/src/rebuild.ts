@@ -1,4 +1,4 @@
-import { RecordedEvent } from '@kairos/core';
+import { RecordedEvent, documentKeyOf } from '@kairos/core';
 import { EventStore } from '@kairos/event-store';
 import { Doc, Identified, ReadModelWriter, ReadStore } from '@kairos/read-store';
 import { Projection } from './projection';
@@ -91,7 +91,7 @@ class HeldModels implements ReadModelWriter {
   ) {}
 
   async get<T extends Identified = Doc>(collection: string, tenant: string, id: string): Promise<T | null> {
-    const key = `${collection}\u0000${tenant}\u0000${id}`;
+    const key = documentKeyOf(collection, tenant, id);
     const held = this.held.get(key);
     if (held) {
       this.held.delete(key);
@@ -105,11 +105,11 @@ class HeldModels implements ReadModelWriter {
   }
 
   async put(collection: string, tenant: string, doc: Doc): Promise<void> {
-    this.hold(`${collection}\u0000${tenant}\u0000${doc.id}`, { collection, tenant, id: doc.id, json: JSON.stringify(doc), dirty: true });
+    this.hold(documentKeyOf(collection, tenant, doc.id), { collection, tenant, id: doc.id, json: JSON.stringify(doc), dirty: true });
   }
 
   async delete(collection: string, tenant: string, id: string): Promise<void> {
-    this.hold(`${collection}\u0000${tenant}\u0000${id}`, { collection, tenant, id, json: null, dirty: true });
+    this.hold(documentKeyOf(collection, tenant, id), { collection, tenant, id, json: null, dirty: true });
   }
 
   private hold(key: string, held: Held) {
