@@ -27,12 +27,22 @@ describe('admission', () => {
     let most = 0;
     const started: number[] = [];
     const queued: number[] = [];
+    // The first three hold on until the other nine wait: a slow machine that took longer to send
+    // each request than to answer one would otherwise never queue anything.
+    let allArrived!: () => void;
+    const arrived = new Promise<void>((resolve) => (allArrived = resolve));
     const app = express();
-    app.use(admission(3, (waiting) => queued.push(waiting)));
+    app.use(
+      admission(3, (waiting) => {
+        queued.push(waiting);
+        if (waiting === 9) allArrived();
+      }),
+    );
     app.get('/:n', async (req, res) => {
       running++;
       most = Math.max(most, running);
       started.push(Number(req.params.n));
+      await arrived;
       await new Promise((resolve) => setTimeout(resolve, 20));
       running--;
       res.json({ n: Number(req.params.n) });
