@@ -12,7 +12,7 @@ import { SessionInstance } from '@kairos/scheduling';
 import { G, MIN, SERVICE_SCHEDULE, aroundTheClock, chance, int, pick, scenarioOf } from './random-world.fixture';
 import { Slot } from './slots';
 import { WalkDriver, WalkPosition, walkPage, walkStart } from './walk';
-import { OPEN_POLICY, World, dataOf, instance, slotQuery, slotsOf } from './world.fixture';
+import { OPEN_POLICY, World, dataOf, instance, scheduleInfo, serviceInfo, slotQuery, slotsOf } from './world.fixture';
 
 /** The scenario's world, varied for the walk: long spans, odd grids, sessions services. */
 const walkWorldOf = (g: G): { world: World; query: ReturnType<typeof scenarioOf>['query'] } => {
@@ -100,5 +100,21 @@ describe('the availability walk', () => {
     // Not vacuous: many worlds need several pages, and walks stop mid-span.
     expect(nonEmpty).toBeGreaterThan(runs / 6);
     expect(resumedMidSpan).toBeGreaterThan(runs / 20);
-  }, 120_000);
+  }, 300_000);
+
+  it('gives a class session begun before the span though the booking window closes before it', async () => {
+    // Bookable until 10:00 on the 5th; the span opens at 12:00; the session runs 09:00–13:00.
+    const world: World = {
+      service: serviceInfo({ scheduleId: SERVICE_SCHEDULE, type: 'CLASS', defaultCapacity: 3 }),
+      policy: { ...OPEN_POLICY, earliestBookingMinutes: 24 * 60 },
+      schedules: [scheduleInfo(SERVICE_SCHEDULE, 'UTC')],
+      instances: [instance({ id: 'straddling', scheduleId: SERVICE_SCHEDULE, start: '2026-04-05T09:00:00Z', end: '2026-04-05T13:00:00Z' })],
+    };
+    const query = slotQuery({ from: '2026-04-05T12:00:00Z', to: '2026-04-08T00:00:00Z', now: Date.parse('2026-04-04T10:00:00Z') });
+    const setting = { service: world.service, policy: world.policy!, schedules: new Map(world.schedules.map((s) => [s.id, s])) };
+    const page = await walkPage(setting, query, walkStart(query), 10, { load: (chunk) => dataOf(world, { ...query, ...chunk }), chunkDays: () => 1, goOn: () => true });
+    expect(slotsOf(world, query).map((s) => s.sessionId)).toEqual(['straddling']);
+    expect(page.items.map((s) => s.sessionId)).toEqual(['straddling']);
+    expect(page.next).toBeNull();
+  });
 });

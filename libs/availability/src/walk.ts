@@ -58,13 +58,15 @@ const dayAfter = (date: string, days: number): string => new Date(Date.parse(`${
 /**
  * Where the walk ends: the query's `to`, or earlier when nothing after that can be given. Unless
  * unbookable slots are asked for, none starts later than the booking window lets one book, and a
- * service not bookable online gives nothing.
+ * service not bookable online gives nothing. The first chunk runs even when the booking window
+ * closes before `from`: a session begun before `from` and still running is given, and bookable by
+ * its own start.
  */
 export const walkEnd = (data: WalkSetting, query: SlotQuery): number => {
   if (query.includeUnbookable) return query.to;
   if (!data.service.onlineBookingEnabled) return query.from;
   const earliest = data.policy.earliestBookingMinutes;
-  return earliest === null ? query.to : Math.max(query.from, Math.min(query.to, query.now + earliest * 60_000 + 1));
+  return earliest === null ? query.to : Math.min(query.to, Math.max(query.from + 1, query.now + earliest * 60_000 + 1));
 };
 
 /**
