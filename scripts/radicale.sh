@@ -18,7 +18,8 @@ install() {
   if command -v radicale >/dev/null 2>&1; then return; fi
   echo "installing Debian's radicale" >&2
   local sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
-  "${sudo[@]}" apt-get install -y radicale >&2
+  # Another install running on the machine holds dpkg's lock for a while: wait for it, do not fail.
+  "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y radicale >&2
 }
 
 start() {
