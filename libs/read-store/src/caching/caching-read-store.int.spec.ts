@@ -215,6 +215,43 @@ describe('caching read store', () => {
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 11 });
   });
 
+  it('keeps what a committed batch read of its projection, present or absent, as the store had it', async () => {
+    const { collection, projection, direct } = await setUp();
+    const storeReads: string[] = [];
+    const noting: ReadStore = Object.assign(Object.create(direct) as ReadStore, {
+      applyBatch: (batch: Parameters<ReadStore['applyBatch']>[0]) =>
+        direct.applyBatch({ ...batch, apply: (position, writer) => batch.apply(position, { ...writer, get: (c, t, id) => (storeReads.push(id), writer.get(c, t, id)) }) }),
+      get: (c: string, t: string, id: string) => (storeReads.push(id), direct.get(c, t, id)),
+    });
+    const cached = new CachingReadStore(noting, { owners: new Map([[collection, projection]]), maxEntries: 1000 });
+    cached.leading(projection, 1);
+    const readBAndNever = (expected: number, position: number) =>
+      cached.applyBatch({
+        projection,
+        expected,
+        positions: [position],
+        apply: async (_, w) => {
+          const b = (await w.get<Doc & { v: number }>(collection, 't1', 'b'))!;
+          // Changed but not written: the store still holds v 1.
+          b.v = 99;
+          expect(await w.get(collection, 't1', 'never')).toBeNull();
+          await w.put(collection, 't1', { id: 'a', v: position });
+        },
+      });
+    expect(await readBAndNever(1, 2)).toBe(true);
+    expect(storeReads).toEqual(['b', 'never']);
+    expect(await readBAndNever(2, 3)).toBe(true);
+    expect(await cached.get(collection, 't1', 'b')).toEqual({ id: 'b', v: 1 });
+    expect(await cached.get(collection, 't1', 'never')).toBeNull();
+    expect(storeReads).toEqual(['b', 'never']);
+    // A refused batch keeps nothing it read: another writer moved on.
+    expect(await direct.applyBatch({ projection, expected: 3, positions: [4], apply: async (_, w) => w.put(collection, 't1', { id: 'b', v: 4 }) })).toBe(true);
+    cached.leading(projection, 3);
+    expect(await readBAndNever(3, 5)).toBe(false);
+    expect(await cached.get(collection, 't1', 'b')).toEqual({ id: 'b', v: 4 });
+    expect(storeReads).toEqual(['b', 'never', 'b', 'never', 'b']);
+  });
+
   it('freezes what it hands out, so a caller cannot change what the next one reads', async () => {
     const { collection, cached } = await setUp();
     const doc = (await cached.get<Doc & { v: number }>(collection, 't1', 'a'))!;

@@ -17,7 +17,8 @@ export interface CachingOptions {
  * process's runners write. It hears of them through `RunnerReports` (see there): it serves a
  * projection's collections only between `leading` (its runner here leads, from a position it read
  * from the store) and `standingBy` (it no longer does). It is exact because it then sees every
- * change: once a batch commits, it keeps the documents as the batch wrote them, whether it was
+ * change: once a batch commits, it keeps the documents as the batch wrote them (and, for a batch
+ * applied here, those it read of its projection), whether it was
  * applied here or `committed` in the runners' thread with what it wrote (told without it, for a
  * batch too large to copy across: drops them), and a batch refused here (a rebuild, or another
  * process's runner, moved the checkpoint) or failed drops everything, as does `uncertain`.
@@ -72,14 +73,23 @@ export class CachingReadStore implements ReadStore, RunnerReports {
     // refused before reading anything): the batch reads them here instead of a round trip each,
     // except those it changed itself, which only the store's batch knows.
     const startsHere = this.positions.get(batch.projection) === batch.expected;
+    /**
+     * What the batch read from the store of its projection's documents as they stood at `expected`
+     * (null: absent): the same once the batch commits, unless the batch wrote them, so kept then.
+     */
+    const read = new Map<string, Doc | null>();
     const track = (writer: ReadModelWriter): ReadModelWriter => ({
       // Frozen as written: a projection that changed it afterwards would make it differ from the stored one.
       ...recordingWrites(writer, (place, doc) => written.set(docKey(...place), { place, doc: doc && deepFreeze(doc) })),
       get: async <T extends Identified = Doc>(collection: string, tenant: string, id: string) => {
         const key = docKey(collection, tenant, id);
-        const kept = startsHere && this.owners.get(collection) === batch.projection && !written.has(key) ? this.entries.peek(key) : undefined;
-        if (kept === undefined) return writer.get<T>(collection, tenant, id);
-        return kept === ABSENT ? null : structuredClone(kept as T);
+        const own = startsHere && this.owners.get(collection) === batch.projection && !written.has(key);
+        const kept = own ? this.entries.peek(key) : undefined;
+        if (kept !== undefined) return kept === ABSENT ? null : structuredClone(kept as T);
+        const doc = await writer.get<T>(collection, tenant, id);
+        // Copied before the projection changes what it was handed.
+        if (own && !this.options.passThrough?.has(collection)) read.set(key, doc && (deepFreeze(structuredClone(doc)) as unknown as Doc));
+        return doc;
       },
     });
     // Reads and checkpoints taken while a batch may commit are not kept: they could be from either side of it.
@@ -93,12 +103,15 @@ export class CachingReadStore implements ReadStore, RunnerReports {
       // Accepted means the stored checkpoint was where this runner left it: nobody else wrote in between.
       if (batch.positions.length > 0) {
         const changes = [...written.values()];
+        const position = batch.positions[batch.positions.length - 1];
         this.committed(
           batch.projection,
-          batch.positions[batch.positions.length - 1],
+          position,
           changes.map((change) => change.place),
           changes.map((change) => change.doc),
         );
+        // Still leading, from this batch on: nobody else wrote what it read.
+        if (this.positions.get(batch.projection) === position) for (const [key, doc] of read) if (!written.has(key)) this.entries.set(key, doc ?? ABSENT);
       }
       return true;
     } catch (error) {
