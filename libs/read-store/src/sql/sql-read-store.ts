@@ -1,4 +1,4 @@
-import { SqlClient, SqlExecutor, ident } from '@kairos/sql';
+import { SqlClient, SqlExecutor, ident, isRefusedStatement } from '@kairos/sql';
 import {
   CheckpointedBatch,
   Doc,
@@ -54,7 +54,7 @@ const safeField = (field: string) => {
  */
 export class SqlReadStore implements ReadStore {
   readonly engine: string;
-  private pendingMoves: { move: CheckpointMove; resolve(moved: boolean): void; reject(error: unknown): void }[] = [];
+  private pendingBatches: { batch: FoldedBatch; resolve(moved: boolean): void; reject(error: unknown): void }[] = [];
 
   constructor(
     private readonly client: SqlClient,
@@ -85,45 +85,42 @@ export class SqlReadStore implements ReadStore {
   /**
    * The events are folded first, reading documents outside any transaction: only this projection's
    * leader writes its collections, and should another writer (a rebuild, a leader that lost its
-   * lease) have moved anything since, it moved the checkpoint too, and the compare-and-set below
-   * refuses the batch. A batch that changes nothing (most of them: a projection handles a few of the
-   * log's event types) then costs one statement, shared with the other projections moving theirs in
-   * the same turn, instead of a transaction of its own.
+   * lease) have moved anything since, it moved the checkpoint too, and the compare-and-set refuses
+   * the batch. What the batch writes then goes to the database in one statement with the
+   * compare-and-set (atomic as a transaction, in one round trip instead of begin, move, writes and
+   * commit), shared with every other projection whose batch is ready in the same turn: one append
+   * wakes them all, and most batches only move their checkpoint (each projection handles a few of
+   * the log's event types).
    */
   async applyBatch(batch: CheckpointedBatch): Promise<boolean> {
     if (batch.positions.length === 0) return true;
     const move: CheckpointMove = { projection: batch.projection, expected: batch.expected, next: batch.positions[batch.positions.length - 1] };
     const changes = new Changes();
     for (const position of batch.positions) await batch.apply(position, this.writer(this.client, changes, position));
-    if (changes.empty) return this.moveAlongOthers(move);
-    return this.client.transaction(async (tx) => {
-      const [moved] = await moveCheckpoints(tx, this.checkpoints, [move]);
-      // Nothing written yet: committing the refused compare-and-set changes nothing.
-      if (!moved) return false;
-      await changes.flush(tx, (collection) => this.table(collection));
-      return true;
-    });
-  }
-
-  /** Checkpoint moves asked for in the same turn of the event loop go to the database as one statement. */
-  private moveAlongOthers(move: CheckpointMove): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      if (this.pendingMoves.length === 0) setImmediate(() => void this.movePending());
-      this.pendingMoves.push({ move, resolve, reject });
+      if (this.pendingBatches.length === 0) setImmediate(() => void this.applyPending());
+      this.pendingBatches.push({ batch: { move, changes }, resolve, reject });
     });
   }
 
-  private async movePending() {
-    // One move per projection per statement, so each answer is its own; a second one waits for the next.
+  private async applyPending() {
+    // One batch per projection per statement, so each answer is its own; a second one waits for the next.
     const projections = new Set<string>();
-    const pending = this.pendingMoves.filter(({ move }) => !projections.has(move.projection) && projections.add(move.projection));
-    this.pendingMoves = this.pendingMoves.filter((p) => !pending.includes(p));
-    if (this.pendingMoves.length > 0) setImmediate(() => void this.movePending());
+    const pending = this.pendingBatches.filter(({ batch }) => !projections.has(batch.move.projection) && projections.add(batch.move.projection));
+    this.pendingBatches = this.pendingBatches.filter((p) => !pending.includes(p));
+    if (this.pendingBatches.length > 0) setImmediate(() => void this.applyPending());
     try {
-      const moved = await moveCheckpoints(this.client, this.checkpoints, pending.map((p) => p.move));
+      const moved = await applyFolded(this.client, this.checkpoints, (collection) => this.table(collection), pending.map((p) => p.batch));
       pending.forEach((p, i) => p.resolve(moved[i]));
     } catch (error) {
-      for (const p of pending) p.reject(error);
+      // A document the server refuses (PostgreSQL stores no NUL in text) fails its own batch, not the others sharing the statement.
+      if (pending.length > 1 && isRefusedStatement(error)) {
+        await Promise.all(
+          pending.map(({ batch, resolve, reject }) =>
+            applyFolded(this.client, this.checkpoints, (collection) => this.table(collection), [batch]).then(([moved]) => resolve(moved), reject),
+          ),
+        );
+      } else for (const p of pending) p.reject(error);
     }
   }
 
@@ -259,10 +256,6 @@ export class SqlReadStore implements ReadStore {
 class Changes {
   private readonly byCollection = new Map<string, Map<string, { tenant: string; id: string; json: string | null; position: number }>>();
 
-  get empty(): boolean {
-    return this.byCollection.size === 0;
-  }
-
   get(collection: string, tenant: string, id: string) {
     return this.byCollection.get(collection)?.get(`${tenant}\u0000${id}`);
   }
@@ -273,43 +266,60 @@ class Changes {
     this.byCollection.set(collection, docs);
   }
 
-  async flush(tx: SqlExecutor, table: (collection: string) => string) {
+  /**
+   * The writes as sub-statements of one statement, each done only when the condition `guardIn`
+   * gives holds, their parameters appended to `params`: an upsert and a delete per collection.
+   */
+  statements(table: (collection: string) => string, params: unknown[], guardIn: (params: unknown[]) => string): string[] {
+    if (this.byCollection.size === 0) return [];
+    const guard = guardIn(params);
+    const statements: string[] = [];
     for (const [collection, docs] of this.byCollection) {
       const all = [...docs.values()];
       const puts = all.filter((d) => d.json !== null);
       const deletes = all.filter((d) => d.json === null);
       if (puts.length > 0) {
-        await tx.query(
+        const [tenants, ids, jsons, positions] = [puts.map((d) => d.tenant), puts.map((d) => d.id), puts.map((d) => d.json), puts.map((d) => d.position)].map((values) => params.push(values));
+        statements.push(
           `insert into ${table(collection)} (tenant, id, doc, position)
-           select * from unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[])
+           select * from unnest($${tenants}::text[], $${ids}::text[], $${jsons}::jsonb[], $${positions}::bigint[]) where ${guard}
            on conflict (tenant, id) do update set doc = excluded.doc, position = excluded.position`,
-          [puts.map((d) => d.tenant), puts.map((d) => d.id), puts.map((d) => d.json), puts.map((d) => d.position)],
         );
       }
       if (deletes.length > 0) {
-        await tx.query(`delete from ${table(collection)} t using unnest($1::text[], $2::text[]) as d(tenant, id) where t.tenant = d.tenant and t.id = d.id`, [
-          deletes.map((d) => d.tenant),
-          deletes.map((d) => d.id),
-        ]);
+        const [tenants, ids] = [deletes.map((d) => d.tenant), deletes.map((d) => d.id)].map((values) => params.push(values));
+        statements.push(
+          `delete from ${table(collection)} t using unnest($${tenants}::text[], $${ids}::text[]) as d(tenant, id)
+            where t.tenant = d.tenant and t.id = d.id and ${guard}`,
+        );
       }
     }
+    return statements;
   }
 }
 
 interface CheckpointMove {
   projection: string;
-  /** Where the batch continues from; the move happens only if the stored checkpoint is still this. */
   expected: number | null;
   next: number;
 }
 
+/** A batch whose events are folded: where it moves its projection's checkpoint, and what it writes. */
+interface FoldedBatch {
+  move: CheckpointMove;
+  changes: Changes;
+}
+
 /**
- * Compare-and-set of several projections' checkpoints in one statement, true for each one moved. A
- * projection without a row yet continues from null: the insert makes its row, and the update, which
- * does not see rows inserted by the same statement, moves the ones that exist. Under a concurrent
- * move of the same checkpoint, the update re-checks the row it waited for and refuses.
+ * Batches of different projections in one statement: each checkpoint moves only from where its
+ * batch expects it (a checkpoint not there yet is inserted), and each batch's writes are done only
+ * when its move was, all or nothing. Sub-statements of one statement share its snapshot and its
+ * transaction; a concurrent writer of the same checkpoint waits for it and then finds it moved.
+ * Answers, per batch, whether it was applied.
  */
-const moveCheckpoints = async (executor: SqlExecutor, checkpoints: string, moves: CheckpointMove[]): Promise<boolean[]> => {
+const applyFolded = async (executor: SqlExecutor, checkpoints: string, table: (collection: string) => string, batches: FoldedBatch[]): Promise<boolean[]> => {
+  const params: unknown[] = [batches.map((b) => b.move.projection), batches.map((b) => b.move.expected), batches.map((b) => b.move.next)];
+  const writes = batches.flatMap((b) => b.changes.statements(table, params, (p) => `exists (select from moved where projection = $${p.push(b.move.projection)}::text)`));
   const rows = await executor.query<{ projection: string }>(
     `with asked as (select * from unnest($1::text[], $2::bigint[], $3::bigint[]) as m(projection, expected, next)),
        inserted as (
@@ -317,12 +327,13 @@ const moveCheckpoints = async (executor: SqlExecutor, checkpoints: string, moves
          on conflict (projection) do nothing returning projection),
        updated as (
          update ${checkpoints} c set position = asked.next from asked
-          where c.projection = asked.projection and c.position is not distinct from asked.expected returning c.projection)
-     select projection from inserted union all select projection from updated`,
-    [moves.map((m) => m.projection), moves.map((m) => m.expected), moves.map((m) => m.next)],
+          where c.projection = asked.projection and c.position is not distinct from asked.expected returning c.projection),
+       moved as (select projection from inserted union all select projection from updated)${writes.map((write, i) => `,\n       w${i} as (${write})`).join('')}
+     select projection from moved`,
+    params,
   );
   const moved = new Set(rows.map((r) => r.projection));
-  return moves.map((m) => moved.has(m.projection));
+  return batches.map((b) => moved.has(b.move.projection));
 };
 
 const getDoc = async <T extends Identified = Doc>(tx: SqlExecutor, table: string, tenant: string, id: string): Promise<T | null> => {
