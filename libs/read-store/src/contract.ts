@@ -199,4 +199,42 @@ export const readStoreContract = (open: () => Promise<{ store: ReadStore; dispos
     });
     expect((await store.find(c, 't1', { limit: 5 })).items.map((d) => d.id)).toEqual(['newer']);
   });
+
+  it('loads documents in bulk with their checkpoint, and refuses a load that does not continue from it', async () => {
+    const [c, d] = [await collection(), await collection()];
+    const p = uniqueName('p');
+    const doc = (id: string, extra: Record<string, unknown> = {}) => ({ id, createdAt: 'a', text: 'quote " backslash \\ é', ...extra });
+    const loaded = await store.load({
+      projection: p,
+      expected: null,
+      position: 4,
+      documents: [
+        { collection: c, tenant: 't1', id: 'a', doc: doc('a', { nested: { list: [1, 'two', null] } }) },
+        { collection: c, tenant: 't2', id: 'a', doc: doc('a') },
+        { collection: d, tenant: 't1', id: 'b', doc: doc('b') },
+      ],
+    });
+    expect(loaded).toBe(true);
+    expect(await store.checkpoint(p)).toBe(4);
+    expect(await store.get(c, 't1', 'a')).toEqual(doc('a', { nested: { list: [1, 'two', null] } }));
+    expect(await store.get(d, 't1', 'b')).toEqual(doc('b'));
+    const replaced = await store.load({
+      projection: p,
+      expected: 4,
+      position: 6,
+      documents: [
+        { collection: c, tenant: 't1', id: 'a', doc: null },
+        { collection: c, tenant: 't2', id: 'a', doc: doc('a', { version: 2 }) },
+      ],
+    });
+    expect(replaced).toBe(true);
+    expect(await store.get(c, 't1', 'a')).toBeNull();
+    expect(await store.get(c, 't2', 'a')).toEqual(doc('a', { version: 2 }));
+    const stale = await store.load({ projection: p, expected: 4, position: 8, documents: [{ collection: d, tenant: 't1', id: 'c', doc: doc('c') }] });
+    expect(stale).toBe(false);
+    expect(await store.get(d, 't1', 'c')).toBeNull();
+    expect(await store.checkpoint(p)).toBe(6);
+    expect(await store.load({ projection: p, expected: 6, position: 9, documents: [] })).toBe(true);
+    expect(await store.checkpoint(p)).toBe(9);
+  });
 };

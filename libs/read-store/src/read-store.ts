@@ -51,6 +51,17 @@ export interface CheckpointedBatch {
   apply(position: number, writer: ReadModelWriter): Promise<void>;
 }
 
+/** Documents a rebuild writes to its staging collections, all at once, with the checkpoint they reach. */
+export interface DocumentLoad {
+  projection: string;
+  /** The checkpoint this load continues from; if the stored one differs, nothing is written. */
+  expected: number | null;
+  /** Where the checkpoint moves. */
+  position: number;
+  /** Each document at most once; `doc: null` deletes it. */
+  documents: { collection: string; tenant: string; id: string; doc: Doc | null }[];
+}
+
 export interface ReadStore {
   readonly engine: string;
   /** Creates what the collections need; safe to call from every process at start-up. */
@@ -62,6 +73,12 @@ export interface ReadStore {
    * checkpoint is not `expected`: another runner or a rebuild moved it.
    */
   applyBatch(batch: CheckpointedBatch): Promise<boolean>;
+  /**
+   * Writes documents already folded, as a rebuild holds them, and moves the checkpoint, with the
+   * same all-or-nothing and compare-and-set as `applyBatch`: the bulk path for filling staging
+   * collections, in one round trip however many documents.
+   */
+  load(load: DocumentLoad): Promise<boolean>;
   checkpoint(projection: string): Promise<number | null>;
   get<T extends Identified = Doc>(collection: string, tenant: string, id: string): Promise<T | null>;
   /** The documents that exist among `ids`, in no particular order: one round trip instead of many. */

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { deepFreeze, documentKeyOf } from '@kairos/core';
-import { CheckpointedBatch, Doc, FindQuery, Identified, Page, ReadModelWriter, ReadStore } from '../read-store';
+import { CheckpointedBatch, Doc, DocumentLoad, FindQuery, Identified, Page, ReadModelWriter, ReadStore } from '../read-store';
 import { RunnerReports, Touched, UNHEARD, Written, recordingWrites } from './runner-reports';
 
 export interface CachingOptions {
@@ -224,6 +224,15 @@ export class CachingReadStore implements ReadStore, RunnerReports {
 
   replaceIf(collection: string, tenant: string, doc: Doc, field: string, expected: unknown): Promise<boolean> {
     return this.bypassing(collection, () => this.inner.replaceIf(collection, tenant, doc, field, expected));
+  }
+
+  /** Bulk writes are a rebuild's, which keeps nothing here: what this kept may be stale after one. */
+  async load(load: DocumentLoad): Promise<boolean> {
+    try {
+      return await this.inner.load(load);
+    } finally {
+      this.uncertain();
+    }
   }
 
   async rebuild(projection: string, collections: string[], build: (staging: ReadStore) => Promise<void>): Promise<void> {

@@ -1,4 +1,4 @@
-import { CheckpointedBatch, Doc, FindQuery, Identified, Page, ReadModelWriter, ReadStore } from '../read-store';
+import { CheckpointedBatch, Doc, DocumentLoad, FindQuery, Identified, Page, ReadModelWriter, ReadStore } from '../read-store';
 
 /** A document a batch wrote or deleted. */
 export type Touched = readonly [collection: string, tenant: string, id: string];
@@ -151,6 +151,14 @@ class ReportingReadStore implements ReadStore {
   }
   replaceIf(collection: string, tenant: string, doc: Doc, field: string, expected: unknown): Promise<boolean> {
     return this.inner.replaceIf(collection, tenant, doc, field, expected);
+  }
+  async load(load: DocumentLoad): Promise<boolean> {
+    try {
+      return await this.inner.load(load);
+    } finally {
+      // A cache told of these writes one by one would copy them all across: it drops what it kept instead.
+      this.reports.uncertain();
+    }
   }
   rebuild(projection: string, collections: string[], build: (staging: ReadStore) => Promise<void>): Promise<void> {
     return this.inner.rebuild(projection, collections, build);

@@ -1,7 +1,8 @@
-import { Collection, Db, Document, Filter, FindOptions, MongoClient, MongoServerError } from 'mongodb';
+import { AnyBulkWriteOperation, Collection, Db, Document, Filter, FindOptions, MongoClient, MongoServerError } from 'mongodb';
 import {
   CheckpointedBatch,
   Doc,
+  DocumentLoad,
   Identified,
   FieldFilter,
   FindQuery,
@@ -142,12 +143,33 @@ export class MongoReadStore implements ReadStore {
       await batch.apply(position, this.writer(pending));
       await this.flush(pending, position);
     }
-    try {
-      const moved = await this.checkpoints.updateOne(
-        { _id: batch.projection, position: batch.expected },
-        { $set: { position: batch.positions[batch.positions.length - 1] } },
-        { upsert: batch.expected === null },
+    return this.moveCheckpoint(batch.projection, batch.expected, batch.positions[batch.positions.length - 1]);
+  }
+
+  /**
+   * One unordered bulk write per collection, then the checkpoint, as `applyBatch` does it: a load
+   * after a crash writes the same documents again. Only a rebuild loads, into staging collections
+   * no event has written otherwise, so the writes need no position guard.
+   */
+  async load(load: DocumentLoad): Promise<boolean> {
+    if ((await this.checkpoint(load.projection)) !== load.expected) return false;
+    const byCollection = new Map<string, AnyBulkWriteOperation<Stored>[]>();
+    for (const { collection, tenant, id, doc } of load.documents) {
+      const operations = byCollection.get(collection) ?? [];
+      operations.push(
+        doc === null
+          ? { deleteOne: { filter: { _id: key(tenant, id) } } }
+          : { replaceOne: { filter: { _id: key(tenant, id) }, replacement: { doc: asJson(doc), _pos: load.position }, upsert: true } },
       );
+      byCollection.set(collection, operations);
+    }
+    for (const [collection, operations] of byCollection) await this.collection(collection).bulkWrite(operations, { ordered: false });
+    return this.moveCheckpoint(load.projection, load.expected, load.position);
+  }
+
+  private async moveCheckpoint(projection: string, expected: number | null, position: number): Promise<boolean> {
+    try {
+      const moved = await this.checkpoints.updateOne({ _id: projection, position: expected }, { $set: { position } }, { upsert: expected === null });
       return moved.matchedCount + moved.upsertedCount === 1;
     } catch (error) {
       // The upsert for a first batch collides with a checkpoint another runner created meanwhile.

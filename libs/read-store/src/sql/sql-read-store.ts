@@ -2,6 +2,7 @@ import { SqlClient, SqlExecutor, ident, isRefusedStatement } from '@kairos/sql';
 import {
   CheckpointedBatch,
   Doc,
+  DocumentLoad,
   Identified,
   FieldFilter,
   FindQuery,
@@ -122,6 +123,16 @@ export class SqlReadStore implements ReadStore {
         );
       } else for (const p of pending) p.reject(error);
     }
+  }
+
+  /**
+   * The documents go to the server as one JSON text that the statement takes apart, stringified
+   * once: not an array of JSON texts, each escaped again as an element of a text array literal.
+   */
+  async load(load: DocumentLoad): Promise<boolean> {
+    const move: CheckpointMove = { projection: load.projection, expected: load.expected, next: load.position };
+    const [moved] = await applyFolded(this.client, this.checkpoints, (collection) => this.table(collection), [{ move, changes: new LoadedDocuments(load) }]);
+    return moved;
   }
 
   /** Reads see the batch's own changes; the changes reach the tables at the end, a statement or two per collection. */
@@ -253,7 +264,7 @@ export class SqlReadStore implements ReadStore {
  * A batch's writes, last one per document wins: a batch of hundreds of events writes each
  * collection with one upsert and one delete instead of a round trip per event.
  */
-class Changes {
+class Changes implements Writes {
   private readonly byCollection = new Map<string, Map<string, { tenant: string; id: string; json: string | null; position: number }>>();
 
   get(collection: string, tenant: string, id: string) {
@@ -298,6 +309,49 @@ class Changes {
   }
 }
 
+/** A load's documents, as sub-statements like a batch's Changes: an upsert and a delete per collection. */
+class LoadedDocuments implements Writes {
+  constructor(private readonly load: DocumentLoad) {}
+
+  statements(table: (collection: string) => string, params: unknown[], guardIn: (params: unknown[]) => string): string[] {
+    if (this.load.documents.length === 0) return [];
+    const guard = guardIn(params);
+    const position = params.push(this.load.position);
+    const byCollection = new Map<string, DocumentLoad['documents']>();
+    for (const d of this.load.documents) {
+      const docs = byCollection.get(d.collection) ?? [];
+      docs.push(d);
+      byCollection.set(d.collection, docs);
+    }
+    const statements: string[] = [];
+    for (const [collection, docs] of byCollection) {
+      const puts = docs.filter((d) => d.doc !== null);
+      const deletes = docs.filter((d) => d.doc === null);
+      if (puts.length > 0) {
+        const rows = params.push(JSON.stringify(puts.map(({ tenant, id, doc }) => ({ tenant, id, doc }))));
+        statements.push(
+          `insert into ${table(collection)} (tenant, id, doc, position)
+           select tenant, id, doc, $${position}::bigint from json_to_recordset($${rows}::json) as d(tenant text, id text, doc jsonb) where ${guard}
+           on conflict (tenant, id) do update set doc = excluded.doc, position = excluded.position`,
+        );
+      }
+      if (deletes.length > 0) {
+        const [tenants, ids] = [deletes.map((d) => d.tenant), deletes.map((d) => d.id)].map((values) => params.push(values));
+        statements.push(
+          `delete from ${table(collection)} t using unnest($${tenants}::text[], $${ids}::text[]) as d(tenant, id)
+            where t.tenant = d.tenant and t.id = d.id and ${guard}`,
+        );
+      }
+    }
+    return statements;
+  }
+}
+
+/** What a batch writes, as sub-statements of the one statement that moves its checkpoint. */
+interface Writes {
+  statements(table: (collection: string) => string, params: unknown[], guardIn: (params: unknown[]) => string): string[];
+}
+
 interface CheckpointMove {
   projection: string;
   expected: number | null;
@@ -307,7 +361,7 @@ interface CheckpointMove {
 /** A batch whose events are folded: where it moves its projection's checkpoint, and what it writes. */
 interface FoldedBatch {
   move: CheckpointMove;
-  changes: Changes;
+  changes: Writes;
 }
 
 /**
