@@ -1,4 +1,4 @@
-import { RecordedEvent, documentKeyOf } from '@kairos/core';
+import { RecordedEvent, deepFreeze, documentKeyOf } from '@kairos/core';
 import { EventStore } from '@kairos/event-store';
 import { Doc, Identified, ReadModelWriter, ReadStore } from '@kairos/read-store';
 import { Projection } from './projection';
@@ -25,7 +25,7 @@ export interface RebuildOptions {
 /** A map entry and its document cost about this much on top of the document's JSON length. */
 const ENTRY_OVERHEAD = 128;
 /** Documents per write to the staging collections: one statement for all their collections each time. */
-const FLUSH_CHUNK = 20000;
+const FLUSH_CHUNK = 5000;
 
 interface Held {
   collection: string;
@@ -93,8 +93,8 @@ const jsonLength = (value: unknown): number => {
  * A projection's writes during a rebuild, kept in memory and written to its staging collections in
  * bulk. Those start empty, so a document neither held here nor ever written out exists nowhere;
  * one written out and since forgotten is read from the staging store. Documents are held as the
- * projection wrote them, not copied: projections never change a document they read or wrote (the
- * live read cache freezes them, so one that did would fail there).
+ * projection wrote them, not copied, and frozen: projections never change a document they read or
+ * wrote, and one that did would fail here instead of changing what it reads next.
  */
 class HeldModels implements ReadModelWriter {
   /** In order of last use, least recent first (a Map keeps insertion order). */
@@ -117,13 +117,13 @@ class HeldModels implements ReadModelWriter {
       return held.doc as T | null;
     }
     if (!this.written.mayHave(key)) return null;
-    const doc = await this.staging.get<T>(collection, tenant, id);
+    const doc = deepFreeze(await this.staging.get<T>(collection, tenant, id));
     this.hold(key, { collection, tenant, id, doc: doc as Doc | null, dirty: false, bytes: ENTRY_OVERHEAD + jsonLength(doc) });
     return doc;
   }
 
   async put(collection: string, tenant: string, doc: Doc): Promise<void> {
-    this.hold(documentKeyOf(collection, tenant, doc.id), { collection, tenant, id: doc.id, doc, dirty: true, bytes: ENTRY_OVERHEAD + jsonLength(doc) });
+    this.hold(documentKeyOf(collection, tenant, doc.id), { collection, tenant, id: doc.id, doc: deepFreeze(doc), dirty: true, bytes: ENTRY_OVERHEAD + jsonLength(doc) });
   }
 
   async delete(collection: string, tenant: string, id: string): Promise<void> {

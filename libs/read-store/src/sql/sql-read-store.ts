@@ -297,13 +297,7 @@ class Changes implements Writes {
            on conflict (tenant, id) do update set doc = excluded.doc, position = excluded.position`,
         );
       }
-      if (deletes.length > 0) {
-        const [tenants, ids] = [deletes.map((d) => d.tenant), deletes.map((d) => d.id)].map((values) => params.push(values));
-        statements.push(
-          `delete from ${table(collection)} t using unnest($${tenants}::text[], $${ids}::text[]) as d(tenant, id)
-            where t.tenant = d.tenant and t.id = d.id and ${guard}`,
-        );
-      }
+      if (deletes.length > 0) statements.push(deleteStatement(table(collection), params, deletes, guard));
     }
     return statements;
   }
@@ -335,17 +329,18 @@ class LoadedDocuments implements Writes {
            on conflict (tenant, id) do update set doc = excluded.doc, position = excluded.position`,
         );
       }
-      if (deletes.length > 0) {
-        const [tenants, ids] = [deletes.map((d) => d.tenant), deletes.map((d) => d.id)].map((values) => params.push(values));
-        statements.push(
-          `delete from ${table(collection)} t using unnest($${tenants}::text[], $${ids}::text[]) as d(tenant, id)
-            where t.tenant = d.tenant and t.id = d.id and ${guard}`,
-        );
-      }
+      if (deletes.length > 0) statements.push(deleteStatement(table(collection), params, deletes, guard));
     }
     return statements;
   }
 }
+
+/** Deletes the documents named, when `guard` holds, as a sub-statement; its parameters appended to `params`. */
+const deleteStatement = (table: string, params: unknown[], deletes: { tenant: string; id: string }[], guard: string): string => {
+  const [tenants, ids] = [deletes.map((d) => d.tenant), deletes.map((d) => d.id)].map((values) => params.push(values));
+  return `delete from ${table} t using unnest($${tenants}::text[], $${ids}::text[]) as d(tenant, id)
+            where t.tenant = d.tenant and t.id = d.id and ${guard}`;
+};
 
 /** What a batch writes, as sub-statements of the one statement that moves its checkpoint. */
 interface Writes {
