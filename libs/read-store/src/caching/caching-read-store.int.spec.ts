@@ -215,7 +215,7 @@ describe('caching read store', () => {
     expect(await cached.get(collection, 't1', 'a')).toEqual({ id: 'a', v: 11 });
   });
 
-  it('keeps what a committed batch read of its projection, present or absent, as the store had it', async () => {
+  it('keeps what a committed batch read of its projection, present or absent, as the store had it, reading each once', async () => {
     const { collection, projection, direct } = await setUp();
     const storeReads: string[] = [];
     const noting: ReadStore = Object.assign(Object.create(direct) as ReadStore, {
@@ -232,8 +232,10 @@ describe('caching read store', () => {
         positions: [position],
         apply: async (_, w) => {
           const b = (await w.get<Doc & { v: number }>(collection, 't1', 'b'))!;
-          // Changed but not written: the store still holds v 1.
+          // Changed but not written: the store still holds what was read, and so does a second read in the batch.
+          const stored = b.v;
           b.v = 99;
+          expect(await w.get(collection, 't1', 'b')).toEqual({ id: 'b', v: stored });
           expect(await w.get(collection, 't1', 'never')).toBeNull();
           await w.put(collection, 't1', { id: 'a', v: position });
         },

@@ -84,7 +84,8 @@ export class CachingReadStore implements ReadStore, RunnerReports {
       get: async <T extends Identified = Doc>(collection: string, tenant: string, id: string) => {
         const key = docKey(collection, tenant, id);
         const own = startsHere && this.owners.get(collection) === batch.projection && !written.has(key);
-        const kept = own ? this.entries.peek(key) : undefined;
+        // Read earlier in this batch: still as at `expected`, since the batch has not written it.
+        const kept = own ? (read.has(key) ? (read.get(key) ?? ABSENT) : this.entries.peek(key)) : undefined;
         if (kept !== undefined) return kept === ABSENT ? null : structuredClone(kept as T);
         const doc = await writer.get<T>(collection, tenant, id);
         // Copied before the projection changes what it was handed.
