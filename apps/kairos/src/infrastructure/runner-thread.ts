@@ -92,7 +92,10 @@ export class RunnerThread {
       const young = this.config.runnerThreadYoungGenerationMb;
       const worker = new Worker(ENTRY, { workerData: data, ...(young > 0 ? { resourceLimits: { maxYoungGenerationSizeMb: young } } : {}) });
       this.worker = worker;
-      worker.on('message', (message: FromRunners) => {
+      worker.on('message', (messages: FromRunners[]) => {
+        for (const message of messages) hear(message);
+      });
+      const hear = (message: FromRunners) => {
         switch (message.type) {
           case 'ready':
             ready = true;
@@ -120,7 +123,7 @@ export class RunnerThread {
             throw new Error(`unknown message from the runner thread: ${JSON.stringify(unknown)}`);
           }
         }
-      });
+      };
       worker.on('error', (error) => this.events.error('runner-thread', error));
       worker.on('exit', (code) => {
         this.worker = undefined;
@@ -152,7 +155,16 @@ export class RunnerThread {
 }
 
 const runThread = async ({ config, hosted }: RunnerThreadData) => {
-  const post = (message: FromRunners) => parentPort!.postMessage(message);
+  // Every runner reports each batch, and each message costs the request thread an event of its
+  // own: what is posted in one turn goes as one message, in order.
+  const outbox: FromRunners[] = [];
+  const flush = () => {
+    if (outbox.length > 0) parentPort!.postMessage(outbox.splice(0));
+  };
+  const post = (message: FromRunners) => {
+    if (outbox.length === 0) setImmediate(flush);
+    outbox.push(message);
+  };
   try {
     const stores = await openStores(config, { poolSize: POOL_SIZE });
     const toRequestThread = reportingTo((report) => post({ type: 'report', report }));
@@ -174,12 +186,14 @@ const runThread = async ({ config, hosted }: RunnerThreadData) => {
         await Promise.all(runners.map((r) => r.stop()));
         await stores.close();
         // Nothing left to wait for: the thread ends, and the request thread hears its exit.
+        flush();
         parentPort!.close();
       })();
     });
     post({ type: 'ready' });
   } catch (error) {
     post({ type: 'failed', message: error instanceof Error ? error.message : String(error), unreachable: isUnreachable(error) });
+    flush();
     process.exit(1);
   }
 };
