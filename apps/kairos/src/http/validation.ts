@@ -20,10 +20,11 @@ const UNSTORABLE = /[\u0000\p{Cs}]/u;
 export const isStorable = (text: string): boolean => !UNSTORABLE.test(text);
 /** Keys that class-transformer would take for the object's own machinery instead of a field. */
 const MACHINERY = new Set(['__proto__', 'constructor', 'prototype']);
+const UNSTORABLE_TEXT = 'must not contain NUL or unpaired surrogate characters';
 
 const screen = (value: unknown, field: string, depth: number, errors: FieldError[]): void => {
   if (typeof value === 'string') {
-    if (!isStorable(value)) errors.push({ field, reason: 'must not contain NUL or unpaired surrogate characters' });
+    if (!isStorable(value)) errors.push({ field, reason: UNSTORABLE_TEXT });
     return;
   }
   if (typeof value !== 'object' || value === null) return;
@@ -38,7 +39,7 @@ const screen = (value: unknown, field: string, depth: number, errors: FieldError
     if (MACHINERY.has(key)) errors.push({ field: pathOf(field, key), reason: `property ${key} should not exist` });
     else if (!isStorable(key)) errors.push({ field: pathOf(field, key), reason: 'a key must not contain NUL or unpaired surrogate characters' });
     else if (typeof child === 'string') {
-      if (!isStorable(child)) errors.push({ field: pathOf(field, key), reason: 'must not contain NUL or unpaired surrogate characters' });
+      if (!isStorable(child)) errors.push({ field: pathOf(field, key), reason: UNSTORABLE_TEXT });
     } else if (typeof child === 'object' && child !== null) screen(child, pathOf(field, key), depth + 1, errors);
     if (errors.length > 0) return;
   }

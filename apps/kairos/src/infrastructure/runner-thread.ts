@@ -92,9 +92,6 @@ export class RunnerThread {
       const young = this.config.runnerThreadYoungGenerationMb;
       const worker = new Worker(ENTRY, { workerData: data, ...(young > 0 ? { resourceLimits: { maxYoungGenerationSizeMb: young } } : {}) });
       this.worker = worker;
-      worker.on('message', (messages: FromRunners[]) => {
-        for (const message of messages) hear(message);
-      });
       const hear = (message: FromRunners) => {
         switch (message.type) {
           case 'ready':
@@ -124,6 +121,10 @@ export class RunnerThread {
           }
         }
       };
+      // The thread posts what it reports in one turn together, in order.
+      worker.on('message', (messages: FromRunners[]) => {
+        for (const message of messages) hear(message);
+      });
       worker.on('error', (error) => this.events.error('runner-thread', error));
       worker.on('exit', (code) => {
         this.worker = undefined;

@@ -24,6 +24,19 @@ const counted = (client: PgClient) => {
   return { counting, tally };
 };
 
+/** A store on a scratch schema of its own, over a client that counts round trips; the schema is dropped after. */
+const onCountedStore = async (use: (store: SqlReadStore, tally: { roundTrips: number }) => Promise<void>) => {
+  const schema = uniqueName('rs');
+  const client = new PgClient({ url: testServers.postgresUrl()!, schema });
+  try {
+    const { counting, tally } = counted(client);
+    await use(new SqlReadStore(counting), tally);
+  } finally {
+    await client.query(`drop schema ${schema} cascade`);
+    await client.close();
+  }
+};
+
 describeWith('PostgreSQL', testServers.postgresUrl(), 'read store on PostgreSQL', () => {
   readStoreContract(async () => {
     const schema = uniqueName('rs');
@@ -37,12 +50,8 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'read store on PostgreSQL'
     };
   });
 
-  it('applies batches asked for at once with one statement, those that write and those that do not, and fails only a batch the server refuses', async () => {
-    const schema = uniqueName('rs');
-    const client = new PgClient({ url: testServers.postgresUrl()!, schema });
-    try {
-      const { counting, tally } = counted(client);
-      const store = new SqlReadStore(counting);
+  it('applies batches asked for at once with one statement, those that write and those that do not, and fails only a batch the server refuses', () =>
+    onCountedStore(async (store, tally) => {
       const projections = Array.from({ length: 6 }, (_, i) => uniqueName(`p${i}`));
       const collections = projections.map((p) => [`${p}_a`, `${p}_b`]);
       await store.ensureCollections(collections.flat());
@@ -89,18 +98,10 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'read store on PostgreSQL'
       const again = await Promise.all([0, 1, 2].map((i) => batch(i, 2, async (_, w) => w.put(collections[i][1], 't1', { id: 'f', v: 3 }))).map((p, i) => p.then((ok) => [i, ok])));
       expect(again).toEqual([[0, true], [1, true], [2, true]]);
       expect(tally.roundTrips).toBe(1);
-    } finally {
-      await client.query(`drop schema ${schema} cascade`);
-      await client.close();
-    }
-  });
+    }));
 
-  it('moves the checkpoints of batches that write nothing, asked for at once, with one statement', async () => {
-    const schema = uniqueName('rs');
-    const client = new PgClient({ url: testServers.postgresUrl()!, schema });
-    try {
-      const { counting, tally } = counted(client);
-      const store = new SqlReadStore(counting);
+  it('moves the checkpoints of batches that write nothing, asked for at once, with one statement', () =>
+    onCountedStore(async (store, tally) => {
       const projections = Array.from({ length: 11 }, (_, i) => uniqueName(`p${i}`));
       await store.ensureCollections([]);
       await Promise.all(projections.map((p) => store.applyBatch({ projection: p, expected: null, positions: [1], apply: async () => undefined })));
@@ -109,9 +110,5 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'read store on PostgreSQL'
       expect(moved.every(Boolean)).toBe(true);
       expect(tally.roundTrips).toBe(1);
       expect(await Promise.all(projections.map((p) => store.checkpoint(p)))).toEqual(projections.map(() => 3));
-    } finally {
-      await client.query(`drop schema ${schema} cascade`);
-      await client.close();
-    }
-  });
+    }));
 });

@@ -111,14 +111,14 @@ export class SqlReadStore implements ReadStore {
     this.pendingBatches = this.pendingBatches.filter((p) => !pending.includes(p));
     if (this.pendingBatches.length > 0) setImmediate(() => void this.applyPending());
     try {
-      const moved = await applyFolded(this.client, this.checkpoints, (collection) => this.table(collection), pending.map((p) => p.batch));
+      const moved = await this.applyFolded(pending.map((p) => p.batch));
       pending.forEach((p, i) => p.resolve(moved[i]));
     } catch (error) {
       // A document the server refuses (PostgreSQL stores no NUL in text) fails its own batch, not the others sharing the statement.
       if (pending.length > 1 && isRefusedStatement(error)) {
         await Promise.all(
           pending.map(({ batch, resolve, reject }) =>
-            applyFolded(this.client, this.checkpoints, (collection) => this.table(collection), [batch]).then(([moved]) => resolve(moved), reject),
+            this.applyFolded([batch]).then(([moved]) => resolve(moved), reject),
           ),
         );
       } else for (const p of pending) p.reject(error);
@@ -131,8 +131,12 @@ export class SqlReadStore implements ReadStore {
    */
   async load(load: DocumentLoad): Promise<boolean> {
     const move: CheckpointMove = { projection: load.projection, expected: load.expected, next: load.position };
-    const [moved] = await applyFolded(this.client, this.checkpoints, (collection) => this.table(collection), [{ move, changes: new LoadedDocuments(load) }]);
+    const [moved] = await this.applyFolded([{ move, changes: new LoadedDocuments(load) }]);
     return moved;
+  }
+
+  private applyFolded(batches: FoldedBatch[]): Promise<boolean[]> {
+    return applyFolded(this.client, this.checkpoints, (collection) => this.table(collection), batches);
   }
 
   /** Reads see the batch's own changes; the changes reach the tables at the end, a statement or two per collection. */
@@ -349,6 +353,7 @@ interface Writes {
 
 interface CheckpointMove {
   projection: string;
+  /** Where the batch continues from; the move happens only if the stored checkpoint is still this. */
   expected: number | null;
   next: number;
 }
@@ -363,8 +368,10 @@ interface FoldedBatch {
  * Batches of different projections in one statement: each checkpoint moves only from where its
  * batch expects it (a checkpoint not there yet is inserted), and each batch's writes are done only
  * when its move was, all or nothing. Sub-statements of one statement share its snapshot and its
- * transaction; a concurrent writer of the same checkpoint waits for it and then finds it moved.
- * Answers, per batch, whether it was applied.
+ * transaction. A projection without a checkpoint row yet continues from null: the insert makes its
+ * row, and the update, which does not see rows inserted by the same statement, moves the ones that
+ * exist. Under a concurrent move of the same checkpoint, the update re-checks the row it waited for
+ * and refuses. Answers, per batch, whether it was applied.
  */
 const applyFolded = async (executor: SqlExecutor, checkpoints: string, table: (collection: string) => string, batches: FoldedBatch[]): Promise<boolean[]> => {
   const params: unknown[] = [batches.map((b) => b.move.projection), batches.map((b) => b.move.expected), batches.map((b) => b.move.next)];
