@@ -1,4 +1,4 @@
-import { SqlClient, SqlExecutor } from '@kairos/sql';
+import { SqlClient, SqlExecutor, SqlTransaction } from '@kairos/sql';
 import { describeWith, testServers } from '@kairos/testing';
 import { TestApp, buildForRunnerThread, startApp } from './harness';
 
@@ -11,7 +11,7 @@ const statementsOf = (sql: SqlClient) => {
   };
   sql.query = recording(sql);
   const transaction = sql.transaction.bind(sql);
-  sql.transaction = <T>(fn: (tx: SqlExecutor) => Promise<T>) => transaction((tx) => fn({ query: recording(tx) }));
+  sql.transaction = <T>(fn: (tx: SqlTransaction) => Promise<T>) => transaction((tx) => fn({ ...tx, query: recording(tx) }));
   /** How many of those sent during `work` name `id`: a read of that document goes to the store. */
   return async <R>(id: string, work: () => Promise<R>): Promise<{ result: R; asked: number }> => {
     const from = sent.length;

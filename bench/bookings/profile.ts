@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { INestApplication } from '@nestjs/common';
 import { SqlEventStore } from '@kairos/event-store';
 import { SqlReadStore } from '@kairos/read-store';
-import { PgClient, SqlExecutor } from '@kairos/sql';
+import { PgClient, SqlTransaction } from '@kairos/sql';
 
 export interface DbStats {
   queries: number;
@@ -60,11 +60,11 @@ export const instrument = (sql: PgClient, app: INestApplication, readStore: SqlR
   const query = sql.query.bind(sql);
   const transaction = sql.transaction.bind(sql);
   sql.query = <R>(text: string, params?: unknown[]) => count(() => query<R>(text, params).catch(failed));
-  sql.transaction = <T>(fn: (tx: SqlExecutor) => Promise<T>) =>
+  sql.transaction = <T>(fn: (tx: SqlTransaction) => Promise<T>) =>
     count(() => {
       const stats = als.getStore() ?? background;
       stats.queries += 2; // begin, commit
-      return transaction((tx) => fn({ query: <R>(text: string, params?: unknown[]) => count(() => tx.query<R>(text, params)) }));
+      return transaction((tx) => fn({ ...tx, query: <R>(text: string, params?: unknown[]) => count(() => tx.query<R>(text, params)) }));
     }, true);
   // The pool is private to PgClient; timing its connect shows queueing for a connection.
   const pool = (sql as unknown as { pool?: { connect: (...args: unknown[]) => unknown; waitingCount: number; on(event: string, fn: () => void): void } }).pool;

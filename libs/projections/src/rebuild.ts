@@ -99,6 +99,8 @@ const jsonLength = (value: unknown): number => {
 class HeldModels implements ReadModelWriter {
   /** In order of last use, least recent first (a Map keeps insertion order). */
   private readonly held = new Map<string, Held>();
+  /** The held documents not yet in the staging collections, nor on their way there. */
+  private changed = new Map<string, Held>();
   private checkpoint: number | null = null;
   bytes = 0;
 
@@ -138,27 +140,35 @@ class HeldModels implements ReadModelWriter {
     }
     this.bytes += held.bytes;
     this.held.set(key, held);
+    if (held.dirty) this.changed.set(key, held);
   }
 
   /**
-   * Writes the changed documents to the staging collections with `position` as their checkpoint,
-   * then forgets the least recently used ones until at most `keepBytes` are held.
+   * Writes what changed until now to the staging collections with `position` as their checkpoint;
+   * the projection may go on changing documents meanwhile (a later change is a new entry, written
+   * by a later write-out). One at a time: each continues from the checkpoint the previous one set.
    */
-  async writeOut(position: number, keepBytes: number): Promise<void> {
-    const dirty = [...this.held].filter(([, h]) => h.dirty);
+  async writeOut(position: number): Promise<void> {
+    const changed = [...this.changed];
+    this.changed = new Map();
     // Once even with nothing changed: the checkpoint moves to `position`.
-    for (let from = 0; from === 0 || from < dirty.length; from += FLUSH_CHUNK) {
-      const documents = dirty.slice(from, from + FLUSH_CHUNK).map(([, { collection, tenant, id, doc }]) => ({ collection, tenant, id, doc }));
+    for (let from = 0; from === 0 || from < changed.length; from += FLUSH_CHUNK) {
+      const documents = changed.slice(from, from + FLUSH_CHUNK).map(([, { collection, tenant, id, doc }]) => ({ collection, tenant, id, doc }));
       const loaded = await this.staging.load({ projection: this.projection, expected: this.checkpoint, position, documents });
       if (!loaded) throw new Error(`rebuild of ${this.projection}: staging checkpoint moved; is another rebuild running?`);
       this.checkpoint = position;
     }
-    for (const [key, h] of dirty) {
+    for (const [key, h] of changed) {
       h.dirty = false;
       this.written.add(key);
     }
+  }
+
+  /** Forgets the least recently used documents already written out until at most `keepBytes` are held. */
+  forget(keepBytes: number) {
     for (const [key, h] of this.held) {
       if (this.bytes <= keepBytes) break;
+      if (h.dirty) continue;
       this.bytes -= h.bytes;
       this.held.delete(key);
     }
@@ -169,11 +179,43 @@ class HeldModels implements ReadModelWriter {
  * Projections write out side by side, each to its own collections (over its own connection where the
  * store has several); all have finished when this returns, so a failure leaves none still writing.
  */
-const writeOutAll = async (models: HeldModels[], position: number, keepBytes: (m: HeldModels) => number) => {
-  const outcomes = await Promise.allSettled(models.map((m) => m.writeOut(position, keepBytes(m))));
+const writeOutAll = async (models: HeldModels[], position: number) => {
+  const outcomes = await Promise.allSettled(models.map((m) => m.writeOut(position)));
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failed) throw failed.reason;
 };
+
+/**
+ * Write-outs in the background, one at a time: what was folded goes to the store while the next
+ * batches are folded, so the store's work and the projections' overlap instead of taking turns.
+ */
+class WriteOuts {
+  private current: Promise<void> = Promise.resolve();
+  private busy = false;
+
+  constructor(private readonly models: HeldModels[]) {}
+
+  /** Starts writing out what changed up to `position`, unless a write-out is under way: the next one takes it then. */
+  async startUnlessBusy(position: number): Promise<void> {
+    if (this.busy) return;
+    await this.current; // settled: throws what it failed with
+    this.busy = true;
+    this.current = writeOutAll(this.models, position).finally(() => (this.busy = false));
+    // Awaited later; a failure before then must not surface as an unhandled rejection.
+    this.current.catch(() => undefined);
+  }
+
+  /** Every change up to `position` written out: the write-out under way, then the rest. */
+  async everything(position: number): Promise<void> {
+    await this.current;
+    await writeOutAll(this.models, position);
+  }
+
+  /** The write-out under way has finished, however: after a failure, nothing is still writing. */
+  settled(): Promise<void> {
+    return this.current.catch(() => undefined);
+  }
+}
 
 /** Each projection's ReadStore.rebuild, nested: one build fills all their staging collections, then each is swapped in on its own. */
 const rebuildingTogether = async (
@@ -193,7 +235,8 @@ const rebuildingTogether = async (
  *
  * One pass, not one per projection; and the documents stay in memory (up to `memoryBytes`) and
  * reach the staging collections in bulk, instead of a read and a write per event and projection.
- * The next batch of the log is read while the current one is applied.
+ * The next batch of the log is read, and what the last ones changed written out, while the
+ * current one is applied.
  */
 export const rebuildProjections = async (projections: Projection[], eventStore: EventStore, readStore: ReadStore, options: RebuildOptions = {}): Promise<number> => {
   const batchSize = options.batchSize ?? 2000;
@@ -203,26 +246,34 @@ export const rebuildProjections = async (projections: Projection[], eventStore: 
     const written = new WrittenKeys();
     const models = projections.map((p, i) => new HeldModels(p.name, stagings[i], written));
     const held = () => models.reduce((sum, m) => sum + m.bytes, 0);
+    const writeOuts = new WriteOuts(models);
     let after: number | null = null;
     let next: Promise<RecordedEvent[]> = eventStore.readAll({ after, limit: batchSize });
-    for (;;) {
-      const events = await next;
-      if (events.length === 0) break;
-      const position = events[events.length - 1].position;
-      after = position;
-      next = eventStore.readAll({ after, limit: batchSize });
-      // Awaited on the next turn; a failure before then must not surface as an unhandled rejection.
-      next.catch(() => undefined);
-      for (const event of events) {
-        for (let i = 0; i < projections.length; i++) await projections[i].apply(event, models[i]);
+    try {
+      for (;;) {
+        const events = await next;
+        if (events.length === 0) break;
+        const position = events[events.length - 1].position;
+        after = position;
+        next = eventStore.readAll({ after, limit: batchSize });
+        // Awaited on the next turn; a failure before then must not surface as an unhandled rejection.
+        next.catch(() => undefined);
+        for (const event of events) {
+          for (let i = 0; i < projections.length; i++) await projections[i].apply(event, models[i]);
+        }
+        count += events.length;
+        if (held() > memoryBytes) {
+          // Only documents written out can be forgotten; each keeps half of what it holds: room to work in before the next time.
+          await writeOuts.everything(position);
+          const bytes = held();
+          for (const m of models) m.forget((m.bytes * memoryBytes) / 2 / bytes);
+        } else await writeOuts.startUnlessBusy(position);
+        options.onProgress?.(position, count);
       }
-      count += events.length;
-      const bytes = held();
-      // Each keeps half of what it holds: room to work in before the next write-out.
-      if (bytes > memoryBytes) await writeOutAll(models, position, (m) => (m.bytes * memoryBytes) / 2 / bytes);
-      options.onProgress?.(position, count);
+      if (after !== null) await writeOuts.everything(after);
+    } finally {
+      await writeOuts.settled();
     }
-    if (after !== null) await writeOutAll(models, after, () => 0);
   });
   return count;
 };

@@ -237,4 +237,14 @@ export const readStoreContract = (open: () => Promise<{ store: ReadStore; dispos
     expect(await store.load({ projection: p, expected: 6, position: 9, documents: [] })).toBe(true);
     expect(await store.checkpoint(p)).toBe(9);
   });
+
+  it('loads names and texts holding tabs, line breaks, backslashes and bulk-format markers as they are', async () => {
+    const c = await collection();
+    // What a bulk format could take for a separator, an end of row, an escape, a null or the end of the data.
+    const awkward = 'tab\there, new\nline, return\r, back\\slash, \\N, \\.\n\\.';
+    const doc = { id: awkward, createdAt: 'a', text: awkward, list: [awkward, '\\'] };
+    expect(await store.load({ projection: uniqueName('p'), expected: null, position: 1, documents: [{ collection: c, tenant: awkward, id: awkward, doc }] })).toBe(true);
+    expect(await store.get(c, awkward, awkward)).toEqual(doc);
+    expect((await store.find(c, awkward, { limit: 2 })).items).toEqual([doc]);
+  });
 };

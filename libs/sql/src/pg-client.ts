@@ -1,6 +1,8 @@
+import { finished } from 'node:stream/promises';
 import { Client, Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { StoreUnavailable } from '@kairos/core';
-import { SqlClient, SqlExecutor, ident } from './sql-client';
+import { SqlClient, SqlTransaction, ident } from './sql-client';
 
 export interface PgClientOptions {
   url: string;
@@ -25,6 +27,11 @@ const MAX_LISTEN_RETRY_MS = 5000;
 
 const run = async <Row>(conn: Pool | PoolClient | Client, text: string, params?: unknown[]) =>
   (await conn.query(text, params as unknown[])).rows as Row[];
+
+/** The stream finishes once the server has taken every row, and fails with what the server refused. */
+const copyIn = async (conn: PoolClient, target: string, rows: string) => {
+  await finished(conn.query(copyFrom(`copy ${target} from stdin`)).end(rows));
+};
 
 /** What the socket says of a server that is down, restarting or out of reach. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -111,14 +118,14 @@ export class PgClient implements SqlClient {
     }
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     try {
       await this.ready();
       const conn = await this.pool.connect();
       let broken = false;
       try {
         await conn.query('begin');
-        const result = await fn({ query: (text, params) => run(conn, text, params) });
+        const result = await fn({ query: (text, params) => run(conn, text, params), copyIn: (target, rows) => copyIn(conn, target, rows) });
         await conn.query('commit');
         return result;
       } catch (error) {

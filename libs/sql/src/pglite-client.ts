@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { SqlClient, SqlExecutor } from './sql-client';
+import { SqlClient, SqlTransaction } from './sql-client';
 
 /** PGlite keeps one connection; a folder belongs to one process at a time. */
 export class PgliteClient implements SqlClient {
@@ -26,9 +26,13 @@ export class PgliteClient implements SqlClient {
     return (await this.db.query<Row>(text, params)).rows;
   }
 
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) =>
-      fn({ query: async <Row>(text: string, params?: unknown[]) => (await tx.query<Row>(text, params)).rows }),
+      fn({
+        query: async <Row>(text: string, params?: unknown[]) => (await tx.query<Row>(text, params)).rows,
+        // PGlite has no client stream: COPY reads its rows from a blob it is handed.
+        copyIn: async (target, rows) => void (await tx.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([rows]) })),
+      }),
     );
   }
 

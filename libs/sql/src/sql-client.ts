@@ -2,6 +2,23 @@ export interface SqlExecutor {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
 }
 
+/** A transaction's statements, and COPY: PostgreSQL's bulk path, which parses each value once and plans nothing. */
+export interface SqlTransaction extends SqlExecutor {
+  /**
+   * Adds rows through `COPY <target> FROM STDIN`. `target` is a table and its columns as SQL
+   * (`"t" (a, b)`), built from our own names; `rows` is COPY's text format, each line made by `copyLine`.
+   */
+  copyIn(target: string, rows: string): Promise<void>;
+}
+
+/** COPY's text format gives backslash, tab, newline and carriage return a meaning of their own. */
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const COPY_SPECIAL = /[\\\t\n\r]/g;
+
+/** One row of COPY's text format: the values, escaped, tab-separated, ending the line. */
+export const copyLine = (values: readonly (string | number)[]): string =>
+  `${values.map((value) => (typeof value === 'number' ? String(value) : value.replace(COPY_SPECIAL, (c) => COPY_ESCAPES[c]))).join('\t')}\n`;
+
 /**
  * The part of PostgreSQL both engines (a server through `pg`, or PGlite in-process) share.
  * SQL adapters are written once against this.
@@ -9,7 +26,7 @@ export interface SqlExecutor {
 export interface SqlClient extends SqlExecutor {
   readonly dialect: 'postgres' | 'pglite';
   /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   /**
    * Whether transactions can run at the same time. PGlite has one connection, so its
    * transactions are already serial and need no cross-transaction locks.

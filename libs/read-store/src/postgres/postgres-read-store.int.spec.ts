@@ -1,4 +1,4 @@
-import { PgClient, SqlClient, SqlExecutor } from '@kairos/sql';
+import { PgClient, SqlClient } from '@kairos/sql';
 import { describeWith, testServers, uniqueName } from '@kairos/testing';
 import { readStoreContract } from '../contract';
 import { SqlReadStore } from '../sql/sql-read-store';
@@ -16,7 +16,9 @@ const counted = (client: PgClient) => {
     },
     transaction: (fn) => {
       tally.roundTrips += 2;
-      return client.transaction((tx) => fn({ query: (text, params) => (tally.roundTrips++, tx.query(text, params)) } satisfies SqlExecutor));
+      return client.transaction((tx) =>
+        fn({ query: (text, params) => (tally.roundTrips++, tx.query(text, params)), copyIn: (target, rows) => (tally.roundTrips++, tx.copyIn(target, rows)) }),
+      );
     },
     listen: (channel, onNotify) => client.listen(channel, onNotify),
     close: () => client.close(),
