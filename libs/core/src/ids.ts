@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 
 export const newId = (): string => randomUUID();
 
@@ -7,14 +7,12 @@ export const isUuid = (value: string): boolean => UUID.test(value);
 
 /** RFC 9562 name-based UUID (SHA-1): the same namespace and name always give the same id. */
 export const uuidV5 = (namespace: string, name: string): string => {
-  const hash = createHash('sha1')
-    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
-    .update(name, 'utf8')
-    .digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  // One-shot hashing of one buffer: projections derive ids for every event they fold, and a Hash
+  // object per id cost several times the digest itself.
+  const hex = hash('sha1', Buffer.concat([Buffer.from(namespace.replace(/-/g, ''), 'hex'), Buffer.from(name, 'utf8')]), 'hex');
+  // RFC 9562: the version (5) is the 13th hex digit; the variant sets the top two bits of the 17th to 10.
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };
 
 /** Namespace for ids this service derives itself (instance ids, business schedules, event ids of retries). */
