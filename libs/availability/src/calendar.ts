@@ -46,7 +46,8 @@ export type HeldInstance = SessionInstance & Pick<SessionView, 'bookingId'>;
 /** A session's instances overlapping the window, each knowing the booking behind its session. */
 export const heldInstances = (view: SessionView, window: InstantWindow): HeldInstance[] => {
   const instances = sessionInstances(view, window);
-  return view.bookingId === undefined ? instances : instances.map((i) => ({ ...i, bookingId: view.bookingId }));
+  // The instances are fresh, ours to extend; a literal adding the key after a spread costs V8 a runtime call.
+  return view.bookingId === undefined ? instances : instances.map((i) => Object.assign(i, { bookingId: view.bookingId }));
 };
 
 /**

@@ -96,7 +96,8 @@ const bookingDocs = (event: ProjectedEvent<BookingEvent>, documents: DocumentLoo
   const next = bookingDecider.evolve(state, event);
   if (next.status === 'none') return [];
   const { _resourceIds: _r, _start: _s, ...view } = next.view as BookingDoc;
-  const doc = { ...view, _resourceIds: view.slot.resourceIds, _start: view.slot.start };
+  // The rest is a fresh copy, ours to extend; a literal adding keys after a spread costs V8 a runtime call per key.
+  const doc = Object.assign(view, { _resourceIds: view.slot.resourceIds, _start: view.slot.start });
   if (event.type !== 'booking.created' || view.contactId === null) return [putDoc(BOOKINGS, tenant, doc)];
   const index = documents.get<ContactBookingsDoc>(CONTACT_BOOKINGS, tenant, view.contactId) ?? { id: view.contactId, bookingIds: [] };
   if (index.erased) return [putDoc(BOOKINGS, tenant, { ...doc, contactDetails: null })];

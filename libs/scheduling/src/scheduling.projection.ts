@@ -69,7 +69,8 @@ export const schedulingProjection: ProjectionDefinition<ScheduleEvent | SessionE
     if (next.status === 'none') return [];
     const { first, last } = boundsOf(next.view);
     return [
-      putDoc(SESSIONS, tenant, { ...next.view, _affects: schedulesTouchedBy(next.view), _firstStart: first, _lastEnd: last }),
+      // Object.assign: a literal adding keys after a spread costs V8 a runtime call per key.
+      putDoc(SESSIONS, tenant, Object.assign({}, next.view, { _affects: schedulesTouchedBy(next.view), _firstStart: first, _lastEnd: last })),
       ...(event.type === 'session.created' ? instanceIndex(tenant, next.view, event.metadata.occurredAt) : []),
     ];
   },

@@ -50,34 +50,36 @@ export const sessionInstances = (view: SessionView, window: Window): SessionInst
     { from: new Date(window.from.getTime() - reach), to: new Date(window.to.getTime() + reach) },
   );
   const canceledFrom = view.canceledFrom === null ? Infinity : Date.parse(view.canceledFrom);
+  const seriesDetails = pickDetails(view);
   const instances: SessionInstance[] = [];
   for (const occurrence of occurrences) {
     const originalStart = occurrence.originalStart.toISOString();
     if (occurrence.originalStart.getTime() >= canceledFrom) continue;
     const override = view.overrides[originalStart] ?? {};
-    const details: SessionDetails = { ...pickDetails(view), ...changesFor(view, originalStart) };
     const localStart = override.localStart ?? occurrence.localStart;
     const localEnd = override.localEnd ?? occurrence.localEnd;
     const start = override.localStart ? toInstant(localStart, view.timeZone) : occurrence.start;
     const end = override.localEnd ? toInstant(localEnd, view.timeZone) : occurrence.end;
     if (start >= window.to || end <= window.from) continue;
     const { localStart: _ls, localEnd: _le, status, ...overriddenDetails } = override;
-    instances.push({
-      ...details,
-      ...overriddenDetails,
-      id: rule === null ? view.id : instanceIdOf(view.id, occurrence.originalStart),
-      recurringSessionId: rule === null ? null : view.id,
-      originalStart,
-      scheduleId: view.scheduleId,
-      type: view.type,
-      start: start.toISOString(),
-      end: end.toISOString(),
-      localStart,
-      localEnd,
-      timeZone: view.timeZone,
-      recurrence: view.recurrence,
-      status: view.status === 'CANCELED' || status === 'CANCELED' ? 'CANCELED' : 'ACTIVE',
-    });
+    // Object.assign, not a literal of spreads: V8 adds each key that follows a spread in a literal
+    // through the runtime, which made this the costliest step of folding a session event.
+    instances.push(
+      Object.assign({}, seriesDetails, changesFor(view, originalStart), overriddenDetails, {
+        id: rule === null ? view.id : instanceIdOf(view.id, occurrence.originalStart),
+        recurringSessionId: rule === null ? null : view.id,
+        originalStart,
+        scheduleId: view.scheduleId,
+        type: view.type,
+        start: start.toISOString(),
+        end: end.toISOString(),
+        localStart,
+        localEnd,
+        timeZone: view.timeZone,
+        recurrence: view.recurrence,
+        status: view.status === 'CANCELED' || status === 'CANCELED' ? ('CANCELED' as const) : ('ACTIVE' as const),
+      }),
+    );
   }
   return instances.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
 };
@@ -94,7 +96,7 @@ const pickDetails = (view: SessionView): SessionDetails => ({
 
 /** Series-wide changes made before the instance started apply to it; later ones do not reach back. */
 const changesFor = (view: SessionView, originalStart: string): Partial<SessionDetails> =>
-  view.versions.filter((v) => v.from <= originalStart).reduce((acc, v) => ({ ...acc, ...v.changes }), {});
+  Object.assign({}, ...view.versions.filter((v) => v.from <= originalStart).map((v) => v.changes));
 
 /** Every schedule a session may affect across its versions and overrides: what the read model indexes it by. */
 export const schedulesTouchedBy = (view: SessionView): string[] => {
