@@ -25,7 +25,7 @@ import { DELIVERY_EVENT_TYPES, DeliveryEvent, DeliveryStatus, OutboxDispatched }
 import { nextAttemptAt } from './delivery/delivery';
 import { OutboxEntry, OutboxSlot } from './outbox';
 import { NotificationSettingsView, SettingsEvent, settingsEvents } from './settings/settings.events';
-import { SETTINGS_ID, defaultSettings, settingsDecider } from './settings/settings';
+import { DEFAULT_REMINDER_HOURS, SETTINGS_ID, defaultSettings, settingsDecider } from './settings/settings';
 import { Channel, Trigger } from './triggers';
 
 /** Things to tell contacts, due at `dueAt`, under the system tenant. */
@@ -110,6 +110,10 @@ const slotOf = ({ start, end, timeZone, locationId }: BookedSlot): OutboxSlot =>
 
 const settingsOf = (documents: DocumentLookup, tenant: string) => documents.get<NotificationSettingsView>(NOTIFICATION_SETTINGS, tenant, SETTINGS_ID) ?? defaultSettings();
 
+/** What a booking's reminder needs of the settings, without building the default settings for every booking. */
+const reminderHoursOf = (documents: DocumentLookup, tenant: string) =>
+  documents.get<NotificationSettingsView>(NOTIFICATION_SETTINGS, tenant, SETTINGS_ID)?.reminderHoursBefore ?? DEFAULT_REMINDER_HOURS;
+
 type BookingTrigger = Extract<Trigger, `BOOKING_${string}`>;
 
 const BOOKING_TYPES = eventTypesOf(bookingEvents);
@@ -167,7 +171,7 @@ const bookingWrites = (event: ProjectedEvent, before: NotificationBooking | null
     if (trigger && event.metadata.participantNotification?.notifyParticipants !== false) {
       writes.push(putDoc(NOTIFICATION_OUTBOX, SYSTEM_TENANT, bookingEntry(event, booking, trigger, `${after.id}:${trigger}:${now}`, now)));
     }
-    const remindAt = new Date(Date.parse(after.slot.start) - settingsOf(documents, tenant).reminderHoursBefore * 3600_000).toISOString();
+    const remindAt = new Date(Date.parse(after.slot.start) - reminderHoursOf(documents, tenant) * 3600_000).toISOString();
     if (after.status === 'CONFIRMED' && remindAt > now) {
       const reminder = { ...bookingEntry(event, booking, 'BOOKING_REMINDER', `${after.id}:reminder:${after.sequence}`, remindAt), message: null };
       reminderId = reminder.outboxId;
