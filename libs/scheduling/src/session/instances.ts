@@ -1,5 +1,5 @@
 import { scheduleIdOf } from '../schedule/schedule';
-import { expandSeries, instanceIdOf, parseRecurrence, toInstant } from '../time';
+import { expandSeries, formatInstant, instanceIdOf, parseRecurrence, toInstant } from '../time';
 import { AffectedSchedule, SessionDetails, SessionType, SessionView } from './session';
 
 /** One occurrence of a session as callers and the availability engine see it. */
@@ -53,7 +53,7 @@ export const sessionInstances = (view: SessionView, window: Window): SessionInst
   const seriesDetails = pickDetails(view);
   const instances: SessionInstance[] = [];
   for (const occurrence of occurrences) {
-    const originalStart = occurrence.originalStart.toISOString();
+    const originalStart = formatInstant(occurrence.originalStart.getTime());
     if (occurrence.originalStart.getTime() >= canceledFrom) continue;
     const override = view.overrides[originalStart] ?? {};
     const localStart = override.localStart ?? occurrence.localStart;
@@ -71,8 +71,8 @@ export const sessionInstances = (view: SessionView, window: Window): SessionInst
         originalStart,
         scheduleId: view.scheduleId,
         type: view.type,
-        start: start.toISOString(),
-        end: end.toISOString(),
+        start: formatInstant(start.getTime()),
+        end: formatInstant(end.getTime()),
         localStart,
         localEnd,
         timeZone: view.timeZone,

@@ -80,8 +80,15 @@ export const formatNaive = (naive: number): string => {
   return `${formatDay(days)}T${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}`;
 };
 
-/** What Date#toISOString writes for an instant in years 0–9999, for hot paths where it is the bulk of the cost. */
-export const formatInstant = (ms: number): string => `${formatNaive(ms)}.${pad(((ms % 1000) + 1000) % 1000, 3)}Z`;
+const FIRST_FOUR_DIGIT_MS = daysFromCivil(0, 1, 1) * DAY_MS;
+const LAST_FOUR_DIGIT_MS = daysFromCivil(10000, 1, 1) * DAY_MS - 1;
+
+/**
+ * What Date#toISOString writes for an instant, for hot paths where it is the bulk of the cost: worked out here,
+ * several times cheaper, in years 0–9999; beyond them left to the Date method, which writes signed six-digit years.
+ */
+export const formatInstant = (ms: number): string =>
+  ms >= FIRST_FOUR_DIGIT_MS && ms <= LAST_FOUR_DIGIT_MS ? `${formatNaive(ms)}.${pad(((ms % 1000) + 1000) % 1000, 3)}Z` : new Date(ms).toISOString();
 
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -173,6 +173,20 @@ describe('formatInstant', () => {
     );
   });
 
+  it('writes what Date#toISOString writes beyond years 0–9999 too, signed six-digit years', () => {
+    const first = Date.parse('0000-01-01T00:00:00Z');
+    const last = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+    expect([first - 1, first, last, last + 1].map(formatInstant)).toEqual([
+      '-000001-12-31T23:59:59.999Z', '0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '+010000-01-01T00:00:00.000Z',
+    ]);
+    fc.assert(
+      fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (ms) => {
+        expect(formatInstant(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('keeps days apart when called back and forth across midnight', () => {
     const midnight = Date.parse('2026-03-29T00:00:00Z');
     expect([midnight - 1, midnight, midnight - 60_000, midnight + 1].map(formatInstant)).toEqual([
