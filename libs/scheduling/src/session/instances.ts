@@ -96,7 +96,7 @@ const pickDetails = (view: SessionView): SessionDetails => ({
 
 /** Series-wide changes made before the instance started apply to it; later ones do not reach back. */
 const changesFor = (view: SessionView, originalStart: string): Partial<SessionDetails> =>
-  Object.assign({}, ...view.versions.filter((v) => v.from <= originalStart).map((v) => v.changes));
+  view.versions.filter((v) => v.from <= originalStart).reduce<Partial<SessionDetails>>((acc, v) => Object.assign(acc, v.changes), {});
 
 /** Every schedule a session may affect across its versions and overrides: what the read model indexes it by. */
 export const schedulesTouchedBy = (view: SessionView): string[] => {
