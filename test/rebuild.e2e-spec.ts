@@ -69,6 +69,9 @@ const rebuildSuite = (engine: string, options: Pick<TestAppOptions, 'engine' | '
 
     it('gives the same documents when each small batch is written out while the next ones change what it wrote', () => rebuildsExactly({ batchSize: 3 }));
 
+    it('gives the same documents when a small memory budget forgets documents written out while later ones are on their way', () =>
+      rebuildsExactly({ batchSize: 3, memoryBytes: 20_000 }));
+
     it('gives the same documents when a tiny memory budget writes them out and forgets them after every batch', () =>
       rebuildsExactly({ batchSize: 3, memoryBytes: 1 }));
   });

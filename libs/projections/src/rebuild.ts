@@ -246,6 +246,10 @@ export const rebuildProjections = async (projections: Projection[], eventStore: 
     const written = new WrittenKeys();
     const models = projections.map((p, i) => new HeldModels(p.name, stagings[i], written));
     const held = () => models.reduce((sum, m) => sum + m.bytes, 0);
+    const forgetHalf = () => {
+      const bytes = held();
+      for (const m of models) m.forget((m.bytes * memoryBytes) / 2 / bytes);
+    };
     const writeOuts = new WriteOuts(models);
     let after: number | null = null;
     let next: Promise<RecordedEvent[]> = eventStore.readAll({ after, limit: batchSize });
@@ -262,11 +266,12 @@ export const rebuildProjections = async (projections: Projection[], eventStore: 
           for (let i = 0; i < projections.length; i++) await projections[i].apply(event, models[i]);
         }
         count += events.length;
+        // Past the budget, each keeps half of what it holds (room to work in before the next time),
+        // forgetting documents already written out; only if those are too few does it wait for the rest to be.
+        if (held() > memoryBytes) forgetHalf();
         if (held() > memoryBytes) {
-          // Only documents written out can be forgotten; each keeps half of what it holds: room to work in before the next time.
           await writeOuts.everything(position);
-          const bytes = held();
-          for (const m of models) m.forget((m.bytes * memoryBytes) / 2 / bytes);
+          forgetHalf();
         } else await writeOuts.startUnlessBusy(position);
         options.onProgress?.(position, count);
       }
