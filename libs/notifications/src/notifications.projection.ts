@@ -108,11 +108,13 @@ const outboxKey = (tenant: string, outboxId: string) => `${tenant}|${outboxId}`;
 
 const slotOf = ({ start, end, timeZone, locationId }: BookedSlot): OutboxSlot => ({ start, end, timeZone, locationId });
 
-const settingsOf = (documents: DocumentLookup, tenant: string) => documents.get<NotificationSettingsView>(NOTIFICATION_SETTINGS, tenant, SETTINGS_ID) ?? defaultSettings();
+/** A tenant's settings once changed; until then, none stored. */
+const storedSettingsOf = (documents: DocumentLookup, tenant: string) => documents.get<NotificationSettingsView>(NOTIFICATION_SETTINGS, tenant, SETTINGS_ID);
+
+const settingsOf = (documents: DocumentLookup, tenant: string) => storedSettingsOf(documents, tenant) ?? defaultSettings();
 
 /** What a booking's reminder needs of the settings, without building the default settings for every booking. */
-const reminderHoursOf = (documents: DocumentLookup, tenant: string) =>
-  documents.get<NotificationSettingsView>(NOTIFICATION_SETTINGS, tenant, SETTINGS_ID)?.reminderHoursBefore ?? DEFAULT_REMINDER_HOURS;
+const reminderHoursOf = (documents: DocumentLookup, tenant: string) => storedSettingsOf(documents, tenant)?.reminderHoursBefore ?? DEFAULT_REMINDER_HOURS;
 
 type BookingTrigger = Extract<Trigger, `BOOKING_${string}`>;
 

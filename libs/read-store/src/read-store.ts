@@ -62,6 +62,17 @@ export interface DocumentLoad {
   documents: { collection: string; tenant: string; id: string; doc: Doc | null }[];
 }
 
+/** A load's documents by collection, as each adapter writes them: one bulk write per collection. */
+export const loadedByCollection = (documents: DocumentLoad['documents']): Map<string, DocumentLoad['documents']> => {
+  const grouped = new Map<string, DocumentLoad['documents']>();
+  for (const d of documents) {
+    const docs = grouped.get(d.collection) ?? [];
+    docs.push(d);
+    grouped.set(d.collection, docs);
+  }
+  return grouped;
+};
+
 export interface ReadStore {
   readonly engine: string;
   /** Creates what the collections need; safe to call from every process at start-up. */

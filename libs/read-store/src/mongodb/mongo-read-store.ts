@@ -11,6 +11,7 @@ import {
   ReadStore,
   decodeCursor,
   encodeCursor,
+  loadedByCollection,
 } from '../read-store';
 
 const LIVE = 'rm';
@@ -153,17 +154,14 @@ export class MongoReadStore implements ReadStore {
    */
   async load(load: DocumentLoad): Promise<boolean> {
     if ((await this.checkpoint(load.projection)) !== load.expected) return false;
-    const byCollection = new Map<string, AnyBulkWriteOperation<Stored>[]>();
-    for (const { collection, tenant, id, doc } of load.documents) {
-      const operations = byCollection.get(collection) ?? [];
-      operations.push(
+    for (const [collection, documents] of loadedByCollection(load.documents)) {
+      const operations = documents.map(({ tenant, id, doc }): AnyBulkWriteOperation<Stored> =>
         doc === null
           ? { deleteOne: { filter: { _id: key(tenant, id) } } }
           : { replaceOne: { filter: { _id: key(tenant, id) }, replacement: { doc: asJson(doc), _pos: load.position }, upsert: true } },
       );
-      byCollection.set(collection, operations);
+      await this.collection(collection).bulkWrite(operations, { ordered: false });
     }
-    for (const [collection, operations] of byCollection) await this.collection(collection).bulkWrite(operations, { ordered: false });
     return this.moveCheckpoint(load.projection, load.expected, load.position);
   }
 

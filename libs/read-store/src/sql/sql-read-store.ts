@@ -11,6 +11,7 @@ import {
   ReadStore,
   decodeCursor,
   encodeCursor,
+  loadedByCollection,
 } from '../read-store';
 
 const LIVE = 'rm';
@@ -134,9 +135,9 @@ export class SqlReadStore implements ReadStore {
   async load(load: DocumentLoad): Promise<boolean> {
     const move: CheckpointMove = { projection: load.projection, expected: load.expected, next: load.position };
     return this.client.transaction(async (tx) => {
-      const [moved] = await applyFolded(tx, this.checkpoints, (collection) => this.table(collection), [{ move, changes: NO_WRITES }]);
+      const [moved] = await this.applyFolded([{ move, changes: NO_WRITES }], tx);
       if (!moved) return false;
-      for (const [collection, documents] of byCollection(load.documents)) {
+      for (const [collection, documents] of loadedByCollection(load.documents)) {
         const params: unknown[] = [];
         await tx.query(deleteStatement(this.table(collection), params, documents, 'true'), params);
         const rows = documents.flatMap(({ tenant, id, doc }) => (doc === null ? [] : [copyLine([tenant, id, JSON.stringify(doc), load.position])]));
@@ -146,8 +147,8 @@ export class SqlReadStore implements ReadStore {
     });
   }
 
-  private applyFolded(batches: FoldedBatch[]): Promise<boolean[]> {
-    return applyFolded(this.client, this.checkpoints, (collection) => this.table(collection), batches);
+  private applyFolded(batches: FoldedBatch[], executor: SqlExecutor = this.client): Promise<boolean[]> {
+    return applyFolded(executor, this.checkpoints, (collection) => this.table(collection), batches);
   }
 
   /** Reads see the batch's own changes; the changes reach the tables at the end, a statement or two per collection. */
@@ -319,16 +320,6 @@ class Changes implements Writes {
 }
 
 const NO_WRITES: Writes = { statements: () => [] };
-
-const byCollection = (documents: DocumentLoad['documents']) => {
-  const grouped = new Map<string, DocumentLoad['documents']>();
-  for (const d of documents) {
-    const docs = grouped.get(d.collection) ?? [];
-    docs.push(d);
-    grouped.set(d.collection, docs);
-  }
-  return grouped;
-};
 
 /** Deletes the documents named, when `guard` holds, as a sub-statement; its parameters appended to `params`. */
 const deleteStatement = (table: string, params: unknown[], deletes: { tenant: string; id: string }[], guard: string): string => {
