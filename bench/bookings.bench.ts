@@ -38,6 +38,8 @@
  *  - BENCH_RUNNERS: `worker` (default, as main.ts runs PostgreSQL: projections and publisher in a
  *    thread of their own) or `inline` (on the request thread; BENCH_PROFILE counts their
  *    statements only then).
+ *  - KAIROS_PROJECTION_PACE_MS, KAIROS_PUBLISH_PACE_MS: the runners' pacing (README), otherwise the
+ *    defaults.
  *  - KAIROS_KAFKA_BROKERS, or a broker of its own from scripts/kafka.sh (stopped at the end).
  *  - KAIROS_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/test).
  */

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { RecordedEvent } from '@kairos/core';
 import { anEvent, eventually, uniqueName } from '@kairos/testing';
 import { EventStore, WrongExpectedRevision } from './event-store';
@@ -138,6 +139,53 @@ export const eventStoreContract = (open: () => Promise<{ store: EventStore; disp
     } finally {
       await subscription.stop();
     }
+  });
+
+  it('paces a subscription once caught up: appends made meanwhile come as one batch, no sooner than the pace', async () => {
+    const paceMs = 1000;
+    const head = await store.headPosition();
+    const id = stream();
+    const batches: { at: number; ids: string[] }[] = [];
+    const subscription = store.subscribeAll({
+      after: head,
+      paceMs,
+      onEvents: async (events) => {
+        const ours = events.filter((e) => e.streamId === id).map((e) => e.id);
+        if (ours.length > 0) batches.push({ at: performance.now(), ids: ours });
+      },
+    });
+    try {
+      // Quiet for longer than the pace: the next append is read as soon as it wakes the subscription.
+      await new Promise((resolve) => setTimeout(resolve, paceMs + 100));
+      const first = anEvent();
+      const appendedAt = performance.now();
+      await store.append([{ streamId: id, expectedRevision: 'any', events: [first] }]);
+      await eventually(() => expect(batches).toHaveLength(1));
+      expect(batches[0].at - appendedAt).toBeLessThan(paceMs * 0.8);
+      const later = [anEvent(), anEvent(), anEvent()];
+      for (const event of later) await store.append([{ streamId: id, expectedRevision: 'any', events: [event] }]);
+      await eventually(() => expect(batches.flatMap((b) => b.ids)).toHaveLength(4));
+      expect(batches.map((b) => b.ids)).toEqual([[first.id], later.map((e) => e.id)]);
+      // Less a little: the first batch's read began before it was handed over.
+      expect(batches[1].at - batches[0].at).toBeGreaterThanOrEqual(paceMs * 0.8);
+    } finally {
+      await subscription.stop();
+    }
+  });
+
+  it('stops a paced subscription without waiting out its pause', async () => {
+    const head = await store.headPosition();
+    const id = stream();
+    let seen = 0;
+    const subscription = store.subscribeAll({ after: head, paceMs: 60_000, onEvents: async (events) => void (seen += events.filter((e) => e.streamId === id).length) });
+    await store.append([{ streamId: id, expectedRevision: 'any', events: [anEvent()] }]);
+    await eventually(() => expect(seen).toBe(1));
+    // Woken again within the pace: the subscription now pauses for the rest of the minute.
+    await store.append([{ streamId: id, expectedRevision: 'any', events: [anEvent()] }]);
+    const started = performance.now();
+    await subscription.stop();
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(seen).toBe(1);
   });
 
   it('answers a ping', async () => {

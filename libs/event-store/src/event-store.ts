@@ -44,6 +44,14 @@ export interface SubscribeAllOptions {
   onEvents(events: RecordedEvent[]): Promise<void>;
   onError?(error: unknown): void;
   batchSize?: number;
+  /**
+   * Once caught up, the log is read at most once per this many milliseconds (0, the default: as
+   * soon as woken). Under a steady stream of appends a batch then gathers what arrived meanwhile,
+   * so what a batch costs the consumer (a read, a transaction, a request to a broker) is paid once
+   * for many events instead of once for every append; events are seen up to this much later. A
+   * quiet log is read as soon as woken, and a consumer behind reads full batches back to back.
+   */
+  paceMs?: number;
 }
 
 export interface EventStore {

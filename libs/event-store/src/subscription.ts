@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { RecordedEvent } from '@kairos/core';
 import { SubscribeAllOptions, Subscription } from './event-store';
 
@@ -25,20 +26,39 @@ export const pollingSubscription = (options: SubscribeAllOptions & PollingSource
   const unregister = options.onWake(wake);
   const limit = options.batchSize ?? 500;
   const idle = options.idlePollMs ?? 1000;
+  const pace = options.paceMs ?? 0;
+  let endPause: (() => void) | null = null;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      endPause = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (endPause = null));
 
   const loop = async () => {
     let after = options.after;
     let failures = 0;
+    let lastRead = -Infinity;
+    let behind = false;
     while (!stopped) {
       try {
+        const early = lastRead + pace - performance.now();
+        if (!behind && early > 0) await pause(early);
+        if (stopped) break;
+        const readAt = performance.now();
         woken = false;
         const events = await options.read(after, limit);
         if (stopped) break;
+        behind = events.length === limit;
+        // Paced from the last read that found something: after a quiet spell the next append goes at once.
+        lastRead = events.length > 0 ? readAt : -Infinity;
         if (events.length > 0) {
           await options.onEvents(events);
           after = events[events.length - 1].position;
           failures = 0;
-          if (events.length === limit) continue;
+          if (behind) continue;
         }
         failures = 0;
         if (woken) continue;
@@ -64,6 +84,7 @@ export const pollingSubscription = (options: SubscribeAllOptions & PollingSource
     async stop() {
       stopped = true;
       wakeUp?.();
+      endPause?.();
       await running;
       await unregister();
     },

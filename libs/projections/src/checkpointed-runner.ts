@@ -19,6 +19,12 @@ export interface RunnerHooks {
 export const LEASE_RETRY_MS = 1000;
 const MAX_RETRY_MS = 5_000;
 
+export interface RunnerOptions {
+  batchSize?: number;
+  /** How often, at most, a runner that has caught up reads the log again (`SubscribeAllOptions.paceMs`). */
+  paceMs?: number;
+}
+
 /** Thrown inside a batch when the stored checkpoint moved under us (a rebuild, another runner). */
 class CheckpointMoved extends Error {}
 
@@ -50,7 +56,7 @@ export class CheckpointedRunner {
     private readonly handle: (events: RecordedEvent[], expected: number | null) => Promise<boolean>,
     private readonly leases: RunnerLeases,
     private readonly hooks: RunnerHooks = {},
-    private readonly batchSize = 500,
+    private readonly options: RunnerOptions = {},
   ) {}
 
   get leading(): boolean {
@@ -111,7 +117,8 @@ export class CheckpointedRunner {
       this.hooks.onLeading?.(this.name, this.position);
       this.subscription = this.eventStore.subscribeAll({
         after: this.position,
-        batchSize: this.batchSize,
+        batchSize: this.options.batchSize ?? 500,
+        paceMs: this.options.paceMs,
         onEvents: async (events) => {
           const applied = await this.handle(events, this.position);
           if (!applied) throw new CheckpointMoved(`${this.name}: checkpoint moved`);

@@ -1,11 +1,11 @@
 import { EventStore } from '@kairos/event-store';
 import { ReadStore } from '@kairos/read-store';
-import { CheckpointedRunner, RunnerHooks } from './checkpointed-runner';
+import { CheckpointedRunner, RunnerHooks, RunnerOptions } from './checkpointed-runner';
 import { RunnerLeases } from './leases';
 import { Projection } from './projection';
 
 /** Applies each batch to the read models and moves the checkpoint in the same step. */
-export const projectionRunner = (projection: Projection, eventStore: EventStore, readStore: ReadStore, leases: RunnerLeases, hooks?: RunnerHooks) =>
+export const projectionRunner = (projection: Projection, eventStore: EventStore, readStore: ReadStore, leases: RunnerLeases, hooks?: RunnerHooks, options?: RunnerOptions) =>
   new CheckpointedRunner(
     projection.name,
     eventStore,
@@ -21,6 +21,7 @@ export const projectionRunner = (projection: Projection, eventStore: EventStore,
     },
     leases,
     hooks,
+    options,
   );
 
 /** Waits until the projection has applied `position` (read-your-writes); false on timeout. */

@@ -1,7 +1,7 @@
 import { EventStore } from '@kairos/event-store';
 import { EventRoutes, Publisher, toPublishedMessage } from '@kairos/publisher';
 import { ReadStore } from '@kairos/read-store';
-import { CheckpointedRunner, RunnerHooks } from './checkpointed-runner';
+import { CheckpointedRunner, RunnerHooks, RunnerOptions } from './checkpointed-runner';
 import { RunnerLeases } from './leases';
 
 /**
@@ -9,7 +9,7 @@ import { RunnerLeases } from './leases';
  * A crash in between resends the batch on restart (at-least-once); a broker outage makes the
  * batch fail and retry with back-off, so nothing is skipped.
  */
-export const publishingRunner = (publisher: Publisher, routes: Pick<EventRoutes, 'routeOf'>, eventStore: EventStore, readStore: ReadStore, leases: RunnerLeases, hooks?: RunnerHooks) => {
+export const publishingRunner = (publisher: Publisher, routes: Pick<EventRoutes, 'routeOf'>, eventStore: EventStore, readStore: ReadStore, leases: RunnerLeases, hooks?: RunnerHooks, options?: RunnerOptions) => {
   const name = `publisher:${publisher.engine}`;
   return new CheckpointedRunner(
     name,
@@ -21,5 +21,6 @@ export const publishingRunner = (publisher: Publisher, routes: Pick<EventRoutes,
     },
     leases,
     hooks,
+    options,
   );
 };

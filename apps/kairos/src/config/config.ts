@@ -49,6 +49,15 @@ export interface KairosConfig {
    */
   runnerThreadYoungGenerationMb: number;
   /**
+   * Once caught up, a projection reads the log at most this often (ms), and the Kafka publisher at
+   * most `publishPaceMs`: under steady writes one batch, and so one transaction or one produce
+   * request, carries what many appends wrote, for a read model or a topic that much behind.
+   * Projections are not paced by default: commands consult read models (a slot's availability, a
+   * service's schedules), and one paced behind would refuse a booking of a slot opened just before.
+   */
+  projectionPaceMs: number;
+  publishPaceMs: number;
+  /**
    * Test only: `exit` kills the process right after an append that commits an Idempotency-Key,
    * before its answer is sent: the crash a retry must survive. Only the environment sets it.
    */
@@ -168,6 +177,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
   if (runners === 'worker' && embedded) problems.push('KAIROS_RUNNERS=worker needs engines a worker thread can open itself, not PGlite');
 
   const runnerThreadYoungGenerationMb = wholeNumber(env, 'KAIROS_RUNNER_THREAD_YOUNG_GENERATION_MB', 12, 0, 1024, problems);
+  const projectionPaceMs = wholeNumber(env, 'KAIROS_PROJECTION_PACE_MS', 0, 0, 1000, problems);
+  const publishPaceMs = wholeNumber(env, 'KAIROS_PUBLISH_PACE_MS', 100, 0, 1000, problems);
 
   const faultAfterAppend = env.KAIROS_FAULT_AFTER_APPEND?.trim() || undefined;
   if (faultAfterAppend !== undefined && faultAfterAppend !== 'exit') problems.push(`KAIROS_FAULT_AFTER_APPEND=${faultAfterAppend} is not exit`);
@@ -200,6 +211,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
     maxConcurrentRequests,
     runners,
     runnerThreadYoungGenerationMb,
+    projectionPaceMs,
+    publishPaceMs,
     calendars,
     ...(faultAfterAppend ? { faultAfterAppend: 'exit' as const } : {}),
     ...(faultAfterSend ? { faultAfterSend: 'exit' as const } : {}),

@@ -179,7 +179,7 @@ const runThread = async ({ config, hosted }: RunnerThreadData) => {
       onProgress: (name, position, events) => post({ type: 'progress', name, position, recordedAt: events[events.length - 1].recordedAt }),
       onLeading: (name, position) => reports.leading(name, position),
       onStandby: (name) => reports.standingBy(name),
-    });
+    }, config);
     for (const runner of runners) await runner.start();
     parentPort!.once('message', (message: ToRunners) => {
       if (message.type !== 'stop') return;

@@ -85,7 +85,7 @@ export class Runtime implements OnApplicationBootstrap, OnApplicationShutdown {
       });
       await this.thread.start();
     }
-    this.runners.push(...runnersFor(here, this.eventStore, this.readStore, this.publisher, this.leases, hooks));
+    this.runners.push(...runnersFor(here, this.eventStore, this.readStore, this.publisher, this.leases, hooks, this.config));
     for (const runner of this.runners) await runner.start();
     this.logger.log({ message: 'started', roles: this.config.roles, runners: this.runners.map((r) => r.name), runnerThread: inThread });
   }
