@@ -66,7 +66,11 @@ export class KafkaPublisher implements Publisher {
   async publish(messages: PublishedMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const byTopic = new Map<string, PublishedMessage[]>();
-    for (const message of messages) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
+    for (const message of messages) {
+      const batch = byTopic.get(message.topic);
+      if (batch) batch.push(message);
+      else byTopic.set(message.topic, [message]);
+    }
     try {
       await this.connect();
       await this.producer.sendBatch({
