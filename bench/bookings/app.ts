@@ -34,8 +34,13 @@ export const startBookingsApp = async (options: AppOptions, cleanup: Cleanup) =>
   const eventStore = new SqlEventStore(sql);
   const publisher = new KafkaPublisher({ brokers, topics: EVENT_ROUTES.topics });
   const config: KairosConfig = {
-    // The defaults, bar the runners' pacing, which the environment may set to measure it.
-    ...loadConfig({ KAIROS_PROJECTION_PACE_MS: process.env.KAIROS_PROJECTION_PACE_MS, KAIROS_PUBLISH_PACE_MS: process.env.KAIROS_PUBLISH_PACE_MS }),
+    // The defaults with Kafka, bar the runners' pacing, which the environment may set to measure it.
+    ...loadConfig({
+      KAIROS_PUBLISHER: 'kafka',
+      KAIROS_KAFKA_BROKERS: brokers.join(','),
+      KAIROS_PROJECTION_PACE_MS: process.env.KAIROS_PROJECTION_PACE_MS,
+      KAIROS_PUBLISH_PACE_MS: process.env.KAIROS_PUBLISH_PACE_MS,
+    }),
     eventStore: 'postgres',
     readStore: 'postgres',
     publisher: 'kafka',

@@ -36,8 +36,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ KAIROS_RUNNER_THREAD_YOUNG_GENERATION_MB: '1.5' })).toThrow(/KAIROS_RUNNER_THREAD_YOUNG_GENERATION_MB=1.5 is not a whole number from 0 to 1024/);
   });
 
-  it('paces the caught-up publisher to 100 ms and projections not at all unless told otherwise', () => {
-    expect(loadConfig({})).toMatchObject({ projectionPaceMs: 0, publishPaceMs: 100 });
+  it('paces the caught-up Kafka publisher to 100 ms, the in-process one and projections not at all, unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ projectionPaceMs: 0, publishPaceMs: 0 });
+    expect(loadConfig({ KAIROS_PUBLISHER: 'kafka', KAIROS_KAFKA_BROKERS: 'k:9092' })).toMatchObject({ projectionPaceMs: 0, publishPaceMs: 100 });
     expect(loadConfig({ KAIROS_PROJECTION_PACE_MS: '20', KAIROS_PUBLISH_PACE_MS: '0' })).toMatchObject({ projectionPaceMs: 20, publishPaceMs: 0 });
     expect(() => loadConfig({ KAIROS_PROJECTION_PACE_MS: '-5' })).toThrow(/KAIROS_PROJECTION_PACE_MS=-5 is not a whole number from 0 to 1000/);
     expect(() => loadConfig({ KAIROS_PUBLISH_PACE_MS: 'soon' })).toThrow(/KAIROS_PUBLISH_PACE_MS=soon is not a whole number from 0 to 1000/);

@@ -49,11 +49,12 @@ export interface KairosConfig {
    */
   runnerThreadYoungGenerationMb: number;
   /**
-   * Once caught up, a projection reads the log at most this often (ms), and the Kafka publisher at
-   * most `publishPaceMs`: under steady writes one batch, and so one transaction or one produce
-   * request, carries what many appends wrote, for a read model or a topic that much behind.
-   * Projections are not paced by default: commands consult read models (a slot's availability, a
-   * service's schedules), and one paced behind would refuse a booking of a slot opened just before.
+   * Once caught up, a projection reads the log at most this often (ms), and the publisher at most
+   * `publishPaceMs`: under steady writes one batch, and so one transaction or one produce request,
+   * carries what many appends wrote, for a read model or a topic that much behind. By default the
+   * Kafka publisher is paced to 100 ms; the in-process one and projections are not: commands
+   * consult read models (a slot's availability, a service's schedules), and one paced behind would
+   * refuse a booking of a slot opened just before.
    */
   projectionPaceMs: number;
   publishPaceMs: number;
@@ -178,7 +179,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): KairosConfig =
 
   const runnerThreadYoungGenerationMb = wholeNumber(env, 'KAIROS_RUNNER_THREAD_YOUNG_GENERATION_MB', 12, 0, 1024, problems);
   const projectionPaceMs = wholeNumber(env, 'KAIROS_PROJECTION_PACE_MS', 0, 0, 1000, problems);
-  const publishPaceMs = wholeNumber(env, 'KAIROS_PUBLISH_PACE_MS', 100, 0, 1000, problems);
+  // A produce request costs the broker about as much for one message as for many; the in-process publisher has no such cost to spread.
+  const publishPaceMs = wholeNumber(env, 'KAIROS_PUBLISH_PACE_MS', publisher === 'kafka' ? 100 : 0, 0, 1000, problems);
 
   const faultAfterAppend = env.KAIROS_FAULT_AFTER_APPEND?.trim() || undefined;
   if (faultAfterAppend !== undefined && faultAfterAppend !== 'exit') problems.push(`KAIROS_FAULT_AFTER_APPEND=${faultAfterAppend} is not exit`);
