@@ -10,6 +10,16 @@ export interface PollingSource {
   idlePollMs?: number;
 }
 
+/** Waits `ms`, or until the function handed to `endWith` is called. */
+const sleep = (ms: number, endWith: (end: () => void) => void) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    endWith(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
 /**
  * A catch-up subscription over any log that can be read by position: read batches until empty,
  * then sleep until woken (or a fallback poll), forever. Batches are handed over one at a time, so
@@ -27,15 +37,8 @@ export const pollingSubscription = (options: SubscribeAllOptions & PollingSource
   const limit = options.batchSize ?? 500;
   const idle = options.idlePollMs ?? 1000;
   const pace = options.paceMs ?? 0;
+  /** Ends a pause between paced reads; unlike `wakeUp`, only stopping calls it. */
   let endPause: (() => void) | null = null;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      endPause = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    }).finally(() => (endPause = null));
 
   const loop = async () => {
     let after = options.after;
@@ -45,7 +48,10 @@ export const pollingSubscription = (options: SubscribeAllOptions & PollingSource
     while (!stopped) {
       try {
         const early = lastRead + pace - performance.now();
-        if (!behind && early > 0) await pause(early);
+        if (!behind && early > 0) {
+          await sleep(early, (end) => (endPause = end));
+          endPause = null;
+        }
         if (stopped) break;
         const readAt = performance.now();
         woken = false;
@@ -62,13 +68,7 @@ export const pollingSubscription = (options: SubscribeAllOptions & PollingSource
         }
         failures = 0;
         if (woken) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, idle);
-          wakeUp = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        await sleep(idle, (end) => (wakeUp = end));
         wakeUp = null;
       } catch (error) {
         options.onError?.(error);
