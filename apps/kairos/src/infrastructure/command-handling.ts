@@ -1,4 +1,4 @@
-import { DomainEvent, RecordedEvent } from '@kairos/core';
+import { DomainError, ProblemCode, DomainEvent, RecordedEvent } from '@kairos/core';
 import { WrongExpectedRevision } from '@kairos/event-store';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
@@ -52,6 +52,23 @@ export interface CommandPlan<Answer> {
  */
 const CONFLICT_RETRIES = 30;
 
+/** How long a query waits for its read models to reach `minPosition`, and a refused command for them to reach what it read (api.md §1). */
+export const READ_MODEL_WAIT_MS = 5000;
+
+/**
+ * The refusals a read model can be behind on: a slot, session or resource it does not show yet, a
+ * booking or plan order it does not show yet or still shows. The rest come from the log or the
+ * request itself.
+ */
+const REFUSALS_ON_READ_MODELS: ReadonlySet<ProblemCode> = new Set<ProblemCode>(['slot-taken', 'not-found', 'capacity-exceeded', 'no-eligible-plan', 'has-future-bookings', 'waitlist-unavailable']);
+
+/** A refusal made while gathering facts, and the last position of the log the attempt had read by then. */
+class RefusedWhileGathering extends Error {
+  constructor(readonly refusal: DomainError, readonly seen: number) {
+    super(refusal.message);
+  }
+}
+
 /**
  * The one way a command changes state: `prepare` gathers what the decision depends on (facts from
  * other streams and read models) and names the streams it decides on; they are read together,
@@ -60,16 +77,33 @@ const CONFLICT_RETRIES = 30;
  * writer got in between, the whole attempt runs again on fresh state, so a retry can still fail for
  * the right reason (a stale client revision, a conflict the domain forbids), never by overwriting
  * someone else.
+ *
+ * The facts gathered may come from read models, which follow the log a little behind: a service
+ * created a moment ago has a schedule its availability windows do not show yet. So a refusal of
+ * the kind a read model can cause, made while they are behind the last position of the log the
+ * attempt read (that service's creation, say), waits for them to get there (up to
+ * READ_MODEL_WAIT_MS, else 503 projection-lag) and the attempt runs again, once: a refusal then
+ * stands. Refusals with the read models already there cost one look at their checkpoints, none
+ * once they are known to be past it.
  */
 export const handleCommand = async <Answer>(
   es: EventSourcing,
   ctx: RequestContext,
   prepare: (attempt: Attempt) => Promise<CommandPlan<Answer>> | CommandPlan<Answer>,
 ): Promise<Positioned<Answer>> => {
+  let waitedForReadModels = false;
   for (let tries = 1; ; tries++) {
     try {
       return await attemptOnce(es, ctx, prepare);
     } catch (error) {
+      if (error instanceof RefusedWhileGathering) {
+        if (waitedForReadModels || (await es.readModelsReach(error.seen, 0))) throw error.refusal;
+        waitedForReadModels = true;
+        if (!(await es.readModelsReach(error.seen, READ_MODEL_WAIT_MS))) {
+          throw new DomainError('projection-lag', `the read models this command consults have not reached position ${error.seen} yet; retry shortly`);
+        }
+        continue;
+      }
       if (!(error instanceof WrongExpectedRevision) || tries >= CONFLICT_RETRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * tries)));
     }
@@ -89,7 +123,19 @@ const attemptOnce = async <Answer>(
     if (!events) reads.set(streamId, (events = es.readStream(streamId)));
     return events;
   };
-  const plan = await prepare({ now, read: async (stream) => stream.fold(await readEvents(stream.streamId)) });
+  let seen = -1;
+  const plan = await Promise.resolve(
+    prepare({
+      now,
+      read: async (stream) => {
+        const events = await readEvents(stream.streamId);
+        if (events.length > 0) seen = Math.max(seen, events[events.length - 1].position);
+        return stream.fold(events);
+      },
+    }),
+  ).catch((error: unknown) => {
+    throw error instanceof DomainError && REFUSALS_ON_READ_MODELS.has(error.code) ? new RefusedWhileGathering(error, seen) : error;
+  });
   // Asked for together, the streams are read with one statement (SqlEventStore.readStream).
   const read = new Map<string, RecordedEvent[]>();
   await Promise.all([...new Set([...plan.streams.map((s) => s.streamId), ...reads.keys()])].map(async (id) => read.set(id, await readEvents(id))));

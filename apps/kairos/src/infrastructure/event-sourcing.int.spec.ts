@@ -1,23 +1,27 @@
-import { newId } from '@kairos/core';
+import { DomainError, newId } from '@kairos/core';
 import { SqlEventStore, WrongExpectedRevision } from '@kairos/event-store';
+import { SqlReadStore } from '@kairos/read-store';
 import { scratchPglite } from '@kairos/testing';
 import { KEY_RECORDED, KeyRecord } from '../http/idempotency';
 import { KeyedRequest, RequestContext } from '../http/request-context';
 import { handleCommand, streamOf } from './command-handling';
-import { EventSourcing } from './event-sourcing';
+import { CONSULTED_BY_COMMANDS, EventSourcing } from './event-sourcing';
 
 const NOW = new Date('2026-03-28T00:00:00Z');
 
 describe('EventSourcing.commit with an Idempotency-Key, and handleCommand (PGlite)', () => {
   let dispose: () => Promise<void>;
   let store: SqlEventStore;
+  let readStore: SqlReadStore;
   let es: EventSourcing;
   beforeAll(async () => {
     const scratch = await scratchPglite();
     dispose = scratch.dispose;
     store = new SqlEventStore(scratch.client);
     await store.init();
-    es = new EventSourcing(store, () => NOW, {});
+    readStore = new SqlReadStore(scratch.client);
+    await readStore.ensureCollections([]);
+    es = new EventSourcing(store, () => NOW, {}, readStore);
   });
   afterAll(async () => dispose());
 
@@ -103,6 +107,74 @@ describe('EventSourcing.commit with an Idempotency-Key, and handleCommand (PGlit
       });
       await expect(losing).rejects.toBeInstanceOf(WrongExpectedRevision);
       expect(attempts).toBe(30);
+    });
+
+    describe('a refusal made on read models behind what the attempt read', () => {
+      /** The read models commands consult, as if their projections had applied the log up to `position`. */
+      const projectTo = async (position: number) => {
+        for (const projection of CONSULTED_BY_COMMANDS) {
+          const applied = await readStore.applyBatch({ projection, expected: await readStore.checkpoint(projection), positions: [position], apply: async () => undefined });
+          expect(applied).toBe(true);
+        }
+      };
+      /** A command that reads `streamId` and refuses with `refusal` while the availability read model is behind it. */
+      const consulting = (streamId: string, refusal: DomainError) => {
+        const attempts: string[] = [];
+        const run = handleCommand(es, ctx, async ({ read }) => {
+          await read(thing(streamId));
+          const [last] = (await store.readStream(streamId)).slice(-1);
+          const shown = ((await readStore.checkpoint(CONSULTED_BY_COMMANDS[0])) ?? -1) >= last.position;
+          attempts.push(shown ? 'decided' : 'refused');
+          if (!shown) throw refusal;
+          return { streams: [], decide: () => ({ appends: [], answer: 'booked' }) };
+        });
+        return { run, attempts };
+      };
+      const slotTaken = new DomainError('slot-taken', 'the slot is not open');
+
+      it('waits for them to reach it, then runs the attempt again', async () => {
+        const { position } = await store.append([{ streamId: 'thing:t1:created', expectedRevision: 'noStream', events: [otherWriter()] }]);
+        const { run, attempts } = consulting('thing:t1:created', slotTaken);
+        setTimeout(() => void projectTo(position), 300);
+        await expect(run).resolves.toMatchObject({ body: 'booked' });
+        expect(attempts).toEqual(['refused', 'decided']);
+      });
+
+      it('stands at once when they are already there', async () => {
+        const { position } = await store.append([{ streamId: 'thing:t1:shown', expectedRevision: 'noStream', events: [otherWriter()] }]);
+        await projectTo(position);
+        // The read models show it, yet the command refuses: the refusal is the read models' answer.
+        const run = handleCommand(es, ctx, async ({ read }) => {
+          await read(thing('thing:t1:shown'));
+          throw slotTaken;
+        });
+        await expect(run).rejects.toBe(slotTaken);
+      });
+
+      it('stands without waiting when the read models cannot have caused it', async () => {
+        await store.append([{ streamId: 'thing:t1:invalid', expectedRevision: 'noStream', events: [otherWriter()] }]);
+        const invalid = new DomainError('validation', 'no such duration', [{ field: 'slot', reason: 'not a duration of the service' }]);
+        const started = Date.now();
+        const { run, attempts } = consulting('thing:t1:invalid', invalid);
+        await expect(run).rejects.toBe(invalid);
+        expect(attempts).toEqual(['refused']);
+        expect(Date.now() - started).toBeLessThan(1000);
+      });
+
+      it('stands after one wait, when the attempt run again refuses too', async () => {
+        const { position } = await store.append([{ streamId: 'thing:t1:refused', expectedRevision: 'noStream', events: [otherWriter()] }]);
+        let attempts = 0;
+        setTimeout(() => void projectTo(position), 100);
+        const run = handleCommand(es, ctx, async ({ read }) => {
+          attempts++;
+          await read(thing('thing:t1:refused'));
+          // Each attempt sees a newer write the read models do not show yet.
+          await store.append([{ streamId: 'thing:t1:refused', expectedRevision: 'any', events: [otherWriter()] }]);
+          throw slotTaken;
+        });
+        await expect(run).rejects.toBe(slotTaken);
+        expect(attempts).toBe(2);
+      });
     });
 
     it('refuses a decision that writes a stream it did not read', async () => {

@@ -1,11 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { availabilityWindowsProjection } from '@kairos/availability';
+import { bookingsProjection } from '@kairos/bookings';
 import { Decider, DomainError, DomainEvent, EventMetadata, NewEvent, RecordedEvent, newId } from '@kairos/core';
 import { AppendRequest, AppendResult, EventStore, ExpectedRevision, WrongExpectedRevision } from '@kairos/event-store';
+import { membershipsProjection } from '@kairos/memberships';
+import { waitForCheckpoint } from '@kairos/projections';
+import { ReadStore } from '@kairos/read-store';
+import { resourcesProjection } from '@kairos/resources';
+import { schedulingProjection } from '@kairos/scheduling';
 import { KairosConfig } from '../config/config';
 import { KEY_RECORDED, KeyRecord } from '../http/idempotency';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
-import { CLOCK, CONFIG, Clock, EVENT_STORE } from './tokens';
+import { CLOCK, CONFIG, Clock, EVENT_STORE, READ_STORE } from './tokens';
 
 /** A stream a decision reads, and how its events fold into the state the decision sees. */
 export interface StreamOf<State> {
@@ -29,14 +36,41 @@ export interface PendingAppend {
 
 const SCHEMA_VERSION = 1;
 
-/** The event store as commands use it: reads, and the atomic append that answers (handleCommand drives both). */
+/**
+ * The projections whose read models commands consult: the availability windows, schedules,
+ * sessions and resources (whether a slot is open, which session an id names), bookings and
+ * waitlists (what stands on a session or a resource), plan orders (which one pays).
+ */
+export const CONSULTED_BY_COMMANDS: readonly string[] = [availabilityWindowsProjection, schedulingProjection, resourcesProjection, bookingsProjection, membershipsProjection].map((p) => p.name);
+
+/**
+ * The event store as commands use it: reads, and the atomic append that answers (handleCommand
+ * drives both); and how far the read models commands consult have followed it.
+ */
 @Injectable()
 export class EventSourcing {
+  /** Every read model commands consult had reached this position when last asked: a position up to it needs no asking. */
+  private consultedReached = -1;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) readonly now: Clock,
     @Inject(CONFIG) private readonly config: Pick<KairosConfig, 'faultAfterAppend'>,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
+
+  /**
+   * Whether every read model commands consult reflects the log up to `position`, waiting up to
+   * `timeoutMs` for them to get there (0: as they are now). Checkpoints only move forward, so once
+   * they are there, earlier positions are answered without asking the store.
+   */
+  async readModelsReach(position: number, timeoutMs: number): Promise<boolean> {
+    if (position <= this.consultedReached) return true;
+    const reached = await Promise.all(CONSULTED_BY_COMMANDS.map((projection) => waitForCheckpoint(this.readStore, projection, position, timeoutMs)));
+    if (!reached.every(Boolean)) return false;
+    this.consultedReached = Math.max(this.consultedReached, position);
+    return true;
+  }
 
   readStream(streamId: string): Promise<RecordedEvent[]> {
     return this.store.readStream(streamId);

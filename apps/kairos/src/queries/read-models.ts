@@ -5,10 +5,8 @@ import { publicView, waitForCheckpoint } from '@kairos/projections';
 import { Doc, FieldFilter, Page, ReadStore } from '@kairos/read-store';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
+import { READ_MODEL_WAIT_MS } from '../infrastructure/command-handling';
 import { READ_STORE } from '../infrastructure/tokens';
-
-/** How long a query waits for its projection to reach the caller's `minPosition` (api.md §1). */
-export const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
 
 export interface ReadModelRef {
   projection: string;
@@ -37,7 +35,7 @@ export class ListDocuments {
 }
 
 export const waitUntilProjected = async (readStore: ReadStore, projection: string, minPosition?: number): Promise<number | null> => {
-  if (minPosition !== undefined && !(await waitForCheckpoint(readStore, projection, minPosition, READ_YOUR_WRITES_TIMEOUT_MS))) {
+  if (minPosition !== undefined && !(await waitForCheckpoint(readStore, projection, minPosition, READ_MODEL_WAIT_MS))) {
     throw new DomainError('projection-lag', `the read model has not reached position ${minPosition} yet; retry shortly`);
   }
   return readStore.checkpoint(projection);

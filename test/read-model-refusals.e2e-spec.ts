@@ -1,0 +1,67 @@
+import { describeWith, testServers } from '@kairos/testing';
+import { TestApp, twoInstances } from './harness';
+import { appointmentService } from './support/appointment-service';
+
+const NOW = new Date('2026-03-28T00:00:00Z');
+/** Monday 11:00–12:00 in London (UTC+1 from 29 March), inside the staff's working hours. */
+const SLOT = { start: '2026-03-30T10:00:00.000Z', end: '2026-03-30T11:00:00.000Z' };
+const CONTACT = '5f0c2b7e-9d1a-4c3e-8b2f-0a1b2c3d4e5f';
+
+/**
+ * A command answers from read models that follow the log a little behind it. Two instances on one
+ * PostgreSQL schema: the first follows the log (its projections in their worker thread), the
+ * second only serves requests, so a service created through it is open for booking only once the
+ * first has projected its staff's resources, schedules and availability windows. Holding those
+ * tables locked keeps their projections from committing for as long as a case needs.
+ */
+describeWith('PostgreSQL', testServers.postgresUrl(), 'refusals made on read models behind the log (two instances, PostgreSQL)', () => {
+  const instances = twoInstances('behind', { clock: () => NOW });
+
+  const book = (t: TestApp, serviceId: string) =>
+    t.http.post('/v1/bookings').set('Kairos-Tenant', instances.a().tenant).send({ serviceId, slot: SLOT, contactId: CONTACT });
+
+  /** Runs `whileHeld` with the read models a slot's opening comes from unwritable: their projections wait, their readers do not. */
+  const projectionsHeld = <T>(whileHeld: () => Promise<T>): Promise<T> =>
+    instances.a().sql.transaction(async (tx) => {
+      await tx.query('lock table rm_resources, rm_schedules, rm_windows_days, rm_windows_series in exclusive mode');
+      return whileHeld();
+    });
+
+  it('books a slot of a service created a moment ago: the refusal waits for the read models to show the service, and the booking is tried again', async () => {
+    const b = instances.b();
+    const pending = await projectionsHeld(async () => {
+      const { service } = await appointmentService(b);
+      // Sent now (a supertest request starts when awaited or then-ed), answered after the lock goes.
+      const booking = book(b, service.id).then((res) => res);
+      // The read models stay behind the service's creation while the booking is refused and waits.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      return { booking };
+    });
+    const answer = await pending.booking;
+    expect({ status: answer.status, type: answer.body.type }).toEqual({ status: 201, type: undefined });
+    expect(answer.body.slot).toMatchObject({ start: SLOT.start, end: SLOT.end });
+  });
+
+  it('answers 503 projection-lag, with Retry-After, when the read models stay behind for longer than a command waits', async () => {
+    const b = instances.b();
+    const answer = await projectionsHeld(async () => {
+      const { service } = await appointmentService(b);
+      const started = Date.now();
+      const res = await book(b, service.id);
+      return { res, waited: Date.now() - started };
+    });
+    expect({ status: answer.res.status, type: answer.res.body.type }).toEqual({ status: 503, type: 'urn:kairos:problem:projection-lag' });
+    expect(answer.res.headers['retry-after']).toBe('1');
+    expect(answer.waited).toBeGreaterThanOrEqual(4_500);
+  }, 30_000);
+
+  it('refuses a taken slot without waiting: what the booking read from the log, the read models already show', async () => {
+    const b = instances.b();
+    const { service } = await appointmentService(b);
+    await book(b, service.id).expect(201);
+    const started = Date.now();
+    const refused = await book(b, service.id);
+    expect({ status: refused.status, type: refused.body.type }).toEqual({ status: 409, type: 'urn:kairos:problem:slot-taken' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
