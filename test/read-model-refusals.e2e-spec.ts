@@ -6,6 +6,7 @@ const NOW = new Date('2026-03-28T00:00:00Z');
 /** Monday 11:00–12:00 in London (UTC+1 from 29 March), inside the staff's working hours. */
 const SLOT = { start: '2026-03-30T10:00:00.000Z', end: '2026-03-30T11:00:00.000Z' };
 const CONTACT = '5f0c2b7e-9d1a-4c3e-8b2f-0a1b2c3d4e5f';
+const OTHER_CONTACT = '5f0c2b7e-9d1a-4c3e-8b2f-0a1b2c3d4e60';
 
 /**
  * A command answers from read models that follow the log a little behind it. Two instances on one
@@ -17,8 +18,8 @@ const CONTACT = '5f0c2b7e-9d1a-4c3e-8b2f-0a1b2c3d4e5f';
 describeWith('PostgreSQL', testServers.postgresUrl(), 'refusals made on read models behind the log (two instances, PostgreSQL)', () => {
   const instances = twoInstances('behind', { clock: () => NOW });
 
-  const book = (t: TestApp, serviceId: string) =>
-    t.http.post('/v1/bookings').set('Kairos-Tenant', instances.a().tenant).send({ serviceId, slot: SLOT, contactId: CONTACT });
+  const book = (t: TestApp, serviceId: string, contactId = CONTACT) =>
+    t.http.post('/v1/bookings').set('Kairos-Tenant', instances.a().tenant).send({ serviceId, slot: SLOT, contactId });
 
   /** Runs `whileHeld` with the read models a slot's opening comes from unwritable: their projections wait, their readers do not. */
   const projectionsHeld = <T>(whileHeld: () => Promise<T>): Promise<T> =>
@@ -63,5 +64,33 @@ describeWith('PostgreSQL', testServers.postgresUrl(), 'refusals made on read mod
     const refused = await book(b, service.id);
     expect({ status: refused.status, type: refused.body.type }).toEqual({ status: 409, type: 'urn:kairos:problem:slot-taken' });
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('books a slot freed by a cancellation the caller saw (Kairos-Min-Position), once the read models show it free; without the header, 409', async () => {
+    const b = instances.b();
+    const { service } = await appointmentService(b);
+    const first = await book(b, service.id).expect(201);
+    // The windows show the slot taken before the cancellation is held back.
+    await b.http
+      .post('/v1/availability/query')
+      .set('Kairos-Tenant', instances.a().tenant)
+      .send({ serviceId: service.id, from: SLOT.start, to: SLOT.end, minPosition: Number(first.headers['kairos-position']) })
+      .expect(200);
+    const answers = await projectionsHeld(async () => {
+      const canceled = await b.http.post(`/v1/bookings/${first.body.id}/cancel`).set('Kairos-Tenant', instances.a().tenant).send({ reason: 'moved' }).expect(200);
+      const blind = await book(b, service.id, OTHER_CONTACT);
+      const seen = book(b, service.id, OTHER_CONTACT).set('Kairos-Min-Position', canceled.headers['kairos-position']).then((res) => res);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      return { blind, seen };
+    });
+    expect({ status: answers.blind.status, type: answers.blind.body.type }).toEqual({ status: 409, type: 'urn:kairos:problem:slot-taken' });
+    const seen = await answers.seen;
+    expect({ status: seen.status, type: seen.body.type }).toEqual({ status: 201, type: undefined });
+    expect(seen.body).toMatchObject({ contactId: OTHER_CONTACT, slot: { start: SLOT.start, end: SLOT.end } });
+  });
+
+  it('refuses a malformed Kairos-Min-Position on a write with 400, naming the header', async () => {
+    const refused = await instances.b().http.post('/v1/bookings').set('Kairos-Tenant', instances.a().tenant).set('Kairos-Min-Position', 'soon').send({}).expect(400);
+    expect(refused.body.errors).toEqual([{ field: 'Kairos-Min-Position', reason: 'not a non-negative integer' }]);
   });
 });

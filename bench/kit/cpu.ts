@@ -32,6 +32,12 @@ export const cpuMsOf = (pid: number, tid?: number): number => {
   return f ? (Number(f[UTIME]) + Number(f[UTIME + 1])) * tickMs() : NaN;
 };
 
+/** CPU that a process's ended children used, once it reaped them (cutime + cstime): a child process's whole CPU, read after it exits. */
+export const reapedChildrenCpuMs = (pid: number): number => {
+  const f = statFields(`/proc/${pid}/stat`);
+  return f ? (Number(f[CUTIME]) + Number(f[CUTIME + 1])) * tickMs() : NaN;
+};
+
 /** The OS thread id of the calling thread (a worker thread's differs from its process's pid). */
 export const currentThreadId = (): number => Number(readlinkSync('/proc/thread-self').split('/').pop());
 

@@ -53,15 +53,19 @@ export const expectedRevision = (ifMatch: string | undefined, bodyRevision: numb
   return bodyRevision;
 };
 
-/** `minPosition` may come as a query parameter or as the `Kairos-Min-Position` header. */
-export const minPositionOf = (query: ReadQueryDto, header: string | undefined): number | undefined => {
-  if (query.minPosition !== undefined || header === undefined) return query.minPosition;
+/** The `Kairos-Min-Position` header, on a query or a write (api.md §1). */
+export const minPositionHeader = (header: string | undefined): number | undefined => {
+  if (header === undefined) return undefined;
   const position = Number(header);
   if (!Number.isSafeInteger(position) || position < 0) {
     throw new DomainError('validation', 'Kairos-Min-Position must be a position', [{ field: 'Kairos-Min-Position', reason: 'not a non-negative integer' }]);
   }
   return position;
 };
+
+/** `minPosition` may come as a query parameter or as the `Kairos-Min-Position` header. */
+export const minPositionOf = (query: ReadQueryDto, header: string | undefined): number | undefined =>
+  query.minPosition !== undefined ? query.minPosition : minPositionHeader(header);
 
 /** Validated DTOs are class instances; what goes into an event is their plain data. */
 export const plainData = <T>(dto: object): T => JSON.parse(JSON.stringify(dto)) as T;

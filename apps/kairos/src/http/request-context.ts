@@ -4,6 +4,7 @@ import { Request } from 'express';
 import { Actor, DomainError, ParticipantNotification, newId } from '@kairos/core';
 import { ExpectedRevision } from '@kairos/event-store';
 import { KairosConfig } from '../config/config';
+import { minPositionHeader } from './common.dto';
 import { isStorable } from './validation';
 
 /** Who asks, for which tenant: scopes every id and stamps every event. */
@@ -15,6 +16,8 @@ export interface RequestContext {
   participantNotification?: ParticipantNotification;
   /** A write with an Idempotency-Key: its first append records the key and the answer (idempotency.ts). */
   idempotency?: KeyedRequest;
+  /** A write's `Kairos-Min-Position`: a refusal made on read models behind it waits for them (handleCommand). */
+  minPosition?: number;
 }
 
 export interface KeyedRequest {
@@ -69,7 +72,9 @@ export const readRequestContext = (req: Request, config: Pick<KairosConfig, 'aut
   if (typeof tenant !== 'string' || !TENANT.test(tenant)) {
     throw unauthenticated(config.auth === 'jwt' ? 'the token names no valid tenant' : 'the Kairos-Tenant header is missing or not [A-Za-z0-9_-]{1,64}');
   }
-  return { tenant, actor, correlationId };
+  // A query reads the header where it reads its minPosition parameter, which wins.
+  const minPosition = req.method === 'GET' || req.method === 'HEAD' ? undefined : minPositionHeader(req.header('Kairos-Min-Position'));
+  return { tenant, actor, correlationId, ...(minPosition === undefined ? {} : { minPosition }) };
 };
 
 /** The context of a write that said whether to tell its participants (and what). */

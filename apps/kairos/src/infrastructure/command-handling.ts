@@ -81,7 +81,8 @@ class RefusedWhileGathering extends Error {
  * The facts gathered may come from read models, which follow the log a little behind: a service
  * created a moment ago has a schedule its availability windows do not show yet. So a refusal of
  * the kind a read model can cause, made while they are behind the last position of the log the
- * attempt read (that service's creation, say), waits for them to get there (up to
+ * attempt read (that service's creation, say) or the caller's Kairos-Min-Position (a cancellation
+ * made through another instance, freeing the slot), waits for them to get there (up to
  * READ_MODEL_WAIT_MS, else 503 projection-lag) and the attempt runs again, once: a refusal then
  * stands. Refusals with the read models already there cost one look at their checkpoints, none
  * once they are known to be past it.
@@ -123,7 +124,8 @@ const attemptOnce = async <Answer>(
     if (!events) reads.set(streamId, (events = es.readStream(streamId)));
     return events;
   };
-  let seen = -1;
+  // What the caller has seen written (its Kairos-Min-Position) counts as read.
+  let seen = ctx.minPosition ?? -1;
   const plan = await Promise.resolve(
     prepare({
       now,

@@ -44,7 +44,8 @@ export const CONVENTION_COMPONENTS: Pick<ComponentsObject, 'parameters' | 'heade
       name: 'Kairos-Min-Position',
       in: 'header',
       required: false,
-      description: "Same as the minPosition parameter: wait (up to 5 s) until the read model reached this position, a write's Kairos-Position.",
+      description:
+        "A position the caller saw written (a write's Kairos-Position). On a query, the same as the minPosition parameter: wait (up to 5 s) until the read model reached it. On a write, a refusal made on read models behind it (404 not-found, 409 slot-taken, 422 capacity-exceeded and the like) waits for them (up to 5 s) and the write is tried once more; still behind: 503 projection-lag.",
       schema: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
       example: 1042,
     },
@@ -187,7 +188,7 @@ export const completeOperation = (route: Route): OperationObject => {
     parameter('KairosActor'),
     ...(kind === 'write' ? [parameter('IdempotencyKey')] : []),
     ...(reads.ifMatch ? [parameter('IfMatch')] : []),
-    ...(reads.minPosition ? [parameter('KairosMinPosition')] : []),
+    ...(reads.minPosition || kind === 'write' ? [parameter('KairosMinPosition')] : []),
   ];
   const [success] = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
   const status = Number(success);
