@@ -1,4 +1,4 @@
-import { DomainError, ProblemCode, DomainEvent, RecordedEvent } from '@kairos/core';
+import { DomainError, DomainEvent, ProblemCode, RecordedEvent } from '@kairos/core';
 import { WrongExpectedRevision } from '@kairos/event-store';
 import { Positioned } from '../http/positioned';
 import { RequestContext } from '../http/request-context';
@@ -126,18 +126,19 @@ const attemptOnce = async <Answer>(
   };
   // What the caller has seen written (its Kairos-Min-Position) counts as read.
   let seen = ctx.minPosition ?? -1;
-  const plan = await Promise.resolve(
-    prepare({
+  let plan: CommandPlan<Answer>;
+  try {
+    plan = await prepare({
       now,
       read: async (stream) => {
         const events = await readEvents(stream.streamId);
         if (events.length > 0) seen = Math.max(seen, events[events.length - 1].position);
         return stream.fold(events);
       },
-    }),
-  ).catch((error: unknown) => {
+    });
+  } catch (error) {
     throw error instanceof DomainError && REFUSALS_ON_READ_MODELS.has(error.code) ? new RefusedWhileGathering(error, seen) : error;
-  });
+  }
   // Asked for together, the streams are read with one statement (SqlEventStore.readStream).
   const read = new Map<string, RecordedEvent[]>();
   await Promise.all([...new Set([...plan.streams.map((s) => s.streamId), ...reads.keys()])].map(async (id) => read.set(id, await readEvents(id))));
