@@ -37,7 +37,7 @@ export const pollingSubscription = (options: SubscribeAllOptions & PollingSource
   const limit = options.batchSize ?? 500;
   const idle = options.idlePollMs ?? 1000;
   const pace = options.paceMs ?? 0;
-  /** Ends a pause between paced reads; unlike `wakeUp`, only stopping calls it. */
+  /** Ends a pause (between paced reads, or the back-off after a failure); unlike `wakeUp`, only stopping calls it. */
   let endPause: (() => void) | null = null;
 
   const loop = async () => {
@@ -74,7 +74,8 @@ export const pollingSubscription = (options: SubscribeAllOptions & PollingSource
         options.onError?.(error);
         failures++;
         // Back off on a failing store or consumer, then retry the same batch: at-least-once.
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * 2 ** Math.min(failures, 6))));
+        if (!stopped) await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)), (end) => (endPause = end));
+        endPause = null;
       }
     }
   };
