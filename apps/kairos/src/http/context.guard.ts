@@ -3,6 +3,8 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 import { CONFIG, KairosConfig } from '../config/config';
+import { isQueryByPost } from './admission';
+import { minPositionHeader } from './common.dto';
 import { KeyedRequest, RequestContext, readRequestContext } from './request-context';
 
 const OPEN = 'kairos:open';
@@ -23,7 +25,10 @@ export class ContextGuard implements CanActivate {
     const keyed = req.idempotency;
     // A keyed write's record says how its success was answered: the route's code, as Nest will send it.
     if (keyed) keyed.status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (req.method === 'POST' ? 201 : 200);
-    req.kairos = { ...readRequestContext(req, this.config), ...(keyed ? { idempotency: keyed } : {}) };
+    // A query reads Kairos-Min-Position where it reads its minPosition parameter, which wins.
+    const query = req.method === 'GET' || req.method === 'HEAD' || isQueryByPost(context.getHandler());
+    const minPosition = query ? undefined : minPositionHeader(req.header('Kairos-Min-Position'));
+    req.kairos = { ...readRequestContext(req, this.config), ...(keyed ? { idempotency: keyed } : {}), ...(minPosition === undefined ? {} : { minPosition }) };
     return true;
   }
 }

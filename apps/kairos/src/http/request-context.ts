@@ -4,7 +4,6 @@ import { Request } from 'express';
 import { Actor, DomainError, ParticipantNotification, newId } from '@kairos/core';
 import { ExpectedRevision } from '@kairos/event-store';
 import { KairosConfig } from '../config/config';
-import { minPositionHeader } from './common.dto';
 import { isStorable } from './validation';
 
 /** Who asks, for which tenant: scopes every id and stamps every event. */
@@ -72,9 +71,7 @@ export const readRequestContext = (req: Request, config: Pick<KairosConfig, 'aut
   if (typeof tenant !== 'string' || !TENANT.test(tenant)) {
     throw unauthenticated(config.auth === 'jwt' ? 'the token names no valid tenant' : 'the Kairos-Tenant header is missing or not [A-Za-z0-9_-]{1,64}');
   }
-  // A query reads the header where it reads its minPosition parameter, which wins.
-  const minPosition = req.method === 'GET' || req.method === 'HEAD' ? undefined : minPositionHeader(req.header('Kairos-Min-Position'));
-  return { tenant, actor, correlationId, ...(minPosition === undefined ? {} : { minPosition }) };
+  return { tenant, actor, correlationId };
 };
 
 /** The context of a write that said whether to tell its participants (and what). */

@@ -9,11 +9,21 @@ import { CONSULTED_BY_COMMANDS, EventSourcing } from './event-sourcing';
 
 const NOW = new Date('2026-03-28T00:00:00Z');
 
+/** Tells when a command starts waiting for the read models, so a case moves them along only then. */
+class WatchedEventSourcing extends EventSourcing {
+  onWait?: () => void;
+
+  override readModelsReach(position: number, timeoutMs: number): Promise<boolean> {
+    if (timeoutMs > 0) this.onWait?.();
+    return super.readModelsReach(position, timeoutMs);
+  }
+}
+
 describe('EventSourcing.commit with an Idempotency-Key, and handleCommand (PGlite)', () => {
   let dispose: () => Promise<void>;
   let store: SqlEventStore;
   let readStore: SqlReadStore;
-  let es: EventSourcing;
+  let es: WatchedEventSourcing;
   beforeAll(async () => {
     const scratch = await scratchPglite();
     dispose = scratch.dispose;
@@ -21,7 +31,7 @@ describe('EventSourcing.commit with an Idempotency-Key, and handleCommand (PGlit
     await store.init();
     readStore = new SqlReadStore(scratch.client);
     await readStore.ensureCollections([]);
-    es = new EventSourcing(store, () => NOW, {}, readStore);
+    es = new WatchedEventSourcing(store, () => NOW, {}, readStore);
   });
   afterAll(async () => dispose());
 
@@ -117,6 +127,16 @@ describe('EventSourcing.commit with an Idempotency-Key, and handleCommand (PGlit
           expect(applied).toBe(true);
         }
       };
+      /** Projects up to `position` once the command starts waiting; the returned function awaits that. */
+      const projectedOnWait = (position: number) => {
+        let projected: Promise<void> | undefined;
+        es.onWait = () => void (projected ??= projectTo(position));
+        return async () => {
+          expect(projected).toBeDefined();
+          await projected;
+        };
+      };
+      afterEach(() => (es.onWait = undefined));
       /** A command that reads `streamId` and refuses with `refusal` while the availability read model is behind it. */
       const consulting = (streamId: string, refusal: DomainError) => {
         const attempts: string[] = [];
@@ -134,9 +154,10 @@ describe('EventSourcing.commit with an Idempotency-Key, and handleCommand (PGlit
 
       it('waits for them to reach it, then runs the attempt again', async () => {
         const { position } = await store.append([{ streamId: 'thing:t1:created', expectedRevision: 'noStream', events: [otherWriter()] }]);
+        const projected = projectedOnWait(position);
         const { run, attempts } = consulting('thing:t1:created', slotTaken);
-        setTimeout(() => void projectTo(position), 300);
         await expect(run).resolves.toMatchObject({ body: 'booked' });
+        await projected();
         expect(attempts).toEqual(['refused', 'decided']);
       });
 
@@ -154,17 +175,18 @@ describe('EventSourcing.commit with an Idempotency-Key, and handleCommand (PGlit
       it('stands without waiting when the read models cannot have caused it', async () => {
         await store.append([{ streamId: 'thing:t1:invalid', expectedRevision: 'noStream', events: [otherWriter()] }]);
         const invalid = new DomainError('validation', 'no such duration', [{ field: 'slot', reason: 'not a duration of the service' }]);
-        const started = Date.now();
+        let waited = false;
+        es.onWait = () => (waited = true);
         const { run, attempts } = consulting('thing:t1:invalid', invalid);
         await expect(run).rejects.toBe(invalid);
         expect(attempts).toEqual(['refused']);
-        expect(Date.now() - started).toBeLessThan(1000);
+        expect(waited).toBe(false);
       });
 
       it('stands after one wait, when the attempt run again refuses too', async () => {
         const { position } = await store.append([{ streamId: 'thing:t1:refused', expectedRevision: 'noStream', events: [otherWriter()] }]);
         let attempts = 0;
-        setTimeout(() => void projectTo(position), 100);
+        const projected = projectedOnWait(position);
         const run = handleCommand(es, ctx, async ({ read }) => {
           attempts++;
           await read(thing('thing:t1:refused'));
@@ -173,6 +195,7 @@ describe('EventSourcing.commit with an Idempotency-Key, and handleCommand (PGlit
           throw slotTaken;
         });
         await expect(run).rejects.toBe(slotTaken);
+        await projected();
         expect(attempts).toBe(2);
       });
     });

@@ -61,8 +61,9 @@ export class EventSourcing {
 
   /**
    * Whether every read model commands consult reflects the log up to `position`, waiting up to
-   * `timeoutMs` for them to get there (0: as they are now). Checkpoints only move forward, so once
-   * they are there, earlier positions are answered without asking the store.
+   * `timeoutMs` for them to get there (0: as they are now). Once they are there, earlier positions
+   * are answered without asking the store: checkpoints move forward, but for a rebuild's swap, which
+   * may set one back for a moment (a refusal then stands as it did before commands waited at all).
    */
   async readModelsReach(position: number, timeoutMs: number): Promise<boolean> {
     if (position <= this.consultedReached) return true;

@@ -126,6 +126,7 @@ const conventionalRefusals = (kind: Route['kind'], reads: { ifMatch: boolean; mi
     ['idempotency-key-reused', 'this Idempotency-Key was used with another request'],
   ),
   ...onlyIf(reads.minPosition, ['projection-lag', 'the read model did not reach minPosition within 5 s; retry after Retry-After']),
+  ...onlyIf(kind === 'write', ['projection-lag', 'refused on read models that stayed behind what the write read, or its Kairos-Min-Position, for 5 s; retry after Retry-After']),
   ['unavailable', 'a store or the broker is out of reach; retry after Retry-After, a write with the same Idempotency-Key'],
   ['internal', 'a failure of the service; nothing unrecorded was changed'],
 ];
